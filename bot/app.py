@@ -1,0 +1,81 @@
+"""Assembling a running bot from a config: database, clock, cogs, platforms."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+
+from bot.clock import Clock, ManualClock, OffsetClock, SystemClock
+from bot.config import Config
+from bot.core import Bot
+from bot.platforms.console import ConsolePlatform
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+async def build_bot(config: Config, *, clock: Clock | None = None, database: str | None = None) -> Bot:
+    """Open the database and load every cog (no platform attached yet)."""
+    db = await Database.open(database or config.bot.database)
+    bot = Bot(config, db, clock or SystemClock())
+    try:
+        await bot.load_cogs()
+    except Exception:
+        await db.close()
+        raise
+    return bot
+
+
+async def run_console(
+    config: Config, *, database: str, user: str, script: bool, stream=None
+) -> int:
+    """The console community until end of input or :quit. Returns the exit code."""
+    clock: Clock = ManualClock() if script else OffsetClock()
+    bot = await build_bot(config, clock=clock, database=database)
+    console = ConsolePlatform(
+        user=user,
+        files_dir=Path(database).resolve().parent / "peerbot-files",
+        prefix=config.bot.command_prefix,
+    )
+    bot.add_platform(console)
+    try:
+        await bot.start(realtime=not script)
+        await console.run(stream)
+    finally:
+        await bot.stop()
+    return 0
+
+
+async def run_platforms(config: Config) -> int:
+    """Every configured platform in one process until SIGINT/SIGTERM."""
+    bot = await build_bot(config)
+    if config.discord is not None:
+        from bot.platforms.discord import DiscordPlatform
+
+        bot.add_platform(DiscordPlatform(config.discord))
+    if config.matrix is not None:
+        from bot.platforms.matrix import MatrixPlatform
+
+        bot.add_platform(MatrixPlatform(config.matrix, prefix=config.bot.command_prefix))
+    if not bot.platforms:
+        log.error("no platform is configured: add [discord] or [matrix], or use `peerbot console`")
+        await bot.db.close()
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        await bot.start(realtime=True)
+        log.info("peerbot is ready (%s)", ", ".join(sorted(bot.platforms)))
+        print("peerbot ready", flush=True)
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        await bot.stop()
+    return 0

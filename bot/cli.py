@@ -1,0 +1,120 @@
+"""The `peerbot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Config, ConfigError, load_config
+from storage.db import DatabaseRefused
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peerbot",
+        description="A peer-support bot for recovery and mental-health communities.",
+    )
+    parser.add_argument("--version", action="version", version=f"peerbot {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run every configured platform (Discord, Matrix)")
+    run.add_argument("--config", required=True, help="path to the TOML config file")
+
+    console = sub.add_parser("console", help="the local console community (no token needed)")
+    console.add_argument("--db", default="peerbot-console.db", help="SQLite file (default: %(default)s)")
+    console.add_argument("--as", dest="user", default="alice", help="member to act as (default: %(default)s)")
+    console.add_argument("--config", help="optional config file (timezone, prefix, limits)")
+
+    check = sub.add_parser("check-config", help="validate a config file and exit 0 (ok) or 1")
+    check.add_argument("file")
+
+    crisis = sub.add_parser("crisis", help="crisis tools")
+    crisis_sub = crisis.add_subparsers(dest="crisis_verb", metavar="VERB")
+    crisis_sub.add_parser(
+        "classify", help="read one message per line on stdin, write one JSON result per line"
+    )
+
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_verb", metavar="VERB")
+    backup = db_sub.add_parser("backup", help="online backup of the database to PATH")
+    backup.add_argument("path")
+    backup.add_argument("--config", help="config file naming the database")
+    backup.add_argument("--db", help="database file (instead of --config)")
+    restore = db_sub.add_parser("restore", help="replace the database with the backup at PATH")
+    restore.add_argument("path")
+    restore.add_argument("--config", help="config file naming the database")
+    restore.add_argument("--db", help="database file (instead of --config)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `peerbot` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.verb == "check-config":
+            config = load_config(args.file)
+            print(f"{args.file}: ok")
+            return 0
+        if args.verb == "run":
+            config = load_config(args.config)
+            _logging(config)
+            from bot.app import run_platforms
+
+            return asyncio.run(run_platforms(config))
+        if args.verb == "console":
+            config = load_config(args.config) if args.config else Config()
+            _logging(config, console=True)
+            from bot.app import run_console
+
+            return asyncio.run(
+                run_console(config, database=args.db, user=args.user, script=not sys.stdin.isatty())
+            )
+        if args.verb == "crisis":
+            if args.crisis_verb != "classify":
+                parser.parse_args(["crisis", "--help"])
+            from cogs.crisis.cli import classify_stream
+
+            return classify_stream(sys.stdin, sys.stdout)
+        if args.verb == "db":
+            from storage.backup import cli_backup, cli_restore
+
+            database = args.db or (load_config(args.config).bot.database if args.config else None)
+            if database is None:
+                print("peerbot db: give --db FILE or --config FILE", file=sys.stderr)
+                return 2
+            if args.db_verb == "backup":
+                return cli_backup(database, Path(args.path))
+            if args.db_verb == "restore":
+                return cli_restore(database, Path(args.path))
+            parser.parse_args(["db", "--help"])
+    except ConfigError as err:
+        for problem in err.problems:
+            print(f"config error: {problem}", file=sys.stderr)
+        return 1
+    except DatabaseRefused as err:
+        print(f"database error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _logging(config: Config, *, console: bool = False) -> None:
+    level = getattr(logging, config.bot.log_level.upper(), logging.INFO)
+    if console:
+        level = max(level, logging.WARNING)  # keep the console transcript readable
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

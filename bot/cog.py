@@ -1,0 +1,37 @@
+"""The base class of features. A cog declares commands, listeners and due work; it talks to people
+only through its Context and to the database only through storage/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+
+class Cog:
+    """One feature. Subclasses set `name` and decorate methods with @command / @listener."""
+
+    name = "cog"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def setup(self) -> None:
+        """Register privacy handlers and due sources. Called once, before platforms start."""
+
+    async def on_stop(self) -> None:
+        """Called once when the bot stops."""
+
+
+def listener(event: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a cog method as a listener for ``message`` or ``member_join`` events."""
+    if event not in ("message", "member_join"):
+        raise ValueError(f"unknown event {event!r}")
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.__peerbot_listener__ = event  # type: ignore[attr-defined]
+        return fn
+
+    return decorate

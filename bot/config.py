@@ -1,0 +1,204 @@
+"""Configuration: TOML → typed, validated objects. Every error names the key path and what was
+expected. Secrets come only from environment variables named in the file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """The configuration is not usable; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class BotSection:
+    """[bot]: settings every platform shares."""
+
+    database: str = "peerbot.db"
+    timezone: str = "UTC"
+    command_prefix: str = "!"
+    log_level: str = "INFO"
+    region: str = ""
+    prompt_grace_minutes: int = 60
+    note_retention_days: int = 0  # 0 keeps check-in notes until the member deletes them
+
+
+@dataclass
+class LimitsSection:
+    """[limits]: abuse protection."""
+
+    commands_per_minute: int = 20
+    concern_reports_per_day: int = 3
+    partner_sos_per_day: int = 3
+    prompt_posts_per_hour: int = 12
+
+
+@dataclass
+class DiscordSection:
+    """[discord]: present means enabled."""
+
+    token_env: str = "DISCORD_TOKEN"
+    dev_guild_id: int = 0
+    api_base: str = ""  # tests only: a loopback Discord API
+    gateway_url: str = ""  # tests only
+    token: str = field(default="", repr=False)
+
+
+@dataclass
+class MatrixSection:
+    """[matrix]: present means enabled."""
+
+    homeserver: str = ""
+    user_id: str = ""
+    password_env: str = ""
+    access_token_env: str = ""
+    device_name: str = "peerbot"
+    store_path: str = "matrix-store"
+    moderator_power: int = 50
+    facilitator_power: int = 25
+    allowed_inviters: list[str] = field(default_factory=list)  # user ids or ":server" suffixes
+    password: str = field(default="", repr=False)
+    access_token: str = field(default="", repr=False)
+
+
+@dataclass
+class Config:
+    """The whole configuration."""
+
+    bot: BotSection = field(default_factory=BotSection)
+    limits: LimitsSection = field(default_factory=LimitsSection)
+    discord: DiscordSection | None = None
+    matrix: MatrixSection | None = None
+    source: str = "<defaults>"
+
+
+_SECTIONS: dict[str, type] = {
+    "bot": BotSection,
+    "limits": LimitsSection,
+    "discord": DiscordSection,
+    "matrix": MatrixSection,
+}
+_SECRET_FIELDS = {"token", "password", "access_token"}
+_LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
+    """Read and validate a config file; raises :class:`ConfigError` listing every problem."""
+    env = dict(os.environ) if env is None else env
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError([f"{path}: cannot read the file ({err.strerror})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError([f"{path}: not valid TOML ({err})"]) from None
+    return parse_config(data, env, source=str(path))
+
+
+def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memory>") -> Config:
+    """Validate a parsed TOML document."""
+    problems: list[str] = []
+    config = Config(source=source)
+    for key in data:
+        if key not in _SECTIONS:
+            problems.append(f"{key}: unknown section (expected one of: {', '.join(_SECTIONS)})")
+    for name, cls in _SECTIONS.items():
+        if name not in data:
+            continue
+        raw = data[name]
+        if not isinstance(raw, dict):
+            problems.append(f"{name}: expected a table [{name}]")
+            continue
+        section = cls()
+        known = {f.name: f for f in fields(cls) if f.name not in _SECRET_FIELDS}
+        for key, value in raw.items():
+            if key not in known:
+                problems.append(f"{name}.{key}: unknown key (expected one of: {', '.join(known)})")
+                continue
+            expected = type(getattr(section, key))
+            if expected is int and (not isinstance(value, int) or isinstance(value, bool)):
+                problems.append(f"{name}.{key}: expected a whole number, got {value!r}")
+            elif expected is str and not isinstance(value, str):
+                problems.append(f"{name}.{key}: expected a string, got {value!r}")
+            elif expected is list and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            ):
+                problems.append(f"{name}.{key}: expected a list of strings, got {value!r}")
+            else:
+                setattr(section, key, value)
+        setattr(config, name, section)
+    _check_values(config, env, problems)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> None:
+    from bot.timeutil import UnknownTimezone, zone
+
+    bot = config.bot
+    try:
+        zone(bot.timezone)
+    except UnknownTimezone as err:
+        hint = f" (did you mean {err.suggestions[0]}?)" if err.suggestions else ""
+        problems.append(f"bot.timezone: expected an IANA timezone name like Europe/London{hint}")
+    if bot.log_level.upper() not in _LOG_LEVELS:
+        problems.append(f"bot.log_level: expected one of {', '.join(sorted(_LOG_LEVELS))}")
+    if not bot.command_prefix or len(bot.command_prefix) > 3 or " " in bot.command_prefix:
+        problems.append("bot.command_prefix: expected 1 to 3 characters without spaces, like !")
+    if not bot.database:
+        problems.append("bot.database: expected a file path")
+    if bot.region and not (len(bot.region) == 2 and bot.region.isalpha()):
+        problems.append("bot.region: expected a two-letter country code like US or GB")
+    for key in ("prompt_grace_minutes", "note_retention_days"):
+        if getattr(bot, key) < 0:
+            problems.append(f"bot.{key}: expected 0 or more")
+    for key in ("commands_per_minute", "concern_reports_per_day", "partner_sos_per_day", "prompt_posts_per_hour"):
+        if getattr(config.limits, key) < 1:
+            problems.append(f"limits.{key}: expected 1 or more")
+    if config.discord is not None:
+        d = config.discord
+        d.token = _secret("discord.token_env", d.token_env, env, problems, required=True)
+        for key in ("api_base", "gateway_url"):
+            value = getattr(d, key)
+            if value and not value.startswith(("http://", "https://", "ws://", "wss://")):
+                problems.append(f"discord.{key}: expected a URL")
+    if config.matrix is not None:
+        m = config.matrix
+        if not m.homeserver.startswith(("https://", "http://")):
+            problems.append("matrix.homeserver: expected a URL starting with https:// or http://")
+        if not (m.user_id.startswith("@") and ":" in m.user_id):
+            problems.append("matrix.user_id: expected a Matrix user id like @peerbot:example.org")
+        if not m.password_env and not m.access_token_env:
+            problems.append("matrix.password_env: expected the name of an environment variable "
+                            "(or set matrix.access_token_env)")
+        if m.password_env:
+            m.password = _secret("matrix.password_env", m.password_env, env, problems, required=not m.access_token_env)
+        if m.access_token_env:
+            m.access_token = _secret("matrix.access_token_env", m.access_token_env, env, problems, required=not m.password)
+        if not m.store_path:
+            problems.append("matrix.store_path: expected a directory path (it keeps encryption keys)")
+        for key in ("moderator_power", "facilitator_power"):
+            if not 0 <= getattr(m, key) <= 100:
+                problems.append(f"matrix.{key}: expected a power level from 0 to 100")
+
+
+def _secret(path: str, var: str, env: dict[str, str], problems: list[str], *, required: bool) -> str:
+    if not var:
+        if required:
+            problems.append(f"{path}: expected the name of an environment variable")
+        return ""
+    value = env.get(var, "")
+    if not value and required:
+        problems.append(f"{path}: the environment variable {var} is not set")
+    return value

@@ -1,0 +1,190 @@
+"""Context: everything a cog handler may use to talk to people and reach its data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.message import Attachment, Button, Message
+from bot.platforms.base import Actor, CommunityRef, Platform, Responder
+from bot.spec import ChannelRef, CommandSpec, Level
+from storage.db import Database, MemberKey
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+log = logging.getLogger(__name__)
+
+CHANNEL_PURPOSES = ("checkins", "milestones", "prompts", "alerts", "welcome")
+
+
+class Context:
+    """One command invocation, listener call or scheduled job in one community."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        platform: Platform,
+        community: CommunityRef,
+        *,
+        actor: Actor | None = None,
+        channel: ChannelRef | None = None,
+        responder: Responder | None = None,
+        spec: CommandSpec | None = None,
+        prefix: str = "!",
+    ) -> None:
+        self.bot = bot
+        self.platform = platform
+        self.community = community
+        self.actor = actor
+        self.channel = channel
+        self.responder = responder
+        self.spec = spec
+        self.prefix = prefix
+        self.replies = 0
+
+    # --- shortcuts ------------------------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        """The database."""
+        return self.bot.db
+
+    def now(self) -> datetime:
+        """The current instant (UTC), from the bot's one clock."""
+        return self.bot.clock.now()
+
+    @property
+    def level(self) -> Level:
+        """The caller's level (member when there is no caller)."""
+        return self.actor.level if self.actor else Level.MEMBER
+
+    def member_key(self, user_id: str | None = None) -> MemberKey:
+        """The key of the caller's (or another member's) data in this community."""
+        uid = user_id if user_id is not None else (self.actor.id if self.actor else "")
+        return MemberKey(self.community.platform, self.community.id, uid)
+
+    def usage(self, spec: CommandSpec | None = None) -> str:
+        """The usage line of this (or another) command with this platform's prefix."""
+        spec = spec or self.spec
+        return spec.usage(self.prefix) if spec else ""
+
+    def command_hint(self, name: str) -> str:
+        """How to type a command on this platform, e.g. ``!crisis`` or ``/crisis``."""
+        return self.prefix + name
+
+    # --- settings and time ---------------------------------------------------------------
+
+    async def setting(self, key: str) -> str | None:
+        """A community setting."""
+        return await self.bot.community_settings.get(self.community.platform, self.community.id, key)
+
+    async def community_timezone(self) -> str:
+        """The community's zone (moderator setting, else the configured default)."""
+        return await self.setting("timezone") or self.bot.config.bot.timezone
+
+    async def member_timezone(self, user_id: str | None = None) -> str:
+        """The member's zone, else the community's."""
+        own = await self.bot.member_settings.get(self.member_key(user_id), "timezone")
+        return own or await self.community_timezone()
+
+    async def today(self, user_id: str | None = None) -> date:
+        """The member's local date now."""
+        from bot.timeutil import local_date
+
+        return local_date(self.now(), await self.member_timezone(user_id))
+
+    async def channel_for(self, purpose: str) -> str | None:
+        """The channel id a moderator chose for a purpose (checkins, milestones, …)."""
+        return await self.setting(f"channel.{purpose}")
+
+    # --- talking to people ---------------------------------------------------------------
+
+    async def reply(
+        self,
+        template: str,
+        *,
+        private: bool | None = None,
+        buttons: Iterable[Button] = (),
+        file: Attachment | None = None,
+        **values: Any,
+    ) -> None:
+        """Answer the caller. Private by the command's default; member text goes in `values`."""
+        if private is None:
+            private = self.spec.private if self.spec else True
+        message = Message(template, values, tuple(buttons), file)
+        self.replies += 1
+        if self.responder is not None:
+            await self.responder.reply(message, private)
+        elif private and self.actor is not None:
+            await self.send_private(self.actor.id, template, buttons=buttons, file=file, **values)
+        elif self.channel is not None:
+            await self.platform.post(self.community.id, self.channel.id, message)
+
+    async def send_private(
+        self,
+        user_id: str,
+        template: str,
+        *,
+        buttons: Iterable[Button] = (),
+        file: Attachment | None = None,
+        **values: Any,
+    ) -> bool:
+        """A private message to any member; False (and logged) when it could not be delivered."""
+        message = Message(template, values, tuple(buttons), file)
+        try:
+            delivered = await self.platform.send_private(self.community.id, user_id, message)
+        except Exception:
+            log.exception("private message to %s failed", user_id)
+            delivered = False
+        if not delivered:
+            log.warning("could not deliver a private message in %s", self.community.id)
+            await self.bot.note_undelivered(self.member_key(user_id), self.now())
+        return delivered
+
+    async def post(
+        self,
+        purpose: str,
+        template: str,
+        *,
+        thread_title: str | None = None,
+        buttons: Iterable[Button] = (),
+        **values: Any,
+    ) -> str | None:
+        """Post publicly in the channel set for `purpose`; None when unset or undeliverable."""
+        if purpose not in CHANNEL_PURPOSES:
+            raise ValueError(f"unknown channel purpose {purpose!r}")
+        channel_id = await self.channel_for(purpose)
+        if channel_id is None:
+            return None
+        return await self.post_to(channel_id, template, thread_title=thread_title, buttons=buttons, **values)
+
+    async def post_to(
+        self,
+        channel_id: str,
+        template: str,
+        *,
+        thread_title: str | None = None,
+        buttons: Iterable[Button] = (),
+        **values: Any,
+    ) -> str | None:
+        """Post publicly in a given channel; None when it could not be delivered."""
+        message = Message(template, values, tuple(buttons))
+        try:
+            return await self.platform.post(
+                self.community.id, channel_id, message, thread_title=thread_title
+            )
+        except Exception:
+            log.exception("post to %s failed", channel_id)
+            return None
+
+    async def alert(self, template: str, *, buttons: Iterable[Button] = (), **values: Any) -> bool:
+        """Tell the moderators, in the alerts channel. False when there is none or it failed."""
+        return await self.post("alerts", template, buttons=buttons, **values) is not None
+
+    async def member_name(self, user_id: str) -> str:
+        """A display name for a member (never a mention)."""
+        name = await self.bot.members.name(self.member_key(user_id))
+        return name or await self.platform.member_name(self.community.id, user_id)

@@ -1,0 +1,405 @@
+"""The core: command registry, dispatcher with permission checks, events, cogs, lifecycle."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import logging
+import pkgutil
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.context import Context
+from bot.message import Message
+from bot.parser import ParseError, Token, parse
+from bot.platforms.base import (
+    Actor,
+    CommunityRef,
+    Invocation,
+    MemberJoinEvent,
+    MessageEvent,
+    Platform,
+)
+from bot.privacy import PrivacyRegistry
+from bot.ratelimit import RateLimiter
+from bot.scheduler import Scheduler
+from bot.spec import ArgumentError, CommandSpec, Level, StrType, build_spec
+from storage.db import Database, MemberKey, StorageError
+from storage.settings import CommunitySettings, Members, MemberSettings
+
+log = logging.getLogger(__name__)
+
+NOT_SAVED = (
+    "I couldn't save that just now, so nothing was recorded. Please try again in a little while; "
+    "I've let the people who run me know."
+)
+
+
+class CommandRegistry:
+    """Every command spec, by path."""
+
+    def __init__(self) -> None:
+        self.commands: dict[tuple[str, ...], CommandSpec] = {}
+
+    def add(self, spec: CommandSpec) -> None:
+        """Register one command; paths must be unique."""
+        if spec.path in self.commands:
+            raise ValueError(f"command {spec.name!r} declared twice")
+        self.commands[spec.path] = spec
+
+    def all(self) -> list[CommandSpec]:
+        """Every command, sorted by name."""
+        return sorted(self.commands.values(), key=lambda s: s.path)
+
+    def groups(self) -> set[str]:
+        """Top-level names that have subcommands."""
+        return {p[0] for p in self.commands if len(p) > 1}
+
+    def match(self, words: list[str]) -> tuple[CommandSpec | None, int]:
+        """The longest command path that starts `words`, and how many words it used."""
+        for length in range(min(len(words), 3), 0, -1):
+            spec = self.commands.get(tuple(w.lower() for w in words[:length]))
+            if spec is not None:
+                return spec, length
+        return None, 0
+
+    def suggest(self, word: str) -> list[str]:
+        """Names close to a mistyped command."""
+        names = sorted({" ".join(p) for p in self.commands})
+        return difflib.get_close_matches(word.lower(), names, n=2, cutoff=0.6)
+
+
+class Bot:
+    """The platform-neutral bot: one process, one database, any number of platforms."""
+
+    def __init__(self, config: Config, db: Database, clock: Clock) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.registry = CommandRegistry()
+        self.listeners: dict[str, list[Callable[..., Any]]] = {"message": [], "member_join": []}
+        self.scheduler = Scheduler(clock)
+        self.privacy = PrivacyRegistry()
+        self.platforms: dict[str, Platform] = {}
+        self.cogs: dict[str, Any] = {}
+        self.community_settings = CommunitySettings(db)
+        self.member_settings = MemberSettings(db)
+        self.members = Members(db)
+        self.command_limiter = RateLimiter(config.limits.commands_per_minute, timedelta(minutes=1))
+        self.started = False
+        from storage.privacy import member_table
+
+        self.privacy.register(member_table("settings", "member_settings", order_by="key"))
+        self.privacy.register(member_table("profile", "members"))
+
+    # --- set-up --------------------------------------------------------------------------
+
+    async def load_cogs(self, names: Iterable[str] | None = None) -> None:
+        """Import every module in `cogs` (or the given ones) and set up its cog."""
+        if names is None:
+            import cogs
+
+            names = [f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__)]
+        for name in sorted(names):
+            module = importlib.import_module(name)
+            setup = getattr(module, "setup", None)
+            if setup is None:
+                continue
+            await self.add_cog(setup(self))
+
+    async def add_cog(self, cog: Any) -> None:
+        """Register a cog's commands and listeners, then run its setup()."""
+        if cog.name in self.cogs:
+            raise ValueError(f"cog {cog.name!r} loaded twice")
+        self.cogs[cog.name] = cog
+        for attr in dir(type(cog)):
+            method = getattr(cog, attr)
+            if hasattr(method, "__peerbot_command__"):
+                self.registry.add(build_spec(cog, method))
+            event = getattr(method, "__peerbot_listener__", None)
+            if event:
+                self.listeners[event].append(method)
+        await cog.setup()
+
+    def add_platform(self, platform: Platform) -> None:
+        """Attach a platform adapter."""
+        platform.attach(self)
+        self.platforms[platform.name] = platform
+
+    async def start(self, *, realtime: bool) -> None:
+        """Start the scheduler (catching up on missed work) and every platform."""
+        for platform in self.platforms.values():
+            await platform.start()
+        await self.scheduler.start(realtime=realtime)
+        self.started = True
+
+    async def stop(self) -> None:
+        """Stop cleanly: scheduler, platforms, cogs; pending writes are committed."""
+        await self.scheduler.shutdown()
+        for platform in list(self.platforms.values()):
+            try:
+                await platform.stop()
+            except Exception:
+                log.exception("stopping %s failed", platform.name)
+        for cog in self.cogs.values():
+            try:
+                await cog.on_stop()
+            except Exception:
+                log.exception("stopping cog %s failed", cog.name)
+        await self.db.close()
+        self.started = False
+
+    # --- contexts ------------------------------------------------------------------------
+
+    def context(
+        self,
+        community: CommunityRef,
+        *,
+        actor: Actor | None = None,
+        channel: Any = None,
+        responder: Any = None,
+        spec: CommandSpec | None = None,
+    ) -> Context | None:
+        """A context for work in a community; None when its platform is not running."""
+        platform = self.platforms.get(community.platform)
+        if platform is None:
+            return None
+        return Context(
+            self,
+            platform,
+            community,
+            actor=actor,
+            channel=channel,
+            responder=responder,
+            spec=spec,
+            prefix=platform.command_prefix,
+        )
+
+    def visible_commands(self, level: Level) -> list[CommandSpec]:
+        """Commands someone at `level` may use (help shows only these)."""
+        return [s for s in self.registry.all() if s.level <= level and not s.hidden]
+
+    # --- dispatch ------------------------------------------------------------------------
+
+    async def dispatch(self, inv: Invocation) -> None:
+        """Run one invocation. Never raises: every failure becomes a kind reply."""
+        platform = self.platforms[inv.community.platform]
+        base = Context(self, platform, inv.community, actor=inv.actor, channel=inv.channel,
+                       responder=inv.responder, prefix=inv.prefix)
+        try:
+            await self._dispatch(inv, base)
+        except StorageError as err:
+            log.error("storage failure during %r: %s", inv.text or inv.path, err)
+            await self._safe_reply(base, NOT_SAVED)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("error %s while handling %r", error_id, inv.text or inv.path)
+            await self._safe_reply(
+                base,
+                "Sorry, something went wrong on my side and I couldn't finish that. "
+                f"(error id {error_id})",
+            )
+
+    async def _safe_reply(self, ctx: Context, text: str) -> None:
+        try:
+            await ctx.reply(text, private=True)
+        except Exception:
+            log.exception("could not even send an apology")
+
+    async def _dispatch(self, inv: Invocation, base: Context) -> None:
+        now = self.clock.now()
+        allowed, announce = self.command_limiter.hit((inv.community, inv.actor.id), now)
+        if not allowed:
+            if announce:
+                wait = self.command_limiter.retry_after((inv.community, inv.actor.id), now)
+                await base.reply(
+                    "You're sending commands faster than I can keep up with. Please wait about "
+                    f"{max(1, int(wait.total_seconds() // 60) + 1)} minute(s) and try again.",
+                    private=True,
+                )
+            return
+        if inv.path is not None:
+            spec = self.registry.commands.get(inv.path)
+            if spec is None:
+                await base.reply(
+                    f"I don't know the command {' '.join(inv.path)}. Try {inv.prefix}help.",
+                    private=True,
+                )
+                return
+            raw_positional: list[str] = []
+            raw_named = dict(inv.args)
+        else:
+            try:
+                tokens = parse(inv.text or "")
+            except ParseError as err:
+                await base.reply(f"I couldn't read that: {err}.", private=True)
+                return
+            words = []
+            for token in tokens:
+                if token.name is not None:
+                    break
+                words.append(token.text)
+            spec, used = self.registry.match(words)
+            if spec is None:
+                await self._unknown(base, words[0] if words else (inv.text or ""), inv.prefix)
+                return
+            try:
+                raw_positional, raw_named = _split_args(tokens[used:], spec)
+            except ArgumentError as err:
+                await base.reply(_usage_error(spec, inv.prefix, str(err)), private=True)
+                return
+        if inv.actor.level < spec.level:
+            await base.reply(
+                f"Only {spec.level.label}s can use {inv.prefix}{spec.name}. "
+                "If you think you should have access, ask a moderator.",
+                private=True,
+            )
+            return
+        ctx = Context(self, base.platform, inv.community, actor=inv.actor, channel=inv.channel,
+                      responder=inv.responder, spec=spec, prefix=inv.prefix)
+        try:
+            kwargs = await self._bind(spec, raw_positional, raw_named, base)
+        except ArgumentError as err:
+            await ctx.reply(_usage_error(spec, inv.prefix, str(err)), private=True)
+            return
+        await self.members.seen(ctx.member_key(), inv.actor.name, now)
+        await self._mention_undelivered(ctx)
+        await spec.handler(ctx, **kwargs)
+
+    async def _unknown(self, ctx: Context, word: str, prefix: str) -> None:
+        shown = word if len(word) <= 40 else word[:39] + "…"
+        close = self.registry.suggest(word) if len(word) <= 40 else []
+        hint = f" Did you mean {prefix}{close[0]}?" if close else ""
+        await ctx.reply(
+            "I don't know the command {word}.{hint} Type {help} to see what I can do.",
+            private=True,
+            word=shown,
+            hint=hint,
+            help=f"{prefix}help",
+        )
+
+    async def _bind(
+        self, spec: CommandSpec, positional: list[str], named: dict[str, Any], ctx: Context
+    ) -> dict[str, Any]:
+        resolver = ctx.platform.resolver(ctx.community.id)
+        values: dict[str, Any] = {}
+        params = spec.params
+        for name in named:
+            if spec.param(name) is None:
+                known = ", ".join(p.name for p in params) or "none"
+                raise ArgumentError(f"there is no option called {name!r} (options: {known})")
+        free = [p for p in params if p.name not in named]
+        if len(positional) > len(free):
+            last = free[-1] if free else None
+            if last is not None and isinstance(last.type, StrType):
+                joined = " ".join(positional[len(free) - 1 :])
+                positional = positional[: len(free) - 1] + [joined]
+            else:
+                raise ArgumentError("there are more values than this command takes")
+        raw = dict(zip((p.name for p in free), positional, strict=False))
+        raw.update(named)
+        for param in params:
+            if param.name not in raw or raw[param.name] is None:
+                if param.required:
+                    raise ArgumentError(f"{param.name} is missing ({param.description})")
+                values[param.name] = param.default
+                continue
+            try:
+                values[param.name] = await param.type.convert(raw[param.name], resolver)
+            except ArgumentError as err:
+                raise ArgumentError(f"{param.name}: {err}") from None
+        return values
+
+    # --- private-message fallback -----------------------------------------------------------
+
+    async def note_undelivered(self, key: MemberKey, now: datetime) -> None:
+        """Remember that a private message could not reach a member (told on their next command)."""
+        try:
+            count = int(await self.member_settings.get(key, "undelivered") or 0)
+            await self.member_settings.set(key, "undelivered", str(count + 1), now)
+        except (StorageError, ValueError):
+            log.warning("could not record an undelivered message")
+
+    async def _mention_undelivered(self, ctx: Context) -> None:
+        key = ctx.member_key()
+        count = await self.member_settings.get(key, "undelivered")
+        if not count:
+            return
+        await self.member_settings.set(key, "undelivered", None, ctx.now())
+        await ctx.reply(
+            f"I tried to send you {count} private message(s) but couldn't reach you. "
+            "If you'd like reminders and private notes, allow direct messages from this community.",
+            private=True,
+        )
+
+    # --- events --------------------------------------------------------------------------
+
+    async def emit_message(self, event: MessageEvent) -> None:
+        """Give an ordinary chat message to every listener (errors are logged, never raised)."""
+        if event.author.is_bot:
+            return
+        await self._emit("message", event, event.community, event.author, event.channel)
+
+    async def emit_member_join(self, event: MemberJoinEvent) -> None:
+        """Tell listeners a member joined."""
+        await self._emit("member_join", event, event.community, event.member, None)
+
+    async def _emit(self, name: str, event: Any, community: CommunityRef, actor: Actor, channel: Any) -> None:
+        ctx = self.context(community, actor=actor, channel=channel)
+        if ctx is None:
+            return
+        for handler in self.listeners[name]:
+            try:
+                await handler(ctx, event)
+            except Exception:
+                log.exception("listener %s failed on a %s event", handler.__qualname__, name)
+
+
+def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[str], dict[str, str]]:
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for token in tokens:
+        if token.name is None:
+            if named:
+                # a bare word after name:value continues free text of the last named text option
+                last = list(named)[-1]
+                param = spec.param(last)
+                if param is not None and isinstance(param.type, StrType):
+                    named[last] += " " + token.text
+                    continue
+            positional.append(token.text)
+        elif token.name in named:
+            raise ArgumentError(f"{token.name} is given twice")
+        else:
+            named[token.name] = token.text
+    return positional, named
+
+
+def _usage_error(spec: CommandSpec, prefix: str, problem: str) -> str:
+    return f"{problem[:1].upper()}{problem[1:]}.\nUsage: {spec.usage(prefix)}"
+
+
+def render_help(bot: Bot, level: Level, prefix: str, name: str | None = None) -> Message:
+    """Help generated from the spec, showing only what `level` may use."""
+    specs = bot.visible_commands(level)
+    if name:
+        wanted = tuple(name.lower().lstrip("!/").split())
+        chosen = [s for s in specs if s.path[: len(wanted)] == wanted]
+        if not chosen:
+            return Message("I don't have a command called {name} that you can use.", {"name": name})
+        lines = []
+        for spec in chosen:
+            lines.append(f"{spec.usage(prefix)} — {spec.description}")
+            for p in spec.params:
+                opt = "" if p.required else " (optional)"
+                lines.append(f"    {p.name}: {p.description}; {p.type.describe()}{opt}")
+        return Message("\n".join(lines))
+    lines = ["Here's what I can do (options: name:value, quotes for spaces):"]
+    for spec in specs:
+        lines.append(f"{prefix}{spec.name} — {spec.description}")
+    lines.append(f"Type {prefix}help <command> for details.")
+    return Message("\n".join(lines))

@@ -1,0 +1,68 @@
+"""What the bot says: a template written by peerbot plus values typed by people.
+
+Values are escaped by each platform (markdown on Discord, HTML on Matrix) so that member text is
+never rendered as a mention, a link or markup. Buttons name a command to run; text platforms show
+the command to type instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button that runs a command when pressed (``form=True`` opens a form for its options)."""
+
+    label: str
+    command: str
+    args: Mapping[str, str] = field(default_factory=dict)
+    form: bool = False
+    style: str = "primary"  # primary | secondary | success | danger
+
+    def as_text(self, prefix: str = "!") -> str:
+        """How a text platform offers the same action."""
+        args = " ".join(f'{k}:"{v}"' if " " in v else f"{k}:{v}" for k, v in self.args.items())
+        typed = f"{prefix}{self.command}" + (f" {args}" if args else "")
+        return f"{self.label}: type {typed}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the bot sends (export JSON, check-in chart)."""
+
+    filename: str
+    data: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message as cogs write it; platforms render it."""
+
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    buttons: tuple[Button, ...] = ()
+    file: Attachment | None = None
+
+    def render(self, escape: Callable[[str], str] = str) -> str:
+        """The text with every value escaped by `escape`."""
+        if not self.values:
+            return self.template
+        return self.template.format(**{k: escape(str(v)) for k, v in self.values.items()})
+
+    def render_with_buttons(self, prefix: str = "!", escape: Callable[[str], str] = str) -> str:
+        """Text for platforms without buttons: the text, then one line per button."""
+        text = self.render(escape)
+        if self.buttons:
+            text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in self.buttons)
+        return text
+
+
+def neutralize_mentions(text: str) -> str:
+    """Break ``@everyone``-style mass mentions in plain text (a zero-width joiner after the @)."""
+    for word in ("@everyone", "@here", "@room", "@channel"):
+        text = text.replace(word, "@\u2060" + word[1:])
+    return text

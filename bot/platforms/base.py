@@ -1,0 +1,141 @@
+"""The contract between the core and a chat platform."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.message import Message
+from bot.spec import ChannelRef, Level, MemberRef, Resolver, RoleRef
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+
+@dataclass(frozen=True)
+class CommunityRef:
+    """A community: a Discord guild, a Matrix space (or lone room), the console community."""
+
+    platform: str
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an invocation or a message, with their level in this community."""
+
+    id: str
+    name: str
+    level: Level = Level.MEMBER
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform can do; anything missing gets an explicit fallback in the core."""
+
+    ephemeral: bool = False  # private replies in place (else a direct message)
+    buttons: bool = False
+    forms: bool = False
+    threads: bool = False
+    files: bool = False
+    reactions: bool = False
+
+
+class Responder(Protocol):
+    """Answers one invocation."""
+
+    async def reply(self, message: Message, private: bool) -> None: ...
+
+
+@dataclass
+class Invocation:
+    """One command from one person: text (Matrix, console) or already structured (Discord)."""
+
+    community: CommunityRef
+    channel: ChannelRef | None
+    actor: Actor
+    responder: Responder
+    text: str | None = None  # the line without its prefix
+    path: tuple[str, ...] | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    prefix: str = "!"
+
+
+@dataclass(frozen=True)
+class MessageEvent:
+    """An ordinary chat message (not a command)."""
+
+    community: CommunityRef
+    channel: ChannelRef
+    author: Actor
+    text: str
+    message_id: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class MemberJoinEvent:
+    """A member joined the community."""
+
+    community: CommunityRef
+    member: Actor
+
+
+class Platform(ABC):
+    """A chat platform adapter. It turns platform events into invocations and events, and
+    messages into platform messages. It contains no feature logic."""
+
+    name: str = "platform"
+    capabilities = Capabilities()
+    command_prefix = "!"
+
+    def __init__(self) -> None:
+        self.bot: Bot | None = None
+
+    def attach(self, bot: Bot) -> None:
+        """Called once by the core before start()."""
+        self.bot = bot
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Connect and begin delivering events."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+
+    @abstractmethod
+    async def post(
+        self, community_id: str, channel_id: str, message: Message, *, thread_title: str | None = None
+    ) -> str | None:
+        """Post publicly in a channel; returns the message id, or None if it could not be posted."""
+
+    @abstractmethod
+    async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
+        """Send a private (direct) message; False when it could not be delivered."""
+
+    def resolver(self, community_id: str) -> Resolver:
+        """Looks up channels, members and roles typed as text."""
+        return _NoResolver()
+
+    async def member_name(self, community_id: str, user_id: str) -> str:
+        """A display name for a member (no mention markup)."""
+        return user_id
+
+    async def channel_name(self, community_id: str, channel_id: str) -> str:
+        """A display name for a channel."""
+        return channel_id
+
+
+class _NoResolver:
+    async def resolve_channel(self, text: str) -> ChannelRef | None:
+        return None
+
+    async def resolve_member(self, text: str) -> MemberRef | None:
+        return None
+
+    async def resolve_role(self, text: str) -> RoleRef | None:
+        return None

@@ -1,0 +1,305 @@
+"""The console community: the embedded default that runs with no token.
+
+A person types as a member would. ``/checkin 4`` or ``!checkin 4`` runs a command; any other line
+is an ordinary chat message in the current channel; ``:as``, ``:role``, ``:channel``, ``:clock``
+and ``:quit`` steer the session. Every output line says where it went: ``#channel`` for a post,
+``(private) NAME`` for a private reply or direct message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.message import Message
+from bot.parser import strip_prefix
+from bot.platforms.base import (
+    Actor,
+    Capabilities,
+    CommunityRef,
+    Invocation,
+    MemberJoinEvent,
+    MessageEvent,
+    Platform,
+)
+from bot.spec import ChannelRef, Level, MemberRef, RoleRef
+
+COMMUNITY = CommunityRef("console", "console", "console community")
+DEFAULT_CHANNELS = ("general", "checkins", "milestones", "prompts", "alerts", "welcome")
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}")
+
+
+class ConsoleResponder:
+    """Answers an invocation on the console."""
+
+    def __init__(self, console: ConsolePlatform, actor: Actor, channel: str) -> None:
+        self.console = console
+        self.actor = actor
+        self.channel = channel
+
+    async def reply(self, message: Message, private: bool) -> None:
+        if private:
+            self.console.emit(f"(private) {self.actor.name}", message)
+        else:
+            self.console.emit(f"#{self.channel}", message)
+
+
+class ConsolePlatform(Platform):
+    """stdin/stdout as a one-community chat."""
+
+    name = "console"
+    capabilities = Capabilities(files=True)
+
+    def __init__(
+        self,
+        *,
+        user: str = "alice",
+        out: Callable[[str], None] | None = None,
+        files_dir: Path | None = None,
+        prefix: str = "!",
+    ) -> None:
+        super().__init__()
+        self.user = user
+        self.channel = "general"
+        self.channels: dict[str, str] = {c: c for c in DEFAULT_CHANNELS}
+        self.roles: dict[str, Level] = {}
+        self.members: set[str] = set()
+        self.files_dir = files_dir or Path("peerbot-files")
+        self.command_prefix = prefix
+        self._out = out or self._print
+        self.transcript: list[str] = []
+        self._message_seq = 0
+
+    # --- output -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _print(line: str) -> None:
+        print(line, flush=True)
+
+    def emit(self, where: str, message: Message) -> None:
+        """Print a message with where it went; files are written and their path printed."""
+        text = message.render_with_buttons(self.command_prefix)
+        lines = text.split("\n")
+        self._write(f"{where}: {lines[0]}")
+        for line in lines[1:]:
+            self._write(f"    {line}")
+        if message.file is not None:
+            path = self._save_file(message.file.filename, message.file.data)
+            self._write(f"    (file saved to {path})")
+
+    def _write(self, line: str) -> None:
+        self.transcript.append(line)
+        self._out(line)
+
+    def _save_file(self, filename: str, data: bytes) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", filename) or "file"
+        path = self.files_dir / safe
+        path.write_bytes(data)
+        return path
+
+    def info(self, text: str) -> None:
+        """A line from the console itself (not from the bot)."""
+        self._write(f"* {text}")
+
+    # --- Platform --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.members.add(self.user)
+
+    async def stop(self) -> None:
+        pass
+
+    async def post(
+        self, community_id: str, channel_id: str, message: Message, *, thread_title: str | None = None
+    ) -> str | None:
+        if channel_id not in self.channels:
+            return None
+        self._message_seq += 1
+        self.emit(f"#{channel_id}", message)
+        if thread_title:
+            self._write(f"    (thread opened: {thread_title})")
+        return f"console-{self._message_seq}"
+
+    async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
+        self.emit(f"(private) {user_id}", message)
+        return True
+
+    def resolver(self, community_id: str) -> _ConsoleResolver:
+        return _ConsoleResolver(self)
+
+    async def member_name(self, community_id: str, user_id: str) -> str:
+        return user_id
+
+    async def channel_name(self, community_id: str, channel_id: str) -> str:
+        return f"#{channel_id}"
+
+    # --- input -----------------------------------------------------------------------------
+
+    def actor(self, name: str | None = None) -> Actor:
+        """The current (or named) member with their console role."""
+        name = name or self.user
+        return Actor(name, name, self.roles.get(name, Level.MEMBER))
+
+    async def handle_line(self, line: str) -> bool:
+        """Handle one typed line; False when the session should end."""
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            return True
+        assert self.bot is not None
+        if line.startswith(":"):
+            return await self._control(line)
+        body = strip_prefix(line, (self.command_prefix, "/"))
+        if body is not None:
+            inv = Invocation(
+                community=COMMUNITY,
+                channel=ChannelRef(self.channel, self.channel),
+                actor=self.actor(),
+                responder=ConsoleResponder(self, self.actor(), self.channel),
+                text=body,
+                prefix=self.command_prefix,
+            )
+            await self.bot.dispatch(inv)
+            return True
+        self._message_seq += 1
+        event = MessageEvent(
+            COMMUNITY,
+            ChannelRef(self.channel, self.channel),
+            self.actor(),
+            line,
+            message_id=f"console-{self._message_seq}",
+            link=f"#{self.channel} message {self._message_seq}",
+        )
+        await self.bot.emit_message(event)
+        return True
+
+    async def _control(self, line: str) -> bool:
+        assert self.bot is not None
+        verb, _, rest = line[1:].strip().partition(" ")
+        rest = rest.strip()
+        verb = verb.lower()
+        if verb in ("quit", "q", "exit"):
+            return False
+        if verb == "as":
+            if not NAME_RE.fullmatch(rest):
+                self.info("usage: :as NAME (letters, digits, - _ . ; up to 32 characters)")
+                return True
+            self.user = rest
+            self.info(f"you are now {rest}")
+            if rest not in self.members:
+                self.members.add(rest)
+                await self.bot.emit_member_join(MemberJoinEvent(COMMUNITY, self.actor(rest)))
+            return True
+        if verb == "role":
+            parts = rest.split()
+            levels = {lvl.label: lvl for lvl in Level}
+            if len(parts) != 2 or not NAME_RE.fullmatch(parts[0]) or parts[1].lower() not in levels:
+                self.info("usage: :role NAME moderator|facilitator|member")
+                return True
+            self.roles[parts[0]] = levels[parts[1].lower()]
+            self.members.add(parts[0])
+            self.info(f"{parts[0]} is now a {parts[1].lower()}")
+            return True
+        if verb == "channel":
+            name = rest.lstrip("#")
+            if not NAME_RE.fullmatch(name):
+                self.info("usage: :channel NAME")
+                return True
+            self.channels.setdefault(name, name)
+            self.channel = name
+            self.info(f"now posting in #{name}")
+            return True
+        if verb == "clock":
+            return await self._clock(rest)
+        if verb == "help":
+            self.info(
+                "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL, :channel NAME, "
+                ":clock +1d|+90m|2026-12-01T09:00, :quit"
+            )
+            return True
+        self.info(f"unknown console command :{verb} (try :help)")
+        return True
+
+    async def _clock(self, rest: str) -> bool:
+        assert self.bot is not None
+        clock = self.bot.clock
+        if not rest:
+            self.info(f"the time is {clock.now().strftime('%Y-%m-%d %H:%M')} UTC")
+            return True
+        try:
+            target = parse_clock(rest, clock.now())
+        except ValueError as err:
+            self.info(f"{err} (examples: :clock +1d, :clock +90m, :clock 2026-12-01T09:00)")
+            return True
+        if target < clock.now():
+            self.info("time only moves forward here")
+            return True
+        await self.bot.scheduler.advance_to(target)
+        self.info(f"the time is now {clock.now().strftime('%Y-%m-%d %H:%M')} UTC")
+        return True
+
+    async def run(self, stream: TextIO | None = None) -> None:
+        """Read lines until end of input or :quit. Interactive terminals get a prompt and history."""
+        stream = stream or sys.stdin
+        interactive = stream.isatty()
+        if interactive:
+            try:
+                import readline  # noqa: F401  (history and line editing)
+            except ImportError:
+                pass
+            self.info("peerbot console: type /help, or :help for console commands. :quit to leave.")
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                try:
+                    line = await loop.run_in_executor(None, input, f"{self.user}@#{self.channel}> ")
+                except EOFError:
+                    break
+            else:
+                line = await loop.run_in_executor(None, stream.readline)
+                if line == "":
+                    break
+            if not await self.handle_line(line):
+                break
+
+
+class _ConsoleResolver:
+    def __init__(self, console: ConsolePlatform) -> None:
+        self.console = console
+
+    async def resolve_channel(self, text: str) -> ChannelRef | None:
+        name = text.lstrip("#")
+        return ChannelRef(name, name) if name in self.console.channels else None
+
+    async def resolve_member(self, text: str) -> MemberRef | None:
+        name = text.lstrip("@")
+        if name == "peerbot":
+            return MemberRef("peerbot", "peerbot", is_bot=True)
+        return MemberRef(name, name) if name in self.console.members else None
+
+    async def resolve_role(self, text: str) -> RoleRef | None:
+        name = text.lstrip("@")
+        return RoleRef(name, name) if NAME_RE.fullmatch(name) else None
+
+
+def parse_clock(text: str, now: datetime) -> datetime:
+    """``+1d``, ``+90m``, ``+2h30m``, ``+1w`` or an ISO instant (UTC when no offset is given)."""
+    text = text.strip()
+    if text.startswith("+"):
+        parts = re.findall(r"(\d{1,6})([wdhms])", text[1:])
+        if not parts or "".join(n + u for n, u in parts) != text[1:]:
+            raise ValueError(f"I can't read {text[:40]!r} as a time step")
+        seconds = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+        return now + timedelta(seconds=sum(int(n) * seconds[u] for n, u in parts))
+    try:
+        target = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"I can't read {text[:40]!r} as a date and time") from None
+    if target.tzinfo is None:
+        target = target.replace(tzinfo=UTC)
+    return target.astimezone(UTC)

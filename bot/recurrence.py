@@ -1,0 +1,412 @@
+"""Facilitators' prompt schedules: parsing, description and the next time a prompt posts.
+
+A schedule is always read in the community's time zone, as local wall-clock times. A time
+that does not exist on a daylight-saving day posts once, at the first valid instant after the
+gap; a time that happens twice posts once, at its first occurrence (see
+:func:`bot.timeutil.resolve_local`). The iteration over local dates is done here rather than
+with a cron library so that those two rules hold everywhere.
+
+Formats::
+
+    daily 09:00
+    weekdays 08:30
+    weekly mon,thu 19:30
+    once 2026-12-24 18:00
+    cron 0 9 * * 1-5
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal, get_args
+
+from bot.timeutil import UnknownTimezone, local_date, parse_date, parse_hhmm, resolve_local, zone
+
+__all__ = ["Kind", "Schedule", "ScheduleError", "parse_schedule"]
+
+Kind = Literal["daily", "weekdays", "weekly", "once", "cron"]
+
+MIN_GAP_MINUTES = 15
+# A cron schedule can skip years (Feb 29 only, across 2100); 11 years covers any gap.
+_SEARCH_DAYS = 366 * 11
+_MAX_SHOWN = 40
+
+_DAY_ABBR = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES = {name: i for i, name in enumerate(_DAY_ABBR)} | {
+    name: i for i, name in enumerate(_DAY_FULL)
+}
+_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Cron counts weekdays from Sunday = 0; Python's date.weekday() from Monday = 0.
+_CRON_DOW_NAMES = {name: (i + 1) % 7 for i, name in enumerate(_DAY_ABBR)}
+_CRON_MONTH_NAMES = {name: i + 1 for i, name in enumerate(_MONTH_ABBR)}
+_LONGEST_MONTH = {m: 29 if m == 2 else calendar.monthrange(2001, m)[1] for m in range(1, 13)}
+
+_EXAMPLES = (
+    "'daily 09:00', 'weekdays 08:30', 'weekly mon,thu 19:30', "
+    "'once 2026-12-24 18:00' or 'cron 0 9 * * 1-5'"
+)
+_USAGE = {
+    "daily": "Use 'daily HH:MM', like 'daily 09:00'.",
+    "weekdays": "Use 'weekdays HH:MM', like 'weekdays 08:30'.",
+    "weekly": "Use 'weekly DAYS HH:MM', like 'weekly mon,thu 19:30'.",
+    "once": "Use 'once YYYY-MM-DD HH:MM', like 'once 2026-12-24 18:00'.",
+    "cron": (
+        "A cron schedule has 5 fields (minute hour day-of-month month day-of-week), "
+        "like 'cron 0 9 * * 1-5'."
+    ),
+}
+_TOO_OFTEN = f"Prompts can post at most once every {MIN_GAP_MINUTES} minutes."
+
+
+class ScheduleError(ValueError):
+    """A schedule that cannot be used; the message is written for the facilitator."""
+
+
+def _shown(token: str) -> str:
+    """A piece of user text, shortened so an error message stays readable."""
+    return token if len(token) <= _MAX_SHOWN else token[: _MAX_SHOWN - 1] + "…"
+
+
+def _join(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _hhmm(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def _parse_time(token: str) -> time:
+    try:
+        return parse_hhmm(token)
+    except ValueError:
+        raise ScheduleError(f"{_shown(token)} is not a time of day. Use 24-hour HH:MM.") from None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """What a schedule means: the days it posts on and its local times on those days."""
+
+    times: tuple[time, ...]  # sorted, distinct
+    posts_on: Callable[[date], bool]
+    once: date | None = None
+    describe: str = ""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A prompt schedule. ``spec`` is the canonical text, fit to store and to parse again.
+
+    Constructing a Schedule validates ``spec`` (raising :class:`ScheduleError`) but does not
+    check that a ``once`` schedule lies in the future; :func:`parse_schedule` does that.
+    """
+
+    kind: Kind
+    spec: str
+    _rule: _Rule = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kind, canonical, rule = _parse(self.spec)
+        if kind != self.kind:
+            raise ScheduleError(
+                f"The schedule {_shown(self.spec)!r} is not a {self.kind} schedule."
+            )
+        object.__setattr__(self, "spec", canonical)
+        object.__setattr__(self, "_rule", rule)
+
+    def next_after(self, after_utc: datetime, tz: str) -> datetime | None:
+        """The first post strictly after ``after_utc`` (aware UTC), or None when finished.
+
+        Raises :class:`bot.timeutil.UnknownTimezone` for an unknown ``tz``.
+        """
+        if after_utc.tzinfo is None:
+            raise ValueError("Expected an aware datetime (UTC), got a naive one.")
+        zone(tz)
+        rule = self._rule
+        try:
+            if rule.once is not None:
+                instant = resolve_local(rule.once, rule.times[0], tz)
+                return instant if instant > after_utc else None
+            # Start a day early: a daylight-saving gap can move a post onto the next date.
+            day = local_date(after_utc, tz) - timedelta(days=1)
+            for _ in range(_SEARCH_DAYS):
+                if rule.posts_on(day):
+                    # Resolved instants never decrease as wall times increase, so bisect works.
+                    index = bisect.bisect_right(
+                        rule.times, after_utc, key=lambda t, d=day: resolve_local(d, t, tz)
+                    )
+                    if index < len(rule.times):
+                        return resolve_local(day, rule.times[index], tz)
+                day += timedelta(days=1)
+        except OverflowError:  # past the end of the calendar datetime can represent
+            return None
+        return None
+
+    def upcoming(self, after_utc: datetime, tz: str, n: int = 3) -> list[datetime]:
+        """The next ``n`` posts after ``after_utc`` (fewer when the schedule finishes)."""
+        found: list[datetime] = []
+        current = after_utc
+        while len(found) < n:
+            following = self.next_after(current, tz)
+            if following is None:
+                break
+            found.append(following)
+            current = following
+        return found
+
+    def describe(self) -> str:
+        """A short description for people: "every day at 09:00", "Mon and Thu at 19:30"."""
+        return self._rule.describe
+
+
+def parse_schedule(
+    text: str, *, now_utc: datetime | None = None, tz: str | None = None
+) -> Schedule:
+    """Parse a facilitator's schedule text into a :class:`Schedule`.
+
+    With ``now_utc`` given, a ``once`` schedule must lie in the future in zone ``tz``
+    (UTC when not given). Every problem is reported as a :class:`ScheduleError`.
+    """
+    kind, canonical, _ = _parse(text)
+    schedule = Schedule(kind, canonical)
+    rule = schedule._rule
+    zone_name = tz if tz is not None else "UTC"
+    try:
+        zone(zone_name)
+    except UnknownTimezone as error:
+        raise ScheduleError(str(error)) from None
+    if rule.once is not None and now_utc is not None:
+        try:
+            passed = resolve_local(rule.once, rule.times[0], zone_name) <= now_utc
+        except OverflowError:
+            # Only the first or last days of the calendar get here.
+            if rule.once.year < 2:
+                raise ScheduleError("That time has already passed.") from None
+            raise ScheduleError("That date is too far away.") from None
+        if passed:
+            raise ScheduleError("That time has already passed.")
+    return schedule
+
+
+def _parse(text: str) -> tuple[Kind, str, _Rule]:
+    """Parse schedule text into its kind, canonical spec and rule."""
+    if not isinstance(text, str):
+        raise ScheduleError(f"Give a schedule, like {_EXAMPLES}.")
+    tokens = text.lower().split()
+    if not tokens:
+        raise ScheduleError(f"Give a schedule, like {_EXAMPLES}.")
+    kind, args = tokens[0], tokens[1:]
+    if kind not in get_args(Kind):
+        raise ScheduleError(
+            f"I don't know the schedule kind {_shown(tokens[0])!r}. "
+            f"Use daily, weekdays, weekly, once or cron, like {_EXAMPLES}."
+        )
+    parsers: dict[str, Callable[[list[str]], tuple[str, _Rule]]] = {
+        "daily": _parse_daily,
+        "weekdays": _parse_weekdays,
+        "weekly": _parse_weekly,
+        "once": _parse_once,
+        "cron": _parse_cron,
+    }
+    spec, rule = parsers[kind](args)
+    return kind, spec, rule  # type: ignore[return-value]
+
+
+def _parse_daily(args: list[str]) -> tuple[str, _Rule]:
+    if len(args) != 1:
+        raise ScheduleError(_USAGE["daily"])
+    t = _parse_time(args[0])
+    rule = _Rule((t,), lambda d: True, describe=f"every day at {_hhmm(t)}")
+    return f"daily {_hhmm(t)}", rule
+
+
+def _parse_weekdays(args: list[str]) -> tuple[str, _Rule]:
+    if len(args) != 1:
+        raise ScheduleError(_USAGE["weekdays"])
+    t = _parse_time(args[0])
+    rule = _Rule((t,), lambda d: d.weekday() < 5, describe=f"weekdays at {_hhmm(t)}")
+    return f"weekdays {_hhmm(t)}", rule
+
+
+def _parse_weekly(args: list[str]) -> tuple[str, _Rule]:
+    if len(args) < 2:
+        raise ScheduleError(_USAGE["weekly"])
+    names = [name for name in re.split(r"[,\s]+", " ".join(args[:-1])) if name]
+    if not names:
+        raise ScheduleError(_USAGE["weekly"])
+    days: set[int] = set()
+    for name in names:
+        if name not in _DAY_NAMES:
+            raise ScheduleError(
+                f"{_shown(name)!r} is not a day of the week. Use mon, tue, wed, thu, fri, sat "
+                "or sun (or the full names)."
+            )
+        days.add(_DAY_NAMES[name])
+    t = _parse_time(args[-1])
+    ordered = sorted(days)
+    labels = [_DAY_ABBR[i].capitalize() for i in ordered]
+    text = f"every {labels[0]}" if len(labels) == 1 else _join(labels)
+    chosen = frozenset(days)
+    rule = _Rule((t,), lambda d: d.weekday() in chosen, describe=f"{text} at {_hhmm(t)}")
+    return f"weekly {','.join(_DAY_ABBR[i] for i in ordered)} {_hhmm(t)}", rule
+
+
+def _parse_once(args: list[str]) -> tuple[str, _Rule]:
+    if len(args) != 2:
+        raise ScheduleError(_USAGE["once"])
+    try:
+        day = parse_date(args[0])
+    except ValueError as error:
+        raise ScheduleError(str(error)) from None
+    t = _parse_time(args[1])
+    rule = _Rule(
+        (t,), lambda d: d == day, once=day, describe=f"once on {day.isoformat()} at {_hhmm(t)}"
+    )
+    return f"once {day.isoformat()} {_hhmm(t)}", rule
+
+
+@dataclass(frozen=True)
+class _CronField:
+    name: str
+    low: int
+    high: int
+    names: dict[str, int] = field(default_factory=dict)
+
+
+_CRON_FIELDS = (
+    _CronField("minute", 0, 59),
+    _CronField("hour", 0, 23),
+    _CronField("day-of-month", 1, 31),
+    _CronField("month", 1, 12, _CRON_MONTH_NAMES),
+    _CronField("day-of-week", 0, 7, _CRON_DOW_NAMES),
+)
+
+
+def _cron_value(token: str, spec: _CronField) -> int:
+    if token in spec.names:
+        return spec.names[token]
+    if not re.fullmatch(r"[0-9]{1,2}", token, re.ASCII):
+        raise ScheduleError(
+            f"{_shown(token)!r} is not a value for the cron {spec.name} field "
+            f"({spec.low}-{spec.high})."
+        )
+    value = int(token)
+    if not spec.low <= value <= spec.high:
+        raise ScheduleError(
+            f"{value} is out of range for the cron {spec.name} field ({spec.low}-{spec.high})."
+        )
+    return value
+
+
+def _parse_cron_field(text: str, spec: _CronField) -> frozenset[int]:
+    """Expand one cron field ("*", "1,5", "1-5", "*/15", "1-5/2", "mon-fri") to its values."""
+    values: set[int] = set()
+    for item in text.split(","):
+        base, slash, step_text = item.partition("/")
+        step = 1
+        if slash:
+            if not re.fullmatch(r"[0-9]{1,2}", step_text, re.ASCII) or int(step_text) == 0:
+                raise ScheduleError(
+                    f"{_shown(item)!r}: a cron step must be a whole number from 1 up "
+                    f"in the {spec.name} field."
+                )
+            step = int(step_text)
+        if base == "*":
+            low, high = spec.low, spec.high
+        elif "-" in base:
+            first, _, last = base.partition("-")
+            low, high = _cron_value(first, spec), _cron_value(last, spec)
+            if low > high:
+                raise ScheduleError(
+                    f"{_shown(base)!r}: a cron range must go from low to high in the "
+                    f"{spec.name} field."
+                )
+        else:
+            low = _cron_value(base, spec)
+            high = spec.high if slash else low
+        values.update(range(low, high + 1, step))
+    return frozenset(values)
+
+
+def _parse_cron(args: list[str]) -> tuple[str, _Rule]:
+    if len(args) != 5:
+        raise ScheduleError(_USAGE["cron"])
+    minutes, hours, doms, months, dows = (
+        _parse_cron_field(text, spec) for text, spec in zip(args, _CRON_FIELDS, strict=True)
+    )
+    dows = frozenset(d % 7 for d in dows)  # 7 is Sunday too
+    # Classic cron: a field written starting with "*" does not restrict the day.
+    dom_restricted, dow_restricted = not args[2].startswith("*"), not args[4].startswith("*")
+    times = tuple(time(h, m) for h in sorted(hours) for m in sorted(minutes))
+    _check_gaps(times)
+    if (
+        dom_restricted
+        and not dow_restricted
+        and not any(day <= _LONGEST_MONTH[month] for month in months for day in doms)
+    ):
+        raise ScheduleError("That cron schedule never matches a date on the calendar.")
+
+    def posts_on(d: date) -> bool:
+        if d.month not in months:
+            return False
+        dom_ok, dow_ok = d.day in doms, (d.weekday() + 1) % 7 in dows
+        if dom_restricted and dow_restricted:
+            return dom_ok or dow_ok
+        return dom_ok and dow_ok
+
+    describe = _describe_cron(times, minutes, hours, doms, months, dows, args)
+    return "cron " + " ".join(args), _Rule(times, posts_on, describe=describe)
+
+
+def _check_gaps(times: tuple[time, ...]) -> None:
+    """Refuse cron schedules that could post twice within MIN_GAP_MINUTES (wall clock)."""
+    marks = [t.hour * 60 + t.minute for t in times]
+    gaps = [b - a for a, b in zip(marks, marks[1:], strict=False)]
+    gaps.append(24 * 60 - marks[-1] + marks[0])  # last post of a day to the next day's first
+    if min(gaps) < MIN_GAP_MINUTES:
+        raise ScheduleError(_TOO_OFTEN)
+
+
+def _describe_cron(
+    times: tuple[time, ...],
+    minutes: frozenset[int],
+    hours: frozenset[int],
+    doms: frozenset[int],
+    months: frozenset[int],
+    dows: frozenset[int],
+    args: list[str],
+) -> str:
+    """A plain-words reading of a cron schedule, e.g. "on weekdays at 09:00"."""
+    dom_restricted, dow_restricted = not args[2].startswith("*"), not args[4].startswith("*")
+    day_labels = [
+        _DAY_ABBR[(d - 1) % 7].capitalize() for d in sorted(dows, key=lambda d: (d - 1) % 7)
+    ]
+    on_days = "on weekdays" if dows == frozenset(range(1, 6)) else "on " + _join(day_labels)
+    on_dates = (
+        ("on day " if len(doms) == 1 else "on days ")
+        + _join([str(d) for d in sorted(doms)])
+        + " of the month"
+    )
+    if dom_restricted and dow_restricted:
+        days = f"{on_dates} and {on_days}"
+    elif dom_restricted:
+        days = on_dates
+    elif dow_restricted and len(dows) < 7:
+        days = on_days
+    else:
+        days = "every day"
+    if len(months) < 12:
+        days += " in " + _join([_MONTH_ABBR[m - 1].capitalize() for m in sorted(months)])
+    if len(times) <= 4:
+        at = "at " + _join([_hhmm(t) for t in times])
+    elif len(hours) == 24:
+        at = "at minute " + _join([f"{m:02d}" for m in sorted(minutes)]) + " of every hour"
+    else:
+        at = f"{len(times)} times a day"
+    return f"{days} {at}"

@@ -1,0 +1,1 @@
+"""Features. Every module (or package) here with a ``setup(bot)`` function is loaded at start."""

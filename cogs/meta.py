@@ -1,0 +1,45 @@
+"""help and about: generated from the command spec."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot import __version__
+from bot.cog import Cog
+from bot.context import Context
+from bot.core import Bot, render_help
+from bot.spec import MaxLen, command
+
+
+class Meta(Cog):
+    """What the bot can do and where the data lives."""
+
+    name = "meta"
+
+    @command("help", "What I can do, or the details of one command", private=True)
+    async def help(
+        self,
+        ctx: Context,
+        command: Annotated[str, MaxLen(60), "A command to explain, e.g. checkin"] | None = None,
+    ) -> None:
+        message = render_help(self.bot, ctx.level, ctx.prefix, command)
+        await ctx.reply(message.template, **dict(message.values))
+
+    @command("about", "About peerbot: version, platforms, your data", private=True)
+    async def about(self, ctx: Context) -> None:
+        platforms = ", ".join(sorted(self.bot.platforms)) or "none"
+        await ctx.reply(
+            f"peerbot {__version__}, a peer-support bot for recovery and mental-health communities.\n"
+            f"Running on: {platforms}.\n"
+            "What you tell me is stored in this community's database only, scoped to this community; "
+            "other members and moderators can't see your check-ins, counters or notes.\n"
+            f"See everything stored about you: {ctx.prefix}mydata export. "
+            f"Delete it all: {ctx.prefix}mydata delete confirm:yes.\n"
+            "I never contact emergency services myself. If you are in danger, "
+            f"{ctx.prefix}crisis shows help you can reach right now."
+        )
+
+
+def setup(bot: Bot) -> Meta:
+    """Create the cog."""
+    return Meta(bot)

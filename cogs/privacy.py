@@ -1,0 +1,83 @@
+"""mydata export / mydata delete: everything any cog stores about a member."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.core import Bot
+from bot.message import Attachment
+from bot.spec import command
+from storage.db import MemberKey
+
+
+class MyData(Cog):
+    """A member's own data: see it all, or remove it all."""
+
+    name = "privacy"
+
+    @command("mydata export", "Everything stored about you in this community, as a file", private=True)
+    async def export(
+        self,
+        ctx: Context,
+        scope: Annotated[Literal["here", "everywhere"], "This community, or every community"] = "here",
+    ) -> None:
+        key = self._key(ctx, scope)
+        data = await self.bot.privacy.export(self.bot.db, key)
+        document = {
+            "platform": key.platform,
+            "community": key.community_id or "all",
+            "user": key.user_id,
+            "exported_at": ctx.now().isoformat(),
+            "data": data,
+        }
+        body = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+        if not data:
+            await ctx.reply("I have nothing stored about you here.")
+            return
+        sections = ", ".join(sorted(data))
+        if ctx.platform.capabilities.files:
+            await ctx.reply(
+                f"Here is everything I store about you ({sections}).",
+                file=Attachment("peerbot-export.json", body.encode(), "application/json"),
+            )
+        else:
+            await ctx.reply("Here is everything I store about you:\n{body}", body=body)
+
+    @command("mydata delete", "Delete everything stored about you (asks for confirm:yes)", private=True)
+    async def delete(
+        self,
+        ctx: Context,
+        confirm: Annotated[Literal["yes", "no"], "Type yes to delete for good"] = "no",
+        scope: Annotated[Literal["here", "everywhere"], "This community, or every community"] = "here",
+    ) -> None:
+        if confirm != "yes":
+            await ctx.reply(
+                "This deletes everything I store about you"
+                + (" in every community" if scope == "everywhere" else " in this community")
+                + " (check-ins, counters, notes, settings…) and can't be undone. "
+                f"To go ahead: {ctx.prefix}mydata delete confirm:yes"
+                + (" scope:everywhere" if scope == "everywhere" else "")
+            )
+            return
+        counts = await self.bot.privacy.delete(self.bot.db, self._key(ctx, scope))
+        removed = {name: n for name, n in counts.items() if n}
+        if not removed:
+            await ctx.reply("There was nothing stored about you, so nothing needed deleting.")
+            return
+        summary = ", ".join(f"{name} ({n})" for name, n in sorted(removed.items()))
+        await ctx.reply(f"Done. I deleted everything I had about you: {summary}.")
+
+    @staticmethod
+    def _key(ctx: Context, scope: str) -> MemberKey:
+        key = ctx.member_key()
+        if scope == "everywhere":
+            return MemberKey(key.platform, None, key.user_id)
+        return key
+
+
+def setup(bot: Bot) -> MyData:
+    """Create the cog."""
+    return MyData(bot)
