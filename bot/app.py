@@ -50,7 +50,12 @@ async def run_console(
 
 async def run_platforms(config: Config) -> int:
     """Every configured platform in one process until SIGINT/SIGTERM."""
-    bot = await build_bot(config)
+    clock: Clock = SystemClock()
+    if config.bot.clock_start:
+        from datetime import datetime
+
+        clock = OffsetClock(datetime.fromisoformat(config.bot.clock_start))
+    bot = await build_bot(config, clock=clock)
     if config.discord is not None:
         from bot.platforms.discord import DiscordPlatform
 

@@ -51,8 +51,10 @@ class OffsetClock(Clock):
 
     manual = True
 
-    def __init__(self) -> None:
+    def __init__(self, start: datetime | None = None) -> None:
         self._offset = timedelta(0)
+        if start is not None:
+            self._offset = _as_utc(start) - datetime.now(UTC)
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset

@@ -29,6 +29,8 @@ class BotSection:
     region: str = ""
     prompt_grace_minutes: int = 60
     note_retention_days: int = 0  # 0 keeps check-in notes until the member deletes them
+    tick_seconds: int = 60  # how often due work is looked for (tests use 1)
+    clock_start: str = ""  # tests only: start the clock at this ISO instant (it then runs in real time)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class DiscordSection:
 
     token_env: str = "DISCORD_TOKEN"
     dev_guild_id: int = 0
+    message_content: bool = True  # the privileged intent the crisis listener needs
     api_base: str = ""  # tests only: a loopback Discord API
     gateway_url: str = ""  # tests only
     token: str = field(default="", repr=False)
@@ -126,7 +129,9 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
                 problems.append(f"{name}.{key}: unknown key (expected one of: {', '.join(known)})")
                 continue
             expected = type(getattr(section, key))
-            if expected is int and (not isinstance(value, int) or isinstance(value, bool)):
+            if expected is bool and not isinstance(value, bool):
+                problems.append(f"{name}.{key}: expected true or false, got {value!r}")
+            elif expected is int and (not isinstance(value, int) or isinstance(value, bool)):
                 problems.append(f"{name}.{key}: expected a whole number, got {value!r}")
             elif expected is str and not isinstance(value, str):
                 problems.append(f"{name}.{key}: expected a string, got {value!r}")
@@ -156,6 +161,16 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
         problems.append(f"bot.log_level: expected one of {', '.join(sorted(_LOG_LEVELS))}")
     if not bot.command_prefix or len(bot.command_prefix) > 3 or " " in bot.command_prefix:
         problems.append("bot.command_prefix: expected 1 to 3 characters without spaces, like !")
+    if not 1 <= bot.tick_seconds <= 60:
+        problems.append("bot.tick_seconds: expected 1 to 60")
+    if bot.clock_start:
+        try:
+            from datetime import datetime
+
+            if datetime.fromisoformat(bot.clock_start).tzinfo is None:
+                raise ValueError
+        except ValueError:
+            problems.append("bot.clock_start: expected an ISO instant with offset, like 2026-12-01T08:59:50+00:00")
     if not bot.database:
         problems.append("bot.database: expected a file path")
     if bot.region and not (len(bot.region) == 2 and bot.region.isalpha()):

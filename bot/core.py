@@ -134,7 +134,7 @@ class Bot:
         """Start the scheduler (catching up on missed work) and every platform."""
         for platform in self.platforms.values():
             await platform.start()
-        await self.scheduler.start(realtime=realtime)
+        await self.scheduler.start(realtime=realtime, tick_seconds=self.config.bot.tick_seconds)
         self.started = True
 
     async def stop(self) -> None:

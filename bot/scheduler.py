@@ -56,22 +56,24 @@ class Scheduler:
         """Register due work (cogs do this in setup())."""
         self.sources.append(source)
 
-    async def start(self, *, realtime: bool) -> None:
+    async def start(self, *, realtime: bool, tick_seconds: int = 60) -> None:
         """Catch up on anything that fell due while stopped; then tick every minute if realtime."""
         await self.run_all()
         if realtime:
             _RUNNING[self._id] = self
             now = self.clock.now()
             first = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+            if tick_seconds < 60:
+                first = now.replace(microsecond=0) + timedelta(seconds=1)
             self._aps = AsyncIOScheduler(timezone="UTC")
             self._aps.add_job(
                 tick,
-                IntervalTrigger(minutes=1, start_date=first, timezone="UTC"),
+                IntervalTrigger(seconds=tick_seconds, start_date=first, timezone="UTC"),
                 args=[self._id],
                 id="peerbot-tick",
                 coalesce=True,
                 max_instances=1,
-                misfire_grace_time=50,
+                misfire_grace_time=max(1, tick_seconds - 5),
             )
             self._aps.start()
 

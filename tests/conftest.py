@@ -1,0 +1,15 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import ConsoleCommunity
+
+
+@pytest.fixture
+async def community(tmp_path):
+    """A running console community on a fresh on-disk database, as member alice."""
+    c = await ConsoleCommunity.create(tmp_path)
+    yield c
+    await c.stop()
