@@ -33,6 +33,8 @@ from storage.settings import CommunitySettings, Members, MemberSettings
 
 log = logging.getLogger(__name__)
 
+FREE_TEXT = 40  # text options longer than this absorb the remaining words
+
 NOT_SAVED = (
     "I couldn't save that just now, so nothing was recorded. Please try again in a little while; "
     "I've let the people who run me know."
@@ -292,15 +294,20 @@ class Bot:
             if spec.param(name) is None:
                 known = ", ".join(p.name for p in params) or "none"
                 raise ArgumentError(f"there is no option called {name!r} (options: {known})")
-        free = [p for p in params if p.name not in named]
-        if len(positional) > len(free):
-            last = free[-1] if free else None
-            if last is not None and isinstance(last.type, StrType):
-                joined = " ".join(positional[len(free) - 1 :])
-                positional = positional[: len(free) - 1] + [joined]
-            else:
+        raw: dict[str, Any] = {}
+        index = 0
+        while index < len(positional):
+            if index >= len(params):
                 raise ArgumentError("there are more values than this command takes")
-        raw = dict(zip((p.name for p in free), positional, strict=False))
+            param = params[index]
+            if param.name in named:
+                raise ArgumentError(f"{param.name} is given twice")
+            if isinstance(param.type, StrType) and param.type.max_len > FREE_TEXT:
+                # free text (a note, an intro) takes the rest of the words, quotes or not
+                raw[param.name] = " ".join(positional[index:])
+                break
+            raw[param.name] = positional[index]
+            index += 1
         raw.update(named)
         for param in params:
             if param.name not in raw or raw[param.name] is None:
