@@ -1,0 +1,103 @@
+"""Online backup and restore of the database (SQLite's backup API: safe while the bot runs)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+from storage.db import APPLICATION_ID, SQLITE_HEADER, schema_version
+
+
+class BackupError(RuntimeError):
+    """The backup or restore could not be done; the message says why."""
+
+
+def backup(database: str | Path, target: str | Path) -> int:
+    """Copy a live database to `target` page by page; returns the schema version copied."""
+    database, target = Path(database), Path(target)
+    if not database.exists():
+        raise BackupError(f"{database} does not exist")
+    if target.exists():
+        raise BackupError(f"{target} already exists; choose a new file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest, pages=1024)
+        version = dest.execute("PRAGMA user_version").fetchone()[0]
+        if dest.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise BackupError("the copy failed its integrity check")
+        return version
+    finally:
+        dest.close()
+        source.close()
+
+
+def check_backup(path: Path) -> int:
+    """Refuse a file that is not a peerbot database or is from a newer version; returns its version."""
+    if not path.exists():
+        raise BackupError(f"{path} does not exist")
+    with path.open("rb") as handle:
+        if handle.read(16) != SQLITE_HEADER:
+            raise BackupError(f"{path} is not a SQLite database")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as err:
+        raise BackupError(f"{path} cannot be read: {err}") from err
+    finally:
+        conn.close()
+    if app_id != APPLICATION_ID or "community_settings" not in tables:
+        raise BackupError(f"{path} is not a peerbot database")
+    if version > schema_version():
+        raise BackupError(
+            f"{path} is from a newer peerbot (schema {version}; this version knows {schema_version()})"
+        )
+    if ok != "ok":
+        raise BackupError(f"{path} failed its integrity check")
+    return version
+
+
+def restore(database: str | Path, source: str | Path) -> int:
+    """Replace `database` with the backup at `source` (the bot must be stopped). The current
+    file is kept beside it as ``NAME.before-restore``. Returns the restored schema version."""
+    database, source = Path(database), Path(source)
+    version = check_backup(source)
+    if database.exists():
+        keep = database.with_name(database.name + ".before-restore")
+        if not keep.exists():
+            backup(database, keep)
+    for suffix in ("-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    tmp = database.with_name(database.name + ".restoring")
+    shutil.copyfile(source, tmp)
+    tmp.replace(database)
+    return version
+
+
+def cli_backup(database: str, target: Path) -> int:
+    """`peerbot db backup PATH`."""
+    try:
+        version = backup(database, target)
+    except (BackupError, sqlite3.Error) as err:
+        print(f"backup failed: {err}", file=sys.stderr)
+        return 1
+    print(f"backed up {database} (schema {version}) to {target}")
+    return 0
+
+
+def cli_restore(database: str, source: Path) -> int:
+    """`peerbot db restore PATH`."""
+    try:
+        version = restore(database, source)
+    except (BackupError, sqlite3.Error) as err:
+        print(f"restore refused: {err}", file=sys.stderr)
+        return 1
+    print(f"restored {database} from {source} (schema {version}); the previous file is "
+          f"{database}.before-restore")
+    return 0
