@@ -93,6 +93,7 @@ class Bot:
         self.members = Members(db)
         self.command_limiter = RateLimiter(config.limits.commands_per_minute, timedelta(minutes=1))
         self.started = False
+        self._seen: dict[MemberKey, tuple[str, datetime]] = {}
         from storage.privacy import member_table
 
         self.privacy.register(member_table("settings", "member_settings", order_by="key"))
@@ -268,9 +269,22 @@ class Bot:
         except ArgumentError as err:
             await ctx.reply(_usage_error(spec, inv.prefix, str(err)), private=True)
             return
-        await self.members.seen(ctx.member_key(), inv.actor.name, now)
+        await self._record_seen(ctx, now)
         await self._mention_undelivered(ctx)
         await spec.handler(ctx, **kwargs)
+
+    async def _record_seen(self, ctx: Context, now: datetime) -> None:
+        """Keep the member's display name current (at most once a day per member; best effort)."""
+        key = ctx.member_key()
+        name = ctx.actor.name if ctx.actor else ""
+        last = self._seen.get(key)
+        if last is not None and last[0] == name and now - last[1] < timedelta(days=1):
+            return
+        try:
+            await self.members.seen(key, name, now)
+            self._seen[key] = (name, now)
+        except StorageError as err:
+            log.warning("could not record that a member was seen: %s", err)
 
     async def _unknown(self, ctx: Context, word: str, prefix: str) -> None:
         shown = word if len(word) <= 40 else word[:39] + "…"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -87,6 +88,7 @@ class Database:
         self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future]] = []
         self._flushing: asyncio.Task | None = None
         self._closed = False
+        self._identity = _file_identity(path)
 
     @classmethod
     async def open(
@@ -181,9 +183,40 @@ class Database:
             raw.row_factory = sqlite3.Row
         return raw
 
+    async def _check_file(self) -> None:
+        """Refuse to write into a database file that was deleted or replaced underneath us; once a
+        usable file is back at the path (say, restored from a backup), reconnect to it."""
+        if self._identity is None:
+            return
+        current = _file_identity(self.path)
+        if current == self._identity:
+            return
+        if current is None:
+            raise StorageError(f"the database file {self.path} is missing")
+        log.warning("the database file %s was replaced; reconnecting", self.path)
+        fresh = await Database.open(self.path)
+        old, self._conn = self._conn, fresh._conn
+        self._identity = current
+        try:
+            await old.close()
+        except Exception:  # the old file is gone; nothing to save there
+            pass
+
     async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue, []
+            try:
+                await self._check_file()
+            except StorageError as err:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(StorageError(str(err)))
+                continue
+            except DatabaseRefused as err:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(StorageError(str(err)))
+                continue
             try:
                 outcomes = await self._conn._execute(_run_batch, self._raw, [fn for fn, _ in batch])
             except Exception as err:  # the batch could not run at all (closed connection)
@@ -208,6 +241,17 @@ class Database:
         except sqlite3.Error:
             pass
         await self._conn.close()
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a database file, or None for memory databases and missing files."""
+    if path == ":memory:":
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _apply_migration(conn: sqlite3.Connection, migration: Migration) -> None:

@@ -1,0 +1,558 @@
+"""/milestone: recovery counters with compassionate resets, and /community milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.core import Bot
+from bot.scheduler import DueSource
+from bot.spec import Level, MaxLen, command
+from bot.timeutil import add_years, humanize_delta, local_date
+from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
+from cogs.milestones.params import CounterNameType, DayType, RelativeDay
+from cogs.milestones.sweep import LADDER_SETTING, MilestoneSweep, community_ladder, plan
+from cogs.milestones.timing import completed_days, days_text, run_start, span_text
+from storage.milestones import (
+    Counter,
+    CounterChanged,
+    CounterLimitReached,
+    MilestoneStore,
+    RunStart,
+    privacy_handler,
+)
+
+MAX_COUNTERS = 10
+DEFAULT_NAME = "recovery"
+
+NameOpt = Annotated[str, CounterNameType(), "The counter's name (default: recovery)"]
+DayOpt = Annotated[dt.date, DayType(), "The day it began"]
+TimeOpt = Annotated[dt.time, "The local time it began, HH:MM"]
+Visibility = Literal["private", "public"]
+
+
+class Refusal(Exception):
+    """A kind refusal: the reply's template and values. Nothing has been changed."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template)
+        self.template = template
+        self.values = values
+
+
+class Lines:
+    """A reply built line by line; every changing piece goes into values, never the template."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.values: dict[str, object] = {}
+
+    def add(self, template: str, **values: object) -> None:
+        """Append a line (or, starting with a space, continue the last one)."""
+        if template.startswith(" ") and self.parts:
+            self.parts[-1] += template
+        else:
+            self.parts.append(template)
+        self.values.update(values)
+
+    async def send(self, ctx: Context) -> None:
+        """Reply privately."""
+        await ctx.reply("\n".join(self.parts), private=True, **self.values)
+
+
+class Milestones(Cog):
+    """Recovery counters: milestones celebrated, resets kept with kindness, history private."""
+
+    name = "milestones"
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.store = MilestoneStore(bot.db)
+        self.sweep = MilestoneSweep(bot, self.store)
+
+    async def setup(self) -> None:
+        """Register the counters with the privacy registry and the sweep with the scheduler."""
+        self.bot.privacy.register(privacy_handler())
+        self.bot.scheduler.add_source(
+            DueSource("milestones", self.sweep.next_due, self.sweep.run_due)
+        )
+
+    # --- commands -----------------------------------------------------------------------
+
+    @command(
+        "milestone set",
+        "Start (or correct) a recovery counter",
+        private=True,
+        examples=("milestone set 2026-01-15", "milestone set date:yesterday name:nicotine"),
+    )
+    async def set(
+        self,
+        ctx: Context,
+        date: DayOpt,
+        time: TimeOpt | None = None,
+        name: NameOpt = DEFAULT_NAME,
+        share: Annotated[
+            Visibility, "private (default) or public: celebrate in the milestones channel"
+        ]
+        | None = None,
+    ) -> None:
+        try:
+            await self._set(ctx, date, time, name, share)
+        except Refusal as refusal:
+            await ctx.reply(refusal.template, private=True, **refusal.values)
+
+    async def _set(
+        self, ctx: Context, day: dt.date, at: dt.time | None, name: str, share: str | None
+    ) -> None:
+        key, now, tz = ctx.member_key(), ctx.now(), await ctx.member_timezone()
+        start = _checked_start(day, at, tz, now)
+        ladder = await self._ladder(ctx)
+        schedule = plan(ladder, start, tz, max(start.started_at, now))
+        out = Lines()
+        async with self.sweep.lock:
+            existing = await self.store.counter(key, name)
+            if existing is None:
+                try:
+                    await self.store.create(
+                        key, name, share or "private", start, schedule, now, limit=MAX_COUNTERS
+                    )
+                except CounterLimitReached:
+                    raise Refusal(
+                        "You already have {most} counters, the most I can keep for one person. "
+                        "To make room, remove one with {remove}.",
+                        most=MAX_COUNTERS,
+                        remove=f"{ctx.prefix}milestone remove name:<name> confirm:yes",
+                    ) from None
+                visibility = share or "private"
+                out.add("Your {name} counter is set: it began {when}.", name=name)
+            else:
+                runs = await self.store.runs(existing.id)
+                previous = runs[1] if len(runs) > 1 else None
+                if previous is not None and start.started_at < previous.start.started_at:
+                    raise Refusal(
+                        "That's before your previous {name} run began ({before}). "
+                        "If you'd like to start over completely, remove the counter first.",
+                        name=existing.name,
+                        before=previous.start.start_date.isoformat(),
+                    )
+                remeasure = None
+                if previous is not None:
+                    remeasure = (previous.id, completed_days(previous.start, start.started_at, tz))
+                visibility = share or existing.visibility
+                try:
+                    await self.store.correct(existing, start, schedule, visibility, now, remeasure)
+                except CounterChanged:
+                    raise Refusal("That counter just changed; please try again.") from None
+                out.add("I've corrected your {name} counter: it began {when}.", name=existing.name)
+        out.values["when"] = _when(start, local_date(now, tz))
+        if start.started_at < now:
+            out.add(" That's {span}.", span=span_text(start, now, tz))
+        reached_today = _reached_today(ladder, start, tz, now)
+        if reached_today:
+            out.add(
+                "You reached {today_milestone} today. Congratulations! 🎉",
+                today_milestone=reached_today,
+            )
+        _add_next(out, schedule.next_at, schedule.next_step, tz, now)
+        _add_visibility(out, visibility)
+        await out.send(ctx)
+
+    @command(
+        "milestone show", "Your counters: time since, next milestone, longest run", private=True
+    )
+    async def show(self, ctx: Context, name: NameOpt | None = None) -> None:
+        counters = await self._my_counters(ctx)
+        if not counters:
+            await ctx.reply(_none_yet(ctx), private=True)
+            return
+        chosen = counters if name is None else [c for c in counters if _same(c.name, name)]
+        if not chosen:
+            await self._not_found(ctx, name or DEFAULT_NAME, counters)
+            return
+        out = Lines()
+        tz, now = await ctx.member_timezone(), ctx.now()
+        for index, counter in enumerate(chosen):
+            await self._describe(out, counter, tz, now, f"_{index}")
+        await out.send(ctx)
+
+    @command(
+        "milestone reset",
+        "Start a new run; the run before stays in your history",
+        private=True,
+        examples=("milestone reset", 'milestone reset alcohol yesterday note:"hard week"'),
+    )
+    async def reset(
+        self,
+        ctx: Context,
+        name: NameOpt | None = None,
+        date: DayOpt | None = None,
+        time: TimeOpt | None = None,
+        note: Annotated[str, MaxLen(500), "A private note about it, only you see it"] | None = None,
+    ) -> None:
+        try:
+            await self._reset(ctx, name, date, time, note)
+        except Refusal as refusal:
+            await ctx.reply(refusal.template, private=True, **refusal.values)
+
+    async def _reset(
+        self,
+        ctx: Context,
+        name: str | None,
+        day: dt.date | None,
+        at: dt.time | None,
+        note: str | None,
+    ) -> None:
+        now, tz = ctx.now(), await ctx.member_timezone()
+        counter = await self._pick(ctx, name)
+        if counter is None:
+            return
+        today = local_date(now, tz)
+        if day is None and at is None:
+            moment = now.replace(second=0, microsecond=0)
+            start = RunStart(
+                today, moment.astimezone(_tzinfo(tz)).time().replace(tzinfo=None), moment
+            )
+        else:
+            start = _checked_start(day if day is not None else today, at, tz, now)
+        if start.started_at < counter.run.start.started_at:
+            raise Refusal(
+                "That's before this run began ({began}). To change when it began, use {hint}.",
+                began=counter.run.start.start_date.isoformat(),
+                hint=f"{ctx.prefix}milestone set",
+            )
+        ladder = await self._ladder(ctx)
+        length = completed_days(counter.run.start, start.started_at, tz)
+        schedule = plan(ladder, start, tz, max(start.started_at, now))
+        async with self.sweep.lock:
+            runs = await self.store.runs(counter.id)
+            try:
+                await self.store.reset(counter, length, note, start, schedule, now)
+            except CounterChanged:
+                raise Refusal("That counter just changed; please try again.") from None
+        longest = max([length] + [r.length_days or 0 for r in runs if r.ended_at is not None])
+        out = Lines()
+        out.add("Thank you for telling me. Your {name} counter starts again {when}.",
+                name=counter.name, when=_when(start, today))  # fmt: skip
+        if length > 0:
+            out.add("The run before lasted {length}, and every one of those days counts.",
+                    length=days_text(length))  # fmt: skip
+            if longest > length:
+                out.add(" Your longest run is still {longest}.", longest=days_text(longest))
+            else:
+                out.add(" That's your longest run so far.")
+        if note:
+            out.add("I've kept your note with that run in your history; only you can see it.")
+        _add_next(out, schedule.next_at, schedule.next_step, tz, now)
+        out.add("I'm here for every step of it.")
+        await out.send(ctx)
+
+    @command("milestone history", "Every run of a counter, newest first", private=True)
+    async def history(self, ctx: Context, name: NameOpt | None = None) -> None:
+        counter = await self._pick(ctx, name)
+        if counter is None:
+            return
+        tz, now = await ctx.member_timezone(), ctx.now()
+        runs = await self.store.runs(counter.id)
+        out = Lines()
+        out.add("Your {name} counter, newest run first:", name=counter.name)
+        for i, run in enumerate(runs):
+            began = run.start.start_date.isoformat()
+            if run.ended_at is None:
+                out.add(f"• since {{began_{i}}}: {{span_{i}}} so far (current)",
+                        **{f"began_{i}": began, f"span_{i}": span_text(run.start, now, tz)})  # fmt: skip
+                continue
+            out.add(
+                f"• {{began_{i}}} to {{ended_{i}}}: {{length_{i}}}",
+                **{
+                    f"began_{i}": began,
+                    f"ended_{i}": local_date(run.ended_at, tz).isoformat(),
+                    f"length_{i}": days_text(run.length_days or 0),
+                },
+            )
+            if run.note:
+                out.add(f" (your note: {{note_{i}}})", **{f"note_{i}": run.note})
+        await out.send(ctx)
+
+    @command(
+        "milestone share",
+        "Make a counter public (celebrated in the channel) or private",
+        private=True,
+    )
+    async def share(
+        self,
+        ctx: Context,
+        name: NameOpt,
+        visibility: Annotated[
+            Visibility, "public: celebrate in the milestones channel; private: only you"
+        ],
+    ) -> None:
+        counter = await self._pick(ctx, name)
+        if counter is None:
+            return
+        await self.store.set_visibility(counter.id, visibility)
+        if visibility == "private":
+            await ctx.reply(
+                "Your {name} counter is private: only you can see it, and celebrations come to you "
+                "alone.",
+                private=True,
+                name=counter.name,
+            )
+            return
+        out = Lines()
+        out.add(
+            "Your {name} counter is public: when you reach a milestone I'll celebrate it in the "
+            "milestones channel with your name, so others can cheer you on. Your history and notes "
+            "stay private.",
+            name=counter.name,
+        )
+        if await ctx.channel_for("milestones") is None:
+            out.add("No milestones channel is set yet, so celebrations stay private until a "
+                    "moderator chooses one.")  # fmt: skip
+        await out.send(ctx)
+
+    @command(
+        "milestone remove", "Delete a counter and its history (asks for confirm:yes)", private=True
+    )
+    async def remove(
+        self,
+        ctx: Context,
+        name: NameOpt,
+        confirm: Annotated[Literal["yes", "no"], "Type yes to delete it for good"] = "no",
+    ) -> None:
+        counter = await self._pick(ctx, name)
+        if counter is None:
+            return
+        typed = f'name:"{counter.name}"' if " " in counter.name else f"name:{counter.name}"
+        if confirm != "yes":
+            await ctx.reply(
+                "This deletes your {name} counter and its whole history for good. "
+                "To go ahead: {hint}",
+                private=True,
+                name=counter.name,
+                hint=f"{ctx.prefix}milestone remove {typed} confirm:yes",
+            )
+            return
+        async with self.sweep.lock:
+            await self.store.remove(counter.id)
+        await ctx.reply(
+            "Done: your {name} counter and its history are deleted.",
+            private=True,
+            name=counter.name,
+        )
+
+    @command(
+        "community milestones",
+        "The milestones this community celebrates (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+        examples=("community milestones 24h,7d,30d,90d,6mo,1y,...", "community milestones default"),
+    )
+    async def ladder(
+        self,
+        ctx: Context,
+        ladder: Annotated[
+            str, MaxLen(300), "Like 24h,7d,30d,6mo,1y,... ('...' = then every year) or default"
+        ]
+        | None = None,
+    ) -> None:
+        hint = f"{ctx.prefix}community milestones 24h,7d,30d,90d,6mo,1y,..."
+        if ladder is None:
+            current = await self._ladder(ctx)
+            await ctx.reply(
+                "This community celebrates: {ladder}.\nTo change it: {hint} ('...' means then "
+                "every year; 'default' brings back the usual ladder).",
+                private=True,
+                ladder=current.describe(),
+                hint=hint,
+            )
+            return
+        if ladder.strip().lower() == "default":
+            chosen, code = DEFAULT_LADDER, None
+        else:
+            try:
+                chosen = parse_ladder(ladder)
+            except LadderError as err:
+                await ctx.reply(
+                    err.template + "\nNothing was changed. Example: {hint}", private=True,
+                    **err.values, hint=hint,
+                )  # fmt: skip
+                return
+            code = chosen.code
+        now = ctx.now()
+        counters = await self.store.community_counters(ctx.community.platform, ctx.community.id)
+        updates = [
+            (c, plan(chosen, c.run.start, c.schedule.zone, max(c.schedule.celebrated_through, now)))
+            for c in counters
+        ]
+        await self.store.set_ladder(
+            ctx.community.platform, ctx.community.id, LADDER_SETTING, code, updates, now
+        )
+        await ctx.reply(
+            "Done. This community now celebrates: {ladder}.", private=True, ladder=chosen.describe()
+        )
+
+    # --- helpers ------------------------------------------------------------------------
+
+    async def _ladder(self, ctx: Context) -> Ladder:
+        return await community_ladder(self.bot, ctx.community.platform, ctx.community.id)
+
+    async def _my_counters(self, ctx: Context) -> list[Counter]:
+        """The member's counters, re-planned first if their timezone changed since."""
+        counters = await self.store.counters(ctx.member_key())
+        tz = await ctx.member_timezone()
+        stale = [c for c in counters if c.schedule.zone != tz]
+        if stale:
+            ladder = await self._ladder(ctx)
+            await self.store.reschedule(
+                (c, plan(ladder, c.run.start, tz, c.schedule.celebrated_through)) for c in stale
+            )
+            counters = await self.store.counters(ctx.member_key())
+        return counters
+
+    async def _pick(self, ctx: Context, name: str | None) -> Counter | None:
+        """The counter a command is about; replies kindly (and returns None) when unclear."""
+        counters = await self._my_counters(ctx)
+        if not counters:
+            await ctx.reply(_none_yet(ctx), private=True)
+            return None
+        if name is None:
+            if len(counters) == 1:
+                return counters[0]
+            named = [c for c in counters if _same(c.name, DEFAULT_NAME)]
+            if named:
+                return named[0]
+            await ctx.reply(
+                "Which counter? You have: {names}. Add name:<name> to choose one.",
+                private=True,
+                names=", ".join(c.name for c in counters),
+            )
+            return None
+        for counter in counters:
+            if _same(counter.name, name):
+                return counter
+        await self._not_found(ctx, name, counters)
+        return None
+
+    async def _not_found(self, ctx: Context, name: str, counters: list[Counter]) -> None:
+        await ctx.reply(
+            "You don't have a counter called {name}. Your counters: {names}. "
+            "To start a new one: {hint}",
+            private=True,
+            name=name,
+            names=", ".join(c.name for c in counters),
+            hint=f"{ctx.prefix}milestone set date:YYYY-MM-DD name:<name>",
+        )
+
+    async def _describe(
+        self, out: Lines, counter: Counter, tz: str, now: dt.datetime, tag: str
+    ) -> None:
+        """One counter's block in /milestone show."""
+        run = counter.run
+        runs = await self.store.runs(counter.id)
+        current = completed_days(run.start, now, tz)
+        closed = [r.length_days or 0 for r in runs if r.ended_at is not None]
+        v = {f"name{tag}": counter.name, f"span{tag}": span_text(run.start, now, tz),
+             f"since{tag}": run.start.start_date.isoformat()}  # fmt: skip
+        out.add(f"{{name{tag}}}: {{span{tag}}} since {{since{tag}}}.", **v)
+        if counter.schedule.next_at and counter.schedule.next_step:
+            _add_next(out, counter.schedule.next_at, counter.schedule.next_step, tz, now, tag)
+        out.add(
+            f"Longest run: {{longest{tag}}}. Total across all your runs: {{total{tag}}}.",
+            **{f"longest{tag}": days_text(max([current, *closed])),
+               f"total{tag}": days_text(current + sum(closed))},
+        )  # fmt: skip
+        missed = await self.store.celebrations(run.id, "missed")
+        if missed:
+            last = missed[-1]
+            out.add(
+                f"You reached {{missed{tag}}} on {{missed_on{tag}}} while I was away. "
+                "Belated congratulations! 🎉",
+                **{f"missed{tag}": step_label(last.step),
+                   f"missed_on{tag}": local_date(last.due_at, tz).isoformat()},
+            )  # fmt: skip
+        _add_visibility(out, counter.visibility)
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+def _checked_start(day: dt.date, at: dt.time | None, tz: str, now: dt.datetime) -> RunStart:
+    """The start a member asked for, or a :class:`Refusal` saying kindly what's wrong."""
+    today = local_date(now, tz)
+    if isinstance(day, RelativeDay):
+        day = day.resolve(today)
+    if day > today:
+        raise Refusal(
+            "{day} hasn't come yet (today is {today} where you are). A counter can begin today "
+            "or on an earlier day.",
+            day=day.isoformat(),
+            today=today.isoformat(),
+        )
+    if day < add_years(today, -100):
+        raise Refusal(
+            "{day} is more than 100 years ago. Could you check the year?", day=day.isoformat()
+        )
+    start = run_start(day, at, tz)
+    if start.started_at > now:
+        raise Refusal(
+            "{at} hasn't come yet today where you are (it's {clock} now). "
+            "Pick an earlier time, or leave the time out.",
+            at=at.strftime("%H:%M") if at else "",
+            clock=now.astimezone(_tzinfo(tz)).strftime("%H:%M"),
+        )
+    return start
+
+
+def _tzinfo(tz: str) -> dt.tzinfo:
+    from bot.timeutil import zone
+
+    return zone(tz)
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+def _when(start: RunStart, today: dt.date) -> str:
+    day = "today" if start.start_date == today else f"on {start.start_date.isoformat()}"
+    return f"{day} at {start.start_time.strftime('%H:%M')}" if start.start_time else day
+
+
+def _none_yet(ctx: Context) -> str:
+    return (
+        "You don't have a counter yet. Start one with "
+        f"{ctx.prefix}milestone set date:YYYY-MM-DD (today and yesterday work too)."
+    )
+
+
+def _reached_today(ladder: Ladder, start: RunStart, tz: str, now: dt.datetime) -> str | None:
+    """The milestone a backdated start reached earlier today, if any."""
+    reached = ladder.reached(start, tz, start.started_at, now, limit=500)
+    if reached and local_date(reached[-1][1], tz) == local_date(now, tz):
+        return reached[-1][0].label
+    return None
+
+
+def _add_next(
+    out: Lines, at: dt.datetime | None, step: str | None, tz: str, now: dt.datetime, tag: str = ""
+) -> None:
+    if at is None or step is None:
+        return
+    local = at.astimezone(_tzinfo(tz))
+    when = local.date().isoformat()
+    if step.endswith("h"):
+        when += local.strftime(" at %H:%M")
+    out.add(
+        f"Next milestone: {{next{tag}}} on {{next_on{tag}}} (in {{until{tag}}}).",
+        **{f"next{tag}": step_label(step), f"next_on{tag}": when,
+           f"until{tag}": humanize_delta(at - now)},
+    )  # fmt: skip
+
+
+def _add_visibility(out: Lines, visibility: str) -> None:
+    if visibility == "public":
+        out.add("It's public: milestones are celebrated in the milestones channel with your name.")
+    else:
+        out.add("It's private: only you can see it.")

@@ -1,0 +1,71 @@
+"""Spans of recovery time as people count them: completed days, and years/months/days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from bot.timeutil import (
+    add_months,
+    humanize_delta,
+    resolve_local,
+    start_of_local_day,
+    zone,
+)
+from storage.milestones import RunStart
+
+
+def run_start(day: date, at: time | None, tz: str) -> RunStart:
+    """A run beginning on local `day` at local `at` (None: the start of that day) in `tz`."""
+    started = resolve_local(day, at, tz) if at is not None else start_of_local_day(day, tz)
+    return RunStart(day, at, started.replace(microsecond=0))
+
+
+def completed_days(start: RunStart, end: datetime, tz: str) -> int:
+    """Whole days from a run's start to `end`, counted on the member's calendar.
+
+    A run that began on 1 March (no time) has 1 day on 2 March, whatever DST did overnight;
+    with a start time, the day completes when that local time comes round again.
+    """
+    if end <= start.started_at:
+        return 0
+    local_end = end.astimezone(zone(tz))
+    days = (local_end.date() - start.start_date).days
+    if start.start_time is not None and local_end.time().replace(tzinfo=None) < start.start_time:
+        days -= 1
+    return max(0, days)
+
+
+def years_months_days(start: date, end: date) -> tuple[int, int, int]:
+    """Calendar years, months and days from `start` to `end` (Jan 31 → Feb 28 is one month)."""
+    if end <= start:
+        return 0, 0, 0
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    days = (end - add_months(start, months)).days
+    return months // 12, months % 12, days
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def days_text(days: int) -> str:
+    """ "1 day", "143 days"."""
+    return _plural(days, "day")
+
+
+def span_text(start: RunStart, now: datetime, tz: str) -> str:
+    """How long a run has lasted: "5 hours", "12 days", "143 days (4 months, 21 days)"."""
+    days = completed_days(start, now, tz)
+    if days == 0:
+        return humanize_delta(now - start.started_at)
+    # the calendar span ends on the last local day the run completed
+    end = date.fromordinal(start.start_date.toordinal() + days)
+    years, months, rest = years_months_days(start.start_date, end)
+    if not years and not months:
+        return days_text(days)
+    parts = [p for p in (_plural(years, "year") if years else "",
+                         _plural(months, "month") if months else "",
+                         _plural(rest, "day") if rest else "") if p]  # fmt: skip
+    return f"{days_text(days)} ({', '.join(parts)})"

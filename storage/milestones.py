@@ -1,0 +1,588 @@
+"""Recovery counters, their runs (history) and their celebrations.
+
+A counter has one current run; a reset closes that run (keeping its length and the member's
+private note) and starts a new one. ``next_at`` on the counter is the instant of its next
+milestone and is what the one sweep looks at (indexed). A reached milestone becomes a row in
+``milestone_celebrations`` in the same transaction that moves ``next_at`` forward, so it is
+claimed exactly once; the row stays 'pending' until the member has been told, so a restart in
+between delivers it (once) instead of losing it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from storage.db import Database, MemberKey
+from storage.privacy import DataHandler, rows_as_dicts, scope_clause
+from storage.settings import set_community_setting
+
+VISIBILITIES = ("private", "public")
+
+
+class CounterLimitReached(Exception):
+    """The member already has the most counters allowed."""
+
+
+class CounterChanged(Exception):
+    """The counter was reset, corrected or removed meanwhile; nothing was written."""
+
+
+def iso(instant: datetime) -> str:
+    """An instant as sortable UTC ISO text in whole seconds."""
+    return instant.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class RunStart:
+    """Where a run begins: the member's local date, an optional local time, and the instant."""
+
+    start_date: date
+    start_time: time | None
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class Run:
+    """One attempt: from its start to the next reset (or ongoing)."""
+
+    id: int
+    counter_id: int
+    start: RunStart
+    ended_at: datetime | None
+    length_days: int | None
+    note: str | None
+    reset_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a counter's next milestone falls, and up to when milestones are handled."""
+
+    zone: str
+    celebrated_through: datetime
+    next_at: datetime | None
+    next_step: str | None
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A member's recovery counter with its current run."""
+
+    id: int
+    key: MemberKey
+    name: str
+    visibility: str
+    schedule: Schedule
+    run: Run
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Celebration:
+    """A milestone reached by a run."""
+
+    id: int
+    counter_id: int
+    run_id: int
+    step: str
+    due_at: datetime
+    status: str
+    handled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DueCounter:
+    """A counter whose next milestone has come, with the member's own zone (None: not set)."""
+
+    counter: Counter
+    member_zone: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the sweep decided for one due counter: the new schedule and the milestones reached
+    (step, instant, 'pending' or 'missed'). Applied only if the counter is still as it was read."""
+
+    counter_id: int
+    run_id: int
+    expected_next_at: datetime
+    schedule: Schedule
+    reached: tuple[tuple[str, datetime, str], ...]
+
+
+@dataclass(frozen=True)
+class PendingCelebration:
+    """A claimed milestone not delivered yet, with what delivery needs."""
+
+    id: int
+    key: MemberKey
+    counter_name: str
+    visibility: str
+    step: str
+    due_at: datetime
+
+
+_COUNTER_COLUMNS = (
+    "c.id, c.platform, c.community_id, c.user_id, c.name, c.visibility, c.zone, "
+    "c.celebrated_through, c.next_at, c.next_step, c.created_at, "
+    "r.id, r.counter_id, r.start_date, r.start_time, r.started_at, r.ended_at, r.length_days, "
+    "r.note, r.reset_at"
+)
+_COUNTER_FROM = "milestone_counters c JOIN milestone_runs r ON r.id = c.run_id"
+
+
+def _run(row: Any, at: int = 0) -> Run:
+    start_time = row[at + 3]
+    return Run(
+        id=row[at],
+        counter_id=row[at + 1],
+        start=RunStart(
+            date.fromisoformat(row[at + 2]),
+            time.fromisoformat(start_time) if start_time else None,
+            datetime.fromisoformat(row[at + 4]),
+        ),
+        ended_at=_instant(row[at + 5]),
+        length_days=row[at + 6],
+        note=row[at + 7],
+        reset_at=_instant(row[at + 8]),
+    )
+
+
+def _counter(row: Any) -> Counter:
+    return Counter(
+        id=row[0],
+        key=MemberKey(row[1], row[2], row[3]),
+        name=row[4],
+        visibility=row[5],
+        schedule=Schedule(row[6], datetime.fromisoformat(row[7]), _instant(row[8]), row[9]),
+        created_at=datetime.fromisoformat(row[10]),
+        run=_run(row, 11),
+    )
+
+
+def _key_params(key: MemberKey) -> tuple[str, str | None, str]:
+    return (key.platform, key.community_id, key.user_id)
+
+
+def _insert_run(conn: sqlite3.Connection, counter_id: int, key: MemberKey, start: RunStart) -> int:
+    cursor = conn.execute(
+        "INSERT INTO milestone_runs (counter_id, platform, community_id, user_id, start_date, "
+        "start_time, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            counter_id,
+            *_key_params(key),
+            start.start_date.isoformat(),
+            start.start_time.strftime("%H:%M") if start.start_time else None,
+            iso(start.started_at),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _update_schedule(
+    conn: sqlite3.Connection,
+    counter_id: int,
+    run_id: int,
+    schedule: Schedule,
+    expected_next_at: datetime | None = None,
+) -> int:
+    """Store a schedule if the counter still has this run (and, when given, this next_at)."""
+    sql = (
+        "UPDATE milestone_counters SET zone = ?, celebrated_through = ?, next_at = ?, next_step = ? "
+        "WHERE id = ? AND run_id = ?"
+    )
+    params: list[Any] = [
+        schedule.zone,
+        iso(schedule.celebrated_through),
+        iso(schedule.next_at) if schedule.next_at else None,
+        schedule.next_step,
+        counter_id,
+        run_id,
+    ]
+    if expected_next_at is not None:
+        sql += " AND next_at = ?"
+        params.append(iso(expected_next_at))
+    return conn.execute(sql, params).rowcount
+
+
+def _cancel_pending(conn: sqlite3.Connection, run_id: int, now: datetime) -> None:
+    conn.execute(
+        "UPDATE milestone_celebrations SET status = 'cancelled', handled_at = ? "
+        "WHERE run_id = ? AND status = 'pending'",
+        (iso(now), run_id),
+    )
+
+
+class MilestoneStore:
+    """The repository behind /milestone and the milestone sweep."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- reading a member's counters ----------------------------------------------------
+
+    async def counters(self, key: MemberKey) -> list[Counter]:
+        """The member's counters in this community, oldest first."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COUNTER_COLUMNS} FROM {_COUNTER_FROM} "
+            "WHERE c.platform = ? AND c.community_id = ? AND c.user_id = ? ORDER BY c.id",
+            _key_params(key),
+        )
+        return [_counter(r) for r in rows]
+
+    async def counter(self, key: MemberKey, name: str) -> Counter | None:
+        """One counter by name (case-insensitive), or None."""
+        row = await self.db.fetchone(
+            f"SELECT {_COUNTER_COLUMNS} FROM {_COUNTER_FROM} WHERE c.platform = ? AND "
+            "c.community_id = ? AND c.user_id = ? AND c.name_key = ?",
+            (*_key_params(key), name.casefold()),
+        )
+        return _counter(row) if row else None
+
+    async def runs(self, counter_id: int) -> list[Run]:
+        """Every run of a counter, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT id, counter_id, start_date, start_time, started_at, ended_at, length_days, "
+            "note, reset_at FROM milestone_runs WHERE counter_id = ? ORDER BY started_at DESC, id DESC",
+            (counter_id,),
+        )
+        return [_run(r) for r in rows]
+
+    async def celebrations(self, run_id: int, status: str | None = None) -> list[Celebration]:
+        """The milestones a run reached (optionally only with one status), oldest first."""
+        sql = (
+            "SELECT id, counter_id, run_id, step, due_at, status, handled_at "
+            "FROM milestone_celebrations WHERE run_id = ?"
+        )
+        params: tuple[Any, ...] = (run_id,)
+        if status is not None:
+            sql += " AND status = ?"
+            params += (status,)
+        rows = await self.db.fetchall(sql + " ORDER BY due_at, id", params)
+        return [
+            Celebration(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], _instant(r[6]))
+            for r in rows
+        ]
+
+    # --- a member's changes -------------------------------------------------------------
+
+    async def create(
+        self,
+        key: MemberKey,
+        name: str,
+        visibility: str,
+        start: RunStart,
+        schedule: Schedule,
+        now: datetime,
+        *,
+        limit: int,
+    ) -> int:
+        """A new counter with its first run; returns its id. Raises
+        :class:`CounterLimitReached` (nothing written) when the member has `limit` already."""
+
+        def write(conn: sqlite3.Connection) -> int:
+            count = conn.execute(
+                "SELECT COUNT(*) FROM milestone_counters WHERE platform = ? AND community_id = ? "
+                "AND user_id = ?",
+                _key_params(key),
+            ).fetchone()[0]
+            if count >= limit:
+                raise CounterLimitReached()
+            counter_id = int(
+                conn.execute(
+                    "INSERT INTO milestone_counters (platform, community_id, user_id, name, "
+                    "name_key, visibility, zone, celebrated_through, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        *_key_params(key),
+                        name,
+                        name.casefold(),
+                        visibility,
+                        schedule.zone,
+                        iso(schedule.celebrated_through),
+                        iso(now),
+                    ),
+                ).lastrowid
+                or 0
+            )
+            run_id = _insert_run(conn, counter_id, key, start)
+            conn.execute(
+                "UPDATE milestone_counters SET run_id = ? WHERE id = ?", (run_id, counter_id)
+            )
+            _update_schedule(conn, counter_id, run_id, schedule)
+            return counter_id
+
+        return await self.db.write(write)
+
+    async def correct(
+        self,
+        counter: Counter,
+        start: RunStart,
+        schedule: Schedule,
+        visibility: str,
+        now: datetime,
+        previous: tuple[int, int] | None = None,
+    ) -> None:
+        """Correct the start of the current run. `previous` (run id, completed days) re-measures
+        the run before it, which ended where this one begins. Milestones of the old start that
+        were not delivered yet are cancelled."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            changed = conn.execute(
+                "UPDATE milestone_runs SET start_date = ?, start_time = ?, started_at = ? "
+                "WHERE id = ? AND id = (SELECT run_id FROM milestone_counters WHERE id = ?)",
+                (
+                    start.start_date.isoformat(),
+                    start.start_time.strftime("%H:%M") if start.start_time else None,
+                    iso(start.started_at),
+                    counter.run.id,
+                    counter.id,
+                ),
+            ).rowcount
+            if not changed:
+                raise CounterChanged()
+            if previous is not None:
+                conn.execute(
+                    "UPDATE milestone_runs SET ended_at = ?, length_days = ? WHERE id = ?",
+                    (iso(start.started_at), previous[1], previous[0]),
+                )
+            conn.execute(
+                "UPDATE milestone_counters SET visibility = ? WHERE id = ?",
+                (visibility, counter.id),
+            )
+            _update_schedule(conn, counter.id, counter.run.id, schedule)
+            _cancel_pending(conn, counter.run.id, now)
+
+        await self.db.write(write)
+
+    async def reset(
+        self,
+        counter: Counter,
+        length_days: int,
+        note: str | None,
+        start: RunStart,
+        schedule: Schedule,
+        now: datetime,
+    ) -> int:
+        """Close the current run (its length and note kept) and start a new one; returns the new
+        run's id. Pending celebrations of the closed run are cancelled."""
+
+        def write(conn: sqlite3.Connection) -> int:
+            closed = conn.execute(
+                "UPDATE milestone_runs SET ended_at = ?, length_days = ?, note = ?, reset_at = ? "
+                "WHERE id = ? AND ended_at IS NULL "
+                "AND id = (SELECT run_id FROM milestone_counters WHERE id = ?)",
+                (iso(start.started_at), length_days, note, iso(now), counter.run.id, counter.id),
+            ).rowcount
+            if not closed:
+                raise CounterChanged()
+            run_id = _insert_run(conn, counter.id, counter.key, start)
+            conn.execute(
+                "UPDATE milestone_counters SET run_id = ? WHERE id = ?", (run_id, counter.id)
+            )
+            _update_schedule(conn, counter.id, run_id, schedule)
+            _cancel_pending(conn, counter.run.id, now)
+            return run_id
+
+        return await self.db.write(write)
+
+    async def set_visibility(self, counter_id: int, visibility: str) -> None:
+        """Make a counter private or public."""
+        if visibility not in VISIBILITIES:
+            raise ValueError(visibility)
+        await self.db.execute(
+            "UPDATE milestone_counters SET visibility = ? WHERE id = ?", (visibility, counter_id)
+        )
+
+    async def remove(self, counter_id: int) -> int:
+        """Delete a counter with all its runs and celebrations; returns rows deleted."""
+
+        def write(conn: sqlite3.Connection) -> int:
+            deleted = 0
+            for table in ("milestone_celebrations", "milestone_runs"):
+                deleted += conn.execute(
+                    f"DELETE FROM {table} WHERE counter_id = ?", (counter_id,)
+                ).rowcount
+            deleted += conn.execute(
+                "DELETE FROM milestone_counters WHERE id = ?", (counter_id,)
+            ).rowcount
+            return deleted
+
+        return await self.db.write(write)
+
+    async def reschedule(self, updates: Iterable[tuple[Counter, Schedule]]) -> int:
+        """Store new schedules (zone or ladder changed); a counter reset meanwhile is skipped.
+        Returns how many were updated."""
+        items = list(updates)
+        if not items:
+            return 0
+
+        def write(conn: sqlite3.Connection) -> int:
+            return sum(_update_schedule(conn, c.id, c.run.id, s) for c, s in items)
+
+        return await self.db.write(write)
+
+    async def set_ladder(
+        self,
+        platform: str,
+        community_id: str,
+        setting: str,
+        code: str | None,
+        updates: Iterable[tuple[Counter, Schedule]],
+        now: datetime,
+    ) -> None:
+        """Store a community's ladder (None: the default) and its counters' new schedules in one
+        transaction."""
+        items = list(updates)
+
+        def write(conn: sqlite3.Connection) -> None:
+            set_community_setting(conn, platform, community_id, setting, code, now)
+            for counter, schedule in items:
+                _update_schedule(conn, counter.id, counter.run.id, schedule)
+
+        await self.db.write(write)
+
+    async def community_counters(self, platform: str, community_id: str) -> list[Counter]:
+        """Every counter of a community (only for rescheduling when the ladder changes)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COUNTER_COLUMNS} FROM {_COUNTER_FROM} "
+            "WHERE c.platform = ? AND c.community_id = ?",
+            (platform, community_id),
+        )
+        return [_counter(r) for r in rows]
+
+    # --- the sweep ----------------------------------------------------------------------
+
+    async def next_due(self, platform: str) -> datetime | None:
+        """The earliest instant with work: a next milestone, or a celebration not yet delivered."""
+
+        def read(conn: sqlite3.Connection) -> datetime | None:
+            a = conn.execute(
+                "SELECT MIN(next_at) FROM milestone_counters WHERE platform = ? AND next_at IS NOT NULL",
+                (platform,),
+            ).fetchone()[0]
+            b = conn.execute(
+                "SELECT MIN(due_at) FROM milestone_celebrations WHERE platform = ? AND status = 'pending'",
+                (platform,),
+            ).fetchone()[0]
+            found = [datetime.fromisoformat(x) for x in (a, b) if x]
+            return min(found) if found else None
+
+        return await self.db.read(read)
+
+    async def due(self, platform: str, now: datetime, limit: int = 2000) -> list[DueCounter]:
+        """Counters whose next milestone is at or before `now`, earliest first."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COUNTER_COLUMNS}, ms.value FROM {_COUNTER_FROM} "
+            "LEFT JOIN member_settings ms ON ms.platform = c.platform "
+            "AND ms.community_id = c.community_id AND ms.user_id = c.user_id AND ms.key = 'timezone' "
+            "WHERE c.platform = ? AND c.next_at IS NOT NULL AND c.next_at <= ? "
+            "ORDER BY c.next_at LIMIT ?",
+            (platform, iso(now), limit),
+        )
+        return [DueCounter(_counter(r), r[20]) for r in rows]
+
+    async def claim(self, claims: Iterable[Claim], now: datetime) -> int:
+        """Apply the sweep's decisions in one transaction; returns how many counters moved.
+        A counter changed since it was read (reset, corrected) is left as it is."""
+        items = list(claims)
+        if not items:
+            return 0
+
+        def write(conn: sqlite3.Connection) -> int:
+            moved = 0
+            for claim in items:
+                if not _update_schedule(
+                    conn, claim.counter_id, claim.run_id, claim.schedule, claim.expected_next_at
+                ):
+                    continue
+                moved += 1
+                for step, due_at, status in claim.reached:
+                    conn.execute(
+                        "INSERT INTO milestone_celebrations (counter_id, run_id, platform, "
+                        "community_id, user_id, step, due_at, status, handled_at) "
+                        "SELECT id, run_id, platform, community_id, user_id, ?, ?, ?, ? "
+                        "FROM milestone_counters WHERE id = ? "
+                        "ON CONFLICT (run_id, step, due_at) DO NOTHING",
+                        (step, iso(due_at), status, None if status == "pending" else iso(now),
+                         claim.counter_id),
+                    )  # fmt: skip
+            return moved
+
+        return await self.db.write(write)
+
+    async def pending(self, platform: str, now: datetime) -> list[PendingCelebration]:
+        """Claimed milestones of current runs not delivered yet, due at or before `now`."""
+        rows = await self.db.fetchall(
+            "SELECT m.id, m.platform, m.community_id, m.user_id, c.name, c.visibility, m.step, "
+            "m.due_at FROM milestone_celebrations m JOIN milestone_counters c "
+            "ON c.id = m.counter_id AND c.run_id = m.run_id "
+            "WHERE m.platform = ? AND m.status = 'pending' AND m.due_at <= ? ORDER BY m.due_at, m.id",
+            (platform, iso(now)),
+        )
+        return [
+            PendingCelebration(
+                r[0], MemberKey(r[1], r[2], r[3]), r[4], r[5], r[6], datetime.fromisoformat(r[7])
+            )
+            for r in rows
+        ]
+
+    async def finish(self, celebration_ids: Iterable[int], status: str, now: datetime) -> int:
+        """Mark pending celebrations delivered (or missed/cancelled); returns rows changed."""
+        ids = list(celebration_ids)
+        if not ids:
+            return 0
+
+        def write(conn: sqlite3.Connection) -> int:
+            return sum(
+                conn.execute(
+                    "UPDATE milestone_celebrations SET status = ?, handled_at = ? "
+                    "WHERE id = ? AND status = 'pending'",
+                    (status, iso(now), i),
+                ).rowcount
+                for i in ids
+            )
+
+        return await self.db.write(write)
+
+
+def privacy_handler() -> DataHandler:
+    """Export (counters with their runs and celebrations) and deletion of a member's milestones."""
+    tables = ("milestone_counters", "milestone_runs", "milestone_celebrations")
+
+    def export(conn: sqlite3.Connection, key: MemberKey) -> list[dict[str, Any]]:
+        clause, params = scope_clause(key)
+        counters = rows_as_dicts(
+            conn.execute(f"SELECT * FROM milestone_counters WHERE {clause} ORDER BY id", params),
+            drop=("platform", "user_id", "name_key"),
+        )
+        for counter in counters:
+            for table, field in (
+                ("milestone_runs", "runs"),
+                ("milestone_celebrations", "celebrations"),
+            ):
+                counter[field] = rows_as_dicts(
+                    conn.execute(
+                        f"SELECT * FROM {table} WHERE counter_id = ? ORDER BY id", (counter["id"],)
+                    ),
+                    drop=("platform", "community_id", "user_id", "counter_id"),
+                )
+        return counters
+
+    def delete(conn: sqlite3.Connection, key: MemberKey) -> int:
+        clause, params = scope_clause(key)
+        # children first, so this works with or without foreign-key enforcement
+        return sum(
+            conn.execute(f"DELETE FROM {table} WHERE {clause}", params).rowcount
+            for table in reversed(tables)
+        )
+
+    return DataHandler("milestones", tables, export, delete)
