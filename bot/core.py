@@ -98,6 +98,9 @@ class Bot:
 
         self.privacy.register(member_table("settings", "member_settings", order_by="key"))
         self.privacy.register(member_table("profile", "members"))
+        from storage.matrix import direct_rooms_handler
+
+        self.privacy.register(direct_rooms_handler())  # kept even when Matrix is not running
 
     # --- set-up --------------------------------------------------------------------------
 

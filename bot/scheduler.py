@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -61,10 +61,11 @@ class Scheduler:
         await self.run_all()
         if realtime:
             _RUNNING[self._id] = self
-            now = self.clock.now()
-            first = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+            # APScheduler runs on real time, whatever the bot's clock says
+            real_now = datetime.now(UTC)
+            first = real_now.replace(second=0, microsecond=0) + timedelta(minutes=1)
             if tick_seconds < 60:
-                first = now.replace(microsecond=0) + timedelta(seconds=1)
+                first = real_now.replace(microsecond=0) + timedelta(seconds=1)
             self._aps = AsyncIOScheduler(timezone="UTC")
             self._aps.add_job(
                 tick,

@@ -121,7 +121,7 @@ class ParamType:
         return self.hint
 
 
-@dataclass
+@dataclass(eq=False)
 class IntType(ParamType):
     """A whole number, optionally bounded."""
 
@@ -148,7 +148,7 @@ class IntType(ParamType):
         return value
 
 
-@dataclass
+@dataclass(eq=False)
 class FloatType(ParamType):
     """A number with an optional fraction, optionally bounded."""
 
@@ -172,7 +172,7 @@ class FloatType(ParamType):
         return value
 
 
-@dataclass
+@dataclass(eq=False)
 class StrType(ParamType):
     """Free text with a length limit. Stored verbatim; escaped wherever it is shown."""
 
@@ -194,7 +194,7 @@ class StrType(ParamType):
         return text
 
 
-@dataclass
+@dataclass(eq=False)
 class BoolType(ParamType):
     """yes/no."""
 
@@ -214,7 +214,7 @@ class BoolType(ParamType):
         raise ArgumentError(f"{_shorten(str(raw))!r} is not yes or no")
 
 
-@dataclass
+@dataclass(eq=False)
 class ChoiceType(ParamType):
     """One of a fixed set of words."""
 

@@ -293,7 +293,10 @@ def _run_batch(
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as err:
         return [(False, StorageError(_describe(err)))] * len(fns)
+    lost = StorageError("the database rolled the transaction back (disk full or I/O error)")
     for fn in fns:
+        if not conn.in_transaction:  # SQLite itself rolled everything back: nothing is saved
+            return [(False, lost)] * len(fns)
         conn.execute("SAVEPOINT w")
         try:
             outcomes.append((True, fn(conn)))
@@ -306,6 +309,8 @@ def _run_batch(
                 pass
             wrapped = StorageError(_describe(err)) if isinstance(err, sqlite3.Error) else err
             outcomes.append((False, wrapped))
+    if not conn.in_transaction:
+        return [(False, lost)] * len(fns)
     try:
         conn.execute("COMMIT")
     except sqlite3.Error as err:

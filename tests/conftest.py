@@ -6,6 +6,8 @@ import pytest
 
 from tests.harness import ConsoleCommunity
 
+pytest_plugins = ["tests.matrix_harness.fixtures"]
+
 
 @pytest.fixture
 async def community(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from nio import AsyncClient
 from nio.crypto import ENCRYPTION_ENABLED
 
-from .fixtures import MatrixUser, matrix_user, require_synapse, synapse  # noqa: F401  (fixtures used by name)
+from .fixtures import MatrixUser, require_synapse
 from .nio_helpers import (
     accept_invite,
     close_all,

@@ -1,0 +1,857 @@
+"""The Matrix platform: text commands, encrypted rooms and private direct rooms (matrix-nio).
+
+How it works, in short:
+
+* ``start()`` logs in (the device id and access token are kept in ``store_path/session.json``,
+  the encryption keys in nio's store next to it), runs one sync that brings the full room state,
+  accepts or refuses pending invites, then runs the sync loop in a task and returns.
+* A sync loop only keeps the client's state and keys current; a worker task handles the events
+  of each sync in order and stores the sync token in ``platform_state`` after handling them, so
+  after a restart nothing is answered twice and commands sent while the bot was down are
+  answered once. Events older than the bot's first start, or from before it joined a room, are
+  never answered.
+* Private replies go to the member's direct room (created on first need: direct, encrypted,
+  remembered in the database). Messages are sent with ``ignore_unverified_devices=True``:
+  members' devices receive room keys without being verified by the bot, as in most community
+  rooms; see docs/matrix.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteInfo,
+    JoinError,
+    LoginResponse,
+    MegolmEvent,
+    ReactionEvent,
+    RoomCreateError,
+    RoomCreateEvent,
+    RoomGetEventResponse,
+    RoomMemberEvent,
+    RoomMessageText,
+    RoomPreset,
+    RoomResolveAliasResponse,
+    RoomSendResponse,
+    RoomSpaceChildEvent,
+    RoomSpaceParentEvent,
+    SyncResponse,
+    WhoamiResponse,
+)
+from nio.exceptions import EncryptionError
+
+from bot.config import MatrixSection
+from bot.message import Button, Message
+from bot.parser import strip_prefix
+from bot.platforms.base import (
+    Actor,
+    Capabilities,
+    CommunityRef,
+    Invocation,
+    MemberJoinEvent,
+    MessageEvent,
+    Platform,
+)
+from bot.platforms.matrix_render import buttons_from_content, keycap_digit, notice_contents
+from bot.platforms.matrix_rules import (
+    CREATOR_POWER,
+    SpaceMap,
+    creators_privileged,
+    invite_allowed,
+    level_for_power,
+    parse_power,
+    strip_reply_fallback,
+)
+from bot.spec import ChannelRef, Level, MemberRef, RoleRef
+from storage.matrix import DirectRooms, PlatformState, direct_rooms_handler, last_active_community
+
+log = logging.getLogger(__name__)
+# nio logs every event type it handles at INFO; peerbot's own lines are what operators need.
+logging.getLogger("nio").setLevel(logging.WARNING)
+
+SESSION_FILE = "session.json"
+MEGOLM = "m.megolm.v1.aes-sha2"
+SYNC_TIMEOUT_MS = 30_000
+SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
+WAIT_FOR_ROOM_S = 15.0  # how long a new direct room may take to appear in a sync
+DECRYPT_GRACE_S = 8.0  # a room key often arrives a sync or two after the message it opens
+UNDECRYPTABLE_NOTICE_EVERY_S = 600.0
+
+PRIVATE_SENT = "I've sent you a private message."
+PRIVATE_FAILED = (
+    "I tried to send you a private message but couldn't reach you. If you'd like private replies, "
+    "please accept my invitation to a direct chat."
+)
+NO_COMMUNITY = (
+    "I'm not sure which community you mean yet. Please use a command once in your community's "
+    "room; after that you can talk to me here."
+)
+UNDECRYPTABLE = (
+    "I couldn't read a message {name} sent here: it was encrypted with a key my device hasn't "
+    "received. If it was a command, please send it again in a minute."
+)
+
+
+@dataclass
+class _Batch:
+    """The events of one sync, handled in order; the token is stored once they are done."""
+
+    next_batch: str
+    items: list[tuple[str, Any]] = field(default_factory=list)
+
+
+class MatrixResponder:
+    """Answers one invocation: publicly in its room, or privately in the member's direct room.
+
+    The first private reply to a command typed in a shared room is followed by one short notice
+    in that room ("I've sent you a private message."), replying to the command; nothing else of
+    the private reply shows there.
+    """
+
+    def __init__(
+        self,
+        platform: MatrixPlatform,
+        community_id: str,
+        room_id: str,
+        user_id: str,
+        event_id: str,
+        *,
+        in_direct_room: bool,
+    ) -> None:
+        self.platform = platform
+        self.community_id = community_id
+        self.room_id = room_id
+        self.user_id = user_id
+        self.event_id = event_id
+        self.in_direct_room = in_direct_room
+        self._told = False
+
+    async def reply(self, message: Message, private: bool) -> None:
+        """Send one reply."""
+        if not private or self.in_direct_room:
+            await self.platform.post(self.community_id, self.room_id, message)
+            return
+        try:
+            delivered = await self.platform.send_private(self.community_id, self.user_id, message)
+        except Exception:
+            log.exception("private reply to %s failed", self.user_id)
+            delivered = False
+        if self._told:
+            return
+        self._told = True
+        notice = Message(PRIVATE_SENT if delivered else PRIVATE_FAILED)
+        await self.platform.send(self.room_id, notice, reply_to=self.event_id)
+
+
+class MatrixPlatform(Platform):
+    """Matrix through matrix-nio, with end-to-end encryption."""
+
+    name = "matrix"
+    capabilities = Capabilities(reactions=True)
+
+    def __init__(self, config: MatrixSection, *, prefix: str = "!") -> None:
+        super().__init__()
+        self.config = config
+        self.command_prefix = prefix
+        self.client: AsyncClient | None = None
+        self.spaces = SpaceMap()
+        self._creators: dict[str, set[str]] = {}  # room → its creators (privileged in v12+)
+        self._direct_by_user: dict[str, str] = {}
+        self._queue: asyncio.Queue[_Batch] = asyncio.Queue()
+        self._synced = asyncio.Event()
+        self._crypto_lock = asyncio.Lock()
+        self._room_locks: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
+        self._tasks: list[asyncio.Task] = []
+        self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._buttons: collections.OrderedDict[str, list[Button]] = collections.OrderedDict()
+        self._undecryptable_told: dict[str, float] = {}
+        self._next_batch: str | None = None
+        self._first_start_ms = 0
+        self._state: PlatformState | None = None
+        self._direct: DirectRooms | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def attach(self, bot: Any) -> None:
+        """Attach to the core and register the direct-room table with the privacy registry."""
+        super().attach(bot)
+        if "matrix_direct_room" not in bot.privacy.handlers:
+            bot.privacy.register(direct_rooms_handler())
+
+    @property
+    def user_id(self) -> str:
+        """The bot's own Matrix id."""
+        return self.config.user_id
+
+    async def start(self) -> None:
+        """Log in, sync once (full state, invites handled), start the sync loop; then return."""
+        assert self.bot is not None
+        self._state = PlatformState(self.bot.db)
+        self._direct = DirectRooms(self.bot.db)
+        self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
+        self.client = await self._login()
+        token = await self._state.get("next_batch")
+        first = await self._state.get("first_start_ms")
+        if first is None:
+            # Compared with homeserver timestamps, so this is wall time, not the bot's clock.
+            first = str(int(time.time() * 1000))
+            await self._state.set("first_start_ms", first)
+        self._first_start_ms = int(first)
+        await self._key_work()
+        response = await self.client.sync(
+            timeout=0, since=token, full_state=True, sync_filter=SYNC_FILTER
+        )
+        if not isinstance(response, SyncResponse) and token is not None:
+            log.warning("the stored sync token was refused (%s); starting afresh", response)
+            token = None
+            response = await self.client.sync(timeout=0, full_state=True, sync_filter=SYNC_FILTER)
+        if not isinstance(response, SyncResponse):
+            raise RuntimeError(
+                f"Matrix: the first sync with {self.config.homeserver} failed: {response}"
+            )
+        # Without a stored token this is the very first start: history is not answered.
+        await self._after_sync(response, handle_timeline=token is not None)
+        self._tasks = [
+            asyncio.create_task(self._sync_loop(), name="matrix-sync"),
+            asyncio.create_task(self._work_loop(), name="matrix-worker"),
+        ]
+        log.info("matrix: logged in as %s (device %s)", self.user_id, self.client.device_id)
+
+    async def stop(self) -> None:
+        """Stop syncing, finish the events already received, close the connection."""
+        sync_task = self._tasks[0] if self._tasks else None
+        if sync_task is not None:
+            sync_task.cancel()
+            await asyncio.gather(sync_task, return_exceptions=True)
+        try:
+            await asyncio.wait_for(self._queue.join(), timeout=10)
+        except TimeoutError:
+            log.warning("matrix: stopped before every received event was handled")
+        for task in self._tasks[1:]:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self.client is not None:
+            await self.client.close()
+
+    async def _login(self) -> AsyncClient:
+        store = Path(self.config.store_path)
+        store.mkdir(parents=True, exist_ok=True, mode=0o700)
+        client = AsyncClient(
+            self.config.homeserver,
+            self.user_id,
+            store_path=str(store),
+            config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
+        )
+        session_path = store / SESSION_FILE
+        saved = json.loads(session_path.read_text()) if session_path.exists() else {}
+        if saved.get("user_id") == self.user_id and saved.get("device_id"):
+            token = self.config.access_token or saved.get("access_token", "")
+            client.restore_login(self.user_id, saved["device_id"], token)
+            if isinstance(await client.whoami(), WhoamiResponse):
+                return client
+            log.warning(
+                "matrix: the saved session no longer works; logging in again as the same device"
+            )
+            client.device_id = saved["device_id"]
+        if self.config.access_token and not saved:
+            client.access_token = self.config.access_token
+            whoami = await client.whoami()
+            if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
+                await client.close()
+                raise RuntimeError(f"Matrix: the access token was refused: {whoami}")
+            client.restore_login(self.user_id, whoami.device_id, self.config.access_token)
+        elif self.config.password:
+            response = await client.login(self.config.password, device_name=self.config.device_name)
+            if not isinstance(response, LoginResponse):
+                await client.close()
+                raise RuntimeError(f"Matrix: login as {self.user_id} failed: {response}")
+        else:
+            await client.close()
+            raise RuntimeError("Matrix: no password or access token to log in with")
+        session = {
+            "user_id": self.user_id,
+            "device_id": client.device_id,
+            "access_token": client.access_token,
+        }
+        session_path.write_text(json.dumps(session))
+        os.chmod(session_path, 0o600)
+        return client
+
+    # --- syncing -----------------------------------------------------------------------------
+
+    async def _sync_loop(self) -> None:
+        assert self.client is not None
+        delay = 1.0
+        while True:
+            try:
+                response = await self.client.sync(
+                    timeout=SYNC_TIMEOUT_MS, since=self._next_batch, sync_filter=SYNC_FILTER
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("matrix: sync failed; retrying in %.0f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60)
+                continue
+            if not isinstance(response, SyncResponse):
+                log.warning("matrix: sync failed (%s); retrying in %.0f s", response, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60)
+                continue
+            delay = 1.0
+            try:
+                await self._after_sync(response, handle_timeline=True)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("matrix: handling a sync failed")
+
+    async def _after_sync(self, response: SyncResponse, *, handle_timeline: bool) -> None:
+        """Update spaces, answer invites, do key work, queue the events for the worker."""
+        batch = _Batch(response.next_batch)
+        for room_id, info in response.rooms.join.items():
+            for event in list(info.state) + list(info.timeline.events):
+                self._track_state(room_id, event)
+            if handle_timeline:
+                batch.items.extend((room_id, e) for e in self._new_events(info.timeline.events))
+        for room_id in response.rooms.leave:
+            self.spaces.forget(room_id)
+        for room_id, info in response.rooms.invite.items():
+            await self._answer_invite(room_id, info)
+        await self._key_work()
+        self._next_batch = response.next_batch
+        self._synced.set()
+        self._synced = asyncio.Event()
+        await self._queue.put(batch)
+
+    def _new_events(self, events: list[Any]) -> list[Any]:
+        """Events to handle: after the bot's own join, after its first start, not its own."""
+        start = 0
+        for index, event in enumerate(events):
+            if (
+                isinstance(event, RoomMemberEvent)
+                and event.state_key == self.user_id
+                and event.membership == "join"
+                and event.prev_membership != "join"
+            ):
+                start = index + 1
+        fresh = []
+        for event in events[start:]:
+            if event.sender == self.user_id or event.server_timestamp < self._first_start_ms:
+                continue
+            if event.event_id in self._seen:
+                continue
+            self._seen[event.event_id] = None
+            if len(self._seen) > 5000:
+                self._seen.popitem(last=False)
+            fresh.append(event)
+        return fresh
+
+    def _track_state(self, room_id: str, event: Any) -> None:
+        """Follow the state nio does not keep: spaces, and the creators of v12+ rooms."""
+        content = event.source.get("content", {}) if hasattr(event, "source") else {}
+        if isinstance(event, RoomCreateEvent):
+            extra = content.get("additional_creators", [])
+            creators = {event.sender, *(c for c in extra if isinstance(c, str))}
+            self._creators[room_id] = creators if creators_privileged(event.room_version) else set()
+        if isinstance(event, RoomSpaceParentEvent):
+            self.spaces.set_parent(room_id, event.state_key, content)
+        elif isinstance(event, RoomSpaceChildEvent):
+            self.spaces.set_child(room_id, event.state_key, content)
+
+    async def _answer_invite(self, room_id: str, info: InviteInfo) -> None:
+        assert self.client is not None
+        inviter = next(
+            (
+                e.sender
+                for e in info.invite_state
+                if getattr(e, "state_key", None) == self.user_id
+                and getattr(e, "membership", None) == "invite"
+            ),
+            None,
+        )
+        if inviter and invite_allowed(inviter, self.config.allowed_inviters, self.user_id):
+            response = await self.client.join(room_id)
+            if isinstance(response, JoinError):
+                log.warning("matrix: could not join %s: %s", room_id, response)
+            else:
+                log.info("matrix: joined %s (invited by %s)", room_id, inviter)
+        else:
+            log.info(
+                "matrix: refused an invite to %s from %s (not an allowed inviter; see "
+                "matrix.allowed_inviters)",
+                room_id,
+                inviter,
+            )
+            await self.client.room_leave(room_id)
+
+    async def _key_work(self) -> None:
+        """Upload, query and claim keys as needed; send queued to-device messages."""
+        client = self.client
+        assert client is not None
+        async with self._crypto_lock:
+            try:
+                if client.should_upload_keys:
+                    await client.keys_upload()
+                if client.should_query_keys:
+                    await client.keys_query()
+                if client.should_claim_keys:
+                    await client.keys_claim(client.get_users_for_key_claiming())
+                await client.send_to_device_messages()
+            except Exception:
+                log.exception("matrix: key work failed (retried after the next sync)")
+
+    async def _wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Wait for syncs until `condition()` holds; False after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._synced.wait(), timeout=left)
+            except TimeoutError:
+                return condition()
+        return True
+
+    # --- handling events ---------------------------------------------------------------------
+
+    async def _work_loop(self) -> None:
+        assert self._state is not None
+        while True:
+            batch = await self._queue.get()
+            try:
+                for room_id, event in batch.items:
+                    try:
+                        await self._handle(room_id, event)
+                    except Exception:
+                        log.exception("matrix: handling an event in %s failed", room_id)
+                await self._state.set("next_batch", batch.next_batch)
+            except Exception:
+                log.exception("matrix: could not store the sync token")
+            finally:
+                self._queue.task_done()
+
+    async def _handle(self, room_id: str, event: Any) -> None:
+        if isinstance(event, MegolmEvent):
+            event = await self._decrypt_later(room_id, event)
+            if event is None:
+                return
+        if isinstance(event, RoomMessageText):
+            await self._on_text(room_id, event)
+        elif isinstance(event, ReactionEvent):
+            await self._on_reaction(room_id, event)
+        elif (
+            isinstance(event, RoomMemberEvent)
+            and event.membership == "join"
+            and event.prev_membership != "join"
+        ):
+            await self._on_join(room_id, event.state_key)
+
+    async def _decrypt_later(self, room_id: str, event: MegolmEvent) -> Any | None:
+        """Try again while a few syncs bring the room key; tell the room if it never comes."""
+        assert self.client is not None
+        client = self.client
+
+        def attempt() -> Any | None:
+            try:
+                return client.decrypt_event(event)
+            except (EncryptionError, Exception):
+                return None
+
+        decrypted: list[Any] = []
+
+        def ready() -> bool:
+            result = attempt()
+            if result is not None and not isinstance(result, MegolmEvent):
+                decrypted.append(result)
+                return True
+            return False
+
+        if await self._wait_until(ready, DECRYPT_GRACE_S):
+            return decrypted[0]
+        log.warning(
+            "matrix: could not decrypt event %s from %s in %s (session %s); asking for the key",
+            event.event_id,
+            event.sender,
+            room_id,
+            event.session_id,
+        )
+        try:
+            await client.request_room_key(event)
+        except Exception:
+            log.debug("room key request failed", exc_info=True)
+        now = time.monotonic()
+        if (
+            now - self._undecryptable_told.get(room_id, -UNDECRYPTABLE_NOTICE_EVERY_S)
+            >= UNDECRYPTABLE_NOTICE_EVERY_S
+        ):
+            self._undecryptable_told[room_id] = now
+            name = self._display_name(room_id, event.sender)
+            await self.send(room_id, Message(UNDECRYPTABLE, {"name": name}))
+        return None
+
+    async def _on_text(self, room_id: str, event: RoomMessageText) -> None:
+        assert self.bot is not None
+        relates = event.source.get("content", {}).get("m.relates_to", {})
+        if relates.get("rel_type") == "m.replace":
+            return  # an edit: the original was already handled
+        body = strip_reply_fallback(event.body) if "m.in_reply_to" in relates else event.body
+        text = strip_prefix(body.strip(), (self.command_prefix,))
+        in_direct = self.is_direct_room(room_id, event.sender)
+        community = await self._community_for(room_id, event.sender, in_direct)
+        if text is not None:
+            responder = MatrixResponder(
+                self,
+                community.id if community else room_id,
+                room_id,
+                event.sender,
+                event.event_id,
+                in_direct_room=in_direct,
+            )
+            if community is None:
+                await responder.reply(Message(NO_COMMUNITY), True)
+                return
+            actor = await self._actor(community.id, room_id, event.sender, in_direct)
+            await self.bot.dispatch(
+                Invocation(
+                    community=community,
+                    channel=ChannelRef(room_id, self._room_name(room_id)),
+                    actor=actor,
+                    responder=responder,
+                    text=text,
+                    prefix=self.command_prefix,
+                )
+            )
+            return
+        if community is None:
+            return
+        actor = await self._actor(community.id, room_id, event.sender, in_direct)
+        await self.bot.emit_message(
+            MessageEvent(
+                community,
+                ChannelRef(room_id, self._room_name(room_id)),
+                actor,
+                body,
+                message_id=event.event_id,
+                link=f"https://matrix.to/#/{room_id}/{event.event_id}",
+            )
+        )
+
+    async def _on_reaction(self, room_id: str, event: ReactionEvent) -> None:
+        """A keycap digit (1️⃣…) on a bot post with buttons runs the button's command with that
+        number as its first whole-number option not already set by the button."""
+        assert self.bot is not None
+        digit = keycap_digit(event.key)
+        if digit is None:
+            return
+        buttons = await self._buttons_of(room_id, event.reacts_to)
+        for button in buttons:
+            spec = self.bot.registry.commands.get(tuple(button.command.split()))
+            if spec is None:
+                continue
+            param = next(
+                (p for p in spec.params if p.type.kind == "int" and p.name not in button.args), None
+            )
+            if param is None:
+                continue
+            in_direct = self.is_direct_room(room_id, event.sender)
+            community = await self._community_for(room_id, event.sender, in_direct)
+            if community is None:
+                return
+            await self.bot.dispatch(
+                Invocation(
+                    community=community,
+                    channel=ChannelRef(room_id, self._room_name(room_id)),
+                    actor=await self._actor(community.id, room_id, event.sender, in_direct),
+                    responder=MatrixResponder(
+                        self,
+                        community.id,
+                        room_id,
+                        event.sender,
+                        event.event_id,
+                        in_direct_room=in_direct,
+                    ),
+                    path=spec.path,
+                    args={**button.args, param.name: digit},
+                    prefix=self.command_prefix,
+                )
+            )
+            return
+
+    async def _buttons_of(self, room_id: str, event_id: str) -> list[Button]:
+        if event_id in self._buttons:
+            return self._buttons[event_id]
+        assert self.client is not None
+        response = await self.client.room_get_event(room_id, event_id)
+        if not isinstance(response, RoomGetEventResponse):
+            return []
+        target = response.event
+        if isinstance(target, MegolmEvent):
+            try:
+                target = self.client.decrypt_event(target)
+            except Exception:
+                return []
+        if getattr(target, "sender", None) != self.user_id:
+            return []
+        return buttons_from_content(target.source.get("content", {}))
+
+    async def _on_join(self, room_id: str, user_id: str) -> None:
+        assert self.bot is not None and self.client is not None
+        if user_id == self.user_id or self.is_direct_room(room_id, user_id):
+            return
+        community = self._community_ref(self.spaces.community_of(room_id))
+        # Joining a second room of the same space is not joining the community.
+        for other in self._community_rooms(community.id):
+            room = self.client.rooms.get(other)
+            if (
+                other != room_id
+                and room is not None
+                and user_id in room.users
+                and user_id not in room.invited_users
+            ):
+                return
+        actor = await self._actor(community.id, room_id, user_id, False)
+        await self.bot.emit_member_join(MemberJoinEvent(community, actor))
+
+    # --- communities, members, levels --------------------------------------------------------
+
+    def is_direct_room(self, room_id: str, user_id: str | None = None) -> bool:
+        """Whether `room_id` is a member's direct room with the bot (that member's, if given)."""
+        if user_id is not None:
+            return self._direct_by_user.get(user_id) == room_id
+        return room_id in self._direct_by_user.values()
+
+    async def _community_for(
+        self, room_id: str, user_id: str, in_direct: bool
+    ) -> CommunityRef | None:
+        """The community of a room; for a direct room, where the member was last active."""
+        if not in_direct:
+            return self._community_ref(self.spaces.community_of(room_id))
+        assert self.bot is not None
+        community_id = await last_active_community(self.bot.db, user_id)
+        return self._community_ref(community_id) if community_id else None
+
+    def _community_ref(self, community_id: str) -> CommunityRef:
+        return CommunityRef(self.name, community_id, self._room_name(community_id))
+
+    def _community_rooms(self, community_id: str) -> list[str]:
+        assert self.client is not None
+        direct = set(self._direct_by_user.values())
+        return [
+            r
+            for r in self.client.rooms
+            if r not in direct
+            and (r == community_id or self.spaces.community_of(r) == community_id)
+        ]
+
+    def _room_name(self, room_id: str) -> str:
+        room = self.client.rooms.get(room_id) if self.client else None
+        return room.display_name if room is not None else room_id
+
+    def _display_name(self, room_id: str, user_id: str) -> str:
+        room = self.client.rooms.get(room_id) if self.client else None
+        name = room.user_name(user_id) if room is not None else None
+        return name or user_id
+
+    async def _actor(self, community_id: str, room_id: str, user_id: str, in_direct: bool) -> Actor:
+        """The person with the level their power level gives in the room (in their direct
+        room: in the community's own room or space, when the bot is there)."""
+        assert self.bot is not None and self.client is not None
+        level_room = community_id if in_direct else room_id
+        room = self.client.rooms.get(level_room)
+        level = Level.MEMBER
+        if room is not None:
+            if user_id in self._creators.get(level_room, set()):
+                power = CREATOR_POWER
+            else:
+                power = room.power_levels.get_user_level(user_id)
+            setting = await self.bot.community_settings.get(
+                self.name, community_id, "facilitator_power"
+            )
+            level = level_for_power(
+                power,
+                self.config.moderator_power,
+                parse_power(setting, self.config.facilitator_power),
+            )
+        return Actor(user_id, self._display_name(room_id, user_id), level)
+
+    # --- sending -----------------------------------------------------------------------------
+
+    async def send(
+        self, room_id: str, message: Message, *, reply_to: str | None = None
+    ) -> str | None:
+        """Send a message as m.notice(s) to a joined room; the event id of the last part."""
+        client = self.client
+        if client is None:
+            return None
+        if room_id not in client.rooms and not await self._wait_until(
+            lambda: room_id in client.rooms, WAIT_FOR_ROOM_S
+        ):
+            log.warning("matrix: not in room %s; message not sent", room_id)
+            return None
+        event_id = None
+        for content in notice_contents(message, self.command_prefix):
+            if reply_to:
+                content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+            async with self._crypto_lock:
+                if client.should_query_keys:
+                    await client.keys_query()
+                response = await client.room_send(
+                    room_id, "m.room.message", content, ignore_unverified_devices=True
+                )
+            if not isinstance(response, RoomSendResponse):
+                log.warning("matrix: sending to %s failed: %s", room_id, response)
+                return None
+            event_id = response.event_id
+        if event_id and message.buttons:
+            self._buttons[event_id] = list(message.buttons)
+            if len(self._buttons) > 500:
+                self._buttons.popitem(last=False)
+        return event_id
+
+    async def post(
+        self,
+        community_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread_title: str | None = None,
+    ) -> str | None:
+        """Post publicly in a room (Matrix threads are not used: `thread_title` is ignored)."""
+        if self.client is None or channel_id not in self.client.rooms:
+            return None
+        return await self.send(channel_id, message)
+
+    async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
+        """Send to the member's direct room, creating it on first need."""
+        room_id = await self._direct_room(user_id)
+        if room_id is None:
+            return False
+        return await self.send(room_id, message) is not None
+
+    async def _direct_room(self, user_id: str) -> str | None:
+        assert self.client is not None and self._direct is not None and self.bot is not None
+        client = self.client
+        if user_id == self.user_id or not user_id.startswith("@"):
+            return None
+        async with self._room_locks[user_id]:
+            # The database decides: after `mydata delete` the old room is left, not reused.
+            stored = await self._direct.get(user_id)
+            cached = self._direct_by_user.get(user_id)
+            if stored is not None:
+                room = client.rooms.get(stored.room_id)
+                if room is not None and user_id in room.users:
+                    self._direct_by_user[user_id] = stored.room_id
+                    return stored.room_id
+                log.info("matrix: the direct room with %s is gone; making a new one", user_id)
+            elif cached is not None and cached in client.rooms:
+                await client.room_leave(cached)
+            response = await client.room_create(
+                is_direct=True,
+                invite=[user_id],
+                preset=RoomPreset.trusted_private_chat,
+                initial_state=[
+                    {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": MEGOLM}}
+                ],
+            )
+            if isinstance(response, RoomCreateError):
+                log.warning("matrix: could not create a direct room with %s: %s", user_id, response)
+                return None
+            room_id = response.room_id
+            await self._direct.set(user_id, room_id, self.bot.clock.now())
+            self._direct_by_user[user_id] = room_id
+            if not await self._wait_until(
+                lambda: room_id in client.rooms and user_id in client.rooms[room_id].users,
+                WAIT_FOR_ROOM_S,
+            ):
+                log.warning("matrix: the new direct room %s did not arrive in time", room_id)
+                return None
+            return room_id
+
+    # --- lookups for the core ----------------------------------------------------------------
+
+    def resolver(self, community_id: str) -> _MatrixResolver:
+        """Rooms by ``#alias:server``, room id or name; members by ``@user:server`` or name."""
+        return _MatrixResolver(self, community_id)
+
+    async def member_name(self, community_id: str, user_id: str) -> str:
+        """A display name seen in a room of the community, else the Matrix id."""
+        if self.client is not None:
+            for room_id in self._community_rooms(community_id):
+                name = self.client.rooms[room_id].user_name(user_id)
+                if name:
+                    return name
+        return user_id
+
+    async def channel_name(self, community_id: str, channel_id: str) -> str:
+        """The room's name with a ``#``."""
+        return "#" + self._room_name(channel_id)
+
+
+class _MatrixResolver:
+    def __init__(self, platform: MatrixPlatform, community_id: str) -> None:
+        self.platform = platform
+        self.community_id = community_id
+
+    async def resolve_channel(self, text: str) -> ChannelRef | None:
+        client = self.platform.client
+        if client is None:
+            return None
+        text = text.strip()
+        rooms = self.platform._community_rooms(self.community_id)
+        room_id: str | None = None
+        if text.startswith("#") and ":" in text:
+            response = await client.room_resolve_alias(text)
+            if isinstance(response, RoomResolveAliasResponse):
+                room_id = response.room_id
+        elif text.startswith("!"):
+            room_id = text
+        else:
+            wanted = text.lstrip("#").casefold()
+            matches = [r for r in rooms if client.rooms[r].display_name.casefold() == wanted]
+            room_id = matches[0] if len(matches) == 1 else None
+        if room_id is None or room_id not in rooms:
+            return None
+        return ChannelRef(room_id, client.rooms[room_id].display_name)
+
+    async def resolve_member(self, text: str) -> MemberRef | None:
+        client = self.platform.client
+        if client is None:
+            return None
+        text = text.strip()
+        rooms = [client.rooms[r] for r in self.platform._community_rooms(self.community_id)]
+        if text.startswith("@") and ":" in text:
+            for room in rooms:
+                if text in room.users:
+                    name = room.user_name(text) or text
+                    return MemberRef(text, name, is_bot=text == self.platform.user_id)
+            return None
+        wanted = text.lstrip("@").casefold()
+        found = {
+            uid: room.user_name(uid) or uid
+            for room in rooms
+            for uid in room.users
+            if (room.user_name(uid) or "").casefold() == wanted
+        }
+        if len(found) != 1:
+            return None
+        uid, name = next(iter(found.items()))
+        return MemberRef(uid, name, is_bot=uid == self.platform.user_id)
+
+    async def resolve_role(self, text: str) -> RoleRef | None:
+        return None  # Matrix has power levels, not roles

@@ -1,0 +1,148 @@
+"""How peerbot's messages look on Matrix, and how quick answers (reactions) are read.
+
+Every reply is an ``m.notice``: a plain ``body`` and an HTML ``formatted_body`` in which each
+value a person typed is HTML-escaped. ``"m.mentions": {}`` tells clients nobody is mentioned, and
+``@room`` in any text is broken so older clients do not ping either.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from string import Formatter
+from typing import Any
+
+from bot.message import Button, Message, neutralize_mentions
+
+BUTTONS_KEY = "org.peerbot.buttons"  # the buttons a post carried, read back when someone reacts
+MAX_BODY = 30_000  # Matrix events are limited to 64 KiB; body and HTML both count
+
+# Parameter kinds a person can type in a Matrix text command (see bot.spec.ParamType.kind).
+TEXT_KINDS = frozenset(
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "choice",
+        "date",
+        "time",
+        "timezone",
+        "duration",
+        "channel",
+        "member",
+        "role",
+    }
+)
+
+_KEYCAPS = {f"{d}\ufe0f\u20e3": d for d in range(10)} | {f"{d}\u20e3": d for d in range(10)}
+_KEYCAPS["\U0001f51f"] = 10  # 🔟
+
+
+def _escape_html(text: str) -> str:
+    return html.escape(neutralize_mentions(text), quote=True)
+
+
+def render_plain(message: Message, prefix: str) -> str:
+    """The plain ``body``: text, then one line per button with the command to type."""
+    return neutralize_mentions(message.render_with_buttons(prefix, escape=neutralize_mentions))
+
+
+def render_html(message: Message, prefix: str) -> str:
+    """The ``formatted_body``: the same text with peerbot's text and every value escaped,
+    newlines as ``<br>``."""
+    if not message.values:  # a template without values is used verbatim (no .format)
+        text = _escape_html(message.template)
+    else:
+        pieces = []
+        for literal, field, spec, conversion in Formatter().parse(message.template):
+            pieces.append(_escape_html(literal))
+            if field is not None:
+                value = Formatter().get_field(
+                    field, (), {k: str(v) for k, v in message.values.items()}
+                )[0]
+                if conversion:
+                    value = Formatter().convert_field(value, conversion)
+                pieces.append(_escape_html(format(value, spec or "")))
+        text = "".join(pieces)
+    lines = [text] + ["→ " + _escape_html(b.as_text(prefix)) for b in message.buttons]
+    return "\n".join(lines).replace("\n", "<br>")
+
+
+def notice_contents(message: Message, prefix: str) -> list[dict[str, Any]]:
+    """One or more ``m.notice`` contents for a message (split when it is very long)."""
+    body = render_plain(message, prefix)
+    formatted = render_html(message, prefix)
+    buttons = [
+        {"label": b.label, "command": b.command, "args": dict(b.args), "form": b.form}
+        for b in message.buttons
+    ]
+    if len(body) <= MAX_BODY and len(formatted) <= MAX_BODY:
+        content = _content(body, formatted)
+        if buttons:
+            content[BUTTONS_KEY] = buttons
+        return [content]
+    # Very long text (an export): plain chunks on line boundaries, each escaped on its own.
+    contents = [
+        _content(chunk, _escape_html(chunk).replace("\n", "<br>")) for chunk in _chunks(body)
+    ]
+    if buttons:
+        contents[-1][BUTTONS_KEY] = buttons
+    return contents
+
+
+def _content(body: str, formatted: str) -> dict[str, Any]:
+    return {
+        "msgtype": "m.notice",
+        "body": body,
+        "format": "org.matrix.custom.html",
+        "formatted_body": formatted,
+        "m.mentions": {},
+    }
+
+
+def _chunks(text: str, size: int = MAX_BODY // 6) -> list[str]:
+    # HTML escaping can grow text up to 6 times (&quot;), so chunks stay well under the limit
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:size])
+            line = line[size:]
+        if current and len(current) + 1 + len(line) > size:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
+def keycap_digit(key: str) -> int | None:
+    """The number a reaction stands for (1️⃣ → 1, 🔟 → 10), or None for any other reaction."""
+    return _KEYCAPS.get(key.strip())
+
+
+def buttons_from_content(content: Mapping[str, Any]) -> list[Button]:
+    """The buttons a bot post carried (as stored in its content), ignoring malformed entries."""
+    raw = content.get(BUTTONS_KEY)
+    buttons: list[Button] = []
+    if not isinstance(raw, list):
+        return buttons
+    for item in raw[:10]:
+        if not isinstance(item, dict) or not isinstance(item.get("command"), str):
+            continue
+        args = item.get("args") if isinstance(item.get("args"), dict) else {}
+        buttons.append(
+            Button(
+                str(item.get("label", "")),
+                item["command"],
+                {str(k): str(v) for k, v in args.items()},
+                bool(item.get("form", False)),
+            )
+        )
+    return buttons

@@ -1,0 +1,102 @@
+"""The real ``peerbot run`` process for end-to-end tests: config, start, stop, logs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PEERBOT = Path(sys.executable).parent / "peerbot"
+
+
+def write_config(
+    path: Path,
+    *,
+    homeserver: str,
+    user_id: str,
+    database: Path,
+    store: Path,
+    allowed_inviters: list[str],
+    extra_bot: str = "",
+) -> Path:
+    """A TOML config for the bot (the password comes from MATRIX_PASSWORD)."""
+    inviters = ", ".join(f'"{u}"' for u in allowed_inviters)
+    path.write_text(
+        "[bot]\n"
+        f'database = "{database}"\n'
+        'command_prefix = "!"\n'
+        'log_level = "INFO"\n'
+        "tick_seconds = 1\n"
+        f"{extra_bot}\n"
+        "[matrix]\n"
+        f'homeserver = "{homeserver}"\n'
+        f'user_id = "{user_id}"\n'
+        'password_env = "MATRIX_PASSWORD"\n'
+        f'store_path = "{store}"\n'
+        f"allowed_inviters = [{inviters}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+class BotProcess:
+    """``peerbot run --config FILE`` as a child process, stopped by its process id."""
+
+    def __init__(self, config: Path, password: str, log_path: Path) -> None:
+        self.config = config
+        self.password = password
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self, timeout: float = 60) -> None:
+        """Start and wait for ``peerbot ready`` on its output."""
+        env = dict(os.environ, MATRIX_PASSWORD=self.password, PYTHONUNBUFFERED="1")
+        self.starts += 1
+        out = self.log_path.open("ab")
+        out.write(f"\n===== start {self.starts} =====\n".encode())
+        out.flush()
+        offset = self.log_path.stat().st_size
+        self.process = subprocess.Popen(
+            [str(PEERBOT), "run", "--config", str(self.config)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        out.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.log_path.open("rb") as handle:
+                handle.seek(offset)
+                if b"peerbot ready" in handle.read():
+                    return
+            if self.process.poll() is not None:
+                raise AssertionError(f"peerbot exited during start-up:\n{self.tail()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError(f"peerbot was not ready within {timeout} s:\n{self.tail()}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        """SIGTERM and wait (SIGKILL after 20 s)."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def tail(self, lines: int = 60) -> str:
+        """The end of the bot's log."""
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

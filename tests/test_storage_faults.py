@@ -1,0 +1,86 @@
+"""Storage faults: disk full, read-only, locked, deleted underneath. The member is told their
+action was not saved, the bot keeps answering, nothing is reported as saved that was not, and
+it recovers when the fault is gone."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from storage.backup import backup
+from tests.harness import ConsoleCommunity
+
+NOT_SAVED = "I couldn't save that just now, so nothing was recorded"
+
+
+async def counters(community) -> list[str]:
+    rows = await community.bot.db.fetchall("SELECT name FROM milestone_counters ORDER BY name")
+    return [r[0] for r in rows]
+
+
+async def test_disk_full(tmp_path):
+    community = await ConsoleCommunity.create(tmp_path, config={"limits": {"commands_per_minute": 1000}})
+    try:
+        await _disk_full(community)
+    finally:
+        await community.stop()
+
+
+async def _disk_full(community):
+    db = community.bot.db
+    await community.say("/milestone set 2026-01-01 name:alcohol")
+    pages = (await db.fetchone("PRAGMA page_count"))[0]
+    await db.read(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))
+    out = ""
+    for _ in range(60):  # fill the file until it would have to grow
+        out = await community.text("/milestone reset name:alcohol note:" + "x" * 480)
+        if NOT_SAVED in out:
+            break
+    assert NOT_SAVED in out
+    runs_before = (await db.fetchone("SELECT COUNT(*) FROM milestone_runs"))[0]
+    out = await community.text("/milestone reset name:alcohol note:" + "y" * 480, "/help")
+    assert NOT_SAVED in out and "saved" not in out.split(NOT_SAVED)[0]
+    assert "Here's what I can do" in out  # still answering what it can
+    assert (await db.fetchone("SELECT COUNT(*) FROM milestone_runs"))[0] == runs_before
+    assert (await db.fetchone("PRAGMA integrity_check"))[0] == "ok"
+    await db.read(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
+    out = await community.text("/milestone set 2026-02-01 name:nicotine")
+    assert NOT_SAVED not in out and "nicotine" in await counters(community)
+
+
+async def test_read_only(community):
+    db = community.bot.db
+    await db.read(lambda c: c.execute("PRAGMA query_only = 1"))
+    out = await community.text("/milestone set 2026-01-01")
+    assert NOT_SAVED in out and await counters(community) == []
+    assert "peerbot" in await community.text("/about")
+    await db.read(lambda c: c.execute("PRAGMA query_only = 0"))
+    assert NOT_SAVED not in await community.text("/milestone set 2026-01-01")
+    assert await counters(community) == ["recovery"]
+
+
+async def test_locked_by_another_process(community):
+    other = sqlite3.connect(community.db_path, timeout=0.1, isolation_level=None)
+    await community.bot.db.read(lambda c: c.execute("PRAGMA busy_timeout = 200"))
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        out = await community.text("/milestone set 2026-01-01")
+        assert NOT_SAVED in out
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert NOT_SAVED not in await community.text("/milestone set 2026-01-01")
+    assert await counters(community) == ["recovery"]
+
+
+async def test_deleted_underneath_then_restored(community, tmp_path):
+    await community.say("/milestone set 2026-01-01 name:alcohol")
+    spare = tmp_path / "spare.db"
+    backup(community.db_path, spare)
+    os.remove(community.db_path)
+    out = await community.text("/milestone set 2026-03-01 name:gambling")
+    assert NOT_SAVED in out
+    os.replace(spare, community.db_path)  # the operator restores the backup
+    out = await community.text("/milestone set 2026-03-01 name:gambling")
+    assert NOT_SAVED not in out
+    assert await counters(community) == ["alcohol", "gambling"]
