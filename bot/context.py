@@ -87,8 +87,8 @@ class Context:
 
     async def member_timezone(self, user_id: str | None = None) -> str:
         """The member's zone, else the community's."""
-        own = await self.bot.member_settings.get(self.member_key(user_id), "timezone")
-        return own or await self.community_timezone()
+        zone = await self.bot.member_settings.timezone(self.member_key(user_id))
+        return zone or self.bot.config.bot.timezone
 
     async def today(self, user_id: str | None = None) -> date:
         """The member's local date now."""

@@ -94,6 +94,7 @@ class Bot:
         self.command_limiter = RateLimiter(config.limits.commands_per_minute, timedelta(minutes=1))
         self.started = False
         self._seen: dict[MemberKey, tuple[str, datetime]] = {}
+        self._undelivered: set[MemberKey] = set()
         from storage.privacy import member_table
 
         self.privacy.register(member_table("settings", "member_settings", order_by="key"))
@@ -138,6 +139,7 @@ class Bot:
 
     async def start(self, *, realtime: bool) -> None:
         """Start the scheduler (catching up on missed work) and every platform."""
+        await self._load_undelivered()
         for platform in self.platforms.values():
             await platform.start()
         await self.scheduler.start(realtime=realtime, tick_seconds=self.config.bot.tick_seconds)
@@ -242,7 +244,7 @@ class Bot:
             try:
                 tokens = parse(inv.text or "")
             except ParseError as err:
-                await base.reply(f"I couldn't read that: {err}.", private=True)
+                await base.reply("I couldn't read that: {problem}.", private=True, problem=str(err))
                 return
             words = []
             for token in tokens:
@@ -256,7 +258,7 @@ class Bot:
             try:
                 raw_positional, raw_named = _split_args(tokens[used:], spec)
             except ArgumentError as err:
-                await base.reply(_usage_error(spec, inv.prefix, str(err)), private=True)
+                await _reply_message(base, _usage_error(spec, inv.prefix, str(err)))
                 return
         if inv.actor.level < spec.level:
             await base.reply(
@@ -270,7 +272,7 @@ class Bot:
         try:
             kwargs = await self._bind(spec, raw_positional, raw_named, base)
         except ArgumentError as err:
-            await ctx.reply(_usage_error(spec, inv.prefix, str(err)), private=True)
+            await _reply_message(ctx, _usage_error(spec, inv.prefix, str(err)))
             return
         await self._record_seen(ctx, now)
         await self._mention_undelivered(ctx)
@@ -345,11 +347,21 @@ class Bot:
         try:
             count = int(await self.member_settings.get(key, "undelivered") or 0)
             await self.member_settings.set(key, "undelivered", str(count + 1), now)
+            self._undelivered.add(key)
         except (StorageError, ValueError):
             log.warning("could not record an undelivered message")
 
+    async def _load_undelivered(self) -> None:
+        rows = await self.db.fetchall(
+            "SELECT platform, community_id, user_id FROM member_settings WHERE key = 'undelivered'"
+        )
+        self._undelivered = {MemberKey(r[0], r[1], r[2]) for r in rows}
+
     async def _mention_undelivered(self, ctx: Context) -> None:
         key = ctx.member_key()
+        if key not in self._undelivered:
+            return
+        self._undelivered.discard(key)
         count = await self.member_settings.get(key, "undelivered")
         if not count:
             return
@@ -383,6 +395,10 @@ class Bot:
                 log.exception("listener %s failed on a %s event", handler.__qualname__, name)
 
 
+async def _reply_message(ctx: Context, message: Message) -> None:
+    await ctx.reply(message.template, private=True, **dict(message.values))
+
+
 def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[str], dict[str, str]]:
     positional: list[str] = []
     named: dict[str, str] = {}
@@ -403,8 +419,11 @@ def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[str], dict
     return positional, named
 
 
-def _usage_error(spec: CommandSpec, prefix: str, problem: str) -> str:
-    return f"{problem[:1].upper()}{problem[1:]}.\nUsage: {spec.usage(prefix)}"
+def _usage_error(spec: CommandSpec, prefix: str, problem: str) -> Message:
+    """A bad value: the problem (which may quote what was typed, so it is a value) and usage."""
+    problem = problem.rstrip(".")
+    return Message("{problem}.\nUsage: {usage}", {"problem": problem[:1].upper() + problem[1:],
+                                                    "usage": spec.usage(prefix)})
 
 
 def render_help(bot: Bot, level: Level, prefix: str, name: str | None = None) -> Message:

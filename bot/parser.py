@@ -8,6 +8,7 @@ raises anything but :class:`ParseError`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 MAX_LINE = 12_000
@@ -44,63 +45,43 @@ def strip_prefix(line: str, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
+_TOKEN = re.compile(
+    r"""(?P<name>[A-Za-z][A-Za-z0-9_-]{0,32}:)?"""
+    r"""(?P<value>"(?:[^"\\]|\\.)*"|“[^”"]*[”"]|[^\s"“”]+(?:"(?:[^"\\]|\\.)*"[^\s"“”]*)*)"""
+)
+_SPACE = re.compile(r"\s*")
+
+
 def tokenize(text: str) -> list[Token]:
     """Split into tokens: bare words, ``"quoted words"``, ``name:value``, ``name:"quoted value"``."""
     if len(text) > MAX_LINE:
         raise ParseError(f"that line is too long ({len(text):,} characters)")
     tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        name = None
-        j = i
-        while j < n and (text[j].isalnum() or text[j] in "-_") and j - i < 33:
-            j += 1
-        if j < n and j > i and text[j] == ":" and text[i].isalpha():
-            candidate = text[i:j]
-            # a name:value pair only if the name looks like an option name (not a time 09:30)
-            if candidate.replace("-", "").replace("_", "").isalnum() and not candidate[0].isdigit():
-                name = candidate.lower()
-                i = j + 1
-        value, i = _read_value(text, i)
-        if name is not None and value == "" and (i >= n or text[i - 1 : i].isspace() or i == n):
-            raise ParseError(f"{name}: needs a value after the colon")
-        tokens.append(Token(value, name))
+    pos = _SPACE.match(text).end()
+    n = len(text)
+    while pos < n:
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            if text[pos] in "\"“”":
+                raise ParseError("a quote is not closed: add the missing \"")
+            raise ParseError("I couldn't read that command")
+        name, value = match.group("name"), match.group("value")
+        end = match.end()
+        if end < n and not text[end].isspace():
+            # a quote opened inside a word and never closed
+            raise ParseError("a quote is not closed: add the missing \"")
+        if value[0] in "\"“":
+            value = value[1:-1].replace('\\"', '"')
+        elif '"' in value:
+            value = re.sub(r'"((?:[^"\\]|\\.)*)"', lambda m: m.group(1).replace('\\"', '"'), value)
+        elif name is None and value.endswith(":") and _NAME_ONLY.fullmatch(value):
+            raise ParseError(f"{value[:-1].lower()}: needs a value after the colon")
+        tokens.append(Token(value, name[:-1].lower() if name else None))
+        pos = _SPACE.match(text, end).end()
     return tokens
 
 
-def _read_value(text: str, i: int) -> tuple[str, int]:
-    n = len(text)
-    if i < n and text[i] in "\"“”":
-        closing = {"\"": "\"", "“": "”", "”": "”"}[text[i]]
-        end = _find_closing(text, i + 1, closing)
-        if end < 0:
-            raise ParseError("a quote is not closed: add the missing \"")
-        return text[i + 1 : end].replace('\\"', '"'), end + 1
-    j = i
-    while j < n and not text[j].isspace():
-        if text[j] == '"':
-            end = _find_closing(text, j + 1, '"')
-            if end < 0:
-                raise ParseError("a quote is not closed: add the missing \"")
-            j = end + 1
-            continue
-        j += 1
-    return text[i:j].replace('"', ""), j
-
-
-def _find_closing(text: str, start: int, closing: str) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] == '"':
-            i += 2
-            continue
-        if text[i] == closing or (closing == "”" and text[i] == '"'):
-            return i
-        i += 1
-    return -1
+_NAME_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,32}:")
 
 
 def parse(text: str) -> list[Token]:

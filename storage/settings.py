@@ -91,6 +91,18 @@ class MemberSettings:
         )
         return {r[0]: r[1] for r in rows}
 
+    async def timezone(self, key: MemberKey) -> str | None:
+        """The member's own zone, else their community's (one query), else None."""
+        row = await self.db.fetchone(
+            "SELECT COALESCE("
+            " (SELECT value FROM member_settings WHERE platform=? AND community_id=? AND user_id=?"
+            "  AND key='timezone'),"
+            " (SELECT value FROM community_settings WHERE platform=? AND community_id=?"
+            "  AND key='timezone'))",
+            (key.platform, key.community_id, key.user_id, key.platform, key.community_id),
+        )
+        return row[0] if row else None
+
     async def set(self, key: MemberKey, name: str, value: str | None, now: datetime) -> None:
         """Set (or with None, remove) a member setting."""
 

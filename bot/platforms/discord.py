@@ -1,0 +1,632 @@
+"""The Discord adapter: slash commands, ephemeral replies, buttons, forms and DMs.
+
+Every command spec becomes an application command (``discord_commands``); every interaction
+is handled in ``on_interaction`` and turned into an :class:`Invocation` for the core. Buttons
+and forms carry the command to run in their custom id, so they keep working after a restart
+without any view being registered. discord.py is used unmodified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import re
+import uuid
+from typing import Any
+
+import discord
+import yarl
+
+from bot.config import DiscordSection
+from bot.message import Message
+from bot.platforms.base import (
+    Actor,
+    Capabilities,
+    CommunityRef,
+    Invocation,
+    MemberJoinEvent,
+    MessageEvent,
+    Platform,
+)
+from bot.platforms.discord_commands import (
+    CHANNEL,
+    ROLE,
+    USER,
+    Action,
+    CommandSet,
+    build_commands,
+    focused_option,
+    parse_custom_id,
+    route_of,
+)
+from bot.platforms.discord_render import NO_MENTIONS, build_modal, modal_values, render
+from bot.platforms.discord_suggest import suggestions
+from bot.spec import ChannelRef, CommandSpec, Level, MemberRef, RoleRef
+from storage.matrix import PlatformState  # generic key/value store; see the report on moving it
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+START_TIMEOUT = 60.0  # seconds from start() to READY before giving up with a clear error
+AUTO_DEFER_AFTER = 2.0  # Discord drops interactions not answered within 3 s
+SEEN_INTERACTIONS = 2048  # ids remembered so that a replayed interaction is never answered twice
+UNKNOWN_COMMAND = (
+    "I don't recognise that command any more; it may have changed since your app loaded it. "
+    "Try /help."
+)
+STALE_BUTTON = "This button no longer does anything. Try /help to see what I can do."
+GUILD_ONLY = "My commands work inside a server, where your community is."
+APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. (error id {error_id})"
+
+
+class DiscordStartError(RuntimeError):
+    """The bot could not connect to Discord; the message says why and what to do."""
+
+
+class DiscordPlatform(Platform):
+    """Discord through discord.py: one client, every guild it is in is a community."""
+
+    name = PLATFORM
+    capabilities = Capabilities(ephemeral=True, buttons=True, forms=True, threads=True, files=True)
+    command_prefix = "/"
+
+    def __init__(self, config: DiscordSection, *, start_timeout: float = START_TIMEOUT) -> None:
+        super().__init__()
+        self.config = config
+        self.start_timeout = start_timeout
+        self.client: _Client | None = None
+        self.commands = CommandSet(payload=[])
+        self._task: asyncio.Task | None = None
+        self._ready = asyncio.Event()
+        self._seen: collections.OrderedDict[int, None] = collections.OrderedDict()
+        self._inflight: set[asyncio.Task] = set()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in, sync commands if they changed, connect; returns once READY (or raises)."""
+        assert self.bot is not None
+        if self.config.api_base:
+            discord.http.Route.BASE = self.config.api_base.rstrip("/")
+        if self.config.gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.config.gateway_url)
+        self.commands = build_commands(self.bot.registry.all())
+        for problem in self.commands.problems:
+            log.error("discord command mapping: %s", problem)
+        intents = discord.Intents.default()
+        intents.members = True  # welcome messages and looking members up by name
+        intents.message_content = self.config.message_content
+        if not self.config.message_content:
+            log.warning(
+                "discord.message_content is off: chat messages are not read, so crisis words in "
+                "chat are not noticed; only /crisis works"
+            )
+        self.client = _Client(
+            self,
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            # A loopback test server sends every guild at once; Discord may trickle them in.
+            guild_ready_timeout=0.2 if self.config.api_base else 2.0,
+        )
+        self._ready.clear()
+        self._task = asyncio.create_task(self._connect(), name="discord-client")
+        ready = asyncio.create_task(self._ready.wait())
+        done, _ = await asyncio.wait(
+            {self._task, ready}, timeout=self.start_timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        ready.cancel()
+        if self._ready.is_set():
+            log.info(
+                "discord: connected as %s to %d server(s)",
+                self.client.user,
+                len(self.client.guilds),
+            )
+            return
+        error = self._task.exception() if self._task in done else None
+        await self.stop()
+        raise DiscordStartError(_start_problem(error, self.start_timeout)) from error
+
+    async def _connect(self) -> None:
+        assert self.client is not None
+        await self.client.start(self.config.token)
+
+    async def stop(self) -> None:
+        """Close the connection and wait for interactions in progress."""
+        if self._inflight:
+            await asyncio.wait(self._inflight, timeout=5)
+        if self.client is not None and not self.client.is_closed():
+            await self.client.close()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+        self._task = None
+
+    async def sync_commands(self) -> bool:
+        """Upload the commands when their hash differs from the last upload. True if uploaded."""
+        assert self.bot is not None and self.client is not None
+        state = PlatformState(self.bot.db, PLATFORM)
+        digest = f"{self.commands.digest}:{self.config.dev_guild_id}"
+        if await state.get("commands_hash") == digest:
+            log.info("discord: commands unchanged, not syncing")
+            return False
+        app_id = self.client.application_id
+        await self.client.http.bulk_upsert_global_commands(app_id, self.commands.payload)
+        if self.config.dev_guild_id:
+            await self.client.http.bulk_upsert_guild_commands(
+                app_id, self.config.dev_guild_id, self.commands.payload
+            )
+        await state.set("commands_hash", digest)
+        log.info("discord: synced %d commands", len(self.commands.payload))
+        return True
+
+    # --- Platform: talking to people ----------------------------------------------------------
+
+    async def post(
+        self,
+        community_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread_title: str | None = None,
+    ) -> str | None:
+        channel = await self._channel(community_id, channel_id)
+        if channel is None:
+            log.warning("discord: channel %s is not in server %s", channel_id, community_id)
+            return None
+        first: discord.Message | None = None
+        try:
+            for part in render(message):
+                sent = await channel.send(**part.kwargs())
+                _stop_view(part.view)
+                first = first or sent
+            if thread_title and first is not None and isinstance(channel, discord.TextChannel):
+                await first.create_thread(name=thread_title[:100] or "thread")
+        except discord.HTTPException as err:
+            log.warning("discord: posting in %s failed: %s", channel_id, err)
+            return str(first.id) if first is not None else None
+        return str(first.id) if first is not None else None
+
+    async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
+        assert self.client is not None
+        try:
+            user = self.client.get_user(int(user_id)) or await self.client.fetch_user(int(user_id))
+            for part in render(message):
+                await user.send(**part.kwargs())
+                _stop_view(part.view)
+        except discord.Forbidden:  # 50007: the member does not accept DMs from this server
+            return False
+        except (discord.HTTPException, ValueError) as err:
+            log.warning("discord: DM to %s failed: %s", user_id, err)
+            return False
+        return True
+
+    def resolver(self, community_id: str) -> DiscordResolver:
+        assert self.client is not None
+        return DiscordResolver(self.client, community_id)
+
+    async def member_name(self, community_id: str, user_id: str) -> str:
+        found = await self.resolver(community_id).resolve_member(user_id)
+        return found.name if found else user_id
+
+    async def channel_name(self, community_id: str, channel_id: str) -> str:
+        channel = await self._channel(community_id, channel_id)
+        return f"#{channel.name}" if channel is not None else channel_id
+
+    async def _channel(self, community_id: str, channel_id: str) -> Any:
+        """A channel or thread of this guild (never of another one)."""
+        assert self.client is not None
+        try:
+            cid, gid = int(channel_id), int(community_id)
+        except ValueError:
+            return None
+        channel = self.client.get_channel(cid)
+        if channel is None:
+            try:
+                channel = await self.client.fetch_channel(cid)
+            except discord.HTTPException:
+                return None
+        guild = getattr(channel, "guild", None)
+        if guild is None or guild.id != gid or not hasattr(channel, "send"):
+            return None
+        return channel
+
+    # --- events from Discord ------------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Every interaction: commands, autocomplete, buttons, form submissions."""
+        if not self._first_time(interaction.id):
+            log.warning("discord: interaction %s delivered twice; answered once", interaction.id)
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        try:
+            await self._interaction(interaction)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("discord: error %s handling interaction %s", error_id, interaction.id)
+            await _apologize(interaction, error_id)
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+
+    async def _interaction(self, interaction: discord.Interaction) -> None:
+        kind = interaction.type
+        data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+        community = _community(interaction.guild)
+        if kind == discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction, data, community)
+            return
+        if community is None:
+            await interaction.response.send_message(GUILD_ONLY, ephemeral=True)
+            return
+        if kind == discord.InteractionType.application_command:
+            route, options = route_of(data)
+            path = self.commands.routes.get(route)
+            spec = self._spec(path)
+            if spec is None:
+                await interaction.response.send_message(UNKNOWN_COMMAND, ephemeral=True)
+                return
+            args = _option_values(options, data.get("resolved") or {})
+            await self._run(interaction, community, spec, args)
+        elif kind == discord.InteractionType.component:
+            action = parse_custom_id(str(data.get("custom_id", "")))
+            spec = self._spec(tuple(action.command.split())) if action else None
+            if action is None or spec is None:
+                await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+                return
+            await self._press(interaction, community, spec, action)
+        elif kind == discord.InteractionType.modal_submit:
+            action = parse_custom_id(str(data.get("custom_id", "")))
+            spec = self._spec(tuple(action.command.split())) if action else None
+            if action is None or spec is None:
+                await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+                return
+            await self._run(interaction, community, spec, {**action.args, **modal_values(data)})
+
+    def _spec(self, path: tuple[str, ...] | None) -> CommandSpec | None:
+        assert self.bot is not None
+        return self.bot.registry.commands.get(path) if path else None
+
+    async def _press(
+        self,
+        interaction: discord.Interaction,
+        community: CommunityRef,
+        spec: CommandSpec,
+        action: Action,
+    ) -> None:
+        if action.form:
+            actor = await self._actor(interaction.user, community, interaction.permissions)
+            modal = build_modal(spec, action.args) if actor.level >= spec.level else None
+            if modal is not None:
+                await interaction.response.send_modal(modal)
+                _stop_view(modal)
+                return
+        await self._run(interaction, community, spec, dict(action.args))
+
+    async def _run(
+        self,
+        interaction: discord.Interaction,
+        community: CommunityRef,
+        spec: CommandSpec,
+        args: dict[str, Any],
+    ) -> None:
+        """Dispatch one invocation; whatever happens, the interaction gets an answer."""
+        assert self.bot is not None
+        actor = await self._actor(interaction.user, community, interaction.permissions)
+        responder = InteractionResponder(interaction)
+        if spec.defer:
+            await responder.defer(spec.private)
+        else:
+            responder.defer_later(spec.private)
+        channel = interaction.channel
+        place = ChannelRef(str(interaction.channel_id), getattr(channel, "name", None) or "")
+        invocation = Invocation(
+            community=community,
+            channel=place,
+            actor=actor,
+            responder=responder,
+            path=spec.path,
+            args=args,
+            prefix=self.command_prefix,
+        )
+        try:
+            await self.bot.dispatch(invocation)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("discord: error %s while dispatching %s", error_id, spec.name)
+            await responder.reply(Message(APOLOGY.format(error_id=error_id)), True)
+        finally:
+            await responder.finish()
+
+    async def _autocomplete(
+        self, interaction: discord.Interaction, data: dict[str, Any], community: CommunityRef | None
+    ) -> None:
+        route, options = route_of(data)
+        spec = self._spec(self.commands.routes.get(route))
+        focused = focused_option(options)
+        choices: list[str] = []
+        if spec is not None and focused is not None:
+            param = spec.param(focused[0])
+            if param is not None:
+                choices = suggestions(self.bot, community, param, focused[1])
+        await interaction.response.autocomplete(
+            [discord.app_commands.Choice(name=c[:100], value=c[:100]) for c in choices[:25]]
+        )
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Ordinary chat goes to the listeners (the crisis detector among them)."""
+        assert self.bot is not None
+        if message.author.bot or message.guild is None or not message.content:
+            return
+        community = _community(message.guild)
+        assert community is not None
+        actor = await self._actor(message.author, community, None)
+        channel = ChannelRef(str(message.channel.id), getattr(message.channel, "name", "") or "")
+        event = MessageEvent(
+            community,
+            channel,
+            actor,
+            message.content,
+            message_id=str(message.id),
+            link=message.jump_url,
+        )
+        await self.bot.emit_message(event)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        """A new member: tell the listeners (welcome)."""
+        assert self.bot is not None
+        community = _community(member.guild)
+        assert community is not None
+        actor = Actor(str(member.id), member.display_name, Level.MEMBER, member.bot)
+        await self.bot.emit_member_join(MemberJoinEvent(community, actor))
+
+    # --- who is who ---------------------------------------------------------------------------
+
+    async def _actor(
+        self,
+        user: discord.User | discord.Member,
+        community: CommunityRef,
+        permissions: discord.Permissions | None,
+    ) -> Actor:
+        """The person with their level: Manage Server or Administrator → moderator; the
+        configured facilitator role → facilitator."""
+        assert self.bot is not None
+        perms = permissions if permissions is not None else getattr(user, "guild_permissions", None)
+        level = Level.MEMBER
+        if perms is not None and (perms.administrator or perms.manage_guild):
+            level = Level.MODERATOR
+        else:
+            role_id = await self.bot.community_settings.get(
+                PLATFORM, community.id, "facilitator_role"
+            )
+            if role_id and any(str(role.id) == role_id for role in getattr(user, "roles", ())):
+                level = Level.FACILITATOR
+        return Actor(str(user.id), user.display_name, level, user.bot)
+
+    def _first_time(self, interaction_id: int) -> bool:
+        if interaction_id in self._seen:
+            return False
+        self._seen[interaction_id] = None
+        if len(self._seen) > SEEN_INTERACTIONS:
+            self._seen.popitem(last=False)
+        return True
+
+
+class InteractionResponder:
+    """Answers one interaction: the first reply is the response, later ones are follow-ups.
+
+    If nothing was said within two seconds the interaction is deferred, so that slow work is
+    never dropped by Discord; if nothing was said at all, the member still gets an answer.
+    """
+
+    def __init__(self, interaction: discord.Interaction) -> None:
+        self.interaction = interaction
+        self.sent = 0
+        self._lock = asyncio.Lock()
+        self._timer: asyncio.Task | None = None
+        self._deferred = False
+
+    async def reply(self, message: Message, private: bool) -> None:
+        """Send a message (split into parts when it is long)."""
+        async with self._lock:
+            for part in render(message):
+                response = self.interaction.response
+                if not response.is_done():
+                    await response.send_message(ephemeral=private, **part.kwargs())
+                elif self._deferred and not self.sent:
+                    # the deferral decided who sees the answer; fill in its "thinking…"
+                    await self.interaction.edit_original_response(**part.edit_kwargs())
+                else:
+                    await self.interaction.followup.send(
+                        ephemeral=private, wait=True, **part.kwargs()
+                    )
+                _stop_view(part.view)
+                self.sent += 1
+
+    async def defer(self, private: bool) -> None:
+        """Acknowledge now and answer later ("peerbot is thinking…")."""
+        async with self._lock:
+            if not self.interaction.response.is_done():
+                await self.interaction.response.defer(ephemeral=private, thinking=True)
+                self._deferred = True
+
+    def defer_later(self, private: bool, after: float | None = None) -> None:
+        """Defer automatically if no reply was sent within `after` seconds."""
+
+        async def later() -> None:
+            await asyncio.sleep(AUTO_DEFER_AFTER if after is None else after)
+            try:
+                await self.defer(private)
+            except discord.HTTPException as err:
+                log.warning("discord: could not defer an interaction: %s", err)
+
+        self._timer = asyncio.create_task(later())
+
+    async def finish(self) -> None:
+        """Stop the defer timer; answer if the command said nothing at all."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self.sent:
+            return
+        try:
+            if (
+                self.interaction.type == discord.InteractionType.component
+                and not self.interaction.response.is_done()
+            ):
+                await self.interaction.response.defer()  # a button that only posted elsewhere
+            else:
+                await self.reply(Message("Done."), True)
+        except discord.HTTPException as err:
+            log.warning("discord: could not close an interaction: %s", err)
+
+
+class DiscordResolver:
+    """Channels, members and roles of one guild, from ``#name``, ``@name``, mentions or ids."""
+
+    def __init__(self, client: discord.Client, community_id: str) -> None:
+        self.client = client
+        self.guild = client.get_guild(int(community_id)) if community_id.isdigit() else None
+
+    async def resolve_channel(self, text: str) -> ChannelRef | None:
+        if self.guild is None:
+            return None
+        key = _snowflake(text, "#") or text.lstrip("#").strip().lower()
+        for channel in [*self.guild.text_channels, *self.guild.threads]:
+            if str(channel.id) == key or channel.name.lower() == key:
+                return ChannelRef(str(channel.id), channel.name)
+        return None
+
+    async def resolve_member(self, text: str) -> MemberRef | None:
+        if self.guild is None:
+            return None
+        key = _snowflake(text, "@!") or text.lstrip("@").strip()
+        member: discord.Member | None = None
+        if key.isdigit():
+            member = self.guild.get_member(int(key))
+            if member is None:
+                try:
+                    member = await self.guild.fetch_member(int(key))
+                except (discord.HTTPException, ValueError):
+                    member = None
+        else:
+            member = self.guild.get_member_named(key)
+        if member is None:
+            return None
+        return MemberRef(str(member.id), member.display_name, member.bot)
+
+    async def resolve_role(self, text: str) -> RoleRef | None:
+        if self.guild is None:
+            return None
+        key = _snowflake(text, "@&") or text.lstrip("@").strip().lower()
+        for role in self.guild.roles:
+            if str(role.id) == key or role.name.lower() == key:
+                return RoleRef(str(role.id), role.name)
+        return None
+
+
+class _Client(discord.Client):
+    """discord.Client wired to the platform (no command tree: the platform routes everything)."""
+
+    def __init__(self, platform: DiscordPlatform, **options: Any) -> None:
+        super().__init__(**options)
+        self.platform = platform
+
+    async def setup_hook(self) -> None:
+        # After login (the application id is known), before the gateway: members never see
+        # a command the bot cannot answer yet.
+        try:
+            await self.platform.sync_commands()
+        except discord.HTTPException as err:
+            log.error("discord: could not sync commands (%s); the previous set stays in use", err)
+
+    async def on_ready(self) -> None:
+        self.platform._ready.set()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.platform.on_interaction(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.platform.on_message(message)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.platform.on_member_join(member)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _community(guild: discord.Guild | None) -> CommunityRef | None:
+    return CommunityRef(PLATFORM, str(guild.id), guild.name) if guild is not None else None
+
+
+def _option_values(options: list[dict[str, Any]], resolved: dict[str, Any]) -> dict[str, Any]:
+    """Raw option values for the core; users, channels and roles become references."""
+    values: dict[str, Any] = {}
+    for option in options:
+        kind, value = option.get("type"), option.get("value")
+        key = str(value)
+        if kind == USER:
+            user = (resolved.get("users") or {}).get(key) or {}
+            member = (resolved.get("members") or {}).get(key) or {}
+            name = member.get("nick") or user.get("global_name") or user.get("username") or key
+            values[option["name"]] = MemberRef(key, name, bool(user.get("bot")))
+        elif kind == CHANNEL:
+            channel = (resolved.get("channels") or {}).get(key) or {}
+            values[option["name"]] = ChannelRef(key, channel.get("name") or key)
+        elif kind == ROLE:
+            role = (resolved.get("roles") or {}).get(key) or {}
+            values[option["name"]] = RoleRef(key, role.get("name") or key)
+        else:
+            values[option["name"]] = value
+    return values
+
+
+def _snowflake(text: str, sigils: str) -> str | None:
+    match = re.fullmatch(r"<[" + re.escape(sigils) + r"]+(\d{1,20})>|(\d{1,20})", text.strip())
+    return (match[1] or match[2]) if match else None
+
+
+def _stop_view(view: discord.ui.View | discord.ui.Modal | None) -> None:
+    # Every custom id is routed by on_interaction; discord.py need not keep views in memory.
+    if view is not None:
+        view.stop()
+
+
+async def _apologize(interaction: discord.Interaction, error_id: str) -> None:
+    text = APOLOGY.format(error_id=error_id)
+    try:
+        if interaction.type == discord.InteractionType.autocomplete:
+            if not interaction.response.is_done():
+                await interaction.response.autocomplete([])
+        elif not interaction.response.is_done():
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+        else:
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.exception("discord: could not even send an apology")
+
+
+def _start_problem(error: BaseException | None, timeout: float) -> str:
+    if isinstance(error, discord.LoginFailure):
+        return (
+            "Discord refused the bot token. Check the token in the environment variable named by "
+            "discord.token_env (Developer Portal → your application → Bot → Reset Token)."
+        )
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return (
+            "Discord refused the privileged intents. In the Developer Portal → your application → "
+            "Bot, turn on Server Members Intent and Message Content Intent (or set "
+            "discord.message_content = false)."
+        )
+    if error is not None:
+        return f"could not connect to Discord: {error}"
+    return f"could not connect to Discord within {timeout:.0f} seconds (is the network reachable?)"

@@ -1,0 +1,172 @@
+"""Turning peerbot messages into Discord messages, and forms into modals."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.message import Button, Message
+from bot.platforms.discord_commands import (
+    button_custom_id,
+    form_custom_id,
+    form_params,
+    form_placeholder,
+)
+from bot.spec import CommandSpec, StrType
+
+log = logging.getLogger(__name__)
+
+CONTENT_MAX = 2000
+NO_MENTIONS = discord.AllowedMentions.none()
+_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+}
+_LINE_START_MARKUP = re.compile(r"(?m)^(\s*)(#{1,3}\s|-#\s)")
+
+
+def escape(text: str) -> str:
+    """Member text shown as typed: no markdown, no mentions, no headings, no <…> markup."""
+    text = discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+    text = text.replace("<", "\\<")
+    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
+
+
+@dataclass
+class Outgoing:
+    """One Discord message to send: content plus, on the last part, buttons and a file."""
+
+    content: str
+    view: discord.ui.View | None = None
+    file: discord.File | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments shared by channel sends, interaction replies and follow-ups."""
+        args: dict[str, Any] = {"content": self.content, "allowed_mentions": NO_MENTIONS}
+        if self.view is not None:
+            args["view"] = self.view
+        if self.file is not None:
+            args["file"] = self.file
+        return args
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for filling in a deferred ("thinking…") response."""
+        args: dict[str, Any] = {"content": self.content, "allowed_mentions": NO_MENTIONS}
+        if self.view is not None:
+            args["view"] = self.view
+        if self.file is not None:
+            args["attachments"] = [self.file]
+        return args
+
+
+def render(message: Message, prefix: str = "/") -> list[Outgoing]:
+    """The message as one or more Discord messages (Discord refuses more than 2000 characters)."""
+    # Mass mentions are neutralised even in templates: error messages quote what was typed.
+    text = discord.utils.escape_mentions(message.render(escape=escape))
+    view, leftover = _view(message.buttons)
+    if leftover:
+        text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in leftover)
+    parts = split_text(text)
+    out = [Outgoing(part) for part in parts]
+    out[-1].view = view
+    if message.file is not None:
+        out[-1].file = discord.File(io.BytesIO(message.file.data), filename=message.file.filename)
+    return out
+
+
+def split_text(text: str, limit: int = CONTENT_MAX) -> list[str]:
+    """Split at line breaks (or hard, for one over-long line) into parts of at most `limit`."""
+    if not text.strip():
+        return ["\u200b"]  # Discord refuses empty messages
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current or "\u200b")
+    return parts
+
+
+def _view(buttons: tuple[Button, ...]) -> tuple[discord.ui.View | None, list[Button]]:
+    """A view with one Discord button per peerbot button (at most 25); the rest as text."""
+    if not buttons:
+        return None, []
+    view = discord.ui.View(timeout=None)
+    leftover: list[Button] = []
+    for button in buttons:
+        custom_id = button_custom_id(button.command, dict(button.args), button.form)
+        if custom_id is None or len(view.children) >= 25:
+            log.warning("button %r does not fit on Discord; offered as text", button.label)
+            leftover.append(button)
+            continue
+        view.add_item(
+            discord.ui.Button(
+                label=button.label[:80],
+                custom_id=custom_id,
+                style=_STYLES.get(button.style, discord.ButtonStyle.primary),
+            )
+        )
+    return (view if view.children else None), leftover
+
+
+def build_modal(spec: CommandSpec, args: dict[str, str]) -> discord.ui.Modal | None:
+    """A form for a command's options (those not preset by the button); None if none fit."""
+    custom_id = form_custom_id(spec.name, args)
+    params = form_params(spec, args)
+    if custom_id is None or not params:
+        return None
+    modal = discord.ui.Modal(title=_short(spec.description, 45), custom_id=custom_id, timeout=None)
+    for param in params:
+        long_text = isinstance(param.type, StrType) and param.type.max_len > 100
+        max_len = min(param.type.max_len, 4000) if isinstance(param.type, StrType) else 100
+        modal.add_item(
+            discord.ui.TextInput(
+                label=_short(param.description, 45),
+                custom_id=param.name,
+                required=param.required,
+                placeholder=form_placeholder(param),
+                style=discord.TextStyle.paragraph if long_text else discord.TextStyle.short,
+                max_length=max_len,
+            )
+        )
+    return modal
+
+
+def modal_values(data: dict[str, Any]) -> dict[str, str]:
+    """The non-empty fields of a submitted modal, by custom id."""
+    values: dict[str, str] = {}
+    stack = list(data.get("components") or [])
+    while stack:
+        component = stack.pop(0)
+        if "components" in component:
+            stack.extend(component["components"])
+        if isinstance(component.get("component"), dict):
+            stack.append(component["component"])
+        if component.get("type") == 4 and component.get("custom_id"):
+            value = str(component.get("value") or "")
+            if value.strip():
+                values[component["custom_id"]] = value
+    return values
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split()) or "peerbot"
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,473 @@
+"""Daily check-ins: mood and cravings, streaks framed without shame, reminders, history chart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime, timedelta
+from datetime import time as dtime  # commands have an option called `time`
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.message import Attachment, Button
+from bot.platforms.base import CommunityRef
+from bot.scheduler import DueSource
+from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, command
+from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
+from cogs.checkins.daily import first_due, plan_daily
+from cogs.checkins.streaks import current_streak, days_in_window, longest_streak, weekly_averages
+from storage.checkins import Advance, CheckinStore, DayEntry
+from storage.db import MemberKey
+from storage.privacy import member_table
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+log = logging.getLogger(__name__)
+
+MOOD_EMOJI = {1: "🌧️", 2: "☁️", 3: "⛅", 4: "🌤️", 5: "☀️"}
+SWEEP_BATCH = 1000  # reminders handled per transaction
+DAILY_ROWS_MAX = 31  # longer histories show weekly rows and the chart
+MIN_MEMBERS_FOR_STATS = 5
+
+
+class TimeOrOff(ParamType):
+    """A 24-hour time of day (``20:00``), or ``off``."""
+
+    kind = "str"
+    hint = "a time like 09:00 or 21:30, or off"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> dtime | None:
+        """A :class:`datetime.time`, or None for ``off``."""
+        if isinstance(raw, dtime):
+            return raw
+        text = str(raw).strip()
+        if text.lower() == "off":
+            return None
+        try:
+            return parse_hhmm(text[:40])
+        except ValueError as err:
+            raise ArgumentError(f"{str(err).rstrip('.')}, or off") from None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+class CheckIns(Cog):
+    """/checkin and its subcommands, reminders, the daily post and note retention."""
+
+    name = "checkins"
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.store = CheckinStore(bot.db)
+        self._next_retention: datetime | None = None
+        self._chart_lock = asyncio.Lock()
+
+    async def setup(self) -> None:
+        """Register member data with the privacy registry and the three due sources."""
+        self.bot.privacy.register(member_table("checkins", "checkins", order_by="created_at"))
+        self.bot.privacy.register(
+            member_table("checkin days", "checkin_days", order_by="local_date")
+        )
+        self.bot.privacy.register(member_table("checkin reminder", "checkin_reminders"))
+        scheduler = self.bot.scheduler
+        scheduler.add_source(DueSource("checkin-reminders", self.next_reminder, self.run_reminders))
+        scheduler.add_source(DueSource("checkin-posts", self.next_post, self.run_posts))
+        scheduler.add_source(
+            DueSource("checkin-note-retention", self.next_retention, self.run_retention)
+        )
+
+    # --- members ---------------------------------------------------------------------------
+
+    @command(
+        "checkin",
+        "Log how you are doing today (only you see it)",
+        private=True,
+        examples=('checkin 4 cravings:2 note:"rough day, but here"',),
+    )
+    async def checkin(
+        self,
+        ctx: Context,
+        mood: Annotated[int, Range(1, 5), "How you feel, 1 (very low) to 5 (good)"],
+        cravings: Annotated[int, Range(0, 10), "Cravings, 0 (none) to 10"] = 0,
+        note: Annotated[str, MaxLen(500), "A private note, only you see it"] | None = None,
+        share: Annotated[
+            Literal["no", "yes", "mood"],
+            "Post that you checked in (mood: with your mood emoji); never your note",
+        ] = "no",
+    ) -> None:
+        assert ctx.actor is not None
+        key = ctx.member_key()
+        now = ctx.now()
+        channel = await ctx.channel_for("checkins") if share != "no" else None
+        recorded = await self.store.record(
+            key,
+            lambda tz: local_date(now, self._zone_or_default(tz)),
+            now,
+            mood,
+            cravings,
+            note,
+            shared=channel is not None,
+        )
+        today = recorded.day
+        recent = days_in_window(recorded.days, today, 14)
+        count_line = f"{_plural(recent, 'check-in')} in the last 14 days."
+        if not recorded.first_today:
+            lines = ["Thanks, I've added that to today. Today already counts: " + count_line]
+        else:
+            streak = current_streak(recorded.days, today)
+            lines = [self._thanks(mood)]
+            if streak >= 2:
+                lines.append(
+                    f"That's {streak} days in a row, and {count_line[0].lower()}{count_line[1:]}"
+                )
+            else:
+                lines.append(count_line.capitalize())
+        values: dict[str, Any] = {}
+        if cravings >= 7 or mood == 1:
+            lines.append(
+                f"If things feel heavy right now, you don't have to hold it alone: {ctx.command_hint('crisis')} "
+                "shows people you can reach at any hour."
+            )
+            partner = await self._partner_name(ctx, ctx.actor.id)
+            if partner:
+                lines.append("Your partner {partner} may be glad to hear from you too.")
+                values["partner"] = partner
+        if share != "no":
+            lines.append(await self._share(ctx, channel, recorded.shared_today_before, mood, share))
+        text = " ".join(lines[:2]) + ("\n" + "\n".join(lines[2:]) if lines[2:] else "")
+        await ctx.reply(text, **values)
+
+    @staticmethod
+    def _thanks(mood: int) -> str:
+        if mood <= 2:
+            return "Thank you for checking in; it takes something to do that on a hard day. 🌱"
+        if mood >= 4:
+            return "Thank you for checking in, glad to hear it. 🌱"
+        return "Thank you for checking in. 🌱"
+
+    async def _partner_name(self, ctx: Context, user_id: str) -> str | None:
+        hook = getattr(self.bot.cogs.get("partners"), "partner_name", None)
+        if hook is None:
+            return None
+        try:
+            return await hook(ctx, user_id)
+        except Exception:  # the check-in is saved; a failing lookup must not spoil the reply
+            log.exception("partner lookup failed")
+            return None
+
+    async def _share(
+        self, ctx: Context, channel: str | None, already: bool, mood: int, share: str
+    ) -> str:
+        assert ctx.actor is not None
+        if channel is None:
+            return (
+                "This community has no check-in channel yet, so I kept your check-in private. "
+                "(Moderators can set one.)"
+            )
+        if already:
+            return "You've already shared today, so I didn't post again."
+        emoji = " " + MOOD_EMOJI[mood] if share == "mood" else ""
+        posted = await ctx.post_to(
+            channel, "{name} checked in today 🌱" + emoji, name=ctx.actor.name
+        )
+        if posted is None:
+            return "I couldn't post in the check-in channel just now; your check-in is saved."
+        return "I let the community know you checked in (just that, never your note)."
+
+    @command(
+        "checkin history",
+        "Your last days: table, streaks, weekly averages, chart",
+        private=True,
+        defer=True,
+    )
+    async def history(
+        self,
+        ctx: Context,
+        days: Annotated[int, Range(7, 365), "How many days to look back, 7 to 365"] = 14,
+    ) -> None:
+        key = ctx.member_key()
+        today = await ctx.today()
+        all_days = await self.store.all_days(key)
+        if not all_days:
+            await ctx.reply(
+                "You haven't checked in yet. Whenever you're ready: "
+                f"{ctx.command_hint('checkin')} <mood 1-5>. Only you see it."
+            )
+            return
+        first = today - timedelta(days=days - 1)
+        entries = await self.store.day_entries(key, first, today)
+        text = self._history_text(entries, all_days, first, today, days)
+        attachment = None
+        if ctx.platform.capabilities.files and entries:
+            attachment = Attachment(
+                f"checkins-{today.isoformat()}.png",
+                await self._chart(first, today, entries),
+                "image/png",
+            )
+        await ctx.reply(text, file=attachment)
+
+    def _history_text(
+        self, entries: list[DayEntry], all_days: list[date], first: date, today: date, days: int
+    ) -> str:
+        by_day = {e.day: e for e in entries}
+        lines = [f"Your check-ins, {first.isoformat()} to {today.isoformat()}:"]
+        if days <= DAILY_ROWS_MAX:
+            lines.append("day          mood  cravings")
+            for i in range(days):
+                day = first + timedelta(days=i)
+                entry = by_day.get(day)
+                label = day.strftime("%a %m-%d")
+                if entry is None:
+                    lines.append(f"{label}    ·     ·")
+                    continue
+                extra = (f"  ({entry.count}×)" if entry.count > 1 else "") + (
+                    "  ✎" if entry.notes else ""
+                )
+                lines.append(f"{label}    {_num(entry.mood):<5} {_num(entry.cravings)}{extra}")
+        lines.append(
+            f"{_plural(len(entries), 'check-in')} in the last {days} days. "
+            f"Current streak: {_plural(current_streak(all_days, today), 'day')}; "
+            f"longest: {_plural(longest_streak(all_days), 'day')}; "
+            f"check-in days in all: {len(all_days)}."
+        )
+        weeks = weekly_averages([(e.day, e.mood, e.cravings) for e in entries])
+        if weeks:
+            lines.append("Weekly averages:")
+            for week in weeks:
+                lines.append(
+                    f"  week of {week.monday.isoformat()}: mood {_num(week.mood)}, "
+                    f"cravings {_num(week.cravings)} ({_plural(week.days, 'day')})"
+                )
+        return "\n".join(lines)
+
+    async def _chart(self, first: date, last: date, entries: list[DayEntry]) -> bytes:
+        from cogs.checkins.chart import history_png
+
+        points = {e.day: (e.mood, e.cravings) for e in entries}
+        async with self._chart_lock:  # one chart at a time keeps memory and CPU bounded
+            return await asyncio.to_thread(history_png, first, last, points)
+
+    @command(
+        "checkin remind",
+        "A private reminder each day you haven't checked in (HH:MM, or off)",
+        private=True,
+    )
+    async def remind(
+        self,
+        ctx: Context,
+        time: Annotated[object, TimeOrOff(), "Your local time like 20:00, or off"],
+    ) -> None:
+        key = ctx.member_key()
+        if time is None:
+            if await self.store.clear_reminder(key):
+                await ctx.reply("Reminders are off. You can turn them on again any time.")
+            else:
+                await ctx.reply("You don't have a reminder set, so there was nothing to stop.")
+            return
+        assert isinstance(time, dtime)
+        tz = await ctx.member_timezone()
+        await self.store.set_reminder(key, time, first_due(ctx.now(), time, tz), ctx.now())
+        own = await self.bot.member_settings.get(key, "timezone")
+        hint = (
+            ""
+            if own
+            else f" That's the community's timezone; to use yours: {ctx.command_hint('timezone set')} zone:Europe/London."
+        )
+        await ctx.reply(
+            f"Done: I'll send you a private reminder at {time.strftime('%H:%M')} ({tz}) on days you "
+            f"haven't checked in yet.{hint} To stop: {ctx.command_hint('checkin remind')} off."
+        )
+
+    # --- moderators --------------------------------------------------------------------------
+
+    @command(
+        "checkin post",
+        "Post a daily invitation to check in (HH:MM community time, or off)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def post(
+        self,
+        ctx: Context,
+        time: Annotated[object, TimeOrOff(), "Community time like 09:00, or off"],
+    ) -> None:
+        platform, cid = ctx.community.platform, ctx.community.id
+        if time is None:
+            await self.store.set_post_time(platform, cid, None, None, ctx.now())
+            await ctx.reply("The daily check-in post is off.")
+            return
+        assert isinstance(time, dtime)
+        tz = await ctx.community_timezone()
+        await self.store.set_post_time(
+            platform, cid, time, first_due(ctx.now(), time, tz), ctx.now()
+        )
+        channel = await ctx.channel_for("checkins")
+        where = (
+            f"in {await ctx.platform.channel_name(cid, channel)}"
+            if channel
+            else "once there is a check-in channel (set one with "
+            f"{ctx.command_hint('community channel')} purpose:checkins channel:#name)"
+        )
+        await ctx.reply(
+            f"The daily check-in post will go out at {time.strftime('%H:%M')} ({tz}) {where}."
+        )
+
+    @command(
+        "checkin stats",
+        "Anonymous check-in figures for the last 7 and 30 days",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def stats(self, ctx: Context) -> None:
+        today = local_date(ctx.now(), await ctx.community_timezone())
+        lines = []
+        for window in (7, 30):
+            figures = await self.store.community_figures(
+                ctx.community.platform, ctx.community.id, today - timedelta(days=window - 1)
+            )
+            if figures.members < MIN_MEMBERS_FOR_STATS:
+                lines.append(
+                    f"Last {window} days: fewer than {MIN_MEMBERS_FOR_STATS} members checked in, so I'm "
+                    "not showing figures (that way nobody can be singled out)."
+                )
+                continue
+            lines.append(
+                f"Last {window} days: {figures.members} members checked in; "
+                f"{figures.checkins / window:.1f} check-ins per day; "
+                f"average mood {figures.avg_mood:.1f} of 5."
+            )
+        await ctx.reply("\n".join(lines))
+
+    # --- hooks other cogs call ------------------------------------------------------------------
+
+    async def on_member_timezone_changed(self, ctx: Context, user_id: str, tz: str) -> None:
+        """Recompute the member's next reminder instant in their new zone."""
+        key = ctx.member_key(user_id)
+        reminder = await self.store.reminder(key)
+        if reminder is not None:
+            await self.store.reschedule_reminder(
+                key, first_due(ctx.now(), reminder.at, tz), ctx.now()
+            )
+
+    # --- due work ------------------------------------------------------------------------------
+
+    def _default_zone(self) -> str:
+        return self.bot.config.bot.timezone
+
+    async def _earliest(self, lookup: Any) -> datetime | None:
+        found = [d for p in list(self.bot.platforms) if (d := await lookup(p)) is not None]
+        return min(found) if found else None
+
+    async def next_reminder(self) -> datetime | None:
+        """The earliest reminder instant on a running platform."""
+        return await self._earliest(self.store.next_reminder_at)
+
+    async def run_reminders(self, now: datetime) -> None:
+        """Send every due reminder to members who haven't checked in today; move each row on."""
+        for platform in list(self.bot.platforms):
+            while True:
+                due = await self.store.due_reminders(platform, now, SWEEP_BATCH)
+                if not due:
+                    break
+                moves, send = [], []
+                for row in due:
+                    plan = plan_daily(
+                        now, row.at, self._zone_or_default(row.zone), row.last_reminded_day
+                    )
+                    checked_in = (
+                        row.last_checkin_day is not None and row.last_checkin_day >= plan.day
+                    )
+                    moves.append(Advance((row.key.community_id, row.key.user_id), plan.next_at,
+                                         plan.day if plan.fire else None))  # fmt: skip
+                    if plan.fire and not checked_in:
+                        send.append(row.key)
+                # Moved on before sending: after a crash a reminder is missed, never doubled.
+                await self.store.advance_reminders(platform, moves)
+                await self._send_reminders(platform, send)
+                if len(due) < SWEEP_BATCH:
+                    break
+
+    def _zone_or_default(self, tz: str | None) -> str:
+        if tz:
+            try:
+                zone(tz)
+                return tz
+            except UnknownTimezone:
+                log.warning("a stored timezone is unknown; using the default")
+        return self._default_zone()
+
+    async def _send_reminders(self, platform: str, keys: list[MemberKey]) -> None:
+        contexts: dict[str, Context | None] = {}
+        for key in keys:
+            assert key.community_id is not None
+            if key.community_id not in contexts:
+                contexts[key.community_id] = self.bot.context(
+                    CommunityRef(platform, key.community_id, key.community_id)
+                )
+            ctx = contexts[key.community_id]
+            if ctx is None:
+                continue
+            await ctx.send_private(
+                key.user_id,
+                "A gentle nudge: you haven't checked in today. When you have a moment, "
+                f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds and only you see it. "
+                f"(To stop these: {ctx.command_hint('checkin remind')} off)",
+                buttons=[Button("Check in", command="checkin", form=True)],
+            )
+
+    async def next_post(self) -> datetime | None:
+        """The earliest daily check-in post on a running platform."""
+        return await self._earliest(self.store.next_post_at)
+
+    async def run_posts(self, now: datetime) -> None:
+        """Post the daily invitation once per community-local day."""
+        for platform in list(self.bot.platforms):
+            due = await self.store.due_posts(platform, now)
+            if not due:
+                continue
+            moves, send = [], []
+            for row in due:
+                plan = plan_daily(now, row.at, self._zone_or_default(row.zone), row.last_posted_day)
+                moves.append(
+                    Advance((row.community_id,), plan.next_at, plan.day if plan.fire else None)
+                )
+                if plan.fire:
+                    send.append(row.community_id)
+            await self.store.advance_posts(platform, moves)
+            for cid in send:
+                ctx = self.bot.context(CommunityRef(platform, cid, cid))
+                if ctx is None:
+                    continue
+                await ctx.post(
+                    "checkins",
+                    "Daily check-in 🌱 How are you doing today? "
+                    f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds; only you see your answers.",
+                    buttons=[Button("Check in", command="checkin", form=True)],
+                )
+
+    async def next_retention(self) -> datetime | None:
+        """When the note-retention sweep runs next (daily; None when notes are kept)."""
+        return self._next_retention if self.bot.config.bot.note_retention_days > 0 else None
+
+    async def run_retention(self, now: datetime) -> None:
+        """Blank check-in notes older than ``bot.note_retention_days`` (0 keeps them)."""
+        keep = self.bot.config.bot.note_retention_days
+        if keep <= 0 or (self._next_retention is not None and now < self._next_retention):
+            return
+        blanked = await self.store.blank_notes_before(now - timedelta(days=keep))
+        if blanked:
+            log.info("retention: blanked %d check-in notes older than %d days", blanked, keep)
+        self._next_retention = now + timedelta(days=1)
+
+
+def setup(bot: Bot) -> CheckIns:
+    """Create the cog."""
+    return CheckIns(bot)

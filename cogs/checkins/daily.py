@@ -1,0 +1,40 @@
+"""Once-a-day work at a local wall time (reminders, the community check-in post).
+
+Pure functions: given the instant a row fell due, decide whether to act and when it is next due.
+The zone is read when the work runs, so a zone that changed since the row was scheduled is
+honoured, and a day never gets the work twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot.timeutil import local_date, next_daily, resolve_local
+
+
+@dataclass(frozen=True)
+class DailyPlan:
+    """What to do with a due daily row: act or not, for which local day, and when it is next due."""
+
+    fire: bool
+    day: date
+    next_at: datetime
+
+
+def plan_daily(now: datetime, at: time, tz: str, last_day: date | None) -> DailyPlan:
+    """Plan a daily item due at local time `at` in `tz` that last acted on `last_day`.
+
+    Acts when today's local `at` has passed and today has not had it yet (late, after downtime,
+    but never twice). When today's `at` is still ahead (the zone changed), it only reschedules.
+    """
+    today = local_date(now, tz)
+    todays_instant = resolve_local(today, at, tz)
+    if todays_instant > now:
+        return DailyPlan(False, today, todays_instant)
+    return DailyPlan(last_day != today, today, next_daily(now, at, tz))
+
+
+def first_due(now: datetime, at: time, tz: str) -> datetime:
+    """When a newly set daily item is first due: the next local `at` strictly after now."""
+    return next_daily(now, at, tz)

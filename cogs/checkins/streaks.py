@@ -1,0 +1,62 @@
+"""Streak arithmetic over local check-in days (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+def current_streak(days: Iterable[date], today: date) -> int:
+    """Consecutive check-in days ending today, or yesterday when today has none yet."""
+    wanted = set(days)
+    start = today if today in wanted else today - timedelta(days=1)
+    count = 0
+    while start - timedelta(days=count) in wanted:
+        count += 1
+    return count
+
+
+def longest_streak(days: Iterable[date]) -> int:
+    """The longest run of consecutive check-in days."""
+    ordered = sorted(set(days))
+    best = run = 0
+    previous: date | None = None
+    for day in ordered:
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def days_in_window(days: Iterable[date], today: date, window: int) -> int:
+    """How many distinct check-in days fall in the `window` days ending today."""
+    first = today - timedelta(days=window - 1)
+    return len({d for d in days if first <= d <= today})
+
+
+@dataclass(frozen=True)
+class WeekAverage:
+    """Average mood and cravings over the check-in days of one week (Monday first)."""
+
+    monday: date
+    days: int
+    mood: float
+    cravings: float
+
+
+def weekly_averages(entries: Sequence[tuple[date, float, float]]) -> list[WeekAverage]:
+    """Per-week averages of (day, mood, cravings) day entries, each day weighing the same."""
+    weeks: dict[date, list[tuple[float, float]]] = {}
+    for day, mood, cravings in entries:
+        monday = day - timedelta(days=day.weekday())
+        weeks.setdefault(monday, []).append((mood, cravings))
+    return [
+        WeekAverage(
+            monday,
+            len(values),
+            sum(v[0] for v in values) / len(values),
+            sum(v[1] for v in values) / len(values),
+        )
+        for monday, values in sorted(weeks.items())
+    ]

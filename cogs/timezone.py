@@ -1,0 +1,77 @@
+"""/timezone set and /timezone show: the member's own zone ("today" and reminders follow it)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Annotated
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.spec import Timezone, command
+from bot.timeutil import zone
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+log = logging.getLogger(__name__)
+
+HOOK = (
+    "on_member_timezone_changed"  # async (ctx, user_id, zone) on any cog that schedules per member
+)
+
+
+class TimezoneCog(Cog):
+    """A member's timezone, stored as the member setting ``timezone``."""
+
+    name = "timezone"
+
+    @command("timezone set", "Set your timezone, like Europe/London", private=True)
+    async def set_zone(
+        self,
+        ctx: Context,
+        zone: Annotated[
+            Timezone, "Your timezone: an IANA name like Europe/London or America/New_York"
+        ],
+    ) -> None:
+        assert ctx.actor is not None
+        key = ctx.member_key()
+        previous = await self.bot.member_settings.get(key, "timezone")
+        await self.bot.member_settings.set(key, "timezone", str(zone), ctx.now())
+        if previous != zone:
+            await self._tell_cogs(ctx, ctx.actor.id, str(zone))
+        await ctx.reply(
+            f"Your timezone is now {zone} (it's {_local_clock(ctx, zone)} there). "
+            "Your day and your reminders follow it."
+        )
+
+    @command("timezone show", "Your timezone, and the time there now", private=True)
+    async def show(self, ctx: Context) -> None:
+        own = await self.bot.member_settings.get(ctx.member_key(), "timezone")
+        if own:
+            await ctx.reply(f"Your timezone is {own}; it's {_local_clock(ctx, own)} there.")
+            return
+        community = await ctx.community_timezone()
+        await ctx.reply(
+            f"You haven't set a timezone, so I use the community's: {community} "
+            f"(it's {_local_clock(ctx, community)} there). "
+            f"To set yours: {ctx.command_hint('timezone set')} zone:Europe/London"
+        )
+
+    async def _tell_cogs(self, ctx: Context, user_id: str, tz: str) -> None:
+        for cog in list(self.bot.cogs.values()):
+            hook = getattr(cog, HOOK, None)
+            if hook is None:
+                continue
+            try:
+                await hook(ctx, user_id, tz)
+            except Exception:  # the zone is saved; the cog's own due check corrects its timing
+                log.exception("%s.%s failed", cog.name, HOOK)
+
+
+def _local_clock(ctx: Context, tz: str) -> str:
+    return ctx.now().astimezone(zone(tz)).strftime("%H:%M on %a %d %b")
+
+
+def setup(bot: Bot) -> TimezoneCog:
+    """Create the cog."""
+    return TimezoneCog(bot)

@@ -1,0 +1,396 @@
+"""Check-ins, check-in reminders and the community's daily check-in post: all their SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from storage.db import Database, MemberKey
+from storage.settings import set_community_setting
+
+POST_TIME_SETTING = "checkin.post_time"
+RECENT_DAYS = 64  # distinct days read with each check-in; more only for a longer streak
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcome of one check-in."""
+
+    day: date  # the member's local day it counts for
+    first_today: bool  # the first check-in of this local day
+    shared_today_before: bool  # an earlier check-in today was already shared
+    days: tuple[date, ...]  # distinct check-in days, newest first (at least the current run)
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One local day with at least one check-in (averages over that day's check-ins)."""
+
+    day: date
+    mood: float
+    cravings: float
+    count: int
+    notes: int
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A member's daily reminder."""
+
+    at: time
+    next_at: datetime
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder row that fell due, with what the sweep needs to decide about it."""
+
+    key: MemberKey
+    at: time
+    zone: str | None  # the member's own zone, else the community's; None: the default
+    last_checkin_day: date | None
+    last_reminded_day: date | None
+
+
+@dataclass(frozen=True)
+class DuePost:
+    """A community's daily check-in post that fell due."""
+
+    platform: str
+    community_id: str
+    at: time
+    zone: str | None
+    last_posted_day: date | None
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """Anonymous figures for a period."""
+
+    members: int
+    checkins: int
+    avg_mood: float | None
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Move one due row forward; `acted_day` records the local day it acted for (if it did)."""
+
+    key: tuple[str, ...]
+    next_at: datetime
+    acted_day: date | None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _hhmm(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
+class CheckinStore:
+    """Repository for the check-ins feature."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- check-ins -----------------------------------------------------------------------
+
+    async def record(
+        self,
+        key: MemberKey,
+        day_for: Callable[[str | None], date],
+        now: datetime,
+        mood: int,
+        cravings: int,
+        note: str | None,
+        shared: bool,
+    ) -> Recorded:
+        """Store one check-in and return what the reply needs, in one transaction.
+
+        `day_for(zone)` turns the member's stored zone (their own, else the community's, None
+        when neither is set) into their local date; reading the zone here saves two round trips
+        to the database thread on the busiest path.
+        """
+        where = (key.platform, key.community_id, key.user_id)
+
+        def write(conn: sqlite3.Connection) -> Recorded:
+            day = day_for(_stored_zone(conn, where)).isoformat()
+            before = conn.execute(
+                "SELECT shared FROM checkin_days "
+                "WHERE platform=? AND community_id=? AND user_id=? AND local_date=?",
+                (*where, day),
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO checkins (platform, community_id, user_id, local_date, created_at, "
+                "mood, cravings, note, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*where, day, now.isoformat(), mood, cravings, note, int(shared)),
+            )
+            if before is None:
+                conn.execute(
+                    "INSERT INTO checkin_days (platform, community_id, user_id, local_date, shared) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (*where, day, int(shared)),
+                )
+            elif shared and not before[0]:
+                conn.execute(
+                    "UPDATE checkin_days SET shared = 1 "
+                    "WHERE platform=? AND community_id=? AND user_id=? AND local_date=?",
+                    (*where, day),
+                )
+            days = _distinct_days(conn, where, RECENT_DAYS)
+            if len(days) == RECENT_DAYS and _contiguous(days):
+                days = _distinct_days(conn, where, None)
+            return Recorded(
+                date.fromisoformat(day), before is None, bool(before and before[0]), tuple(days)
+            )
+
+        return await self.db.write(write)
+
+    async def day_entries(self, key: MemberKey, since: date, until: date) -> list[DayEntry]:
+        """Per-day averages between two local dates (inclusive), oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT local_date, AVG(mood), AVG(cravings), COUNT(*), COUNT(note) FROM checkins "
+            "WHERE platform=? AND community_id=? AND user_id=? AND local_date BETWEEN ? AND ? "
+            "GROUP BY local_date ORDER BY local_date",
+            (key.platform, key.community_id, key.user_id, since.isoformat(), until.isoformat()),
+        )
+        return [DayEntry(date.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def all_days(self, key: MemberKey) -> list[date]:
+        """Every local day with a check-in, newest first."""
+        where = (key.platform, key.community_id, key.user_id)
+        return await self.db.read(lambda c: _distinct_days(c, where, None))
+
+    async def count(self, key: MemberKey) -> int:
+        """How many check-ins the member has stored."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM checkins WHERE platform=? AND community_id=? AND user_id=?",
+            (key.platform, key.community_id, key.user_id),
+        )
+        return int(row[0]) if row else 0
+
+    async def community_figures(
+        self, platform: str, community_id: str, since: date
+    ) -> CommunityFigures:
+        """Members, check-ins and average mood from local date `since` on."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(DISTINCT user_id), COUNT(*), AVG(mood) FROM checkins "
+            "WHERE platform=? AND community_id=? AND local_date >= ?",
+            (platform, community_id, since.isoformat()),
+        )
+        assert row is not None
+        return CommunityFigures(int(row[0]), int(row[1]), row[2])
+
+    async def blank_notes_before(self, cutoff: datetime) -> int:
+        """Retention: remove the notes of check-ins made before `cutoff`; returns how many."""
+        return await self.db.execute(
+            "UPDATE checkins SET note = NULL WHERE created_at < ? AND note IS NOT NULL",
+            (cutoff.isoformat(),),
+        )
+
+    # --- reminders -----------------------------------------------------------------------
+
+    async def reminder(self, key: MemberKey) -> Reminder | None:
+        """The member's reminder, if set."""
+        row = await self.db.fetchone(
+            "SELECT remind_time, next_remind_at FROM checkin_reminders "
+            "WHERE platform=? AND community_id=? AND user_id=?",
+            (key.platform, key.community_id, key.user_id),
+        )
+        if row is None:
+            return None
+        return Reminder(time.fromisoformat(row[0]), datetime.fromisoformat(row[1]))
+
+    async def set_reminder(
+        self, key: MemberKey, at: time, next_at: datetime, now: datetime
+    ) -> None:
+        """Set (or change) the member's reminder time and its next instant."""
+        await self.db.execute(
+            "INSERT INTO checkin_reminders (platform, community_id, user_id, remind_time, "
+            "next_remind_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, community_id, user_id) DO UPDATE SET "
+            "remind_time = excluded.remind_time, next_remind_at = excluded.next_remind_at, "
+            "updated_at = excluded.updated_at",
+            (
+                key.platform,
+                key.community_id,
+                key.user_id,
+                _hhmm(at),
+                next_at.isoformat(),
+                now.isoformat(),
+            ),
+        )
+
+    async def reschedule_reminder(self, key: MemberKey, next_at: datetime, now: datetime) -> None:
+        """Move the member's next reminder instant (after a timezone change)."""
+        await self.db.execute(
+            "UPDATE checkin_reminders SET next_remind_at = ?, updated_at = ? "
+            "WHERE platform=? AND community_id=? AND user_id=?",
+            (next_at.isoformat(), now.isoformat(), key.platform, key.community_id, key.user_id),
+        )
+
+    async def clear_reminder(self, key: MemberKey) -> bool:
+        """Remove the member's reminder; False when there was none."""
+        changed = await self.db.execute(
+            "DELETE FROM checkin_reminders WHERE platform=? AND community_id=? AND user_id=?",
+            (key.platform, key.community_id, key.user_id),
+        )
+        return changed > 0
+
+    async def next_reminder_at(self, platform: str) -> datetime | None:
+        """The earliest pending reminder instant on a platform (indexed)."""
+        row = await self.db.fetchone(
+            "SELECT MIN(next_remind_at) FROM checkin_reminders WHERE platform = ?", (platform,)
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def due_reminders(self, platform: str, now: datetime, limit: int) -> list[DueReminder]:
+        """Reminders due at `now`, with each member's zone and last check-in day (one query)."""
+        rows = await self.db.fetchall(
+            "SELECT r.community_id, r.user_id, r.remind_time, r.last_reminded_date, "
+            "COALESCE(ms.value, cs.value), "
+            "(SELECT MAX(c.local_date) FROM checkin_days c WHERE c.platform = r.platform "
+            " AND c.community_id = r.community_id AND c.user_id = r.user_id) "
+            "FROM checkin_reminders r "
+            "LEFT JOIN member_settings ms ON ms.platform = r.platform "
+            " AND ms.community_id = r.community_id AND ms.user_id = r.user_id AND ms.key = 'timezone' "
+            "LEFT JOIN community_settings cs ON cs.platform = r.platform "
+            " AND cs.community_id = r.community_id AND cs.key = 'timezone' "
+            "WHERE r.platform = ? AND r.next_remind_at <= ? "
+            "ORDER BY r.next_remind_at LIMIT ?",
+            (platform, now.isoformat(), limit),
+        )
+        return [
+            DueReminder(
+                MemberKey(platform, r[0], r[1]),
+                time.fromisoformat(r[2]),
+                r[4],
+                _day(r[5]),
+                _day(r[3]),
+            )
+            for r in rows
+        ]
+
+    async def advance_reminders(self, platform: str, moves: Sequence[Advance]) -> None:
+        """Move handled reminders forward (and record the day reminded) in one transaction."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "UPDATE checkin_reminders SET next_remind_at = ?, "
+                "last_reminded_date = COALESCE(?, last_reminded_date) "
+                "WHERE platform = ? AND community_id = ? AND user_id = ?",
+                [
+                    (
+                        m.next_at.isoformat(),
+                        m.acted_day.isoformat() if m.acted_day else None,
+                        platform,
+                        *m.key,
+                    )
+                    for m in moves
+                ],
+            )
+
+        await self.db.write(write)
+
+    # --- the community's daily post ----------------------------------------------------------
+
+    async def set_post_time(
+        self,
+        platform: str,
+        community_id: str,
+        at: time | None,
+        next_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        """Set (or with None, stop) the daily check-in post; the community setting follows."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            value = _hhmm(at) if at is not None else None
+            set_community_setting(conn, platform, community_id, POST_TIME_SETTING, value, now)
+            if at is None or next_at is None:
+                conn.execute(
+                    "DELETE FROM checkin_posts WHERE platform = ? AND community_id = ?",
+                    (platform, community_id),
+                )
+                return
+            conn.execute(
+                "INSERT INTO checkin_posts (platform, community_id, post_time, next_post_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (platform, community_id) DO UPDATE SET "
+                "post_time = excluded.post_time, next_post_at = excluded.next_post_at",
+                (platform, community_id, value, next_at.isoformat()),
+            )
+
+        await self.db.write(write)
+
+    async def next_post_at(self, platform: str) -> datetime | None:
+        """The earliest pending daily post on a platform."""
+        row = await self.db.fetchone(
+            "SELECT MIN(next_post_at) FROM checkin_posts WHERE platform = ?", (platform,)
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def due_posts(self, platform: str, now: datetime) -> list[DuePost]:
+        """Daily posts due at `now`, with each community's zone."""
+        rows = await self.db.fetchall(
+            "SELECT p.community_id, p.post_time, p.last_posted_date, cs.value FROM checkin_posts p "
+            "LEFT JOIN community_settings cs ON cs.platform = p.platform "
+            " AND cs.community_id = p.community_id AND cs.key = 'timezone' "
+            "WHERE p.platform = ? AND p.next_post_at <= ? ORDER BY p.next_post_at",
+            (platform, now.isoformat()),
+        )
+        return [DuePost(platform, r[0], time.fromisoformat(r[1]), r[3], _day(r[2])) for r in rows]
+
+    async def advance_posts(self, platform: str, moves: Sequence[Advance]) -> None:
+        """Move handled posts forward (and record the day posted) in one transaction."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "UPDATE checkin_posts SET next_post_at = ?, "
+                "last_posted_date = COALESCE(?, last_posted_date) "
+                "WHERE platform = ? AND community_id = ?",
+                [
+                    (
+                        m.next_at.isoformat(),
+                        m.acted_day.isoformat() if m.acted_day else None,
+                        platform,
+                        *m.key,
+                    )
+                    for m in moves
+                ],
+            )
+
+        await self.db.write(write)
+
+
+def _stored_zone(conn: sqlite3.Connection, where: tuple[str | None, ...]) -> str | None:
+    """The member's own zone, else the community's (the order Context.member_timezone uses)."""
+    row = conn.execute(
+        "SELECT COALESCE((SELECT value FROM member_settings WHERE platform=? AND community_id=? "
+        "AND user_id=? AND key='timezone'), (SELECT value FROM community_settings WHERE platform=? "
+        "AND community_id=? AND key='timezone'))",
+        (*where, where[0], where[1]),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _distinct_days(
+    conn: sqlite3.Connection, where: tuple[str | None, ...], limit: int | None
+) -> list[date]:
+    sql = (
+        "SELECT local_date FROM checkin_days WHERE platform=? AND community_id=? AND user_id=? "
+        "ORDER BY local_date DESC"
+    )
+    params: tuple = where
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = (*where, limit)
+    return [date.fromisoformat(r[0]) for r in conn.execute(sql, params)]
+
+
+def _contiguous(days: Sequence[date]) -> bool:
+    """Newest-first days with no gap between them."""
+    return all((a - b).days == 1 for a, b in zip(days, days[1:], strict=False))

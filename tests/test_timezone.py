@@ -1,0 +1,87 @@
+"""/timezone set and /timezone show through the console community."""
+
+from __future__ import annotations
+
+import pytest
+
+
+async def member_zone(community, user: str = "alice") -> str | None:
+    rows = await community.bot.db.fetchall(
+        "SELECT value FROM member_settings WHERE user_id = ? AND key = 'timezone'", (user,)
+    )
+    return rows[0][0] if rows else None
+
+
+async def test_set_and_show(community):
+    out = await community.text("/timezone set zone:America/New_York")
+    # 2026-11-02 12:00 UTC is 07:00 in New York
+    assert out.startswith(
+        "(private) alice: Your timezone is now America/New_York (it's 07:00 on Mon 02 Nov"
+    )
+    assert await member_zone(community) == "America/New_York"
+    out = await community.text("/timezone show")
+    assert "(private) alice: Your timezone is America/New_York; it's 07:00" in out
+
+
+async def test_show_without_a_zone_names_the_community_zone(tmp_path):
+    from tests.harness import ConsoleCommunity
+
+    c = await ConsoleCommunity.create(tmp_path, config={"bot": {"timezone": "Europe/Berlin"}})
+    try:
+        out = await c.text("/timezone show")
+        assert "the community's: Europe/Berlin" in out and "13:00" in out and "!timezone set" in out
+    finally:
+        await c.stop()
+
+
+async def test_zone_is_per_member(community):
+    await community.say("/timezone set zone:Asia/Tokyo", ":as bob")
+    out = await community.text("/timezone show")
+    assert "(private) bob: You haven't set a timezone" in out
+
+
+async def test_unknown_zone_offers_a_close_match(community):
+    out = await community.text("/timezone set zone:Europe/Londn")
+    assert "Did you mean Europe/London" in out
+    assert await member_zone(community) is None
+
+
+BAD_ZONES = [
+    "Mars/Olympus",
+    "+02:00",
+    "UTC+2",
+    '"   "',
+    "x" * 10_000,
+    "@everyone",
+    '"<script>alert(1)</script>"',
+    "../../etc/passwd",
+    '"Europe/London\'; DROP TABLE member_settings;--"',
+]
+
+
+@pytest.mark.parametrize("zone", BAD_ZONES, ids=[z[:20] for z in BAD_ZONES])
+async def test_bad_zones_are_refused_and_nothing_changes(community, zone):
+    await community.say("/timezone set zone:Europe/Paris")
+    out = await community.text(f"/timezone set zone:{zone}")
+    assert out.startswith("(private) alice: ")
+    assert "error id" not in out and "timezone" in out.lower()
+    assert await member_zone(community) == "Europe/Paris"
+
+
+async def test_missing_zone_shows_usage(community):
+    out = await community.text("/timezone set")
+    assert "Zone is missing" in out and "Usage: !timezone set <zone>" in out
+
+
+async def test_setting_a_zone_tells_cogs_that_schedule_per_member(community):
+    seen = []
+
+    class Listener:
+        name = "listener"
+
+        async def on_member_timezone_changed(self, ctx, user_id, zone):
+            seen.append((user_id, zone))
+
+    community.bot.cogs["listener"] = Listener()
+    await community.say("/timezone set zone:Asia/Tokyo", "/timezone set zone:Asia/Tokyo")
+    assert seen == [("alice", "Asia/Tokyo")]  # only a real change is announced
