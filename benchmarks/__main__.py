@@ -29,15 +29,22 @@ def main(argv: list[str]) -> int:
         try:
             result = run()
         except Exception as err:  # one broken case must not hide the others
-            result = [{"case": name, "figure": "error", "value": None, "unit": "", "error": repr(err)}]
+            result = [
+                {"case": name, "figure": "error", "value": None, "unit": "", "error": repr(err)}
+            ]
         for row in result:
             row.setdefault("module", name)
             rows.append(row)
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr)
     _print_table(rows)
     out = Path("bench-results.json")
-    out.write_text(json.dumps({"machine": platform.platform(), "python": sys.version.split()[0],
-                               "results": rows}, indent=2, default=str))
+    out.write_text(
+        json.dumps(
+            {"machine": platform.platform(), "python": sys.version.split()[0], "results": rows},
+            indent=2,
+            default=str,
+        )
+    )
     print(f"\nwrote {out.resolve()}")
     return 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
+from bot.platforms.base import PlatformStartError
 from storage.db import DatabaseRefused
 
 
@@ -25,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", required=True, help="path to the TOML config file")
 
     console = sub.add_parser("console", help="the local console community (no token needed)")
-    console.add_argument("--db", default="peerbot-console.db", help="SQLite file (default: %(default)s)")
-    console.add_argument("--as", dest="user", default="alice", help="member to act as (default: %(default)s)")
+    console.add_argument(
+        "--db", default="peerbot-console.db", help="SQLite file (default: %(default)s)"
+    )
+    console.add_argument(
+        "--as", dest="user", default="alice", help="member to act as (default: %(default)s)"
+    )
     console.add_argument("--config", help="optional config file (timezone, prefix, limits)")
 
     check = sub.add_parser("check-config", help="validate a config file and exit 0 (ok) or 1")
@@ -101,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except DatabaseRefused as err:
         print(f"database error: {err}", file=sys.stderr)
+        return 1
+    except PlatformStartError as err:
+        print(f"could not start: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -72,14 +72,16 @@ class Context:
         return spec.usage(self.prefix) if spec else ""
 
     def command_hint(self, name: str) -> str:
-        """How to type a command on this platform, e.g. ``!crisis`` or ``/crisis``."""
-        return self.prefix + name
+        """How to type a command on this platform, e.g. ``!crisis`` or ``/checkin-history``."""
+        return self.prefix + self.platform.command_name(tuple(name.split()))
 
     # --- settings and time ---------------------------------------------------------------
 
     async def setting(self, key: str) -> str | None:
         """A community setting."""
-        return await self.bot.community_settings.get(self.community.platform, self.community.id, key)
+        return await self.bot.community_settings.get(
+            self.community.platform, self.community.id, key
+        )
 
     async def community_timezone(self) -> str:
         """The community's zone (moderator setting, else the configured default)."""
@@ -159,7 +161,9 @@ class Context:
         channel_id = await self.channel_for(purpose)
         if channel_id is None:
             return None
-        return await self.post_to(channel_id, template, thread_title=thread_title, buttons=buttons, **values)
+        return await self.post_to(
+            channel_id, template, thread_title=thread_title, buttons=buttons, **values
+        )
 
     async def post_to(
         self,

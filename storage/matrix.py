@@ -87,31 +87,6 @@ def direct_rooms_handler() -> DataHandler:
     return DataHandler("matrix_direct_room", ("matrix_direct_rooms",), export, delete)
 
 
-class PlatformState:
-    """Small key/value records an adapter keeps about itself (never about a person)."""
-
-    def __init__(self, db: Database, platform: str = PLATFORM) -> None:
-        self.db = db
-        self.platform = platform
-
-    async def get(self, key: str) -> str | None:
-        """One value, or None."""
-        row = await self.db.fetchone(
-            "SELECT value FROM platform_state WHERE platform = ? AND key = ?", (self.platform, key)
-        )
-        return row[0] if row else None
-
-    async def set(self, key: str, value: str) -> None:
-        """Store one value (acknowledged after commit)."""
-        await self.db.write(
-            lambda c: c.execute(
-                "INSERT INTO platform_state (platform, key, value) VALUES (?, ?, ?) "
-                "ON CONFLICT (platform, key) DO UPDATE SET value = excluded.value",
-                (self.platform, key, value),
-            )
-        )
-
-
 async def last_active_community(db: Database, user_id: str) -> str | None:
     """The Matrix community where the member last used a command (for commands typed in
     their direct room, which belongs to no community)."""

@@ -84,6 +84,10 @@ class MemberJoinEvent:
     member: Actor
 
 
+class PlatformStartError(RuntimeError):
+    """A platform could not start; the message says why, for the person running the bot."""
+
+
 class Platform(ABC):
     """A chat platform adapter. It turns platform events into invocations and events, and
     messages into platform messages. It contains no feature logic."""
@@ -109,13 +113,22 @@ class Platform(ABC):
 
     @abstractmethod
     async def post(
-        self, community_id: str, channel_id: str, message: Message, *, thread_title: str | None = None
+        self,
+        community_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread_title: str | None = None,
     ) -> str | None:
         """Post publicly in a channel; returns the message id, or None if it could not be posted."""
 
     @abstractmethod
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         """Send a private (direct) message; False when it could not be delivered."""
+
+    def command_name(self, path: tuple[str, ...]) -> str:
+        """How people type a command here (without the prefix), e.g. ``milestone set``."""
+        return " ".join(path)
 
     def resolver(self, community_id: str) -> Resolver:
         """Looks up channels, members and roles typed as text."""

@@ -28,6 +28,7 @@ from bot.platforms.base import (
     MemberJoinEvent,
     MessageEvent,
     Platform,
+    PlatformStartError,
 )
 from bot.platforms.discord_commands import (
     CHANNEL,
@@ -43,7 +44,7 @@ from bot.platforms.discord_commands import (
 from bot.platforms.discord_render import NO_MENTIONS, build_modal, modal_values, render
 from bot.platforms.discord_suggest import suggestions
 from bot.spec import ChannelRef, CommandSpec, Level, MemberRef, RoleRef
-from storage.matrix import PlatformState  # generic key/value store; see the report on moving it
+from storage.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ GUILD_ONLY = "My commands work inside a server, where your community is."
 APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. (error id {error_id})"
 
 
-class DiscordStartError(RuntimeError):
+class DiscordStartError(PlatformStartError):
     """The bot could not connect to Discord; the message says why and what to do."""
 
 
@@ -166,6 +167,13 @@ class DiscordPlatform(Platform):
         return True
 
     # --- Platform: talking to people ----------------------------------------------------------
+
+    def command_name(self, path: tuple[str, ...]) -> str:
+        """Flattened names such as ``checkin-history`` where Discord needs them."""
+        for names, spec_path in self.commands.routes.items():
+            if spec_path == path:
+                return " ".join(names)
+        return " ".join(path)
 
     async def post(
         self,

@@ -75,7 +75,8 @@ from bot.platforms.matrix_rules import (
     strip_reply_fallback,
 )
 from bot.spec import ChannelRef, Level, MemberRef, RoleRef
-from storage.matrix import DirectRooms, PlatformState, direct_rooms_handler, last_active_community
+from storage.matrix import DirectRooms, direct_rooms_handler, last_active_community
+from storage.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
 # nio logs every event type it handles at INFO; peerbot's own lines are what operators need.
@@ -198,7 +199,7 @@ class MatrixPlatform(Platform):
     async def start(self) -> None:
         """Log in, sync once (full state, invites handled), start the sync loop; then return."""
         assert self.bot is not None
-        self._state = PlatformState(self.bot.db)
+        self._state = PlatformState(self.bot.db, "matrix")
         self._direct = DirectRooms(self.bot.db)
         self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
         self.client = await self._login()

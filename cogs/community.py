@@ -1,0 +1,396 @@
+"""/community: where the bot speaks, who facilitates, the community's zone, region and welcome.
+
+Only moderators use these commands. Every change is written together with its audit row (who,
+what, old → new, when) in one transaction; ``/community audit`` shows the log.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from bot.cog import Cog, listener
+from bot.context import CHANNEL_PURPOSES, Context
+from bot.core import Bot, render_help
+from bot.platforms.base import MemberJoinEvent
+from bot.recurrence import parse_schedule
+from bot.spec import (
+    ArgumentError,
+    ChannelRef,
+    ChannelType,
+    IntType,
+    Level,
+    MaxLen,
+    ParamType,
+    Range,
+    Resolver,
+    RoleRef,
+    RoleType,
+    Timezone,
+    command,
+)
+from bot.timeutil import zone as zone_info
+from storage import community as keys
+from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
+from storage.prompts import reschedule_community
+
+Purpose = Literal["checkins", "milestones", "prompts", "alerts", "welcome"]
+assert set(Purpose.__args__) == set(CHANNEL_PURPOSES)  # type: ignore[attr-defined]
+
+WELCOME_MAX = 1500
+PURPOSE_LABELS = {
+    "checkins": "Shared check-ins",
+    "milestones": "Milestone celebrations",
+    "prompts": "Scheduled prompts",
+    "alerts": "Moderator alerts",
+    "welcome": "Welcome posts",
+}
+
+
+class Off:
+    """The word ``off``: remove a setting."""
+
+    def __repr__(self) -> str:
+        return "OFF"
+
+
+OFF = Off()
+
+
+class OrOff(ParamType):
+    """Another parameter type, or the word ``off`` (returns :data:`OFF`) to remove a setting.
+
+    Rendered as text on every platform, since a native channel or role picker cannot say "off".
+    """
+
+    kind = "str"
+
+    def __init__(self, inner: ParamType) -> None:
+        self.inner = inner
+        self.hint = f"{inner.describe()}, or off"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
+        if isinstance(raw, str) and raw.strip().lower() in ("off", "none"):
+            return OFF
+        return await self.inner.convert(raw, resolver)
+
+
+class RegionType(ParamType):
+    """A two-letter country code (ISO 3166-1 alpha-2), like GB or US."""
+
+    kind = "str"
+    hint = "a two-letter country code like GB or US, or off"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> str | Off:
+        text = str(raw).strip()
+        if text.lower() in ("off", "none"):
+            return OFF
+        code = text.upper()
+        known = _country_codes()
+        if not re.fullmatch(r"[A-Z]{2}", code) or (known and code not in known):
+            shown = text if len(text) <= 20 else text[:19] + "…"
+            raise ArgumentError(f"{shown!r} is not a country code. Use two letters, like GB or US")
+        return code
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    """ISO 3166 codes from the zone database's iso3166.tab (empty when it is not installed)."""
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return frozenset()
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def _action_label(action: str) -> str:
+    """An audit action as moderators read it ("moderator alerts channel")."""
+    if action.startswith("channel."):
+        purpose = action.removeprefix("channel.")
+        return f"{PURPOSE_LABELS.get(purpose, purpose).lower()} channel"
+    return action.replace("_", " ")
+
+
+def format_local(instant: datetime, tz: str) -> str:
+    """An instant as people read it in a zone: ``Mon 02 Nov 2026, 09:00``."""
+    return instant.astimezone(zone_info(tz)).strftime("%a %d %b %Y, %H:%M")
+
+
+def audit_actor(ctx: Context) -> AuditActor:
+    """Who is making a change, for the audit log."""
+    assert ctx.actor is not None
+    return AuditActor(ctx.actor.id, ctx.actor.name)
+
+
+class Community(Cog):
+    """Moderators' configuration of the community, with an audit log and a private welcome."""
+
+    name = "community"
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.config = CommunityConfig(bot.db)
+
+    async def setup(self) -> None:
+        self.bot.privacy.register(audit_privacy_handler())
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _change(self, ctx: Context, key: str, value: str | None, **kw: Any) -> str | None:
+        return await self.config.change(
+            ctx.community.platform, ctx.community.id, key, value, audit_actor(ctx), ctx.now(), **kw
+        )
+
+    async def _shown(self, ctx: Context, key: str, value: str | None) -> str:
+        """A setting value as moderators read it."""
+        if value is None:
+            return "not set"
+        if key.startswith("channel."):
+            return await ctx.platform.channel_name(ctx.community.id, value)
+        if key == keys.WELCOME:
+            return value if len(value) <= 80 else value[:79] + "…"
+        return value
+
+    # --- commands ---------------------------------------------------------------------------
+
+    @command("community show", "Every community setting", private=True, level=Level.MODERATOR)
+    async def show(self, ctx: Context) -> None:
+        settings = await self.bot.community_settings.all(ctx.community.platform, ctx.community.id)
+        lines = ["Community settings:"]
+        values: dict[str, str] = {}
+        tz = settings.get(keys.TIMEZONE)
+        values["tz"] = tz or f"{self.bot.config.bot.timezone} (the default)"
+        lines.append("Timezone: {tz}")
+        values["region"] = settings.get(keys.REGION) or self.bot.config.bot.region or "not set"
+        lines.append("Region: {region}")
+        for purpose in CHANNEL_PURPOSES:
+            key = keys.channel_key(purpose)
+            values[purpose] = await self._shown(ctx, key, settings.get(key))
+            lines.append(f"{PURPOSE_LABELS[purpose]} channel: {{{purpose}}}")
+        values["role"] = settings.get(keys.FACILITATOR_ROLE) or "not set"
+        values["power"] = settings.get(keys.FACILITATOR_POWER) or "not set"
+        lines.append("Facilitator role (Discord): {role}")
+        lines.append("Facilitator power level (Matrix): {power}")
+        values["welcome"] = await self._shown(ctx, keys.WELCOME, settings.get(keys.WELCOME))
+        lines.append("Welcome message: {welcome}")
+        await ctx.reply("\n".join(lines), **values)
+
+    @command(
+        "community channel",
+        "Choose the channel for check-ins, milestones, prompts, alerts or welcomes (or off)",
+        private=True,
+        level=Level.MODERATOR,
+        examples=("community channel purpose:alerts channel:#mods", "community channel alerts off"),
+    )
+    async def channel(
+        self,
+        ctx: Context,
+        purpose: Annotated[Purpose, "What the channel is for"],
+        channel: Annotated[ChannelRef | Off, OrOff(ChannelType()), "The channel, or off"],
+    ) -> None:
+        key = keys.channel_key(purpose)
+        value = None if channel is OFF else channel.id  # type: ignore[union-attr]
+        old = await self._change(ctx, key, value)
+        label = PURPOSE_LABELS[purpose]
+        if old == value and value is None:
+            await ctx.reply(f"Nothing changed: {label.lower()} were already off.")
+            return
+        if old == value:
+            await ctx.reply(
+                f"Nothing changed: {label.lower()} already go to {{where}}.",
+                where=await self._shown(ctx, key, value),
+            )
+            return
+        if value is None:
+            await ctx.reply(
+                f"Done. {label} are off now (they went to {{old}}).",
+                old=await self._shown(ctx, key, old),
+            )
+            return
+        await ctx.reply(
+            f"Done. {label} now go to {{new}} (before: {{old}}).",
+            new=await self._shown(ctx, key, value),
+            old=await self._shown(ctx, key, old),
+        )
+
+    @command(
+        "community timezone",
+        "The community's timezone (schedules follow it)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def timezone(
+        self, ctx: Context, zone: Annotated[Timezone, "An IANA name like Europe/London"]
+    ) -> None:
+        now = ctx.now()
+
+        def reschedule(conn: Any) -> None:
+            # Prompts follow the community's wall clock: their next posts move with the zone.
+            reschedule_community(
+                conn,
+                ctx.community.platform,
+                ctx.community.id,
+                lambda spec: parse_schedule(spec).next_after(now, zone),
+            )
+
+        old = await self._change(ctx, keys.TIMEZONE, str(zone), also=reschedule)
+        if old == zone:
+            await ctx.reply("Nothing changed: the timezone already is {zone}.", zone=zone)
+            return
+        await ctx.reply(
+            "Done. The community's timezone is now {zone} (before: {old}). "
+            "Scheduled prompts keep their local times in the new zone.",
+            zone=zone,
+            old=old or f"{self.bot.config.bot.timezone}, the default",
+        )
+
+    @command(
+        "community region",
+        "The community's country, for local crisis resources (or off)",
+        private=True,
+        level=Level.MODERATOR,
+        autocomplete={"code": "region"},
+    )
+    async def region(
+        self, ctx: Context, code: Annotated[str | Off, RegionType(), "Two letters, like GB or US"]
+    ) -> None:
+        value = None if code is OFF else str(code)
+        old = await self._change(ctx, keys.REGION, value)
+        if old == value:
+            await ctx.reply(
+                "Nothing changed: the region already is {code}.", code=value or "not set"
+            )
+            return
+        await ctx.reply(
+            "Done. The community's region is now {new} (before: {old}).",
+            new=value or "not set",
+            old=old or "not set",
+        )
+
+    @command(
+        "community facilitators",
+        "Who facilitates: a role on Discord, a power level on Matrix",
+        private=True,
+        level=Level.MODERATOR,
+        examples=("community facilitators role:@Facilitators", "community facilitators power:25"),
+    )
+    async def facilitators(
+        self,
+        ctx: Context,
+        role: Annotated[RoleRef | Off, OrOff(RoleType()), "Discord: the facilitators' role, or off"]
+        | None = None,
+        power: Annotated[
+            int | Off, OrOff(IntType(0, 100)), "Matrix: power level from 0 to 100, or off"
+        ]
+        | None = None,
+    ) -> None:
+        platform = ctx.community.platform
+        if (role is None) == (power is None):
+            await ctx.reply(
+                "Give one of these: role:@Role (Discord) or power:<0-100> (Matrix). "
+                f"Example: {ctx.prefix}community facilitators power:25"
+            )
+            return
+        if role is not None and platform == "matrix":
+            await ctx.reply("Matrix has no roles; use a power level instead, like power:25.")
+            return
+        if power is not None and platform == "discord":
+            await ctx.reply("On Discord, facilitators are chosen by role, like role:@Facilitators.")
+            return
+        if role is not None:
+            key, value = keys.FACILITATOR_ROLE, None if role is OFF else role.id  # type: ignore[union-attr]
+            what = "off" if role is OFF else f"@{role.name}"  # type: ignore[union-attr]
+        else:
+            key, value = keys.FACILITATOR_POWER, None if power is OFF else str(power)
+            what = "off" if power is OFF else f"power level {power} and up"
+        old = await self._change(ctx, key, value)
+        note = ""
+        if platform == "console":
+            note = " (In the console, :role NAME facilitator decides who facilitates.)"
+        if old == value:
+            await ctx.reply(f"Nothing changed: facilitators already are {{what}}.{note}", what=what)
+            return
+        await ctx.reply(
+            f"Done. Facilitators: {{what}} (before: {{old}}).{note}",
+            what=what,
+            old=old or "not set",
+        )
+
+    @command(
+        "community welcome",
+        "A private welcome for new members (text:off removes it)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def welcome(
+        self,
+        ctx: Context,
+        text: Annotated[str, MaxLen(WELCOME_MAX), "The welcome, or off"],
+    ) -> None:
+        value = None if text.lower() in ("off", "none") else text
+        old = await self._change(ctx, keys.WELCOME, value)
+        if old == value:
+            await ctx.reply("Nothing changed: that already is the welcome message.")
+        elif value is None:
+            await ctx.reply("Done. New members won't get a welcome message from me.")
+        else:
+            await ctx.reply(
+                "Done. New members will get this privately, followed by what I can do:\n{text}",
+                text=value,
+            )
+
+    @command(
+        "community audit",
+        "Every settings change: who, what, old → new, when",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def audit(
+        self, ctx: Context, days: Annotated[int, Range(1, 365), "How many days back"] = 30
+    ) -> None:
+        entries, total = await self.config.audit(
+            ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=days)
+        )
+        if not entries:
+            await ctx.reply(f"No changes in the last {days} day(s).")
+            return
+        tz = await ctx.community_timezone()
+        lines = [f"Changes in the last {days} day(s), newest first ({tz}):"]
+        values: dict[str, str] = {}
+        for i, entry in enumerate(entries):
+            lines.append(f"{{when{i}}} {{who{i}}}: {{what{i}}} {{old{i}}} → {{new{i}}}")
+            values |= {
+                f"when{i}": format_local(entry.at, tz),
+                f"who{i}": entry.actor_name,
+                f"what{i}": _action_label(entry.action),
+                f"old{i}": await self._shown(ctx, entry.action, entry.old),
+                f"new{i}": await self._shown(ctx, entry.action, entry.new),
+            }
+        if total > len(entries):
+            lines.append(f"…and {total - len(entries)} older change(s). Try fewer days.")
+        await ctx.reply("\n".join(lines), **values)
+
+    # --- events -----------------------------------------------------------------------------
+
+    @listener("member_join")
+    async def on_join(self, ctx: Context, event: MemberJoinEvent) -> None:
+        """Send the moderators' welcome privately, with what the bot can do."""
+        if event.member.is_bot:
+            return
+        text = await ctx.setting(keys.WELCOME)
+        if not text:
+            return
+        guide = render_help(self.bot, Level.MEMBER, ctx.prefix)
+        await ctx.send_private(
+            event.member.id, "{welcome}\n\n{guide}", welcome=text, guide=guide.render()
+        )
+
+
+def setup(bot: Bot) -> Community:
+    """Create the cog."""
+    return Community(bot)

@@ -1,0 +1,218 @@
+"""Crisis support: private resources on request and when chat shows risk, moderator alerts,
+concern reports and safety plans.
+
+Everything a member sees here is private; the only public place peerbot writes to is the
+moderators' alerts channel (``ctx.alert``), and alerts never quote a member's message.
+tests/test_crisis_never_public.py checks both by reading this package's code and by running it.
+
+Parts: ``detector`` and ``rules.toml`` (what is risk), ``resources`` and ``resources.toml``
+(helplines by country), ``texts`` (what peerbot says), ``watch`` (the chat listener),
+``concern``, ``localres`` and ``safetyplan`` (commands), ``cli`` (``peerbot crisis classify``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from bot.context import Context
+from bot.core import Bot
+from bot.spec import command
+from cogs.crisis.base import (
+    AUTO_SETTING,
+    NOTIFY_BUTTON,
+    REGION_SETTING,
+    RegionText,
+    log,
+    shorten,
+)
+from cogs.crisis.concern import ConcernCommands
+from cogs.crisis.localres import ResourceCommands
+from cogs.crisis.safetyplan import SafetyPlanCommands
+from cogs.crisis.texts import emergency_number, resource_message
+from cogs.crisis.watch import Watch
+from storage.crisis import privacy_handlers
+
+NOTIFY_ALERT = (
+    "Priority: {name} asked for a moderator to reach out to them privately (crisis support). "
+    "Please contact them soon."
+)
+
+
+class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
+    """The crisis cog: /crisis and its settings, plus the listener, reports and safety plans."""
+
+    name = "crisis"
+
+    async def setup(self) -> None:
+        """Register member data with the privacy registry and the merged-alert due source."""
+        for handler in privacy_handlers():
+            self.bot.privacy.register(handler)
+        self.bot.scheduler.add_source(self.due_source())
+
+    @command(
+        "crisis",
+        "People to talk to right now, for your region (only you see this)",
+        private=True,
+        autocomplete={"region": "region"},
+        examples=("crisis", "crisis region:GB"),
+    )
+    async def crisis(
+        self,
+        ctx: Context,
+        region: Annotated[str, RegionText(), "A two-letter country code, like GB or US"]
+        | None = None,
+    ) -> None:
+        """Resources for the member's region, their safety plan, and "let a moderator know"."""
+        key = ctx.member_key()
+        code = await self.region_code(ctx)
+        note: tuple[str, str] | None = None
+        if region:
+            if self.directory.known(region):
+                code = region.upper()
+            else:
+                guess = self.directory.suggest(region)
+                if guess is not None:
+                    code = guess
+                    note = (f"(I took {{asked}} to mean {guess}.)", shorten(region, 20))
+                else:
+                    code = None
+                    note = (
+                        "(I don't have a list for {asked}, so here is what works everywhere.)",
+                        shorten(region, 20),
+                    )
+        template, values = resource_message(
+            "asked",
+            self.directory.for_region(code),
+            await self.community_resources(ctx),
+            prefix=ctx.prefix,
+            plan=await self.quietly(self.plans.get(key), {}),
+            note=note,
+        )
+        await ctx.reply(template, buttons=[NOTIFY_BUTTON], **values)
+
+    @command(
+        "crisis region",
+        "Your country for crisis lines (two letters, like GB), or off",
+        private=True,
+        autocomplete={"set": "region"},
+        examples=("crisis region set:GB", "crisis region set:off"),
+    )
+    async def crisis_region(
+        self,
+        ctx: Context,
+        set: Annotated[str, RegionText(), "Two letters, like GB or US, or off"]  # noqa: A002
+        | None = None,
+    ) -> None:
+        """Show, set or clear the member's own region."""
+        key = ctx.member_key()
+        if set is None or not set:
+            own = await self.bot.member_settings.get(key, REGION_SETTING)
+            code = await self.region_code(ctx)
+            shown = self.directory.for_region(code)
+            where = f"{shown.name} ({code})" if code and not shown.is_fallback else code
+            source = "your own setting" if own else "the community's default"
+            text = (
+                f"I show you crisis lines for {where}, from {source}."
+                if code
+                else "You haven't set a region, so I show lines that work everywhere."
+            )
+            await ctx.reply(
+                text + f" Change it with {ctx.prefix}crisis region set:GB (or set:off)."
+            )
+            return
+        if set.lower() in ("off", "none"):
+            await self.bot.member_settings.set(key, REGION_SETTING, None, ctx.now())
+            await ctx.reply("Done. I'll use the community's region for your crisis lines.")
+            return
+        code = set.upper()
+        if self.directory.known(code):
+            await self.bot.member_settings.set(key, REGION_SETTING, code, ctx.now())
+            region = self.directory.for_region(code)
+            await ctx.reply(f"Done. {ctx.prefix}crisis now shows lines for {region.name} ({code}).")
+            return
+        if len(code) == 2 and code in self.directory.emergency_numbers:
+            await self.bot.member_settings.set(key, REGION_SETTING, code, ctx.now())
+            await ctx.reply(
+                f"Done. I don't have a full list for {code} yet, so {ctx.prefix}crisis shows "
+                f"the emergency number there ({self.directory.emergency_numbers[code]}) and a "
+                "directory of helplines worldwide."
+            )
+            return
+        guess = self.directory.suggest(set)
+        hint = (
+            f" Did you mean {guess}? Type {ctx.prefix}crisis region set:{guess}"
+            if guess
+            else (" Use two letters, like GB or US")
+        )
+        await ctx.reply(
+            "I don't know {asked} as a country code, so nothing changed." + hint + ".",
+            asked=shorten(set, 20),
+        )
+
+    @command(
+        "crisis auto",
+        "Turn automatic crisis messages to you off or on (/crisis always works)",
+        private=True,
+    )
+    async def crisis_auto(
+        self,
+        ctx: Context,
+        mode: Annotated[Literal["on", "off"], "off stops them, on brings them back"],
+    ) -> None:
+        """Stop or allow automatic private messages after a worrying message."""
+        key = ctx.member_key()
+        await self.bot.member_settings.set(
+            key, AUTO_SETTING, "off" if mode == "off" else None, ctx.now()
+        )
+        if mode == "off":
+            await ctx.reply(
+                "Done. I won't send you automatic messages. Moderators may still be told if a "
+                f"message of yours worries me, and {ctx.prefix}crisis works any time."
+            )
+        else:
+            await ctx.reply(
+                "Done. If a message of yours worries me, I'll send you crisis lines privately, "
+                "at most once a day."
+            )
+
+    @command(
+        "crisis notify",
+        "Ask a moderator to reach out to you privately",
+        private=True,
+    )
+    async def crisis_notify(self, ctx: Context) -> None:
+        """Alert the moderators with the member's name (never any message content)."""
+        assert ctx.actor is not None
+        key = ctx.member_key()
+        emergency = emergency_number(await self.region_resources(ctx))
+        earlier = await self.quietly(self.state.claim_notify(key, ctx.actor.name, ctx.now()), None)
+        if earlier is not None:
+            await ctx.reply(
+                "I let the moderators know within the last hour, and someone should reach out "
+                "privately. If you're in danger right now, please call {emergency}.",
+                emergency=emergency,
+            )
+            return
+        if await ctx.alert(NOTIFY_ALERT, name=ctx.actor.name):
+            await ctx.reply(
+                "I've let the moderators know privately that you'd like someone to reach out. "
+                "If you're in danger right now, please call {emergency}.",
+                emergency=emergency,
+            )
+            return
+        log.warning(
+            "crisis notify in community %s not delivered: no moderators' alerts channel",
+            ctx.community.id,
+        )
+        await self.quietly(self.state.release_notify(key), None)
+        await ctx.reply(
+            "I'm sorry, I couldn't reach the moderators just now. If you're in danger right now, "
+            "please call {emergency}; {crisis} lists people you can talk to any time.",
+            emergency=emergency,
+            crisis=f"{ctx.prefix}crisis",
+        )
+
+
+def setup(bot: Bot) -> Crisis:
+    """Create the cog."""
+    return Crisis(bot)

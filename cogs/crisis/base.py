@@ -1,0 +1,90 @@
+"""What every part of the crisis cog shares: stores, the directory, region and resources."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.core import Bot
+from bot.message import Button
+from bot.spec import ParamType, Resolver
+from cogs.crisis.resources import Directory, RegionResources, load_directory
+from cogs.crisis.texts import emergency_number
+from storage.crisis import (
+    CommunityResource,
+    CommunityResources,
+    ConcernReports,
+    CrisisState,
+    SafetyPlans,
+)
+from storage.db import MemberKey, StorageError
+
+log = logging.getLogger("cogs.crisis")
+T = TypeVar("T")
+
+NOTIFY_BUTTON = Button("Let a moderator know", command="crisis notify")
+AUTO_SETTING = "crisis.auto"  # member setting: "off" stops automatic messages
+REGION_SETTING = "region"  # member and community setting: ISO 3166-1 alpha-2
+CONCERN_DM_SETTING = "crisis.concern_dm"  # community setting: "on" also messages on concern
+
+
+class RegionText(ParamType):
+    """Whatever a member typed as a region. Never refused by the core: /crisis must always
+    answer with resources, so the handler judges the value and explains kindly."""
+
+    kind = "str"
+    hint = "a two-letter country code like GB or US"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
+        return str(raw).strip()
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Member text cut down for quoting back in a sentence."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class CrisisBase(Cog):
+    """State and helpers shared by the crisis commands, the listener and the safety plan."""
+
+    name = "crisis"
+
+    def __init__(self, bot: Bot, directory: Directory | None = None) -> None:
+        super().__init__(bot)
+        self.directory = directory or load_directory()
+        self.plans = SafetyPlans(bot.db)
+        self.state = CrisisState(bot.db)
+        self.reports = ConcernReports(bot.db)
+        self.local = CommunityResources(bot.db)
+
+    async def quietly(self, work: Awaitable[T], default: T) -> T:
+        """Run a read whose failure must not stop crisis resources from going out."""
+        try:
+            return await work
+        except StorageError as err:
+            log.error("crisis support went on without stored data: %s", err)
+            return default
+
+    async def region_code(self, ctx: Context, key: MemberKey | None = None) -> str | None:
+        """Member setting, else community setting, else config ``bot.region``, else None."""
+        own = await self.quietly(
+            self.bot.member_settings.get(key or ctx.member_key(), REGION_SETTING), None
+        )
+        community = await self.quietly(ctx.setting(REGION_SETTING), None)
+        return own or community or self.bot.config.bot.region or None
+
+    async def region_resources(self, ctx: Context, key: MemberKey | None = None) -> RegionResources:
+        """The resources for a member's region (possibly the fallback)."""
+        return self.directory.for_region(await self.region_code(ctx, key))
+
+    async def community_resources(self, ctx: Context) -> list[CommunityResource]:
+        """Resources this community's moderators added (empty when the store fails)."""
+        return await self.quietly(self.local.list(ctx.community.platform, ctx.community.id), [])
+
+    async def emergency(self, ctx: Context) -> str:
+        """The caller's emergency number, or a reminder to call the local one."""
+        return emergency_number(await self.region_resources(ctx))

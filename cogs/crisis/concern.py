@@ -1,0 +1,167 @@
+"""/crisis concern: worried about someone else. Moderators only, never the person named.
+
+Reports are rate-limited per reporter (config ``limits.concern_reports_per_day``) and per named
+member, persisted, and listed for moderators by ``/crisis concerns`` so misuse stays visible.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from bot.context import Context
+from bot.spec import Level, MaxLen, MemberRef, Range, command
+from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
+from storage.crisis import REPORT_WINDOW
+
+CONCERN_ALERT = (
+    "Concern report: {reporter} is worried about {subject}.\n"
+    "Note from {reporter}: {note}\n"
+    "Please check in with {subject} privately, and don't say who asked."
+)
+
+
+class ConcernCommands(CrisisBase):
+    """Concern reports and the moderators' list of them."""
+
+    @command(
+        "crisis concern",
+        "Worried about someone? Tell the moderators privately",
+        private=True,
+        examples=('crisis concern member:@sam note:"quiet for days, said goodbye"',),
+    )
+    async def crisis_concern(
+        self,
+        ctx: Context,
+        member: Annotated[MemberRef, "Who you're worried about"],
+        note: Annotated[str, MaxLen(500), "Anything moderators should know (only they see it)"]
+        | None = None,
+    ) -> None:
+        """File a concern report and alert the moderators."""
+        assert ctx.actor is not None
+        emergency = await self.emergency(ctx)
+        if member.id == ctx.actor.id:
+            await ctx.reply(
+                "It sounds like you might be the one having a hard time, and that matters too. "
+                "Type {crisis} for people you can talk to now, or let a moderator know.",
+                buttons=[NOTIFY_BUTTON],
+                crisis=f"{ctx.prefix}crisis",
+            )
+            return
+        if member.is_bot:
+            await ctx.reply(
+                "{name} is a bot, so there's no one there to worry about, but thank you for "
+                "caring. If you're worried about a person, name them instead.",
+                name=member.name,
+            )
+            return
+        outcome = await self.reports.file(
+            (ctx.community.platform, ctx.community.id),
+            (ctx.actor.id, ctx.actor.name),
+            (member.id, member.name),
+            note,
+            ctx.now(),
+            per_reporter=self.bot.config.limits.concern_reports_per_day,
+        )
+        if outcome.refused is not None:
+            await self._refused(ctx, outcome.refused, member.name, emergency, outcome.retry_at)
+            return
+        assert outcome.id is not None
+        alerted = await ctx.alert(
+            CONCERN_ALERT,
+            reporter=ctx.actor.name,
+            subject=member.name,
+            note=note or "(none)",
+        )
+        if alerted:
+            await self.reports.mark_alerted(outcome.id)
+            await ctx.reply(
+                "Thank you for looking out for {name}. I've told the moderators privately; "
+                "{name} won't be told who asked. If they're in danger right now, call {emergency}.",
+                name=member.name,
+                emergency=emergency,
+            )
+            return
+        log.warning(
+            "concern report in community %s not delivered: no moderators' alerts channel",
+            ctx.community.id,
+        )
+        await ctx.reply(
+            "Thank you for looking out for {name}. I've noted it for the moderators, but I "
+            "couldn't reach them just now. If {name} is in danger right now, call {emergency}.",
+            name=member.name,
+            emergency=emergency,
+        )
+
+    async def _refused(
+        self, ctx: Context, reason: str, name: str, emergency: str, retry_at: object
+    ) -> None:
+        if reason == "reporter":
+            limit = self.bot.config.limits.concern_reports_per_day
+            hours = 24
+            if retry_at is not None:
+                hours = max(1, -(-int((retry_at - ctx.now()).total_seconds()) // 3600))  # type: ignore[operator]
+            await ctx.reply(
+                "Thank you for caring about people here. You've sent {limit} concern reports "
+                "today, which is as many as I can pass on in a day; you can send another in "
+                "about {hours} hour(s). If someone is in danger right now, call {emergency}.",
+                limit=str(limit),
+                hours=str(hours),
+                emergency=emergency,
+            )
+        elif reason == "repeat":
+            await ctx.reply(
+                "You already told the moderators about {name} today, and they have it. "
+                "If {name} is in danger right now, call {emergency}.",
+                name=name,
+                emergency=emergency,
+            )
+        else:
+            await ctx.reply(
+                "The moderators have already heard concern about {name} today, so I won't send "
+                "another alert just now. If {name} is in danger right now, call {emergency}.",
+                name=name,
+                emergency=emergency,
+            )
+
+    @command(
+        "crisis concerns",
+        "Recent concern reports, to follow up and to spot misuse (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def crisis_concerns(
+        self,
+        ctx: Context,
+        days: Annotated[int, Range(1, 365), "How many days back"] = 30,
+    ) -> None:
+        """List recent reports and how many each member sent."""
+        since = ctx.now() - timedelta(days=days)
+        platform, cid = ctx.community.platform, ctx.community.id
+        reports = await self.reports.recent(platform, cid, since)
+        if not reports:
+            await ctx.reply(f"No concern reports in the last {days} day(s).")
+            return
+        lines = [f"Concern reports in the last {days} day(s), newest first:"]
+        values: dict[str, str] = {}
+        for i, report in enumerate(reports):
+            when = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
+            status = "alerted" if report.alerted else "NOT delivered to the alerts channel"
+            lines.append(
+                f"#{report.id} {when}: {{by{i}}} about {{about{i}}} ({status}); note: {{note{i}}}"
+            )
+            values[f"by{i}"] = report.reporter_name
+            values[f"about{i}"] = report.subject_name
+            values[f"note{i}"] = shorten(report.note, 120) if report.note else "(none)"
+        counts = await self.reports.counts_by_reporter(platform, cid, since)
+        parts = []
+        for i, (name, count) in enumerate(counts):
+            parts.append(f"{{count_name{i}}} {count}")
+            values[f"count_name{i}"] = name
+        lines.append("Reports per member: " + ", ".join(parts))
+        window = int(REPORT_WINDOW.total_seconds() // 3600)
+        lines.append(
+            f"Each member can send {self.bot.config.limits.concern_reports_per_day} per "
+            f"{window} h; the person named is never told."
+        )
+        await ctx.reply("\n".join(lines), **values)

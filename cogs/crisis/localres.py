@@ -1,0 +1,105 @@
+"""/crisis resource add|remove|list: a community's own resources, shown first in /crisis."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from bot.context import Context
+from bot.spec import Level, MaxLen, Range, command
+from cogs.crisis.base import CrisisBase
+from cogs.crisis.texts import community_line
+from storage.crisis import CommunityResource
+
+MAX_RESOURCES = 10
+_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.I)
+
+
+class ResourceCommands(CrisisBase):
+    """Moderators manage the community's own crisis resources."""
+
+    @command(
+        "crisis resource add",
+        "Add a local resource, shown first in /crisis (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+        examples=(
+            'crisis resource add name:"Riverside crisis team" contact:"call 555 0100" '
+            'hours:"24/7" url:https://example.org',
+        ),
+    )
+    async def resource_add(
+        self,
+        ctx: Context,
+        name: Annotated[str, MaxLen(40), "The service's name"],
+        contact: Annotated[str, MaxLen(120), "How to reach it, e.g. call 555 0100"],
+        hours: Annotated[str, MaxLen(60), "When it answers, e.g. 24/7"] | None = None,
+        url: Annotated[str, MaxLen(200), "A web address starting with https://"] | None = None,
+    ) -> None:
+        """Add one resource after checking the address."""
+        if url is not None and not _URL.fullmatch(url):
+            await ctx.reply(
+                "That web address doesn't look right; it should start with https:// and have no "
+                "spaces. Nothing was added.\nUsage: " + ctx.usage()
+            )
+            return
+        resource_id = await self.local.add(
+            ctx.community.platform,
+            ctx.community.id,
+            (name, contact, hours, url),
+            ctx.now(),
+            limit=MAX_RESOURCES,
+        )
+        if resource_id is None:
+            await ctx.reply(
+                f"This community already has {MAX_RESOURCES} resources, the most I show. "
+                f"Remove one first ({ctx.prefix}crisis resource list shows their ids)."
+            )
+            return
+        await ctx.reply(
+            f"Added as #{resource_id}. Members will see it first in {ctx.prefix}crisis:\n{{line}}",
+            line=community_line(CommunityResource(resource_id, name, contact, hours, url)),
+        )
+
+    @command(
+        "crisis resource remove",
+        "Remove a local resource by its id (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def resource_remove(
+        self,
+        ctx: Context,
+        id: Annotated[int, Range(1, 10**12), "The id shown by crisis resource list"],  # noqa: A002
+    ) -> None:
+        """Remove one of this community's resources."""
+        if await self.local.remove(ctx.community.platform, ctx.community.id, id):
+            await ctx.reply(f"Removed resource #{id}.")
+            return
+        await ctx.reply(
+            f"There's no resource #{id} in this community. "
+            f"{ctx.prefix}crisis resource list shows them."
+        )
+
+    @command(
+        "crisis resource list",
+        "This community's own resources (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def resource_list(self, ctx: Context) -> None:
+        """List the community's resources with their ids."""
+        resources = await self.community_resources(ctx)
+        if not resources:
+            await ctx.reply(
+                f"This community has no resources of its own yet; {ctx.prefix}crisis shows "
+                "the directory's lines for the member's region. Add one with "
+                f"{ctx.prefix}crisis resource add."
+            )
+            return
+        lines = ["This community's resources (shown first in /crisis):"]
+        values: dict[str, str] = {}
+        for resource in resources:
+            lines.append(f"#{resource.id} {{r{resource.id}}}")
+            values[f"r{resource.id}"] = community_line(resource)
+        await ctx.reply("\n".join(lines), **values)

@@ -1,0 +1,93 @@
+"""/safetyplan: a private Stanley–Brown style safety plan, section by section."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from bot.context import Context
+from bot.spec import MaxLen, command
+from cogs.crisis.base import CrisisBase
+from cogs.crisis.texts import SECTION_LABELS, SECTIONS
+
+Section = Literal[
+    "warning-signs", "coping", "distraction", "people", "professionals", "environment", "reasons"
+]
+assert SECTIONS == Section.__args__  # type: ignore[attr-defined]
+PLAN_TEXT_MAX = 1000
+
+
+class SafetyPlanCommands(CrisisBase):
+    """Show, edit and clear the member's own plan. Only they ever see it."""
+
+    @command("safetyplan", "Your private safety plan", private=True)
+    async def safetyplan(self, ctx: Context) -> None:
+        """Show the plan (same as ``safetyplan show``)."""
+        await self._show(ctx)
+
+    @command("safetyplan show", "Your private safety plan", private=True)
+    async def safetyplan_show(self, ctx: Context) -> None:
+        """Show the plan."""
+        await self._show(ctx)
+
+    async def _show(self, ctx: Context) -> None:
+        plan = await self.plans.get(ctx.member_key())
+        edit = f"{ctx.prefix}safetyplan edit"
+        if not plan:
+            await ctx.reply(
+                "You don't have a safety plan yet. It's a short list, in your own words, of what "
+                "helps when things get hard; only you can see it. Start with any part, like:\n"
+                f'{edit} section:reasons text:"my sister, my dog"\n'
+                "Parts: " + ", ".join(SECTIONS)
+            )
+            return
+        lines = ["Your safety plan (only you can see this):"]
+        values: dict[str, str] = {}
+        for section in SECTIONS:
+            if section in plan:
+                lines.append(f"{SECTION_LABELS[section]}: {{{section.replace('-', '_')}}}")
+                values[section.replace("-", "_")] = plan[section]
+            else:
+                lines.append(f"{SECTION_LABELS[section]}: (empty; {edit} section:{section} …)")
+        await ctx.reply("\n".join(lines), **values)
+
+    @command(
+        "safetyplan edit",
+        "Write one part of your safety plan (replaces what was there)",
+        private=True,
+        examples=('safetyplan edit section:coping text:"a walk, music, a cold shower"',),
+    )
+    async def safetyplan_edit(
+        self,
+        ctx: Context,
+        section: Annotated[Section, "Which part of the plan"],
+        text: Annotated[str, MaxLen(PLAN_TEXT_MAX), "In your own words; only you see it"],
+    ) -> None:
+        """Replace one section."""
+        await self.plans.set(ctx.member_key(), section, text, ctx.now())
+        await ctx.reply(
+            f'Saved "{SECTION_LABELS[section]}" in your safety plan. '
+            f"{ctx.prefix}safetyplan shows the whole plan."
+        )
+
+    @command(
+        "safetyplan clear",
+        "Delete your whole safety plan (asks for confirm:yes)",
+        private=True,
+    )
+    async def safetyplan_clear(
+        self,
+        ctx: Context,
+        confirm: Annotated[Literal["yes", "no"], "Type yes to delete it for good"] = "no",
+    ) -> None:
+        """Delete every section, after confirmation."""
+        if confirm != "yes":
+            await ctx.reply(
+                "This deletes your whole safety plan and can't be undone. "
+                f"To go ahead: {ctx.prefix}safetyplan clear confirm:yes"
+            )
+            return
+        removed = await self.plans.clear(ctx.member_key())
+        if not removed:
+            await ctx.reply("Your safety plan was already empty.")
+            return
+        await ctx.reply("Done. Your safety plan is deleted.")

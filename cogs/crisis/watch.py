@@ -1,0 +1,157 @@
+"""Listening to chat: every ordinary message passes the detector.
+
+``urgent``: a private message with resources to the member (unless they turned automatic
+messages off, or got one in the last 24 hours) and a priority alert to the moderators.
+``concern``: a low-priority alert only (plus a gentle private message when the community set
+``crisis.concern_dm`` to on). Alerts never quote the message: who, a link, the level.
+Alerts about one member within an hour are merged into one follow-up when the hour ends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.cog import listener
+from bot.context import Context
+from bot.platforms.base import CommunityRef, MessageEvent
+from bot.scheduler import DueSource
+from cogs.crisis.base import (
+    AUTO_SETTING,
+    CONCERN_DM_SETTING,
+    NOTIFY_BUTTON,
+    CrisisBase,
+    log,
+)
+from cogs.crisis.detector import Detection, classify
+from cogs.crisis.texts import DELIVERY, alert_message, resource_message
+from storage.crisis import AlertDecision, PendingSummary
+from storage.db import MemberKey, StorageError
+
+SUMMARY = (
+    "Update ({level}): {count} more message(s) from {name} were flagged in the hour after the "
+    "last alert. Latest: {link}\nPlease check in with them privately if nobody has yet."
+)
+
+
+def detect(text: str) -> Detection:
+    """The one entry point to the detector, shared by the bot and ``peerbot crisis classify``."""
+    return classify(text)
+
+
+class Watch(CrisisBase):
+    """The message listener and the merged follow-up alerts."""
+
+    def due_source(self) -> DueSource:
+        """Merged alerts are posted when their hour is over."""
+        return DueSource("crisis-alert-summaries", self._next_summary, self._run_summaries)
+
+    @listener("message")
+    async def on_message(self, ctx: Context, event: MessageEvent) -> None:
+        """Classify one chat message and act on ``concern`` and ``urgent``."""
+        detection = detect(event.text)
+        if detection.level == "none":
+            return
+        if event.channel.id == await self.quietly(ctx.channel_for("alerts"), None):
+            return  # moderators talking about a flagged message are not at risk themselves
+        key = ctx.member_key(event.author.id)
+        delivery = await self._message_member(ctx, event, detection, key)
+        await self._alert(ctx, event, detection, key, delivery)
+
+    async def _message_member(
+        self, ctx: Context, event: MessageEvent, detection: Detection, key: MemberKey
+    ) -> str:
+        """Send resources privately when due; returns what happened (a key of DELIVERY)."""
+        concern_dm = await self.quietly(ctx.setting(CONCERN_DM_SETTING), None)
+        if detection.level != "urgent" and concern_dm != "on":
+            return "none"
+        if await self.quietly(self.bot.member_settings.get(key, AUTO_SETTING), None) == "off":
+            return "auto_off"
+        now = ctx.now()
+        try:
+            allowed, previous = await self.state.claim_auto_message(key, now)
+        except StorageError as err:
+            # Better a second message than none: without the cooldown record, send anyway.
+            log.error("crisis cooldown unavailable (%s); sending resources anyway", err)
+            allowed, previous = True, None
+        if not allowed:
+            return "cooldown"
+        occasion = "urgent" if detection.level == "urgent" else "concern"
+        template, values = resource_message(
+            occasion,
+            await self.region_resources(ctx, key),
+            await self.community_resources(ctx),
+            prefix=ctx.prefix,
+            overdose=detection.overdose,
+        )
+        if await ctx.send_private(event.author.id, template, buttons=[NOTIFY_BUTTON], **values):
+            return "sent"
+        await self.quietly(self.state.release_auto_message(key, previous), None)
+        return "undelivered"
+
+    async def _alert(
+        self,
+        ctx: Context,
+        event: MessageEvent,
+        detection: Detection,
+        key: MemberKey,
+        delivery: str,
+    ) -> None:
+        now = ctx.now()
+        force = delivery == "undelivered"  # moderators must hear at once when we can't reach them
+        try:
+            decision = await self.state.record_flag(
+                key, event.author.name, detection.level, event.link, now, force=force
+            )
+        except StorageError as err:
+            log.error("crisis alert state unavailable (%s); alerting without merging", err)
+            decision = AlertDecision(post_now=True)
+        if not decision.post_now:
+            return
+        template, values = alert_message(
+            detection.level,
+            event.author.name,
+            event.link,
+            delivery=DELIVERY[delivery],
+            overdose=detection.overdose,
+            merged_before=decision.merged_before,
+        )
+        if await ctx.alert(template, **values):
+            return
+        log.warning(
+            "crisis alert (%s) in community %s could not be posted: no moderators' alerts "
+            "channel is set (/community channel alerts #channel)",
+            detection.level,
+            ctx.community.id,
+        )
+        await self.quietly(self.state.alert_failed(key, decision), None)
+
+    # --- merged follow-ups -------------------------------------------------------------------
+
+    async def _next_summary(self) -> datetime | None:
+        due = [await self.state.next_summary(p) for p in self.bot.platforms]
+        return min((d for d in due if d is not None), default=None)
+
+    async def _run_summaries(self, now: datetime) -> None:
+        for platform in list(self.bot.platforms):
+            for summary in await self.state.due_summaries(platform, now):
+                await self._post_summary(summary, now)
+
+    async def _post_summary(self, summary: PendingSummary, now: datetime) -> None:
+        ctx = self.bot.context(CommunityRef(summary.platform, summary.community_id))
+        if ctx is None:
+            return
+        posted = await ctx.alert(
+            SUMMARY,
+            level=summary.level,
+            count=str(summary.count),
+            name=summary.display_name,
+            link=summary.link or "(no link)",
+        )
+        if posted:
+            await self.state.summary_sent(summary, now)
+        else:
+            log.warning(
+                "merged crisis alert in community %s could not be posted: no alerts channel",
+                summary.community_id,
+            )
+            await self.state.summary_failed(summary)

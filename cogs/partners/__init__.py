@@ -1,0 +1,588 @@
+"""Accountability partners: members opt in, peerbot pairs them up each round.
+
+Nothing happens without consent: a proposal reaches each member privately, and members are
+introduced only once every one of them said yes. A decline or 48 hours of silence returns
+everyone to the pool, and nobody is told who declined.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import time as dtime
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.message import Button
+from bot.recurrence import Schedule
+from bot.spec import Level, MaxLen, MemberRef, Range, command
+from bot.timeutil import UnknownTimezone, next_daily, zone
+from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, SHARE_KEY, PartnerDue
+from cogs.partners.matching import FOCUSES, FREQUENCIES
+from cogs.partners.rounds import run_round
+from cogs.partners.texts import LanguageType, PersonalText, name_slots, plural
+from storage.partners import Left, PartnerStore, Proposal, privacy_handler
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+Focus = Literal[
+    "alcohol", "drugs", "gambling", "nicotine", "food", "gaming", "mental-health", "general"
+]
+Frequency = Literal["daily", "few-times-a-week", "weekly"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "off"]
+assert set(get_args(Focus)) == FOCUSES and get_args(Frequency) == FREQUENCIES
+
+ProposalId = Annotated[int, Range(1), "Which proposal (you can leave it out)"]
+
+
+class Partners(Cog):
+    """/partner: the opt-in pool, proposals with consent, partnerships, SOS and moderation."""
+
+    name = "partners"
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.store = PartnerStore(bot.db)
+        self.due = PartnerDue(bot, self.store, self.checked_in_on)
+
+    async def setup(self) -> None:
+        """Register the partners tables with the privacy registry and the due sources."""
+        self.bot.privacy.register(privacy_handler(self.bot.clock.now))
+        for source in self.due.sources():
+            self.bot.scheduler.add_source(source)
+
+    # --- hooks other cogs call ------------------------------------------------------------------
+
+    async def partner_name(self, ctx: Context, user_id: str) -> str | None:
+        """The display name(s) of the member's accountability partner(s), or None."""
+        current = await self.store.partnership(ctx.member_key(user_id))
+        if current is None or not current.partners:
+            return None
+        return " and ".join([await ctx.member_name(p) for p in current.partners])
+
+    async def on_member_timezone_changed(self, ctx: Context, user_id: str, tz: str) -> None:
+        """Nudges arrive at 10:00 in the member's zone: follow the new zone."""
+        if await self.store.partnership(ctx.member_key(user_id)) is not None:
+            await self.store.reschedule_nudge(
+                ctx.member_key(user_id), next_daily(ctx.now(), NUDGE_TIME, tz)
+            )
+
+    async def checked_in_on(self, ctx: Context, user_id: str, day: date) -> bool:
+        """Whether a member checked in on their local ``day`` (asks the check-ins cog first)."""
+        hook = getattr(self.bot.cogs.get("checkins"), "checked_in_on", None)
+        if hook is not None:
+            return bool(await hook(ctx, user_id, day))
+        return await self.store.checked_in_on(ctx.member_key(user_id), day)
+
+    # --- joining and leaving the pool --------------------------------------------------------------
+
+    @command(
+        "partner join",
+        "Ask for an accountability partner (you'll be asked before anything happens)",
+        private=True,
+        examples=(
+            'partner join alcohol intro:"Day 40, evenings are hard" frequency:daily language:en',
+        ),
+    )
+    async def join(
+        self,
+        ctx: Context,
+        focus: Annotated[Focus, "What you're working on"],
+        intro: Annotated[
+            str, PersonalText(300), "A few words about you, shown only to a proposed partner"
+        ]
+        | None = None,
+        frequency: Annotated[Frequency, "How often you'd like to be in touch"] = "few-times-a-week",
+        language: Annotated[str, LanguageType(), "The language you'd like to talk in, like en"]
+        | None = None,
+    ) -> None:
+        key = ctx.member_key()
+        current = await self.store.partnership(key)
+        if current is not None:
+            names = await self.partner_name(ctx, key.user_id)
+            await ctx.reply(
+                "You already have an accountability partner, {names}. If you'd like a new one, "
+                f"{ctx.command_hint('partner end')} first, then join again.",
+                names=names or "",
+            )
+            return
+        entry = await self.store.pool_entry(key)
+        if entry is not None:
+            await ctx.reply(
+                f"You're already in the pool (since {entry.joined_at:%Y-%m-%d}), so you'll be in "
+                f"the next round. To change your answers: {ctx.command_hint('partner leave-pool')}, "
+                "then join again."
+            )
+            return
+        if await self.bot.member_settings.get(key, "timezone") is None:
+            await ctx.reply(
+                "So I can pair you with someone awake when you are, please set your timezone "
+                f"first: {ctx.command_hint('timezone set')} zone:Europe/London (your own place). "
+                f"Then {ctx.command_hint('partner join')} again."
+            )
+            return
+        await self.store.join(
+            key, focus=focus, intro=intro, frequency=frequency, language=language, now=ctx.now()
+        )
+        await ctx.reply(
+            "You're in the pool 🌱 When the next matching runs, I'll privately show you a possible "
+            "partner, and nothing happens unless you both say yes. "
+            f"{ctx.command_hint('partner status')} shows where things are; "
+            f"{ctx.command_hint('partner leave-pool')} takes you out at any time."
+        )
+
+    @command("partner leave-pool", "Stop waiting for a partner", private=True)
+    async def leave_pool(self, ctx: Context) -> None:
+        key = ctx.member_key()
+        if await self.store.pool_entry(key) is None:
+            await ctx.reply("You're not in the pool right now, so there's nothing to leave.")
+            return
+        _, others = await self.store.leave_pool(key, ctx.now())
+        await self._tell_closed(ctx, others)
+        await ctx.reply(
+            "Done, you're out of the pool. Whenever you'd like a partner, "
+            f"{ctx.command_hint('partner join')} brings you back."
+        )
+
+    # --- answering a proposal ----------------------------------------------------------------------
+
+    @command("partner accept", "Say yes to a proposed partner", private=True)
+    async def accept(self, ctx: Context, proposal: ProposalId | None = None) -> None:
+        await self._answer(ctx, proposal, "accept")
+
+    @command(
+        "partner decline", "Say no to a proposed partner (they won't know it was you)", private=True
+    )
+    async def decline(self, ctx: Context, proposal: ProposalId | None = None) -> None:
+        await self._answer(ctx, proposal, "decline")
+
+    async def _answer(self, ctx: Context, proposal_id: int | None, answer: str) -> None:
+        key = ctx.member_key()
+        if proposal_id is None:
+            pending = await self.store.pending_proposal(key)
+            if pending is None:
+                await ctx.reply(
+                    "You don't have a proposed match waiting for an answer right now. "
+                    f"{ctx.command_hint('partner status')} shows where things are."
+                )
+                return
+            proposal_id = pending.id
+        first_check = next_daily(ctx.now(), NUDGE_TIME, await ctx.member_timezone())
+        outcome = await self.store.answer(key, proposal_id, answer, ctx.now(), first_check)
+        proposal = outcome.proposal
+        if outcome.status == "missing" or proposal is None:
+            await ctx.reply(
+                "I can't find that proposal among yours. "
+                f"{ctx.command_hint('partner status')} shows what's waiting for you."
+            )
+        elif outcome.status == "expired":
+            await ctx.reply("That proposal has expired (they last 48 hours). " + BACK_IN_POOL)
+        elif outcome.status == "answered":
+            await ctx.reply(
+                "You've already answered that one; I'll let you know when there's news."
+            )
+        elif outcome.partnership_id is not None:
+            await self._introduce(ctx, proposal)
+        elif outcome.status == "accepted":
+            await ctx.reply(
+                f"That match already went ahead. {ctx.command_hint('partner status')} shows your partner."
+            )
+        elif outcome.status == "pending":
+            await ctx.reply(
+                "Thank you, I've noted your yes. I'll introduce you as soon as everyone has said "
+                "yes (within 48 hours); if not, you simply go back into the pool."
+            )
+        elif outcome.status == "declined":
+            await self._tell_closed(ctx, proposal.others(key.user_id))
+            await ctx.reply("Thanks for letting me know, that's completely fine. " + BACK_IN_POOL)
+        else:
+            await ctx.reply("That proposal is closed now. " + BACK_IN_POOL)
+
+    async def _introduce(self, ctx: Context, proposal: Proposal) -> None:
+        assert ctx.actor is not None
+        for member in proposal.answers:
+            others = [await ctx.member_name(u) for u in proposal.others(member)]
+            who, values = name_slots(others)
+            together = (
+                f"You and {who} are now accountability partners"
+                if len(others) == 1
+                else f"You, {who} are now an accountability group"
+            )
+            text = (
+                f"🌱 {together}. Say hello when you're ready; a short message is plenty. "
+                f"{ctx.command_hint('partner status')} shows your partnership, "
+                f"{ctx.command_hint('partner share')} checkins:on shares whether you checked in "
+                f"(never your mood or notes), and {ctx.command_hint('partner end')} ends it "
+                "kindly whenever you need to."
+            )
+            if member == ctx.actor.id:
+                await ctx.reply(text, **values)
+            else:
+                await ctx.send_private(member, text, **values)
+
+    async def _tell_closed(self, ctx: Context, members: list[str]) -> None:
+        for member in members:
+            await ctx.send_private(
+                member, "The proposed partner match won't go ahead this time. " + BACK_IN_POOL
+            )
+
+    # --- the partnership ---------------------------------------------------------------------------
+
+    @command("partner status", "Your partner, or where you are in the pool", private=True)
+    async def status(self, ctx: Context) -> None:
+        key = ctx.member_key()
+        current = await self.store.partnership(key)
+        if current is not None:
+            names = [await ctx.member_name(p) for p in current.partners]
+            who, values = name_slots(names)
+            lines = [f"Your accountability partner: {who}, since {current.started_at:%Y-%m-%d}."]
+            mine = await self.due.sharing(ctx, key.user_id)
+            for index, partner in enumerate(current.partners):
+                if mine and await self.due.sharing(ctx, partner):
+                    today = await ctx.today(partner)
+                    done = await self.checked_in_on(ctx, partner, today)
+                    lines.append(
+                        f"{{name{index}}} "
+                        + (
+                            "has checked in today."
+                            if done
+                            else "hasn't checked in yet today (their day)."
+                        )
+                    )
+            if not mine or len(lines) == 1:
+                lines.append(
+                    "Whether your partner checked in today shows here once you both turn on "
+                    f"{ctx.command_hint('partner share')} checkins:on"
+                    + (" (yours is on)." if mine else ".")
+                )
+            await ctx.reply("\n".join(lines), **values)
+            return
+        pending = await self.store.pending_proposal(key)
+        if pending is not None:
+            mine = pending.answers.get(key.user_id)
+            state = (
+                "you've said yes; waiting for everyone's answer"
+                if mine == "accept"
+                else "waiting for your answer"
+            )
+            args = {"proposal": str(pending.id)}
+            await ctx.reply(
+                f"You have a proposed match ({state}), open until "
+                f"{pending.expires_at:%Y-%m-%d %H:%M} UTC.",
+                buttons=[]
+                if mine
+                else [
+                    Button("Accept", command="partner accept", args=args, style="success"),
+                    Button("Decline", command="partner decline", args=args, style="secondary"),
+                ],
+            )
+            return
+        entry = await self.store.pool_entry(key)
+        if entry is not None:
+            await ctx.reply(
+                f"You're in the pool (since {entry.joined_at:%Y-%m-%d}, focus {entry.focus}), "
+                "waiting for the next matching."
+            )
+            return
+        await ctx.reply(
+            "You don't have an accountability partner right now. Whenever you'd like one: "
+            f"{ctx.command_hint('partner join')} focus:general"
+        )
+
+    @command("partner share", "Share with your partner whether you checked in today", private=True)
+    async def share(
+        self,
+        ctx: Context,
+        checkins: Annotated[Literal["on", "off"], "Share whether you checked in"],
+    ) -> None:
+        await self.bot.member_settings.set(
+            ctx.member_key(), SHARE_KEY, "on" if checkins == "on" else None, ctx.now()
+        )
+        if checkins == "on":
+            await ctx.reply(
+                "Sharing is on: your partner can see whether you checked in today (never your "
+                "mood or notes), once they share too."
+            )
+        else:
+            await ctx.reply("Sharing is off: your check-ins stay with you.")
+
+    @command("partner sos", "Let your partner know you could use support right now", private=True)
+    async def sos(
+        self,
+        ctx: Context,
+        note: Annotated[str, PersonalText(300), "A few words for your partner (optional)"]
+        | None = None,
+    ) -> None:
+        key = ctx.member_key()
+        current = await self.store.partnership(key)
+        crisis = ctx.command_hint("crisis")
+        if current is None or not current.partners:
+            await ctx.reply(
+                "You don't have an accountability partner right now, so there's no one to send "
+                f"this to. If things are hard right now, {crisis} shows people you can reach at any hour."
+            )
+            return
+        limit = self.bot.config.limits.partner_sos_per_day
+        left = await self.store.take_sos(key, await ctx.today(), limit)
+        if left is None:
+            await ctx.reply(
+                f"You've sent today's {plural(limit, 'SOS message')} to your partner. If you need "
+                f"someone right now, {crisis} shows people you can reach at any hour."
+            )
+            return
+        assert ctx.actor is not None
+        me = await ctx.member_name(ctx.actor.id)
+        text = (
+            "🤝 {me} could use some support right now. A short message from you could mean a lot."
+        )
+        values = {"me": me}
+        if note:
+            text += "\nThey wrote: {note}"
+            values["note"] = note
+        reached = [p for p in current.partners if await ctx.send_private(p, text, **values)]
+        names = [await ctx.member_name(p) for p in current.partners]
+        who, name_values = name_slots(names)
+        if reached:
+            await ctx.reply(
+                f"I've let {who} know privately. You're not alone in this. If things feel urgent, "
+                f"{crisis} shows people you can reach at any hour.",
+                **name_values,
+            )
+        else:
+            await ctx.reply(
+                f"I couldn't reach {who} privately just now. If things feel urgent, {crisis} "
+                "shows people you can reach at any hour.",
+                **name_values,
+            )
+
+    @command(
+        "partner end", "End your partnership kindly (your reason stays with you)", private=True
+    )
+    async def end(
+        self,
+        ctx: Context,
+        reason: Annotated[str, MaxLen(300), "Only for you: never passed on or kept"] | None = None,
+    ) -> None:
+        key = ctx.member_key()
+        names = await self.partner_name(ctx, key.user_id)
+        left = await self.store.leave_partnership(key, ctx.now())
+        if left is None:
+            await ctx.reply(
+                "You don't have an accountability partner right now, so there's nothing to end."
+            )
+            return
+        await self._tell_left(ctx, key.user_id, left)
+        await ctx.reply(
+            "Your partnership with {names} has ended. Thank you for the support you gave. I've let "
+            "them know kindly, without any reason. Whenever you're ready, "
+            f"{ctx.command_hint('partner join')} puts you back in the pool.",
+            names=names or "",
+        )
+
+    async def _tell_left(
+        self, ctx: Context, leaver: str, left: Left, by_moderator: bool = False
+    ) -> None:
+        name = await ctx.member_name(leaver)
+        for member in left.remaining:
+            if left.ended:
+                text = (
+                    "Your accountability partnership with {name} has ended"
+                    + (" (a moderator ended it)" if by_moderator else "")
+                    + ". Thank you for the support you gave. Whenever you're ready, "
+                    f"{ctx.command_hint('partner join')} puts you back in the pool."
+                )
+            else:
+                text = (
+                    "{name} has stepped back from your accountability group; the rest of you "
+                    f"carry on together. {ctx.command_hint('partner status')} shows who."
+                )
+            await ctx.send_private(member, text, name=name)
+
+    @command("partner block", "Never be proposed with a member (they aren't told)", private=True)
+    async def block(self, ctx: Context, member: Annotated[MemberRef, "The member"]) -> None:
+        assert ctx.actor is not None
+        key = ctx.member_key()
+        if member.id == ctx.actor.id:
+            await ctx.reply(
+                "That's you. You can't block yourself, and you'll never be proposed to yourself."
+            )
+            return
+        if member.is_bot:
+            await ctx.reply("That's a bot; bots are never proposed as partners.")
+            return
+        current = await self.store.partnership(key)
+        new, closed = await self.store.block(key, member.id, ctx.now())
+        if not new:
+            await ctx.reply(
+                "You've already blocked {name}; I'll never propose you together.", name=member.name
+            )
+            return
+        await self._tell_closed(ctx, closed)
+        extra = ""
+        if current is not None and member.id in current.partners:
+            left = await self.store.leave_partnership(key, ctx.now())
+            if left is not None:
+                await self._tell_left(ctx, key.user_id, left)
+                extra = " Your partnership with them has ended; they were told only that."
+        await ctx.reply(
+            "Done: I'll never propose you and {name} as partners. They aren't told." + extra,
+            name=member.name,
+        )
+
+    # --- moderators ------------------------------------------------------------------------------
+
+    @command(
+        "partner match",
+        "Pair the members waiting in the pool now",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def match_now(self, ctx: Context) -> None:
+        summary = await run_round(ctx, self.store)
+        if summary.waiting < 2:
+            await ctx.reply(
+                f"There {'is' if summary.waiting == 1 else 'are'} "
+                f"{plural(summary.waiting, 'member')} waiting in the pool; matching needs at least "
+                "two. Nothing was changed."
+            )
+            return
+        proposed = summary.pairs + summary.trios
+        if proposed == 0:
+            await ctx.reply(
+                f"No new matches this time: the {plural(summary.waiting, 'member')} waiting can't be "
+                "paired with each other (blocks, recent partners or no shared language). They "
+                "stay first in line."
+            )
+            return
+        trios = f" and {plural(summary.trios, 'trio')}" if summary.trios else ""
+        waiting = (
+            f" {plural(summary.left_waiting, 'member')} "
+            f"wait{'s' if summary.left_waiting == 1 else ''} for the next round, first in line."
+            if summary.left_waiting
+            else ""
+        )
+        await ctx.reply(
+            f"Proposed {plural(summary.pairs, 'pair')}{trios}; each member was asked privately and "
+            f"has 48 hours to answer.{waiting}"
+        )
+
+    @command(
+        "partner schedule",
+        "Match the pool every week (community time), or off",
+        private=True,
+        level=Level.MODERATOR,
+        examples=("partner schedule weekly:mon time:09:00", "partner schedule weekly:off"),
+    )
+    async def schedule(
+        self,
+        ctx: Context,
+        weekly: Annotated[Weekday, "Day of the week, or off"],
+        time: Annotated[dtime, "Time of day, like 09:00 (community time)"] | None = None,
+    ) -> None:
+        community = ctx.community
+        if weekly == "off":
+            removed = await self.store.set_schedule(community.platform, community.id, None, None)
+            await ctx.reply(
+                "Weekly matching is off." if removed else "Weekly matching was already off."
+            )
+            return
+        if time is None:
+            await ctx.reply(
+                f"Please add a time, like: {ctx.command_hint('partner schedule')} weekly:{weekly} time:09:00"
+            )
+            return
+        tz = await ctx.community_timezone()
+        spec = Schedule("weekly", f"weekly {weekly} {time:%H:%M}")
+        try:
+            next_at = spec.next_after(ctx.now(), tz)
+        except UnknownTimezone:
+            next_at = None
+        if next_at is None:
+            await ctx.reply(
+                "I couldn't work out the next run in the community's timezone; nothing was changed."
+            )
+            return
+        await self.store.set_schedule(community.platform, community.id, spec.spec, next_at)
+        await ctx.reply(
+            f"Weekly matching: {spec.describe()} ({tz}). The next one is on "
+            f"{next_at.astimezone(zone(tz)):%a %Y-%m-%d at %H:%M}."
+        )
+
+    @command(
+        "partner trios",
+        "Let an odd member out join a pair as a trio",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def trios(
+        self, ctx: Context, allow: Annotated[Literal["on", "off"], "on or off"]
+    ) -> None:
+        await self.bot.community_settings.set(
+            ctx.community.platform,
+            ctx.community.id,
+            "partner.trios",
+            "on" if allow == "on" else None,
+            ctx.now(),
+        )
+        if allow == "on":
+            await ctx.reply(
+                "Trios are on: with an odd pool, the member left over joins a pair as a trio."
+            )
+        else:
+            await ctx.reply(
+                "Trios are off: with an odd pool, the member left over goes first next round."
+            )
+
+    @command(
+        "partner pairs",
+        "Current partners and open proposals (names only)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def pairs(self, ctx: Context) -> None:
+        overview = await self.store.overview(ctx.community.platform, ctx.community.id)
+        if not overview.partnerships and not overview.proposals:
+            await ctx.reply("There are no partnerships or open proposals right now.")
+            return
+        lines: list[str] = []
+        values: dict[str, str] = {}
+        sections = (
+            ("Partners", "since", overview.partnerships),
+            ("Open proposals", "open until", overview.proposals),
+        )
+        for title, word, rows in sections:
+            if not rows:
+                continue
+            lines.append(f"{title} ({len(rows)}):")
+            for at, members in rows:
+                who, slot_values = name_slots(
+                    [await ctx.member_name(m) for m in members], prefix=f"n{len(values)}_"
+                )
+                values.update(slot_values)
+                lines.append(f"• {who}, {word} {at:%Y-%m-%d %H:%M} UTC")
+        await ctx.reply("\n".join(lines), **values)
+
+    @command("partner unpair", "End a member's partnership", private=True, level=Level.MODERATOR)
+    async def unpair(self, ctx: Context, member: Annotated[MemberRef, "The member"]) -> None:
+        key = ctx.member_key(member.id)
+        left = await self.store.leave_partnership(key, ctx.now())
+        if left is None:
+            await ctx.reply(
+                "{name} doesn't have a partner right now; nothing was changed.", name=member.name
+            )
+            return
+        await ctx.send_private(
+            member.id,
+            "A moderator has ended your accountability partnership. Whenever you're ready, "
+            f"{ctx.command_hint('partner join')} puts you back in the pool.",
+        )
+        await self._tell_left(ctx, member.id, left, by_moderator=True)
+        await ctx.reply(
+            "Done: {name}'s partnership has ended and everyone in it was told.", name=member.name
+        )
+
+
+def setup(bot: Bot) -> Partners:
+    """Create the cog."""
+    return Partners(bot)

@@ -1,0 +1,77 @@
+"""Option types and small wording helpers for accountability partners."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.spec import ArgumentError, ParamType, Resolver, StrType
+from bot.timeutil import zone
+
+MASS_MENTIONS = re.compile(r"@(everyone|here|room|channel)\b", re.IGNORECASE)
+_LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+class PersonalText(StrType):
+    """Text one member writes for another (an intro, an SOS note): no mass mentions."""
+
+    # StrType is an unhashable dataclass; ``Annotated[...] | None`` needs to hash its metadata.
+    __hash__ = object.__hash__
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
+        text = await super().convert(raw, resolver)
+        if MASS_MENTIONS.search(text):
+            raise ArgumentError(
+                "please leave out @everyone, @here and similar mentions; "
+                "this text only ever goes to your partner"
+            )
+        return text
+
+
+class LanguageType(ParamType):
+    """A language code such as ``en``, ``es`` or ``pt-BR``; stored as its first part."""
+
+    kind = "str"
+    hint = "a language code like en, es or pt-BR"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
+        text = str(raw).strip()
+        if not _LANGUAGE.fullmatch(text) or len(text) > 20:
+            shown = text if len(text) <= 20 else text[:19] + "…"
+            raise ArgumentError(f"{shown!r} is not a language code. Use one like en, es or pt-BR")
+        return text.split("-")[0].split("_")[0].lower()
+
+
+def utc_offset_minutes(tz: str, now: datetime) -> int:
+    """The zone's offset from UTC at ``now``, in minutes (daylight saving included)."""
+    offset = now.astimezone(zone(tz)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def time_difference(mine: int, theirs: int) -> str:
+    """ "They're 5 hours ahead of you." from two UTC offsets in minutes."""
+    diff = theirs - mine
+    if diff == 0:
+        return "They're in the same time as you."
+    hours, minutes = divmod(abs(diff), 60)
+    span = f"{hours} hour{'s' if hours != 1 else ''}" if hours else ""
+    if minutes:
+        span = f"{span} {minutes} minutes".strip()
+    return f"They're {span} {'ahead of' if diff > 0 else 'behind'} you."
+
+
+def name_slots(names: Sequence[str], prefix: str = "name") -> tuple[str, dict[str, str]]:
+    """A template fragment "{name0} and {name1}" with its values (names stay escaped values)."""
+    keys = [f"{prefix}{i}" for i in range(len(names))]
+    values = dict(zip(keys, names, strict=True))
+    slots = ["{" + k + "}" for k in keys]
+    if len(slots) <= 1:
+        return "".join(slots), values
+    return ", ".join(slots[:-1]) + " and " + slots[-1], values
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 pair", "3 pairs"."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"

@@ -1,0 +1,533 @@
+"""Crisis support storage: safety plans, alert and cooldown state, concern reports, resources.
+
+Every decision that must hold across restarts and concurrent messages (the 24 h cooldown of
+automatic messages, the 1 h merge window of alerts, the rate limits of concern reports) is
+taken inside one write transaction, so two messages arriving together cannot both pass.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.db import Database, MemberKey
+from storage.privacy import DataHandler, member_table, rows_as_dicts, scope_clause
+
+AUTO_COOLDOWN = timedelta(hours=24)
+MERGE_WINDOW = timedelta(hours=1)
+NOTIFY_WINDOW = timedelta(hours=1)
+REPORT_WINDOW = timedelta(hours=24)
+REPORTS_PER_SUBJECT = 3  # reports about one member per 24 h, from everyone together
+DELETED_SUBJECT = "a member who deleted their data"
+_RANK = {"none": 0, "concern": 1, "urgent": 2}
+
+
+def _iso(instant: datetime) -> str:
+    return instant.isoformat()
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+# --- safety plans --------------------------------------------------------------------------
+
+
+class SafetyPlans:
+    """A member's safety plan, one text per section."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, key: MemberKey) -> dict[str, str]:
+        """Filled sections of the member's plan, by section name."""
+        rows = await self.db.fetchall(
+            "SELECT section, text FROM crisis_safety_plans "
+            "WHERE platform=? AND community_id=? AND user_id=?",
+            (key.platform, key.community_id, key.user_id),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def set(self, key: MemberKey, section: str, text: str, now: datetime) -> None:
+        """Write (replace) one section."""
+        await self.db.execute(
+            "INSERT INTO crisis_safety_plans (platform, community_id, user_id, section, text, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id, "
+            "section) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+            (key.platform, key.community_id, key.user_id, section, text, _iso(now)),
+        )
+
+    async def clear(self, key: MemberKey) -> int:
+        """Remove the whole plan; returns how many sections were removed."""
+        return await self.db.execute(
+            "DELETE FROM crisis_safety_plans WHERE platform=? AND community_id=? AND user_id=?",
+            (key.platform, key.community_id, key.user_id),
+        )
+
+
+# --- per-member alert and cooldown state ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertDecision:
+    """What to do with one flagged message: post an alert now, or merge it into the last one."""
+
+    post_now: bool
+    merged_before: int = 0  # flagged messages merged since the previous alert (folded in now)
+    previous_alert_at: datetime | None = None
+    previous_level: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingSummary:
+    """Flagged messages merged into an alert window, due to be reported to moderators."""
+
+    platform: str
+    community_id: str
+    user_id: str
+    display_name: str
+    count: int
+    level: str
+    link: str
+    due_at: datetime
+
+
+_STATE_KEY = "platform=? AND community_id=? AND user_id=?"
+
+
+def _ensure_state(conn: sqlite3.Connection, key: MemberKey, name: str | None = None) -> sqlite3.Row:
+    conn.execute(
+        "INSERT INTO crisis_member_state (platform, community_id, user_id, display_name) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id) DO NOTHING",
+        (key.platform, key.community_id, key.user_id, (name or "")[:100]),
+    )
+    if name:
+        conn.execute(
+            f"UPDATE crisis_member_state SET display_name=? WHERE {_STATE_KEY}",
+            (name[:100], key.platform, key.community_id, key.user_id),
+        )
+    return conn.execute(
+        f"SELECT * FROM crisis_member_state WHERE {_STATE_KEY}",
+        (key.platform, key.community_id, key.user_id),
+    ).fetchone()
+
+
+class CrisisState:
+    """Cooldowns and alert merging, per member."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim_auto_message(self, key: MemberKey, now: datetime) -> tuple[bool, str | None]:
+        """(allowed, previous value): allowed when no automatic message went out in 24 h.
+
+        Claiming records ``now``; call :meth:`release_auto_message` with the previous value
+        when the message then could not be delivered.
+        """
+
+        def write(conn: sqlite3.Connection) -> tuple[bool, str | None]:
+            row = _ensure_state(conn, key)
+            last = _parse(row["last_auto_at"])
+            if last is not None and now - last < AUTO_COOLDOWN:
+                return False, row["last_auto_at"]
+            conn.execute(
+                f"UPDATE crisis_member_state SET last_auto_at=? WHERE {_STATE_KEY}",
+                (_iso(now), key.platform, key.community_id, key.user_id),
+            )
+            return True, row["last_auto_at"]
+
+        return await self.db.write(write)
+
+    async def release_auto_message(self, key: MemberKey, previous: str | None) -> None:
+        """Undo a claim whose message was not delivered (so a later one may try again)."""
+        await self.db.execute(
+            f"UPDATE crisis_member_state SET last_auto_at=? WHERE {_STATE_KEY}",
+            (previous, key.platform, key.community_id, key.user_id),
+        )
+
+    async def record_flag(
+        self,
+        key: MemberKey,
+        name: str,
+        level: str,
+        link: str,
+        now: datetime,
+        *,
+        force: bool = False,
+    ) -> AlertDecision:
+        """Decide whether a flagged message gets its own alert or joins the open window.
+
+        A new alert opens a one-hour window; flagged messages of the same or a lower level in
+        that window are merged (counted, with the latest link) and reported together when the
+        window closes. A higher level (or ``force``) always gets its own alert at once.
+        """
+
+        def write(conn: sqlite3.Connection) -> AlertDecision:
+            row = _ensure_state(conn, key, name)
+            alert_at = _parse(row["alert_at"])
+            in_window = alert_at is not None and now - alert_at < MERGE_WINDOW
+            if (
+                in_window
+                and not force
+                and _RANK[level] <= _RANK.get(row["alert_level"] or "none", 0)
+            ):
+                pending_level = row["pending_level"] or level
+                if _RANK[level] > _RANK[pending_level]:
+                    pending_level = level
+                conn.execute(
+                    "UPDATE crisis_member_state SET pending_count = pending_count + 1, "
+                    f"pending_level=?, pending_link=?, summary_due_at=? WHERE {_STATE_KEY}",
+                    (
+                        pending_level,
+                        link,
+                        _iso(alert_at + MERGE_WINDOW),  # type: ignore[operator]
+                        key.platform,
+                        key.community_id,
+                        key.user_id,
+                    ),
+                )
+                return AlertDecision(post_now=False)
+            conn.execute(
+                "UPDATE crisis_member_state SET alert_at=?, alert_level=?, pending_count=0, "
+                f"pending_level=NULL, pending_link=NULL, summary_due_at=NULL WHERE {_STATE_KEY}",
+                (_iso(now), level, key.platform, key.community_id, key.user_id),
+            )
+            return AlertDecision(
+                post_now=True,
+                merged_before=row["pending_count"],
+                previous_alert_at=alert_at,
+                previous_level=row["alert_level"],
+            )
+
+        return await self.db.write(write)
+
+    async def alert_failed(self, key: MemberKey, decision: AlertDecision) -> None:
+        """The alert could not be posted: reopen the previous window so nothing is lost."""
+        await self.db.execute(
+            f"UPDATE crisis_member_state SET alert_at=?, alert_level=?, pending_count=? "
+            f"WHERE {_STATE_KEY}",
+            (
+                _iso(decision.previous_alert_at) if decision.previous_alert_at else None,
+                decision.previous_level,
+                decision.merged_before,
+                key.platform,
+                key.community_id,
+                key.user_id,
+            ),
+        )
+
+    async def next_summary(self, platform: str) -> datetime | None:
+        """When the earliest merged follow-up falls due on a platform."""
+        row = await self.db.fetchone(
+            "SELECT MIN(summary_due_at) FROM crisis_member_state WHERE platform=? "
+            "AND summary_due_at IS NOT NULL",
+            (platform,),
+        )
+        return _parse(row[0]) if row and row[0] else None
+
+    async def due_summaries(self, platform: str, now: datetime) -> list[PendingSummary]:
+        """Every merged follow-up due at ``now`` on a platform."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM crisis_member_state WHERE platform=? AND summary_due_at IS NOT NULL "
+            "AND summary_due_at <= ? ORDER BY summary_due_at",
+            (platform, _iso(now)),
+        )
+        return [
+            PendingSummary(
+                r["platform"],
+                r["community_id"],
+                r["user_id"],
+                r["display_name"] or r["user_id"],
+                r["pending_count"],
+                r["pending_level"] or "concern",
+                r["pending_link"] or "",
+                _parse(r["summary_due_at"]),  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]
+
+    async def summary_sent(self, summary: PendingSummary, now: datetime) -> None:
+        """The follow-up went out: it opens a new window at its own level."""
+        await self.db.execute(
+            "UPDATE crisis_member_state SET alert_at=?, alert_level=?, pending_count=0, "
+            "pending_level=NULL, pending_link=NULL, summary_due_at=NULL "
+            f"WHERE {_STATE_KEY} AND summary_due_at=?",
+            (
+                _iso(now),
+                summary.level,
+                summary.platform,
+                summary.community_id,
+                summary.user_id,
+                _iso(summary.due_at),
+            ),
+        )
+
+    async def summary_failed(self, summary: PendingSummary) -> None:
+        """The follow-up could not be posted (no alerts channel): drop it, it was logged."""
+        await self.db.execute(
+            "UPDATE crisis_member_state SET pending_count=0, pending_level=NULL, "
+            f"pending_link=NULL, summary_due_at=NULL WHERE {_STATE_KEY} AND summary_due_at=?",
+            (summary.platform, summary.community_id, summary.user_id, _iso(summary.due_at)),
+        )
+
+    async def claim_notify(self, key: MemberKey, name: str, now: datetime) -> datetime | None:
+        """Record a "let a moderator know"; returns the earlier one when it was within an hour."""
+
+        def write(conn: sqlite3.Connection) -> datetime | None:
+            row = _ensure_state(conn, key, name)
+            last = _parse(row["notify_at"])
+            if last is not None and now - last < NOTIFY_WINDOW:
+                return last
+            conn.execute(
+                f"UPDATE crisis_member_state SET notify_at=? WHERE {_STATE_KEY}",
+                (_iso(now), key.platform, key.community_id, key.user_id),
+            )
+            return None
+
+        return await self.db.write(write)
+
+    async def release_notify(self, key: MemberKey) -> None:
+        """The moderators could not be told: let the member try again."""
+        await self.db.execute(
+            f"UPDATE crisis_member_state SET notify_at=NULL WHERE {_STATE_KEY}",
+            (key.platform, key.community_id, key.user_id),
+        )
+
+
+# --- concern reports ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConcernReport:
+    """One "I'm worried about someone" report, as moderators see it."""
+
+    id: int
+    reporter_id: str
+    reporter_name: str
+    subject_id: str | None
+    subject_name: str
+    note: str | None
+    alerted: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """The result of filing a report: its id, or why it was refused."""
+
+    id: int | None = None
+    refused: str | None = None  # "reporter" | "repeat" | "subject"
+    retry_at: datetime | None = None
+
+
+class ConcernReports:
+    """Concern reports with persisted rate limits."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def file(
+        self,
+        community: tuple[str, str],
+        reporter: tuple[str, str],
+        subject: tuple[str, str],
+        note: str | None,
+        now: datetime,
+        *,
+        per_reporter: int,
+    ) -> ReportOutcome:
+        """Store a report unless a rate limit refuses it (then nothing is stored)."""
+        platform, community_id = community
+        since = _iso(now - REPORT_WINDOW)
+
+        def write(conn: sqlite3.Connection) -> ReportOutcome:
+            base = (
+                "FROM crisis_concern_reports WHERE platform=? AND community_id=? AND created_at>?"
+            )
+            mine = conn.execute(
+                f"SELECT created_at {base} AND reporter_id=? ORDER BY created_at",
+                (platform, community_id, since, reporter[0]),
+            ).fetchall()
+            if len(mine) >= per_reporter:
+                return ReportOutcome(
+                    refused="reporter",
+                    retry_at=_parse(mine[0][0]) + REPORT_WINDOW,  # type: ignore[operator]
+                )
+            about = conn.execute(
+                f"SELECT reporter_id, created_at {base} AND subject_id=? ORDER BY created_at",
+                (platform, community_id, since, subject[0]),
+            ).fetchall()
+            if any(r[0] == reporter[0] for r in about):
+                return ReportOutcome(refused="repeat")
+            if len(about) >= REPORTS_PER_SUBJECT:
+                return ReportOutcome(refused="subject")
+            cursor = conn.execute(
+                "INSERT INTO crisis_concern_reports (platform, community_id, reporter_id, "
+                "reporter_name, subject_id, subject_name, note, alerted, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                (
+                    platform,
+                    community_id,
+                    reporter[0],
+                    reporter[1][:100],
+                    subject[0],
+                    subject[1][:100],
+                    note,
+                    _iso(now),
+                ),
+            )
+            return ReportOutcome(id=cursor.lastrowid)
+
+        return await self.db.write(write)
+
+    async def mark_alerted(self, report_id: int) -> None:
+        """The moderators' channel received the report."""
+        await self.db.execute(
+            "UPDATE crisis_concern_reports SET alerted=1 WHERE id=?", (report_id,)
+        )
+
+    async def recent(
+        self, platform: str, community_id: str, since: datetime, limit: int = 20
+    ) -> list[ConcernReport]:
+        """Reports since an instant, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM crisis_concern_reports WHERE platform=? AND community_id=? "
+            "AND created_at>=? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (platform, community_id, _iso(since), limit),
+        )
+        return [
+            ConcernReport(
+                r["id"],
+                r["reporter_id"],
+                r["reporter_name"],
+                r["subject_id"],
+                r["subject_name"],
+                r["note"],
+                bool(r["alerted"]),
+                _parse(r["created_at"]),  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]
+
+    async def counts_by_reporter(
+        self, platform: str, community_id: str, since: datetime
+    ) -> list[tuple[str, int]]:
+        """(reporter name, reports) since an instant, most first: for spotting misuse."""
+        rows = await self.db.fetchall(
+            "SELECT MAX(reporter_name), COUNT(*) FROM crisis_concern_reports WHERE platform=? "
+            "AND community_id=? AND created_at>=? GROUP BY reporter_id ORDER BY COUNT(*) DESC, "
+            "MAX(reporter_name)",
+            (platform, community_id, _iso(since)),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+
+def concern_privacy_handler() -> DataHandler:
+    """Export and delete concern reports.
+
+    A member's export holds the reports they filed. Reports naming a member are the reporter's
+    words to moderators, so they are never shown to the person named (that would expose the
+    reporter); when the named member deletes their data, their id, name and the note about
+    them are removed and only the bare fact of the report stays, so misuse stays visible.
+    """
+
+    def export(conn: sqlite3.Connection, key: MemberKey) -> list[dict[str, Any]]:
+        clause, params = scope_clause(key, "reporter_id")
+        cursor = conn.execute(
+            "SELECT community_id, subject_name, note, alerted, created_at "
+            f"FROM crisis_concern_reports WHERE {clause} ORDER BY created_at",
+            params,
+        )
+        return rows_as_dicts(cursor)
+
+    def delete(conn: sqlite3.Connection, key: MemberKey) -> int:
+        clause, params = scope_clause(key, "reporter_id")
+        removed = conn.execute(
+            f"DELETE FROM crisis_concern_reports WHERE {clause}", params
+        ).rowcount
+        clause, params = scope_clause(key, "subject_id")
+        cleared = conn.execute(
+            "UPDATE crisis_concern_reports SET subject_id=NULL, subject_name=?, note=NULL "
+            f"WHERE {clause}",
+            [DELETED_SUBJECT, *params],
+        ).rowcount
+        return removed + cleared
+
+    return DataHandler("crisis concern reports", ("crisis_concern_reports",), export, delete)
+
+
+def privacy_handlers() -> list[DataHandler]:
+    """Every crisis handler for the privacy registry."""
+    return [
+        member_table("safety plan", "crisis_safety_plans", order_by="section"),
+        member_table("crisis state", "crisis_member_state"),
+        concern_privacy_handler(),
+    ]
+
+
+# --- community resources -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityResource:
+    """A resource a community's moderators added."""
+
+    id: int
+    name: str
+    contact: str
+    hours: str | None
+    url: str | None
+
+
+class CommunityResources:
+    """Moderator-added resources, shown first in /crisis for that community."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def list(self, platform: str, community_id: str) -> list[CommunityResource]:
+        """Every resource of a community, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT id, name, contact, hours, url FROM crisis_community_resources "
+            "WHERE platform=? AND community_id=? ORDER BY id",
+            (platform, community_id),
+        )
+        return [CommunityResource(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def add(
+        self,
+        platform: str,
+        community_id: str,
+        resource: tuple[str, str, str | None, str | None],
+        now: datetime,
+        *,
+        limit: int,
+    ) -> int | None:
+        """Add one; None when the community already has ``limit`` resources."""
+        name, contact, hours, url = resource
+
+        def write(conn: sqlite3.Connection) -> int | None:
+            count = conn.execute(
+                "SELECT COUNT(*) FROM crisis_community_resources WHERE platform=? AND community_id=?",
+                (platform, community_id),
+            ).fetchone()[0]
+            if count >= limit:
+                return None
+            cursor = conn.execute(
+                "INSERT INTO crisis_community_resources (platform, community_id, name, contact, "
+                "hours, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (platform, community_id, name, contact, hours, url, _iso(now)),
+            )
+            return cursor.lastrowid
+
+        return await self.db.write(write)
+
+    async def remove(self, platform: str, community_id: str, resource_id: int) -> bool:
+        """Remove one of this community's resources; False when there is no such id here."""
+        removed = await self.db.execute(
+            "DELETE FROM crisis_community_resources WHERE platform=? AND community_id=? AND id=?",
+            (platform, community_id, resource_id),
+        )
+        return removed > 0

@@ -1,0 +1,482 @@
+"""Facilitators' scheduled prompts: schedules, delivery history, skipped dates, the prompt bank.
+
+Exactly once: an occurrence is *claimed* before it is posted. The claim moves ``next_at``
+forward with a compare-and-set on its old value and records a ``posting`` run in the same
+transaction, so a restart (or a second tick) can never post the same occurrence again; at worst
+a crash between claim and post loses that one post, and the run stays visible as interrupted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from storage.community import AuditActor, iso, record_audit
+from storage.db import Database, MemberKey
+from storage.privacy import DataHandler, rows_as_dicts, scope_clause
+
+ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"
+BY_FACILITATOR, BY_FAILURES = "facilitator", "failures"
+
+_COLUMNS = (
+    "id, platform, community_id, created_by, text, schedule, channel_id, thread, state, "
+    "paused_reason, failures, next_at, created_at"
+)
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One scheduled prompt."""
+
+    id: int
+    platform: str
+    community_id: str
+    created_by: str | None
+    text: str | None  # None: takes the next prompt from the bank
+    schedule: str
+    channel_id: str | None  # None: the community's prompts channel
+    thread: bool
+    state: str
+    paused_reason: str | None
+    failures: int
+    next_at: datetime | None
+    created_at: datetime
+
+    @property
+    def uses_bank(self) -> bool:
+        """Whether each post takes the next unused prompt from the bank."""
+        return self.text is None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Prompt:
+        """Build from a row selected with the repository's column list."""
+        return cls(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            bool(row[7]),
+            row[8],
+            row[9],
+            row[10],
+            _dt(row[11]),
+            datetime.fromisoformat(row[12]),
+        )
+
+
+@dataclass(frozen=True)
+class PromptRun:
+    """What happened to one occurrence of a prompt."""
+
+    prompt_id: int
+    due_at: datetime
+    outcome: str  # posting | posted | failed | skipped | missed | rate-limited | empty-bank
+    detail: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    """A prompt in the community's bank."""
+
+    id: int
+    text: str
+    uses: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The result of claiming an occurrence: the run to finish, and the bank text to post."""
+
+    run_id: int | None
+    outcome: str | None
+    bank_text: str | None
+
+
+class PromptStore:
+    """All SQL about prompts."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- facilitators' commands -------------------------------------------------------------
+
+    async def add(
+        self,
+        platform: str,
+        community_id: str,
+        actor: AuditActor,
+        text: str | None,
+        schedule: str,
+        channel_id: str | None,
+        thread: bool,
+        next_at: datetime | None,
+        now: datetime,
+    ) -> int:
+        """Store a new active prompt (audited); returns its id."""
+
+        def write(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "INSERT INTO prompts (platform, community_id, created_by, text, schedule, "
+                "channel_id, thread, state, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    platform,
+                    community_id,
+                    actor.id,
+                    text,
+                    schedule,
+                    channel_id,
+                    int(thread),
+                    ACTIVE if next_at else FINISHED,
+                    iso(next_at) if next_at else None,
+                    iso(now),
+                ),
+            )
+            pid = int(cursor.lastrowid or 0)
+            record_audit(conn, platform, community_id, actor, f"prompt #{pid}", None, schedule, now)
+            return pid
+
+        return await self.db.write(write)
+
+    async def get(self, platform: str, community_id: str, prompt_id: int) -> Prompt | None:
+        """One prompt of this community, or None."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM prompts WHERE platform = ? AND community_id = ? AND id = ?",
+            (platform, community_id, prompt_id),
+        )
+        return Prompt.from_row(row) if row else None
+
+    async def list(self, platform: str, community_id: str) -> list[Prompt]:
+        """Every prompt of this community, oldest first."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM prompts WHERE platform = ? AND community_id = ? ORDER BY id",
+            (platform, community_id),
+        )
+        return [Prompt.from_row(r) for r in rows]
+
+    async def set_state(
+        self,
+        prompt: Prompt,
+        state: str,
+        next_at: datetime | None,
+        actor: AuditActor,
+        now: datetime,
+        reason: str | None = None,
+    ) -> None:
+        """Pause, resume or finish a prompt (audited). Resuming clears the failure count."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE prompts SET state = ?, paused_reason = ?, next_at = ?, failures = "
+                "CASE WHEN ? = 'active' THEN 0 ELSE failures END WHERE id = ?",
+                (state, reason, iso(next_at) if next_at else None, state, prompt.id),
+            )
+            record_audit(
+                conn,
+                prompt.platform,
+                prompt.community_id,
+                actor,
+                f"prompt #{prompt.id}",
+                prompt.state,
+                state,
+                now,
+            )
+
+        await self.db.write(write)
+
+    async def delete(self, prompt: Prompt, actor: AuditActor, now: datetime) -> None:
+        """Delete a prompt with its history and skipped dates (audited)."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM prompts WHERE id = ?", (prompt.id,))
+            record_audit(
+                conn,
+                prompt.platform,
+                prompt.community_id,
+                actor,
+                f"prompt #{prompt.id}",
+                prompt.schedule,
+                "deleted",
+                now,
+            )
+
+        await self.db.write(write)
+
+    async def add_skip(self, prompt_id: int, day: date) -> bool:
+        """Skip the prompt's posts on a local date; False when it was already skipped."""
+
+        def write(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "INSERT INTO prompt_skips (prompt_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (prompt_id, day.isoformat()),
+            )
+            return cursor.rowcount == 1
+
+        return await self.db.write(write)
+
+    async def skips(self, prompt_id: int) -> set[date]:
+        """The local dates on which the prompt does not post."""
+        rows = await self.db.fetchall(
+            "SELECT day FROM prompt_skips WHERE prompt_id = ?", (prompt_id,)
+        )
+        return {date.fromisoformat(r[0]) for r in rows}
+
+    async def runs(
+        self, prompt_id: int, *, limit: int = 3, posted: bool | None = None
+    ) -> list[PromptRun]:
+        """The newest runs of a prompt (only posted ones, only the others, or all)."""
+        condition = {None: "", True: " AND outcome = 'posted'", False: " AND outcome <> 'posted'"}
+        rows = await self.db.fetchall(
+            "SELECT prompt_id, due_at, outcome, detail, at FROM prompt_runs WHERE prompt_id = ?"
+            f"{condition[posted]} ORDER BY due_at DESC, id DESC LIMIT ?",
+            (prompt_id, limit),
+        )
+        return [
+            PromptRun(r[0], datetime.fromisoformat(r[1]), r[2], r[3], datetime.fromisoformat(r[4]))
+            for r in rows
+        ]
+
+    # --- due work ----------------------------------------------------------------------------
+
+    async def next_due(self, platforms: Sequence[str]) -> datetime | None:
+        """The earliest next_at among active prompts of running platforms."""
+        if not platforms:
+            return None
+        marks = ", ".join("?" for _ in platforms)
+        row = await self.db.fetchone(
+            f"SELECT MIN(next_at) FROM prompts WHERE next_at IS NOT NULL AND platform IN ({marks})",
+            tuple(platforms),
+        )
+        return _dt(row[0]) if row else None
+
+    async def due(self, now: datetime, platforms: Sequence[str]) -> list[Prompt]:
+        """Active prompts of running platforms whose next post is at or before `now`."""
+        if not platforms:
+            return []
+        marks = ", ".join("?" for _ in platforms)
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM prompts WHERE next_at IS NOT NULL AND next_at <= ? "
+            f"AND state = 'active' AND platform IN ({marks}) ORDER BY next_at, id",
+            (iso(now), *platforms),
+        )
+        return [Prompt.from_row(r) for r in rows]
+
+    async def claim(
+        self,
+        prompt: Prompt,
+        *,
+        next_at: datetime | None,
+        missed: Sequence[datetime],
+        missed_detail: str,
+        due: datetime | None,
+        outcome: str,
+        detail: str | None,
+        now: datetime,
+    ) -> Claim | None:
+        """Advance the prompt past everything up to now and record what happens to it, in one
+        transaction. `missed` occurrences are recorded as one ``missed`` run; `due` (if any)
+        gets `outcome` (``posting`` takes a bank prompt when the prompt uses the bank).
+        Returns None when another run already claimed this occurrence."""
+        assert prompt.next_at is not None
+
+        def write(conn: sqlite3.Connection) -> Claim | None:
+            moved = conn.execute(
+                "UPDATE prompts SET next_at = ?, state = ? "
+                "WHERE id = ? AND state = 'active' AND next_at = ?",
+                (
+                    iso(next_at) if next_at else None,
+                    ACTIVE if next_at else FINISHED,
+                    prompt.id,
+                    iso(prompt.next_at),
+                ),
+            ).rowcount
+            if moved != 1:
+                return None
+            if missed:
+                _add_run(conn, prompt.id, missed[0], "missed", missed_detail, now)
+            if due is None:
+                return Claim(None, None, None)
+            result, bank_text = outcome, None
+            if outcome == "posting" and prompt.uses_bank:
+                entry = _take_from_bank(conn, prompt.platform, prompt.community_id)
+                if entry is None:
+                    result = "empty-bank"
+                else:
+                    bank_text = entry.text
+            run_id = _add_run(conn, prompt.id, due, result, detail, now)
+            return Claim(run_id if result == "posting" else None, result, bank_text)
+
+        return await self.db.write(write)
+
+    async def delivered(self, prompt_id: int, run_id: int, message_id: str, now: datetime) -> None:
+        """A claimed post went out: record it and clear the failure count."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE prompt_runs SET outcome = 'posted', message_id = ?, at = ? WHERE id = ?",
+                (message_id, iso(now), run_id),
+            )
+            conn.execute("UPDATE prompts SET failures = 0 WHERE id = ?", (prompt_id,))
+
+        await self.db.write(write)
+
+    async def undelivered(
+        self, prompt_id: int, run_id: int, detail: str, now: datetime, pause_after: int
+    ) -> tuple[int, bool]:
+        """A claimed post could not be delivered. Returns (consecutive failures, paused now)."""
+
+        def write(conn: sqlite3.Connection) -> tuple[int, bool]:
+            conn.execute(
+                "UPDATE prompt_runs SET outcome = 'failed', detail = ?, at = ? WHERE id = ?",
+                (detail, iso(now), run_id),
+            )
+            conn.execute("UPDATE prompts SET failures = failures + 1 WHERE id = ?", (prompt_id,))
+            failures = conn.execute(
+                "SELECT failures FROM prompts WHERE id = ?", (prompt_id,)
+            ).fetchone()
+            count = int(failures[0]) if failures else 0
+            if count < pause_after:
+                return count, False
+            paused = conn.execute(
+                "UPDATE prompts SET state = 'paused', paused_reason = ?, next_at = NULL "
+                "WHERE id = ? AND state = 'active'",
+                (BY_FAILURES, prompt_id),
+            ).rowcount
+            return count, paused == 1
+
+        return await self.db.write(write)
+
+    async def posts_since(self, platform: str, community_id: str, since: datetime) -> int:
+        """How many prompts this community posted (or is posting) since `since`."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM prompt_runs r JOIN prompts p ON p.id = r.prompt_id "
+            "WHERE p.platform = ? AND p.community_id = ? AND r.outcome IN ('posted', 'posting') "
+            "AND r.at > ?",
+            (platform, community_id, iso(since)),
+        )
+        return int(row[0]) if row else 0
+
+    # --- the bank ----------------------------------------------------------------------------
+
+    async def bank_add(
+        self, platform: str, community_id: str, actor_id: str, text: str, now: datetime
+    ) -> int:
+        """Add a prompt to the community's bank; returns its id. It is used before any repeat."""
+
+        def write(conn: sqlite3.Connection) -> int:
+            # A new entry joins the current round: it is used before anything repeats.
+            low = conn.execute(
+                "SELECT MIN(uses) FROM prompt_bank WHERE platform = ? AND community_id = ?",
+                (platform, community_id),
+            ).fetchone()[0]
+            cursor = conn.execute(
+                "INSERT INTO prompt_bank (platform, community_id, created_by, text, uses, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (platform, community_id, actor_id, text, low or 0, iso(now)),
+            )
+            return int(cursor.lastrowid or 0)
+
+        return await self.db.write(write)
+
+    async def bank(self, platform: str, community_id: str) -> list[BankEntry]:
+        """The bank in rotation order: the next one to post first."""
+        rows = await self.db.fetchall(
+            "SELECT id, text, uses FROM prompt_bank WHERE platform = ? AND community_id = ? "
+            "ORDER BY uses, id",
+            (platform, community_id),
+        )
+        return [BankEntry(r[0], r[1], r[2]) for r in rows]
+
+    async def bank_delete(self, platform: str, community_id: str, entry_id: int) -> bool:
+        """Remove a bank prompt; False when there is none with that id here."""
+        return (
+            await self.db.execute(
+                "DELETE FROM prompt_bank WHERE platform = ? AND community_id = ? AND id = ?",
+                (platform, community_id, entry_id),
+            )
+            == 1
+        )
+
+
+def _add_run(
+    conn: sqlite3.Connection,
+    prompt_id: int,
+    due: datetime,
+    outcome: str,
+    detail: str | None,
+    now: datetime,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO prompt_runs (prompt_id, due_at, outcome, detail, at) VALUES (?, ?, ?, ?, ?)",
+        (prompt_id, iso(due), outcome, detail, iso(now)),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _take_from_bank(conn: sqlite3.Connection, platform: str, community_id: str) -> BankEntry | None:
+    """The least used bank prompt (oldest first), marked used: no repeats until all were used."""
+    row = conn.execute(
+        "SELECT id, text, uses FROM prompt_bank WHERE platform = ? AND community_id = ? "
+        "ORDER BY uses, id LIMIT 1",
+        (platform, community_id),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute("UPDATE prompt_bank SET uses = uses + 1 WHERE id = ?", (row[0],))
+    return BankEntry(row[0], row[1], row[2] + 1)
+
+
+def reschedule_community(
+    conn: sqlite3.Connection,
+    platform: str,
+    community_id: str,
+    next_for: Callable[[str], datetime | None],
+) -> int:
+    """Recompute next_at of every active prompt of a community (its timezone changed), inside
+    an open transaction. `next_for(schedule)` gives the next post; returns how many moved."""
+    rows = conn.execute(
+        "SELECT id, schedule FROM prompts WHERE platform = ? AND community_id = ? AND state = 'active'",
+        (platform, community_id),
+    ).fetchall()
+    for pid, schedule in rows:
+        following = next_for(schedule)
+        conn.execute(
+            "UPDATE prompts SET next_at = ?, state = ? WHERE id = ?",
+            (iso(following) if following else None, ACTIVE if following else FINISHED, pid),
+        )
+    return len(rows)
+
+
+def prompts_privacy_handler() -> DataHandler:
+    """Export the prompts and bank entries a member wrote; on deletion keep them as community
+    content but remove their author."""
+    tables = ("prompts", "prompt_bank")
+
+    def export(conn: sqlite3.Connection, key: MemberKey) -> dict[str, Any]:
+        clause, params = scope_clause(key, "created_by")
+        out: dict[str, Any] = {}
+        for table in tables:
+            cursor = conn.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY id", params)
+            rows = rows_as_dicts(cursor, drop=("platform", "created_by"))
+            if rows:
+                out[table] = rows
+        return out
+
+    def delete(conn: sqlite3.Connection, key: MemberKey) -> int:
+        clause, params = scope_clause(key, "created_by")
+        return sum(
+            conn.execute(f"UPDATE {table} SET created_by = NULL WHERE {clause}", params).rowcount
+            for table in tables
+        )
+
+    return DataHandler("prompts", tables, export, delete)
