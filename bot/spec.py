@@ -229,7 +229,9 @@ class ChoiceType(ParamType):
         for choice in self.choices:
             if text == choice.lower():
                 return choice
-        raise ArgumentError(f"{_shorten(str(raw))!r} is not an option here. Choose {self.describe()}")
+        raise ArgumentError(
+            f"{_shorten(str(raw))!r} is not an option here. Choose {self.describe()}"
+        )
 
 
 class DateType(ParamType):
@@ -244,7 +246,9 @@ class DateType(ParamType):
         text = str(raw).strip()
         match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
         if not match:
-            raise ArgumentError(f"{_shorten(text)!r} is not a date. Use YYYY-MM-DD, like 2026-03-14")
+            raise ArgumentError(
+                f"{_shorten(text)!r} is not a date. Use YYYY-MM-DD, like 2026-03-14"
+            )
         try:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
@@ -282,7 +286,9 @@ class TimezoneType(ParamType):
         try:
             zone(text)
         except UnknownTimezone as err:
-            hint = " Did you mean " + " or ".join(err.suggestions[:3]) + "?" if err.suggestions else ""
+            hint = (
+                " Did you mean " + " or ".join(err.suggestions[:3]) + "?" if err.suggestions else ""
+            )
             raise ArgumentError(
                 f"I don't know the timezone {_shorten(text)!r}.{hint} "
                 "Use a name like Europe/London or America/New_York."
@@ -353,6 +359,34 @@ class RoleType(ParamType):
         if found is None:
             raise ArgumentError(f"I can't find a role called {_shorten(str(raw))!r} here")
         return found
+
+
+class Off:
+    """The word ``off``: remove a setting."""
+
+    def __repr__(self) -> str:
+        return "OFF"
+
+
+OFF = Off()
+
+
+class OrOff(ParamType):
+    """Another parameter type, or the word ``off`` (returns :data:`OFF`) to remove a setting.
+
+    Rendered as text on every platform, since a native channel or role picker cannot say "off".
+    """
+
+    kind = "str"
+
+    def __init__(self, inner: ParamType) -> None:
+        self.inner = inner
+        self.hint = f"{inner.describe()}, or off"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
+        if isinstance(raw, str) and raw.strip().lower() in ("off", "none"):
+            return OFF
+        return await self.inner.convert(raw, resolver)
 
 
 # --- params and commands ----------------------------------------------------------------------

@@ -301,3 +301,8 @@ def humanize_delta(td: timedelta) -> str:
         if value
     ]
     return " ".join(parts[:2]) if parts else "0 seconds"
+
+
+def format_local(instant: datetime, tz: str) -> str:
+    """An instant as people read it in a zone: ``Mon 02 Nov 2026, 09:00``."""
+    return instant.astimezone(zone(tz)).strftime("%a %d %b %Y, %H:%M")

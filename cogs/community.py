@@ -7,7 +7,7 @@ what, old → new, when) in one transaction; ``/community audit`` shows the log.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -18,12 +18,15 @@ from bot.core import Bot, render_help
 from bot.platforms.base import MemberJoinEvent
 from bot.recurrence import parse_schedule
 from bot.spec import (
+    OFF,
     ArgumentError,
     ChannelRef,
     ChannelType,
     IntType,
     Level,
     MaxLen,
+    Off,
+    OrOff,
     ParamType,
     Range,
     Resolver,
@@ -32,7 +35,7 @@ from bot.spec import (
     Timezone,
     command,
 )
-from bot.timeutil import zone as zone_info
+from bot.timeutil import format_local
 from storage import community as keys
 from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
 from storage.prompts import reschedule_community
@@ -48,34 +51,6 @@ PURPOSE_LABELS = {
     "alerts": "Moderator alerts",
     "welcome": "Welcome posts",
 }
-
-
-class Off:
-    """The word ``off``: remove a setting."""
-
-    def __repr__(self) -> str:
-        return "OFF"
-
-
-OFF = Off()
-
-
-class OrOff(ParamType):
-    """Another parameter type, or the word ``off`` (returns :data:`OFF`) to remove a setting.
-
-    Rendered as text on every platform, since a native channel or role picker cannot say "off".
-    """
-
-    kind = "str"
-
-    def __init__(self, inner: ParamType) -> None:
-        self.inner = inner
-        self.hint = f"{inner.describe()}, or off"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
-        if isinstance(raw, str) and raw.strip().lower() in ("off", "none"):
-            return OFF
-        return await self.inner.convert(raw, resolver)
 
 
 class RegionType(ParamType):
@@ -114,11 +89,6 @@ def _action_label(action: str) -> str:
         purpose = action.removeprefix("channel.")
         return f"{PURPOSE_LABELS.get(purpose, purpose).lower()} channel"
     return action.replace("_", " ")
-
-
-def format_local(instant: datetime, tz: str) -> str:
-    """An instant as people read it in a zone: ``Mon 02 Nov 2026, 09:00``."""
-    return instant.astimezone(zone_info(tz)).strftime("%a %d %b %Y, %H:%M")
 
 
 def audit_actor(ctx: Context) -> AuditActor:

@@ -21,8 +21,8 @@ from bot.platforms.base import CommunityRef
 from bot.recurrence import Schedule, ScheduleError, parse_schedule
 from bot.scheduler import DueSource
 from bot.spec import ArgumentError, ChannelRef, Level, MaxLen, Range, Resolver, StrType, command
-from bot.timeutil import local_date, start_of_local_day
-from cogs.community import audit_actor, format_local
+from bot.timeutil import format_local, local_date, start_of_local_day
+from cogs.community import audit_actor
 from storage import prompts as store_mod
 from storage.prompts import Prompt, PromptRun, PromptStore, prompts_privacy_handler
 
