@@ -123,6 +123,8 @@ class Database:
                     log.warning("could not switch %s to WAL (mode %s)", path_str, mode)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # deleted member data is overwritten, not left in free pages of the file
+            await conn.execute("PRAGMA secure_delete = ON")
             if migrate:
                 await db._migrate(load_migrations(migrations_dir), current)
         except DatabaseRefused:
