@@ -144,7 +144,7 @@ class IntType(ParamType):
             if not re.fullmatch(r"[+-]?\d{1,12}", text):
                 raise ArgumentError(f"{_shorten(text)!r} is not {self.describe()}")
             value = int(text)
-        _check_bounds(value, self.min, self.max, self.describe())
+        _check_bounds(value, self.min, self.max, self.describe)
         return value
 
 
@@ -168,7 +168,7 @@ class FloatType(ParamType):
             raise ArgumentError(f"{_shorten(str(raw))!r} is not {self.describe()}") from None
         if value != value or value in (float("inf"), float("-inf")):
             raise ArgumentError(f"expected {self.describe()}")
-        _check_bounds(value, self.min, self.max, self.describe())
+        _check_bounds(value, self.min, self.max, self.describe)
         return value
 
 
@@ -590,9 +590,11 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _check_bounds(value: float, lo: float | None, hi: float | None, described: str) -> None:
+def _check_bounds(
+    value: float, lo: float | None, hi: float | None, described: Callable[[], str]
+) -> None:
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ArgumentError(f"{_num(value)} is out of range: expected {described}")
+        raise ArgumentError(f"{_num(value)} is out of range: expected {described()}")
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -296,6 +296,8 @@ def _run_batch(
     except sqlite3.Error as err:
         return [(False, StorageError(_describe(err)))] * len(fns)
     lost = StorageError("the database rolled the transaction back (disk full or I/O error)")
+    if len(fns) == 1:  # alone in its transaction: no savepoint needed
+        return [_run_alone(conn, fns[0], lost)]
     for fn in fns:
         if not conn.in_transaction:  # SQLite itself rolled everything back: nothing is saved
             return [(False, lost)] * len(fns)
@@ -323,6 +325,27 @@ def _run_batch(
         failure = StorageError(_describe(err))
         return [(False, failure)] * len(fns)
     return outcomes
+
+
+def _run_alone(
+    conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], Any], lost: StorageError
+) -> tuple[bool, Any]:
+    """One write in an already open transaction: commit it, or roll everything back."""
+    try:
+        value = fn(conn)
+    except Exception as err:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return (False, StorageError(_describe(err)) if isinstance(err, sqlite3.Error) else err)
+    if not conn.in_transaction:
+        return (False, lost)
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as err:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return (False, StorageError(_describe(err)))
+    return (True, value)
 
 
 def _describe(err: BaseException) -> str:
