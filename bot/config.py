@@ -3,7 +3,9 @@ expected. Secrets come only from environment variables named in the file."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -89,6 +91,7 @@ _SECTIONS: dict[str, type] = {
     "discord": DiscordSection,
     "matrix": MatrixSection,
 }
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SECRET_FIELDS = {"token", "password", "access_token"}
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
@@ -101,11 +104,18 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise ConfigError([f"{path}: cannot read the file ({err.strerror})"]) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError([f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8"]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError([f"{path}: not valid TOML ({err})"]) from None
     return parse_config(data, env, source=str(path))
+
+
+def _key(name: str) -> str:
+    """A key as a problem line shows it: bare when TOML allows, else quoted and escaped."""
+    return name if _BARE_KEY.fullmatch(name) else json.dumps(name)
 
 
 def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memory>") -> Config:
@@ -114,7 +124,7 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
     config = Config(source=source)
     for key in data:
         if key not in _SECTIONS:
-            problems.append(f"{key}: unknown section (expected one of: {', '.join(_SECTIONS)})")
+            problems.append(f"{_key(key)}: unknown section (expected one of: {', '.join(_SECTIONS)})")
     for name, cls in _SECTIONS.items():
         if name not in data:
             continue
@@ -126,7 +136,7 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
         known = {f.name: f for f in fields(cls) if f.name not in _SECRET_FIELDS}
         for key, value in raw.items():
             if key not in known:
-                problems.append(f"{name}.{key}: unknown key (expected one of: {', '.join(known)})")
+                problems.append(f"{name}.{_key(key)}: unknown key (expected one of: {', '.join(known)})")
                 continue
             expected = type(getattr(section, key))
             if expected is bool and not isinstance(value, bool):
