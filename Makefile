@@ -19,7 +19,7 @@ run: setup
 
 ## Every test: unit, console end-to-end, Discord loopback, real Synapse, fault tests.
 test: setup synapse
-	$(BIN)/ruff check bot cogs storage tests benchmarks
+	$(BIN)/ruff check bot cogs storage tests benchmarks scripts
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 ## Only the long fault-injection tests.
@@ -33,12 +33,12 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 lint: setup
-	$(BIN)/ruff check bot cogs storage tests benchmarks
-	$(BIN)/ruff format --check bot cogs storage tests benchmarks
+	$(BIN)/ruff check bot cogs storage tests benchmarks scripts
+	$(BIN)/ruff format --check bot cogs storage tests benchmarks scripts
 
 format: setup
-	$(BIN)/ruff format bot cogs storage tests benchmarks
-	$(BIN)/ruff check --fix bot cogs storage tests benchmarks
+	$(BIN)/ruff format bot cogs storage tests benchmarks scripts
+	$(BIN)/ruff check --fix bot cogs storage tests benchmarks scripts
 
 clean:
 	rm -rf $(VENV) .synapse-venv peerbot-console.db* peerbot-files
