@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from pathlib import Path
 
 from bot.clock import Clock, ManualClock, OffsetClock, SystemClock
@@ -69,6 +70,16 @@ async def run_platforms(config: Config) -> int:
         await bot.db.close()
         return 2
     stop = asyncio.Event()
+    fatal: list[str] = []
+
+    def platform_failed(reason: str) -> None:
+        log.critical("stopping: %s", reason)
+        fatal.append(reason)
+        stop.set()
+
+    for platform in bot.platforms.values():
+        if hasattr(platform, "on_fatal"):
+            platform.on_fatal = platform_failed
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
@@ -83,4 +94,7 @@ async def run_platforms(config: Config) -> int:
         log.info("stopping")
     finally:
         await bot.stop()
+    if fatal:
+        print(f"peerbot stopped: {fatal[0]}", file=sys.stderr)
+        return 1
     return 0

@@ -122,6 +122,8 @@ class Community(Cog):
             return "not set"
         if key.startswith("channel."):
             return await ctx.platform.channel_name(ctx.community.id, value)
+        if key == keys.FACILITATOR_ROLE:
+            return await ctx.platform.role_name(ctx.community.id, value)
         if key == keys.WELCOME:
             return value if len(value) <= 80 else value[:79] + "…"
         return value
@@ -142,7 +144,9 @@ class Community(Cog):
             key = keys.channel_key(purpose)
             values[purpose] = await self._shown(ctx, key, settings.get(key))
             lines.append(f"{PURPOSE_LABELS[purpose]} channel: {{{purpose}}}")
-        values["role"] = settings.get(keys.FACILITATOR_ROLE) or "not set"
+        values["role"] = await self._shown(
+            ctx, keys.FACILITATOR_ROLE, settings.get(keys.FACILITATOR_ROLE)
+        )
         values["power"] = settings.get(keys.FACILITATOR_POWER) or "not set"
         lines.append("Facilitator role (Discord): {role}")
         lines.append("Facilitator power level (Matrix): {power}")

@@ -142,6 +142,10 @@ class Platform(ABC):
         """A display name for a channel."""
         return channel_id
 
+    async def role_name(self, community_id: str, role_id: str) -> str:
+        """A display name for a role (no mention markup)."""
+        return role_id
+
 
 class _NoResolver:
     async def resolve_channel(self, text: str) -> ChannelRef | None:

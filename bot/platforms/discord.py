@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import re
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+import aiohttp
 import discord
 import yarl
 
@@ -41,7 +42,14 @@ from bot.platforms.discord_commands import (
     parse_custom_id,
     route_of,
 )
+from bot.platforms.discord_connection import (
+    ConnectionWatch,
+    connection_problem,
+    install_log_filter,
+    start_problem,
+)
 from bot.platforms.discord_render import NO_MENTIONS, build_modal, modal_values, render
+from bot.platforms.discord_resolve import DiscordResolver
 from bot.platforms.discord_suggest import suggestions
 from bot.spec import ChannelRef, CommandSpec, Level, MemberRef, RoleRef
 from storage.platform_state import PlatformState
@@ -59,6 +67,13 @@ UNKNOWN_COMMAND = (
 STALE_BUTTON = "This button no longer does anything. Try /help to see what I can do."
 GUILD_ONLY = "My commands work inside a server, where your community is."
 APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. (error id {error_id})"
+# How long a post or DM waits for a lost connection to come back (counted from the loss)
+# before it is given up as undelivered; discord.py's own reconnect backoff stays well below.
+OUTAGE_WAIT = 45.0
+# Failures of the network rather than of the request: worth one retry once reconnected.
+NETWORK_ERRORS = (aiohttp.ClientConnectionError, OSError, TimeoutError, discord.DiscordServerError)
+
+T = TypeVar("T")
 
 
 class DiscordStartError(PlatformStartError):
@@ -82,12 +97,20 @@ class DiscordPlatform(Platform):
         self._ready = asyncio.Event()
         self._seen: collections.OrderedDict[int, None] = collections.OrderedDict()
         self._inflight: set[asyncio.Task] = set()
+        self._stopping = False
+        self.watch = ConnectionWatch()
+        self.outage_wait = OUTAGE_WAIT
+        # What happens when the connection ends for good while running (a revoked token):
+        # by default the process stops with exit code 1, so a service manager notices.
+        self.on_fatal: Callable[[str], None] = _stop_process
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Log in, sync commands if they changed, connect; returns once READY (or raises)."""
         assert self.bot is not None
+        install_log_filter()
+        self._stopping = False
         if self.config.api_base:
             discord.http.Route.BASE = self.config.api_base.rstrip("/")
         if self.config.gateway_url:
@@ -120,6 +143,7 @@ class DiscordPlatform(Platform):
         )
         ready.cancel()
         if self._ready.is_set():
+            self._task.add_done_callback(self._client_ended)
             log.info(
                 "discord: connected as %s to %d server(s)",
                 self.client.user,
@@ -128,14 +152,24 @@ class DiscordPlatform(Platform):
             return
         error = self._task.exception() if self._task in done else None
         await self.stop()
-        raise DiscordStartError(_start_problem(error, self.start_timeout)) from error
+        raise DiscordStartError(start_problem(error, self.start_timeout)) from error
 
     async def _connect(self) -> None:
         assert self.client is not None
         await self.client.start(self.config.token)
 
+    def _client_ended(self, task: asyncio.Task) -> None:
+        """The client stopped by itself: discord.py only gives up when it cannot go on."""
+        if self._stopping or task.cancelled():
+            return
+        error = task.exception()
+        reason = connection_problem(error) if error else "the connection to Discord ended"
+        log.critical("discord: %s peerbot cannot go on without Discord and stops.", reason)
+        self.on_fatal(reason)
+
     async def stop(self) -> None:
         """Close the connection and wait for interactions in progress."""
+        self._stopping = True
         if self._inflight:
             await asyncio.wait(self._inflight, timeout=5)
         if self.client is not None and not self.client.is_closed():
@@ -190,29 +224,48 @@ class DiscordPlatform(Platform):
         first: discord.Message | None = None
         try:
             for part in render(message):
-                sent = await channel.send(**part.kwargs())
+                sent = await self._outlasting(lambda part=part: channel.send(**part.kwargs()))
                 _stop_view(part.view)
                 first = first or sent
             if thread_title and first is not None and isinstance(channel, discord.TextChannel):
                 await first.create_thread(name=thread_title[:100] or "thread")
-        except discord.HTTPException as err:
+        except (discord.HTTPException, *NETWORK_ERRORS) as err:
             log.warning("discord: posting in %s failed: %s", channel_id, err)
-            return str(first.id) if first is not None else None
         return str(first.id) if first is not None else None
 
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         assert self.client is not None
+        client = self.client
         try:
-            user = self.client.get_user(int(user_id)) or await self.client.fetch_user(int(user_id))
+            user = client.get_user(int(user_id)) or await self._outlasting(
+                lambda: client.fetch_user(int(user_id))
+            )
             for part in render(message):
-                await user.send(**part.kwargs())
+                await self._outlasting(lambda part=part: user.send(**part.kwargs()))
                 _stop_view(part.view)
         except discord.Forbidden:  # 50007: the member does not accept DMs from this server
             return False
-        except (discord.HTTPException, ValueError) as err:
+        except (discord.HTTPException, ValueError, *NETWORK_ERRORS) as err:
             log.warning("discord: DM to %s failed: %s", user_id, err)
             return False
         return True
+
+    async def _outlasting(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Make a REST call; after a network failure, wait for the connection and retry once.
+
+        A post that falls due while Discord is unreachable goes out when the bot is back
+        (within ``outage_wait``), instead of being lost to a connection error.
+        """
+        try:
+            return await call()
+        except NETWORK_ERRORS as err:
+            if self._stopping:
+                raise
+            log.warning("discord: a request failed (%s); retrying once connected", err)
+            if not self.watch.connected:
+                if not await self.watch.wait(self.outage_wait):
+                    raise
+            return await call()
 
     def resolver(self, community_id: str) -> DiscordResolver:
         assert self.client is not None
@@ -225,6 +278,13 @@ class DiscordPlatform(Platform):
     async def channel_name(self, community_id: str, channel_id: str) -> str:
         channel = await self._channel(community_id, channel_id)
         return f"#{channel.name}" if channel is not None else channel_id
+
+    async def role_name(self, community_id: str, role_id: str) -> str:
+        """``@Name`` of a role of this server; the id when the role is gone."""
+        assert self.client is not None
+        guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
+        role = guild.get_role(int(role_id)) if guild is not None and role_id.isdigit() else None
+        return f"@{role.name}" if role is not None else role_id
 
     async def _channel(self, community_id: str, channel_id: str) -> Any:
         """A channel or thread of this guild (never of another one)."""
@@ -495,50 +555,6 @@ class InteractionResponder:
             log.warning("discord: could not close an interaction: %s", err)
 
 
-class DiscordResolver:
-    """Channels, members and roles of one guild, from ``#name``, ``@name``, mentions or ids."""
-
-    def __init__(self, client: discord.Client, community_id: str) -> None:
-        self.client = client
-        self.guild = client.get_guild(int(community_id)) if community_id.isdigit() else None
-
-    async def resolve_channel(self, text: str) -> ChannelRef | None:
-        if self.guild is None:
-            return None
-        key = _snowflake(text, "#") or text.lstrip("#").strip().lower()
-        for channel in [*self.guild.text_channels, *self.guild.threads]:
-            if str(channel.id) == key or channel.name.lower() == key:
-                return ChannelRef(str(channel.id), channel.name)
-        return None
-
-    async def resolve_member(self, text: str) -> MemberRef | None:
-        if self.guild is None:
-            return None
-        key = _snowflake(text, "@!") or text.lstrip("@").strip()
-        member: discord.Member | None = None
-        if key.isdigit():
-            member = self.guild.get_member(int(key))
-            if member is None:
-                try:
-                    member = await self.guild.fetch_member(int(key))
-                except (discord.HTTPException, ValueError):
-                    member = None
-        else:
-            member = self.guild.get_member_named(key)
-        if member is None:
-            return None
-        return MemberRef(str(member.id), member.display_name, member.bot)
-
-    async def resolve_role(self, text: str) -> RoleRef | None:
-        if self.guild is None:
-            return None
-        key = _snowflake(text, "@&") or text.lstrip("@").strip().lower()
-        for role in self.guild.roles:
-            if str(role.id) == key or role.name.lower() == key:
-                return RoleRef(str(role.id), role.name)
-        return None
-
-
 class _Client(discord.Client):
     """discord.Client wired to the platform (no command tree: the platform routes everything)."""
 
@@ -555,7 +571,14 @@ class _Client(discord.Client):
             log.error("discord: could not sync commands (%s); the previous set stays in use", err)
 
     async def on_ready(self) -> None:
+        self.platform.watch.up()
         self.platform._ready.set()
+
+    async def on_resumed(self) -> None:
+        self.platform.watch.up()
+
+    async def on_disconnect(self) -> None:
+        self.platform.watch.down()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.platform.on_interaction(interaction)
@@ -596,11 +619,6 @@ def _option_values(options: list[dict[str, Any]], resolved: dict[str, Any]) -> d
     return values
 
 
-def _snowflake(text: str, sigils: str) -> str | None:
-    match = re.fullmatch(r"<[" + re.escape(sigils) + r"]+(\d{1,20})>|(\d{1,20})", text.strip())
-    return (match[1] or match[2]) if match else None
-
-
 def _stop_view(view: discord.ui.View | discord.ui.Modal | None) -> None:
     # Every custom id is routed by on_interaction; discord.py need not keep views in memory.
     if view is not None:
@@ -623,18 +641,15 @@ async def _apologize(interaction: discord.Interaction, error_id: str) -> None:
         log.exception("discord: could not even send an apology")
 
 
-def _start_problem(error: BaseException | None, timeout: float) -> str:
-    if isinstance(error, discord.LoginFailure):
-        return (
-            "Discord refused the bot token. Check the token in the environment variable named by "
-            "discord.token_env (Developer Portal → your application → Bot → Reset Token)."
-        )
-    if isinstance(error, discord.PrivilegedIntentsRequired):
-        return (
-            "Discord refused the privileged intents. In the Developer Portal → your application → "
-            "Bot, turn on Server Members Intent and Message Content Intent (or set "
-            "discord.message_content = false)."
-        )
-    if error is not None:
-        return f"could not connect to Discord: {error}"
-    return f"could not connect to Discord within {timeout:.0f} seconds (is the network reachable?)"
+def _stop_process(reason: str) -> None:
+    """End `peerbot run` with exit code 1.
+
+    SystemExit raised from an event-loop callback leaves ``asyncio.run``, which first cancels
+    the main task, so ``run_platforms`` still stops the bot cleanly (pending writes are
+    committed) before the process exits.
+    """
+
+    def leave() -> None:
+        raise SystemExit(1)
+
+    asyncio.get_running_loop().call_soon(leave)

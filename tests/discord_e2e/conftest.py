@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -64,6 +65,8 @@ class BotProcess:
         self.log_path = log_path
         self.proc: asyncio.subprocess.Process | None = None
         self.stdout: list[str] = []
+        self.started_at = 0.0  # time.monotonic() when the process was last spawned
+        self.returncode: int | None = None  # of the last run, once stopped
         self._reader: asyncio.Task | None = None
         self._ready = asyncio.Event()
 
@@ -71,6 +74,7 @@ class BotProcess:
         """Start and wait for `peerbot ready` (fails with the log when it does not come)."""
         env = {**os.environ, "DISCORD_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
         self._ready = asyncio.Event()
+        self.started_at = time.monotonic()
         with self.log_path.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 str(PEERBOT), "run", "--config", str(self.config),
@@ -107,7 +111,7 @@ class BotProcess:
                 await self.proc.wait()
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
-        code = self.proc.returncode
+        code = self.returncode = self.proc.returncode
         self.proc = None
         return code
 
