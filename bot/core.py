@@ -172,9 +172,10 @@ class Bot:
         responder: Any = None,
         spec: CommandSpec | None = None,
     ) -> Context | None:
-        """A context for work in a community; None when its platform is not running."""
+        """A context for work in a community; None when its platform is not running or offline
+        (due work for it then stays due until the platform is back)."""
         platform = self.platforms.get(community.platform)
-        if platform is None:
+        if platform is None or not platform.online:
             return None
         return Context(
             self,

@@ -95,6 +95,7 @@ class Platform(ABC):
     name: str = "platform"
     capabilities = Capabilities()
     command_prefix = "!"
+    online: bool = True  # False while the platform cannot reach its service: due work waits
 
     def __init__(self) -> None:
         self.bot: Bot | None = None

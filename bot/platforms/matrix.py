@@ -14,6 +14,9 @@ How it works, in short:
   remembered in the database). Messages are sent with ``ignore_unverified_devices=True``:
   members' devices receive room keys without being verified by the bot, as in most community
   rooms; see docs/matrix.md.
+* When the homeserver cannot be reached, the sync loop backs off (up to 30 s) and logs the outage
+  once; replies and scheduled posts made meanwhile wait for it to return (up to
+  ``bot.prompt_grace_minutes``) and are then sent once (``matrix_link``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +67,9 @@ from bot.platforms.base import (
     MemberJoinEvent,
     MessageEvent,
     Platform,
+    PlatformStartError,
 )
+from bot.platforms.matrix_link import CONNECTION_ERRORS, Link, describe
 from bot.platforms.matrix_render import buttons_from_content, keycap_digit, notice_contents
 from bot.platforms.matrix_rules import (
     CREATOR_POWER,
@@ -89,6 +95,7 @@ SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
 WAIT_FOR_ROOM_S = 15.0  # how long a new direct room may take to appear in a sync
 DECRYPT_GRACE_S = 8.0  # a room key often arrives a sync or two after the message it opens
 UNDECRYPTABLE_NOTICE_EVERY_S = 600.0
+STARTUP_PATIENCE_S = 60.0  # how long the first sync is retried before start-up gives up
 
 PRIVATE_SENT = "I've sent you a private message."
 PRIVATE_FAILED = (
@@ -182,6 +189,7 @@ class MatrixPlatform(Platform):
         self._first_start_ms = 0
         self._state: PlatformState | None = None
         self._direct: DirectRooms | None = None
+        self.link = Link(config.homeserver)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -196,13 +204,37 @@ class MatrixPlatform(Platform):
         """The bot's own Matrix id."""
         return self.config.user_id
 
+    @property
+    def online(self) -> bool:
+        """False while the homeserver cannot be reached (see ``matrix_link``)."""
+        return self.link.online
+
     async def start(self) -> None:
         """Log in, sync once (full state, invites handled), start the sync loop; then return."""
         assert self.bot is not None
         self._state = PlatformState(self.bot.db, "matrix")
         self._direct = DirectRooms(self.bot.db)
         self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
+        try:
+            await self._connect()
+        except CONNECTION_ERRORS as error:
+            if self.client is not None:
+                await self.client.close()
+            raise PlatformStartError(
+                f"Matrix: cannot reach {self.config.homeserver}: {describe(error)}"
+            ) from error
+        self._tasks = [
+            asyncio.create_task(self._sync_loop(), name="matrix-sync"),
+            asyncio.create_task(self._work_loop(), name="matrix-worker"),
+        ]
+        assert self.client is not None
+        log.info("matrix: logged in as %s (device %s)", self.user_id, self.client.device_id)
+
+    async def _connect(self) -> None:
+        """Log in and run the first sync (full state; history is not answered on a first start)."""
+        assert self._state is not None
         self.client = await self._login()
+        self.link.up()
         token = await self._state.get("next_batch")
         first = await self._state.get("first_start_ms")
         if first is None:
@@ -211,24 +243,27 @@ class MatrixPlatform(Platform):
             await self._state.set("first_start_ms", first)
         self._first_start_ms = int(first)
         await self._key_work()
-        response = await self.client.sync(
-            timeout=0, since=token, full_state=True, sync_filter=SYNC_FILTER
-        )
+        response = await self._first_sync(token)
         if not isinstance(response, SyncResponse) and token is not None:
             log.warning("the stored sync token was refused (%s); starting afresh", response)
             token = None
-            response = await self.client.sync(timeout=0, full_state=True, sync_filter=SYNC_FILTER)
+            response = await self._first_sync(None)
         if not isinstance(response, SyncResponse):
-            raise RuntimeError(
+            raise PlatformStartError(
                 f"Matrix: the first sync with {self.config.homeserver} failed: {response}"
             )
         # Without a stored token this is the very first start: history is not answered.
         await self._after_sync(response, handle_timeline=token is not None)
-        self._tasks = [
-            asyncio.create_task(self._sync_loop(), name="matrix-sync"),
-            asyncio.create_task(self._work_loop(), name="matrix-worker"),
-        ]
-        log.info("matrix: logged in as %s (device %s)", self.user_id, self.client.device_id)
+
+    async def _first_sync(self, token: str | None) -> Any:
+        """The full-state sync of start-up; a dropped connection is tried again for a minute."""
+        client = self.client
+        assert client is not None
+        response = await self.link.call(
+            lambda: client.sync(timeout=0, since=token, full_state=True, sync_filter=SYNC_FILTER),
+            patience=STARTUP_PATIENCE_S,
+        )
+        return response if response is not None else "the homeserver could not be reached"
 
     async def stop(self) -> None:
         """Stop syncing, finish the events already received, close the connection."""
@@ -254,8 +289,13 @@ class MatrixPlatform(Platform):
             self.config.homeserver,
             self.user_id,
             store_path=str(store),
-            config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
+            # max_timeouts=0: nio would retry an unreachable server forever, logging each try;
+            # the sync loop and Link back off and log once per outage instead.
+            config=AsyncClientConfig(
+                encryption_enabled=True, store_sync_tokens=False, max_timeouts=0
+            ),
         )
+        self.client = client  # closed by start() if the homeserver cannot be reached
         session_path = store / SESSION_FILE
         saved = json.loads(session_path.read_text()) if session_path.exists() else {}
         if saved.get("user_id") == self.user_id and saved.get("device_id"):
@@ -294,8 +334,10 @@ class MatrixPlatform(Platform):
     # --- syncing -----------------------------------------------------------------------------
 
     async def _sync_loop(self) -> None:
+        """Sync until stopped. Outages are logged once and waited out with back-off (1 s doubling
+        up to 30 s); syncing resumes from the last token received, whose events the worker
+        handles (and then stores) whatever happens to the connection meanwhile."""
         assert self.client is not None
-        delay = 1.0
         while True:
             try:
                 response = await self.client.sync(
@@ -303,17 +345,19 @@ class MatrixPlatform(Platform):
                 )
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("matrix: sync failed; retrying in %.0f s", delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 60)
+            except CONNECTION_ERRORS as error:
+                self.link.down(describe(error))
+                await self.link.pause()
+                continue
+            except Exception as error:
+                self.link.down(describe(error), exc_info=True)
+                await self.link.pause()
                 continue
             if not isinstance(response, SyncResponse):
-                log.warning("matrix: sync failed (%s); retrying in %.0f s", response, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 60)
+                self.link.down(f"sync answered {response}")
+                await self.link.pause()
                 continue
-            delay = 1.0
+            self.link.up()
             try:
                 await self._after_sync(response, handle_timeline=True)
             except asyncio.CancelledError:
@@ -598,7 +642,10 @@ class MatrixPlatform(Platform):
         if event_id in self._buttons:
             return self._buttons[event_id]
         assert self.client is not None
-        response = await self.client.room_get_event(room_id, event_id)
+        client = self.client
+        response = await self.link.call(
+            lambda: client.room_get_event(room_id, event_id), patience=self._patience()
+        )
         if not isinstance(response, RoomGetEventResponse):
             return []
         target = response.event
@@ -709,12 +756,16 @@ class MatrixPlatform(Platform):
         for content in notice_contents(message, self.command_prefix):
             if reply_to:
                 content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
-            async with self._crypto_lock:
-                if client.should_query_keys:
-                    await client.keys_query()
-                response = await client.room_send(
-                    room_id, "m.room.message", content, ignore_unverified_devices=True
+            response = await self.link.call(
+                self._room_send_once(room_id, content), patience=self._patience()
+            )
+            if response is None:
+                log.warning(
+                    "matrix: %s was unreachable for too long; a message to %s was not sent",
+                    self.config.homeserver,
+                    room_id,
                 )
+                return None
             if not isinstance(response, RoomSendResponse):
                 log.warning("matrix: sending to %s failed: %s", room_id, response)
                 return None
@@ -724,6 +775,33 @@ class MatrixPlatform(Platform):
             if len(self._buttons) > 500:
                 self._buttons.popitem(last=False)
         return event_id
+
+    def _room_send_once(self, room_id: str, content: dict[str, Any]) -> Callable[[], Any]:
+        """One message send that is safe to repeat after a dropped connection: the transaction
+        id stays the same, so the homeserver keeps a single event."""
+        assert self.client is not None
+        client = self.client
+        tx_id = str(uuid.uuid4())
+
+        async def attempt() -> Any:
+            async with self._crypto_lock:
+                if client.should_query_keys:
+                    await client.keys_query()
+                return await client.room_send(
+                    room_id,
+                    "m.room.message",
+                    content,
+                    tx_id=tx_id,
+                    ignore_unverified_devices=True,
+                )
+
+        return attempt
+
+    def _patience(self) -> float:
+        """How long a message waits for an unreachable homeserver: the prompts' grace time, so
+        a scheduled post that falls due during an outage still goes out once, late."""
+        minutes = self.bot.config.bot.prompt_grace_minutes if self.bot is not None else 1
+        return max(60.0, minutes * 60.0)
 
     async def post(
         self,
@@ -762,15 +840,24 @@ class MatrixPlatform(Platform):
                 log.info("matrix: the direct room with %s is gone; making a new one", user_id)
             elif cached is not None and cached in client.rooms:
                 await client.room_leave(cached)
-            response = await client.room_create(
-                is_direct=True,
-                invite=[user_id],
-                preset=RoomPreset.trusted_private_chat,
-                initial_state=[
-                    {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": MEGOLM}}
-                ],
+            # Not idempotent: a retry makes a second room only if the connection dropped after
+            # the homeserver made the first; rare, and better than a private reply never sent.
+            response = await self.link.call(
+                lambda: client.room_create(
+                    is_direct=True,
+                    invite=[user_id],
+                    preset=RoomPreset.trusted_private_chat,
+                    initial_state=[
+                        {
+                            "type": "m.room.encryption",
+                            "state_key": "",
+                            "content": {"algorithm": MEGOLM},
+                        }
+                    ],
+                ),
+                patience=self._patience(),
             )
-            if isinstance(response, RoomCreateError):
+            if response is None or isinstance(response, RoomCreateError):
                 log.warning("matrix: could not create a direct room with %s: %s", user_id, response)
                 return None
             room_id = response.room_id

@@ -22,6 +22,7 @@ def write_config(
     store: Path,
     allowed_inviters: list[str],
     extra_bot: str = "",
+    extra_matrix: str = "",
 ) -> Path:
     """A TOML config for the bot (the password comes from MATRIX_PASSWORD)."""
     inviters = ", ".join(f'"{u}"' for u in allowed_inviters)
@@ -37,7 +38,8 @@ def write_config(
         f'user_id = "{user_id}"\n'
         'password_env = "MATRIX_PASSWORD"\n'
         f'store_path = "{store}"\n'
-        f"allowed_inviters = [{inviters}]\n",
+        f"allowed_inviters = [{inviters}]\n"
+        f"{extra_matrix}\n",
         encoding="utf-8",
     )
     return path
@@ -52,6 +54,9 @@ class BotProcess:
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        # Wall-clock bounds of the last start: the bot's clock (bot.clock_start) was set between.
+        self.launched_at = 0.0
+        self.ready_at = 0.0
 
     def start(self, timeout: float = 60) -> None:
         """Start and wait for ``peerbot ready`` on its output."""
@@ -61,6 +66,7 @@ class BotProcess:
         out.write(f"\n===== start {self.starts} =====\n".encode())
         out.flush()
         offset = self.log_path.stat().st_size
+        self.launched_at = time.time()
         self.process = subprocess.Popen(
             [str(PEERBOT), "run", "--config", str(self.config)],
             cwd=REPO_ROOT,
@@ -75,6 +81,7 @@ class BotProcess:
             with self.log_path.open("rb") as handle:
                 handle.seek(offset)
                 if b"peerbot ready" in handle.read():
+                    self.ready_at = time.time()
                     return
             if self.process.poll() is not None:
                 raise AssertionError(f"peerbot exited during start-up:\n{self.tail()}")
@@ -94,6 +101,16 @@ class BotProcess:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+
+    def log_lines(self, needle: str) -> list[str]:
+        """The lines of the bot's log that contain `needle`."""
+        if not self.log_path.exists():
+            return []
+        return [
+            line
+            for line in self.log_path.read_text(errors="replace").splitlines()
+            if needle in line
+        ]
 
     def tail(self, lines: int = 60) -> str:
         """The end of the bot's log."""

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nio import AsyncClient, JoinResponse, RoomMessageNotice, RoomPutStateResponse
+from nio import (
+    AsyncClient,
+    JoinResponse,
+    RoomGetStateEventResponse,
+    RoomMessageNotice,
+    RoomPutStateResponse,
+)
 
 from storage.db import Database
 from storage.settings import CommunitySettings
@@ -73,8 +79,13 @@ def register(server: SynapseServer, name: str) -> MatrixUser:
     return MatrixUser(server.register(username, password), username, password)
 
 
-async def build_world(server: SynapseServer, tmp: Path, *, extra_bot: str = "") -> World:
-    """Register people, make the space and rooms, seed the bot's settings, start the bot."""
+async def build_world(
+    server: SynapseServer, tmp: Path, *, extra_bot: str = "", extra_matrix: str = ""
+) -> World:
+    """Register people, make the space and rooms, seed the bot's settings, start the bot.
+
+    The prompts and check-in rooms are seeded in the database; the alerts room is not (a
+    moderator sets it with ``!community channel``)."""
     bot_user, mod_user, member_user = (register(server, n) for n in ("peerbot", "mod", "member"))
     mod = await login_client(server.base_url, mod_user.user_id, mod_user.password, tmp / "mod")
     member = await login_client(
@@ -99,7 +110,7 @@ async def build_world(server: SynapseServer, tmp: Path, *, extra_bot: str = "") 
     db = await Database.open(db_path)
     settings = CommunitySettings(db)
     now = datetime.now(UTC)
-    for purpose, room in (("alerts", alerts), ("prompts", prompts), ("checkins", general)):
+    for purpose, room in (("prompts", prompts), ("checkins", general)):
         await settings.set("matrix", space, f"channel.{purpose}", room, now)
     await db.close()
 
@@ -111,6 +122,7 @@ async def build_world(server: SynapseServer, tmp: Path, *, extra_bot: str = "") 
         store=tmp / "bot-store",
         allowed_inviters=[mod.user_id],
         extra_bot=extra_bot,
+        extra_matrix=extra_matrix,
     )
     bot = BotProcess(config, bot_user.password, tmp / "bot.log")
     await asyncio.to_thread(bot.start)
@@ -134,6 +146,11 @@ async def build_world(server: SynapseServer, tmp: Path, *, extra_bot: str = "") 
     return world
 
 
+def seen_ids(client: AsyncClient) -> set[str]:
+    """The ids of every event `client` has seen so far (to wait for something new after)."""
+    return {e.event.event_id for e in timeline(client)}
+
+
 def notices(client: AsyncClient, room_id: str, sender: str) -> list[RoomMessageNotice]:
     """Every notice `sender` sent in `room_id` that `client` has seen (decrypted ones included)."""
     return [
@@ -152,13 +169,21 @@ async def wait_for_notice(
     accepts: Callable[[str], bool],
     *,
     timeout: float = 20.0,
+    after: set[str] | None = None,
 ) -> RoomMessageNotice:
-    """Wait for a notice from `sender` in `room_id` whose body `accepts`."""
+    """Wait for a notice from `sender` in `room_id` whose body `accepts` (only one that is not
+    in `after`, a `seen_ids()` snapshot, when given)."""
+    old = after or set()
     try:
         event = await wait_for_event(
             client,
             room_id,
-            lambda e: isinstance(e, RoomMessageNotice) and e.sender == sender and accepts(e.body),
+            lambda e: (
+                isinstance(e, RoomMessageNotice)
+                and e.sender == sender
+                and e.event_id not in old
+                and accepts(e.body)
+            ),
             timeout=timeout,
             what="a notice from the bot",
         )
@@ -208,3 +233,18 @@ async def wait_for_pointer(
     )
     assert isinstance(event, RoomMessageNotice)
     return event
+
+
+async def set_power(mod: AsyncClient, room_id: str, user_id: str, level: int) -> None:
+    """The moderator gives `user_id` power `level` in `room_id` (0 removes the entry)."""
+    current = await mod.room_get_state_event(room_id, "m.room.power_levels")
+    assert isinstance(current, RoomGetStateEventResponse), current
+    content = dict(current.content)
+    users = dict(content.get("users", {}))
+    if level:
+        users[user_id] = level
+    else:
+        users.pop(user_id, None)
+    content["users"] = users
+    response = await mod.room_put_state(room_id, "m.room.power_levels", content)
+    assert isinstance(response, RoomPutStateResponse), response
