@@ -83,7 +83,7 @@ async def _measure() -> list[dict]:
             # a long-running database has its WAL checkpointed; the bulk load above has not
             await bot.db.read(lambda conn: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
             # nor does it carry the bulk load's objects through the collector on every sweep
-            gc.collect()
+            gc.collect()  # as peerbot run does once it is ready
             gc.freeze()
             sweep = bot.cogs["milestones"].sweep
             idle = []

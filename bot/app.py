@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -88,6 +89,9 @@ async def run_platforms(config: Config) -> int:
             pass
     try:
         await bot.start(realtime=True)
+        # everything loaded at start lives for the whole run: keep it out of GC passes
+        gc.collect()
+        gc.freeze()
         log.info("peerbot is ready (%s)", ", ".join(sorted(bot.platforms)))
         print("peerbot ready", flush=True)
         await stop.wait()
