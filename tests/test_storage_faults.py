@@ -21,12 +21,12 @@ async def counters(community) -> list[str]:
 async def test_disk_full(tmp_path):
     community = await ConsoleCommunity.create(tmp_path, config={"limits": {"commands_per_minute": 1000}})
     try:
-        await _disk_full(community)
+        await check_disk_full(community)
     finally:
         await community.stop()
 
 
-async def _disk_full(community):
+async def check_disk_full(community):
     db = community.bot.db
     await community.say("/milestone set 2026-01-01 name:alcohol")
     pages = (await db.fetchone("PRAGMA page_count"))[0]

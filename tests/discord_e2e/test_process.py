@@ -42,7 +42,7 @@ async def running(server: LoopbackDiscord, workdir: Path) -> AsyncIterator[BotPr
 def needs(server: LoopbackDiscord, name: str) -> None:
     """Skip when the command's cog has not landed (it was not synced)."""
     if not any(c["name"] == name for c in server.synced_commands()):
-        pytest.skip(f"/{name} is not there yet (its cog has not landed)")
+        pytest.fail(f"/{name} is not there yet (its cog has not landed)")
 
 
 def content(reply: dict) -> str:

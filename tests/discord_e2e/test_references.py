@@ -68,7 +68,7 @@ async def moderator(server: LoopbackDiscord, name: str, options: dict) -> str:
 
 def needs(server: LoopbackDiscord, name: str) -> None:
     if not any(c["name"] == name for c in server.synced_commands()):
-        pytest.skip(f"/{name} is not there yet (its cog has not landed)")
+        pytest.fail(f"/{name} is not there yet (its cog has not landed)")
 
 
 @pytest.mark.parametrize(

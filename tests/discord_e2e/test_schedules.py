@@ -82,7 +82,7 @@ async def test_without_message_content_the_bot_says_so_once_and_still_runs(runni
 
 async def test_moderators_schedule_the_daily_post_and_a_prompt(running, server):
     if not synced(server, "community") or not synced(server, "checkin-post"):
-        pytest.skip("the community or check-in cog has not landed")
+        pytest.fail("the community or check-in cog has not landed")
     for purpose, channel in (("checkins", CHECKINS), ("prompts", PROMPTS)):
         await moderator(
             server, "community channel", {"purpose": purpose, "channel": f"<#{channel}>"}
@@ -97,7 +97,7 @@ async def test_the_daily_post_arrives_with_no_mentions_and_its_button_opens_the_
     running, server, workdir
 ):
     if not synced(server, "checkin-post"):
-        pytest.skip("the check-in cog has not landed")
+        pytest.fail("the check-in cog has not landed")
     posts = await server.wait_until(
         lambda: [m for m in server.channel_messages(CHECKINS) if m["components"]],
         timeout=45,
@@ -136,7 +136,7 @@ async def test_the_daily_post_arrives_with_no_mentions_and_its_button_opens_the_
 
 async def test_the_scheduled_prompt_is_posted_with_no_mentions(running, server):
     if not synced(server, "prompt"):
-        pytest.skip("the prompts cog has not landed")
+        pytest.fail("the prompts cog has not landed")
     posted = await server.wait_until(
         lambda: server.channel_messages(PROMPTS), timeout=45, what="the prompt"
     )

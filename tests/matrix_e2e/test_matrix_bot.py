@@ -71,7 +71,7 @@ async def loaded(tmp_path_factory):
 def needs(loaded, command: str) -> None:
     """Skip when the command's cog has not landed yet."""
     if tuple(command.split()) not in loaded.registry.commands:
-        pytest.skip(f"!{command} has not landed yet")
+        pytest.fail(f"!{command} has not landed yet")
 
 
 async def ask(w: World, room: str, text: str) -> str:
@@ -128,7 +128,7 @@ async def test_a_scheduled_prompt_and_the_daily_checkin_post_arrive(world: World
 
 async def test_reacting_with_a_digit_to_the_daily_post_records_a_mood(world: World):
     if world.daily_post is None:
-        pytest.skip("the daily check-in post did not arrive (see the previous test)")
+        pytest.fail("the daily check-in post did not arrive (see the previous test)")
     before = _count_sent(world)
     moods_before = await asyncio.to_thread(_moods, world.db_path, world.member.user_id)
     old = seen_ids(world.member)
@@ -160,7 +160,7 @@ async def test_reacting_with_a_digit_to_the_daily_post_records_a_mood(world: Wor
 
 async def test_a_reaction_that_is_not_a_digit_runs_nothing(world: World):
     if world.daily_post is None:
-        pytest.skip("the daily check-in post did not arrive")
+        pytest.fail("the daily check-in post did not arrive")
     before = _count_sent(world)
     await world.member.room_send(
         world.general,
@@ -251,7 +251,7 @@ async def test_html_and_mass_mentions_in_member_text_are_escaped(world: World):
 async def test_a_moderator_command_from_a_member_is_refused(world: World, loaded):
     moderated = [s for s in loaded.registry.all() if s.level == Level.MODERATOR]
     if not moderated:
-        pytest.skip("no moderator command has landed yet")
+        pytest.fail("no moderator command is loaded")
     spec = moderated[0]
 
     await ask(world, world.general, f"!{spec.name}")
@@ -269,7 +269,7 @@ async def test_the_bot_refuses_invites_from_people_not_allowed(world: World):
 
 async def test_a_crisis_message_is_answered_privately_and_alerts_moderators(world: World, loaded):
     if "crisis" not in loaded.cogs or not loaded.listeners["message"]:
-        pytest.skip("the crisis cog has not loaded")
+        pytest.fail("the crisis cog has not loaded")
     mod_seen = seen_ids(world.mod)
     await send_text(
         world.mod, world.general, f"!community channel purpose:alerts channel:{world.alerts}"
