@@ -353,10 +353,7 @@ class Bot:
             log.warning("could not record an undelivered message")
 
     async def _load_undelivered(self) -> None:
-        rows = await self.db.fetchall(
-            "SELECT platform, community_id, user_id FROM member_settings WHERE key = 'undelivered'"
-        )
-        self._undelivered = {MemberKey(r[0], r[1], r[2]) for r in rows}
+        self._undelivered = set(await self.member_settings.members_with("undelivered"))
 
     async def _mention_undelivered(self, ctx: Context) -> None:
         key = ctx.member_key()

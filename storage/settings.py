@@ -91,6 +91,13 @@ class MemberSettings:
         )
         return {r[0]: r[1] for r in rows}
 
+    async def members_with(self, name: str) -> list[MemberKey]:
+        """Every member who has a setting called `name`, in any community."""
+        rows = await self.db.fetchall(
+            "SELECT platform, community_id, user_id FROM member_settings WHERE key = ?", (name,)
+        )
+        return [MemberKey(r[0], r[1], r[2]) for r in rows]
+
     async def timezone(self, key: MemberKey) -> str | None:
         """The member's own zone, else their community's (one query), else None."""
         row = await self.db.fetchone(
