@@ -139,6 +139,19 @@ class PartnerStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Members who may be in a partnership (a superset: a stale entry costs one read). Asking
+        # "who is my partner?" on every check-in then needs no database round trip for the
+        # many members who have none.
+        self._maybe_partnered: set[tuple[str, str, str]] = set()
+
+    async def load(self) -> None:
+        """Read who is in an active partnership (once, at start-up)."""
+        rows = await self.db.fetchall(
+            "SELECT m.platform, m.community_id, m.user_id FROM partnership_members m "
+            "JOIN partnerships p ON p.id = m.partnership_id "
+            "WHERE p.ended_at IS NULL AND m.left_at IS NULL"
+        )
+        self._maybe_partnered.update((r[0], r[1], r[2]) for r in rows)
 
     # --- pool ------------------------------------------------------------------------------
 
@@ -340,6 +353,9 @@ class PartnerStore:
             partnership_id = _start_partnership(
                 conn, key.platform, proposal.community_id, list(answers), now, nudge_first_at
             )
+            self._maybe_partnered.update(
+                (key.platform, proposal.community_id, uid) for uid in answers
+            )
             return Answered("accepted", _load_proposal(conn, proposal_id), partnership_id)
 
         return await self.db.write(write)
@@ -374,11 +390,16 @@ class PartnerStore:
 
     async def partnership(self, key: MemberKey) -> Partnership | None:
         """The member's active partnership, if any."""
+        if (key.platform, key.community_id, key.user_id) not in self._maybe_partnered:
+            return None
 
         def read(conn: sqlite3.Connection) -> Partnership | None:
             return _active_partnership(conn, key)
 
-        return await self.db.read(read)
+        found = await self.db.read(read)
+        if found is None:
+            self._maybe_partnered.discard((key.platform, key.community_id, key.user_id))
+        return found
 
     async def leave_partnership(self, key: MemberKey, now: datetime) -> Left | None:
         """The member leaves their partnership; with fewer than two left it ends for all."""

@@ -49,6 +49,7 @@ class Partners(Cog):
     async def setup(self) -> None:
         """Register the partners tables with the privacy registry and the due sources."""
         self.bot.privacy.register(privacy_handler(self.bot.clock.now))
+        await self.store.load()
         for source in self.due.sources():
             self.bot.scheduler.add_source(source)
 
