@@ -146,6 +146,18 @@ class Context:
             await self.bot.note_undelivered(self.member_key(user_id), self.now())
         return delivered
 
+    async def open_private_group(
+        self, user_ids: Iterable[str], title: str, template: str, **values: Any
+    ) -> bool:
+        """A private space for these members only, with a first message; False if unavailable."""
+        try:
+            return await self.platform.open_private_group(
+                self.community.id, list(user_ids), title, Message(template, values)
+            )
+        except Exception:
+            log.exception("could not open a private group")
+            return False
+
     async def post(
         self,
         purpose: str,

@@ -102,6 +102,10 @@ async def test_join_match_consent_introduction_and_kind_ending(community):
     out = await community.text(":as carol", "!partner accept proposal:1")
     assert "(private) carol: 🌱 You and bob are now accountability partners." in out
     assert "(private) bob: 🌱 You and carol are now accountability partners." in out
+    # a private space for just the two of them, and nothing anywhere else
+    assert "(private group: bob, carol): 🌱 Welcome, bob and carol." in out
+    assert "I've opened a private space for you to talk." in out
+    assert not [line for line in out.splitlines() if line.startswith("#")]
 
     out = await community.text("/partner status")
     assert "(private) carol: Your accountability partner: bob, since 2026-11-02." in out

@@ -127,6 +127,14 @@ class Platform(ABC):
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         """Send a private (direct) message; False when it could not be delivered."""
 
+    async def open_private_group(
+        self, community_id: str, user_ids: list[str], title: str, message: Message
+    ) -> bool:
+        """Open a private space for these members only (a private thread, a new encrypted room)
+        and post `message` there. False when the platform cannot: callers then write to each
+        member privately instead."""
+        return False
+
     def command_name(self, path: tuple[str, ...]) -> str:
         """How people type a command here (without the prefix), e.g. ``milestone set``."""
         return " ".join(path)

@@ -130,6 +130,12 @@ class ConsolePlatform(Platform):
         self.emit(f"(private) {user_id}", message)
         return True
 
+    async def open_private_group(
+        self, community_id: str, user_ids: list[str], title: str, message: Message
+    ) -> bool:
+        self.emit(f"(private group: {', '.join(user_ids)})", message)
+        return True
+
     def resolver(self, community_id: str) -> _ConsoleResolver:
         return _ConsoleResolver(self)
 

@@ -202,6 +202,16 @@ class Partners(Cog):
 
     async def _introduce(self, ctx: Context, proposal: Proposal) -> None:
         assert ctx.actor is not None
+        members = list(proposal.answers)
+        names = [await ctx.member_name(u) for u in members]
+        everyone, name_values = name_slots(names)
+        shared = await ctx.open_private_group(
+            members,
+            "Accountability partners",
+            f"🌱 Welcome, {everyone}. This space is just for you as accountability partners: "
+            "nobody else can read it. Say hello when you're ready; a short message is plenty.",
+            **name_values,
+        )
         for member in proposal.answers:
             others = [await ctx.member_name(u) for u in proposal.others(member)]
             who, values = name_slots(others)
@@ -210,8 +220,13 @@ class Partners(Cog):
                 if len(others) == 1
                 else f"You, {who} are now an accountability group"
             )
+            hello = (
+                "I've opened a private space for you to talk."
+                if shared
+                else "Say hello when you're ready; a short message is plenty."
+            )
             text = (
-                f"🌱 {together}. Say hello when you're ready; a short message is plenty. "
+                f"🌱 {together}. {hello} "
                 f"{ctx.command_hint('partner status')} shows your partnership, "
                 f"{ctx.command_hint('partner share')} checkins:on shares whether you checked in "
                 f"(never your mood or notes), and {ctx.command_hint('partner end')} ends it "
