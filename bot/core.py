@@ -420,8 +420,12 @@ def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[str], dict
 def _usage_error(spec: CommandSpec, prefix: str, problem: str) -> Message:
     """A bad value: the problem (which may quote what was typed, so it is a value) and usage."""
     problem = problem.rstrip(".")
-    return Message("{problem}.\nUsage: {usage}", {"problem": problem[:1].upper() + problem[1:],
-                                                    "usage": spec.usage(prefix)})
+    if not problem.endswith(("?", "!")):
+        problem += "."
+    return Message(
+        "{problem}\nUsage: {usage}",
+        {"problem": problem[:1].upper() + problem[1:], "usage": spec.usage(prefix)},
+    )
 
 
 def render_help(bot: Bot, level: Level, prefix: str, name: str | None = None) -> Message:
