@@ -44,6 +44,7 @@ class Context:
         self.spec = spec
         self.prefix = prefix
         self.replies = 0
+        self._own_key: MemberKey | None = None
 
     # --- shortcuts ------------------------------------------------------------------------
 
@@ -63,8 +64,12 @@ class Context:
 
     def member_key(self, user_id: str | None = None) -> MemberKey:
         """The key of the caller's (or another member's) data in this community."""
-        uid = user_id if user_id is not None else (self.actor.id if self.actor else "")
-        return MemberKey(self.community.platform, self.community.id, uid)
+        if user_id is None:
+            if self._own_key is None:
+                uid = self.actor.id if self.actor else ""
+                self._own_key = MemberKey(self.community.platform, self.community.id, uid)
+            return self._own_key
+        return MemberKey(self.community.platform, self.community.id, user_id)
 
     def usage(self, spec: CommandSpec | None = None) -> str:
         """The usage line of this (or another) command with this platform's prefix."""

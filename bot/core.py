@@ -221,10 +221,11 @@ class Bot:
 
     async def _dispatch(self, inv: Invocation, base: Context) -> None:
         now = self.clock.now()
-        allowed, announce = self.command_limiter.hit((inv.community, inv.actor.id), now)
+        limit_key = (inv.community.platform, inv.community.id, inv.actor.id)
+        allowed, announce = self.command_limiter.hit(limit_key, now)
         if not allowed:
             if announce:
-                wait = self.command_limiter.retry_after((inv.community, inv.actor.id), now)
+                wait = self.command_limiter.retry_after(limit_key, now)
                 await base.reply(
                     "You're sending commands faster than I can keep up with. Please wait about "
                     f"{max(1, int(wait.total_seconds() // 60) + 1)} minute(s) and try again.",
@@ -268,8 +269,8 @@ class Bot:
                 private=True,
             )
             return
-        ctx = Context(self, base.platform, inv.community, actor=inv.actor, channel=inv.channel,
-                      responder=inv.responder, spec=spec, prefix=inv.prefix)
+        ctx = base
+        ctx.spec = spec
         try:
             kwargs = await self._bind(spec, raw_positional, raw_named, base)
         except ArgumentError as err:
