@@ -46,10 +46,10 @@ def strip_prefix(line: str, prefixes: tuple[str, ...]) -> str | None:
 
 
 _TOKEN = re.compile(
-    r"""(?P<name>[A-Za-z][A-Za-z0-9_-]{0,32}:)?"""
-    r"""(?P<value>"(?:[^"\\]|\\.)*"|“[^”"]*[”"]|[^\s"“”]+(?:"(?:[^"\\]|\\.)*"[^\s"“”]*)*)"""
+    r"""\s*([A-Za-z][A-Za-z0-9_-]{0,32}:)?"""
+    r"""("(?:[^"\\]|\\.)*"|“[^”"]*[”"]|[^\s"“”]+(?:"(?:[^"\\]|\\.)*"[^\s"“”]*)*)"""
 )
-_SPACE = re.compile(r"\s*")
+_QUOTED_PART = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def tokenize(text: str) -> list[Token]:
@@ -57,27 +57,29 @@ def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_LINE:
         raise ParseError(f"that line is too long ({len(text):,} characters)")
     tokens: list[Token] = []
-    pos = _SPACE.match(text).end()
-    n = len(text)
-    while pos < n:
+    pos = 0
+    last = len(text.rstrip())
+    while pos < last:
         match = _TOKEN.match(text, pos)
         if match is None:
-            if text[pos] in "\"“”":
+            rest = text[pos:].lstrip()
+            if rest[:1] in ("\"", "“", "”"):
                 raise ParseError("a quote is not closed: add the missing \"")
             raise ParseError("I couldn't read that command")
-        name, value = match.group("name"), match.group("value")
+        name, value = match.groups()
         end = match.end()
-        if end < n and not text[end].isspace():
+        if end < last and not text[end].isspace():
             # a quote opened inside a word and never closed
             raise ParseError("a quote is not closed: add the missing \"")
-        if value[0] in "\"“":
+        first = value[0]
+        if first == '"' or first == "“":
             value = value[1:-1].replace('\\"', '"')
         elif '"' in value:
-            value = re.sub(r'"((?:[^"\\]|\\.)*)"', lambda m: m.group(1).replace('\\"', '"'), value)
-        elif name is None and value.endswith(":") and _NAME_ONLY.fullmatch(value):
+            value = _QUOTED_PART.sub(lambda m: m.group(1).replace('\\"', '"'), value)
+        elif name is None and value[-1] == ":" and _NAME_ONLY.fullmatch(value):
             raise ParseError(f"{value[:-1].lower()}: needs a value after the colon")
         tokens.append(Token(value, name[:-1].lower() if name else None))
-        pos = _SPACE.match(text, end).end()
+        pos = end
     return tokens
 
 
