@@ -18,7 +18,9 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-async def build_bot(config: Config, *, clock: Clock | None = None, database: str | None = None) -> Bot:
+async def build_bot(
+    config: Config, *, clock: Clock | None = None, database: str | None = None
+) -> Bot:
     """Open the database and load every cog (no platform attached yet)."""
     db = await Database.open(database or config.bot.database)
     bot = Bot(config, db, clock or SystemClock())

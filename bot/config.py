@@ -32,7 +32,9 @@ class BotSection:
     prompt_grace_minutes: int = 60
     note_retention_days: int = 0  # 0 keeps check-in notes until the member deletes them
     tick_seconds: int = 60  # how often due work is looked for (tests use 1)
-    clock_start: str = ""  # tests only: start the clock at this ISO instant (it then runs in real time)
+    clock_start: str = (
+        ""  # tests only: start the clock at this ISO instant (it then runs in real time)
+    )
 
 
 @dataclass
@@ -105,7 +107,9 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     except OSError as err:
         raise ConfigError([f"{path}: cannot read the file ({err.strerror})"]) from None
     except UnicodeDecodeError as err:
-        raise ConfigError([f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8"]) from None
+        raise ConfigError(
+            [f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8"]
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -124,7 +128,9 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
     config = Config(source=source)
     for key in data:
         if key not in _SECTIONS:
-            problems.append(f"{_key(key)}: unknown section (expected one of: {', '.join(_SECTIONS)})")
+            problems.append(
+                f"{_key(key)}: unknown section (expected one of: {', '.join(_SECTIONS)})"
+            )
     for name, cls in _SECTIONS.items():
         if name not in data:
             continue
@@ -136,7 +142,9 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
         known = {f.name: f for f in fields(cls) if f.name not in _SECRET_FIELDS}
         for key, value in raw.items():
             if key not in known:
-                problems.append(f"{name}.{_key(key)}: unknown key (expected one of: {', '.join(known)})")
+                problems.append(
+                    f"{name}.{_key(key)}: unknown key (expected one of: {', '.join(known)})"
+                )
                 continue
             expected = type(getattr(section, key))
             if expected is bool and not isinstance(value, bool):
@@ -180,7 +188,9 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
             if datetime.fromisoformat(bot.clock_start).tzinfo is None:
                 raise ValueError
         except ValueError:
-            problems.append("bot.clock_start: expected an ISO instant with offset, like 2026-12-01T08:59:50+00:00")
+            problems.append(
+                "bot.clock_start: expected an ISO instant with offset, like 2026-12-01T08:59:50+00:00"
+            )
     if not bot.database:
         problems.append("bot.database: expected a file path")
     if bot.region and not (len(bot.region) == 2 and bot.region.isalpha()):
@@ -188,7 +198,12 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
     for key in ("prompt_grace_minutes", "note_retention_days"):
         if getattr(bot, key) < 0:
             problems.append(f"bot.{key}: expected 0 or more")
-    for key in ("commands_per_minute", "concern_reports_per_day", "partner_sos_per_day", "prompt_posts_per_hour"):
+    for key in (
+        "commands_per_minute",
+        "concern_reports_per_day",
+        "partner_sos_per_day",
+        "prompt_posts_per_hour",
+    ):
         if getattr(config.limits, key) < 1:
             problems.append(f"limits.{key}: expected 1 or more")
     if config.discord is not None:
@@ -205,20 +220,38 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
         if not (m.user_id.startswith("@") and ":" in m.user_id):
             problems.append("matrix.user_id: expected a Matrix user id like @peerbot:example.org")
         if not m.password_env and not m.access_token_env:
-            problems.append("matrix.password_env: expected the name of an environment variable "
-                            "(or set matrix.access_token_env)")
+            problems.append(
+                "matrix.password_env: expected the name of an environment variable "
+                "(or set matrix.access_token_env)"
+            )
         if m.password_env:
-            m.password = _secret("matrix.password_env", m.password_env, env, problems, required=not m.access_token_env)
+            m.password = _secret(
+                "matrix.password_env",
+                m.password_env,
+                env,
+                problems,
+                required=not m.access_token_env,
+            )
         if m.access_token_env:
-            m.access_token = _secret("matrix.access_token_env", m.access_token_env, env, problems, required=not m.password)
+            m.access_token = _secret(
+                "matrix.access_token_env",
+                m.access_token_env,
+                env,
+                problems,
+                required=not m.password,
+            )
         if not m.store_path:
-            problems.append("matrix.store_path: expected a directory path (it keeps encryption keys)")
+            problems.append(
+                "matrix.store_path: expected a directory path (it keeps encryption keys)"
+            )
         for key in ("moderator_power", "facilitator_power"):
             if not 0 <= getattr(m, key) <= 100:
                 problems.append(f"matrix.{key}: expected a power level from 0 to 100")
 
 
-def _secret(path: str, var: str, env: dict[str, str], problems: list[str], *, required: bool) -> str:
+def _secret(
+    path: str, var: str, env: dict[str, str], problems: list[str], *, required: bool
+) -> str:
     if not var:
         if required:
             problems.append(f"{path}: expected the name of an environment variable")

@@ -197,8 +197,15 @@ class Bot:
     async def dispatch(self, inv: Invocation) -> None:
         """Run one invocation. Never raises: every failure becomes a kind reply."""
         platform = self.platforms[inv.community.platform]
-        base = Context(self, platform, inv.community, actor=inv.actor, channel=inv.channel,
-                       responder=inv.responder, prefix=inv.prefix)
+        base = Context(
+            self,
+            platform,
+            inv.community,
+            actor=inv.actor,
+            channel=inv.channel,
+            responder=inv.responder,
+            prefix=inv.prefix,
+        )
         try:
             await self._dispatch(inv, base)
         except StorageError as err:
@@ -383,7 +390,9 @@ class Bot:
         """Tell listeners a member joined."""
         await self._emit("member_join", event, event.community, event.member, None)
 
-    async def _emit(self, name: str, event: Any, community: CommunityRef, actor: Actor, channel: Any) -> None:
+    async def _emit(
+        self, name: str, event: Any, community: CommunityRef, actor: Actor, channel: Any
+    ) -> None:
         ctx = self.context(community, actor=actor, channel=channel)
         if ctx is None:
             return

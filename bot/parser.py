@@ -63,14 +63,14 @@ def tokenize(text: str) -> list[Token]:
         match = _TOKEN.match(text, pos)
         if match is None:
             rest = text[pos:].lstrip()
-            if rest[:1] in ("\"", "“", "”"):
-                raise ParseError("a quote is not closed: add the missing \"")
+            if rest[:1] in ('"', "“", "”"):
+                raise ParseError('a quote is not closed: add the missing "')
             raise ParseError("I couldn't read that command")
         name, value = match.groups()
         end = match.end()
         if end < last and not text[end].isspace():
             # a quote opened inside a word and never closed
-            raise ParseError("a quote is not closed: add the missing \"")
+            raise ParseError('a quote is not closed: add the missing "')
         first = value[0]
         if first == '"' or first == "“":
             value = value[1:-1].replace('\\"', '"')

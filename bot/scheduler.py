@@ -117,7 +117,11 @@ class Scheduler:
                     except Exception:
                         log.exception("next_due of %s failed", source.name)
                         continue
-                    if due is not None and due <= target and (earliest is None or due < earliest[0]):
+                    if (
+                        due is not None
+                        and due <= target
+                        and (earliest is None or due < earliest[0])
+                    ):
                         earliest = (due, source)
                 if earliest is None:
                     break

@@ -18,11 +18,15 @@ class MyData(Cog):
 
     name = "privacy"
 
-    @command("mydata export", "Everything stored about you in this community, as a file", private=True)
+    @command(
+        "mydata export", "Everything stored about you in this community, as a file", private=True
+    )
     async def export(
         self,
         ctx: Context,
-        scope: Annotated[Literal["here", "everywhere"], "This community, or every community"] = "here",
+        scope: Annotated[
+            Literal["here", "everywhere"], "This community, or every community"
+        ] = "here",
     ) -> None:
         key = self._key(ctx, scope)
         data = await self.bot.privacy.export(self.bot.db, key)
@@ -46,12 +50,16 @@ class MyData(Cog):
         else:
             await ctx.reply("Here is everything I store about you:\n{body}", body=body)
 
-    @command("mydata delete", "Delete everything stored about you (asks for confirm:yes)", private=True)
+    @command(
+        "mydata delete", "Delete everything stored about you (asks for confirm:yes)", private=True
+    )
     async def delete(
         self,
         ctx: Context,
         confirm: Annotated[Literal["yes", "no"], "Type yes to delete for good"] = "no",
-        scope: Annotated[Literal["here", "everywhere"], "This community, or every community"] = "here",
+        scope: Annotated[
+            Literal["here", "everywhere"], "This community, or every community"
+        ] = "here",
     ) -> None:
         if confirm != "yes":
             await ctx.reply(

@@ -98,6 +98,8 @@ def cli_restore(database: str, source: Path) -> int:
     except (BackupError, sqlite3.Error) as err:
         print(f"restore refused: {err}", file=sys.stderr)
         return 1
-    print(f"restored {database} from {source} (schema {version}); the previous file is "
-          f"{database}.before-restore")
+    print(
+        f"restored {database} from {source} (schema {version}); the previous file is "
+        f"{database}.before-restore"
+    )
     return 0

@@ -134,7 +134,9 @@ class Database:
             await conn.close()
             message = str(err)
             if "readonly" in message or "read-only" in message:
-                raise DatabaseRefused(f"{path_str} is read-only: peerbot needs to write to it") from err
+                raise DatabaseRefused(
+                    f"{path_str} is read-only: peerbot needs to write to it"
+                ) from err
             raise DatabaseRefused(f"cannot use {path_str}: {message}") from err
         return db
 

@@ -41,7 +41,8 @@ def rows_as_dicts(cursor: sqlite3.Cursor, drop: Sequence[str] = ()) -> list[dict
     """Rows as plain dicts (for JSON), without the columns in `drop`."""
     names = [d[0] for d in cursor.description]
     return [
-        {n: v for n, v in zip(names, row, strict=True) if n not in drop} for row in cursor.fetchall()
+        {n: v for n, v in zip(names, row, strict=True) if n not in drop}
+        for row in cursor.fetchall()
     ]
 
 

@@ -143,7 +143,14 @@ class Members:
                 "INSERT INTO members (platform, community_id, user_id, display_name, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id) DO UPDATE SET "
                 "display_name = excluded.display_name, last_seen = excluded.last_seen",
-                (key.platform, key.community_id, key.user_id, display_name[:100], now.isoformat(), now.isoformat()),
+                (
+                    key.platform,
+                    key.community_id,
+                    key.user_id,
+                    display_name[:100],
+                    now.isoformat(),
+                    now.isoformat(),
+                ),
             )
         )
 

@@ -44,16 +44,25 @@ def test_the_example_config_is_valid_when_its_secrets_are_set():
         ("[robot]\n", "robot: unknown section"),
         ("[bot]\ntimezone = 5\n", "bot.timezone: expected a string"),
         ("[bot]\ntimezone = 'Mars/Base'\n", "bot.timezone: expected an IANA timezone"),
-        ("[bot]\nprompt_grace_minutes = 'soon'\n", "bot.prompt_grace_minutes: expected a whole number"),
+        (
+            "[bot]\nprompt_grace_minutes = 'soon'\n",
+            "bot.prompt_grace_minutes: expected a whole number",
+        ),
         ("[bot]\nlog_level = 'LOUD'\n", "bot.log_level: expected one of"),
         ("[limits]\ncommands_per_minute = 0\n", "limits.commands_per_minute: expected 1 or more"),
-        ("[discord]\ntoken_env = 'PEERBOT_UNSET_VAR'\n", "the environment variable PEERBOT_UNSET_VAR is not set"),
+        (
+            "[discord]\ntoken_env = 'PEERBOT_UNSET_VAR'\n",
+            "the environment variable PEERBOT_UNSET_VAR is not set",
+        ),
         ("[discord]\nmessage_content = 'yes'\n", "discord.message_content: expected true or false"),
         (
             "[matrix]\nhomeserver = 'matrix.example.org'\nuser_id = '@b:x'\npassword_env = 'P'\n",
             "matrix.homeserver: expected a URL starting with https:// or http://",
         ),
-        ("[matrix]\nhomeserver = 'https://m'\nuser_id = 'bot'\npassword_env = 'P'\n", "matrix.user_id"),
+        (
+            "[matrix]\nhomeserver = 'https://m'\nuser_id = 'bot'\npassword_env = 'P'\n",
+            "matrix.user_id",
+        ),
     ],
 )
 def test_bad_config_names_the_key_and_what_was_expected(tmp_path, text, expected):

@@ -41,8 +41,14 @@ class Probe(Cog):
         kind: Literal["red", "blue"] = "red",
     ) -> None:
         self.calls.append(dict(level=level, ratio=ratio, note=note, flag=flag, kind=kind))
-        await ctx.reply("got {level} {ratio} {note} {flag} {kind}", level=level, ratio=ratio,
-                        note=note, flag=flag, kind=kind)
+        await ctx.reply(
+            "got {level} {ratio} {note} {flag} {kind}",
+            level=level,
+            ratio=ratio,
+            note=note,
+            flag=flag,
+            kind=kind,
+        )
 
     @command("probe when", "Typed dates and times", private=True)
     async def when(
@@ -55,7 +61,9 @@ class Probe(Cog):
         where: ChannelRef | None = None,
         who: MemberRef | None = None,
     ) -> None:
-        await ctx.reply("when {v}", v=f"{day} {at} {zone} {span} {where and where.name} {who and who.name}")
+        await ctx.reply(
+            "when {v}", v=f"{day} {at} {zone} {span} {where and where.name} {who and who.name}"
+        )
 
     @command("probe admin", "Moderators only", level=Level.MODERATOR)
     async def admin(self, ctx: Context) -> None:

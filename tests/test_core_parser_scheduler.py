@@ -21,7 +21,12 @@ def test_the_parser_raises_only_parse_errors(text):
     assert all(isinstance(t.text, str) for t in tokens)
 
 
-@given(st.lists(st.sampled_from(['a', ' ', '"', ':', 'x:', '\\"', '“', '”', 'é', '\u200b', '9:30']), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(["a", " ", '"', ":", "x:", '\\"', "“", "”", "é", "\u200b", "9:30"]),
+        max_size=40,
+    )
+)
 @settings(max_examples=500, deadline=None)
 def test_the_parser_survives_quote_and_colon_soup(parts):
     try:
@@ -35,7 +40,10 @@ def test_the_parser_survives_quote_and_colon_soup(parts):
 def test_parser_examples():
     tokens = parse('checkin 4 cravings:2 note:"rough day, but here"')
     assert [(t.name, t.text) for t in tokens] == [
-        (None, "checkin"), (None, "4"), ("cravings", "2"), ("note", "rough day, but here")
+        (None, "checkin"),
+        (None, "4"),
+        ("cravings", "2"),
+        ("note", "rough day, but here"),
     ]
     assert [t.text for t in parse("prompt add schedule:daily 09:00")][-1] == "09:00"
     assert strip_prefix("!checkin", ("!",)) == "checkin"

@@ -96,7 +96,9 @@ async def test_concurrent_writes_are_all_committed_and_one_failure_spoils_nothin
         async def insert(n: int) -> int:
             return await db.execute("INSERT INTO t (n) VALUES (?)", (n,))
 
-        results = await asyncio.gather(*(insert(n) for n in [1, 2, 3, 2, 4]), return_exceptions=True)
+        results = await asyncio.gather(
+            *(insert(n) for n in [1, 2, 3, 2, 4]), return_exceptions=True
+        )
         assert [r for r in results if isinstance(r, Exception)] and results.count(1) == 4
         assert isinstance(results[3], StorageError)
         rows = [r[0] for r in await db.fetchall("SELECT n FROM t ORDER BY n")]
@@ -120,7 +122,8 @@ class Diary(Cog):
     async def diary(self, ctx: Context, entry: str) -> None:
         key = ctx.member_key()
         await ctx.db.execute(
-            "INSERT INTO diary VALUES (?, ?, ?, ?)", (key.platform, key.community_id, key.user_id, entry)
+            "INSERT INTO diary VALUES (?, ?, ?, ?)",
+            (key.platform, key.community_id, key.user_id, entry),
         )
         await ctx.reply("saved")
 
@@ -135,7 +138,9 @@ async def _export(community: ConsoleCommunity) -> dict:
 
 async def test_export_and_delete_cover_a_cog_added_later(community):
     await community.bot.add_cog(Diary(community.bot))
-    await community.say('/diary "a private line for alice"', ":as bob", '/diary "bob line"', ":as alice")
+    await community.say(
+        '/diary "a private line for alice"', ":as bob", '/diary "bob line"', ":as alice"
+    )
     data = await _export(community)
     assert data["diary"][0]["entry"] == "a private line for alice"
     assert all("bob" not in json.dumps(v) for v in data.values())

@@ -76,8 +76,12 @@ def test_sigkill_never_loses_a_confirmed_checkin(tmp_path):
         conn = sqlite3.connect(db)
         try:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            notes = {r[0] for r in conn.execute("SELECT note FROM checkins WHERE note LIKE ?",
-                                                (f"mark-{round_no}-%",))}
+            notes = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT note FROM checkins WHERE note LIKE ?", (f"mark-{round_no}-%",)
+                )
+            }
         finally:
             conn.close()
         # replies come in order, so the first `confirmed` check-ins were acknowledged
@@ -85,4 +89,6 @@ def test_sigkill_never_loses_a_confirmed_checkin(tmp_path):
         assert not missing, f"round {round_no}: {len(missing)} confirmed check-ins lost"
         total_confirmed += confirmed
     assert total_confirmed > 0
-    print(f"\ncrash safety: {KILL_POINTS} kill points, {total_confirmed} confirmed check-ins, lost: 0")
+    print(
+        f"\ncrash safety: {KILL_POINTS} kill points, {total_confirmed} confirmed check-ins, lost: 0"
+    )

@@ -19,7 +19,9 @@ async def counters(community) -> list[str]:
 
 
 async def test_disk_full(tmp_path):
-    community = await ConsoleCommunity.create(tmp_path, config={"limits": {"commands_per_minute": 1000}})
+    community = await ConsoleCommunity.create(
+        tmp_path, config={"limits": {"commands_per_minute": 1000}}
+    )
     try:
         await check_disk_full(community)
     finally:

@@ -116,7 +116,12 @@ class ConsolePlatform(Platform):
         pass
 
     async def post(
-        self, community_id: str, channel_id: str, message: Message, *, thread_title: str | None = None
+        self,
+        community_id: str,
+        channel_id: str,
+        message: Message,
+        *,
+        thread_title: str | None = None,
     ) -> str | None:
         if channel_id not in self.channels:
             return None

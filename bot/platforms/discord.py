@@ -48,6 +48,7 @@ from bot.platforms.discord_connection import (
     install_log_filter,
     start_problem,
 )
+from bot.platforms.discord_groups import open_private_thread
 from bot.platforms.discord_render import NO_MENTIONS, build_modal, modal_values, render
 from bot.platforms.discord_resolve import DiscordResolver
 from bot.platforms.discord_suggest import suggestions
@@ -240,7 +241,7 @@ class DiscordPlatform(Platform):
             user = client.get_user(int(user_id)) or await self._outlasting(
                 lambda: client.fetch_user(int(user_id))
             )
-            for part in render(message):
+            for part in render(message, guild=community_id):
                 await self._outlasting(lambda part=part: user.send(**part.kwargs()))
                 _stop_view(part.view)
         except discord.Forbidden:  # 50007: the member does not accept DMs from this server
@@ -249,6 +250,26 @@ class DiscordPlatform(Platform):
             log.warning("discord: DM to %s failed: %s", user_id, err)
             return False
         return True
+
+    async def open_private_group(
+        self, community_id: str, user_ids: list[str], title: str, message: Message
+    ) -> bool:
+        """A private thread in the check-ins channel (else the server's system channel) with
+        these members added and `message` posted; False when none can be opened there."""
+        assert self.bot is not None and self.client is not None
+        guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
+        if guild is None:
+            return False
+        channel_id = await self.bot.community_settings.get(
+            PLATFORM, community_id, "channel.checkins"
+        )
+        parent = (
+            await self._channel(community_id, channel_id) if channel_id else guild.system_channel
+        )
+        if parent is None:
+            log.info("discord: no check-ins or system channel in %s for a private thread", guild.id)
+            return False
+        return await open_private_thread(parent, user_ids, title, message, self._outlasting)
 
     async def _outlasting(self, call: Callable[[], Awaitable[T]]) -> T:
         """Make a REST call; after a network failure, wait for the connection and retry once.
@@ -331,6 +352,15 @@ class DiscordPlatform(Platform):
         if kind == discord.InteractionType.autocomplete:
             await self._autocomplete(interaction, data, community)
             return
+        person: discord.User | discord.Member = interaction.user
+        if community is None and kind in (
+            discord.InteractionType.component,
+            discord.InteractionType.modal_submit,
+        ):
+            # a button in a direct message names its community in its custom id
+            found = await self._dm_member(interaction, data)
+            if found is not None:
+                person, community = found
         if community is None:
             await interaction.response.send_message(GUILD_ONLY, ephemeral=True)
             return
@@ -349,18 +379,40 @@ class DiscordPlatform(Platform):
             if action is None or spec is None:
                 await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
                 return
-            await self._press(interaction, community, spec, action)
+            await self._press(interaction, community, spec, action, person)
         elif kind == discord.InteractionType.modal_submit:
             action = parse_custom_id(str(data.get("custom_id", "")))
             spec = self._spec(tuple(action.command.split())) if action else None
             if action is None or spec is None:
                 await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
                 return
-            await self._run(interaction, community, spec, {**action.args, **modal_values(data)})
+            await self._run(
+                interaction, community, spec, {**action.args, **modal_values(data)}, person
+            )
 
     def _spec(self, path: tuple[str, ...] | None) -> CommandSpec | None:
         assert self.bot is not None
         return self.bot.registry.commands.get(path) if path else None
+
+    async def _dm_member(
+        self, interaction: discord.Interaction, data: dict[str, Any]
+    ) -> tuple[discord.Member, CommunityRef] | None:
+        """The presser as a member of the community a direct-message button belongs to."""
+        assert self.client is not None
+        action = parse_custom_id(str(data.get("custom_id", "")))
+        if action is None or action.guild is None:
+            return None
+        guild = self.client.get_guild(int(action.guild))
+        if guild is None:
+            return None
+        member = guild.get_member(interaction.user.id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(interaction.user.id)
+            except (discord.HTTPException, *NETWORK_ERRORS):
+                return None
+        community = _community(guild)
+        return (member, community) if community is not None else None
 
     async def _press(
         self,
@@ -368,15 +420,19 @@ class DiscordPlatform(Platform):
         community: CommunityRef,
         spec: CommandSpec,
         action: Action,
+        person: discord.User | discord.Member,
     ) -> None:
+        in_dm = interaction.guild is None
         if action.form:
-            actor = await self._actor(interaction.user, community, interaction.permissions)
-            modal = build_modal(spec, action.args) if actor.level >= spec.level else None
+            permissions = None if in_dm else interaction.permissions
+            actor = await self._actor(person, community, permissions)
+            guild = community.id if in_dm else None
+            modal = build_modal(spec, action.args, guild) if actor.level >= spec.level else None
             if modal is not None:
                 await interaction.response.send_modal(modal)
                 _stop_view(modal)
                 return
-        await self._run(interaction, community, spec, dict(action.args))
+        await self._run(interaction, community, spec, dict(action.args), person)
 
     async def _run(
         self,
@@ -384,10 +440,13 @@ class DiscordPlatform(Platform):
         community: CommunityRef,
         spec: CommandSpec,
         args: dict[str, Any],
+        person: discord.User | discord.Member | None = None,
     ) -> None:
         """Dispatch one invocation; whatever happens, the interaction gets an answer."""
         assert self.bot is not None
-        actor = await self._actor(interaction.user, community, interaction.permissions)
+        person = person or interaction.user
+        permissions = interaction.permissions if interaction.guild is not None else None
+        actor = await self._actor(person, community, permissions)
         responder = InteractionResponder(interaction)
         if spec.defer:
             await responder.defer(spec.private)

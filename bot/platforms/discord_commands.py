@@ -274,18 +274,28 @@ def focused_option(options: list[dict[str, Any]]) -> tuple[str, str] | None:
 # --- buttons and forms -------------------------------------------------------------------------
 
 
-def button_custom_id(command: str, args: dict[str, str], form: bool) -> str | None:
-    """``pb:[command, args, form]``; None when it does not fit Discord's 100 characters."""
-    body = [command, dict(args)] + ([1] if form else [])
-    custom_id = BUTTON_PREFIX + json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return custom_id if len(custom_id) <= CUSTOM_ID_MAX else None
+def button_custom_id(
+    command: str, args: dict[str, str], form: bool, guild: str | None = None
+) -> str | None:
+    """``pb:[command, args, form, guild]``; None when it does not fit Discord's 100 characters.
+    `guild` is carried by buttons sent in direct messages, where Discord names no server."""
+    return _custom_id(BUTTON_PREFIX, command, args, form, guild)
 
 
-def form_custom_id(command: str, args: dict[str, str]) -> str | None:
+def form_custom_id(command: str, args: dict[str, str], guild: str | None = None) -> str | None:
     """The custom id of a form (modal) that runs `command` with `args` plus what is typed."""
-    custom_id = FORM_PREFIX + json.dumps(
-        [command, dict(args)], separators=(",", ":"), ensure_ascii=False
-    )
+    return _custom_id(FORM_PREFIX, command, args, False, guild)
+
+
+def _custom_id(
+    prefix: str, command: str, args: dict[str, str], form: bool, guild: str | None
+) -> str | None:
+    body: list[Any] = [command, dict(args)]
+    if form or guild:
+        body.append(1 if form else 0)
+    if guild:
+        body.append(guild)
+    custom_id = prefix + json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     return custom_id if len(custom_id) <= CUSTOM_ID_MAX else None
 
 
@@ -296,6 +306,7 @@ class Action:
     command: str
     args: dict[str, str]
     form: bool = False
+    guild: str | None = None  # the community, for buttons pressed in a direct message
 
 
 def parse_custom_id(custom_id: str) -> Action | None:
@@ -306,11 +317,12 @@ def parse_custom_id(custom_id: str) -> Action | None:
                 body = json.loads(custom_id[len(prefix) :])
                 command, args = body[0], body[1]
                 form = len(body) > 2 and bool(body[2])
+                guild = str(body[3]) if len(body) > 3 and str(body[3]).isdigit() else None
             except (ValueError, IndexError, KeyError, TypeError):
                 return None
             if not isinstance(command, str) or not isinstance(args, dict):
                 return None
-            return Action(command, {str(k): str(v) for k, v in args.items()}, form)
+            return Action(command, {str(k): str(v) for k, v in args.items()}, form, guild)
     return None
 
 

@@ -66,11 +66,12 @@ class Outgoing:
         return args
 
 
-def render(message: Message, prefix: str = "/") -> list[Outgoing]:
-    """The message as one or more Discord messages (Discord refuses more than 2000 characters)."""
+def render(message: Message, prefix: str = "/", guild: str | None = None) -> list[Outgoing]:
+    """The message as one or more Discord messages (Discord refuses more than 2000 characters).
+    `guild` goes into button ids when the message is a direct message."""
     # Mass mentions are neutralised even in templates: error messages quote what was typed.
     text = discord.utils.escape_mentions(message.render(escape=escape))
-    view, leftover = _view(message.buttons)
+    view, leftover = _view(message.buttons, guild)
     if leftover:
         text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in leftover)
     parts = split_text(text)
@@ -105,14 +106,16 @@ def split_text(text: str, limit: int = CONTENT_MAX) -> list[str]:
     return parts
 
 
-def _view(buttons: tuple[Button, ...]) -> tuple[discord.ui.View | None, list[Button]]:
+def _view(
+    buttons: tuple[Button, ...], guild: str | None = None
+) -> tuple[discord.ui.View | None, list[Button]]:
     """A view with one Discord button per peerbot button (at most 25); the rest as text."""
     if not buttons:
         return None, []
     view = discord.ui.View(timeout=None)
     leftover: list[Button] = []
     for button in buttons:
-        custom_id = button_custom_id(button.command, dict(button.args), button.form)
+        custom_id = button_custom_id(button.command, dict(button.args), button.form, guild)
         if custom_id is None or len(view.children) >= 25:
             log.warning("button %r does not fit on Discord; offered as text", button.label)
             leftover.append(button)
@@ -127,9 +130,11 @@ def _view(buttons: tuple[Button, ...]) -> tuple[discord.ui.View | None, list[But
     return (view if view.children else None), leftover
 
 
-def build_modal(spec: CommandSpec, args: dict[str, str]) -> discord.ui.Modal | None:
+def build_modal(
+    spec: CommandSpec, args: dict[str, str], guild: str | None = None
+) -> discord.ui.Modal | None:
     """A form for a command's options (those not preset by the button); None if none fit."""
-    custom_id = form_custom_id(spec.name, args)
+    custom_id = form_custom_id(spec.name, args, guild)
     params = form_params(spec, args)
     if custom_id is None or not params:
         return None

@@ -17,6 +17,9 @@ How it works, in short:
 * When the homeserver cannot be reached, the sync loop backs off (up to 30 s) and logs the outage
   once; replies and scheduled posts made meanwhile wait for it to return (up to
   ``bot.prompt_grace_minutes``) and are then sent once (``matrix_link``).
+* Accountability partners get a new encrypted room of their own (``open_private_group``, see
+  ``matrix_groups``). It counts for the community that opened it: commands typed there work as in
+  a direct room, ordinary messages there are the members' own and are not read.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from bot.platforms.base import (
     Platform,
     PlatformStartError,
 )
+from bot.platforms.matrix_groups import group_community, group_room_options, invitees
 from bot.platforms.matrix_link import CONNECTION_ERRORS, Link, describe
 from bot.platforms.matrix_render import buttons_from_content, keycap_digit, notice_contents
 from bot.platforms.matrix_rules import (
@@ -177,6 +181,7 @@ class MatrixPlatform(Platform):
         self.spaces = SpaceMap()
         self._creators: dict[str, set[str]] = {}  # room → its creators (privileged in v12+)
         self._direct_by_user: dict[str, str] = {}
+        self._groups: dict[str, str] = {}  # private group room → its community (see matrix_groups)
         self._queue: asyncio.Queue[_Batch] = asyncio.Queue()
         self._synced = asyncio.Event()
         self._crypto_lock = asyncio.Lock()
@@ -375,6 +380,7 @@ class MatrixPlatform(Platform):
                 batch.items.extend((room_id, e) for e in self._new_events(info.timeline.events))
         for room_id in response.rooms.leave:
             self.spaces.forget(room_id)
+            self._groups.pop(room_id, None)
         for room_id, info in response.rooms.invite.items():
             await self._answer_invite(room_id, info)
         await self._key_work()
@@ -413,6 +419,9 @@ class MatrixPlatform(Platform):
             extra = content.get("additional_creators", [])
             creators = {event.sender, *(c for c in extra if isinstance(c, str))}
             self._creators[room_id] = creators if creators_privileged(event.room_version) else set()
+        community = group_community(event, self.user_id)
+        if community is not None:
+            self._groups[room_id] = community
         if isinstance(event, RoomSpaceParentEvent):
             self.spaces.set_parent(room_id, event.state_key, content)
         elif isinstance(event, RoomSpaceChildEvent):
@@ -583,8 +592,8 @@ class MatrixPlatform(Platform):
                 )
             )
             return
-        if community is None:
-            return
+        if community is None or room_id in self._groups:
+            return  # a private group's conversation belongs to its members
         actor = await self._actor(community.id, room_id, event.sender, in_direct)
         await self.bot.emit_message(
             MessageEvent(
@@ -660,7 +669,11 @@ class MatrixPlatform(Platform):
 
     async def _on_join(self, room_id: str, user_id: str) -> None:
         assert self.bot is not None and self.client is not None
-        if user_id == self.user_id or self.is_direct_room(room_id, user_id):
+        if (
+            user_id == self.user_id
+            or self.is_direct_room(room_id, user_id)
+            or room_id in self._groups
+        ):
             return
         community = self._community_ref(self.spaces.community_of(room_id))
         # Joining a second room of the same space is not joining the community.
@@ -687,7 +700,10 @@ class MatrixPlatform(Platform):
     async def _community_for(
         self, room_id: str, user_id: str, in_direct: bool
     ) -> CommunityRef | None:
-        """The community of a room; for a direct room, where the member was last active."""
+        """The community of a room; for a direct room, where the member was last active; for a
+        private group, the community that opened it."""
+        if room_id in self._groups:
+            return self._community_ref(self._groups[room_id])
         if not in_direct:
             return self._community_ref(self.spaces.community_of(room_id))
         assert self.bot is not None
@@ -704,6 +720,7 @@ class MatrixPlatform(Platform):
             r
             for r in self.client.rooms
             if r not in direct
+            and r not in self._groups
             and (r == community_id or self.spaces.community_of(r) == community_id)
         ]
 
@@ -718,9 +735,9 @@ class MatrixPlatform(Platform):
 
     async def _actor(self, community_id: str, room_id: str, user_id: str, in_direct: bool) -> Actor:
         """The person with the level their power level gives in the room (in their direct
-        room: in the community's own room or space, when the bot is there)."""
+        room or a private group: in the community's own room or space, when the bot is there)."""
         assert self.bot is not None and self.client is not None
-        level_room = community_id if in_direct else room_id
+        level_room = community_id if in_direct or room_id in self._groups else room_id
         room = self.client.rooms.get(level_room)
         level = Level.MEMBER
         if room is not None:
@@ -822,6 +839,73 @@ class MatrixPlatform(Platform):
         if room_id is None:
             return False
         return await self.send(room_id, message) is not None
+
+    async def open_private_group(
+        self, community_id: str, user_ids: list[str], title: str, message: Message
+    ) -> bool:
+        """Open a new encrypted room for these members (named `title`, not direct, each invited)
+        and post `message` there as a notice; False (logged) when any step fails.
+
+        Nothing about the room goes into the database: it carries its community in its own state
+        (see ``matrix_groups``). The bot stays in the room, so commands typed there work."""
+        members = invitees(user_ids, self.user_id)
+        if self.client is None or not members:
+            log.warning("matrix: no one to open a private group for")
+            return False
+        try:
+            room_id = await self._create_group(community_id, members, title)
+            if room_id is None:
+                return False
+            if await self.send(room_id, message) is None:
+                log.warning("matrix: the welcome could not be posted in private group %s", room_id)
+                await self._abandon_group(room_id, members)
+                return False
+        except Exception:
+            log.exception("matrix: opening a private group failed")
+            return False
+        log.info("matrix: opened private group %s for %d members", room_id, len(members))
+        return True
+
+    async def _create_group(self, community_id: str, members: list[str], title: str) -> str | None:
+        """Create the room and wait until it is encrypted and every member is invited."""
+        client = self.client
+        assert client is not None
+        options = group_room_options(community_id, members, title)
+        # Not idempotent, like a direct room: a retry can make a second room only if the
+        # connection dropped after the homeserver made the first.
+        response = await self.link.call(
+            lambda: client.room_create(**options), patience=self._patience()
+        )
+        if response is None or isinstance(response, RoomCreateError):
+            log.warning("matrix: could not create a private group: %s", response)
+            return None
+        room_id: str = response.room_id
+        # Known before the sync brings the room's mark: a member may type in it at once.
+        self._groups[room_id] = community_id
+
+        def ready() -> bool:
+            room = client.rooms.get(room_id)
+            return room is not None and room.encrypted and all(u in room.users for u in members)
+
+        # The welcome's room key goes to the devices of the members the bot knows in the room.
+        if not await self._wait_until(ready, WAIT_FOR_ROOM_S):
+            log.warning("matrix: the new private group %s did not arrive in time", room_id)
+            await self._abandon_group(room_id, members)
+            return None
+        return room_id
+
+    async def _abandon_group(self, room_id: str, members: list[str]) -> None:
+        """Withdraw the invites and leave a group that could not be opened (best effort: the
+        members are written to privately instead, and should not find an empty room)."""
+        client = self.client
+        assert client is not None
+        try:
+            for user_id in members:
+                await client.room_kick(room_id, user_id, reason="The private space could not open")
+            await client.room_leave(room_id)
+        except Exception:
+            log.warning("matrix: could not clean up private group %s", room_id, exc_info=True)
+        self._groups.pop(room_id, None)
 
     async def _direct_room(self, user_id: str) -> str | None:
         assert self.client is not None and self._direct is not None and self.bot is not None

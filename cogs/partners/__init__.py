@@ -208,8 +208,8 @@ class Partners(Cog):
         shared = await ctx.open_private_group(
             members,
             "Accountability partners",
-            f"🌱 Welcome, {everyone}. This space is just for you as accountability partners: "
-            "nobody else can read it. Say hello when you're ready; a short message is plenty.",
+            f"🌱 Welcome, {everyone}. This is a space for you as accountability partners "
+            "(other members can't join it). Say hello when you're ready; a short message is plenty.",
             **name_values,
         )
         for member in proposal.answers:

@@ -28,8 +28,8 @@ from tests.discord_loopback import ALICE, BOB, CAROL, MOD, LoopbackDiscord
 
 pytestmark = [pytest.mark.discord, pytest.mark.asyncio(loop_scope="module")]
 
-DUE_AFTER = 11.0  # seconds from the process start to the prompt's 09:00
-OUTAGE_FROM = 5.0  # seconds from the process start to the gateway loss
+DUE_AFTER = 15.0  # seconds from the process start to the prompt's 09:00
+OUTAGE_FROM = 8.0  # seconds from the process start to the gateway loss
 OUTAGE_AT_LEAST = 5.0
 PROMPT = "What got you through today?"
 

@@ -34,6 +34,7 @@ from .records import (
     InteractionRecord,
     RecordedCall,
 )
+from .threads import ThreadRoutes
 
 if TYPE_CHECKING:
     from .server import LoopbackDiscord
@@ -47,6 +48,7 @@ class RestApi:
 
     def __init__(self, srv: LoopbackDiscord) -> None:
         self.srv = srv
+        self.threads = ThreadRoutes(srv)
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._add_routes()
 
@@ -79,6 +81,7 @@ class RestApi:
                 self._create_thread,
             ),
             ("GET", r"guilds/(?P<gid>\d+)/members/(?P<uid>\d+)", self._get_member),
+            *self.threads.table(),
         ]
         self._routes = [(m, re.compile(p), h) for m, p, h in table]
 
@@ -101,6 +104,9 @@ class RestApi:
     async def _route(
         self, request: web.Request, path: str, body: Any, files: list[tuple[str, bytes]]
     ) -> web.StreamResponse:
+        for refusal in self.srv.refusals:
+            if refusal.matches(request.method, path):
+                raise refusal.error
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if match and method == request.method:
@@ -447,6 +453,7 @@ class RestApi:
                 new_snowflake(), name, type=kind, parent_id=int(cid), owner_id=self.srv.bot_user.id
             )
         guild.channels.append(thread)
+        self.threads.created(thread)
         payload = thread.payload(guild_id)
         self.srv.gateway.dispatch(
             "THREAD_CREATE", {**payload, "newly_created": True}, intent=GUILDS

@@ -7,7 +7,8 @@ interactions and member messages over a real websocket, and answer them over rea
 
 Emulated: login (``users/@me``, ``oauth2/applications/@me``), command sync (global and guild),
 interaction callbacks with the ``?with_response=1`` body, follow-ups and ``@original`` edits,
-DMs (with closed DMs answering 403/50007), channel messages, threads, a few GETs; the gateway
+DMs (with closed DMs answering 403/50007), channel messages, threads and their members
+(``thread_members``), refusals a test asks for (``refuse``), a few GETs; the gateway
 with READY/GUILD_CREATE, heartbeats, RESUME with replay, zlib-stream, intents (members only with
 the members intent, message content blanked without the content intent). The server checks
 what Discord's client checks before sending an interaction (option ranges, lengths, choices,
@@ -41,7 +42,7 @@ from .gateway import (
     MESSAGE_CONTENT,
     Gateway,
 )
-from .messages import attachment, public, walk_components, walk_options
+from .messages import ApiError, attachment, public, walk_components, walk_options
 from .models import (
     FakeChannel,
     FakeGuild,
@@ -58,6 +59,7 @@ from .records import (
     _Waitable,
 )
 from .rest import RestApi
+from .threads import Refusal
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
@@ -98,6 +100,8 @@ class LoopbackDiscord(_Waitable):
         self.calls: list[RecordedCall] = []
         self.interactions: list[InteractionRecord] = []
         self.member_messages: list[dict[str, Any]] = []
+        self.thread_members: dict[int, list[int]] = {}  # thread id → user ids, creator first
+        self.refusals: list[Refusal] = []
         self.port = 0
         self.gateway = Gateway(
             token=token,
@@ -177,6 +181,24 @@ class LoopbackDiscord(_Waitable):
     async def drop_gateway(self, code: int = 4000) -> None:
         """Close the bot's websocket; it should RESUME and get the queued dispatches."""
         await self.gateway.drop(code)
+
+    def refuse(
+        self,
+        method: str,
+        pattern: str,
+        status: int = 403,
+        code: int = 50013,
+        message: str = "Missing Permissions",
+    ) -> Refusal:
+        """Answer requests whose path fully matches ``pattern`` with this error until
+        ``allow(refusal)``; by default 403 Missing Permissions, as Discord refuses a bot."""
+        refusal = Refusal(method, re.compile(pattern), ApiError(status, code, message))
+        self.refusals.append(refusal)
+        return refusal
+
+    def allow(self, refusal: Refusal) -> None:
+        """Stop refusing what ``refuse`` refused."""
+        self.refusals.remove(refusal)
 
     def invalidate_session(self) -> None:
         """Send op 9 (not resumable): the bot must IDENTIFY again."""
