@@ -1,9 +1,10 @@
 """The one milestone sweep: find counters whose next milestone has come, claim, then celebrate.
 
-Claiming (moving ``next_at`` on and recording the celebration as 'pending') is one transaction;
-telling the member comes after, and each celebration is marked 'delivered' as soon as it is
-sent. A restart in between finds the pending row and delivers it once; a milestone more than a
-day late is recorded as 'missed' (shown privately in /milestone show) instead of celebrated.
+Claiming (moving ``next_at`` on and recording the celebration as 'pending') is one transaction.
+Telling the member comes after: a group of pending celebrations is marked 'delivered' just
+before it is sent, so nothing is ever sent twice. A restart after the claim finds the pending
+rows and celebrates them once; a milestone more than a day late is recorded as 'missed' (shown
+privately in /milestone show) instead of celebrated.
 """
 
 from __future__ import annotations
@@ -133,29 +134,27 @@ class MilestoneSweep:
         return _valid_zone(own) or _valid_zone(self.bot.config.bot.timezone) or "UTC"
 
     async def deliver(self, now: datetime) -> None:
-        """Celebrate every pending milestone (those over a day late become 'missed')."""
+        """Celebrate every pending milestone (those over a day late become 'missed').
+
+        Each group is marked delivered before it is sent: a crash in between can cost a
+        celebration, never send one twice."""
         async with self.lock:
             for platform in list(self.bot.platforms):
                 pending = await self.store.pending(platform, now)
                 late = [p.id for p in pending if now - p.due_at >= LATE_LIMIT]
-                marks, sent = [], []
+                ready: list[tuple[Context, PendingCelebration]] = []
                 for item in pending:
                     if now - item.due_at >= LATE_LIMIT:
                         continue
                     ctx = self.bot.context(CommunityRef(platform, item.key.community_id or ""))
-                    if ctx is None:
-                        continue
-                    await celebrate(ctx, item)
-                    sent.append(item.id)
-                    if len(sent) >= MARK_EVERY:
-                        # recorded while the next ones are sent; a restart re-sends at most these
-                        marks.append(
-                            asyncio.ensure_future(self.store.finish(sent, "delivered", now))
-                        )
-                        sent = []
-                marks.append(asyncio.ensure_future(self.store.finish(sent, "delivered", now)))
+                    if ctx is not None:  # else it stays pending until the platform is back
+                        ready.append((ctx, item))
+                for start in range(0, len(ready), MARK_EVERY):
+                    group = ready[start : start + MARK_EVERY]
+                    await self.store.finish([item.id for _, item in group], "delivered", now)
+                    for ctx, item in group:
+                        await celebrate(ctx, item)
                 await self.store.finish(late, "missed", now)
-                await asyncio.gather(*marks)
 
 
 async def celebrate(ctx: Context, item: PendingCelebration) -> None:
