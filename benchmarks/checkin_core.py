@@ -55,10 +55,10 @@ class _BenchPlatform(Platform):
     name = "bench"
 
     async def start(self) -> None:
-        pass
+        """Nothing to connect to."""
 
     async def stop(self) -> None:
-        pass
+        """Nothing to disconnect."""
 
     async def post(self, community_id, channel_id, message, *, thread_title=None):
         return "posted"

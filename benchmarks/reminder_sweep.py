@@ -48,10 +48,10 @@ class _Platform(Platform):
         self.sent = 0
 
     async def start(self) -> None:
-        pass
+        """Nothing to connect to."""
 
     async def stop(self) -> None:
-        pass
+        """Nothing to disconnect."""
 
     async def post(self, community_id, channel_id, message, *, thread_title=None):
         return "posted"

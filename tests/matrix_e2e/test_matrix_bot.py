@@ -256,7 +256,10 @@ async def test_a_moderator_command_from_a_member_is_refused(world: World, loaded
 
     await ask(world, world.general, f"!{spec.name}")
 
-    await private_answer(world, lambda b: b.startswith(f"Only moderators can use !{spec.name}"))
+    refusal = await private_answer(
+        world, lambda b: b.startswith(f"Only moderators can use !{spec.name}")
+    )
+    assert "ask a moderator" in refusal.body
 
 
 async def test_the_bot_refuses_invites_from_people_not_allowed(world: World):
@@ -265,6 +268,7 @@ async def test_the_bot_refuses_invites_from_people_not_allowed(world: World):
         return room is not None and world.bot_id not in room.users
 
     await sync_until(world.member, bot_gone, timeout=20, what="the bot refusing the invite")
+    assert bot_gone()
 
 
 async def test_a_crisis_message_is_answered_privately_and_alerts_moderators(world: World, loaded):
