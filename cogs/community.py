@@ -152,6 +152,11 @@ class Community(Cog):
         lines.append("Facilitator power level (Matrix): {power}")
         values["welcome"] = await self._shown(ctx, keys.WELCOME, settings.get(keys.WELCOME))
         lines.append("Welcome message: {welcome}")
+        if not settings.get(keys.channel_key("alerts")):
+            lines.append(
+                "⚠ No moderator alerts channel is set, so crisis alerts and concern reports can't "
+                f"reach you. Set one with {ctx.command_hint('community channel')} purpose:alerts."
+            )
         await ctx.reply("\n".join(lines), **values)
 
     @command(

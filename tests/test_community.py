@@ -200,3 +200,11 @@ async def test_export_includes_my_audit_rows_and_delete_pseudonymises_them(mod):
     await mod.say(":as dana")
     out = await mod.text("/community audit")
     assert "deleted member: region IE → GB" in out and "alice" not in out
+
+
+async def test_show_warns_when_crisis_alerts_have_nowhere_to_go(community):
+    await community.say(":role alice moderator")
+    out = await community.text("/community show")
+    assert "No moderator alerts channel is set" in out
+    await community.say("/community channel purpose:alerts channel:#alerts")
+    assert "No moderator alerts channel is set" not in await community.text("/community show")
