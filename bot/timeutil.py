@@ -306,3 +306,33 @@ def humanize_delta(td: timedelta) -> str:
 def format_local(instant: datetime, tz: str) -> str:
     """An instant as people read it in a zone: ``Mon 02 Nov 2026, 09:00``."""
     return instant.astimezone(zone(tz)).strftime("%a %d %b %Y, %H:%M")
+
+
+@functools.cache
+def _zone_countries() -> dict[str, str]:
+    """IANA zone → ISO 3166 country code, from the zone database's zone.tab."""
+    text = ""
+    try:
+        from importlib import resources
+
+        text = resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        for path in ("/usr/share/zoneinfo/zone.tab", "/usr/lib/zoneinfo/zone.tab"):
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+                break
+            except OSError:
+                continue
+    mapping: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split("\t")
+            if len(parts) >= 3:
+                mapping[parts[2]] = parts[0]
+    return mapping
+
+
+def zone_country(tz: str) -> str | None:
+    """The country a zone belongs to (``Europe/London`` → ``GB``), None for UTC and the like."""
+    return _zone_countries().get(tz)

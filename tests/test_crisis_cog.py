@@ -596,3 +596,14 @@ async def test_crisis_still_answers_when_the_database_fails(mod):
     mod.bot.db.fetchall = broken
     out = await mod.text(":as bob", "/crisis")
     assert "These people are there for you" in out and "Emergency:" in out
+
+
+async def test_without_a_region_the_members_timezone_picks_the_country(community):
+    """Help should reach someone who never set a region: their timezone names a country."""
+    out = await community.text("/crisis")
+    assert "findahelpline.com" in out  # nothing known yet
+    await community.say("/timezone set zone:Europe/London")
+    out = await community.text("/crisis")
+    assert "116 123" in out and "999" in out
+    await community.say("/crisis region set:US")
+    assert "988" in await community.text("/crisis")  # an explicit choice wins

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.core import Bot
 from bot.message import Button
 from bot.spec import ParamType, Resolver
+from bot.timeutil import zone_country
 from cogs.crisis.resources import Directory, RegionResources, load_directory
 from cogs.crisis.texts import emergency_number
 from storage.crisis import (
@@ -70,12 +71,16 @@ class CrisisBase(Cog):
             return default
 
     async def region_code(self, ctx: Context, key: MemberKey | None = None) -> str | None:
-        """Member setting, else community setting, else config ``bot.region``, else None."""
-        own = await self.quietly(
-            self.bot.member_settings.get(key or ctx.member_key(), REGION_SETTING), None
-        )
+        """Member setting, else community setting, else config ``bot.region``, else the country
+        of the member's (or the community's) timezone, else None."""
+        key = key or ctx.member_key()
+        own = await self.quietly(self.bot.member_settings.get(key, REGION_SETTING), None)
         community = await self.quietly(ctx.setting(REGION_SETTING), None)
-        return own or community or self.bot.config.bot.region or None
+        chosen = own or community or self.bot.config.bot.region
+        if chosen:
+            return chosen
+        zone = await self.quietly(ctx.member_timezone(key.user_id), None)
+        return zone_country(zone) if zone else None
 
     async def region_resources(self, ctx: Context, key: MemberKey | None = None) -> RegionResources:
         """The resources for a member's region (possibly the fallback)."""
