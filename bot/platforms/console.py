@@ -113,7 +113,7 @@ class ConsolePlatform(Platform):
         self.members.add(self.user)
 
     async def stop(self) -> None:
-        pass
+        """Nothing to disconnect: the terminal stays where it is."""
 
     async def post(
         self,
