@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
@@ -85,10 +86,9 @@ async def run_platforms(config: Config) -> int:
             platform.on_fatal = platform_failed
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # platforms without asyncio signal handlers fall back to KeyboardInterrupt
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
     try:
         await bot.start(realtime=True)
         # everything loaded at start lives for the whole run: keep it out of GC passes

@@ -84,8 +84,8 @@ class Scheduler:
             self._aps.shutdown(wait=False)
             self._aps = None
         _RUNNING.pop(self._id, None)
-        async with self._lock:
-            pass
+        await self._lock.acquire()  # wait for a tick that is still running
+        self._lock.release()
 
     async def run_all(self) -> None:
         """Run every source for the current instant."""

@@ -9,6 +9,7 @@ happen twice (the fall-back hour) resolve to their first occurrence.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import difflib
 import functools
 import re
@@ -98,10 +99,9 @@ def zone(name: str) -> ZoneInfo:
     valid_shape = bool(_ZONE_CHARS.fullmatch(key)) and ".." not in key
     known = _known_zones()
     if valid_shape and (key in known or not known):
-        try:
+        # a name that looks right but has no zone file falls through to the suggestions
+        with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             return ZoneInfo(key)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            pass
     raise UnknownTimezone(str(name), suggest_zones(str(name)))
 
 

@@ -9,6 +9,7 @@ keeps "no acknowledged write is lost" true while avoiding one thread hop and one
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -201,10 +202,8 @@ class Database:
         fresh = await Database.open(self.path)
         old, self._conn = self._conn, fresh._conn
         self._identity = current
-        try:
+        with contextlib.suppress(Exception):  # the old file is gone; nothing to save there
             await old.close()
-        except Exception:  # the old file is gone; nothing to save there
-            pass
 
     async def _flush(self) -> None:
         while self._queue:
@@ -240,10 +239,8 @@ class Database:
         if self._flushing is not None:
             await asyncio.shield(self._flushing)
         self._closed = True
-        try:
+        with contextlib.suppress(sqlite3.Error):  # an optimisation only; closing matters more
             await self._conn.execute("PRAGMA optimize")
-        except sqlite3.Error:
-            pass
         await self._conn.close()
 
 
@@ -308,11 +305,10 @@ def _run_batch(
             outcomes.append((True, fn(conn)))
             conn.execute("RELEASE w")
         except Exception as err:
-            try:
+            # SQLite may already have rolled everything back; the caller is told either way
+            with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK TO w")
                 conn.execute("RELEASE w")
-            except sqlite3.Error:
-                pass
             wrapped = StorageError(_describe(err)) if isinstance(err, sqlite3.Error) else err
             outcomes.append((False, wrapped))
     if not conn.in_transaction:
@@ -320,10 +316,8 @@ def _run_batch(
     try:
         conn.execute("COMMIT")
     except sqlite3.Error as err:
-        try:
+        with contextlib.suppress(sqlite3.Error):  # nothing left to roll back is fine
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
         failure = StorageError(_describe(err))
         return [(False, failure)] * len(fns)
     return outcomes

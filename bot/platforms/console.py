@@ -9,6 +9,7 @@ and ``:quit`` steer the session. Every output line says where it went: ``#channe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -259,10 +260,8 @@ class ConsolePlatform(Platform):
         stream = stream or sys.stdin
         interactive = stream.isatty()
         if interactive:
-            try:
+            with contextlib.suppress(ImportError):  # line editing where the platform has it
                 import readline  # noqa: F401  (history and line editing)
-            except ImportError:
-                pass
             self.info("peerbot console: type /help, or :help for console commands. :quit to leave.")
         loop = asyncio.get_running_loop()
         while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -177,10 +178,9 @@ class DiscordPlatform(Platform):
             await self.client.close()
         if self._task is not None and not self._task.done():
             self._task.cancel()
-            try:
+            # the client task ends by cancellation; how it ended no longer matters here
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
         self._task = None
 
     async def sync_commands(self) -> bool:
