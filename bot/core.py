@@ -32,6 +32,7 @@ from storage.db import Database, MemberKey, StorageError
 from storage.settings import CommunitySettings, Members, MemberSettings
 
 log = logging.getLogger(__name__)
+SEEN_REFRESH = timedelta(days=1)  # how often a member's display name is written again
 
 FREE_TEXT = 40  # text options longer than this absorb the remaining words
 
@@ -63,8 +64,9 @@ class CommandRegistry:
 
     def match(self, words: list[str]) -> tuple[CommandSpec | None, int]:
         """The longest command path that starts `words`, and how many words it used."""
-        for length in range(min(len(words), 3), 0, -1):
-            spec = self.commands.get(tuple(w.lower() for w in words[:length]))
+        lowered = tuple(w.lower() for w in words[:3])
+        for length in range(len(lowered), 0, -1):
+            spec = self.commands.get(lowered[:length])
             if spec is not None:
                 return spec, length
         return None, 0
@@ -292,7 +294,7 @@ class Bot:
         key = ctx.member_key()
         name = ctx.actor.name if ctx.actor else ""
         last = self._seen.get(key)
-        if last is not None and last[0] == name and now - last[1] < timedelta(days=1):
+        if last is not None and last[0] == name and now - last[1] < SEEN_REFRESH:
             return
         try:
             await self.members.seen(key, name, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 MAX_LINE = 12_000
 
@@ -27,8 +28,7 @@ class ParsedLine:
     order: list[str] = field(default_factory=list)  # tokens after the path, in typed order
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
     """One token: a bare word or a ``name:value`` pair."""
 
     text: str

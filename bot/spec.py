@@ -121,6 +121,9 @@ class ParamType:
         return self.hint
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")
+
+
 @dataclass(eq=False)
 class IntType(ParamType):
     """A whole number, optionally bounded."""
@@ -133,15 +136,17 @@ class IntType(ParamType):
         return _bounds_text("a whole number", self.min, self.max)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> int:
-        if isinstance(raw, bool):
+        if type(raw) is str and _WHOLE_NUMBER.fullmatch(raw):  # typed text: the usual case
+            value = int(raw)
+        elif isinstance(raw, bool):
             raise ArgumentError("expected a whole number")
-        if isinstance(raw, int):
+        elif isinstance(raw, int):
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
             value = int(raw)
         else:
             text = str(raw).strip()
-            if not re.fullmatch(r"[+-]?\d{1,12}", text):
+            if not _WHOLE_NUMBER.fullmatch(text):
                 raise ArgumentError(f"{_shorten(text)!r} is not {self.describe()}")
             value = int(text)
         _check_bounds(value, self.min, self.max, self.describe)
@@ -435,10 +440,10 @@ class CommandSpec:
 
     def param(self, name: str) -> Param | None:
         """The parameter called `name`, if any."""
-        for param in self.params:
-            if param.name == name:
-                return param
-        return None
+        by_name = self.__dict__.get("_by_name")
+        if by_name is None or len(by_name) != len(self.params):
+            by_name = self.__dict__["_by_name"] = {p.name: p for p in self.params}
+        return by_name.get(name)
 
     def usage(self, prefix: str = "!") -> str:
         """The usage line, e.g. ``!checkin <mood> [cravings] [note] [share]``."""

@@ -89,19 +89,28 @@ def _zones_by_city() -> dict[str, list[str]]:
     return cities
 
 
+_RESOLVED: dict[str, ZoneInfo] = {}  # exact IANA names already checked
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the :class:`ZoneInfo` for an IANA zone name.
 
     Raises :class:`UnknownTimezone` (with suggestions) for anything that is not an IANA name,
     including UTC offsets ("+02:00", "UTC+2"), the empty string and file paths.
     """
+    found = _RESOLVED.get(name)
+    if found is not None:
+        return found
     key = name.strip() if isinstance(name, str) else ""
     valid_shape = bool(_ZONE_CHARS.fullmatch(key)) and ".." not in key
     known = _known_zones()
     if valid_shape and (key in known or not known):
         # a name that looks right but has no zone file falls through to the suggestions
         with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            return ZoneInfo(key)
+            found = ZoneInfo(key)
+            if key == name:  # only exact IANA names: the cache stays as small as the zone list
+                _RESOLVED[name] = found
+            return found
     raise UnknownTimezone(str(name), suggest_zones(str(name)))
 
 

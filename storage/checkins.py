@@ -20,7 +20,7 @@ class Recorded:
 
     day: date  # the member's local day it counts for
     first_today: bool  # the first check-in of this local day
-    shared_today_before: bool  # an earlier check-in today was already shared
+    shared_today_before: bool  # this one is shared, and an earlier one today already was
     days: tuple[date, ...]  # distinct check-in days, newest first (at least the current run)
 
 
@@ -119,34 +119,34 @@ class CheckinStore:
 
         def write(conn: sqlite3.Connection) -> Recorded:
             day = day_for(_stored_zone(conn, where)).isoformat()
-            before = conn.execute(
-                "SELECT shared FROM checkin_days "
-                "WHERE platform=? AND community_id=? AND user_id=? AND local_date=?",
-                (*where, day),
-            ).fetchone()
             conn.execute(
                 "INSERT INTO checkins (platform, community_id, user_id, local_date, created_at, "
                 "mood, cravings, note, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*where, day, now.isoformat(), mood, cravings, note, int(shared)),
             )
-            if before is None:
+            first_today = (
                 conn.execute(
-                    "INSERT INTO checkin_days (platform, community_id, user_id, local_date, shared) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO checkin_days "
+                    "(platform, community_id, user_id, local_date, shared) VALUES (?, ?, ?, ?, ?)",
                     (*where, day, int(shared)),
-                )
-            elif shared and not before[0]:
-                conn.execute(
-                    "UPDATE checkin_days SET shared = 1 "
-                    "WHERE platform=? AND community_id=? AND user_id=? AND local_date=?",
-                    (*where, day),
+                ).rowcount
+                == 1
+            )
+            shared_before = False
+            if shared and not first_today:
+                # no row changed: an earlier check-in today was shared already
+                shared_before = (
+                    conn.execute(
+                        "UPDATE checkin_days SET shared = 1 WHERE platform=? AND community_id=? "
+                        "AND user_id=? AND local_date=? AND shared = 0",
+                        (*where, day),
+                    ).rowcount
+                    == 0
                 )
             days = _distinct_days(conn, where, RECENT_DAYS)
             if len(days) == RECENT_DAYS and _contiguous(days):
                 days = _distinct_days(conn, where, None)
-            return Recorded(
-                date.fromisoformat(day), before is None, bool(before and before[0]), tuple(days)
-            )
+            return Recorded(date.fromisoformat(day), first_today, shared_before, tuple(days))
 
         return await self.db.write(write)
 

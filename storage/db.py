@@ -1,9 +1,17 @@
-"""The database: one aiosqlite connection, WAL, numbered migrations, group commit.
+"""The database: a writer connection, a reader thread, WAL, numbered migrations, group commit.
 
-Every write is a plain function ``fn(conn) -> result`` that runs on the database thread. Writes
-that arrive together are committed together (each inside its own SAVEPOINT, so one failing write
-never spoils the others), and each caller is acknowledged only after the COMMIT succeeded. That
-keeps "no acknowledged write is lost" true while avoiding one thread hop and one fsync per write.
+Every write is a plain function ``fn(conn) -> result``. Writes that arrive together are committed
+together (each inside its own SAVEPOINT, so one failing write never spoils the others), and each
+caller is acknowledged only after the COMMIT succeeded: "no acknowledged write is lost" holds while
+a burst of writes costs one transaction.
+
+A batch of short writes runs on the event loop's own thread, on a connection that only writes: in
+WAL mode a commit appends to the log without waiting for the disk, so a batch takes a fraction of a
+millisecond, which is less than handing it to another thread and back. Whatever may wait or take
+long goes to the writer thread instead: batches holding a ``background=True`` write (sweeps,
+deletions), batches that find the file locked by another program, and the WAL checkpoints (run from
+the reader connection). Reads run on the reader connection's own thread (aiosqlite); in WAL mode
+they never block the writer and always see every acknowledged write.
 """
 
 from __future__ import annotations
@@ -15,9 +23,10 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import aiosqlite
 
@@ -27,6 +36,8 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x50454552  # "PEER": marks a file as a peerbot database
+CHECKPOINT_EVERY = 200  # committed batches between WAL checkpoints (run off the event loop)
+LOCK_WAIT_SECONDS = 5.0  # how long a write waits for a lock another program holds
 
 
 class StorageError(RuntimeError):
@@ -37,9 +48,11 @@ class DatabaseRefused(StorageError):
     """The file cannot be used as a peerbot database; the message says why, for people."""
 
 
-@dataclass(frozen=True)
-class MemberKey:
-    """Whose data: (platform, community, user). community_id None means every community."""
+class MemberKey(NamedTuple):
+    """Whose data: (platform, community, user). community_id None means every community.
+
+    A named tuple: it is hashed on every command (rate limits, caches), and a tuple's hash is
+    computed in C."""
 
     platform: str
     community_id: str | None
@@ -83,11 +96,19 @@ def check_file(path: Path) -> None:
 class Database:
     """The bot's SQLite database."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
+    def __init__(self, conn: aiosqlite.Connection, writer: sqlite3.Connection | None, path: str):
+        self._conn = conn  # reads and checkpoints, on aiosqlite's thread
+        # every write after opening; None for ":memory:", whose writes share the reader connection
+        self._writer = writer
+        self._writer_thread = (
+            ThreadPoolExecutor(1, thread_name_prefix="peerbot-db-writer") if writer else None
+        )
         self.path = path
-        self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future]] = []
+        self.lock_wait = LOCK_WAIT_SECONDS
+        self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future, bool]] = []
         self._flushing: asyncio.Task | None = None
+        self._checkpointing: asyncio.Task | None = None
+        self._batches_since_checkpoint = 0
         self._closed = False
         self._identity = _file_identity(path)
 
@@ -97,13 +118,14 @@ class Database:
     ) -> Database:
         """Open (creating if needed), check the version, apply pending migrations."""
         path_str = str(path)
-        if path_str != ":memory:":
+        memory = path_str == ":memory:"
+        if not memory:
             check_file(Path(path_str))
         try:
             conn = await aiosqlite.connect(path_str, isolation_level=None, timeout=5.0)
         except sqlite3.Error as err:
             raise DatabaseRefused(f"cannot open {path_str}: {err}") from err
-        db = cls(conn, path_str)
+        writer: sqlite3.Connection | None = None
         try:
             await conn.execute("PRAGMA busy_timeout = 5000")
             row = await (await conn.execute("PRAGMA user_version")).fetchone()
@@ -118,16 +140,16 @@ class Database:
                 app_id = (await (await conn.execute("PRAGMA application_id")).fetchone())[0]
                 if app_id not in (0, APPLICATION_ID):
                     raise DatabaseRefused(f"{path_str} is a SQLite database of another program")
-            if path_str != ":memory:":
+            if not memory:
                 mode = (await (await conn.execute("PRAGMA journal_mode=WAL")).fetchone())[0]
                 if mode.lower() != "wal":
                     log.warning("could not switch %s to WAL (mode %s)", path_str, mode)
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            # deleted member data is overwritten, not left in free pages of the file
-            await conn.execute("PRAGMA secure_delete = ON")
+            for pragma in _CONNECTION_PRAGMAS:
+                await conn.execute(pragma)
             if migrate:
-                await db._migrate(load_migrations(migrations_dir), current)
+                await _migrate(conn, load_migrations(migrations_dir), current)
+            if not memory:
+                writer = _open_writer(path_str)
         except DatabaseRefused:
             await conn.close()
             raise
@@ -139,39 +161,39 @@ class Database:
                     f"{path_str} is read-only: peerbot needs to write to it"
                 ) from err
             raise DatabaseRefused(f"cannot use {path_str}: {message}") from err
-        return db
-
-    async def _migrate(self, migrations: list[Migration], current: int) -> None:
-        for migration in migrations:
-            if migration.version <= current:
-                continue
-            log.info("applying migration %04d_%s", migration.version, migration.name)
-            await self._conn._execute(_apply_migration, self._raw, migration)
+        return cls(conn, writer, path_str)
 
     async def version(self) -> int:
         """The schema version of the open file."""
         return await self.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run a read-only function on the database thread."""
+        """Run a read-only function on the reader thread."""
         try:
             return await self._conn._execute(fn, self._raw)
         except sqlite3.Error as err:
             raise StorageError(str(err)) from err
 
-    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `fn` in a transaction; returns only after it is committed."""
+    async def write(self, fn: Callable[[sqlite3.Connection], T], *, background: bool = False) -> T:
+        """Run `fn` in a transaction; returns only after it is committed.
+
+        `fn` may run again if its batch has to be retried, so it must only touch the database.
+        ``background=True`` is for writes that may touch many rows (sweeps, deletions): their
+        batch runs on the writer thread, so the bot keeps answering meanwhile.
+        """
         if self._closed:
             raise StorageError("the database is closed")
         future: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._queue.append((fn, future))
-        if self._flushing is None or self._flushing.done():
+        self._queue.append((fn, future, background))
+        if self._flushing is None:
             self._flushing = asyncio.create_task(self._flush())
         return await future
 
-    async def execute(self, sql: str, params: tuple | dict = ()) -> int:
+    async def execute(
+        self, sql: str, params: tuple | dict = (), *, background: bool = False
+    ) -> int:
         """One write statement; returns the number of changed rows."""
-        return await self.write(lambda c: c.execute(sql, params).rowcount)
+        return await self.write(lambda c: c.execute(sql, params).rowcount, background=background)
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Rows of one query."""
@@ -180,6 +202,16 @@ class Database:
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         """The first row of one query."""
         return await self.read(lambda c: c.execute(sql, params).fetchone())
+
+    async def configure(self, pragma: str) -> None:
+        """Apply one PRAGMA to every connection (a size limit, read-only mode, …)."""
+        if not pragma.lstrip().upper().startswith("PRAGMA "):
+            raise ValueError("configure() takes a PRAGMA statement")
+        while self._flushing is not None:  # the writer connection is in use until then
+            await asyncio.shield(self._flushing)
+        if self._writer is not None:
+            self._writer.execute(pragma)
+        await self.read(lambda c: c.execute(pragma))
 
     @property
     def _raw(self) -> sqlite3.Connection:
@@ -200,48 +232,125 @@ class Database:
             raise StorageError(f"the database file {self.path} is missing")
         log.warning("the database file %s was replaced; reconnecting", self.path)
         fresh = await Database.open(self.path)
-        old, self._conn = self._conn, fresh._conn
+        if self._checkpointing is not None:  # it runs on the old reader connection
+            await asyncio.shield(self._checkpointing)
+        old_conn, old_writer, old_thread = self._conn, self._writer, self._writer_thread
+        self._conn, self._writer, self._writer_thread = (
+            fresh._conn,
+            fresh._writer,
+            fresh._writer_thread,
+        )
         self._identity = current
+        if old_writer is not None:
+            old_writer.close()
+        if old_thread is not None:
+            old_thread.shutdown(wait=False)
         with contextlib.suppress(Exception):  # the old file is gone; nothing to save there
-            await old.close()
+            await old_conn.close()
 
     async def _flush(self) -> None:
-        while self._queue:
-            batch, self._queue = self._queue, []
-            try:
-                await self._check_file()
-            except StorageError as err:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(StorageError(str(err)))
-                continue
-            except DatabaseRefused as err:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(StorageError(str(err)))
-                continue
-            try:
-                outcomes = await self._conn._execute(_run_batch, self._raw, [fn for fn, _ in batch])
-            except Exception as err:  # the batch could not run at all (closed connection)
-                outcomes = [(False, StorageError(str(err)))] * len(batch)
-            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                if future.done():
+        try:
+            while self._queue:
+                batch, self._queue = self._queue, []
+                try:
+                    await self._check_file()
+                except (StorageError, DatabaseRefused) as err:
+                    for _, future, _ in batch:
+                        if not future.done():
+                            future.set_exception(StorageError(str(err)))
                     continue
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(value)
+                outcomes = await self._run(batch)
+                for (_, future, _), (ok, value) in zip(batch, outcomes, strict=True):
+                    if future.done():
+                        continue
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+                self._after_commit()
+        finally:
+            self._flushing = None
+
+    async def _run(self, batch: list) -> list[tuple[bool, Any]]:
+        """Run one batch: here on the loop thread when it is short and the lock is free, else on
+        the writer thread (waiting up to `lock_wait` for another program's lock)."""
+        fns = [fn for fn, _, _ in batch]
+        try:
+            if self._writer is not None and not any(background for _, _, background in batch):
+                outcomes = _run_batch(self._writer, fns, wait=False)
+                if outcomes is not None:
+                    return outcomes
+            if self._writer is None:
+                return await self._conn._execute(_run_batch_waiting, self._raw, fns, self.lock_wait)
+            assert self._writer_thread is not None
+            return await asyncio.get_running_loop().run_in_executor(
+                self._writer_thread, _run_batch_waiting, self._writer, fns, self.lock_wait
+            )
+        except Exception as err:  # the batch could not run at all (closed connection)
+            return [(False, StorageError(str(err)))] * len(batch)
+
+    def _after_commit(self) -> None:
+        """Start a WAL checkpoint on the reader thread every CHECKPOINT_EVERY batches (the writer
+        never checkpoints, so a commit on the event loop never waits for the disk)."""
+        self._batches_since_checkpoint += 1
+        if self._batches_since_checkpoint < CHECKPOINT_EVERY or self._checkpointing is not None:
+            return
+        if self._writer is None:
+            return
+        self._batches_since_checkpoint = 0
+        self._checkpointing = asyncio.create_task(self._checkpoint())
+
+    async def _checkpoint(self) -> None:
+        try:
+            await self.read(lambda c: c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+        except StorageError as err:  # the log keeps growing until the next one succeeds
+            log.warning("WAL checkpoint failed: %s", err)
+        finally:
+            self._checkpointing = None
 
     async def close(self) -> None:
         """Commit what is pending, checkpoint, and close."""
         if self._closed:
             return
-        if self._flushing is not None:
+        while self._flushing is not None:
             await asyncio.shield(self._flushing)
         self._closed = True
+        if self._checkpointing is not None:
+            await asyncio.shield(self._checkpointing)
+        if self._writer is not None:
+            self._writer.close()
+        if self._writer_thread is not None:
+            self._writer_thread.shutdown(wait=True)
         with contextlib.suppress(sqlite3.Error):  # an optimisation only; closing matters more
             await self._conn.execute("PRAGMA optimize")
-        await self._conn.close()
+        await self._conn.close()  # the last connection out checkpoints the whole log
+
+
+# Settings every connection gets. Deleted member data is overwritten, not left in free pages.
+_CONNECTION_PRAGMAS = (
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+)
+
+
+def _open_writer(path: str) -> sqlite3.Connection:
+    """The connection every write goes through. It never waits for a lock by itself (the loop
+    thread must not block; a locked batch moves to the writer thread) and never checkpoints."""
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0)
+    writer.row_factory = sqlite3.Row
+    for pragma in (*_CONNECTION_PRAGMAS, "PRAGMA wal_autocheckpoint = 0"):
+        writer.execute(pragma)
+    return writer
+
+
+async def _migrate(conn: aiosqlite.Connection, migrations: list[Migration], current: int) -> None:
+    raw = conn._conn
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        log.info("applying migration %04d_%s", migration.version, migration.name)
+        await conn._execute(_apply_migration, raw, migration)
 
 
 def _file_identity(path: str) -> tuple[int, int] | None:
@@ -285,18 +394,72 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-def _run_batch(
-    conn: sqlite3.Connection, fns: list[Callable[[sqlite3.Connection], Any]]
+def _run_batch_waiting(
+    conn: sqlite3.Connection, fns: list[Callable[[sqlite3.Connection], Any]], wait: float
 ) -> list[tuple[bool, Any]]:
-    """Run writes in one transaction, each in its own savepoint; commit once."""
-    outcomes: list[tuple[bool, Any]] = []
+    """:func:`_run_batch`, waiting up to `wait` seconds for a lock another program holds."""
+    previous = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        outcomes = _run_batch(conn, fns, wait=True)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
+    assert outcomes is not None
+    return outcomes
+
+
+def _run_batch(
+    conn: sqlite3.Connection, fns: list[Callable[[sqlite3.Connection], Any]], *, wait: bool
+) -> list[tuple[bool, Any]] | None:
+    """Run writes in one transaction and commit once; one failing write spoils none of the others.
+
+    Almost every batch succeeds whole, so the writes first run without a savepoint each. When one
+    fails, the batch is rolled back and run again with each write in its own savepoint. Without
+    `wait`, returns None at once when another program holds the write lock.
+    """
+    try:
+        if not _begin(conn, wait):
+            return None
     except sqlite3.Error as err:
         return [(False, StorageError(_describe(err)))] * len(fns)
     lost = StorageError("the database rolled the transaction back (disk full or I/O error)")
-    if len(fns) == 1:  # alone in its transaction: no savepoint needed
+    if len(fns) == 1:  # alone in its transaction: nothing else to protect
         return [_run_alone(conn, fns[0], lost)]
+    try:
+        values = [fn(conn) for fn in fns]
+    except Exception:
+        values = None
+    if values is not None:
+        if not conn.in_transaction:  # SQLite itself rolled everything back: nothing is saved
+            return [(False, lost)] * len(fns)
+        failure = _commit(conn)
+        return [(True, value) for value in values] if failure is None else [failure] * len(fns)
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    try:
+        if not _begin(conn, wait):
+            return None
+    except sqlite3.Error as err:
+        return [(False, StorageError(_describe(err)))] * len(fns)
+    return _run_in_savepoints(conn, fns, lost)
+
+
+def _begin(conn: sqlite3.Connection, wait: bool) -> bool:
+    """BEGIN IMMEDIATE; False when another program holds the lock and we may not wait."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as err:
+        if not wait and getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    return True
+
+
+def _run_in_savepoints(
+    conn: sqlite3.Connection, fns: list[Callable[[sqlite3.Connection], Any]], lost: StorageError
+) -> list[tuple[bool, Any]]:
+    """Each write in its own savepoint inside the open transaction, then one COMMIT."""
+    outcomes: list[tuple[bool, Any]] = []
     for fn in fns:
         if not conn.in_transaction:  # SQLite itself rolled everything back: nothing is saved
             return [(False, lost)] * len(fns)
@@ -313,14 +476,19 @@ def _run_batch(
             outcomes.append((False, wrapped))
     if not conn.in_transaction:
         return [(False, lost)] * len(fns)
+    failure = _commit(conn)
+    return outcomes if failure is None else [failure] * len(fns)
+
+
+def _commit(conn: sqlite3.Connection) -> tuple[bool, StorageError] | None:
+    """COMMIT; on failure roll back and return the outcome every write in the batch gets."""
     try:
         conn.execute("COMMIT")
     except sqlite3.Error as err:
         with contextlib.suppress(sqlite3.Error):  # nothing left to roll back is fine
             conn.execute("ROLLBACK")
-        failure = StorageError(_describe(err))
-        return [(False, failure)] * len(fns)
-    return outcomes
+        return (False, StorageError(_describe(err)))
+    return None
 
 
 def _run_alone(
@@ -335,13 +503,7 @@ def _run_alone(
         return (False, StorageError(_describe(err)) if isinstance(err, sqlite3.Error) else err)
     if not conn.in_transaction:
         return (False, lost)
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error as err:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        return (False, StorageError(_describe(err)))
-    return (True, value)
+    return _commit(conn) or (True, value)
 
 
 def _describe(err: BaseException) -> str:

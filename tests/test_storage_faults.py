@@ -32,7 +32,7 @@ async def check_disk_full(community):
     db = community.bot.db
     await community.say("/milestone set 2026-01-01 name:alcohol")
     pages = (await db.fetchone("PRAGMA page_count"))[0]
-    await db.read(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))
+    await db.configure(f"PRAGMA max_page_count = {pages}")
     out = ""
     for _ in range(60):  # fill the file until it would have to grow
         out = await community.text("/milestone reset name:alcohol note:" + "x" * 480)
@@ -45,25 +45,25 @@ async def check_disk_full(community):
     assert "Here's what I can do" in out  # still answering what it can
     assert (await db.fetchone("SELECT COUNT(*) FROM milestone_runs"))[0] == runs_before
     assert (await db.fetchone("PRAGMA integrity_check"))[0] == "ok"
-    await db.read(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
+    await db.configure("PRAGMA max_page_count = 1073741823")
     out = await community.text("/milestone set 2026-02-01 name:nicotine")
     assert NOT_SAVED not in out and "nicotine" in await counters(community)
 
 
 async def test_read_only(community):
     db = community.bot.db
-    await db.read(lambda c: c.execute("PRAGMA query_only = 1"))
+    await db.configure("PRAGMA query_only = 1")
     out = await community.text("/milestone set 2026-01-01")
     assert NOT_SAVED in out and await counters(community) == []
     assert "peerbot" in await community.text("/about")
-    await db.read(lambda c: c.execute("PRAGMA query_only = 0"))
+    await db.configure("PRAGMA query_only = 0")
     assert NOT_SAVED not in await community.text("/milestone set 2026-01-01")
     assert await counters(community) == ["recovery"]
 
 
 async def test_locked_by_another_process(community):
     other = sqlite3.connect(community.db_path, timeout=0.1, isolation_level=None)
-    await community.bot.db.read(lambda c: c.execute("PRAGMA busy_timeout = 200"))
+    community.bot.db.lock_wait = 0.2
     other.execute("BEGIN EXCLUSIVE")
     try:
         out = await community.text("/milestone set 2026-01-01")
