@@ -26,7 +26,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.app import build_bot
+from bot.app import build_bot, freeze_startup_objects
 from bot.clock import ManualClock
 from bot.config import parse_config
 from bot.core import Bot
@@ -80,6 +80,7 @@ async def _bot(directory: Path) -> Bot:
                           database=str(directory / "core.db"))  # fmt: skip
     bot.add_platform(_BenchPlatform())
     await bot.start(realtime=False)
+    freeze_startup_objects()  # as `peerbot run` does once it is ready
     return bot
 
 

@@ -53,6 +53,13 @@ async def run_console(
     return 0
 
 
+def freeze_startup_objects() -> None:
+    """Everything loaded at start (cogs, rules, zone data) lives for the whole run: move it out
+    of the garbage collector's passes, which otherwise walk it again and again."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run_platforms(config: Config) -> int:
     """Every configured platform in one process until SIGINT/SIGTERM."""
     clock: Clock = SystemClock()
@@ -91,9 +98,7 @@ async def run_platforms(config: Config) -> int:
             loop.add_signal_handler(sig, stop.set)
     try:
         await bot.start(realtime=True)
-        # everything loaded at start lives for the whole run: keep it out of GC passes
-        gc.collect()
-        gc.freeze()
+        freeze_startup_objects()
         log.info("peerbot is ready (%s)", ", ".join(sorted(bot.platforms)))
         print("peerbot ready", flush=True)
         await stop.wait()

@@ -317,16 +317,13 @@ class Bot:
     async def _bind(
         self, spec: CommandSpec, positional: list[str], named: dict[str, Any], ctx: Context
     ) -> dict[str, Any]:
-        resolver = ctx.platform.resolver(ctx.community.id)
-        values: dict[str, Any] = {}
         params = spec.params
         for name in named:
             if spec.param(name) is None:
                 known = ", ".join(p.name for p in params) or "none"
                 raise ArgumentError(f"there is no option called {name!r} (options: {known})")
         raw: dict[str, Any] = {}
-        index = 0
-        while index < len(positional):
+        for index, value in enumerate(positional):
             if index >= len(params):
                 raise ArgumentError("there are more values than this command takes")
             param = params[index]
@@ -336,17 +333,21 @@ class Bot:
                 # free text (a note, an intro) takes the rest of the words, quotes or not
                 raw[param.name] = " ".join(positional[index:])
                 break
-            raw[param.name] = positional[index]
-            index += 1
+            raw[param.name] = value
         raw.update(named)
+        resolver = None
+        values: dict[str, Any] = {}
         for param in params:
-            if param.name not in raw or raw[param.name] is None:
+            value = raw.get(param.name)
+            if value is None:
                 if param.required:
                     raise ArgumentError(f"{param.name} is missing ({param.description})")
                 values[param.name] = param.default
                 continue
+            if resolver is None:
+                resolver = ctx.platform.resolver(ctx.community.id)
             try:
-                values[param.name] = await param.type.convert(raw[param.name], resolver)
+                values[param.name] = await param.type.convert(value, resolver)
             except ArgumentError as err:
                 raise ArgumentError(f"{param.name}: {err}") from None
         return values

@@ -45,11 +45,13 @@ def strip_prefix(line: str, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
+# Quoted text is matched as "[^"\\]*(?:\\.[^"\\]*)*": runs of plain characters, each escape
+# taken as a unit (far faster than one alternation per character on a long note).
 _TOKEN = re.compile(
     r"""\s*([A-Za-z][A-Za-z0-9_-]{0,32}:)?"""
-    r"""("(?:[^"\\]|\\.)*"|“[^”"]*[”"]|[^\s"“”]+(?:"(?:[^"\\]|\\.)*"[^\s"“”]*)*)"""
+    r"""("[^"\\]*(?:\\.[^"\\]*)*"|“[^”"]*[”"]|[^\s"“”]+(?:"[^"\\]*(?:\\.[^"\\]*)*"[^\s"“”]*)*)"""
 )
-_QUOTED_PART = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_QUOTED_PART = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 
 
 def tokenize(text: str) -> list[Token]:

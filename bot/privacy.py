@@ -48,4 +48,4 @@ class PrivacyRegistry:
                 counts[name] = handler.delete(conn, key)
             return counts
 
-        return await db.write(remove)
+        return await db.write(remove, background=True)  # may touch many rows

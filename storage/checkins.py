@@ -190,6 +190,7 @@ class CheckinStore:
         return await self.db.execute(
             "UPDATE checkins SET note = NULL WHERE created_at < ? AND note IS NOT NULL",
             (cutoff.isoformat(),),
+            background=True,  # the first sweep after enabling retention may touch many rows
         )
 
     # --- reminders -----------------------------------------------------------------------

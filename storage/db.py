@@ -9,9 +9,9 @@ A batch of short writes runs on the event loop's own thread, on a connection tha
 WAL mode a commit appends to the log without waiting for the disk, so a batch takes a fraction of a
 millisecond, which is less than handing it to another thread and back. Whatever may wait or take
 long goes to the writer thread instead: batches holding a ``background=True`` write (sweeps,
-deletions), batches that find the file locked by another program, and the WAL checkpoints (run from
-the reader connection). Reads run on the reader connection's own thread (aiosqlite); in WAL mode
-they never block the writer and always see every acknowledged write.
+deletions), batches that find the file locked by another program, and the WAL checkpoints. Reads
+run on the reader connection's own thread (aiosqlite); in WAL mode they never block the writer
+and always see every acknowledged write.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x50454552  # "PEER": marks a file as a peerbot database
-CHECKPOINT_EVERY = 200  # committed batches between WAL checkpoints (run off the event loop)
+CHECKPOINT_EVERY = 200  # committed batches between WAL checkpoints (on the writer thread)
 LOCK_WAIT_SECONDS = 5.0  # how long a write waits for a lock another program holds
 
 
@@ -107,7 +107,6 @@ class Database:
         self.lock_wait = LOCK_WAIT_SECONDS
         self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future, bool]] = []
         self._flushing: asyncio.Task | None = None
-        self._checkpointing: asyncio.Task | None = None
         self._batches_since_checkpoint = 0
         self._closed = False
         self._identity = _file_identity(path)
@@ -232,8 +231,6 @@ class Database:
             raise StorageError(f"the database file {self.path} is missing")
         log.warning("the database file %s was replaced; reconnecting", self.path)
         fresh = await Database.open(self.path)
-        if self._checkpointing is not None:  # it runs on the old reader connection
-            await asyncio.shield(self._checkpointing)
         old_conn, old_writer, old_thread = self._conn, self._writer, self._writer_thread
         self._conn, self._writer, self._writer_thread = (
             fresh._conn,
@@ -267,7 +264,7 @@ class Database:
                         future.set_result(value)
                     else:
                         future.set_exception(value)
-                self._after_commit()
+                await self._after_commit()
         finally:
             self._flushing = None
 
@@ -289,24 +286,22 @@ class Database:
         except Exception as err:  # the batch could not run at all (closed connection)
             return [(False, StorageError(str(err)))] * len(batch)
 
-    def _after_commit(self) -> None:
-        """Start a WAL checkpoint on the reader thread every CHECKPOINT_EVERY batches (the writer
-        never checkpoints, so a commit on the event loop never waits for the disk)."""
+    async def _after_commit(self) -> None:
+        """Every CHECKPOINT_EVERY batches, checkpoint the WAL on the writer thread. Writes wait
+        meanwhile (they are batched after it), so the log is fully copied when the next batch
+        starts and SQLite can reuse it from the beginning: the file stays small under steady
+        load, and no commit on the event loop ever waits for the disk."""
         self._batches_since_checkpoint += 1
-        if self._batches_since_checkpoint < CHECKPOINT_EVERY or self._checkpointing is not None:
-            return
-        if self._writer is None:
+        if self._batches_since_checkpoint < CHECKPOINT_EVERY or self._writer is None:
             return
         self._batches_since_checkpoint = 0
-        self._checkpointing = asyncio.create_task(self._checkpoint())
-
-    async def _checkpoint(self) -> None:
+        assert self._writer_thread is not None
         try:
-            await self.read(lambda c: c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
-        except StorageError as err:  # the log keeps growing until the next one succeeds
+            await asyncio.get_running_loop().run_in_executor(
+                self._writer_thread, _checkpoint, self._writer
+            )
+        except sqlite3.Error as err:  # the log keeps growing until the next one succeeds
             log.warning("WAL checkpoint failed: %s", err)
-        finally:
-            self._checkpointing = None
 
     async def close(self) -> None:
         """Commit what is pending, checkpoint, and close."""
@@ -315,8 +310,6 @@ class Database:
         while self._flushing is not None:
             await asyncio.shield(self._flushing)
         self._closed = True
-        if self._checkpointing is not None:
-            await asyncio.shield(self._checkpointing)
         if self._writer is not None:
             self._writer.close()
         if self._writer_thread is not None:
@@ -332,6 +325,10 @@ _CONNECTION_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA secure_delete = ON",
 )
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def _open_writer(path: str) -> sqlite3.Connection:

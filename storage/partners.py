@@ -260,6 +260,7 @@ class PartnerStore:
         expires_at: datetime,
     ) -> list[int]:
         """Record one round: a proposal per group; leftovers go first next round."""
+        leftover = tuple(leftover)  # read again if the write is retried
 
         def write(conn: sqlite3.Connection) -> list[int]:
             ids = []

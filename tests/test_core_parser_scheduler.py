@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,13 @@ def test_parser_examples():
         ("note", "rough day, but here"),
     ]
     assert [t.text for t in parse("prompt add schedule:daily 09:00")][-1] == "09:00"
+    # escaped quotes inside quotes, quotes inside a word, and a long quoted note
+    assert parse(r'checkin 3 note:"she said \"hi\" to me"')[-1].text == 'she said "hi" to me'
+    assert parse(r'say a"b c"d')[-1].text == "ab cd"
+    long_note = "word " * 100 + r"\"end\""
+    assert parse('checkin 3 note:"' + long_note + '"')[-1].text == "word " * 100 + '"end"'
+    with pytest.raises(ParseError, match="quote is not closed"):
+        parse(r'checkin 3 note:"never \" closed')
     assert strip_prefix("!checkin", ("!",)) == "checkin"
     assert strip_prefix("! checkin", ("!",)) is None
     assert strip_prefix("!!!", ("!",)) is None

@@ -107,6 +107,62 @@ async def test_concurrent_writes_are_all_committed_and_one_failure_spoils_nothin
         await db.close()
 
 
+async def test_a_long_write_runs_beside_short_ones_and_every_one_is_committed(tmp_path):
+    db = await Database.open(tmp_path / "w.db")
+    try:
+        await db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, kind TEXT)")
+
+        def many(conn: sqlite3.Connection) -> int:
+            conn.executemany("INSERT INTO t VALUES (?, 'bulk')", [(n,) for n in range(100, 5100)])
+            return 5000
+
+        results = await asyncio.gather(
+            db.execute("INSERT INTO t VALUES (1, 'short')"),
+            db.write(many, background=True),
+            db.execute("INSERT INTO t VALUES (2, 'short')"),
+        )
+        assert results == [1, 5000, 1]
+        assert (await db.fetchone("SELECT COUNT(*) FROM t"))[0] == 5002
+    finally:
+        await db.close()
+    reopened = await Database.open(tmp_path / "w.db")
+    try:
+        assert (await reopened.fetchone("SELECT COUNT(*) FROM t"))[0] == 5002
+    finally:
+        await reopened.close()
+
+
+async def test_while_another_program_holds_the_lock_the_bot_keeps_answering_and_saves_after(
+    community,
+):
+    other = sqlite3.connect(community.db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    saving = asyncio.create_task(community.text("/milestone set 2026-01-01"))
+    await asyncio.sleep(0.2)
+    assert not saving.done()  # the write waits for the lock …
+    assert "Here's what I can do" in await community.text("/help")  # … and the bot still answers
+    other.execute("ROLLBACK")
+    other.close()
+    out = await asyncio.wait_for(saving, 10)
+    assert "couldn't save" not in out
+    rows = await community.bot.db.fetchall("SELECT name FROM milestone_counters")
+    assert [r[0] for r in rows] == ["recovery"]
+
+
+async def test_the_write_ahead_log_is_checkpointed_and_stays_small(tmp_path, monkeypatch):
+    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
+    db = await Database.open(tmp_path / "w.db")
+    try:
+        await db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, blob BLOB)")
+        for n in range(300):  # 300 transactions of about 8 KB each: 2.4 MB written
+            await db.execute("INSERT INTO t VALUES (?, zeroblob(8000))", (n,))
+        wal = tmp_path / "w.db-wal"
+        assert wal.stat().st_size < 1_000_000
+        assert (await db.fetchone("SELECT COUNT(*) FROM t"))[0] == 300
+    finally:
+        await db.close()
+
+
 class Diary(Cog):
     """A cog added after the privacy commands were written."""
 
