@@ -183,6 +183,7 @@ async def _run() -> list[dict]:
             for _ in range(ROUNDS):
                 naive_rates.append(await naive_rate(conn))
                 rate, round_latencies = await core_closed_loop(bot)
+                await bot.db.settle()  # a checkpoint still running would slow the next naive round
                 core_rates.append(rate)
                 latencies += round_latencies
             steady_rate, steady = await core_steady(bot)

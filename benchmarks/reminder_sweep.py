@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import build_bot
+from bot.app import build_bot, freeze_startup_objects
 from bot.clock import ManualClock
 from bot.config import parse_config
 from bot.platforms.base import Platform
@@ -123,6 +123,7 @@ async def _run() -> list[dict]:
         platform = _Platform()
         bot.add_platform(platform)
         cog = bot.cogs["checkins"]
+        freeze_startup_objects()  # as `peerbot run` does once it is ready
         try:
             started = time.perf_counter()
             await cog.next_reminder()

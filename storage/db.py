@@ -108,6 +108,7 @@ class Database:
         self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future, bool]] = []
         self._flushing: asyncio.Task | None = None
         self._batches_since_checkpoint = 0
+        self._copy: asyncio.Future | None = None  # a checkpoint running beside writes
         self._closed = False
         self._identity = _file_identity(path)
 
@@ -287,21 +288,38 @@ class Database:
             return [(False, StorageError(str(err)))] * len(batch)
 
     async def _after_commit(self) -> None:
-        """Every CHECKPOINT_EVERY batches, checkpoint the WAL on the writer thread. Writes wait
-        meanwhile (they are batched after it), so the log is fully copied when the next batch
-        starts and SQLite can reuse it from the beginning: the file stays small under steady
-        load, and no commit on the event loop ever waits for the disk."""
+        """Keep the WAL small without making writes wait for the disk.
+
+        Every CHECKPOINT_EVERY batches a checkpoint copies the log into the database file from a
+        connection of its own on the writer thread, while writes go on. Under steady writes that
+        copy never catches up with the end of the log, and SQLite reuses the log from the top
+        only once it is copied whole; so after each copy the next batch is followed by a short
+        catch-up on the writer connection (only the frames written meanwhile), and writes wait
+        just for that."""
+        if self._writer is None:
+            return
+        assert self._writer_thread is not None
+        loop = asyncio.get_running_loop()
+        if self._copy is not None and self._copy.done():
+            self._copy = None
+            try:
+                await loop.run_in_executor(self._writer_thread, _checkpoint, self._writer)
+            except sqlite3.Error as err:  # the log keeps growing until the next one succeeds
+                log.warning("WAL checkpoint failed: %s", err)
+            return
         self._batches_since_checkpoint += 1
-        if self._batches_since_checkpoint < CHECKPOINT_EVERY or self._writer is None:
+        if self._batches_since_checkpoint < CHECKPOINT_EVERY or self._copy is not None:
             return
         self._batches_since_checkpoint = 0
-        assert self._writer_thread is not None
-        try:
-            await asyncio.get_running_loop().run_in_executor(
-                self._writer_thread, _checkpoint, self._writer
-            )
-        except sqlite3.Error as err:  # the log keeps growing until the next one succeeds
-            log.warning("WAL checkpoint failed: %s", err)
+        self._copy = loop.run_in_executor(self._writer_thread, _copy_log, self.path)
+
+    async def settle(self) -> None:
+        """Wait until every pending write is committed and no checkpoint is running."""
+        while self._flushing is not None or (self._copy is not None and not self._copy.done()):
+            if self._flushing is not None:
+                await asyncio.shield(self._flushing)
+            if self._copy is not None:
+                await asyncio.shield(self._copy)
 
     async def close(self) -> None:
         """Commit what is pending, checkpoint, and close."""
@@ -329,6 +347,21 @@ _CONNECTION_PRAGMAS = (
 
 def _checkpoint(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+def _copy_log(path: str) -> None:
+    """A PASSIVE checkpoint from a short-lived connection (it never blocks the writer)."""
+    try:
+        conn = sqlite3.connect(path, timeout=0)
+    except sqlite3.Error as err:
+        log.warning("WAL checkpoint could not start: %s", err)
+        return
+    try:
+        _checkpoint(conn)
+    except sqlite3.Error as err:
+        log.warning("WAL checkpoint failed: %s", err)
+    finally:
+        conn.close()
 
 
 def _open_writer(path: str) -> sqlite3.Connection:

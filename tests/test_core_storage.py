@@ -149,18 +149,28 @@ async def test_while_another_program_holds_the_lock_the_bot_keeps_answering_and_
     assert [r[0] for r in rows] == ["recovery"]
 
 
-async def test_the_write_ahead_log_is_checkpointed_and_stays_small(tmp_path, monkeypatch):
-    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
-    db = await Database.open(tmp_path / "w.db")
+async def _log_size_after_steady_writes(path: Path) -> int:
+    db = await Database.open(path)
     try:
         await db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, blob BLOB)")
-        for n in range(300):  # 300 transactions of about 8 KB each: 2.4 MB written
+        for n in range(600):  # 600 transactions of about 8 KB each, one after another
             await db.execute("INSERT INTO t VALUES (?, zeroblob(8000))", (n,))
-        wal = tmp_path / "w.db-wal"
-        assert wal.stat().st_size < 1_000_000
-        assert (await db.fetchone("SELECT COUNT(*) FROM t"))[0] == 300
+        await db.settle()
+        assert (await db.fetchone("SELECT COUNT(*) FROM t"))[0] == 600
+        return Path(f"{path}-wal").stat().st_size
     finally:
         await db.close()
+
+
+async def test_the_write_ahead_log_is_checkpointed_and_reused_under_steady_writes(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 1_000_000)
+    never_checkpointed = await _log_size_after_steady_writes(tmp_path / "never.db")
+    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
+    checkpointed = await _log_size_after_steady_writes(tmp_path / "checkpointed.db")
+    assert never_checkpointed > 4_800_000  # every transaction stayed in the log
+    assert checkpointed < never_checkpointed / 3  # the log was copied and reused from the top
 
 
 class Diary(Cog):

@@ -51,6 +51,15 @@ class TimeOrOff(ParamType):
             raise ArgumentError(f"{str(err).rstrip('.')}, or off") from None
 
 
+def _nudge_text(ctx: Context) -> str:
+    """The daily reminder, with the commands spelled as this platform spells them."""
+    return (
+        "A gentle nudge: you haven't checked in today. When you have a moment, "
+        f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds and only you see it. "
+        f"(To stop these: {ctx.command_hint('checkin remind')} off)"
+    )
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -405,23 +414,18 @@ class CheckIns(Cog):
         return self._default_zone()
 
     async def _send_reminders(self, platform: str, keys: list[MemberKey]) -> None:
-        contexts: dict[str, Context | None] = {}
+        contexts: dict[str, tuple[Context, str] | None] = {}
+        button = Button("Check in", command="checkin", form=True)
         for key in keys:
             assert key.community_id is not None
             if key.community_id not in contexts:
-                contexts[key.community_id] = self.bot.context(
-                    CommunityRef(platform, key.community_id, key.community_id)
-                )
-            ctx = contexts[key.community_id]
-            if ctx is None:
+                ctx = self.bot.context(CommunityRef(platform, key.community_id, key.community_id))
+                contexts[key.community_id] = None if ctx is None else (ctx, _nudge_text(ctx))
+            found = contexts[key.community_id]
+            if found is None:
                 continue
-            await ctx.send_private(
-                key.user_id,
-                "A gentle nudge: you haven't checked in today. When you have a moment, "
-                f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds and only you see it. "
-                f"(To stop these: {ctx.command_hint('checkin remind')} off)",
-                buttons=[Button("Check in", command="checkin", form=True)],
-            )
+            ctx, text = found
+            await ctx.send_private(key.user_id, text, buttons=(button,))
 
     async def next_post(self) -> datetime | None:
         """The earliest daily check-in post on a running platform."""

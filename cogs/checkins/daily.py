@@ -8,7 +8,7 @@ honoured, and a day never gets the work twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.timeutil import local_date, next_daily, resolve_local
 
@@ -32,7 +32,14 @@ def plan_daily(now: datetime, at: time, tz: str, last_day: date | None) -> Daily
     todays_instant = resolve_local(today, at, tz)
     if todays_instant > now:
         return DailyPlan(False, today, todays_instant)
-    return DailyPlan(last_day != today, today, next_daily(now, at, tz))
+    # Each day's instant is later than the day before's, and today's has passed: the next one
+    # is on a later day (usually tomorrow; later only after a long downtime).
+    day = today + timedelta(days=1)
+    next_at = resolve_local(day, at, tz)
+    while next_at <= now:
+        day += timedelta(days=1)
+        next_at = resolve_local(day, at, tz)
+    return DailyPlan(last_day != today, today, next_at)
 
 
 def first_due(now: datetime, at: time, tz: str) -> datetime:
