@@ -107,6 +107,21 @@ async def test_concurrent_writes_are_all_committed_and_one_failure_spoils_nothin
         await db.close()
 
 
+async def test_a_memory_database_works_for_quick_experiments():
+    db = await Database.open(":memory:")
+    try:
+        assert await db.version() == schema_version()
+        await db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+        results = await asyncio.gather(
+            *(db.execute("INSERT INTO t VALUES (?)", (n,)) for n in (1, 2, 2)),
+            return_exceptions=True,
+        )
+        assert results[:2] == [1, 1] and isinstance(results[2], StorageError)
+        assert [r[0] for r in await db.fetchall("SELECT n FROM t ORDER BY n")] == [1, 2]
+    finally:
+        await db.close()
+
+
 async def test_a_long_write_runs_beside_short_ones_and_every_one_is_committed(tmp_path):
     db = await Database.open(tmp_path / "w.db")
     try:
