@@ -5,13 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from storage.db import Database, MemberKey
 from storage.settings import set_community_setting
 
 POST_TIME_SETTING = "checkin.post_time"
-RECENT_DAYS = 64  # distinct days read with each check-in; more only for a longer streak
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,8 @@ class Recorded:
     day: date  # the member's local day it counts for
     first_today: bool  # the first check-in of this local day
     shared_today_before: bool  # this one is shared, and an earlier one today already was
-    days: tuple[date, ...]  # distinct check-in days, newest first (at least the current run)
+    recent_days: int  # check-in days in the `window` days ending `day` (today included)
+    streak: int | None  # consecutive check-in days ending `day`; None unless first_today
 
 
 @dataclass(frozen=True)
@@ -108,17 +108,20 @@ class CheckinStore:
         cravings: int,
         note: str | None,
         shared: bool,
+        window: int,
     ) -> Recorded:
         """Store one check-in and return what the reply needs, in one transaction.
 
         `day_for(zone)` turns the member's stored zone (their own, else the community's, None
-        when neither is set) into their local date; reading the zone here saves two round trips
-        to the database thread on the busiest path.
+        when neither is set) into their local date. Counts are computed by SQLite on the index,
+        so a member with years of history costs no more than a new one (the streak only on the
+        day's first check-in, one index lookup per day of it).
         """
         where = (key.platform, key.community_id, key.user_id)
 
         def write(conn: sqlite3.Connection) -> Recorded:
-            day = day_for(_stored_zone(conn, where)).isoformat()
+            local = day_for(_stored_zone(conn, where))
+            day = local.isoformat()
             conn.execute(
                 "INSERT INTO checkins (platform, community_id, user_id, local_date, created_at, "
                 "mood, cravings, note, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -143,10 +146,14 @@ class CheckinStore:
                     ).rowcount
                     == 0
                 )
-            days = _distinct_days(conn, where, RECENT_DAYS)
-            if len(days) == RECENT_DAYS and _contiguous(days):
-                days = _distinct_days(conn, where, None)
-            return Recorded(date.fromisoformat(day), first_today, shared_before, tuple(days))
+            first_in_window = (local - timedelta(days=window - 1)).isoformat()
+            recent = conn.execute(
+                "SELECT COUNT(*) FROM checkin_days WHERE platform=? AND community_id=? "
+                "AND user_id=? AND local_date BETWEEN ? AND ?",
+                (*where, first_in_window, day),
+            ).fetchone()[0]
+            streak = _streak_ending(conn, where, day) if first_today else None
+            return Recorded(local, first_today, shared_before, recent, streak)
 
         return await self.db.write(write)
 
@@ -392,6 +399,12 @@ def _distinct_days(
     return [date.fromisoformat(r[0]) for r in conn.execute(sql, params)]
 
 
-def _contiguous(days: Sequence[date]) -> bool:
-    """Newest-first days with no gap between them."""
-    return all((a - b).days == 1 for a, b in zip(days, days[1:], strict=False))
+def _streak_ending(conn: sqlite3.Connection, where: tuple[str | None, ...], day: str) -> int:
+    """Consecutive check-in days ending on `day` (which has one), walking back on the index."""
+    row = conn.execute(
+        "WITH RECURSIVE run(day) AS (SELECT ? UNION ALL SELECT date(run.day, '-1 day') FROM run "
+        "WHERE EXISTS (SELECT 1 FROM checkin_days WHERE platform=? AND community_id=? "
+        "AND user_id=? AND local_date = date(run.day, '-1 day'))) SELECT COUNT(*) FROM run",
+        (day, *where),
+    ).fetchone()
+    return int(row[0])

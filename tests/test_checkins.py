@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cogs.checkins.daily import plan_daily
-from cogs.checkins.streaks import current_streak, days_in_window, longest_streak, weekly_averages
+from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
 from tests.harness import ConsoleCommunity
 
 NOTE_INJECTION = (
@@ -60,6 +60,41 @@ async def test_checkin_is_private_warm_and_counts_the_day(community):
     assert out.startswith("(private) alice: Thank you for checking in")
     assert "1 check-in in the last 14 days" in out
     assert "#" not in out.split(":")[0]
+
+
+async def _history(community, days_ago: list[int]) -> None:
+    """Check-in days of the console member, `days_ago` before the clock's local date (UTC)."""
+    today = community.bot.clock.now().date()
+
+    def write(conn):
+        conn.executemany(
+            "INSERT INTO checkin_days VALUES ('console', 'console', 'alice', ?, 0)",
+            [((today - timedelta(days=n)).isoformat(),) for n in days_ago],
+        )
+
+    await community.bot.db.write(write)
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "streak", "recent"),
+    [
+        (list(range(1, 101)), 101, 14),  # a long unbroken run, across months; the window holds 14
+        ([1, 2, 4, 13, 14, 20], 3, 5),  # the run stops at the first gap; only the window counts
+        ([2, 3, 4], 1, 4),  # yesterday missed: the run starts again, nothing is called lost
+    ],
+)
+async def test_streak_and_window_for_members_with_a_long_history(
+    community, days_ago, streak, recent
+):
+    await _history(community, days_ago)
+    out = await community.text("/checkin 4")
+    if streak > 1:
+        assert f"That's {streak} days in a row, and {recent} check-ins in the last 14 days." in out
+    else:
+        assert "in a row" not in out and f"{recent} check-ins in the last 14 days." in out
+    assert "lost" not in out.lower()
+    again = await community.text("/checkin 3")
+    assert f"Today already counts: {recent} check-ins in the last 14 days." in again
 
 
 async def test_several_checkins_a_day_count_once(community):
@@ -466,7 +501,6 @@ days_sets = st.sets(st.dates(date(2026, 1, 1), date(2026, 3, 1)), max_size=40)
 def test_streak_properties(days, today):
     current = current_streak(days, today)
     assert 0 <= current <= longest_streak(days)
-    assert days_in_window(days, today, 14) <= 14
     if today in days:
         assert current >= 1
     if today not in days and today - timedelta(days=1) not in days:

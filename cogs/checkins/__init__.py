@@ -16,7 +16,7 @@ from bot.scheduler import DueSource
 from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, command
 from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
 from cogs.checkins.daily import first_due, plan_daily
-from cogs.checkins.streaks import current_streak, days_in_window, longest_streak, weekly_averages
+from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
 from storage.checkins import Advance, CheckinStore, DayEntry
 from storage.db import MemberKey
 from storage.privacy import member_table
@@ -30,6 +30,7 @@ MOOD_EMOJI = {1: "🌧️", 2: "☁️", 3: "⛅", 4: "🌤️", 5: "☀️"}
 SWEEP_BATCH = 1000  # reminders handled per transaction
 DAILY_ROWS_MAX = 31  # longer histories show weekly rows and the chart
 MIN_MEMBERS_FOR_STATS = 5
+RECENT_WINDOW = 14  # "N check-ins in the last 14 days": presence, never a lost streak
 
 
 class TimeOrOff(ParamType):
@@ -124,14 +125,14 @@ class CheckIns(Cog):
             cravings,
             note,
             shared=channel is not None,
+            window=RECENT_WINDOW,
         )
-        today = recorded.day
-        recent = days_in_window(recorded.days, today, 14)
+        recent = recorded.recent_days
         count_line = f"{_plural(recent, 'check-in')} in the last 14 days."
         if not recorded.first_today:
             lines = ["Thanks, I've added that to today. Today already counts: " + count_line]
         else:
-            streak = current_streak(recorded.days, today)
+            streak = recorded.streak or 1
             lines = [self._thanks(mood)]
             if streak >= 2:
                 lines.append(

@@ -29,12 +29,6 @@ def longest_streak(days: Iterable[date]) -> int:
     return best
 
 
-def days_in_window(days: Iterable[date], today: date, window: int) -> int:
-    """How many distinct check-in days fall in the `window` days ending today."""
-    first = today - timedelta(days=window - 1)
-    return len({d for d in days if first <= d <= today})
-
-
 @dataclass(frozen=True)
 class WeekAverage:
     """Average mood and cravings over the check-in days of one week (Monday first)."""
