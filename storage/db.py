@@ -97,7 +97,7 @@ class Database:
     """The bot's SQLite database."""
 
     def __init__(self, conn: aiosqlite.Connection, writer: sqlite3.Connection | None, path: str):
-        self._conn = conn  # reads and checkpoints, on aiosqlite's thread
+        self._conn = conn  # reads (and migrations at open), on aiosqlite's thread
         # every write after opening; None for ":memory:", whose writes share the reader connection
         self._writer = writer
         self._writer_thread = (
@@ -285,6 +285,10 @@ class Database:
                 self._writer_thread, _run_batch_waiting, self._writer, fns, self.lock_wait
             )
         except Exception as err:  # the batch could not run at all (closed connection)
+            if self._writer is not None and self._writer.in_transaction:
+                # a transaction left open would refuse every later batch
+                with contextlib.suppress(sqlite3.Error):
+                    self._writer.execute("ROLLBACK")
             return [(False, StorageError(str(err)))] * len(batch)
 
     async def _after_commit(self) -> None:
