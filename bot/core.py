@@ -25,7 +25,7 @@ from bot.platforms.base import (
     Platform,
 )
 from bot.privacy import PrivacyRegistry
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, say_wait
 from bot.scheduler import Scheduler
 from bot.spec import ArgumentError, CommandSpec, Level, StrType, build_spec
 from storage.db import Database, MemberKey, StorageError
@@ -230,42 +230,44 @@ class Bot:
 
     async def _dispatch(self, inv: Invocation, base: Context) -> None:
         now = self.clock.now()
-        limit_key = (inv.community.platform, inv.community.id, inv.actor.id)
-        allowed, announce = self.command_limiter.hit(limit_key, now)
-        if not allowed:
-            if announce:
-                wait = self.command_limiter.retry_after(limit_key, now)
-                await base.reply(
-                    "You're sending commands faster than I can keep up with. Please wait about "
-                    f"{max(1, int(wait.total_seconds() // 60) + 1)} minute(s) and try again.",
-                    private=True,
-                )
-            return
+        spec: CommandSpec | None = None
+        tokens: list[Token] = []
+        used = 0
+        problem: str | None = None
         if inv.path is not None:
             spec = self.registry.commands.get(inv.path)
-            if spec is None:
-                await base.reply(
-                    f"I don't know the command {' '.join(inv.path)}. Try {inv.prefix}help.",
-                    private=True,
-                )
-                return
-            raw_positional: list[str] = []
-            raw_named = dict(inv.args)
         else:
             try:
                 tokens = parse(inv.text or "")
             except ParseError as err:
-                await base.reply("I couldn't read that: {problem}.", private=True, problem=str(err))
-                return
+                problem = str(err)
             words = []
             for token in tokens:
                 if token.name is not None:
                     break
                 words.append(token.text)
             spec, used = self.registry.match(words)
-            if spec is None:
-                await self._unknown(base, words[0] if words else (inv.text or ""), inv.prefix)
-                return
+        if not (spec is not None and spec.unlimited) and not await self._within_limit(
+            inv, base, spec, now
+        ):
+            return
+        if problem is not None:
+            await base.reply("I couldn't read that: {problem}.", private=True, problem=problem)
+            return
+        if spec is None:
+            if inv.path is not None:
+                await base.reply(
+                    f"I don't know the command {' '.join(inv.path)}. Try {inv.prefix}help.",
+                    private=True,
+                )
+            else:
+                first = tokens[0].text if tokens and tokens[0].name is None else ""
+                await self._unknown(base, first or (inv.text or ""), inv.prefix)
+            return
+        if inv.path is not None:
+            raw_positional: list[str] = []
+            raw_named = dict(inv.args)
+        else:
             try:
                 raw_positional, raw_named = _split_args(tokens[used:], spec)
             except ArgumentError as err:
@@ -288,6 +290,27 @@ class Bot:
         await self._record_seen(ctx, now)
         await self._mention_undelivered(ctx)
         await spec.handler(ctx, **kwargs)
+
+    async def _within_limit(
+        self, inv: Invocation, base: Context, spec: CommandSpec | None, now: datetime
+    ) -> bool:
+        """Count the command against the member's limit; over it, say so (every time, so no
+        command goes unanswered) with the wait, and that crisis help is never held back."""
+        key = (inv.community.platform, inv.community.id, inv.actor.id)
+        if self.command_limiter.hit(key, now):
+            return True
+        wait = say_wait(self.command_limiter.retry_after(key, now))
+        what = base.command_hint(spec.name) if spec is not None else "that"
+        await base.reply(
+            "I didn't run {what}, so nothing was saved: you're sending commands faster than I "
+            "can keep up with. Please try again in {wait}. {crisis} always answers, however "
+            "fast you type.",
+            private=True,
+            what=what,
+            wait=wait,
+            crisis=base.command_hint("crisis"),
+        )
+        return False
 
     async def _record_seen(self, ctx: Context, now: datetime) -> None:
         """Keep the member's display name current (at most once a day per member; best effort)."""

@@ -1,36 +1,31 @@
-"""A sliding-window rate limiter (in memory) for commands and other bursts."""
+"""A sliding-window rate limiter (in memory) for commands and other bursts, and how a wait is said."""
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Hashable
 from datetime import datetime, timedelta
 
 
 class RateLimiter:
-    """Allows `limit` events per `period` per key. `hit` says whether this event is allowed and
-    whether the caller should be told (only the first refusal in a window is announced)."""
+    """Allows `limit` events per `period` per key. A refused event is not counted, so the wait
+    never grows while someone keeps trying."""
 
     def __init__(self, limit: int, period: timedelta) -> None:
         self.limit = limit
         self.period = period
         self._events: dict[Hashable, deque[datetime]] = {}
-        self._warned: dict[Hashable, datetime] = {}
 
-    def hit(self, key: Hashable, now: datetime) -> tuple[bool, bool]:
-        """(allowed, announce_refusal)."""
+    def hit(self, key: Hashable, now: datetime) -> bool:
+        """Whether this event is allowed (and counted)."""
         events = self._events.setdefault(key, deque())
         while events and now - events[0] >= self.period:
             events.popleft()
         if len(events) < self.limit:
             events.append(now)
-            self._warned.pop(key, None)
-            return True, False
-        warned_at = self._warned.get(key)
-        if warned_at is None or now - warned_at >= self.period:
-            self._warned[key] = now
-            return False, True
-        return False, False
+            return True
+        return False
 
     def retry_after(self, key: Hashable, now: datetime) -> timedelta:
         """How long until the next event would be allowed."""
@@ -38,3 +33,15 @@ class RateLimiter:
         if not events or len(events) < self.limit:
             return timedelta(0)
         return max(timedelta(0), events[0] + self.period - now)
+
+
+def say_wait(wait: timedelta) -> str:
+    """A wait as people say it: "about 40 seconds", "about a minute", "about 2 minutes"."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return "about a second" if seconds == 1 else f"about {seconds} seconds"
+    minutes = max(1, round(seconds / 60))
+    if minutes < 60:
+        return "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    hours = round(minutes / 60)
+    return "about an hour" if hours == 1 else f"about {hours} hours"

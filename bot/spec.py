@@ -432,6 +432,7 @@ class CommandSpec:
     hidden: bool = False
     examples: tuple[str, ...] = ()
     defer: bool = False  # may take long: platforms acknowledge first (Discord defers)
+    unlimited: bool = False  # never rate limited: help in a crisis must answer however fast
 
     @property
     def name(self) -> str:
@@ -461,6 +462,7 @@ class _PendingCommand:
     examples: tuple[str, ...]
     defer: bool
     autocomplete: dict[str, str] = field(default_factory=dict)
+    unlimited: bool = False
 
 
 def command(
@@ -473,15 +475,26 @@ def command(
     examples: tuple[str, ...] = (),
     defer: bool = False,
     autocomplete: dict[str, str] | None = None,
+    unlimited: bool = False,
 ) -> Callable[[Handler], Handler]:
-    """Declare a cog method as a command. ``name`` may contain spaces for subcommands."""
+    """Declare a cog method as a command. ``name`` may contain spaces for subcommands.
+
+    ``unlimited`` exempts it from the per-member command rate limit (crisis help only)."""
     path = tuple(name.split())
     if not path or any(not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", p) for p in path):
         raise ValueError(f"bad command name {name!r}")
 
     def decorate(fn: Handler) -> Handler:
         fn.__peerbot_command__ = _PendingCommand(  # type: ignore[attr-defined]
-            path, description, private, level, hidden, examples, defer, dict(autocomplete or {})
+            path,
+            description,
+            private,
+            level,
+            hidden,
+            examples,
+            defer,
+            dict(autocomplete or {}),
+            unlimited,
         )
         return fn
 
@@ -523,6 +536,7 @@ def build_spec(cog: Any, method: Handler) -> CommandSpec:
         hidden=pending.hidden,
         examples=pending.examples,
         defer=pending.defer,
+        unlimited=pending.unlimited,
     )
 
 

@@ -177,15 +177,14 @@ async def test_mentions_and_markup_are_stored_and_echoed_verbatim_not_interprete
     assert "@everyone <b>x</b>" in out  # the console shows text as typed; adapters escape
 
 
-async def test_command_rate_limit_answers_once_then_stays_quiet(tmp_path):
+async def test_command_rate_limit_answers_every_refused_command(tmp_path):
     from tests.harness import ConsoleCommunity
 
     c = await ConsoleCommunity.create(tmp_path, config={"limits": {"commands_per_minute": 3}})
     try:
         outs = [await c.text("/about") for _ in range(6)]
         assert all("peerbot" in o for o in outs[:3])
-        assert "faster than I can keep up" in outs[3]
-        assert outs[4] == "" and outs[5] == ""
+        assert all("faster than I can keep up" in o for o in outs[3:])
         await c.say(":clock +2m")
         assert "peerbot" in await c.text("/about")
     finally:

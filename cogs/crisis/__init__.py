@@ -53,6 +53,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
         "crisis",
         "People to talk to right now, for your region (only you see this)",
         private=True,
+        unlimited=True,
         autocomplete={"region": "region"},
         examples=("crisis", "crisis region:GB"),
     )
@@ -94,6 +95,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
         "crisis region",
         "Your country for crisis lines (two letters, like GB), or off",
         private=True,
+        unlimited=True,
         autocomplete={"set": "region"},
         examples=("crisis region set:GB", "crisis region set:off"),
     )
@@ -153,6 +155,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
         "crisis auto",
         "Turn automatic crisis messages to you off or on (/crisis always works)",
         private=True,
+        unlimited=True,
     )
     async def crisis_auto(
         self,
@@ -179,6 +182,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
         "crisis notify",
         "Ask a moderator to reach out to you privately",
         private=True,
+        unlimited=True,
     )
     async def crisis_notify(self, ctx: Context) -> None:
         """Alert the moderators with the member's name (never any message content)."""

@@ -28,6 +28,7 @@ class ConcernCommands(CrisisBase):
         "crisis concern",
         "Worried about someone? Tell the moderators privately",
         private=True,
+        unlimited=True,
         examples=('crisis concern member:@sam note:"quiet for days, said goodbye"',),
     )
     async def crisis_concern(

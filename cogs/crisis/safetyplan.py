@@ -19,12 +19,12 @@ PLAN_TEXT_MAX = 1000
 class SafetyPlanCommands(CrisisBase):
     """Show, edit and clear the member's own plan. Only they ever see it."""
 
-    @command("safetyplan", "Your private safety plan", private=True)
+    @command("safetyplan", "Your private safety plan", private=True, unlimited=True)
     async def safetyplan(self, ctx: Context) -> None:
         """Show the plan (same as ``safetyplan show``)."""
         await self._show(ctx)
 
-    @command("safetyplan show", "Your private safety plan", private=True)
+    @command("safetyplan show", "Your private safety plan", private=True, unlimited=True)
     async def safetyplan_show(self, ctx: Context) -> None:
         """Show the plan."""
         await self._show(ctx)
