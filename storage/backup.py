@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import sys
 from pathlib import Path
 
 from storage.db import APPLICATION_ID, SQLITE_HEADER, schema_version
+from storage.files import copy_private, create_private, private_dir
 
 
 class BackupError(RuntimeError):
@@ -19,9 +19,23 @@ def backup(database: str | Path, target: str | Path) -> int:
     database, target = Path(database), Path(target)
     if not database.exists():
         raise BackupError(f"{database} does not exist")
-    if target.exists():
-        raise BackupError(f"{target} already exists; choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        private_dir(target.parent)
+    try:
+        create_private(target)  # SQLite then gives its journal the same mode
+    except FileExistsError:
+        raise BackupError(f"{target} already exists; choose a new file name") from None
+    except OSError as err:
+        raise BackupError(f"cannot create {target}: {err}") from err
+    try:
+        return _copy(database, target)
+    except BaseException:
+        for leftover in (target, *(Path(f"{target}{s}") for s in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def _copy(database: Path, target: Path) -> int:
     source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
     dest = sqlite3.connect(target)
     try:
@@ -75,7 +89,8 @@ def restore(database: str | Path, source: str | Path) -> int:
     for suffix in ("-wal", "-shm"):
         Path(str(database) + suffix).unlink(missing_ok=True)
     tmp = database.with_name(database.name + ".restoring")
-    shutil.copyfile(source, tmp)
+    tmp.unlink(missing_ok=True)  # left by a restore that was interrupted
+    copy_private(source, tmp)
     tmp.replace(database)
     return version
 

@@ -30,6 +30,8 @@ from typing import Any, NamedTuple, TypeVar
 
 import aiosqlite
 
+from storage.files import create_private, tighten
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -121,6 +123,7 @@ class Database:
         memory = path_str == ":memory:"
         if not memory:
             check_file(Path(path_str))
+            _private_files(Path(path_str))
         try:
             conn = await aiosqlite.connect(path_str, isolation_level=None, timeout=5.0)
         except sqlite3.Error as err:
@@ -385,6 +388,18 @@ async def _migrate(conn: aiosqlite.Connection, migrations: list[Migration], curr
             continue
         log.info("applying migration %04d_%s", migration.version, migration.name)
         await conn._execute(_apply_migration, raw, migration)
+
+
+def _private_files(path: Path) -> None:
+    """Create a new database file 0600 before SQLite opens it (its -wal and -shm then take the
+    same mode from it); tighten an existing one and its log files."""
+    try:
+        create_private(path)
+    except FileExistsError:
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            tighten(file)
+    except OSError as err:
+        raise DatabaseRefused(f"cannot create {path}: {err}") from err
 
 
 def _file_identity(path: str) -> tuple[int, int] | None:

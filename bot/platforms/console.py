@@ -29,6 +29,7 @@ from bot.platforms.base import (
     Platform,
 )
 from bot.spec import ChannelRef, Level, MemberRef, RoleRef
+from storage.files import private_dir, write_private
 
 COMMUNITY = CommunityRef("console", "console", "console community")
 DEFAULT_CHANNELS = ("general", "checkins", "milestones", "prompts", "alerts", "welcome")
@@ -98,10 +99,10 @@ class ConsolePlatform(Platform):
         self._out(line)
 
     def _save_file(self, filename: str, data: bytes) -> Path:
-        self.files_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.files_dir)  # exports hold everything stored about a member
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", filename) or "file"
         path = self.files_dir / safe
-        path.write_bytes(data)
+        write_private(path, data)
         return path
 
     def info(self, text: str) -> None:

@@ -28,12 +28,10 @@ import asyncio
 import collections
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from nio import (
@@ -85,6 +83,7 @@ from bot.platforms.matrix_rules import (
     strip_reply_fallback,
 )
 from bot.spec import ChannelRef, Level, MemberRef, RoleRef
+from storage.files import private_dir, private_umask, write_private
 from storage.matrix import DirectRooms, direct_rooms_handler, last_active_community
 from storage.platform_state import PlatformState
 
@@ -288,8 +287,8 @@ class MatrixPlatform(Platform):
             await self.client.close()
 
     async def _login(self) -> AsyncClient:
-        store = Path(self.config.store_path)
-        store.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # device keys and the access token; files an older version left open are closed too
+        store = private_dir(self.config.store_path, with_contents=True)
         client = AsyncClient(
             self.config.homeserver,
             self.user_id,
@@ -305,7 +304,8 @@ class MatrixPlatform(Platform):
         saved = json.loads(session_path.read_text()) if session_path.exists() else {}
         if saved.get("user_id") == self.user_id and saved.get("device_id"):
             token = self.config.access_token or saved.get("access_token", "")
-            client.restore_login(self.user_id, saved["device_id"], token)
+            with private_umask():  # nio creates its key store here
+                client.restore_login(self.user_id, saved["device_id"], token)
             if isinstance(await client.whoami(), WhoamiResponse):
                 return client
             log.warning(
@@ -318,9 +318,13 @@ class MatrixPlatform(Platform):
             if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
                 await client.close()
                 raise RuntimeError(f"Matrix: the access token was refused: {whoami}")
-            client.restore_login(self.user_id, whoami.device_id, self.config.access_token)
+            with private_umask():
+                client.restore_login(self.user_id, whoami.device_id, self.config.access_token)
         elif self.config.password:
-            response = await client.login(self.config.password, device_name=self.config.device_name)
+            with private_umask():
+                response = await client.login(
+                    self.config.password, device_name=self.config.device_name
+                )
             if not isinstance(response, LoginResponse):
                 await client.close()
                 raise RuntimeError(f"Matrix: login as {self.user_id} failed: {response}")
@@ -332,8 +336,7 @@ class MatrixPlatform(Platform):
             "device_id": client.device_id,
             "access_token": client.access_token,
         }
-        session_path.write_text(json.dumps(session))
-        os.chmod(session_path, 0o600)
+        write_private(session_path, json.dumps(session).encode())
         return client
 
     # --- syncing -----------------------------------------------------------------------------
