@@ -4,6 +4,7 @@ process pointed at it, and an in-process bot with a probe cog for adapter detail
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sqlite3
@@ -103,11 +104,11 @@ class BotProcess:
         if self.proc is None:
             return None
         if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
+            _signal(self.proc, signal.SIGTERM)
             try:
                 await asyncio.wait_for(self.proc.wait(), 15)
             except TimeoutError:
-                self.proc.kill()
+                _signal(self.proc, signal.SIGKILL)
                 await self.proc.wait()
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
@@ -122,6 +123,18 @@ class BotProcess:
             if self.log_path.exists()
             else ""
         )
+
+
+def _signal(proc: asyncio.subprocess.Process, sig: int) -> None:
+    """Signal the child without reaping it.
+
+    ``Process.send_signal`` polls first (``waitpid(WNOHANG)``), which reaps a child that has
+    just exited on its own; asyncio's watcher thread, waiting for the same pid, then finds no
+    child and reports exit code 255 instead of the real one. ``os.kill`` leaves reaping to the
+    watcher; an exited child that is not yet reaped is a zombie and ignores the signal.
+    """
+    with contextlib.suppress(ProcessLookupError):  # reaped meanwhile: nothing left to stop
+        os.kill(proc.pid, sig)
 
 
 def query(database: Path, sql: str, params: tuple = ()) -> list[tuple]:
