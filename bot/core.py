@@ -6,7 +6,6 @@ import difflib
 import importlib
 import logging
 import pkgutil
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import Context
+from bot.failures import log_failure, new_error_id
 from bot.message import Message
 from bot.parser import ParseError, Token, parse
 from bot.platforms.base import (
@@ -210,17 +210,18 @@ class Bot:
         )
         try:
             await self._dispatch(inv, base)
-        except StorageError as err:
-            log.error("storage failure during %r: %s", inv.text or inv.path, err)
-            await self._safe_reply(base, NOT_SAVED)
-        except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("error %s while handling %r", error_id, inv.text or inv.path)
-            await self._safe_reply(
-                base,
-                "Sorry, something went wrong on my side and I couldn't finish that. "
-                f"(error id {error_id})",
-            )
+        except Exception as err:
+            error_id = new_error_id()
+            path = base.spec.path if base.spec is not None else inv.path
+            log_failure(log, error_id, " ".join(path) if path else "(not yet known)", err)
+            if isinstance(err, StorageError):
+                await self._safe_reply(base, f"{NOT_SAVED} (error id {error_id})")
+            else:
+                await self._safe_reply(
+                    base,
+                    "Sorry, something went wrong on my side and I couldn't finish that. "
+                    f"(error id {error_id})",
+                )
 
     async def _safe_reply(self, ctx: Context, text: str) -> None:
         try:

@@ -4,7 +4,9 @@ it recovers when the fault is gone."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sqlite3
 
 from storage.backup import backup
@@ -86,3 +88,18 @@ async def test_deleted_underneath_then_restored(community, tmp_path):
     out = await community.text("/milestone set 2026-03-01 name:gambling")
     assert NOT_SAVED not in out
     assert await counters(community) == ["alcohol", "gambling"]
+
+
+async def test_a_failed_command_logs_its_path_and_error_id_never_what_was_typed(community, caplog):
+    secret = "call my sister Maria on 0612345678"
+    caplog.set_level(logging.DEBUG)
+    await community.bot.db.configure("PRAGMA query_only = 1")
+    out = await community.text(f'/safetyplan edit section:people text:"{secret}"')
+    assert NOT_SAVED in out
+    error_id = re.search(r"error id ([0-9a-f]{8})", out)
+    assert error_id is not None, out
+    assert secret not in caplog.text and "Maria" not in caplog.text
+    failure = [r.getMessage() for r in caplog.records if error_id[1] in r.getMessage()]
+    assert failure and "safetyplan edit" in failure[0]
+    await community.bot.db.configure("PRAGMA query_only = 0")
+    assert "Maria" not in await community.text("/safetyplan show")  # nothing half-saved

@@ -12,7 +12,6 @@ import asyncio
 import collections
 import contextlib
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -21,6 +20,7 @@ import discord
 import yarl
 
 from bot.config import DiscordSection
+from bot.failures import log_failure, new_error_id
 from bot.message import Message
 from bot.platforms.base import (
     Actor,
@@ -337,9 +337,10 @@ class DiscordPlatform(Platform):
             self._inflight.add(task)
         try:
             await self._interaction(interaction)
-        except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("discord: error %s handling interaction %s", error_id, interaction.id)
+        except Exception as err:
+            error_id = new_error_id()
+            name = (interaction.data or {}).get("name") or "(interaction)"
+            log_failure(log, error_id, f"discord {name}", err)
             await _apologize(interaction, error_id)
         finally:
             if task is not None:
@@ -465,9 +466,9 @@ class DiscordPlatform(Platform):
         )
         try:
             await self.bot.dispatch(invocation)
-        except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("discord: error %s while dispatching %s", error_id, spec.name)
+        except Exception as err:
+            error_id = new_error_id()
+            log_failure(log, error_id, f"discord {spec.name}", err)
             await responder.reply(Message(APOLOGY.format(error_id=error_id)), True)
         finally:
             await responder.finish()
