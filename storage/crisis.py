@@ -19,7 +19,13 @@ AUTO_COOLDOWN = timedelta(hours=24)
 MERGE_WINDOW = timedelta(hours=1)
 NOTIFY_WINDOW = timedelta(hours=1)
 REPORT_WINDOW = timedelta(hours=24)
-REPORTS_PER_SUBJECT = 3  # reports about one member per 24 h, from everyone together
+# Reports about one member per 24 h, from everyone together, that each get their own alert.
+# Later ones are still stored and forwarded, at most one alert an hour (MERGE_WINDOW): the rest
+# are merged into it and listed by `crisis concerns`, so throwaway reports cannot silence a
+# genuine one and cannot flood the moderators either.
+REPORTS_PER_SUBJECT = 3
+MERGE_WINDOW = timedelta(hours=1)
+MERGED = 2  # `alerted` of a report folded into an alert sent for an earlier one
 DELETED_SUBJECT = "a member who deleted their data"
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
 
@@ -311,6 +317,7 @@ class ConcernReport:
     note: str | None
     alerted: bool
     created_at: datetime
+    merged: bool = False  # forwarded within an earlier alert about the same member
 
 
 @dataclass(frozen=True)
@@ -318,8 +325,9 @@ class ReportOutcome:
     """The result of filing a report: its id, or why it was refused."""
 
     id: int | None = None
-    refused: str | None = None  # "reporter" | "repeat" | "subject"
+    refused: str | None = None  # "reporter" | "repeat"
     retry_at: datetime | None = None
+    merged: bool = False  # stored; moderators were alerted about this member within the hour
 
 
 class ConcernReports:
@@ -338,7 +346,8 @@ class ConcernReports:
         *,
         per_reporter: int,
     ) -> ReportOutcome:
-        """Store a report unless a rate limit refuses it (then nothing is stored)."""
+        """Store a report unless the reporter's own limits refuse it (then nothing is stored).
+        Reports about one member are never refused for their number: see REPORTS_PER_SUBJECT."""
         platform, community_id = community
         since = _iso(now - REPORT_WINDOW)
 
@@ -356,17 +365,20 @@ class ConcernReports:
                     retry_at=_parse(mine[0][0]) + REPORT_WINDOW,  # type: ignore[operator]
                 )
             about = conn.execute(
-                f"SELECT reporter_id, created_at {base} AND subject_id=? ORDER BY created_at",
+                f"SELECT reporter_id, created_at, alerted {base} AND subject_id=? "
+                "ORDER BY created_at",
                 (platform, community_id, since, subject[0]),
             ).fetchall()
             if any(r[0] == reporter[0] for r in about):
                 return ReportOutcome(refused="repeat")
-            if len(about) >= REPORTS_PER_SUBJECT:
-                return ReportOutcome(refused="subject")
+            hour_ago = _iso(now - MERGE_WINDOW)
+            merged = any(
+                r[2] == 1 and r[1] > hour_ago for r in about[REPORTS_PER_SUBJECT:]
+            )  # a report over the daily count was alerted within the hour: join it
             cursor = conn.execute(
                 "INSERT INTO crisis_concern_reports (platform, community_id, reporter_id, "
                 "reporter_name, subject_id, subject_name, note, alerted, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     platform,
                     community_id,
@@ -375,10 +387,11 @@ class ConcernReports:
                     subject[0],
                     subject[1][:100],
                     note,
+                    MERGED if merged else 0,
                     _iso(now),
                 ),
             )
-            return ReportOutcome(id=cursor.lastrowid)
+            return ReportOutcome(id=cursor.lastrowid, merged=merged)
 
         return await self.db.write(write)
 
@@ -407,6 +420,7 @@ class ConcernReports:
                 r["note"],
                 bool(r["alerted"]),
                 _parse(r["created_at"]),  # type: ignore[arg-type]
+                r["alerted"] == MERGED,
             )
             for r in rows
         ]

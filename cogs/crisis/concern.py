@@ -68,6 +68,15 @@ class ConcernCommands(CrisisBase):
             await self._refused(ctx, outcome.refused, member.name, emergency, outcome.retry_at)
             return
         assert outcome.id is not None
+        if outcome.merged:
+            await ctx.reply(
+                "Thank you for looking out for {name}. The moderators were alerted about {name} "
+                "in the last hour, and your report and note are with theirs; they see them all "
+                "together. If {name} is in danger right now, call {emergency}.",
+                name=member.name,
+                emergency=emergency,
+            )
+            return
         alerted = await ctx.alert(
             CONCERN_ALERT,
             reporter=ctx.actor.name,
@@ -110,17 +119,10 @@ class ConcernCommands(CrisisBase):
                 hours=str(hours),
                 emergency=emergency,
             )
-        elif reason == "repeat":
+        else:  # "repeat"
             await ctx.reply(
                 "You already told the moderators about {name} today, and they have it. "
                 "If {name} is in danger right now, call {emergency}.",
-                name=name,
-                emergency=emergency,
-            )
-        else:
-            await ctx.reply(
-                "The moderators have already heard concern about {name} today, so I won't send "
-                "another alert just now. If {name} is in danger right now, call {emergency}.",
                 name=name,
                 emergency=emergency,
             )
@@ -147,7 +149,13 @@ class ConcernCommands(CrisisBase):
         values: dict[str, str] = {}
         for i, report in enumerate(reports):
             when = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
-            status = "alerted" if report.alerted else "NOT delivered to the alerts channel"
+            status = (
+                "merged into the alert before it"
+                if report.merged
+                else "alerted"
+                if report.alerted
+                else "NOT delivered to the alerts channel"
+            )
             lines.append(
                 f"#{report.id} {when}: {{by{i}}} about {{about{i}}} ({status}); note: {{note{i}}}"
             )
