@@ -13,6 +13,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import Context
+from bot.expiring import ExpiringMap
 from bot.failures import log_failure, new_error_id
 from bot.message import Message
 from bot.parser import ParseError, Token, parse
@@ -33,6 +34,7 @@ from storage.settings import CommunitySettings, Members, MemberSettings
 
 log = logging.getLogger(__name__)
 SEEN_REFRESH = timedelta(days=1)  # how often a member's display name is written again
+SEEN_MAX_MEMBERS = 10_000  # names remembered at once; a forgotten one is only written again
 
 FREE_TEXT = 40  # text options longer than this absorb the remaining words
 
@@ -95,7 +97,8 @@ class Bot:
         self.members = Members(db)
         self.command_limiter = RateLimiter(config.limits.commands_per_minute, timedelta(minutes=1))
         self.started = False
-        self._seen: dict[MemberKey, tuple[str, datetime]] = {}
+        # member → the name last recorded, for a day: members who come and go are forgotten
+        self._seen: ExpiringMap[str] = ExpiringMap(SEEN_REFRESH, SEEN_MAX_MEMBERS)
         self._undelivered: set[MemberKey] = set()
         from storage.privacy import member_table
 
@@ -317,12 +320,11 @@ class Bot:
         """Keep the member's display name current (at most once a day per member; best effort)."""
         key = ctx.member_key()
         name = ctx.actor.name if ctx.actor else ""
-        last = self._seen.get(key)
-        if last is not None and last[0] == name and now - last[1] < SEEN_REFRESH:
+        if self._seen.get(key, now) == name:
             return
         try:
             await self.members.seen(key, name, now)
-            self._seen[key] = (name, now)
+            self._seen.put(key, name, now)
         except StorageError as err:
             log.warning("could not record that a member was seen: %s", err)
 

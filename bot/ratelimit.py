@@ -7,29 +7,41 @@ from collections import deque
 from collections.abc import Hashable
 from datetime import datetime, timedelta
 
+from bot.expiring import ExpiringMap
+
+# Keys held at most: more members than this sending within one period are not expected; past
+# it the least recently counted are forgotten first.
+MAX_KEYS = 50_000
+
 
 class RateLimiter:
     """Allows `limit` events per `period` per key. A refused event is not counted, so the wait
     never grows while someone keeps trying."""
 
-    def __init__(self, limit: int, period: timedelta) -> None:
+    def __init__(self, limit: int, period: timedelta, max_keys: int = MAX_KEYS) -> None:
         self.limit = limit
         self.period = period
-        self._events: dict[Hashable, deque[datetime]] = {}
+        # A key whose last counted event is a period old has nothing left to limit: it expires.
+        self._events: ExpiringMap[deque[datetime]] = ExpiringMap(period, max_keys)
 
     def hit(self, key: Hashable, now: datetime) -> bool:
         """Whether this event is allowed (and counted)."""
-        events = self._events.setdefault(key, deque())
+        events = self._events.get(key, now) or deque()
         while events and now - events[0] >= self.period:
             events.popleft()
         if len(events) < self.limit:
             events.append(now)
+            self._events.put(key, events, now)
             return True
         return False
 
+    def __len__(self) -> int:
+        """How many keys are held (for checking that memory stays bounded)."""
+        return len(self._events)
+
     def retry_after(self, key: Hashable, now: datetime) -> timedelta:
         """How long until the next event would be allowed."""
-        events = self._events.get(key)
+        events = self._events.get(key, now)
         if not events or len(events) < self.limit:
             return timedelta(0)
         return max(timedelta(0), events[0] + self.period - now)
