@@ -202,8 +202,45 @@ class Context:
             return None
 
     async def alert(self, template: str, *, buttons: Iterable[Button] = (), **values: Any) -> bool:
-        """Tell the moderators, in the alerts channel. False when there is none or it failed."""
-        return await self.post("alerts", template, buttons=buttons, **values) is not None
+        """Tell the moderators, in the alerts channel. False when there is none, when members
+        can read it (its permissions changed after it was chosen), or it failed."""
+        channel_id = await self.channel_for("alerts")
+        if channel_id is None:
+            return False
+        if await self.members_can_read(channel_id):
+            log.error(
+                "alert not posted in %s: members can read the alerts channel %s",
+                self.community.id,
+                channel_id,
+            )
+            return False
+        return await self.post_to(channel_id, template, buttons=buttons, **values) is not None
+
+    async def members_can_read(self, channel_id: str) -> bool:
+        """Whether people other than moderators can read a channel (also when unsure)."""
+        try:
+            readable = await self.platform.members_can_read(self.community.id, channel_id)
+        except Exception:
+            log.exception("could not check who can read %s", channel_id)
+            readable = None
+        return readable is not False
+
+    async def can_read(self, channel_id: str, user_id: str) -> bool:
+        """Whether a member can read a channel (also when unsure)."""
+        try:
+            readable = await self.platform.can_read(self.community.id, channel_id, user_id)
+        except Exception:
+            log.exception("could not check whether %s can read %s", user_id, channel_id)
+            readable = None
+        return readable is not False
+
+    async def moderators(self) -> list[str]:
+        """The community's moderators' user ids (empty when the platform cannot say)."""
+        try:
+            return list(await self.platform.moderators(self.community.id) or [])
+        except Exception:
+            log.exception("could not list the moderators of %s", self.community.id)
+            return []
 
     async def member_name(self, user_id: str) -> str:
         """A display name for a member (never a mention)."""

@@ -44,6 +44,11 @@ Purpose = Literal["checkins", "milestones", "prompts", "alerts", "welcome"]
 assert set(Purpose.__args__) == set(CHANNEL_PURPOSES)  # type: ignore[attr-defined]
 
 WELCOME_MAX = 1500
+_PRIVATE_HOW = {
+    "discord": "on Discord: the everyone role and members' roles can't view it",
+    "matrix": "on Matrix: an invite-only room whose members are all moderators",
+    "console": "in the console: :channel NAME moderators makes one",
+}
 PURPOSE_LABELS = {
     "checkins": "Shared check-ins",
     "milestones": "Milestone celebrations",
@@ -128,6 +133,38 @@ class Community(Cog):
             return value if len(value) <= 80 else value[:79] + "…"
         return value
 
+    async def _refusal(self, ctx: Context, purpose: str, channel_id: str) -> str | None:
+        """Why a channel can't serve `purpose` (a template with ``{where}``), or None.
+
+        The alerts channel names members in distress, so only moderators may read it and it is
+        never shared with a purpose that posts for everyone."""
+        settings = await self.bot.community_settings.all(ctx.community.platform, ctx.community.id)
+        others = [
+            p
+            for p in CHANNEL_PURPOSES
+            if p != purpose and settings.get(keys.channel_key(p)) == channel_id
+        ]
+        if purpose == "alerts" and others:
+            used = ", ".join(PURPOSE_LABELS[p].lower() for p in others)
+            return (
+                "I didn't change anything: {where} is already used for "
+                f"{used}, and crisis alerts need a channel of their own that only moderators "
+                "can read. Please choose or create one, then try again."
+            )
+        if purpose != "alerts" and "alerts" in others:
+            return (
+                "I didn't change anything: {where} is the moderators' alerts channel, and it "
+                "stays for alerts only. Please choose another channel."
+            )
+        if purpose == "alerts" and await ctx.members_can_read(channel_id):
+            return (
+                "I didn't change anything: members can read {where}, and alerts name people "
+                "who may be in crisis. Please choose a channel only moderators can see "
+                f"({_PRIVATE_HOW.get(ctx.community.platform, _PRIVATE_HOW['console'])}), "
+                "then try again."
+            )
+        return None
+
     # --- commands ---------------------------------------------------------------------------
 
     @command("community show", "Every community setting", private=True, level=Level.MODERATOR)
@@ -174,8 +211,13 @@ class Community(Cog):
     ) -> None:
         key = keys.channel_key(purpose)
         value = None if channel is OFF else channel.id  # type: ignore[union-attr]
-        old = await self._change(ctx, key, value)
         label = PURPOSE_LABELS[purpose]
+        if value is not None:
+            refusal = await self._refusal(ctx, purpose, value)
+            if refusal is not None:
+                await ctx.reply(refusal, where=await self._shown(ctx, key, value))
+                return
+        old = await self._change(ctx, key, value)
         if old == value and value is None:
             await ctx.reply(f"Nothing changed: {label.lower()} were already off.")
             return

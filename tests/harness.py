@@ -60,6 +60,7 @@ class ConsoleCommunity:
             self.console.roles = previous.roles
             self.console.members = previous.members
             self.console.channels = previous.channels
+            self.console.moderator_channels = previous.moderator_channels
             self.console.channel = previous.channel
         self.bot.add_platform(self.console)
         await self.bot.start(realtime=False)

@@ -135,6 +135,19 @@ class Platform(ABC):
         member privately instead."""
         return False
 
+    async def members_can_read(self, community_id: str, channel_id: str) -> bool | None:
+        """Whether anyone who is not a moderator can read the channel; None when the platform
+        cannot tell (callers then treat the channel as readable by members)."""
+        return None
+
+    async def can_read(self, community_id: str, channel_id: str, user_id: str) -> bool | None:
+        """Whether this member can read the channel; None when the platform cannot tell."""
+        return None
+
+    async def moderators(self, community_id: str) -> list[str] | None:
+        """The user ids of the community's moderators (never bots); None when unknown."""
+        return None
+
     def command_name(self, path: tuple[str, ...]) -> str:
         """How people type a command here (without the prefix), e.g. ``milestone set``."""
         return " ".join(path)

@@ -33,6 +33,7 @@ from storage.files import private_dir, write_private
 
 COMMUNITY = CommunityRef("console", "console", "console community")
 DEFAULT_CHANNELS = ("general", "checkins", "milestones", "prompts", "alerts", "welcome")
+MODERATOR_CHANNELS = ("alerts",)  # only moderators read these; every other channel is public
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}")
 
 
@@ -69,6 +70,7 @@ class ConsolePlatform(Platform):
         self.user = user
         self.channel = "general"
         self.channels: dict[str, str] = {c: c for c in DEFAULT_CHANNELS}
+        self.moderator_channels: set[str] = set(MODERATOR_CHANNELS)
         self.roles: dict[str, Level] = {}
         self.members: set[str] = set()
         self.files_dir = files_dir or Path("peerbot-files")
@@ -152,6 +154,20 @@ class ConsolePlatform(Platform):
     async def channel_name(self, community_id: str, channel_id: str) -> str:
         return f"#{channel_id}"
 
+    async def members_can_read(self, community_id: str, channel_id: str) -> bool | None:
+        """Every console channel is public except the moderators-only ones."""
+        if channel_id not in self.channels:
+            return None
+        return channel_id not in self.moderator_channels
+
+    async def can_read(self, community_id: str, channel_id: str, user_id: str) -> bool | None:
+        if channel_id not in self.moderator_channels:
+            return channel_id in self.channels or None
+        return self.roles.get(user_id) == Level.MODERATOR
+
+    async def moderators(self, community_id: str) -> list[str] | None:
+        return sorted(name for name, level in self.roles.items() if level == Level.MODERATOR)
+
     # --- input -----------------------------------------------------------------------------
 
     def actor(self, name: str | None = None) -> Actor:
@@ -219,11 +235,14 @@ class ConsolePlatform(Platform):
             self.info(f"{parts[0]} is now a {parts[1].lower()}")
             return True
         if verb == "channel":
-            name = rest.lstrip("#")
-            if not NAME_RE.fullmatch(name):
-                self.info("usage: :channel NAME")
+            name, _, audience = rest.partition(" ")
+            name = name.lstrip("#")
+            if not NAME_RE.fullmatch(name) or audience.strip() not in ("", "moderators"):
+                self.info("usage: :channel NAME [moderators] (moderators: only they read it)")
                 return True
             self.channels.setdefault(name, name)
+            if audience.strip():
+                self.moderator_channels.add(name)
             self.channel = name
             self.info(f"now posting in #{name}")
             return True
@@ -231,7 +250,7 @@ class ConsolePlatform(Platform):
             return await self._clock(rest)
         if verb == "help":
             self.info(
-                "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL, :channel NAME, "
+                "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL, :channel NAME [moderators], "
                 ":clock +1d|+90m|2026-12-01T09:00, :quit"
             )
             return True

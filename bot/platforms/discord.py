@@ -307,6 +307,44 @@ class DiscordPlatform(Platform):
         role = guild.get_role(int(role_id)) if guild is not None and role_id.isdigit() else None
         return f"@{role.name}" if role is not None else role_id
 
+    async def members_can_read(self, community_id: str, channel_id: str) -> bool | None:
+        """True when @everyone, or any role or member without moderator powers (other than
+        bots' own roles), can view the channel."""
+        channel = await self._channel(community_id, channel_id)
+        if channel is None or not hasattr(channel, "permissions_for"):
+            return None
+        guild = channel.guild
+        if channel.permissions_for(guild.default_role).view_channel:
+            return True
+        for role in guild.roles:
+            if role.managed or _moderating(role.permissions):
+                continue
+            if channel.permissions_for(role).view_channel:
+                return True
+        for target in channel.overwrites:
+            if isinstance(target, discord.Member) and not target.bot:
+                if not _moderating(target.guild_permissions):
+                    if channel.permissions_for(target).view_channel:
+                        return True
+        return False
+
+    async def can_read(self, community_id: str, channel_id: str, user_id: str) -> bool | None:
+        channel = await self._channel(community_id, channel_id)
+        if channel is None or not user_id.isdigit():
+            return None
+        member = channel.guild.get_member(int(user_id))
+        if member is None:
+            return None
+        return channel.permissions_for(member).view_channel
+
+    async def moderators(self, community_id: str) -> list[str] | None:
+        """Members with Manage Server or Administrator (from the member cache)."""
+        assert self.client is not None
+        guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
+        if guild is None:
+            return None
+        return [str(m.id) for m in guild.members if not m.bot and _moderating(m.guild_permissions)]
+
     async def _channel(self, community_id: str, channel_id: str) -> Any:
         """A channel or thread of this guild (never of another one)."""
         assert self.client is not None
@@ -528,7 +566,7 @@ class DiscordPlatform(Platform):
         assert self.bot is not None
         perms = permissions if permissions is not None else getattr(user, "guild_permissions", None)
         level = Level.MEMBER
-        if perms is not None and (perms.administrator or perms.manage_guild):
+        if perms is not None and _moderating(perms):
             level = Level.MODERATOR
         else:
             role_id = await self.bot.community_settings.get(
@@ -651,6 +689,11 @@ class _Client(discord.Client):
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _moderating(perms: discord.Permissions) -> bool:
+    """The powers that make someone a moderator here (see ``_actor``)."""
+    return perms.administrator or perms.manage_guild
 
 
 def _community(guild: discord.Guild | None) -> CommunityRef | None:

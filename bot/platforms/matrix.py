@@ -977,6 +977,47 @@ class MatrixPlatform(Platform):
         """The room's name with a ``#``."""
         return "#" + self._room_name(channel_id)
 
+    async def members_can_read(self, community_id: str, channel_id: str) -> bool | None:
+        """True when anyone may join the room (public, or restricted to the space) or when
+        someone in it (joined or invited) is not a moderator of the community."""
+        room = self.client.rooms.get(channel_id) if self.client else None
+        if room is None:
+            return None
+        if room.join_rule not in ("invite", "knock"):
+            return True
+        people = set(room.users) | set(room.invited_users)
+        return any(
+            not self._moderates(community_id, user) for user in people if user != self.user_id
+        )
+
+    async def can_read(self, community_id: str, channel_id: str, user_id: str) -> bool | None:
+        room = self.client.rooms.get(channel_id) if self.client else None
+        if room is None:
+            return None
+        if room.join_rule not in ("invite", "knock"):
+            return True
+        return user_id in room.users or user_id in room.invited_users
+
+    async def moderators(self, community_id: str) -> list[str] | None:
+        """Members of the community's space (or main room) with moderator power there."""
+        room = self.client.rooms.get(community_id) if self.client else None
+        if room is None:
+            return None
+        return sorted(
+            user
+            for user in room.users
+            if user != self.user_id and self._moderates(community_id, user)
+        )
+
+    def _moderates(self, community_id: str, user_id: str) -> bool:
+        """Moderator power in the community's own space (or main room), as ``_actor`` judges."""
+        room = self.client.rooms.get(community_id) if self.client else None
+        if room is None:
+            return False
+        if user_id in self._creators.get(community_id, set()):
+            return True
+        return room.power_levels.get_user_level(user_id) >= self.config.moderator_power
+
 
 class _MatrixResolver:
     def __init__(self, platform: MatrixPlatform, community_id: str) -> None:

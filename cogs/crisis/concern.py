@@ -19,6 +19,10 @@ CONCERN_ALERT = (
     "Note from {reporter}: {note}\n"
     "Please check in with {subject} privately, and don't say who asked."
 )
+PRIVATE_CONCERN = (
+    CONCERN_ALERT + "\n{subject} is a moderator, so I sent this to each of the other moderators "
+    "privately instead of the alerts channel."
+)
 
 
 class ConcernCommands(CrisisBase):
@@ -56,6 +60,17 @@ class ConcernCommands(CrisisBase):
                 name=member.name,
             )
             return
+        private_to = await self._private_route(ctx, member.id)
+        if private_to == []:
+            await ctx.reply(
+                "I haven't sent this. {name} is a moderator here and would read it wherever I "
+                "posted it, and there is no other moderator I can reach privately. If you "
+                "can, tell someone you trust who runs this community. If {name} is in danger "
+                "right now, call {emergency}.",
+                name=member.name,
+                emergency=emergency,
+            )
+            return
         outcome = await self.reports.file(
             (ctx.community.platform, ctx.community.id),
             (ctx.actor.id, ctx.actor.name),
@@ -77,16 +92,18 @@ class ConcernCommands(CrisisBase):
                 emergency=emergency,
             )
             return
-        alerted = await ctx.alert(
-            CONCERN_ALERT,
-            reporter=ctx.actor.name,
-            subject=member.name,
-            note=note or "(none)",
-        )
+        values = {"reporter": ctx.actor.name, "subject": member.name, "note": note or "(none)"}
+        if private_to is None:
+            alerted = await ctx.alert(CONCERN_ALERT, **values)
+            told = "the moderators"
+        else:
+            sent = [await ctx.send_private(uid, PRIVATE_CONCERN, **values) for uid in private_to]
+            alerted = any(sent)
+            told = "each of the other moderators"
         if alerted:
             await self.reports.mark_alerted(outcome.id)
             await ctx.reply(
-                "Thank you for looking out for {name}. I've told the moderators privately; "
+                f"Thank you for looking out for {{name}}. I've told {told} privately; "
                 "{name} won't be told who asked. If they're in danger right now, call {emergency}.",
                 name=member.name,
                 emergency=emergency,
@@ -102,6 +119,16 @@ class ConcernCommands(CrisisBase):
             name=member.name,
             emergency=emergency,
         )
+
+    async def _private_route(self, ctx: Context, subject_id: str) -> list[str] | None:
+        """None when the alerts channel is the right place (the person named can't read it,
+        or there is no channel yet); else the moderators to tell one by one, without the
+        person named and the reporter (empty: nobody can be told without the person named)."""
+        alerts = await self.quietly(ctx.channel_for("alerts"), None)
+        if alerts is None or not await ctx.can_read(alerts, subject_id):
+            return None
+        assert ctx.actor is not None
+        return [m for m in await ctx.moderators() if m not in (subject_id, ctx.actor.id)]
 
     async def _refused(
         self, ctx: Context, reason: str, name: str, emergency: str, retry_at: object

@@ -15,6 +15,7 @@ from bot.cog import listener
 from bot.context import Context
 from bot.platforms.base import CommunityRef, MessageEvent
 from bot.scheduler import DueSource
+from bot.spec import Level
 from cogs.crisis.base import (
     AUTO_SETTING,
     CONCERN_DM_SETTING,
@@ -51,7 +52,9 @@ class Watch(CrisisBase):
         detection = detect(event.text)
         if detection.level == "none":
             return
-        if event.channel.id == await self.quietly(ctx.channel_for("alerts"), None):
+        if event.author.level >= Level.MODERATOR and event.channel.id == await self.quietly(
+            ctx.channel_for("alerts"), None
+        ):
             return  # moderators talking about a flagged message are not at risk themselves
         key = ctx.member_key(event.author.id)
         delivery = await self._message_member(ctx, event, detection, key)

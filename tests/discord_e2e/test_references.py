@@ -85,9 +85,9 @@ async def test_a_channel_is_found_by_mention_name_or_id(
     running, server, workdir, typed, channel_id, name
 ):
     needs(server, "community")
-    said = await moderator(server, "community channel", {"purpose": "alerts", "channel": typed})
+    said = await moderator(server, "community channel", {"purpose": "checkins", "channel": typed})
     assert f"#{name}" in said
-    assert setting(workdir, "channel.alerts") == str(channel_id)
+    assert setting(workdir, "channel.checkins") == str(channel_id)
 
 
 @pytest.mark.parametrize(

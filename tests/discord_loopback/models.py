@@ -117,6 +117,7 @@ class FakeChannel:
     parent_id: int | None = None
     owner_id: int | None = None
     topic: str | None = None
+    overwrites: list[dict[str, Any]] = field(default_factory=list)  # permission_overwrites
 
     @property
     def is_thread(self) -> bool:
@@ -131,7 +132,7 @@ class FakeChannel:
             "name": self.name,
             "position": self.position,
             "parent_id": str(self.parent_id) if self.parent_id else None,
-            "permission_overwrites": [],
+            "permission_overwrites": self.overwrites,
             "nsfw": False,
             "topic": self.topic,
             "rate_limit_per_user": 0,
@@ -275,8 +276,28 @@ MODERATOR_ROLE_ID = 1011
 BOT_ROLE_ID = 1020
 
 
+def overwrite(target_id: int, *, allow: int = 0, deny: int = 0, member: bool = False) -> dict:
+    """A channel permission overwrite for a role (or a member)."""
+    return {
+        "id": str(target_id),
+        "type": 1 if member else 0,
+        "allow": str(allow),
+        "deny": str(deny),
+    }
+
+
+def moderators_only(guild_id: int) -> list[dict[str, Any]]:
+    """Overwrites that hide a channel from @everyone and show it to moderators and the bot."""
+    return [
+        overwrite(guild_id, deny=VIEW_CHANNEL),
+        overwrite(MODERATOR_ROLE_ID, allow=VIEW_CHANNEL),
+        overwrite(BOT_ROLE_ID, allow=VIEW_CHANNEL),
+    ]
+
+
 def default_guild(bot_user: FakeUser) -> FakeGuild:
     """The default community: five text channels, alice, bob, carol, a moderator and the bot.
+    Only moderators (and the bot) can view #alerts.
 
     ``mod`` holds the Moderator role (1011), which grants Manage Guild (0x20); nobody holds
     Facilitator (1010) by default. The guild owner (2999) is not a member, so nobody has
@@ -288,7 +309,15 @@ def default_guild(bot_user: FakeUser) -> FakeGuild:
         id=gid,
         name="Peer Support",
         owner_id=2999,
-        channels=[FakeChannel(gid + 1 + i, name, position=i) for i, name in enumerate(names)],
+        channels=[
+            FakeChannel(
+                gid + 1 + i,
+                name,
+                position=i,
+                overwrites=moderators_only(gid) if name == "alerts" else [],
+            )
+            for i, name in enumerate(names)
+        ],
         roles=[
             FakeRole(gid, "@everyone", EVERYONE_PERMISSIONS, 0),
             FakeRole(FACILITATOR_ROLE_ID, "Facilitator", EVERYONE_PERMISSIONS, 1),
