@@ -50,6 +50,87 @@ async def test_channels_are_set_shown_and_switched_off(mod):
     assert "were already off" in await mod.text("/community channel alerts off")
 
 
+async def test_an_alerts_channel_makes_moderator_alerts_arrive(mod):
+    await mod.say("/community channel purpose:alerts channel:#alerts")
+    ctx = mod.bot.context(COMMUNITY)
+    assert await ctx.alert("test alert")
+    assert mod.transcript[-1] == "#alerts: test alert"
+
+
+async def test_every_change_is_audited_with_old_and_new(mod):
+    await mod.say(
+        "/community timezone zone:Europe/London",
+        "/community timezone zone:America/New_York",
+        "/community region code:gb",
+        "/community channel purpose:prompts channel:#prompts",
+    )
+    out = await mod.text("/community audit")
+    lines = out.splitlines()
+    assert "newest first (America/New_York)" in lines[0]
+    assert lines[1].endswith("alice: scheduled prompts channel not set → #prompts")
+    assert lines[2].endswith("alice: region not set → GB")
+    assert lines[3].endswith("alice: timezone Europe/London → America/New_York")
+    assert lines[4].endswith("alice: timezone not set → Europe/London")
+    # the time of the change, in the community's zone (the clock starts 2026-11-02 12:00 UTC)
+    assert lines[1].strip().startswith("Mon 02 Nov 2026, 07:00")
+    before = await audit_rows(mod)
+    assert "Nothing changed" in await mod.text("/community region code:GB")
+    assert await audit_rows(mod) == before
+
+
+async def test_audit_shows_only_the_days_asked_for(mod):
+    await mod.say("/community region code:GB", ":clock +10d", "/community region code:IE")
+    out = await mod.text("/community audit 5")
+    assert "GB → IE" in out and "not set → GB" not in out
+    assert "not set → GB" in await mod.text("/community audit days:30")
+    out = await mod.text(":clock +60d", "/community audit 7")
+    assert "No changes in the last 7 day(s)." in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/community timezone zone:Mars/Olympus",
+        "/community timezone zone:Europe/Lndon",
+        "/community timezone zone:+02:00",
+        "/community timezone",
+        "/community channel purpose:gossip channel:#general",
+        "/community channel purpose:alerts channel:#nowhere",
+        "/community channel purpose:alerts channel:@everyone",
+        "/community channel purpose:alerts",
+        "/community region code:XX",
+        "/community region code:GBR",
+        "/community region code:12",
+        '/community region code:"\'; DROP TABLE community_settings;--"',
+        "/community facilitators power:101",
+        "/community facilitators power:-1",
+        "/community facilitators power:lots",
+        "/community facilitators",
+        "/community facilitators role:@Helpers power:30",
+        '/community welcome text:""',
+        "/community welcome text:" + "x" * 10_000,
+        "/community audit days:0",
+        "/community audit days:366",
+        "/community audit days:week",
+    ],
+)
+async def test_bad_values_get_a_kind_answer_and_change_nothing(mod, line):
+    await mod.say("/community region code:GB")
+    before_settings, before_audit = await settings(mod), await audit_rows(mod)
+    out = await mod.text(line)
+    assert out.startswith("(private) alice: ")
+    assert "went wrong" not in out and "Traceback" not in out
+    assert "Done." not in out
+    assert await settings(mod) == before_settings
+    assert await audit_rows(mod) == before_audit
+    assert (await mod.bot.db.fetchone("SELECT COUNT(*) FROM community_settings"))[0] == 1
+
+
+async def test_an_unknown_timezone_suggests_the_right_one(mod):
+    out = await mod.text("/community timezone zone:Europe/Lndon")
+    assert "Did you mean Europe/London" in out
+
+
 async def test_members_and_facilitators_are_refused_moderator_commands(mod):
     await mod.say(":role fran facilitator", ":as fran")
     for line in ("/community timezone Europe/London", "/community show", "/community audit"):
