@@ -189,6 +189,11 @@ class Community(Cog):
         lines.append("Facilitator power level (Matrix): {power}")
         values["welcome"] = await self._shown(ctx, keys.WELCOME, settings.get(keys.WELCOME))
         lines.append("Welcome message: {welcome}")
+        concern_dm = settings.get("crisis.concern_dm") or "on (the default)"
+        lines.append(
+            f"Gentle private message after a worrying message (crisis.concern_dm): {concern_dm}; "
+            f"change it with {ctx.command_hint('crisis concern-dm')} on|off"
+        )
         if not settings.get(keys.channel_key("alerts")):
             lines.append(
                 "⚠ No moderator alerts channel is set, so crisis alerts and concern reports can't "

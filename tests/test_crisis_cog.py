@@ -171,10 +171,10 @@ async def test_urgent_message_gets_private_resources_and_a_priority_alert(mod):
     assert all(line.startswith(("(private) bob:", "#alerts:", "    ", "*")) for line in out)
 
 
-async def test_concern_message_alerts_moderators_only(mod):
+async def test_concern_message_alerts_moderators_and_messages_the_member_gently(mod):
     out = await mod.say(":as bob", "i feel so hopeless about everything")
     assert "Low priority (concern)" in alerts(out)
-    assert private_to(out, "bob") == ""
+    assert "It sounded like things might be heavy today" in private_to(out, "bob")
 
 
 async def test_community_can_ask_for_a_private_message_on_concern_too(mod):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from bot.cog import Cog
 from bot.context import Context
-from bot.message import Attachment, Button
+from bot.message import Attachment, Button, Message
 from bot.platforms.base import CommunityRef
 from bot.scheduler import DueSource
 from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, command
@@ -127,6 +127,10 @@ class CheckIns(Cog):
             shared=channel is not None,
             window=RECENT_WINDOW,
         )
+        heard = await self._crisis_reply(ctx, note)
+        if heard is not None:
+            await ctx.reply(heard.template, buttons=heard.buttons, **heard.values)
+            return
         recent = recorded.recent_days
         count_line = f"{_plural(recent, 'check-in')} in the last 14 days."
         if not recorded.first_today:
@@ -162,6 +166,13 @@ class CheckIns(Cog):
         if mood >= 4:
             return "Thank you for checking in, glad to hear it. 🌱"
         return "Thank you for checking in. 🌱"
+
+    async def _crisis_reply(self, ctx: Context, note: str | None) -> Message | None:
+        """The crisis cog's private reply when the note is urgent (None without that cog)."""
+        hook = getattr(self.bot.cogs.get("crisis"), "urgent_reply", None)
+        if hook is None or not note:
+            return None
+        return await hook(ctx, note, "I've saved your check-in; only you can see your note.")
 
     async def _partner_name(self, ctx: Context, user_id: str) -> str | None:
         hook = getattr(self.bot.cogs.get("partners"), "partner_name", None)

@@ -16,9 +16,10 @@ from typing import Annotated, Literal
 
 from bot.context import Context
 from bot.core import Bot
-from bot.spec import command
+from bot.spec import Level, command
 from cogs.crisis.base import (
     AUTO_SETTING,
+    CONCERN_DM_SETTING,
     NOTIFY_BUTTON,
     REGION_SETTING,
     RegionText,
@@ -176,6 +177,33 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
             await ctx.reply(
                 "Done. If a message of yours worries me, I'll send you crisis lines privately, "
                 "at most once a day."
+            )
+
+    @command(
+        "crisis concern-dm",
+        "Send members a gentle private message after a worrying message (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def crisis_concern_dm(
+        self,
+        ctx: Context,
+        mode: Annotated[Literal["on", "off"], "on (the default) or off: only moderators are told"],
+    ) -> None:
+        """Set the community's ``crisis.concern_dm``."""
+        await self.bot.community_settings.set(
+            ctx.community.platform, ctx.community.id, CONCERN_DM_SETTING, mode, ctx.now()
+        )
+        if mode == "on":
+            await ctx.reply(
+                "Done. A member whose message sounds heavy gets a gentle private message with "
+                "people to talk to (at most once a day; they can stop it with "
+                f"{ctx.prefix}crisis auto off)."
+            )
+        else:
+            await ctx.reply(
+                "Done. After a worrying (not urgent) message only moderators are told; urgent "
+                "messages still get crisis lines privately."
             )
 
     @command(

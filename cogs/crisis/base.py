@@ -29,7 +29,7 @@ T = TypeVar("T")
 NOTIFY_BUTTON = Button("Let a moderator know", command="crisis notify")
 AUTO_SETTING = "crisis.auto"  # member setting: "off" stops automatic messages
 REGION_SETTING = "region"  # member and community setting: ISO 3166-1 alpha-2
-CONCERN_DM_SETTING = "crisis.concern_dm"  # community setting: "on" also messages on concern
+CONCERN_DM_SETTING = "crisis.concern_dm"  # community setting: "off" stops messages on concern
 
 
 class RegionText(ParamType):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from bot.context import Context
 from bot.spec import MaxLen, command
-from cogs.crisis.base import CrisisBase
+from cogs.crisis.heard import PrivateText
 from cogs.crisis.texts import SECTION_LABELS, SECTIONS
 
 Section = Literal[
@@ -16,7 +16,7 @@ assert SECTIONS == Section.__args__  # type: ignore[attr-defined]
 PLAN_TEXT_MAX = 1000
 
 
-class SafetyPlanCommands(CrisisBase):
+class SafetyPlanCommands(PrivateText):
     """Show, edit and clear the member's own plan. Only they ever see it."""
 
     @command("safetyplan", "Your private safety plan", private=True, unlimited=True)
@@ -64,6 +64,12 @@ class SafetyPlanCommands(CrisisBase):
     ) -> None:
         """Replace one section."""
         await self.plans.set(ctx.member_key(), section, text, ctx.now())
+        heard = await self.urgent_reply(
+            ctx, text, f'I saved "{SECTION_LABELS[section]}" in your safety plan.'
+        )
+        if heard is not None:
+            await ctx.reply(heard.template, buttons=heard.buttons, **heard.values)
+            return
         await ctx.reply(
             f'Saved "{SECTION_LABELS[section]}" in your safety plan. '
             f"{ctx.prefix}safetyplan shows the whole plan."

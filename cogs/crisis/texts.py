@@ -18,14 +18,18 @@ from typing import Literal
 from cogs.crisis.resources import RegionResources, Service
 from storage.crisis import CommunityResource
 
-Occasion = Literal["asked", "urgent", "concern"]
+Occasion = Literal["asked", "urgent", "concern", "note"]
 
 # Fixed sentences. tests/test_crisis_cog.py checks each message against the rules above.
 OPENING: dict[Occasion, str] = {
     "asked": "I'm really glad you reached out. These people are there for you right now:",
     "urgent": "I'm thinking of you after your message. These people are there for you right now:",
     "concern": "It sounded like things might be heavy today. If you'd like to talk, these people listen:",
+    "note": "After what you wrote, I'm thinking of you; these people are there for you right now:",
 }
+NOTE_PRIVATE = (
+    'What you wrote stays private: moderators hear only if you choose "Let a moderator know".'
+)
 OVERDOSE_FIRST = "If someone may have taken too much, call {emergency} now and stay with them."
 IN_DANGER = "If you're in danger right now, please call {emergency}."
 AUTO_FOOTER = "To stop messages like this, type {auto_off}."
@@ -133,7 +137,9 @@ def resource_message(
         b.add(IN_DANGER)
     if occasion == "asked" and region.is_fallback and note is None:
         b.add(FALLBACK_TIP, region_set=f"{prefix}crisis region set:XX")
-    if occasion != "asked":
+    if occasion == "note":
+        b.add(NOTE_PRIVATE)
+    elif occasion != "asked":
         b.add(AUTO_FOOTER, auto_off=f"{prefix}crisis auto off")
     return b.result()
 

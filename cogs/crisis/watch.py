@@ -2,8 +2,8 @@
 
 ``urgent``: a private message with resources to the member (unless they turned automatic
 messages off, or got one in the last 24 hours) and a priority alert to the moderators.
-``concern``: a low-priority alert only (plus a gentle private message when the community set
-``crisis.concern_dm`` to on). Alerts never quote the message: who, a link, the level.
+``concern``: a gentle private message (unless the community set ``crisis.concern_dm`` to off)
+and a low-priority alert. Alerts never quote the message: who, a link, the level.
 Alerts about one member within an hour are merged into one follow-up when the hour ends.
 """
 
@@ -65,7 +65,7 @@ class Watch(CrisisBase):
     ) -> str:
         """Send resources privately when due; returns what happened (a key of DELIVERY)."""
         concern_dm = await self.quietly(ctx.setting(CONCERN_DM_SETTING), None)
-        if detection.level != "urgent" and concern_dm != "on":
+        if detection.level != "urgent" and concern_dm == "off":
             return "none"
         if await self.quietly(self.bot.member_settings.get(key, AUTO_SETTING), None) == "off":
             return "auto_off"

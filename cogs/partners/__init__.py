@@ -356,9 +356,28 @@ class Partners(Cog):
         if note:
             text += "\nThey wrote: {note}"
             values["note"] = note
+        crisis_cog = self.bot.cogs.get("crisis")
+        emergency = await getattr(crisis_cog, "emergency_if_urgent", _no_emergency)(ctx, note)
+        if emergency is not None:
+            text += (
+                "\nWhat they wrote sounds like they may be in danger. If you can't reach them, "
+                "or you think they are in danger now, call {emergency} (the emergency number "
+                "where they are) and stay with them if you can."
+            )
+            values["emergency"] = emergency
         reached = [p for p in current.partners if await ctx.send_private(p, text, **values)]
         names = [await ctx.member_name(p) for p in current.partners]
         who, name_values = name_slots(names)
+        heard = await getattr(crisis_cog, "urgent_reply", _no_reply)(
+            ctx,
+            note,
+            "I've sent your note to your partner privately."
+            if reached
+            else "I couldn't reach your partner privately just now.",
+        )
+        if heard is not None:
+            await ctx.reply(heard.template, buttons=heard.buttons, **heard.values)
+            return
         if reached:
             await ctx.reply(
                 f"I've let {who} know privately. You're not alone in this. If things feel urgent, "
@@ -602,3 +621,13 @@ class Partners(Cog):
 def setup(bot: Bot) -> Partners:
     """Create the cog."""
     return Partners(bot)
+
+
+async def _no_emergency(ctx: Context, text: str | None) -> None:
+    """Without the crisis cog, nothing is added for the partner."""
+    return None
+
+
+async def _no_reply(ctx: Context, text: str | None, done: str) -> None:
+    """Without the crisis cog, the usual reply is sent."""
+    return None
