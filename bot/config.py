@@ -72,6 +72,8 @@ class MatrixSection:
     moderator_power: int = 50
     facilitator_power: int = 25
     allowed_inviters: list[str] = field(default_factory=list)  # user ids or ":server" suffixes
+    # Operator-approved communities: space (or main room) id → the ids of its other rooms.
+    communities: dict[str, list[str]] = field(default_factory=dict)
     password: str = field(default="", repr=False)
     access_token: str = field(default="", repr=False)
 
@@ -157,6 +159,16 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
                 isinstance(value, list) and all(isinstance(v, str) for v in value)
             ):
                 problems.append(f"{name}.{key}: expected a list of strings, got {value!r}")
+            elif expected is dict and not (
+                isinstance(value, dict)
+                and all(
+                    isinstance(v, list) and all(isinstance(r, str) for r in v)
+                    for v in value.values()
+                )
+            ):
+                problems.append(
+                    f"{name}.{key}: expected a table of lists of strings, got {value!r}"
+                )
             else:
                 setattr(section, key, value)
         setattr(config, name, section)
@@ -247,6 +259,29 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
         for key in ("moderator_power", "facilitator_power"):
             if not 0 <= getattr(m, key) <= 100:
                 problems.append(f"matrix.{key}: expected a power level from 0 to 100")
+        _check_communities(m.communities, problems)
+
+
+def _is_room_id(text: str) -> bool:
+    return text.startswith("!") and ":" in text and " " not in text
+
+
+def _check_communities(communities: dict[str, list[str]], problems: list[str]) -> None:
+    """matrix.communities: room ids only (``!id:server``), each room in one community."""
+    owner: dict[str, str] = {}
+    for community, rooms in communities.items():
+        where = f"matrix.communities.{_key(community)}"
+        if not _is_room_id(community):
+            problems.append(f"{where}: expected a space or room id like !abc:example.org")
+        for room in rooms:
+            if not _is_room_id(room):
+                problems.append(f"{where}: {room!r} is not a room id like !abc:example.org")
+        for room in (community, *rooms):
+            if owner.setdefault(room, community) != community:
+                problems.append(
+                    f"{where}: {room} is already in community {owner[room]}; "
+                    "a room can be in one community only"
+                )
 
 
 def _secret(

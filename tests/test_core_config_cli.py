@@ -63,6 +63,22 @@ def test_the_example_config_is_valid_when_its_secrets_are_set():
             "[matrix]\nhomeserver = 'https://m'\nuser_id = 'bot'\npassword_env = 'P'\n",
             "matrix.user_id",
         ),
+        (
+            "[matrix]\nhomeserver = 'https://m'\nuser_id = '@b:x'\npassword_env = 'P'\ncommunities = ['!a:x']\n",
+            "matrix.communities: expected a table of lists of strings",
+        ),
+        (
+            "[matrix]\nhomeserver = 'https://m'\nuser_id = '@b:x'\npassword_env = 'P'\n[matrix.communities]\n'!space:x' = ['#general:x']\n",
+            "'#general:x' is not a room id",
+        ),
+        (
+            "[matrix]\nhomeserver = 'https://m'\nuser_id = '@b:x'\npassword_env = 'P'\n[matrix.communities]\n'general' = []\n",
+            "matrix.communities.general: expected a space or room id",
+        ),
+        (
+            "[matrix]\nhomeserver = 'https://m'\nuser_id = '@b:x'\npassword_env = 'P'\n[matrix.communities]\n'!s1:x' = ['!r:x']\n'!s2:x' = ['!r:x']\n",
+            "!r:x is already in community !s1:x",
+        ),
     ],
 )
 def test_bad_config_names_the_key_and_what_was_expected(tmp_path, text, expected):

@@ -177,7 +177,7 @@ class MatrixPlatform(Platform):
         self.config = config
         self.command_prefix = prefix
         self.client: AsyncClient | None = None
-        self.spaces = SpaceMap()
+        self.spaces = SpaceMap(config.communities)
         self._creators: dict[str, set[str]] = {}  # room → its creators (privileged in v12+)
         self._direct_by_user: dict[str, str] = {}
         self._groups: dict[str, str] = {}  # private group room → its community (see matrix_groups)
@@ -426,9 +426,9 @@ class MatrixPlatform(Platform):
         if community is not None:
             self._groups[room_id] = community
         if isinstance(event, RoomSpaceParentEvent):
-            self.spaces.set_parent(room_id, event.state_key, content)
+            self.spaces.set_parent(room_id, event.state_key, content, event.sender)
         elif isinstance(event, RoomSpaceChildEvent):
-            self.spaces.set_child(room_id, event.state_key, content)
+            self.spaces.set_child(room_id, event.state_key, content, event.sender)
 
     async def _answer_invite(self, room_id: str, info: InviteInfo) -> None:
         assert self.client is not None
@@ -570,7 +570,7 @@ class MatrixPlatform(Platform):
         body = strip_reply_fallback(event.body) if "m.in_reply_to" in relates else event.body
         text = strip_prefix(body.strip(), (self.command_prefix,))
         in_direct = self.is_direct_room(room_id, event.sender)
-        community = await self._community_for(room_id, event.sender, in_direct)
+        community = await self._community_for(room_id, event.sender)
         if text is not None:
             responder = MatrixResponder(
                 self,
@@ -583,7 +583,7 @@ class MatrixPlatform(Platform):
             if community is None:
                 await responder.reply(Message(NO_COMMUNITY), True)
                 return
-            actor = await self._actor(community.id, room_id, event.sender, in_direct)
+            actor = await self._actor(community.id, room_id, event.sender)
             await self.bot.dispatch(
                 Invocation(
                     community=community,
@@ -597,7 +597,7 @@ class MatrixPlatform(Platform):
             return
         if community is None or room_id in self._groups:
             return  # a private group's conversation belongs to its members
-        actor = await self._actor(community.id, room_id, event.sender, in_direct)
+        actor = await self._actor(community.id, room_id, event.sender)
         await self.bot.emit_message(
             MessageEvent(
                 community,
@@ -627,14 +627,14 @@ class MatrixPlatform(Platform):
             if param is None:
                 continue
             in_direct = self.is_direct_room(room_id, event.sender)
-            community = await self._community_for(room_id, event.sender, in_direct)
+            community = await self._community_for(room_id, event.sender)
             if community is None:
                 return
             await self.bot.dispatch(
                 Invocation(
                     community=community,
                     channel=ChannelRef(room_id, self._room_name(room_id)),
-                    actor=await self._actor(community.id, room_id, event.sender, in_direct),
+                    actor=await self._actor(community.id, room_id, event.sender),
                     responder=MatrixResponder(
                         self,
                         community.id,
@@ -672,13 +672,9 @@ class MatrixPlatform(Platform):
 
     async def _on_join(self, room_id: str, user_id: str) -> None:
         assert self.bot is not None and self.client is not None
-        if (
-            user_id == self.user_id
-            or self.is_direct_room(room_id, user_id)
-            or room_id in self._groups
-        ):
+        if user_id == self.user_id or self.is_direct_room(room_id) or room_id in self._groups:
             return
-        community = self._community_ref(self.spaces.community_of(room_id))
+        community = self._community_ref(self._community_of(room_id))
         # Joining a second room of the same space is not joining the community.
         for other in self._community_rooms(community.id):
             room = self.client.rooms.get(other)
@@ -689,7 +685,7 @@ class MatrixPlatform(Platform):
                 and user_id not in room.invited_users
             ):
                 return
-        actor = await self._actor(community.id, room_id, user_id, False)
+        actor = await self._actor(community.id, room_id, user_id)
         await self.bot.emit_member_join(MemberJoinEvent(community, actor))
 
     # --- communities, members, levels --------------------------------------------------------
@@ -700,18 +696,35 @@ class MatrixPlatform(Platform):
             return self._direct_by_user.get(user_id) == room_id
         return room_id in self._direct_by_user.values()
 
-    async def _community_for(
-        self, room_id: str, user_id: str, in_direct: bool
-    ) -> CommunityRef | None:
-        """The community of a room; for a direct room, where the member was last active; for a
-        private group, the community that opened it."""
+    async def _community_for(self, room_id: str, user_id: str) -> CommunityRef | None:
+        """The community of a room; in any direct room (the member's own or another's), where
+        the member was last active; for a private group, the community that opened it."""
         if room_id in self._groups:
             return self._community_ref(self._groups[room_id])
-        if not in_direct:
-            return self._community_ref(self.spaces.community_of(room_id))
+        if not self.is_direct_room(room_id):
+            return self._community_ref(self._community_of(room_id))
         assert self.bot is not None
         community_id = await last_active_community(self.bot.db, user_id)
         return self._community_ref(community_id) if community_id else None
+
+    def _community_of(self, room_id: str) -> str:
+        """The community a shared room belongs to (see ``SpaceMap``): links count only when
+        moderators of both the space and the room made them, and never in direct rooms or
+        private groups."""
+        excluded = set(self._direct_by_user.values()) | self._groups.keys()
+        return self.spaces.community_of(room_id, self._is_moderator, excluded)
+
+    def _power(self, room_id: str, user_id: str) -> int:
+        """`user_id`'s power level in a joined room (0 where the bot is not)."""
+        room = self.client.rooms.get(room_id) if self.client else None
+        if room is None:
+            return 0
+        if user_id in self._creators.get(room_id, set()):
+            return CREATOR_POWER
+        return int(room.power_levels.get_user_level(user_id))
+
+    def _is_moderator(self, room_id: str, user_id: str) -> bool:
+        return self._power(room_id, user_id) >= self.config.moderator_power
 
     def _community_ref(self, community_id: str) -> CommunityRef:
         return CommunityRef(self.name, community_id, self._room_name(community_id))
@@ -724,7 +737,7 @@ class MatrixPlatform(Platform):
             for r in self.client.rooms
             if r not in direct
             and r not in self._groups
-            and (r == community_id or self.spaces.community_of(r) == community_id)
+            and (r == community_id or self._community_of(r) == community_id)
         ]
 
     def _room_name(self, room_id: str) -> str:
@@ -736,18 +749,15 @@ class MatrixPlatform(Platform):
         name = room.user_name(user_id) if room is not None else None
         return name or user_id
 
-    async def _actor(self, community_id: str, room_id: str, user_id: str, in_direct: bool) -> Actor:
-        """The person with the level their power level gives in the room (in their direct
-        room or a private group: in the community's own room or space, when the bot is there)."""
+    async def _actor(self, community_id: str, room_id: str, user_id: str) -> Actor:
+        """The person with the level their power level gives in the community's own space (or
+        its main room), wherever they type: never a room a member controls, like their direct
+        room, a private group or a room of their own that names the space as its parent. Where
+        the bot is not in the community's space, everyone is a member."""
         assert self.bot is not None and self.client is not None
-        level_room = community_id if in_direct or room_id in self._groups else room_id
-        room = self.client.rooms.get(level_room)
         level = Level.MEMBER
-        if room is not None:
-            if user_id in self._creators.get(level_room, set()):
-                power = CREATOR_POWER
-            else:
-                power = room.power_levels.get_user_level(user_id)
+        if community_id in self.client.rooms:
+            power = self._power(community_id, user_id)
             setting = await self.bot.community_settings.get(
                 self.name, community_id, "facilitator_power"
             )
@@ -1011,12 +1021,7 @@ class MatrixPlatform(Platform):
 
     def _moderates(self, community_id: str, user_id: str) -> bool:
         """Moderator power in the community's own space (or main room), as ``_actor`` judges."""
-        room = self.client.rooms.get(community_id) if self.client else None
-        if room is None:
-            return False
-        if user_id in self._creators.get(community_id, set()):
-            return True
-        return room.power_levels.get_user_level(user_id) >= self.config.moderator_power
+        return self._is_moderator(community_id, user_id)
 
 
 class _MatrixResolver:

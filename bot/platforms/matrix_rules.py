@@ -3,6 +3,8 @@ which space a room belongs to, and how a reply's quoted fallback is removed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container
+
 from bot.spec import Level
 
 
@@ -58,42 +60,76 @@ def parse_power(text: str | None, default: int) -> int:
 
 
 class SpaceMap:
-    """Which spaces hold which rooms, from ``m.space.parent`` and ``m.space.child`` state."""
+    """Which community each room belongs to, from ``m.space.child`` / ``m.space.parent`` state
+    and the operator's ``matrix.communities`` list.
 
-    def __init__(self) -> None:
-        self.parents: dict[str, dict[str, bool]] = {}  # room → {space: canonical}
-        self.children: dict[str, set[str]] = {}  # space → rooms
+    Nobody but a community's moderators can change its rooms: a room belongs to a space only
+    when both sides agree, each said by a moderator of its own side: the space lists the room
+    as ``m.space.child`` (sent by someone with moderator power in the space) and the room names
+    the space in ``m.space.parent`` (sent by someone with moderator power in the room). So a
+    member's own room naming a space as its parent joins nothing, and a member's own space
+    listing someone else's room claims nothing. A room the operator listed follows the list
+    only; rooms the caller excludes (direct rooms, private groups) never join or hold anything.
+    """
 
-    def set_parent(self, room_id: str, space_id: str, content: dict) -> None:
+    def __init__(self, configured: dict[str, list[str]] | None = None) -> None:
+        # room → {space: (sender, canonical)}
+        self.parents: dict[str, dict[str, tuple[str, bool]]] = {}
+        self.children: dict[str, dict[str, str]] = {}  # space → {room: sender}
+        self.configured: dict[str, str] = {}  # room → community, from matrix.communities
+        for community, rooms in (configured or {}).items():
+            self.configured[community] = community
+            for room in rooms:
+                self.configured[room] = community
+
+    def set_parent(self, room_id: str, space_id: str, content: dict, sender: str) -> None:
         """Apply an ``m.space.parent`` state event of `room_id` (empty content removes it)."""
         links = self.parents.setdefault(room_id, {})
         if content.get("via"):
-            links[space_id] = bool(content.get("canonical", False))
+            links[space_id] = (sender, bool(content.get("canonical", False)))
         else:
             links.pop(space_id, None)
 
-    def set_child(self, space_id: str, room_id: str, content: dict) -> None:
+    def set_child(self, space_id: str, room_id: str, content: dict, sender: str) -> None:
         """Apply an ``m.space.child`` state event of `space_id` (empty content removes it)."""
-        rooms = self.children.setdefault(space_id, set())
+        rooms = self.children.setdefault(space_id, {})
         if content.get("via"):
-            rooms.add(room_id)
+            rooms[room_id] = sender
         else:
-            rooms.discard(room_id)
+            rooms.pop(room_id, None)
 
     def forget(self, room_id: str) -> None:
-        """The bot left a room: drop what it said about itself (its children stay known)."""
+        """The bot left a room: drop the links it read there."""
         self.parents.pop(room_id, None)
+        self.children.pop(room_id, None)
 
-    def community_of(self, room_id: str) -> str:
-        """The space that holds the room (canonical parent first), else the room itself."""
-        links = self.parents.get(room_id, {})
-        canonical = sorted(s for s, c in links.items() if c)
-        if canonical:
-            return canonical[0]
-        if links:
-            return sorted(links)[0]
-        holders = sorted(s for s, rooms in self.children.items() if room_id in rooms)
-        return holders[0] if holders else room_id
+    def community_of(
+        self,
+        room_id: str,
+        is_moderator: Callable[[str, str], bool],
+        excluded: Container[str] = (),
+    ) -> str:
+        """The community of a room: the operator's list, else the space both sides agree on
+        (a canonical parent first), else the room itself.
+
+        `is_moderator(room, user)` says whether `user` has moderator power in `room`; `excluded`
+        rooms (direct rooms, private groups) are never a member or a holder of a space."""
+        if room_id in self.configured:
+            return self.configured[room_id]
+        if room_id in excluded:
+            return room_id
+        agreed: list[tuple[bool, str]] = []
+        for space_id, (parent_sender, canonical) in self.parents.get(room_id, {}).items():
+            child_sender = self.children.get(space_id, {}).get(room_id)
+            if (
+                child_sender is not None
+                and space_id not in excluded
+                and space_id not in self.configured
+                and is_moderator(space_id, child_sender)
+                and is_moderator(room_id, parent_sender)
+            ):
+                agreed.append((not canonical, space_id))
+        return min(agreed)[1] if agreed else room_id
 
 
 def strip_reply_fallback(body: str) -> str:

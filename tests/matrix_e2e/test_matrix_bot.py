@@ -319,7 +319,8 @@ async def test_a_facilitator_is_whoever_has_the_facilitator_power_level(world: W
     needs(loaded, "prompt list")
     needs(loaded, "community facilitators")
     member_id = world.member.user_id
-    await set_power(world.mod, world.general, member_id, 30)
+    # The community's level comes from its space, wherever the command is typed.
+    await set_power(world.mod, world.space, member_id, 30)
     try:
         seen = seen_ids(world.member)
         await ask(world, world.general, "!prompt list")
@@ -339,7 +340,7 @@ async def test_a_facilitator_is_whoever_has_the_facilitator_power_level(world: W
         assert "What helped you today?" in answer.body or "No prompts" in answer.body, answer.body
     finally:
         await send_text(world.mod, world.general, "!community facilitators power:off")
-        await set_power(world.mod, world.general, member_id, 0)
+        await set_power(world.mod, world.space, member_id, 0)
 
 
 async def test_html_in_a_checkin_note_is_escaped_where_it_is_shown(world: World, loaded):

@@ -126,16 +126,36 @@ def test_power_levels_give_levels():
     assert creators_privileged("12") and not creators_privileged("10")
 
 
-def test_a_room_belongs_to_its_space():
+def test_a_room_belongs_to_a_space_only_when_moderators_of_both_agree():
+    mods = {("!space", "@mod"), ("!room", "@mod"), ("!other", "@eve"), ("!eves", "@eve")}
+
+    def is_moderator(room: str, user: str) -> bool:
+        return (room, user) in mods
+
+    def community(room: str, excluded: tuple[str, ...] = ()) -> str:
+        return spaces.community_of(room, is_moderator, excluded)
+
+    via = {"via": ["example.org"]}
     spaces = SpaceMap()
-    assert spaces.community_of("!lone") == "!lone"
-    spaces.set_child("!space", "!room", {"via": ["example.org"]})
-    assert spaces.community_of("!room") == "!space"
-    spaces.set_parent("!room", "!canonical", {"via": ["example.org"], "canonical": True})
-    assert spaces.community_of("!room") == "!canonical"
-    spaces.set_parent("!room", "!canonical", {})
-    spaces.set_child("!space", "!room", {})
-    assert spaces.community_of("!room") == "!room"
+    assert community("!lone") == "!lone"
+    spaces.set_child("!space", "!room", via, "@mod")
+    assert community("!room") == "!room", "a space alone does not claim a room"
+    spaces.set_parent("!room", "!space", via, "@mod")
+    assert community("!room") == "!space"
+    assert community("!room", excluded=("!room",)) == "!room", "never in a direct room"
+    # a member's own room naming the space, and a member's space listing the room: ignored
+    spaces.set_parent("!eves", "!space", {**via, "canonical": True}, "@eve")
+    assert community("!eves") == "!eves"
+    spaces.set_child("!other", "!room", via, "@eve")
+    spaces.set_parent("!room", "!other", {**via, "canonical": True}, "@eve")
+    assert community("!room") == "!space", "the room's parent link was not sent by its moderator"
+    spaces.set_parent("!room", "!space", {}, "@mod")
+    assert community("!room") == "!room"
+    # the operator's list wins over links
+    spaces = SpaceMap({"!main": ["!room"]})
+    spaces.set_child("!space", "!room", via, "@mod")
+    spaces.set_parent("!room", "!space", via, "@mod")
+    assert community("!room") == "!main" and community("!main") == "!main"
 
 
 def test_a_reply_is_read_without_its_quote():

@@ -80,12 +80,18 @@ def register(server: SynapseServer, name: str) -> MatrixUser:
 
 
 async def build_world(
-    server: SynapseServer, tmp: Path, *, extra_bot: str = "", extra_matrix: str = ""
+    server: SynapseServer,
+    tmp: Path,
+    *,
+    extra_bot: str = "",
+    extra_matrix: str = "",
+    allowed_inviters: list[str] | None = None,
 ) -> World:
     """Register people, make the space and rooms, seed the bot's settings, start the bot.
 
     The prompts and check-in rooms are seeded in the database; the alerts room is not (a
-    moderator sets it with ``!community channel``)."""
+    moderator sets it with ``!community channel``). Only the moderator may invite the bot unless
+    `allowed_inviters` says otherwise (``[]``: anyone on the homeserver, the default)."""
     bot_user, mod_user, member_user = (register(server, n) for n in ("peerbot", "mod", "member"))
     mod = await login_client(server.base_url, mod_user.user_id, mod_user.password, tmp / "mod")
     member = await login_client(
@@ -120,7 +126,7 @@ async def build_world(
         user_id=bot_user.user_id,
         database=db_path,
         store=tmp / "bot-store",
-        allowed_inviters=[mod.user_id],
+        allowed_inviters=[mod.user_id] if allowed_inviters is None else allowed_inviters,
         extra_bot=extra_bot,
         extra_matrix=extra_matrix,
     )
