@@ -72,6 +72,7 @@ from bot.platforms.base import (
 )
 from bot.platforms.matrix_groups import group_community, group_room_options, invitees
 from bot.platforms.matrix_link import CONNECTION_ERRORS, Link, describe
+from bot.platforms.matrix_parking import ParkedEvents
 from bot.platforms.matrix_render import buttons_from_content, keycap_digit, notice_contents
 from bot.platforms.matrix_rules import (
     CREATOR_POWER,
@@ -96,7 +97,7 @@ MEGOLM = "m.megolm.v1.aes-sha2"
 SYNC_TIMEOUT_MS = 30_000
 SYNC_FILTER = {"room": {"timeline": {"limit": 100}}}
 WAIT_FOR_ROOM_S = 15.0  # how long a new direct room may take to appear in a sync
-DECRYPT_GRACE_S = 8.0  # a room key often arrives a sync or two after the message it opens
+DECRYPT_GRACE_S = 8.0  # how long an unreadable event waits (parked) before the room is told
 UNDECRYPTABLE_NOTICE_EVERY_S = 600.0
 STARTUP_PATIENCE_S = 60.0  # how long the first sync is retried before start-up gives up
 
@@ -110,8 +111,8 @@ NO_COMMUNITY = (
     "room; after that you can talk to me here."
 )
 UNDECRYPTABLE = (
-    "I couldn't read a message {name} sent here: it was encrypted with a key my device hasn't "
-    "received. If it was a command, please send it again in a minute."
+    "I couldn't read a message {name} sent here yet: it was encrypted with a key my device hasn't "
+    "received. I'll answer it if the key arrives; if it was a command, you can also send it again."
 )
 
 
@@ -189,6 +190,8 @@ class MatrixPlatform(Platform):
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._buttons: collections.OrderedDict[str, list[Button]] = collections.OrderedDict()
         self._undecryptable_told: dict[str, float] = {}
+        self._parked = ParkedEvents()
+        self._key_requested: set[str] = set()  # sessions whose key was asked for
         self._next_batch: str | None = None
         self._first_start_ms = 0
         self._state: PlatformState | None = None
@@ -387,6 +390,8 @@ class MatrixPlatform(Platform):
         for room_id, info in response.rooms.invite.items():
             await self._answer_invite(room_id, info)
         await self._key_work()
+        # Parked events whose key came with this sync go first: they were sent earlier.
+        batch.items[:0] = self._parked.retry(self._try_decrypt, time.monotonic())
         self._next_batch = response.next_batch
         self._synced.set()
         self._synced = asyncio.Event()
@@ -498,6 +503,7 @@ class MatrixPlatform(Platform):
                     except Exception:
                         log.exception("matrix: handling an event in %s failed", room_id)
                 await self._state.set("next_batch", batch.next_batch)
+                await self._tell_unreadable()
             except Exception:
                 log.exception("matrix: could not store the sync token")
             finally:
@@ -519,48 +525,49 @@ class MatrixPlatform(Platform):
         ):
             await self._on_join(room_id, event.state_key)
 
-    async def _decrypt_later(self, room_id: str, event: MegolmEvent) -> Any | None:
-        """Try again while a few syncs bring the room key; tell the room if it never comes."""
+    def _try_decrypt(self, event: MegolmEvent) -> Any | None:
+        """The decrypted event, or None while its room key is missing (or it is forged)."""
         assert self.client is not None
-        client = self.client
-
-        def attempt() -> Any | None:
-            try:
-                return client.decrypt_event(event)
-            except (EncryptionError, Exception):
-                return None
-
-        decrypted: list[Any] = []
-
-        def ready() -> bool:
-            result = attempt()
-            if result is not None and not isinstance(result, MegolmEvent):
-                decrypted.append(result)
-                return True
-            return False
-
-        if await self._wait_until(ready, DECRYPT_GRACE_S):
-            return decrypted[0]
-        log.warning(
-            "matrix: could not decrypt event %s from %s in %s (session %s); asking for the key",
-            event.event_id,
-            event.sender,
-            room_id,
-            event.session_id,
-        )
         try:
-            await client.request_room_key(event)
-        except Exception:
-            log.debug("room key request failed", exc_info=True)
-        now = time.monotonic()
-        if (
-            now - self._undecryptable_told.get(room_id, -UNDECRYPTABLE_NOTICE_EVERY_S)
-            >= UNDECRYPTABLE_NOTICE_EVERY_S
-        ):
-            self._undecryptable_told[room_id] = now
-            name = self._display_name(room_id, event.sender)
-            await self.send(room_id, Message(UNDECRYPTABLE, {"name": name}))
+            result = self.client.decrypt_event(event)
+        except (EncryptionError, Exception):
+            return None
+        return None if isinstance(result, MegolmEvent) else result
+
+    async def _decrypt_later(self, room_id: str, event: MegolmEvent) -> Any | None:
+        """The event, decrypted; else None, with the event parked until its key arrives (see
+        ``matrix_parking``) and the key asked for once: never waited on here."""
+        assert self.client is not None
+        decrypted = self._try_decrypt(event)
+        if decrypted is not None:
+            return decrypted
+        self._parked.park(room_id, event, time.monotonic())
+        if event.session_id not in self._key_requested and len(self._key_requested) < 10_000:
+            self._key_requested.add(event.session_id)
+            try:
+                await self.client.request_room_key(event)
+            except Exception:
+                log.debug("room key request failed", exc_info=True)
         return None
+
+    async def _tell_unreadable(self) -> None:
+        """Tell each room (at most every 10 minutes) about a message still unreadable after
+        ``DECRYPT_GRACE_S``; it stays parked in case its key comes later."""
+        now = time.monotonic()
+        for parked in self._parked.overdue(now, DECRYPT_GRACE_S):
+            event, room_id = parked.event, parked.room_id
+            log.warning(
+                "matrix: could not decrypt event %s from %s in %s (session %s) yet",
+                event.event_id,
+                event.sender,
+                room_id,
+                event.session_id,
+            )
+            told = self._undecryptable_told.get(room_id, -UNDECRYPTABLE_NOTICE_EVERY_S)
+            if now - told >= UNDECRYPTABLE_NOTICE_EVERY_S:
+                self._undecryptable_told[room_id] = now
+                name = self._display_name(room_id, event.sender)
+                await self.send(room_id, Message(UNDECRYPTABLE, {"name": name}))
 
     async def _on_text(self, room_id: str, event: RoomMessageText) -> None:
         assert self.bot is not None
