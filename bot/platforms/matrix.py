@@ -30,6 +30,7 @@ import json
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,7 +186,10 @@ class MatrixPlatform(Platform):
         self._queue: asyncio.Queue[_Batch] = asyncio.Queue()
         self._synced = asyncio.Event()
         self._crypto_lock = asyncio.Lock()
-        self._room_locks: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
+        # Only locks someone holds or waits for are kept: one per member ever seen would grow.
+        self._room_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self._tasks: list[asyncio.Task] = []
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._buttons: collections.OrderedDict[str, list[Button]] = collections.OrderedDict()
@@ -927,12 +931,19 @@ class MatrixPlatform(Platform):
             log.warning("matrix: could not clean up private group %s", room_id, exc_info=True)
         self._groups.pop(room_id, None)
 
+    def _user_lock(self, user_id: str) -> asyncio.Lock:
+        """The lock that keeps two direct rooms from being made for one member at once."""
+        lock = self._room_locks.get(user_id)
+        if lock is None:
+            lock = self._room_locks[user_id] = asyncio.Lock()
+        return lock
+
     async def _direct_room(self, user_id: str) -> str | None:
         assert self.client is not None and self._direct is not None and self.bot is not None
         client = self.client
         if user_id == self.user_id or not user_id.startswith("@"):
             return None
-        async with self._room_locks[user_id]:
+        async with self._user_lock(user_id):
             # The database decides: after `mydata delete` the old room is left, not reused.
             stored = await self._direct.get(user_id)
             cached = self._direct_by_user.get(user_id)

@@ -3,12 +3,15 @@ member text is escaped, quick answers and invites follow the documented rules.""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from bot.app import build_bot
-from bot.config import Config
+from bot.config import Config, MatrixSection
 from bot.core import render_help
 from bot.message import Button, Message
+from bot.platforms.matrix import MatrixPlatform
 from bot.platforms.matrix_render import (
     BUTTONS_KEY,
     TEXT_KINDS,
@@ -161,3 +164,16 @@ def test_a_room_belongs_to_a_space_only_when_moderators_of_both_agree():
 def test_a_reply_is_read_without_its_quote():
     assert strip_reply_fallback("> <@a:x> hello\n> more\n\n!checkin 4") == "!checkin 4"
     assert strip_reply_fallback("!checkin 4") == "!checkin 4"
+
+
+async def test_direct_room_locks_are_kept_only_while_in_use():
+    platform = MatrixPlatform(MatrixSection(homeserver="https://m", user_id="@bot:m"))
+    held = platform._user_lock("@sam:m")
+    async with held:
+        assert platform._user_lock("@sam:m") is held, "one lock per member while it is in use"
+    for number in range(1000):
+        async with platform._user_lock(f"@u{number}:m"):
+            pass
+    del held
+    gc.collect()
+    assert len(platform._room_locks) == 0, "locks of members no longer busy are forgotten"
