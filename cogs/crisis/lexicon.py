@@ -1,0 +1,250 @@
+"""Text to concept tags: normalisation, tokens, and the lexicon (``lexicon.toml``).
+
+Everything here runs in time linear in the message: one pass of a few simple regexes over the
+(capped) text, then one dictionary walk per token. No pattern can backtrack: the only regexes
+are character classes and fixed alternations.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+
+# At most this much of a message is read: its start and its end. A crisis is said in a few
+# sentences; a 60 kB paste must not hold the event loop.
+HEAD_CHARS = 6_000
+TAIL_CHARS = 2_000
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u034f\ufe0f"
+_APOSTROPHES = "'\u2019\u2018\u02bc\u00b4`"
+_FOLDS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "\u00a0": " "}
+_TABLE: dict[int, str | None] = {ord(c): None for c in _ZERO_WIDTH + _APOSTROPHES}
+_TABLE.update({ord(k): v for k, v in _FOLDS.items()})
+_TABLE.update({cp: None for cp in range(0x300, 0x370)})  # combining accents left by NFKD
+_TRANSLATE = str.maketrans(_TABLE)
+
+_LEET = str.maketrans("0134579@$!", "oieastgasi")
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
+# A token: letters/digits with leetspeak or censoring inside, or one emoji.
+_TOKEN = re.compile(rf"[^\W_](?:[\w@$!*]*[^\W_])?|[{_EMOJI}]")
+_SENTENCE_END = re.compile(r"[.?;:\n]+|!+(?![^\W\d_])")
+_SQUEEZE = re.compile(r"([^\W\d_])\1+")
+_UNIT = re.compile(r"\d+[a-z]{0,3}")  # 30mg, 3am, 2nd: numbers, not leetspeak
+_SPECIAL = re.compile(r"[\d@$!*]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+_FENCED = re.compile(r"```[^`]*(?:`(?!``)[^`]*)*```")
+_INLINE = re.compile(r"`[^`\n]*`")
+_QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.M)
+
+
+def strip_ignored(text: str) -> str:
+    """Remove what a member did not say themselves: quoted lines and code.
+
+    Drops fenced code blocks, inline code, lines starting with ``>`` (quotes, including
+    Matrix reply fallbacks) and everything after a ``>>>`` block quote. Spoiler bars (``||``)
+    are removed but their text is kept: people hide what they find hard to say.
+    """
+    if "`" in text:
+        text = _FENCED.sub(" ", text)
+        text = _INLINE.sub(" ", text)
+    if ">" in text:
+        cut = text.find(">>>")
+        while cut != -1:
+            line_start = text.rfind("\n", 0, cut) + 1
+            if not text[line_start:cut].strip():
+                text = text[:line_start]
+                break
+            cut = text.find(">>>", cut + 3)
+        text = _QUOTE_LINE.sub("", text)
+    if "|" in text:
+        text = text.replace("||", " ")
+    return text
+
+
+def cap(text: str) -> str:
+    """The part of a message that is read: all of it, or its start and its end."""
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        return text
+    return text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and compatibility forms folded, apostrophes and zero-widths gone."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+    return _SQUEEZE.sub(r"\1", text.lower().translate(_TRANSLATE))
+
+
+def _clean_token(raw: str) -> str:
+    """Undo leetspeak in one token (``su1cide``); ``*`` is kept for the lexicon to resolve."""
+    if not _SPECIAL.search(raw) or not _LETTER.search(raw) or _UNIT.fullmatch(raw):
+        return raw
+    return _SQUEEZE.sub(r"\1", raw.translate(_LEET))
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A message as words: ``words[i]`` lies in sentence ``sentence[i]`` and clause ``clause[i]``.
+
+    Clauses are the parts of a sentence between commas: a negation reaches no further.
+    """
+
+    words: tuple[str, ...]
+    sentence: tuple[int, ...]
+    clause: tuple[int, ...]
+
+
+def tokenize(folded: str) -> Tokens:
+    """Split folded text into words and number the sentences they belong to."""
+    words: list[str] = []
+    sentence: list[int] = []
+    clause: list[int] = []
+    count = 0
+    for index, part in enumerate(_SENTENCE_END.split(folded)):
+        for piece in part.split(","):
+            count += 1
+            for raw in _TOKEN.findall(piece):
+                words.append(_clean_token(raw))
+                sentence.append(index)
+                clause.append(count)
+    return Tokens(tuple(words), tuple(sentence), tuple(clause))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One concept found: tokens ``start`` to ``end`` (exclusive)."""
+
+    concept: str
+    start: int
+    end: int
+
+
+_Pattern = tuple[str, ...]  # one token pattern per word: exact, "stem*" or "_"
+
+
+class Lexicon:
+    """The concepts of ``lexicon.toml``, indexed by their first word."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        data = tomllib.loads(Path(path or LEXICON_PATH).read_text(encoding="utf-8"))
+        concepts = data.get("concepts")
+        if not isinstance(concepts, dict) or not concepts:
+            raise ValueError("the lexicon has no [concepts.*] tables")
+        self.concepts: frozenset[str] = frozenset(concepts)
+        self._exact: dict[str, list[tuple[_Pattern, str]]] = {}
+        self._prefix: dict[str, list[tuple[_Pattern, str]]] = {}
+        self.vocabulary: set[str] = set()
+        for concept, table in concepts.items():
+            if not isinstance(table, dict):
+                raise ValueError(f"concept {concept!r}: expected one list per language")
+            for lang, phrases in table.items():
+                if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+                    raise ValueError(f"concept {concept!r}, {lang}: expected a list of phrases")
+                for phrase in phrases:
+                    for pattern in _expand(phrase, concept):
+                        self._add(pattern, concept)
+        self._stems = sorted({len(k) for k in self._prefix}, reverse=True)
+        self._star_vocab = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+
+    def _add(self, pattern: _Pattern, concept: str) -> None:
+        head = pattern[0]
+        if head.endswith("*"):
+            self._prefix.setdefault(head[:-1], []).append((pattern, concept))
+        else:
+            self._exact.setdefault(head, []).append((pattern, concept))
+        self.vocabulary.update(p for p in pattern if p != "_" and not p.endswith("*"))
+
+    def patterns(self) -> list[tuple[tuple[str, ...], str]]:
+        """Every expanded phrase with its concept."""
+        return [item for table in (self._exact, self._prefix) for items in table.values() for item in items]
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """Every word a phrase can start with (exact ones)."""
+        return frozenset(self._exact)
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        """Every prefix a phrase can start with."""
+        return tuple(self._prefix)
+
+    def resolve_stars(self, words: list[str]) -> list[str]:
+        """Censored words (``s*icide``, ``k**l``) become the lexicon word they hide."""
+        out = []
+        for word in words:
+            core = word.strip("*")
+            if "*" in core and len(core) >= 3:
+                parts = [re.escape(p) for p in re.split(r"\*+", core)]
+                pattern = re.compile("[a-z]{1,3}".join(parts))
+                fits = [w for w in self._star_vocab if pattern.fullmatch(w)]
+                # The hidden letters are usually as many as the stars: prefer that length.
+                word = min(fits, key=lambda w: (abs(len(w) - len(core)), w)) if fits else core
+            elif word != core:
+                word = core
+            out.append(word)
+        return out
+
+    def tag(self, words: tuple[str, ...]) -> list[Match]:
+        """Every concept occurrence, longest per concept and start position."""
+        found: list[Match] = []
+        count = len(words)
+        for i, word in enumerate(words):
+            candidates = self._exact.get(word, [])
+            if self._stems and len(word) >= 4:
+                for size in self._stems:
+                    if size <= len(word):
+                        candidates = candidates + self._prefix.get(word[:size], [])
+            if not candidates:
+                continue
+            best: dict[str, int] = {}
+            for pattern, concept in candidates:
+                end = i + len(pattern)
+                if end > count or end <= best.get(concept, i):
+                    continue
+                if all(_fits(p, words[i + k]) for k, p in enumerate(pattern[1:], 1)):
+                    best[concept] = end
+            found.extend(Match(c, i, e) for c, e in best.items())
+        return found
+
+
+def _fits(pattern: str, word: str) -> bool:
+    if pattern == "_":
+        return True
+    if pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    return word == pattern
+
+
+def _expand(phrase: str, concept: str) -> list[_Pattern]:
+    """``"kill/end my life"`` -> [("kil", "my", "life"), ("end", "my", "life")]."""
+    slots: list[list[str]] = []
+    for chunk in phrase.split():
+        options = []
+        for option in chunk.split("/"):
+            if option == "_" or option.endswith("*"):
+                stem = fold(option[:-1]) + "*" if option != "_" else "_"
+                if option != "_" and len(stem) < 5:
+                    raise ValueError(f"concept {concept!r}: stem too short in {phrase!r}")
+                options.append(stem)
+                continue
+            words = [_clean_token(w) for w in _TOKEN.findall(fold(option))]
+            if not words:
+                raise ValueError(f"concept {concept!r}: no word in {phrase!r}")
+            options.append(" ".join(words))
+        slots.append(options)
+    if not slots:
+        raise ValueError(f"concept {concept!r}: empty phrase")
+    patterns = []
+    for combo in product(*slots):
+        pattern = tuple(" ".join(combo).split())
+        if pattern[0] == "_":
+            raise ValueError(f"concept {concept!r}: a phrase cannot start with _: {phrase!r}")
+        patterns.append(pattern)
+    return patterns
