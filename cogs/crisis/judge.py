@@ -42,7 +42,8 @@ _TIME_UNITS = frozenset(
     "minutes minute mins min hours hour hrs hr seconds secs sec days day weeks years months "
     "minutos horas minuten stunden tage minuti ore giorni jours heures".split()
 )
-_SLANG = frozenset({("kms",), ("kmss",), ("kill", "me", "now"), ("unalive",), ("ctb",)})
+_SLANG = frozenset({("kms",), ("kms",), ("kil", "me", "now"), ("unalive",), ("ctb",)})  # folded
+_AGE_LEAD = frozenset("was were tenia war avais avevo tinha era".split())
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Facts:
     live: dict[str, list[Match]] = field(default_factory=dict)
     raw: dict[str, list[Match]] = field(default_factory=dict)
     past_sentences: frozenset[int] = frozenset()
+    story_sentences: frozenset[int] = frozenset()
     fired: list[tuple[int, str]] = field(default_factory=list)
     overdose: bool = False
 
@@ -109,8 +111,9 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
             negation[m.end - 1] = True
     for m in raw.get("negation_release", ()):
         release[m.start] = True
-    past_sentences = frozenset(sentence[m.start] for m in raw.get("past", ())) | _years(tokens)
-    facts = Facts(tokens=tokens, raw=raw, past_sentences=past_sentences)
+    story = frozenset(sentence[m.start] for m in raw.get("past", ())) | _years(tokens)
+    counts = frozenset(sentence[m.start] for m in raw.get("sober_count", ()))
+    facts = Facts(tokens=tokens, raw=raw, past_sentences=story | counts, story_sentences=story)
     for concept, found in raw.items():
         if concept not in SUPPRESSIBLE:
             facts.live[concept] = found
@@ -130,11 +133,13 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
 def _years(tokens: Tokens) -> frozenset[int]:
     """Sentences that date a story: "in 2019", "since 2015"."""
     words = tokens.words
-    return frozenset(
-        tokens.sentence[i]
-        for i in range(1, len(words))
-        if _YEAR.fullmatch(words[i]) and words[i - 1] in _YEAR_LEAD
-    )
+    dated = set()
+    for i in range(1, len(words)):
+        if _YEAR.fullmatch(words[i]) and words[i - 1] in _YEAR_LEAD:
+            dated.add(tokens.sentence[i])
+        elif words[i - 1] in _AGE_LEAD and words[i].isdigit() and 5 <= int(words[i][:3]) <= 99:
+            dated.add(tokens.sentence[i])  # "when I was 17", "the last time I was 24"
+    return frozenset(dated)
 
 
 def _negated(m: Match, negation: list[bool], release: list[bool], clause: tuple[int, ...]) -> bool:
@@ -160,6 +165,12 @@ def _in_past(facts: Facts, m: Match, told_in_past: bool = False) -> bool:
     if told_in_past and facts.past_sentences:
         return not _says_now(facts, sentence)
     return False
+
+
+def _in_story(facts: Facts, m: Match) -> bool:
+    """The match is in a sentence that tells a story of the past ("years ago", "back then")."""
+    sentence = facts.tokens.sentence[m.start]
+    return sentence in facts.story_sentences and not _says_now(facts, sentence)
 
 
 def _says_now(facts: Facts, sentence: int) -> bool:
@@ -227,12 +238,14 @@ def judge(facts: Facts) -> Facts:
 
 
 def _intent(facts: Facts, joking: int) -> None:
+    if facts.raw_has("denial"):
+        return  # "asked if I'd had thoughts of ending my life; I said no and meant it"
     conditional = facts.raw_has("condition")
     for m in facts.get("self_kill") + facts.get("suicidal_self"):
         if _in_past(facts, m, told_in_past=facts.raw_has("past_verb")):
             continue
         slang = facts.tokens.words[m.start : m.end] in _SLANG
-        if joking >= 2 or (joking and slang):
+        if joking >= 2 or (joking and (slang or conditional)):
             continue
         if joking or conditional:
             facts.fire(CONCERN, "intent.hedged")
@@ -286,6 +299,9 @@ def _overdose(facts: Facts) -> None:
             continue
         if said or (amount and reason) or (drug and (amount or reason)):
             facts.fire(URGENT, "overdose.taken-amount" if amount else "overdose.taken-with-intent", True)
+    for m in facts.get("poison"):
+        if facts.near(m, ("take",), 6, 4) and not _in_past(facts, m, told_in_past=True):
+            facts.fire(URGENT, "overdose.poison", overdose=True)
     for m in facts.get("overdose_word"):
         if _in_past(facts, m, told_in_past=True) or _about_other(facts):
             continue  # a bystander report is judged in _others
@@ -332,8 +348,10 @@ def _self_harm(facts: Facts, joking: int) -> None:
         else:
             facts.fire(CONCERN, "self-harm.recent")
     for m in facts.get("self_harm_urge"):
-        if not _in_past(facts, m):
-            facts.fire(CONCERN, "self-harm.urge")
+        facts.fire(CONCERN, "self-harm.urge")  # an urge is now, whatever the story around it
+    if facts.has("relapse") and facts.has("injury_now") and not facts.has("self_harm"):
+        if not any(_in_past(facts, m) for m in facts.get("injury_now")):
+            facts.fire(URGENT, "self-harm.relapse-injured")
 
 
 def _means_and_places(facts: Facts) -> None:
@@ -345,8 +363,10 @@ def _means_and_places(facts: Facts) -> None:
     for m in facts.get("means"):
         if _in_past(facts, m, told_in_past=True):
             continue
-        ready = facts.near(m, ("ready_state",), 6, 8)
-        if ready and not facts.has("leisure") and not _joking(facts):
+        ready = facts.near(m, ("ready_state",), 8, 12) or (
+            facts.raw_has("ready_state") and _first_person(facts)
+        )
+        if ready and not facts.has("leisure", "positive") and not _joking(facts):
             facts.fire(URGENT, "means.ready")
         elif facts.raw_has("possess") and (_risk(facts) or facts.raw_has("now_strong")):
             facts.fire(URGENT, "means.at-hand-with-intent")
@@ -355,7 +375,7 @@ def _means_and_places(facts: Facts) -> None:
             continue
         there = facts.raw_has("presence")
         jump = facts.has("jump")
-        calm = facts.has("leisure", "positive") or _joking(facts) or facts.raw_has("media")
+        calm = facts.has("leisure", "positive") or facts.raw_has("laugh", "media")
         if there and not calm:
             facts.fire(URGENT, "place.there-now")
         elif jump and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill")):
@@ -364,7 +384,9 @@ def _means_and_places(facts: Facts) -> None:
 
 def _habit_goodbye(facts: Facts, m: Match) -> bool:
     habit = any(
-        m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 1 for h in facts.raw.get("habit", ())
+        m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 4
+        for c in ("habit", "drug")
+        for h in facts.raw.get(c, ())
     )
     return habit or facts.raw_has("benign_goodbye")
 
@@ -428,13 +450,15 @@ def _concern(facts: Facts, joking: int) -> None:
         ("method_question", "concern.method-question"),
     ):
         for m in facts.get(concept):
-            if _in_past(facts, m) or joking >= 2 or (joking and concept == "hopeless"):
+            if concept != "method_question" and _in_story(facts, m):
+                continue
+            if joking >= 2 or (joking and concept == "hopeless"):
                 continue
             if concept != "method_question" and _about_other(facts):
                 continue
             facts.fire(CONCERN, rule)
     if facts.has("relapse") and (facts.has("self_hate", "hopeless", "burden")):
-        if not any(_in_past(facts, m) for m in facts.get("relapse")):
+        if not any(_in_story(facts, m) for m in facts.get("relapse")):
             facts.fire(CONCERN, "concern.relapse-self-hatred")
     if facts.has("self_hate") and facts.has("want_die", "hopeless", "burden", "self_harm_urge"):
         facts.fire(CONCERN, "concern.self-hatred")
