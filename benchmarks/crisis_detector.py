@@ -2,8 +2,10 @@
 
 The corpus is generated deterministically: 96% ordinary community chat (greetings, recovery
 talk, gaming, plans), 4% messages that reach the precise phase (distress phrases, idioms,
-negations). The baseline is one big regex alternation of every rule phrase, run on the
-lowered message, which is what a simple detector would do.
+negations). The baseline is one big regex alternation of every phrase of the lexicon, run on
+the lowered message, which is what a simple keyword detector would do. A second figure is the
+worst single message among pathological inputs (60 kB of letters, separators, stars ...), and a
+third the memory the loaded detector takes.
 
 Run from the repository root: ``python -m benchmarks.crisis_detector`` (single-threaded).
 """
@@ -12,10 +14,10 @@ from __future__ import annotations
 
 import random
 import re
+import resource
 import time
-import tomllib
 
-from cogs.crisis.detector import RULES_PATH, Detector, phrase_regex
+from cogs.crisis.detector import Detector
 
 _SUBJECTS = ["i", "we", "my sponsor", "my cat", "the group", "everyone", "my partner", "you"]
 _VERBS = ["went to", "finished", "loved", "skipped", "cooked", "watched", "planned", "cleaned"]
@@ -91,11 +93,41 @@ def corpus(n: int = 20_000, seed: int = 8, candidate_share: float = 0.04) -> lis
     return out
 
 
-def big_alternation() -> re.Pattern[str]:
-    """Every rule phrase in one alternation: the naive detector."""
-    data = tomllib.loads(RULES_PATH.read_text(encoding="utf-8"))
-    phrases = [p for rule in data["rules"] for p in rule["phrases"]]
-    return re.compile("|".join(phrase_regex(p) for p in phrases))
+def big_alternation(detector: Detector) -> re.Pattern[str]:
+    """Every lexicon phrase in one alternation: the naive detector."""
+    phrases = {
+        r"\b" + r"\W+".join(re.escape(w.rstrip("*")) for w in pattern if w != "_") + r"\b"
+        for pattern, _ in detector.lexicon.patterns()
+    }
+    return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
+
+
+PATHOLOGICAL = {
+    "60 kB of one letter": "a" * 60_000,
+    "60 kB of an accented letter": "é" * 60_000,
+    "leetspeak run": "k1" * 30_000,
+    "censoring stars": "s*" * 30_000,
+    "separators": "-" * 60_000,
+    "risk words": "pills bridge rope goodbye die " * 2_000,
+    "a long censored word": "k" + "*" * 59_999,
+    "backticks": "`" * 60_000,
+    "quote marks": "> " * 30_000,
+    "emoji": "💀🌉" * 15_000,
+}
+
+
+def worst_case(detector: Detector) -> tuple[str, float]:
+    """The slowest pathological message and its time in ms (best of 3 tries each)."""
+    times = {}
+    for name, text in PATHOLOGICAL.items():
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            detector.classify(text)
+            best = min(best, time.perf_counter() - start)
+        times[name] = best * 1000
+    name = max(times, key=times.__getitem__)
+    return name, times[name]
 
 
 def _rate(fn, messages: list[str], repeat: int = 5) -> float:
@@ -115,8 +147,10 @@ def _rate(fn, messages: list[str], repeat: int = 5) -> float:
 def run() -> list[dict]:
     """Measure both detectors on the same corpus in the same run; one row per figure."""
     messages = corpus()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     detector = Detector()
-    pattern = big_alternation()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    pattern = big_alternation(detector)
     detector.classify(messages[0])  # warm up
 
     def baseline(text: str) -> object:
@@ -133,13 +167,35 @@ def run() -> list[dict]:
             "reference": round(naive),
             "ratio": round(ours / naive, 1),
             "budget": ">= 50,000 msg/s on one core and >= 5x the big regex",
-        }
+        },
+        _worst_row(detector),
+        {
+            "case": "crisis-detector",
+            "figure": "memory of the loaded detector (peak RSS growth)",
+            "value": round((rss_after - rss_before) / 1024, 1),
+            "unit": "MB",
+            "reference": round(rss_before / 1024, 1),
+            "ratio": None,
+            "budget": "<= +100 MB",
+        },
     ]
+
+
+def _worst_row(detector: Detector) -> dict:
+    name, ms = worst_case(detector)
+    typical = 1000 / _rate(detector.classify, ["i want to kill myself tonight"] * 200, repeat=3)
+    return {
+        "case": "crisis-detector",
+        "figure": f"worst single message ({name})",
+        "value": round(ms, 1),
+        "unit": "ms",
+        "reference": round(typical, 3),
+        "ratio": round(ms / typical, 1),
+        "budget": "<= 50 ms for any message",
+    }
 
 
 if __name__ == "__main__":
     for row in run():
-        print(
-            f"{row['case']}: {row['value']:,} msg/s; big regex alternation baseline "
-            f"{row['reference']:,} msg/s; ratio {row['ratio']}x"
-        )
+        print(f"{row['case']}: {row['figure']}: {row['value']:,} {row['unit']} "
+              f"(reference {row['reference']}; budget {row['budget']})")  # fmt: skip

@@ -1,8 +1,16 @@
-"""The crisis detector measured on the labeled evaluation set, plus robustness checks."""
+"""The crisis detector: development figures as a regression floor, blind sets kept honest,
+and robustness (obfuscation, quotes, spoilers, pathological and huge input).
+
+The figures that say how good the detector is come from blind sets (tests/crisis_blind/),
+measured once each before they joined the development data; see docs/crisis.md. The floors
+here only stop a change from undoing what the development data already shows.
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -12,14 +20,24 @@ from hypothesis import strategies as st
 
 from cogs.crisis.detector import Detection, Detector, classify, strip_ignored
 
-EVAL_PATH = Path(__file__).with_name("crisis_eval.tsv")
+TESTS = Path(__file__).parent
+BLIND = TESTS / "crisis_blind"
 LEVELS = ("urgent", "concern", "none")
 
 
-def load_eval() -> list[dict[str, str]]:
-    """The evaluation rows: label, category, language, text."""
-    with EVAL_PATH.open(encoding="utf-8", newline="") as f:
+def load(path: Path) -> list[dict[str, str]]:
+    """Rows of a labelled set: label, category, language, text."""
+    with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def development_sets() -> list[Path]:
+    """Every set the detector may be tuned on: the old set, crisis_dev/, measured blind sets."""
+    return [
+        TESTS / "crisis_eval.tsv",
+        *sorted((TESTS / "crisis_dev").glob("*.tsv")),
+        *sorted(BLIND.glob("*.tsv")),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -28,76 +46,75 @@ def detector() -> Detector:
 
 
 @pytest.fixture(scope="module")
-def results(detector: Detector) -> list[tuple[dict[str, str], Detection]]:
-    return [(row, detector.classify(row["text"])) for row in load_eval()]
+def development(detector: Detector) -> list[tuple[dict[str, str], Detection]]:
+    rows = [row for path in development_sets() for row in load(path)]
+    return [(row, detector.classify(row["text"])) for row in rows]
 
 
-def confusion_table(results: list[tuple[dict[str, str], Detection]]) -> str:
-    counts = Counter((row["label"], det.level) for row, det in results)
-    lines = ["crisis detector on tests/crisis_eval.tsv (rows: label, columns: detector)"]
-    lines.append(f"{'':>10}" + "".join(f"{p:>10}" for p in LEVELS))
-    for label in LEVELS:
-        lines.append(f"{label:>10}" + "".join(f"{counts[(label, p)]:>10}" for p in LEVELS))
-    misses = [(row, det) for row, det in results if det.level != row["label"]]
-    for row, det in misses:
-        lines.append(f"  miss: {row['label']} -> {det.level} [{row['category']}/{row['language']}]")
-    return "\n".join(lines)
-
-
-def test_eval_set_is_big_and_balanced_enough() -> None:
-    rows = load_eval()
+def test_the_development_data_is_big_and_in_many_languages() -> None:
+    rows = [row for path in development_sets() for row in load(path)]
     labels = Counter(r["label"] for r in rows)
-    assert len(rows) >= 400
-    assert labels["urgent"] >= 120 and labels["concern"] >= 100 and labels["none"] >= 180
-    assert {r["language"] for r in rows} >= {"en", "es", "de", "fr"}
-    negative_categories = {r["category"] for r in rows if r["label"] == "none"}
-    assert negative_categories >= {"idiom", "negation", "past", "harassment", "recovery", "gaming"}
+    assert len(rows) >= 2_000
+    assert labels["urgent"] >= 500 and labels["concern"] >= 400 and labels["none"] >= 700
+    assert {r["language"] for r in rows} >= {"en", "es", "de", "fr", "pt", "it", "uk"}
 
 
-def test_eval_figures(results, capsys: pytest.CaptureFixture[str]) -> None:
+def test_development_figures_stay_above_their_floor(development, capsys) -> None:
+    urgent = [d.level for r, d in development if r["label"] == "urgent"]
+    risky = [d.level for r, d in development if r["label"] in ("urgent", "concern")]
+    none = [d.level for r, d in development if r["label"] == "none"]
+    recall = urgent.count("urgent") / len(urgent)
+    either = sum(level != "none" for level in risky) / len(risky)
+    alarms = sum(level != "none" for level in none) / len(none)
     with capsys.disabled():
-        print("\n" + confusion_table(results))
-    urgent = [det for row, det in results if row["label"] == "urgent"]
-    positives = [det for row, det in results if row["label"] != "none"]
-    negatives = [det for row, det in results if row["label"] == "none"]
-    urgent_recall = sum(d.level == "urgent" for d in urgent) / len(urgent)
-    any_recall = sum(d.level != "none" for d in positives) / len(positives)
-    false_positive_rate = sum(d.level != "none" for d in negatives) / len(negatives)
-    with capsys.disabled():
-        print(
-            f"urgent recall {urgent_recall:.3f} | concern-or-urgent recall {any_recall:.3f} | "
-            f"false positives on negatives {false_positive_rate:.3f}"
-        )
-    assert urgent_recall >= 0.95
-    assert any_recall >= 0.90
-    assert false_positive_rate <= 0.03
+        print(f"\ndevelopment data: urgent recall {recall:.3f}, urgent-or-concern {either:.3f}, "
+              f"false alarms {alarms:.3f} ({len(development)} messages)")  # fmt: skip
+    assert recall >= 0.95
+    assert either >= 0.93
+    assert alarms <= 0.03
 
 
-def test_no_urgent_on_past_recovery_stories(results) -> None:
-    past = [(row["text"], det) for row, det in results if row["category"] == "past"]
-    assert past
-    assert [text for text, det in past if det.level == "urgent"] == []
+def test_no_past_story_is_rated_urgent(development) -> None:
+    stories = [(r, d) for r, d in development if r["category"] in ("past", "past_story")]
+    assert len(stories) >= 100
+    urgent = [r["text"] for r, d in stories if d.level == "urgent"]
+    assert len(urgent) <= 2, urgent
 
 
-def test_overdose_flag_on_overdose_cases(results) -> None:
-    for row, det in results:
-        if row["label"] == "urgent" and row["category"] in ("overdose", "bystander"):
-            assert det.overdose, row["text"]
+def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
+    overdoses = [(r, d) for r, d in development if r["label"] == "urgent" and r["category"] == "overdose"]
+    flagged = sum(d.overdose for _, d in overdoses if d.level == "urgent")
+    urgent = sum(d.level == "urgent" for _, d in overdoses)
+    assert flagged / urgent >= 0.9
     assert not classify("i'm going to kill myself tonight").overdose
 
 
+def test_every_blind_set_in_the_repository_matches_the_hash_frozen_before_it_was_measured() -> None:
+    frozen = dict(
+        reversed(line.split()) for line in (BLIND / "SHA256SUMS").read_text().splitlines() if line
+    )
+    present = sorted(p.name for p in BLIND.glob("*.tsv"))
+    assert present, "the measured blind sets are kept in tests/crisis_blind"
+    for name in present:
+        assert name in frozen, f"{name} was never frozen before it was measured"
+        digest = hashlib.sha256((BLIND / name).read_bytes()).hexdigest()
+        assert digest == frozen[name], f"{name} changed after it was frozen"
+        assert (BLIND / name).with_suffix(".md").exists(), f"{name} has no note of how it was written"
+
+
 def test_harassment_is_not_self_risk() -> None:
-    for text in ("kys", "go kill yourself", "nobody likes you, kys"):
+    for text in ("kys", "go kill yourself", "nobody likes you, kys", "go jump off a bridge"):
         det = classify(text)
         assert det.level == "none" and det.aimed_at_others, text
     assert classify("i want to kill myself").aimed_at_others is False
 
 
 def test_matched_names_rules_not_message_text() -> None:
-    det = classify("i'm going to kill myself tonight")
+    det = classify("i'm going to kill myself tonight with the pills")
     assert det.level == "urgent"
     assert det.matched and all("." in rule_id for rule_id in det.matched)
-    assert "tonight" not in " ".join(det.matched)
+    joined = " ".join(det.matched)
+    assert "tonight" not in joined and "pills" not in joined and "with" not in joined
 
 
 @pytest.mark.parametrize(
@@ -113,6 +130,11 @@ def test_quotes_and_code_are_ignored(text: str) -> None:
     assert classify(text).level == "none"
 
 
+def test_text_in_spoiler_bars_is_read() -> None:
+    assert classify("||i took all my pills||").level == "urgent"
+    assert classify("ok so ||i want to kill myself tonight||").level == "urgent"
+
+
 def test_strip_ignored_keeps_own_words() -> None:
     stripped = strip_ignored("> someone else\nmy own words `code` here")
     assert "someone else" not in stripped and "code" not in stripped
@@ -124,22 +146,26 @@ def test_obfuscations_are_caught() -> None:
         "i'm su1cidal",
         "i want to k1ll myself",
         "i'm s*icidal",
+        "gonna k*ll myself tonight",
         "i'm sui\u200bcidal",
         "I'M SUICIDAAAL",
         "i wanna kms fr",
+        "c*tting rn and it won't stop bleeding",
     ):
         assert classify(text).level == "urgent", text
 
 
-def test_rules_fail_loudly_on_a_bad_phrase(tmp_path: Path) -> None:
-    bad = tmp_path / "rules.toml"
-    bad.write_text(
-        '[[rules]]\nid = "x"\nlang = "en"\nlevel = "urgent"\ncategory = "t"\n'
-        'phrases = ["(unclosed group"]\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError):
-        Detector(bad)
+def test_a_bad_lexicon_fails_loudly(tmp_path: Path) -> None:
+    for body in (
+        "",  # no concepts
+        '[concepts.x]\nen = ["ab*"]\n',  # a stem too short to be safe
+        '[concepts.x]\nen = ["_ starts with a gap"]\n',
+        '[concepts.x]\nen = "not a list"\n',
+    ):
+        bad = tmp_path / "lexicon.toml"
+        bad.write_text(body, encoding="utf-8")
+        with pytest.raises(ValueError):
+            Detector(bad)
 
 
 @settings(max_examples=300, deadline=None)
@@ -151,7 +177,7 @@ def test_never_raises_on_any_text(text: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz *'`>\n1034@$ü\u200b😂"), max_size=300
+        alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz *'`>|\n1034@$!ü\u200b😂"), max_size=300
     )
 )
 def test_never_raises_on_chat_like_text(text: str) -> None:
@@ -164,4 +190,33 @@ def test_edge_inputs() -> None:
     assert classify("\u200b\u200c\u200d\ufeff" * 100).level == "none"
     long_text = ("just an ordinary day at the meeting, " * 300)[:10_000]
     assert classify(long_text).level == "none"
-    assert classify(long_text[:9_000] + " i want to kill myself").level == "urgent"
+    assert classify(long_text[:9_000] + ". i want to kill myself").level == "urgent"
+    assert classify("i want to kill myself. " + long_text).level == "urgent"
+
+
+PATHOLOGICAL = {
+    "letters": "a" * 60_000,
+    "accented letters": "é" * 60_000,
+    "leetspeak run": "k1" * 30_000,
+    "stars": "s*" * 30_000,
+    "separators": "-" * 60_000,
+    "words and separators": "kill - " * 9_000,
+    "one long censored word": "k" + "*" * 59_999,
+    "backticks": "`" * 60_000,
+    "quotes": "> " * 30_000,
+    "spoilers": "|" * 60_000,
+    "risk words": "pills bridge rope goodbye die " * 2_000,
+    "emoji": "💀🌉" * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_no_message_holds_the_bot(name: str) -> None:
+    # The target (50 ms) and the worst case are measured by `make bench`; this bound is ten
+    # times looser so a slow CI machine cannot make it flaky, and still far from the 37 s a
+    # backtracking pattern took.
+    text = PATHOLOGICAL[name]
+    classify("warm up")
+    start = time.perf_counter()
+    classify(text)
+    assert time.perf_counter() - start < 0.5

@@ -5,7 +5,7 @@ Everything a member sees here is private; the only public place peerbot writes t
 moderators' alerts channel (``ctx.alert``), and alerts never quote a member's message.
 tests/test_crisis_never_public.py checks both by reading this package's code and by running it.
 
-Parts: ``detector`` and ``rules.toml`` (what is risk), ``resources`` and ``resources.toml``
+Parts: ``detector``, ``lexicon`` (``lexicon.toml``) and ``judge`` (what is risk), ``resources`` and ``resources.toml``
 (helplines by country), ``texts`` (what peerbot says), ``watch`` (the chat listener),
 ``concern``, ``localres`` and ``safetyplan`` (commands), ``cli`` (``peerbot crisis classify``).
 """

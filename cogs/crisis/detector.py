@@ -33,22 +33,32 @@ Level = Literal["none", "concern", "urgent"]
 # Concepts that can make a message matter on their own or as the core of a combination; the
 # gate lets a message through only when one of their words is in it.
 _CORE = (
-    "self_kill", "suicide_word", "suicidal_self", "want_die", "drug", "quantity", "overdose_word",
+    "self_kill", "suicide_word", "suicidal_self", "want_die", "drug", "overdose_word",
     "od_symptom", "self_harm", "self_harm_urge", "means", "means_strong", "place", "farewell_strong",
-    "farewell_weak", "unsafe", "other_danger", "hopeless", "burden", "relapse", "method_question",
+    "poison", "suicidal_thoughts", "injury_now", "self_hate",
+    "farewell_weak", "unsafe", "other_danger", "hopeless", "burden", "method_question",
     "aimed_at_others", "worry",
 )  # fmt: skip
-# Words too common to let a message through the gate by themselves.
-_COMMON = frozenset(
+_CORE_SET = frozenset(_CORE)
+# Words too common to let a message through the gate by themselves, the most common first.
+_COMMON = tuple(
     "i im ive me my myself to the a an and is it its of in on so be am are was just want going "
     "gonna wanna this that do feel have not no dont can cant like get got will one you he she "
     "they we for with at what if now today about again more all all my out up off over every "
     "de la el que en y mi ya lo se con por es un una ich du er sie das der und nicht mehr mich "
     "mir bin ist je tu il ele le les des pas plus ce ca suis et est mon ma io non di che per "
     "sono ho mi ti eu nao um uma o os as me te da do na no ne take took too so much many lot "
-    "help please sorry last end time".split()
+    "help please sorry last end time everyone anyone today tonight went god long check how doing "
+    "making support want this going tired used finished new day good know really still back think "
+    "need love people life thing make well work first night week month year years days again got "
+    "said say told tell call here there then than when where who why way just very some any other "
+    "our your his her their them him us been being had has did does done would could should might "
+    "must may into from after before down off being only also even ever never always sometimes "
+    "home house room car school job friend friends family mom dad guys group server chat meeting "
+    "sponsor cat dog game play watch movie show song music read book food eat sleep bed morning "
+    "planned plan ready hope wish okay ok fine yeah yes lol haha omg idk tbh ngl fr rn im ive".split()
 )
-_DIGIT = re.compile(r"\d")
+_TRICK = re.compile(r"[^\W\d_][\d@$!]|[\d@$!][^\W\d_]")  # leetspeak: su1cide, k!ll
 
 
 @dataclass(frozen=True)
@@ -79,15 +89,23 @@ class Detector:
         self.lexicon = Lexicon(path)
         core_words: set[str] = set()
         stems: list[str] = []
+        rank: dict[str, int] = {}
+        for i, word in enumerate(_COMMON):
+            rank.setdefault(fold(word), i)
         for pattern, concept in self.lexicon.patterns():
             if concept not in _CORE:
                 continue
-            rare = [w for w in pattern if w != "_" and w not in _COMMON]
-            for word in rare or [w for w in pattern if w != "_"]:
-                if word.endswith("*"):
-                    stems.append(word[:-1])
-                else:
-                    core_words.add(word)
+            # Every word of a phrase is in every message it matches, so one is enough to find
+            # it: the least common one (not in _COMMON, else the latest there), then the longest.
+            words = [w for w in pattern if w != "_"]
+            key = max(
+                words,
+                key=lambda w: (w not in rank, not w.endswith("*"), rank.get(w, 0), len(w)),
+            )
+            if key.endswith("*"):
+                stems.append(key[:-1])
+            else:
+                core_words.add(key)
         self._gate_words = frozenset(core_words)
         self._gate_stems = (
             re.compile("|".join(sorted({re.escape(s) for s in stems}, key=len, reverse=True)))
@@ -109,7 +127,7 @@ class Detector:
         words = set(folded.split())
         if not self._gate_words.isdisjoint(words):
             return True
-        if "*" in folded or _DIGIT.search(folded):
+        if "*" in folded or _TRICK.search(folded):
             return True  # censored or leetspeak words: look closer
         words = {w.strip(".,!?;:()\"'[]{}-_~") for w in words} | set(re.findall(r"[^\W_]+", folded))
         if not self._gate_words.isdisjoint(words):
@@ -120,7 +138,10 @@ class Detector:
         if censored:
             words = tuple(self.lexicon.resolve_stars(list(tokens.words)))
             tokens = Tokens(words, tokens.sentence, tokens.clause)
-        facts = judge(gather(tokens, self.lexicon.tag(tokens.words)))
+        matches = self.lexicon.tag(tokens.words)
+        if not any(m.concept in _CORE_SET for m in matches):
+            return NONE  # only context words (times, pronouns, habits): nothing to judge
+        facts = judge(gather(tokens, matches))
         others = bool(facts.raw.get("aimed_at_others"))
         if not facts.fired:
             return Detection("none", aimed_at_others=others) if others else NONE

@@ -247,7 +247,8 @@ def _intent(facts: Facts, joking: int) -> None:
         slang = facts.tokens.words[m.start : m.end] in _SLANG
         if joking >= 2 or (joking and (slang or conditional)):
             continue
-        if joking or conditional:
+        laughing = joking and facts.raw_has("laugh")  # an everyday topic alone is no joke
+        if laughing or conditional:
             facts.fire(CONCERN, "intent.hedged")
         else:
             facts.fire(URGENT, f"intent.{m.concept.replace('_', '-')}")
@@ -439,8 +440,17 @@ def _others(facts: Facts) -> None:
         facts.fire(CONCERN, "others.worry")
 
 
+_OVERDOSE_SIGNS = frozenset(
+    "blue purple breathing breathe wake unresponsive nodded narcan naloxone overdose overdosing "
+    "overdosed od pills seizure convulse respira respire atmet despierta acorda sveglia".split()
+)
+
+
 def _looks_like_overdose(facts: Facts) -> bool:
-    return facts.has("overdose_word", "drug") or facts.raw_has("use_context")
+    """A bystander report that sounds like an overdose: the poison/overdose line helps."""
+    if facts.has("overdose_word", "drug", "od_symptom") or facts.raw_has("use_context"):
+        return True
+    return not _OVERDOSE_SIGNS.isdisjoint(facts.tokens.words)
 
 
 def _concern(facts: Facts, joking: int) -> None:

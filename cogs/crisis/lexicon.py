@@ -129,8 +129,44 @@ class Match:
 _Pattern = tuple[str, ...]  # one token pattern per word: exact, "stem*" or "_"
 
 
+class _Node:
+    """One step of the phrase trie: the words that may follow, and the concepts ending here."""
+
+    __slots__ = ("next", "stems", "any", "ends")
+
+    def __init__(self) -> None:
+        self.next: dict[str, _Node] = {}
+        self.stems: dict[str, _Node] = {}  # "suicid" for "suicid*"
+        self.any: _Node | None = None  # "_": any one word
+        self.ends: list[str] = []
+
+    def child(self, part: str) -> _Node:
+        if part == "_":
+            if self.any is None:
+                self.any = _Node()
+            return self.any
+        table = self.stems if part.endswith("*") else self.next
+        key = part.rstrip("*")
+        node = table.get(key)
+        if node is None:
+            node = table[key] = _Node()
+        return node
+
+    def steps(self, word: str) -> list[_Node]:
+        """The nodes reached from here by one word."""
+        out = []
+        exact = self.next.get(word)
+        if exact is not None:
+            out.append(exact)
+        if self.stems:
+            out.extend(node for stem, node in self.stems.items() if word.startswith(stem))
+        if self.any is not None:
+            out.append(self.any)
+        return out
+
+
 class Lexicon:
-    """The concepts of ``lexicon.toml``, indexed by their first word."""
+    """The concepts of ``lexicon.toml`` as a trie of words: tagging is one walk per position."""
 
     def __init__(self, path: Path | str | None = None) -> None:
         data = tomllib.loads(Path(path or LEXICON_PATH).read_text(encoding="utf-8"))
@@ -138,8 +174,8 @@ class Lexicon:
         if not isinstance(concepts, dict) or not concepts:
             raise ValueError("the lexicon has no [concepts.*] tables")
         self.concepts: frozenset[str] = frozenset(concepts)
-        self._exact: dict[str, list[tuple[_Pattern, str]]] = {}
-        self._prefix: dict[str, list[tuple[_Pattern, str]]] = {}
+        self._root = _Node()
+        self._patterns: list[tuple[_Pattern, str]] = []
         self.vocabulary: set[str] = set()
         for concept, table in concepts.items():
             if not isinstance(table, dict):
@@ -150,30 +186,24 @@ class Lexicon:
                 for phrase in phrases:
                     for pattern in _expand(phrase, concept):
                         self._add(pattern, concept)
-        self._stems = sorted({len(k) for k in self._prefix}, reverse=True)
+        # Root stems are looked up by their first four letters, not tried one by one.
+        self._root_stems: dict[str, list[tuple[str, _Node]]] = {}
+        for stem, node in self._root.stems.items():
+            self._root_stems.setdefault(stem[:4], []).append((stem, node))
         self._star_vocab = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
 
     def _add(self, pattern: _Pattern, concept: str) -> None:
-        head = pattern[0]
-        if head.endswith("*"):
-            self._prefix.setdefault(head[:-1], []).append((pattern, concept))
-        else:
-            self._exact.setdefault(head, []).append((pattern, concept))
+        node = self._root
+        for part in pattern:
+            node = node.child(part)
+        if concept not in node.ends:
+            node.ends.append(concept)
+        self._patterns.append((pattern, concept))
         self.vocabulary.update(p for p in pattern if p != "_" and not p.endswith("*"))
 
     def patterns(self) -> list[tuple[tuple[str, ...], str]]:
         """Every expanded phrase with its concept."""
-        return [item for table in (self._exact, self._prefix) for items in table.values() for item in items]
-
-    @property
-    def first_words(self) -> frozenset[str]:
-        """Every word a phrase can start with (exact ones)."""
-        return frozenset(self._exact)
-
-    @property
-    def stems(self) -> tuple[str, ...]:
-        """Every prefix a phrase can start with."""
-        return tuple(self._prefix)
+        return list(self._patterns)
 
     def resolve_stars(self, words: list[str]) -> list[str]:
         """Censored words (``s*icide``, ``k**l``) become the lexicon word they hide."""
@@ -191,35 +221,37 @@ class Lexicon:
             out.append(word)
         return out
 
+    def _first(self, word: str) -> list[_Node]:
+        out = []
+        exact = self._root.next.get(word)
+        if exact is not None:
+            out.append(exact)
+        for stem, node in self._root_stems.get(word[:4], ()):
+            if word.startswith(stem):
+                out.append(node)
+        return out
+
     def tag(self, words: tuple[str, ...]) -> list[Match]:
         """Every concept occurrence, longest per concept and start position."""
         found: list[Match] = []
         count = len(words)
         for i, word in enumerate(words):
-            candidates = self._exact.get(word, [])
-            if self._stems and len(word) >= 4:
-                for size in self._stems:
-                    if size <= len(word):
-                        candidates = candidates + self._prefix.get(word[:size], [])
-            if not candidates:
+            frontier = self._first(word)
+            if not frontier:
                 continue
             best: dict[str, int] = {}
-            for pattern, concept in candidates:
-                end = i + len(pattern)
-                if end > count or end <= best.get(concept, i):
-                    continue
-                if all(_fits(p, words[i + k]) for k, p in enumerate(pattern[1:], 1)):
-                    best[concept] = end
+            j = i + 1
+            while frontier:
+                for node in frontier:
+                    for concept in node.ends:
+                        best[concept] = j
+                if j >= count:
+                    break
+                following = words[j]
+                frontier = [nxt for node in frontier for nxt in node.steps(following)]
+                j += 1
             found.extend(Match(c, i, e) for c, e in best.items())
         return found
-
-
-def _fits(pattern: str, word: str) -> bool:
-    if pattern == "_":
-        return True
-    if pattern.endswith("*"):
-        return word.startswith(pattern[:-1])
-    return word == pattern
 
 
 def _expand(phrase: str, concept: str) -> list[_Pattern]:
