@@ -14,7 +14,14 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, rows_as_dicts, scope_clause
+from storage.privacy import (
+    PSEUDONYM_PREFIX,
+    DataHandler,
+    pseudonym,
+    pseudonyms,
+    rows_as_dicts,
+    scope_clause,
+)
 
 PENDING = "pending"
 ANSWERS = ("accept", "decline")
@@ -222,11 +229,19 @@ class PartnerStore:
         def read(conn: sqlite3.Connection) -> set[frozenset[str]]:
             scope = (platform, community_id)
             pairs: set[frozenset[str]] = set()
-            for a, b in conn.execute(
+            blocks = conn.execute(
                 "SELECT user_id, blocked_id FROM partner_blocks WHERE platform = ? AND community_id = ?",
                 scope,
-            ):
-                pairs.add(frozenset((a, b)))
+            ).fetchall()
+            returned: dict[str, str] = {}
+            if any(b.startswith(PSEUDONYM_PREFIX) for _, b in blocks):
+                pool = conn.execute(
+                    "SELECT user_id FROM partner_pool WHERE platform = ? AND community_id = ?",
+                    scope,
+                )
+                returned = pseudonyms(conn, platform, (uid for (uid,) in pool))
+            for a, b in blocks:
+                pairs.add(frozenset((a, returned.get(b, b))))
             for a, b in conn.execute(
                 "SELECT a.user_id, b.user_id FROM partnership_members a JOIN partnership_members b "
                 "ON b.partnership_id = a.partnership_id AND a.user_id < b.user_id "
@@ -892,9 +907,12 @@ def _delete(conn: sqlite3.Connection, key: MemberKey, now: datetime) -> int:
     for table in ("partnership_members", "partner_proposal_members", "partner_pool",
                   "partner_sos", "partner_notices", "partner_blocks"):  # fmt: skip
         removed += conn.execute(f"DELETE FROM {table} WHERE {clause}", params).rowcount
+    # Another member's block of this member protects them, not us: it stays, against a keyed
+    # one-way hash of the id instead of the id (matching still honours it if they return).
     blocked_clause, blocked_params = scope_clause(key, "blocked_id")
     removed += conn.execute(
-        f"DELETE FROM partner_blocks WHERE {blocked_clause}", blocked_params
+        f"UPDATE OR REPLACE partner_blocks SET blocked_id = ? WHERE {blocked_clause}",
+        (pseudonym(conn, key.platform, key.user_id), *blocked_params),
     ).rowcount
     # Proposals and partnerships nobody belongs to any more.
     conn.execute(

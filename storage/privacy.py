@@ -6,12 +6,19 @@ Each cog registers a :class:`DataHandler` with the privacy registry; most tables
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from storage.db import MemberKey
+
+# A deleted member's id kept only as a keyed one-way hash starts with this (never a real id).
+PSEUDONYM_PREFIX = "deleted:"
+_KEY_ROW = ("peerbot", "pseudonym_key")
 
 Exporter = Callable[[sqlite3.Connection, MemberKey], Any]
 Deleter = Callable[[sqlite3.Connection, MemberKey], int]
@@ -61,3 +68,39 @@ def member_table(
         return conn.execute(f"DELETE FROM {table} WHERE {clause}", params).rowcount
 
     return DataHandler(name, (table,), export, delete)
+
+
+def _pseudonym_key(conn: sqlite3.Connection, *, create: bool) -> bytes | None:
+    row = conn.execute(
+        "SELECT value FROM platform_state WHERE platform = ? AND key = ?", _KEY_ROW
+    ).fetchone()
+    if row is None and create:
+        conn.execute(
+            "INSERT INTO platform_state (platform, key, value) VALUES (?, ?, ?)",
+            (*_KEY_ROW, secrets.token_hex(32)),
+        )
+        return _pseudonym_key(conn, create=False)
+    return bytes.fromhex(row[0]) if row else None
+
+
+def pseudonym(conn: sqlite3.Connection, platform: str, user_id: str) -> str:
+    """A keyed one-way hash of a member id, stored in place of the id after the member's
+    deletion where another member's protection depends on it (a partner block). The key lives
+    in this database only, so the id cannot be read back; the same id hashes the same way
+    again, so the protection still applies if that person returns."""
+    key = _pseudonym_key(conn, create=True)
+    assert key is not None
+    return _hash(key, platform, user_id)
+
+
+def pseudonyms(conn: sqlite3.Connection, platform: str, user_ids: Iterable[str]) -> dict[str, str]:
+    """``{pseudonym: user_id}`` for the given ids (empty when nobody was ever pseudonymised)."""
+    key = _pseudonym_key(conn, create=False)
+    if key is None:
+        return {}
+    return {_hash(key, platform, uid): uid for uid in user_ids}
+
+
+def _hash(key: bytes, platform: str, user_id: str) -> str:
+    digest = hmac.new(key, f"{platform}\0{user_id}".encode(), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest

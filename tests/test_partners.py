@@ -660,3 +660,21 @@ async def test_state_survives_a_restart(tmp_path):
         assert "You and bob are now accountability partners" in out
     finally:
         await community.stop()
+
+
+async def test_a_block_survives_the_blocked_members_deletion_without_their_id(community):
+    await join(community, "bob")
+    await join(community, "alice")
+    await community.say(":as bob", "/partner block member:@alice")
+    out = await community.text(":as alice", "/mydata delete confirm:yes")
+    assert "partners" in out
+    rows = await community.bot.db.fetchall("SELECT user_id, blocked_id FROM partner_blocks")
+    assert len(rows) == 1 and rows[0][0] == "bob"
+    assert "alice" not in rows[0][1]  # only a keyed one-way hash of her id is kept
+    await join(community, "alice")
+    out = await as_moderator(community, "/partner match")
+    assert "No new matches this time" in out
+    assert private(out, "alice") == [] and private(out, "bob") == []
+    # bob deleting his own data removes his block entirely
+    await community.say(":as bob", "/mydata delete confirm:yes")
+    assert await community.bot.db.fetchall("SELECT * FROM partner_blocks") == []
