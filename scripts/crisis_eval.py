@@ -48,7 +48,8 @@ def figures(rows: list[dict[str, str]], predicted: list[str]) -> dict[str, objec
         "confusion": Counter((r["label"], p) for r, p in pairs),
         "urgent_recall": share(urgent, lambda x: x[1] == "urgent"),
         "urgent_recall_by_language": {
-            lang: (sum(p == "urgent" for p in ps) / len(ps), len(ps)) for lang, ps in sorted(by_lang.items())
+            lang: (sum(p == "urgent" for p in ps) / len(ps), len(ps))
+            for lang, ps in sorted(by_lang.items())
         },
         "urgent_or_concern_recall": share(risky, lambda x: x[1] != "none"),
         "false_alarms_none": share(none, lambda x: x[1] != "none"),
@@ -64,7 +65,8 @@ def report(name: str, result: dict[str, object]) -> str:
     for label in LEVELS:
         lines.append(f"{label:>16}" + "".join(f"{conf[(label, p)]:>9}" for p in LEVELS))
     langs = ", ".join(
-        f"{lang} {value:.2f} ({count})" for lang, (value, count) in result["urgent_recall_by_language"].items()
+        f"{lang} {value:.2f} ({count})"
+        for lang, (value, count) in result["urgent_recall_by_language"].items()
     )
     past_urgent, past_total = result["past_rated_urgent"]
     lines += [
@@ -88,7 +90,9 @@ def main(argv: list[str]) -> int:
         if show:
             for r, d in zip(rows, dets, strict=True):
                 if d.level != r["label"]:
-                    print(f"  {r['label']:>7} -> {d.level:<7} {r['category']:<15} {r['language']} {r['text'][:150]}  {list(d.matched)}")
+                    print(
+                        f"  {r['label']:>7} -> {d.level:<7} {r['category']:<15} {r['language']} {r['text'][:150]}  {list(d.matched)}"
+                    )
     return 0
 
 

@@ -82,7 +82,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
-    overdoses = [(r, d) for r, d in development if r["label"] == "urgent" and r["category"] == "overdose"]
+    overdoses = [
+        (r, d) for r, d in development if r["label"] == "urgent" and r["category"] == "overdose"
+    ]
     flagged = sum(d.overdose for _, d in overdoses if d.level == "urgent")
     urgent = sum(d.level == "urgent" for _, d in overdoses)
     assert flagged / urgent >= 0.9
@@ -99,7 +101,9 @@ def test_every_blind_set_in_the_repository_matches_the_hash_frozen_before_it_was
         assert name in frozen, f"{name} was never frozen before it was measured"
         digest = hashlib.sha256((BLIND / name).read_bytes()).hexdigest()
         assert digest == frozen[name], f"{name} changed after it was frozen"
-        assert (BLIND / name).with_suffix(".md").exists(), f"{name} has no note of how it was written"
+        assert (BLIND / name).with_suffix(".md").exists(), (
+            f"{name} has no note of how it was written"
+        )
 
 
 def test_harassment_is_not_self_risk() -> None:

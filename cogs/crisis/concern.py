@@ -11,6 +11,7 @@ from typing import Annotated
 
 from bot.context import Context
 from bot.spec import Level, MaxLen, MemberRef, Range, command
+from bot.words import plural
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
 from storage.crisis import REPORT_WINDOW
 
@@ -141,9 +142,9 @@ class ConcernCommands(CrisisBase):
             await ctx.reply(
                 "Thank you for caring about people here. You've sent {limit} concern reports "
                 "today, which is as many as I can pass on in a day; you can send another in "
-                "about {hours} hour(s). If someone is in danger right now, call {emergency}.",
+                "about {hours}. If someone is in danger right now, call {emergency}.",
                 limit=str(limit),
-                hours=str(hours),
+                hours="an hour" if hours == 1 else plural(hours, "hour"),
                 emergency=emergency,
             )
         else:  # "repeat"
@@ -170,9 +171,9 @@ class ConcernCommands(CrisisBase):
         platform, cid = ctx.community.platform, ctx.community.id
         reports = await self.reports.recent(platform, cid, since)
         if not reports:
-            await ctx.reply(f"No concern reports in the last {days} day(s).")
+            await ctx.reply(f"No concern reports in the last {plural(days, 'day')}.")
             return
-        lines = [f"Concern reports in the last {days} day(s), newest first:"]
+        lines = [f"Concern reports in the last {plural(days, 'day')}, newest first:"]
         values: dict[str, str] = {}
         for i, report in enumerate(reports):
             when = report.created_at.strftime("%Y-%m-%d %H:%M UTC")

@@ -35,7 +35,8 @@ Level = Literal["none", "concern", "urgent"]
 _CORE = (
     "self_kill", "suicide_word", "suicidal_self", "want_die", "drug", "overdose_word",
     "od_symptom", "self_harm", "self_harm_urge", "means", "means_strong", "place", "farewell_strong",
-    "poison", "suicidal_thoughts", "injury_now", "self_hate",
+    "poison", "suicidal_thoughts", "injury_now", "self_hate", "decision", "dont_stop_me",
+    "arrangements", "other_weak", "distress_strong",
     "farewell_weak", "unsafe", "other_danger", "hopeless", "burden", "method_question",
     "aimed_at_others", "worry",
 )  # fmt: skip

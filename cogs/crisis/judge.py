@@ -33,7 +33,8 @@ SUPPRESSIBLE = frozenset(
         "od_symptom", "self_harm", "injury_now", "self_harm_urge", "means", "means_strong",
         "place", "jump", "farewell_strong", "farewell_weak", "unsafe", "distress_call",
         "other_danger", "hopeless", "burden", "relapse", "self_hate", "method_question",
-        "die_word",
+        "die_word", "decision", "dont_stop_me", "arrangements", "other_weak", "distress_strong",
+        "poison", "hoard", "safe_now",
     }
 )  # fmt: skip
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -80,7 +81,11 @@ class Facts:
         lo, hi = match.start - before, match.end + after
         for c in concepts:
             for other in self.live.get(c, ()):
-                if other is not match and lo <= other.start < hi and s[other.start] == s[match.start]:
+                if (
+                    other is not match
+                    and lo <= other.start < hi
+                    and s[other.start] == s[match.start]
+                ):
                     return True
         return False
 
@@ -105,7 +110,9 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     media = {sentence[m.start] for m in raw.get("media", ())}  # a story about a film or song
     negation = [False] * len(words)
     release = [False] * len(words)
-    inside_place = {i for c in ("presence", "place") for m in raw.get(c, ()) for i in range(m.start, m.end)}
+    inside_place = {
+        i for c in ("presence", "place") for m in raw.get(c, ()) for i in range(m.start, m.end)
+    }
     for m in raw.get("negation", ()):
         if m.end - 1 not in inside_place:  # Portuguese "no telhado" is "on the roof"
             negation[m.end - 1] = True
@@ -134,10 +141,12 @@ def _years(tokens: Tokens) -> frozenset[int]:
     """Sentences that date a story: "in 2019", "since 2015"."""
     words = tokens.words
     dated = set()
-    for i in range(1, len(words)):
-        if _YEAR.fullmatch(words[i]) and words[i - 1] in _YEAR_LEAD:
+    for i in range(len(words)):
+        if _YEAR.fullmatch(words[i]):
             dated.add(tokens.sentence[i])
-        elif words[i - 1] in _AGE_LEAD and words[i].isdigit() and 5 <= int(words[i][:3]) <= 99:
+        elif (
+            i and words[i - 1] in _AGE_LEAD and words[i].isdigit() and 5 <= int(words[i][:3]) <= 99
+        ):
             dated.add(tokens.sentence[i])  # "when I was 17", "the last time I was 24"
     return frozenset(dated)
 
@@ -179,7 +188,12 @@ def _says_now(facts: Facts, sentence: int) -> bool:
 
 
 def _joking(facts: Facts) -> int:
-    """How many signs of a joke: laughter, an everyday annoyance (0, 1 or 2); 0 if serious."""
+    """How many signs of a joke: laughter, an everyday annoyance (0, 1 or 2); 0 if serious.
+
+    Despair in the same message ("nobody will even notice 💀") is no joke either.
+    """
+    if facts.has("burden", "farewell_strong", "arrangements"):
+        return 0
     if facts.raw_has("intent") and any(
         facts.tokens.words[m.start : m.end]
         in {("fr",), ("frfr",), ("not", "joking"), ("no", "joke"), ("im", "serious"), ("deadas",)}
@@ -227,6 +241,7 @@ def judge(facts: Facts) -> Facts:
     """Apply every rule; the facts collect what fired."""
     joking = _joking(facts)
     _intent(facts, joking)
+    _decision(facts, joking)
     _overdose(facts)
     _self_harm(facts, joking)
     _means_and_places(facts)
@@ -234,7 +249,34 @@ def judge(facts: Facts) -> Facts:
     _unsafe(facts)
     _others(facts)
     _concern(facts, joking)
+    if facts.has("safe_now"):
+        _cap_said_intent(facts)
     return facts
+
+
+_SAID = ("intent.", "unsafe.", "goodbye.")
+
+
+def _cap_said_intent(facts: Facts) -> None:
+    """ "I'm safe" said with a wish or a feeling keeps it a concern; acts stay urgent."""
+    facts.fired = [
+        (CONCERN if level == URGENT and rule.startswith(_SAID) else level, rule)
+        for level, rule in facts.fired
+    ]
+
+
+def _decision(facts: Facts, joking: int) -> None:
+    """A decision with a time, or "don't try to stop me", said about oneself."""
+    if joking >= 1 or _about_other(facts) or facts.raw_has("denial"):
+        return
+    decided = [m for m in facts.get("decision") if not _in_past(facts, m)]
+    firm = facts.has("dont_stop_me")
+    timed = facts.raw_has("weekday", "now_strong")
+    risky = _risk(facts) or facts.has("means", "farewell_weak", "arrangements")
+    if decided and (timed or firm or risky):
+        facts.fire(URGENT, "intent.decided")
+    elif firm and (timed or risky):
+        facts.fire(URGENT, "intent.do-not-stop-me")
 
 
 def _intent(facts: Facts, joking: int) -> None:
@@ -299,7 +341,9 @@ def _overdose(facts: Facts) -> None:
         if not (drug or said or (amount and reason)):
             continue
         if said or (amount and reason) or (drug and (amount or reason)):
-            facts.fire(URGENT, "overdose.taken-amount" if amount else "overdose.taken-with-intent", True)
+            facts.fire(
+                URGENT, "overdose.taken-amount" if amount else "overdose.taken-with-intent", True
+            )
     for m in facts.get("poison"):
         if facts.near(m, ("take",), 6, 4) and not _in_past(facts, m, told_in_past=True):
             facts.fire(URGENT, "overdose.poison", overdose=True)
@@ -312,7 +356,7 @@ def _overdose(facts: Facts) -> None:
         if facts.near(m, ("drug", "means"), 6, 6) and not _in_past(facts, m, told_in_past=True):
             facts.fire(URGENT, "means.saved-up", overdose=facts.has("drug"))
     for m in facts.get("od_symptom"):
-        if _in_past(facts, m, told_in_past=True) or _joking(facts):
+        if _in_past(facts, m, told_in_past=True) or _joking(facts) or facts.raw_has("panic"):
             continue
         if facts.raw_has("use_context") or facts.has("drug", "take", "overdose_word"):
             facts.fire(URGENT, "overdose.symptoms-after-use", overdose=True)
@@ -348,8 +392,17 @@ def _self_harm(facts: Facts, joking: int) -> None:
             facts.fire(URGENT, "self-harm.now")
         else:
             facts.fire(CONCERN, "self-harm.recent")
-    for m in facts.get("self_harm_urge"):
+    if facts.get("self_harm_urge"):
         facts.fire(CONCERN, "self-harm.urge")  # an urge is now, whatever the story around it
+    if (
+        facts.has("injury_now")
+        and facts.raw_has("body_part")
+        and _first_person(facts)
+        and not _about_other(facts)
+        and not facts.has("self_harm")
+        and not any(_in_past(facts, m, told_in_past=True) for m in facts.get("injury_now"))
+    ):
+        facts.fire(URGENT, "self-harm.injury")
     if facts.has("relapse") and facts.has("injury_now") and not facts.has("self_harm"):
         if not any(_in_past(facts, m) for m in facts.get("injury_now")):
             facts.fire(URGENT, "self-harm.relapse-injured")
@@ -364,10 +417,14 @@ def _means_and_places(facts: Facts) -> None:
     for m in facts.get("means"):
         if _in_past(facts, m, told_in_past=True):
             continue
-        ready = facts.near(m, ("ready_state",), 8, 12) or (
-            facts.raw_has("ready_state") and _first_person(facts)
+        near = facts.near(m, ("ready_state",), 8, 12)
+        ready = near or (facts.raw_has("ready_state") and _first_person(facts))
+        more = near or (
+            len(facts.get("means")) + len(facts.raw.get("ready_state", ())) >= 3
+            or _risk(facts)
+            or facts.raw_has("danger_cue", "weekday", "now_strong", "dont_stop_me")
         )
-        if ready and not facts.has("leisure", "positive") and not _joking(facts):
+        if ready and more and not facts.has("leisure", "positive") and not _joking(facts):
             facts.fire(URGENT, "means.ready")
         elif facts.raw_has("possess") and (_risk(facts) or facts.raw_has("now_strong")):
             facts.fire(URGENT, "means.at-hand-with-intent")
@@ -395,6 +452,17 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
 def _farewell(facts: Facts) -> None:
     if facts.has("positive") and not _risk(facts):
         return  # "giving away my wine glasses, 1 year sober 🥂"
+    plans = {
+        facts.tokens.words[m.start : m.end]
+        for m in facts.get("arrangements")
+        if not _in_past(facts, m) and not _habit_goodbye(facts, m)
+    }
+    if plans and (
+        len(plans) >= 2
+        or facts.has("farewell_weak", "farewell_strong")
+        or facts.raw_has("finality", "danger_cue", "dont_stop_me")
+    ):
+        facts.fire(URGENT, "others.goodbye" if _about_other(facts) else "goodbye.arrangements")
     for m in facts.get("farewell_strong"):
         if _in_past(facts, m) or _habit_goodbye(facts, m):
             continue
@@ -403,7 +471,9 @@ def _farewell(facts: Facts) -> None:
         else:
             facts.fire(URGENT, "goodbye.final")
     weak = [
-        m for m in facts.get("farewell_weak") if not _in_past(facts, m) and not _habit_goodbye(facts, m)
+        m
+        for m in facts.get("farewell_weak")
+        if not _in_past(facts, m) and not _habit_goodbye(facts, m)
     ]
     if not weak:
         return
@@ -415,10 +485,15 @@ def _farewell(facts: Facts) -> None:
 
 def _unsafe(facts: Facts) -> None:
     for m in facts.get("unsafe"):
-        if not _in_past(facts, m) and not _about_other(facts) and not _joking(facts):
-            facts.fire(URGENT, "unsafe.said")
-    if facts.has("distress_call") and facts.has(
-        "self_kill", "suicidal_self", "want_die", "means", "place", "self_harm", "od_symptom"
+        if _in_past(facts, m) or _about_other(facts) or _joking(facts):
+            continue
+        if m.end - m.start == 1 and facts.raw_has("panic"):
+            continue  # "a panic attack, heart racing": a crisis of another kind
+        facts.fire(URGENT, "unsafe.said")
+    if len({facts.tokens.words[m.start : m.end] for m in facts.get("distress_strong")}) >= 2:
+        facts.fire(URGENT, "unsafe.call-for-help")
+    if facts.has("distress_call", "distress_strong") and facts.has(
+        "self_kill", "suicidal_self", "want_die", "self_harm", "od_symptom"
     ):
         facts.fire(URGENT, "unsafe.call-for-help")
 
@@ -426,6 +501,14 @@ def _unsafe(facts: Facts) -> None:
 def _others(facts: Facts) -> None:
     if not facts.raw_has("third"):
         return
+    weak = {
+        facts.tokens.words[m.start : m.end]
+        for m in facts.get("other_weak")
+        if not _in_past(facts, m, told_in_past=True)
+    }
+    backed = facts.has("drug", "means", "farewell_strong", "place", "hopeless", "arrangements")
+    if (len(weak) >= 2 or (weak and backed)) and not facts.get("other_danger"):
+        facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
     for m in facts.get("other_danger"):
         if _in_past(facts, m, told_in_past=True):
             continue

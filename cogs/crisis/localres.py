@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.spec import Level, MaxLen, Range, command
 from cogs.crisis.base import CrisisBase
 from cogs.crisis.texts import community_line
-from storage.crisis import CommunityResource
+from storage.crisis import CommunityResource, DuplicateResource
 
 MAX_RESOURCES = 10
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.I)
@@ -43,13 +43,20 @@ class ResourceCommands(CrisisBase):
                 "spaces. Nothing was added.\nUsage: " + ctx.usage()
             )
             return
-        resource_id = await self.local.add(
-            ctx.community.platform,
-            ctx.community.id,
-            (name, contact, hours, url),
-            ctx.now(),
-            limit=MAX_RESOURCES,
-        )
+        try:
+            resource_id = await self.local.add(
+                ctx.community.platform,
+                ctx.community.id,
+                (name, contact, hours, url),
+                ctx.now(),
+                limit=MAX_RESOURCES,
+            )
+        except DuplicateResource as duplicate:
+            await ctx.reply(
+                f"That one is already listed as #{duplicate.args[0]}, so nothing was added. "
+                f"To change it, remove it ({ctx.prefix}crisis resource remove) and add it again."
+            )
+            return
         if resource_id is None:
             await ctx.reply(
                 f"This community already has {MAX_RESOURCES} resources, the most I show. "

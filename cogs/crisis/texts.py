@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.words import plural
 from cogs.crisis.resources import RegionResources, Service
 from storage.crisis import CommunityResource
 
@@ -158,7 +159,8 @@ def alert_message(
         ask = "A gentle private check-in may help."
     lines = [head, "Message: {link}", delivery]
     if merged_before:
-        lines.append(f"{merged_before} more flagged message(s) from them since the previous alert.")
+        more = plural(merged_before, "more flagged message")
+        lines.append(f"{more} from them since the previous alert.")
     lines.append(ask)
     return "\n".join(lines), {"name": name, "link": link or "(no link)"}
 

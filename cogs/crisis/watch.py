@@ -1,21 +1,25 @@
-"""Listening to chat: every ordinary message passes the detector.
+"""Listening to chat: every ordinary message, and every edit that changed one, is classified.
 
 ``urgent``: a private message with resources to the member (unless they turned automatic
 messages off, or got one in the last 24 hours) and a priority alert to the moderators.
 ``concern``: a gentle private message (unless the community set ``crisis.concern_dm`` to off)
 and a low-priority alert. Alerts never quote the message: who, a link, the level.
 Alerts about one member within an hour are merged into one follow-up when the hour ends.
+A message is acted on once per level: an edit that keeps (or lowers) the level it was flagged at
+brings neither a second alert nor a second private message.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 
 from bot.cog import listener
 from bot.context import Context
 from bot.platforms.base import CommunityRef, MessageEvent
 from bot.scheduler import DueSource
 from bot.spec import Level
+from bot.words import plural
 from cogs.crisis.base import (
     AUTO_SETTING,
     CONCERN_DM_SETTING,
@@ -26,10 +30,11 @@ from cogs.crisis.base import (
 from cogs.crisis.detector import Detection, classify
 from cogs.crisis.texts import DELIVERY, alert_message, resource_message
 from storage.crisis import AlertDecision, PendingSummary
+from storage.crisis_flags import FlaggedMessages
 from storage.db import MemberKey, StorageError
 
 SUMMARY = (
-    "Update ({level}): {count} more message(s) from {name} were flagged in the hour after the "
+    "Update ({level}): {count} from {name} {verb} flagged in the hour after the "
     "last alert. Latest: {link}\nPlease check in with them privately if nobody has yet."
 )
 
@@ -42,13 +47,19 @@ def detect(text: str) -> Detection:
 class Watch(CrisisBase):
     """The message listener and the merged follow-up alerts."""
 
+    @cached_property
+    def flagged(self) -> FlaggedMessages:
+        """The messages already acted on, and at which level."""
+        return FlaggedMessages(self.bot.db)
+
     def due_source(self) -> DueSource:
         """Merged alerts are posted when their hour is over."""
         return DueSource("crisis-alert-summaries", self._next_summary, self._run_summaries)
 
     @listener("message")
     async def on_message(self, ctx: Context, event: MessageEvent) -> None:
-        """Classify one chat message and act on ``concern`` and ``urgent``."""
+        """Classify one chat message (or its edited text) and act on ``concern`` and
+        ``urgent``, once per message and level."""
         detection = detect(event.text)
         if detection.level == "none":
             return
@@ -57,8 +68,21 @@ class Watch(CrisisBase):
         ):
             return  # moderators talking about a flagged message are not at risk themselves
         key = ctx.member_key(event.author.id)
+        if event.message_id and not await self._first_time(ctx, event, detection, key):
+            return
         delivery = await self._message_member(ctx, event, detection, key)
         await self._alert(ctx, event, detection, key, delivery)
+
+    async def _first_time(
+        self, ctx: Context, event: MessageEvent, detection: Detection, key: MemberKey
+    ) -> bool:
+        """Whether this message was not yet acted on at this level (edits, replays)."""
+        try:
+            return await self.flagged.claim(key, event.message_id, detection.level, ctx.now())
+        except StorageError as err:
+            # Better a repeated alert than a missed one.
+            log.error("crisis flagged-message memory unavailable (%s); acting anyway", err)
+            return True
 
     async def _message_member(
         self, ctx: Context, event: MessageEvent, detection: Detection, key: MemberKey
@@ -146,7 +170,8 @@ class Watch(CrisisBase):
         posted = await ctx.alert(
             SUMMARY,
             level=summary.level,
-            count=str(summary.count),
+            count=plural(summary.count, "more message"),
+            verb="was" if summary.count == 1 else "were",
             name=summary.display_name,
             link=summary.link or "(no link)",
         )
