@@ -1,12 +1,14 @@
 """The crisis resource directory: helplines by ISO 3166-1 alpha-2 country code.
 
-Data lives in ``resources.toml`` beside this module; every number carries the official page
-it comes from and the day it was last checked. Unknown regions get a fallback: the local
-emergency number where known and findahelpline.com.
+Data lives in ``resources.toml`` beside this module; every number carries the page it comes
+from, the day it was last checked and whether that check was live (``review``). Unknown regions
+get a fallback: the local emergency number where known and findahelpline.com. Each service has
+a stable id so a community's moderators can confirm it and members can report it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -17,8 +19,13 @@ from typing import Literal
 
 RESOURCES_PATH = Path(__file__).with_name("resources.toml")
 
-Kind = Literal["suicide", "substance", "overdose/poison", "youth", "general"]
-KINDS: frozenset[str] = frozenset({"suicide", "substance", "overdose/poison", "youth", "general"})
+Kind = Literal["suicide", "substance", "overdose/poison", "youth", "general", "group"]
+KINDS: frozenset[str] = frozenset(
+    {"suicide", "substance", "overdose/poison", "youth", "general", "group"}
+)
+VERIFIED = "verified"
+# Hours that go without saying in a member's line.
+_PLAIN_HOURS = frozenset({"", "24/7", "see website", "directory"})
 METHODS: frozenset[str] = frozenset({"call", "text", "chat", "web"})
 
 # Preferred order when nothing else is asked for: a suicide line first, then the rest.
@@ -28,8 +35,15 @@ _ORDER: dict[str, int] = {
     "substance": 2,
     "overdose/poison": 3,
     "youth": 4,
+    "group": 5,  # a line for one group of people: after the lines for everyone
 }
-_ORDER_OVERDOSE: dict[str, int] = {"overdose/poison": 0, "suicide": 1, "substance": 2, "general": 3}
+_ORDER_OVERDOSE: dict[str, int] = {
+    "overdose/poison": 0,
+    "suicide": 1,
+    "substance": 2,
+    "general": 3,
+    "group": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -53,11 +67,38 @@ class Service:
     url: str
     source: str
     last_verified: dt.date
-    review: str | None = None
+    review: str = VERIFIED
     region: str | None = None
+    id: str = ""
+    # The region's emergency number when this line is unreliable or not for emergencies.
+    emergency_first: str | None = None
+    emergency_note: str = ""
+    cost: str = ""
+    # Set per community: the day its moderators checked this entry.
+    checked_on: dt.date | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True until a person has checked the number against the live source page."""
+        return self.review != VERIFIED
 
     def format_line(self) -> str:
         """One line for a member: "Name — call or text 988, chat at 988lifeline.org"."""
+        parts = self._contact_parts()
+        merged = _merge_numbers(parts)
+        name = self.name + "".join(
+            f" ({extra})" for extra in (self.hours, self.cost) if extra not in _PLAIN_HOURS
+        )
+        body = ", ".join(merged)
+        if self.emergency_first:
+            ask = f" and {self.emergency_note}" if self.emergency_note else ""
+            body = f"in an emergency call {self.emergency_first} first{ask}; otherwise {body}"
+        line = f"{name} — {body}" if merged else name
+        if self.checked_on is not None:
+            line += f" (checked by this community's moderators on {self.checked_on.isoformat()})"
+        return line
+
+    def _contact_parts(self) -> list[str]:
         parts: list[str] = []
         grouped: dict[str, list[str]] = {}
         order: list[str] = []
@@ -83,8 +124,7 @@ class Service:
                 parts.append(f"text {keyword} to {number}")
             else:
                 parts.append(f"{' or '.join(grouped[key])} {rest}")
-        merged = _merge_numbers(parts)
-        return f"{self.name} — {', '.join(merged)}" if merged else self.name
+        return parts
 
 
 def _merge_numbers(parts: list[str]) -> list[str]:
@@ -128,6 +168,16 @@ class RegionResources:
                 picked.append(service)
         return picked[: max(n, 0)]
 
+    def with_checks(self, checked: dict[str, dt.date]) -> RegionResources:
+        """A copy whose services carry the day a community's moderators checked them."""
+        if not checked:
+            return self
+        services = tuple(
+            dataclasses.replace(s, checked_on=checked[s.id]) if s.id in checked else s
+            for s in self.services
+        )
+        return dataclasses.replace(self, services=services)
+
     def emergency_line(self) -> str:
         """ "Emergency: 112" or a plain reminder when the number is not known."""
         if self.emergency:
@@ -143,6 +193,7 @@ class Directory:
     fallback: Service
     emergency_numbers: dict[str, str]
     aliases: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, Service] = field(default_factory=dict)
 
     def known(self, code: str | None) -> bool:
         """True if ``code`` (any case) is a country with its own entry."""
@@ -183,7 +234,7 @@ class Directory:
             (code, s)
             for code, region in sorted(self.regions.items())
             for s in region.services
-            if s.last_verified < cutoff
+            if s.last_verified < cutoff and s.region == code
         ]
         if self.fallback.last_verified < cutoff:
             found.append(("*", self.fallback))
@@ -195,11 +246,19 @@ class Directory:
             (code, s)
             for code, region in sorted(self.regions.items())
             for s in region.services
-            if s.review
+            if s.pending and s.region == code
         ]
-        if self.fallback.review:
+        if self.fallback.pending:
             found.append(("*", self.fallback))
         return found
+
+    def entry(self, entry_id: str | None) -> Service | None:
+        """The service with this id (any case), or None."""
+        return self.by_id.get((entry_id or "").strip().lower())
+
+    def entries_for(self, code: str | None) -> list[Service]:
+        """Every service a member of region ``code`` may be shown (the fallback included)."""
+        return list(self.for_region(code).services)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -218,7 +277,12 @@ def _alias_key(text: str) -> str:
     return re.sub(r"[^a-z]+", " ", folded.lower()).strip()
 
 
-def _service(raw: dict, region: str | None) -> Service:
+def _slug(text: str, words: int = 3) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.sub(r"[^a-z0-9]+", " ", folded).split()[:words])
+
+
+def _service(raw: dict, region: str | None, emergency: str | None = None) -> Service:
     kind = raw["kind"]
     if kind not in KINDS:
         raise ValueError(f"{region}: {raw.get('name')}: unknown kind {kind!r}")
@@ -233,6 +297,10 @@ def _service(raw: dict, region: str | None) -> Service:
     verified = raw["last_verified"]
     if isinstance(verified, str):
         verified = dt.date.fromisoformat(verified)
+    review = raw.get("review", "")
+    if review != VERIFIED and not review.startswith("pending"):
+        raise ValueError(f"{region}: {raw['name']}: review must be 'verified' or 'pending: why'")
+    entry_id = raw.get("id") or (f"{region}-{_slug(raw['name'])}" if region else _slug(raw["name"]))
     return Service(
         name=raw["name"],
         kind=kind,
@@ -242,8 +310,14 @@ def _service(raw: dict, region: str | None) -> Service:
         url=raw.get("url", ""),
         source=raw["source"],
         last_verified=verified,
-        review=raw.get("review"),
+        review=review,
         region=region,
+        id=entry_id.lower(),
+        emergency_first=(emergency or "your local emergency number")
+        if raw.get("emergency_first")
+        else None,
+        emergency_note=raw.get("emergency_note", ""),
+        cost=raw.get("cost", ""),
     )
 
 
@@ -252,9 +326,19 @@ def load_directory(path: Path | str | None = None) -> Directory:
     data = tomllib.loads(Path(path or RESOURCES_PATH).read_text(encoding="utf-8"))
     regions: dict[str, RegionResources] = {}
     aliases: dict[str, str] = {}
+    fallback = _service(data["fallback"], None)
+    by_id: dict[str, Service] = {fallback.id: fallback}
     for code, entry in data.get("countries", {}).items():
         code = code.upper()
-        services = tuple(_service(raw, code) for raw in entry.get("services", []))
+        services = tuple(
+            _service(raw, code, entry["emergency"]) for raw in entry.get("services", [])
+        )
+        for service in services:
+            if service.id in by_id:
+                raise ValueError(f"{code}: {service.name}: id {service.id!r} is used twice")
+            by_id[service.id] = service
+        if entry.get("with_fallback"):
+            services += (fallback,)
         regions[code] = RegionResources(
             code=code, name=entry["name"], emergency=entry["emergency"], services=services
         )
@@ -267,7 +351,8 @@ def load_directory(path: Path | str | None = None) -> Directory:
         numbers.setdefault(code, region.emergency or "")
     return Directory(
         regions=regions,
-        fallback=_service(data["fallback"], None),
+        fallback=fallback,
         emergency_numbers=numbers,
         aliases=aliases,
+        by_id=by_id,
     )
