@@ -180,17 +180,34 @@ class CheckinStore:
         )
         return int(row[0]) if row else 0
 
-    async def community_figures(
-        self, platform: str, community_id: str, since: date
+    async def week_figures(
+        self, platform: str, community_id: str, week_start: date
     ) -> CommunityFigures:
-        """Members, check-ins and average mood from local date `since` on."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(DISTINCT user_id), COUNT(*), AVG(mood) FROM checkins "
-            "WHERE platform=? AND community_id=? AND local_date >= ?",
-            (platform, community_id, since.isoformat()),
-        )
-        assert row is not None
-        return CommunityFigures(int(row[0]), int(row[1]), row[2])
+        """Members, check-ins and average mood of the closed week from `week_start` (7 local
+        days). Kept the first time they are read, so they never change afterwards."""
+        scope = (platform, community_id, week_start.isoformat())
+
+        def write(conn: sqlite3.Connection) -> CommunityFigures:
+            row = conn.execute(
+                "SELECT members, checkins, avg_mood FROM checkin_week_figures "
+                "WHERE platform=? AND community_id=? AND week_start=?",
+                scope,
+            ).fetchone()
+            if row is None:
+                row = conn.execute(
+                    "SELECT COUNT(DISTINCT user_id), COUNT(*), AVG(mood) FROM checkins "
+                    "WHERE platform=? AND community_id=? AND local_date >= ? AND local_date < ?",
+                    (*scope, (week_start + timedelta(days=7)).isoformat()),
+                ).fetchone()
+                conn.execute(
+                    "INSERT INTO checkin_week_figures "
+                    "(platform, community_id, week_start, members, checkins, avg_mood) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (*scope, *row),
+                )
+            return CommunityFigures(int(row[0]), int(row[1]), row[2])
+
+        return await self.db.write(write)
 
     async def blank_notes_before(self, cutoff: datetime) -> int:
         """Retention: remove the notes of check-ins made before `cutoff`; returns how many."""

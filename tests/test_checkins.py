@@ -435,16 +435,36 @@ async def test_stats_hidden_below_five_members(community):
     assert "average mood" not in out
 
 
-async def test_stats_shown_from_five_members(community):
+async def test_stats_shown_from_five_members_for_closed_weeks_only(community):
+    # 2026-11-02 is a Monday: the week is still open, so no figure yet
     for name, mood in (("alice", 1), ("bob", 2), ("cat", 3), ("dan", 4), ("eve", 5)):
         await community.say(f":as {name}", f"/checkin {mood}", f"/checkin {mood}")
     out = await community.text(":role eve moderator", "/checkin stats")
+    assert "average mood" not in out and "closed" in out
+    await community.say(":clock +9d")  # Wednesday 11 November: the week of 2 November is closed
+    out = await community.text("/checkin stats")
     assert (
-        "(private) eve: Last 7 days: 5 members checked in; 1.4 check-ins per day; average mood 3.0 of 5."
-        in out
+        "Week of 2026-11-02: 5 members checked in; 1.4 check-ins per day; "
+        "average mood 3.0 of 5." in out
     )
-    assert "Last 30 days: 5 members checked in; 0.3 check-ins per day" in out
     assert "alice" not in out
+
+
+async def test_stats_cannot_be_subtracted_to_reveal_one_members_mood(community):
+    for name in ("alice", "bob", "cat", "dan", "eve"):
+        await community.say(f":as {name}", "/checkin 3")
+    await community.say(":role mod moderator", ":as mod", ":clock +2d")
+    before = await community.text("/checkin stats")
+    # frank checks in with mood 1 and says so publicly; the figures must not move
+    await community.say(":as frank", "/checkin 1 share:yes")
+    await community.say(":as mod")
+    assert await community.text("/checkin stats") == before
+    await community.say(":clock +9d")
+    shown = await community.text("/checkin stats")
+    assert "Week of 2026-11-02: 6 members" in shown
+    # a member leaving must not move a figure already shown either
+    await community.say(":as alice", "/mydata delete confirm:yes", ":as mod")
+    assert await community.text("/checkin stats") == shown
 
 
 # --- privacy and retention -------------------------------------------------------------------------------

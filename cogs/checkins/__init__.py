@@ -16,6 +16,7 @@ from bot.scheduler import DueSource
 from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, command
 from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
 from cogs.checkins.daily import first_due, plan_daily
+from cogs.checkins.periods import closed_weeks
 from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
 from storage.checkins import Advance, CheckinStore, DayEntry
 from storage.db import MemberKey
@@ -30,6 +31,7 @@ MOOD_EMOJI = {1: "🌧️", 2: "☁️", 3: "⛅", 4: "🌤️", 5: "☀️"}
 SWEEP_BATCH = 1000  # reminders handled per transaction
 DAILY_ROWS_MAX = 31  # longer histories show weekly rows and the chart
 MIN_MEMBERS_FOR_STATS = 5
+STATS_WEEKS = 4
 RECENT_WINDOW = 14  # "N check-ins in the last 14 days": presence, never a lost streak
 
 
@@ -343,26 +345,32 @@ class CheckIns(Cog):
 
     @command(
         "checkin stats",
-        "Anonymous check-in figures for the last 7 and 30 days",
+        "Anonymous check-in figures for the last closed weeks",
         private=True,
         level=Level.MODERATOR,
     )
     async def stats(self, ctx: Context) -> None:
+        # Only closed, fixed weeks are reported, each kept as first shown: a figure that moved
+        # with each new check-in (or deletion) would let a moderator subtract one member out.
         today = local_date(ctx.now(), await ctx.community_timezone())
-        lines = []
-        for window in (7, 30):
-            figures = await self.store.community_figures(
-                ctx.community.platform, ctx.community.id, today - timedelta(days=window - 1)
+        lines = [
+            "Figures for the last closed weeks (Monday to Sunday, over in every timezone); "
+            "they never change once shown, so no one check-in can be traced:"
+        ]
+        for week_start in closed_weeks(today, STATS_WEEKS):
+            figures = await self.store.week_figures(
+                ctx.community.platform, ctx.community.id, week_start
             )
+            label = f"Week of {week_start.isoformat()}"
             if figures.members < MIN_MEMBERS_FOR_STATS:
                 lines.append(
-                    f"Last {window} days: fewer than {MIN_MEMBERS_FOR_STATS} members checked in, so I'm "
+                    f"{label}: fewer than {MIN_MEMBERS_FOR_STATS} members checked in, so I'm "
                     "not showing figures (that way nobody can be singled out)."
                 )
                 continue
             lines.append(
-                f"Last {window} days: {figures.members} members checked in; "
-                f"{figures.checkins / window:.1f} check-ins per day; "
+                f"{label}: {figures.members} members checked in; "
+                f"{figures.checkins / 7:.1f} check-ins per day; "
                 f"average mood {figures.avg_mood:.1f} of 5."
             )
         await ctx.reply("\n".join(lines))
