@@ -29,6 +29,7 @@ from bot.privacy import PrivacyRegistry
 from bot.ratelimit import RateLimiter, say_wait
 from bot.scheduler import Scheduler
 from bot.spec import ArgumentError, CommandSpec, Level, StrType, build_spec
+from bot.words import plural
 from storage.db import Database, MemberKey, StorageError
 from storage.settings import CommunitySettings, Members, MemberSettings
 
@@ -73,10 +74,24 @@ class CommandRegistry:
                 return spec, length
         return None, 0
 
-    def suggest(self, word: str) -> list[str]:
-        """Names close to a mistyped command."""
-        names = sorted({" ".join(p) for p in self.commands})
-        return difflib.get_close_matches(word.lower(), names, n=2, cutoff=0.6)
+    def suggest(self, words: list[str], level: Level) -> list[str]:
+        """Names close to a mistyped command, among those the caller may use: a member is
+        never pointed at a moderator's command."""
+        names = sorted({" ".join(p) for p, s in self.commands.items() if s.level <= level})
+        scored: dict[str, float] = {}
+        for length in range(min(len(words), 3), 0, -1):
+            typed = " ".join(words[:length]).lower()
+            for name in difflib.get_close_matches(typed, names, n=2, cutoff=0.6):
+                ratio = difflib.SequenceMatcher(None, typed, name).ratio()
+                scored[name] = max(scored.get(name, 0.0), ratio)
+        return sorted(scored, key=lambda name: -scored[name])[:2]
+
+    def typed_name(self, words: list[str]) -> str:
+        """The words that were meant as a command name: a known group and the next word, else
+        the first word."""
+        if len(words) > 1 and words[0].lower() in self.groups():
+            return " ".join(words[:2])
+        return words[0] if words else ""
 
 
 class Bot:
@@ -265,8 +280,8 @@ class Bot:
                     private=True,
                 )
             else:
-                first = tokens[0].text if tokens and tokens[0].name is None else ""
-                await self._unknown(base, first or (inv.text or ""), inv.prefix)
+                words = [t.text for t in tokens[:3] if t.name is None] or [inv.text or ""]
+                await self._unknown(base, words, inv.prefix, inv.actor.level)
             return
         if inv.path is not None:
             raw_positional: list[str] = []
@@ -328,9 +343,10 @@ class Bot:
         except StorageError as err:
             log.warning("could not record that a member was seen: %s", err)
 
-    async def _unknown(self, ctx: Context, word: str, prefix: str) -> None:
+    async def _unknown(self, ctx: Context, words: list[str], prefix: str, level: Level) -> None:
+        word = self.registry.typed_name(words)
         shown = word if len(word) <= 40 else word[:39] + "…"
-        close = self.registry.suggest(word) if len(word) <= 40 else []
+        close = self.registry.suggest(words, level) if len(word) <= 40 else []
         hint = f" Did you mean {prefix}{close[0]}?" if close else ""
         await ctx.reply(
             "I don't know the command {word}.{hint} Type {help} to see what I can do.",
@@ -402,7 +418,7 @@ class Bot:
             return
         await self.member_settings.set(key, "undelivered", None, ctx.now())
         await ctx.reply(
-            f"I tried to send you {count} private message(s) but couldn't reach you. "
+            f"I tried to send you {plural(int(count), 'private message')} but couldn't reach you. "
             "If you'd like reminders and private notes, allow direct messages from this community.",
             private=True,
         )

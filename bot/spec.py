@@ -122,6 +122,7 @@ class ParamType:
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")
+_ANY_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
 
 
 @dataclass(eq=False)
@@ -146,6 +147,11 @@ class IntType(ParamType):
             value = int(raw)
         else:
             text = str(raw).strip()
+            if _ANY_WHOLE_NUMBER.fullmatch(text) and not _WHOLE_NUMBER.fullmatch(text):
+                # a whole number too long to be meant (and too long to convert cheaply)
+                raise ArgumentError(
+                    f"{_shorten(text)!r} is out of range: expected {self.describe()}"
+                )
             if not _WHOLE_NUMBER.fullmatch(text):
                 raise ArgumentError(f"{_shorten(text)!r} is not {self.describe()}")
             value = int(text)

@@ -36,6 +36,7 @@ from bot.spec import (
     command,
 )
 from bot.timeutil import format_local
+from bot.words import plural
 from storage import community as keys
 from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
 from storage.prompts import reschedule_community
@@ -383,10 +384,10 @@ class Community(Cog):
             ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=days)
         )
         if not entries:
-            await ctx.reply(f"No changes in the last {days} day(s).")
+            await ctx.reply(f"No changes in the last {plural(days, 'day')}.")
             return
         tz = await ctx.community_timezone()
-        lines = [f"Changes in the last {days} day(s), newest first ({tz}):"]
+        lines = [f"Changes in the last {plural(days, 'day')}, newest first ({tz}):"]
         values: dict[str, str] = {}
         for i, entry in enumerate(entries):
             lines.append(f"{{when{i}}} {{who{i}}}: {{what{i}}} {{old{i}}} → {{new{i}}}")
@@ -398,7 +399,7 @@ class Community(Cog):
                 f"new{i}": await self._shown(ctx, entry.action, entry.new),
             }
         if total > len(entries):
-            lines.append(f"…and {total - len(entries)} older change(s). Try fewer days.")
+            lines.append(f"…and {plural(total - len(entries), 'older change')}. Try fewer days.")
         await ctx.reply("\n".join(lines), **values)
 
     # --- events -----------------------------------------------------------------------------

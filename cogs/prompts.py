@@ -22,6 +22,7 @@ from bot.recurrence import Schedule, ScheduleError, parse_schedule
 from bot.scheduler import DueSource
 from bot.spec import ArgumentError, ChannelRef, Level, MaxLen, Range, Resolver, StrType, command
 from bot.timeutil import format_local, local_date, start_of_local_day
+from bot.words import plural
 from cogs.community import audit_actor
 from storage import prompts as store_mod
 from storage.prompts import Prompt, PromptRun, PromptStore, prompts_privacy_handler
@@ -35,6 +36,7 @@ MAX_CATCH_UP = 10_000  # occurrences counted while the bot was down (a 15-minute
 BANK_WORD = "bank"
 
 PromptId = Annotated[int, Range(1, 999_999_999), "The prompt's number (see prompt list)"]
+BankId = Annotated[int, Range(1, 999_999_999), "The prompt's number (see prompt bank list)"]
 
 
 class ScheduleType(StrType):
@@ -225,8 +227,15 @@ class Prompts(Cog):
         prompt = await self._find(ctx, id)
         if prompt is None:
             return
+        if prompt.state == store_mod.PAUSED:
+            await ctx.reply(
+                f"Prompt #{id} is already paused. {ctx.prefix}prompt resume id:{id} starts it again."
+            )
+            return
         if prompt.state != store_mod.ACTIVE:
-            await ctx.reply(f"Prompt #{id} isn't active, so there is nothing to pause.")
+            await ctx.reply(
+                f"Prompt #{id} has no posts left to make, so there is nothing to pause."
+            )
             return
         await self.store.set_state(
             prompt, store_mod.PAUSED, None, audit_actor(ctx), ctx.now(), store_mod.BY_FACILITATOR
@@ -330,7 +339,7 @@ class Prompts(Cog):
     @command(
         "prompt bank delete", "Remove a prompt from the bank", private=True, level=Level.FACILITATOR
     )
-    async def bank_delete(self, ctx: Context, id: PromptId) -> None:
+    async def bank_delete(self, ctx: Context, id: BankId) -> None:
         if await self.store.bank_delete(ctx.community.platform, ctx.community.id, id):
             await ctx.reply(f"Bank prompt #{id} is removed.")
         else:
@@ -377,7 +386,8 @@ class Prompts(Cog):
             elif await self._over_limit(ctx, now):
                 outcome = "rate-limited"
             elif now - latest >= timedelta(minutes=1):
-                detail = f"posted {int((now - latest).total_seconds() // 60)} minute(s) late"
+                late = int((now - latest).total_seconds() // 60)
+                detail = f"posted {plural(late, 'minute')} late"
         missed_detail = f"I was offline for more than {grace_minutes} minutes"
         if len(missed) > 1:
             missed_detail += f"; {len(missed)} posts were missed"

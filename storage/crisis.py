@@ -495,6 +495,10 @@ class CommunityResource:
     url: str | None
 
 
+class DuplicateResource(Exception):
+    """The same service (name and contact) is already listed; ``args[0]`` is its id."""
+
+
 class CommunityResources:
     """Moderator-added resources, shown first in /crisis for that community."""
 
@@ -519,10 +523,18 @@ class CommunityResources:
         *,
         limit: int,
     ) -> int | None:
-        """Add one; None when the community already has ``limit`` resources."""
+        """Add one; None when the community already has ``limit`` resources.
+        Raises DuplicateResource when the same name and contact are already listed."""
         name, contact, hours, url = resource
 
         def write(conn: sqlite3.Connection) -> int | None:
+            for row in conn.execute(
+                "SELECT id, name, contact FROM crisis_community_resources "
+                "WHERE platform=? AND community_id=?",
+                (platform, community_id),
+            ):
+                if (row[1].casefold(), row[2].casefold()) == (name.casefold(), contact.casefold()):
+                    raise DuplicateResource(row[0])
             count = conn.execute(
                 "SELECT COUNT(*) FROM crisis_community_resources WHERE platform=? AND community_id=?",
                 (platform, community_id),

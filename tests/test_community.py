@@ -84,7 +84,7 @@ async def test_audit_shows_only_the_days_asked_for(mod):
     assert "GB → IE" in out and "not set → GB" not in out
     assert "not set → GB" in await mod.text("/community audit days:30")
     out = await mod.text(":clock +60d", "/community audit 7")
-    assert "No changes in the last 7 day(s)." in out
+    assert "No changes in the last 7 days." in out
 
 
 @pytest.mark.parametrize(

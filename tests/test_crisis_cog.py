@@ -234,7 +234,7 @@ async def test_alerts_within_an_hour_are_merged_into_one_follow_up(mod):
     await mod.restart()  # the merged count is persisted
     out = await mod.say(":clock +61m")
     summary = alerts(out)
-    assert "2 more message(s) from bob" in summary and "(urgent)" in summary
+    assert "2 more messages from bob were flagged" in summary and "(urgent)" in summary
     out = await mod.say(":clock +3h")
     assert alerts(out) == ""  # posted once
 
@@ -364,7 +364,7 @@ async def test_concern_reports_are_rate_limited_per_reporter_across_restarts(tmp
         await c.restart()
         before = await snapshot(c)
         out = await c.text("/crisis concern member:@fay")
-        assert "You've sent 2 concern reports today" in out and "about 24 hour(s)" in out
+        assert "You've sent 2 concern reports today" in out and "about 24 hours" in out
         assert await snapshot(c) == before
         assert "Thank you for looking out for fay" in await c.text(
             ":clock +1d", "/crisis concern member:@fay"

@@ -170,6 +170,14 @@ class ConsolePlatform(Platform):
 
     # --- input -----------------------------------------------------------------------------
 
+    def known(self, name: str) -> str:
+        """A member's name as first typed, whatever its case now (``BOB`` is bob, as on Discord
+        and Matrix, where one person can't be two members by capitals); else ``name``."""
+        if name in self.members:
+            return name
+        folded = name.casefold()
+        return next((m for m in sorted(self.members) if m.casefold() == folded), name)
+
     def actor(self, name: str | None = None) -> Actor:
         """The current (or named) member with their console role."""
         name = name or self.user
@@ -218,6 +226,7 @@ class ConsolePlatform(Platform):
             if not NAME_RE.fullmatch(rest):
                 self.info("usage: :as NAME (letters, digits, - _ . ; up to 32 characters)")
                 return True
+            rest = self.known(rest)
             self.user = rest
             self.info(f"you are now {rest}")
             if rest not in self.members:
@@ -230,9 +239,10 @@ class ConsolePlatform(Platform):
             if len(parts) != 2 or not NAME_RE.fullmatch(parts[0]) or parts[1].lower() not in levels:
                 self.info("usage: :role NAME moderator|facilitator|member")
                 return True
-            self.roles[parts[0]] = levels[parts[1].lower()]
-            self.members.add(parts[0])
-            self.info(f"{parts[0]} is now a {parts[1].lower()}")
+            name = self.known(parts[0])
+            self.roles[name] = levels[parts[1].lower()]
+            self.members.add(name)
+            self.info(f"{name} is now a {parts[1].lower()}")
             return True
         if verb == "channel":
             name, _, audience = rest.partition(" ")
@@ -310,6 +320,7 @@ class _ConsoleResolver:
         name = text.lstrip("@")
         if name == "peerbot":
             return MemberRef("peerbot", "peerbot", is_bot=True)
+        name = self.console.known(name)
         return MemberRef(name, name) if name in self.console.members else None
 
     async def resolve_role(self, text: str) -> RoleRef | None:

@@ -28,6 +28,7 @@ MAX_COUNTERS = 10
 DEFAULT_NAME = "recovery"
 
 NameOpt = Annotated[str, CounterNameType(), "The counter's name (default: recovery)"]
+RequiredName = Annotated[str, CounterNameType(), "The counter's name"]
 DayOpt = Annotated[dt.date, DayType(), "The day it began"]
 TimeOpt = Annotated[dt.time, "The local time it began, HH:MM"]
 Visibility = Literal["private", "public"]
@@ -216,6 +217,13 @@ class Milestones(Cog):
             )
         else:
             start = _checked_start(day if day is not None else today, at, tz, now)
+        if start.started_at == counter.run.start.started_at:
+            # a repeated reset (a double tap, a retry) must not put an empty run in the history
+            raise Refusal(
+                "Your {name} counter already began {when}, so nothing changed.",
+                name=counter.name,
+                when=_when(start, today),
+            )
         if start.started_at < counter.run.start.started_at:
             raise Refusal(
                 "That's before this run began ({began}). To change when it began, use {hint}.",
@@ -283,7 +291,7 @@ class Milestones(Cog):
     async def share(
         self,
         ctx: Context,
-        name: NameOpt,
+        name: RequiredName,
         visibility: Annotated[
             Visibility, "public: celebrate in the milestones channel; private: only you"
         ],
@@ -318,7 +326,7 @@ class Milestones(Cog):
     async def remove(
         self,
         ctx: Context,
-        name: NameOpt,
+        name: RequiredName,
         confirm: Annotated[Literal["yes", "no"], "Type yes to delete it for good"] = "no",
     ) -> None:
         counter = await self._pick(ctx, name)

@@ -41,7 +41,7 @@ MARK_EVERY = 20  # celebrations sent between two 'delivered' marks
 PUBLIC_TEMPLATE = "🎉 {name} reached {milestone}!"
 PRIVATE_TEMPLATE = (
     "🎉 You've reached {milestone} on your {counter} counter! "
-    "Every one of those days counts, and I'm really glad you're here."
+    "Every one of those {units} counts, and I'm really glad you're here."
 )
 SHARED_NOTE = " I've shared it in the milestones channel so others can cheer you on."
 
@@ -170,6 +170,7 @@ async def celebrate(ctx: Context, item: PendingCelebration) -> None:
         item.key.user_id,
         PRIVATE_TEMPLATE + (SHARED_NOTE if shared else ""),
         milestone=label,
+        units="hours" if item.step.endswith("h") else "days",
         counter=item.counter_name,
     )
 

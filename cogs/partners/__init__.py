@@ -17,10 +17,11 @@ from bot.message import Button
 from bot.recurrence import Schedule
 from bot.spec import Level, MaxLen, MemberRef, Range, command
 from bot.timeutil import UnknownTimezone, next_daily, zone
+from bot.words import plural
 from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, SHARE_KEY, PartnerDue
 from cogs.partners.matching import FOCUSES, FREQUENCIES
 from cogs.partners.rounds import run_round
-from cogs.partners.texts import LanguageType, PersonalText, name_slots, plural
+from cogs.partners.texts import LanguageType, PersonalText, name_slots
 from storage.partners import Left, PartnerStore, Proposal, privacy_handler
 
 if TYPE_CHECKING:
@@ -268,7 +269,11 @@ class Partners(Cog):
                     )
             if not mine or len(lines) == 1:
                 lines.append(
-                    "Whether your partner checked in today shows here once you both turn on "
+                    "Whether your "
+                    + ("partner" if len(current.partners) == 1 else "partners")
+                    + " checked in today shows here once "
+                    + ("you both" if len(current.partners) == 1 else "all three of you")
+                    + " turn on "
                     f"{ctx.command_hint('partner share')} checkins:on"
                     + (" (yours is on)." if mine else ".")
                 )

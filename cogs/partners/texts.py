@@ -54,7 +54,7 @@ def time_difference(mine: int, theirs: int) -> str:
     """ "They're 5 hours ahead of you." from two UTC offsets in minutes."""
     diff = theirs - mine
     if diff == 0:
-        return "They're in the same time as you."
+        return "Your clocks show the same time."
     hours, minutes = divmod(abs(diff), 60)
     span = f"{hours} hour{'s' if hours != 1 else ''}" if hours else ""
     if minutes:
@@ -70,8 +70,3 @@ def name_slots(names: Sequence[str], prefix: str = "name") -> tuple[str, dict[st
     if len(slots) <= 1:
         return "".join(slots), values
     return ", ".join(slots[:-1]) + " and " + slots[-1], values
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """ "1 pair", "3 pairs"."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
