@@ -328,8 +328,9 @@ class PartnerStore:
         now: datetime,
         nudge_first_at: datetime,
     ) -> Answered:
-        """Record an answer. A decline closes the proposal; the last accept starts the
-        partnership (and takes its members out of the pool), all in one transaction."""
+        """Record an answer; the last accept starts the partnership (and takes its members out
+        of the pool), all in one transaction. A decline leaves the proposal open until it
+        expires, so nobody learns from its timing who said no."""
         if answer not in ANSWERS:
             raise ValueError(f"unknown answer {answer!r}")
 
@@ -361,7 +362,7 @@ class PartnerStore:
             )
             answers = {**proposal.answers, key.user_id: answer}
             if answer == "decline":
-                _close(conn, proposal_id, "declined", now)
+                # Held open until it expires: closing now would tell the others who said no.
                 return Answered("declined", _load_proposal(conn, proposal_id))
             if any(a != "accept" for a in answers.values()):
                 return Answered(PENDING, _load_proposal(conn, proposal_id))
@@ -397,7 +398,9 @@ class PartnerStore:
                 )
             ]
             for pid in ids:
-                _close(conn, pid, "expired", now)
+                proposal = _load_proposal(conn, pid)
+                declined = proposal is not None and "decline" in proposal.answers.values()
+                _close(conn, pid, "declined" if declined else "expired", now)
             return [p for pid in ids if (p := _load_proposal(conn, pid)) is not None]
 
         return await self.db.write(write)
@@ -477,7 +480,12 @@ class PartnerStore:
             if pending is not None:
                 proposal = _load_proposal(conn, pending)
                 if proposal is not None and blocked_id in proposal.answers:
-                    return True, _close_pending(conn, key, "declined", now)
+                    # A no like any other: held until the proposal expires.
+                    conn.execute(
+                        "UPDATE partner_proposal_members SET answer = 'decline' "
+                        "WHERE proposal_id = ? AND user_id = ?",
+                        (pending, key.user_id),
+                    )
             return True, []
 
         return await self.db.write(write)

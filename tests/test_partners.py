@@ -135,22 +135,37 @@ async def test_four_members_make_two_pairs_by_compatibility(community):
     assert "for you: erin." in private(out, "carol")[0]
 
 
-async def test_a_decline_returns_both_to_the_pool_without_saying_who(community):
+async def test_a_decline_is_held_until_the_proposal_closes_and_worded_like_silence(community):
     await join(community, "bob")
     await join(community, "carol")
-    await as_moderator(community, "/partner match")
-    await community.say(":as bob", "/partner accept")
-    out = await community.text(":as carol", "/partner decline")
-    assert "(private) carol: Thanks for letting me know" in out
-    [to_bob] = private(out, "bob")
-    assert "won't go ahead this time" in to_bob and "carol" not in to_bob
-    assert "accountability partners" not in out
-    out = await community.text(":as bob", "/partner status")
-    assert "You're in the pool" in out
-    # A new member can now be matched with either of them.
     await join(community, "dave")
+    await join(community, "erin")
+    await as_moderator(community, "/partner match")
+    pairs = await community.bot.db.fetchall(
+        "SELECT group_concat(user_id) FROM partner_proposal_members GROUP BY proposal_id"
+    )
+    assert sorted(sorted(p[0].split(",")) for p in pairs) == [["bob", "carol"], ["dave", "erin"]]
+    # bob and dave say yes; carol says no, erin never answers
+    await community.say(":as bob", "/partner accept", ":as dave", "/partner accept")
+    out = await community.text(":as carol", "/partner decline")
+    assert "(private) carol: Thanks for letting me know" in out and "Nobody is told" in out
+    assert private(out, "bob") == []  # not told the moment carol says no
+    out = await community.text(":as bob", "/partner status")
+    assert "waiting for everyone's answer" in out
+    out = await community.text(":as carol", "/partner status")
+    assert "you've said no" in out
+    out = await community.text(":clock +49h")
+    [to_bob], [to_dave] = private(out, "bob"), private(out, "dave")
+    assert to_bob == to_dave  # the same words whether someone said no or nobody answered
+    assert "won't go ahead this time" in to_bob
+    assert private(out, "carol") == []  # she already knows
+    assert "accountability partners" not in out
+    out = await community.text(":as bob", "/partner status", ":as carol", "/partner status")
+    assert out.count("You're in the pool") == 2
+    # A new member can now be matched with either of them.
+    await join(community, "frank")
     out = await as_moderator(community, "/partner match")
-    assert "Proposed 1 pair" in out
+    assert "Proposed" in out
 
 
 async def test_a_yes_can_become_a_no_before_everyone_said_yes(community):
@@ -161,7 +176,7 @@ async def test_a_yes_can_become_a_no_before_everyone_said_yes(community):
     out = await community.text("/partner decline")
     assert "Thanks for letting me know" in out
     out = await community.text(":as carol", "/partner accept", "/partner accept proposal:1")
-    assert "don't have a proposed match waiting" in out and "That proposal is closed now" in out
+    assert "I've noted your yes" in out and "already answered" in out
     assert "accountability partners" not in out
     assert await community.bot.db.fetchall("SELECT * FROM partnerships") == []
 
@@ -171,10 +186,10 @@ async def test_a_proposal_expires_after_48_hours(community):
     await join(community, "carol")
     await as_moderator(community, "/partner match")
     out = await community.text(":as bob", "/partner accept", ":clock +47h")
-    assert "wasn't confirmed" not in out
+    assert "won't go ahead" not in out
     out = await community.text(":clock +2h")
-    assert "wasn't confirmed within 48 hours" in "\n".join(private(out, "bob"))
-    assert "wasn't confirmed within 48 hours" in "\n".join(private(out, "carol"))
+    assert "won't go ahead this time" in "\n".join(private(out, "bob"))
+    assert "won't go ahead this time" in "\n".join(private(out, "carol"))
     before = await stored(community)
     out = await community.text(":as carol", "/partner accept proposal:1")
     assert "has expired" in out and "back in the pool" in out
@@ -182,7 +197,7 @@ async def test_a_proposal_expires_after_48_hours(community):
     # A restart does not send the expiry again.
     await community.restart()
     out = await community.text(":clock +1d")
-    assert "48 hours" not in out
+    assert "won't go ahead" not in out
 
 
 async def test_expired_but_not_yet_swept_proposal_cannot_be_accepted(community):
@@ -357,7 +372,7 @@ async def test_answering_twice_changes_nothing_and_tells_nobody_again(community)
     await community.say(":as bob", "/partner decline proposal:1")
     before = await stored(community)
     out = await community.text("/partner decline proposal:1", "/partner accept proposal:1")
-    assert out.count("That proposal is closed now") == 2
+    assert out.count("You've already answered that one") == 2
     assert private(out, "carol") == []
     assert await stored(community) == before
 
@@ -468,7 +483,12 @@ async def test_blocking_during_a_proposal_closes_it_neutrally(community):
     out = await community.text(
         ":as carol", "/partner accept", ":as bob", "/partner block member:@carol"
     )
-    [to_carol] = private(out, "carol")[1:] or private(out, "carol")
+    assert private(out, "carol") == [  # only her own answer: the no is held until it closes
+        "Thank you, I've noted your yes. I'll introduce you as soon as everyone has said yes "
+        "(within 48 hours); if not, you simply go back into the pool."
+    ]
+    out = await community.text(":clock +49h")
+    [to_carol] = private(out, "carol")
     assert "won't go ahead this time" in to_carol and "block" not in to_carol
 
 

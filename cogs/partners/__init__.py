@@ -1,8 +1,9 @@
 """Accountability partners: members opt in, peerbot pairs them up each round.
 
 Nothing happens without consent: a proposal reaches each member privately, and members are
-introduced only once every one of them said yes. A decline or 48 hours of silence returns
-everyone to the pool, and nobody is told who declined.
+introduced only once every one of them said yes. Otherwise the proposal closes after 48 hours
+and everyone returns to the pool with the same words, whether someone declined or nobody
+answered, so nobody can tell who said no.
 """
 
 from __future__ import annotations
@@ -196,8 +197,11 @@ class Partners(Cog):
                 "yes (within 48 hours); if not, you simply go back into the pool."
             )
         elif outcome.status == "declined":
-            await self._tell_closed(ctx, proposal.others(key.user_id))
-            await ctx.reply("Thanks for letting me know, that's completely fine. " + BACK_IN_POOL)
+            await ctx.reply(
+                "Thanks for letting me know, that's completely fine. Nobody is told who said "
+                "no: the proposal closes for everyone at the same time, within 48 hours, and "
+                "then you're back in the pool; there's nothing you need to do."
+            )
         else:
             await ctx.reply("That proposal is closed now. " + BACK_IN_POOL)
 
@@ -282,11 +286,10 @@ class Partners(Cog):
         pending = await self.store.pending_proposal(key)
         if pending is not None:
             mine = pending.answers.get(key.user_id)
-            state = (
-                "you've said yes; waiting for everyone's answer"
-                if mine == "accept"
-                else "waiting for your answer"
-            )
+            state = {
+                "accept": "you've said yes; waiting for everyone's answer",
+                "decline": "you've said no; it closes for everyone at the same time",
+            }.get(mine or "", "waiting for your answer")
             args = {"proposal": str(pending.id)}
             await ctx.reply(
                 f"You have a proposed match ({state}), open until "

@@ -79,12 +79,11 @@ class PartnerDue:
                 ctx = self._context(platform, proposal.community_id)
                 if ctx is None:
                     continue
-                for member in proposal.answers:
-                    await ctx.send_private(
-                        member,
-                        "The proposed partner match wasn't confirmed within 48 hours, so it "
-                        "won't go ahead. " + BACK_IN_POOL,
-                    )
+                # One wording whether someone said no or nobody answered; those who said no
+                # were answered when they did.
+                for member, answer in proposal.answers.items():
+                    if answer != "decline":
+                        await ctx.send_private(member, NOTICES["proposal_closed"])
 
     # --- notices owed after a member deleted their data ------------------------------------------
 
