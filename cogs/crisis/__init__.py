@@ -32,6 +32,7 @@ from cogs.crisis.safetyplan import SafetyPlanCommands
 from cogs.crisis.texts import emergency_number, resource_message
 from cogs.crisis.watch import Watch
 from storage.crisis import privacy_handlers
+from storage.directory_checks import directory_privacy_handlers
 
 NOTIFY_ALERT = (
     "Priority: {name} asked for a moderator to reach out to them privately (crisis support). "
@@ -46,7 +47,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
 
     async def setup(self) -> None:
         """Register member data with the privacy registry and the merged-alert due source."""
-        for handler in privacy_handlers():
+        for handler in directory_privacy_handlers() + privacy_handlers():
             self.bot.privacy.register(handler)
         self.bot.scheduler.add_source(self.due_source())
 
@@ -84,7 +85,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
                     )
         template, values = resource_message(
             "asked",
-            self.directory.for_region(code),
+            await self.checked_region(ctx, code),
             await self.community_resources(ctx),
             prefix=ctx.prefix,
             plan=await self.quietly(self.plans.get(key), {}),

@@ -1,4 +1,5 @@
-"""/crisis resource add|remove|list: a community's own resources, shown first in /crisis."""
+"""/crisis resource add|remove|list: a community's own resources, shown first in /crisis,
+and (list) the directory entries for its region that wait for a moderator's check."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 from bot.context import Context
 from bot.spec import Level, MaxLen, Range, command
-from cogs.crisis.base import CrisisBase
+from cogs.crisis.dircheck import DirectoryCheckCommands
 from cogs.crisis.texts import community_line
 from storage.crisis import CommunityResource, DuplicateResource
 
@@ -15,7 +16,7 @@ MAX_RESOURCES = 10
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.I)
 
 
-class ResourceCommands(CrisisBase):
+class ResourceCommands(DirectoryCheckCommands):
     """Moderators manage the community's own crisis resources."""
 
     @command(
@@ -90,23 +91,25 @@ class ResourceCommands(CrisisBase):
 
     @command(
         "crisis resource list",
-        "This community's own resources (moderators)",
+        "This community's own resources and directory lines to check (moderators)",
         private=True,
         level=Level.MODERATOR,
     )
     async def resource_list(self, ctx: Context) -> None:
-        """List the community's resources with their ids."""
+        """List the community's resources with their ids, then the directory's review list."""
         resources = await self.community_resources(ctx)
+        lines: list[str] = []
+        values: dict[str, str] = {}
         if not resources:
-            await ctx.reply(
+            lines.append(
                 f"This community has no resources of its own yet; {ctx.prefix}crisis shows "
                 "the directory's lines for the member's region. Add one with "
                 f"{ctx.prefix}crisis resource add."
             )
-            return
-        lines = ["This community's resources (shown first in /crisis):"]
-        values: dict[str, str] = {}
-        for resource in resources:
-            lines.append(f"#{resource.id} {{r{resource.id}}}")
-            values[f"r{resource.id}"] = community_line(resource)
-        await ctx.reply("\n".join(lines), **values)
+        else:
+            lines.append("This community's resources (shown first in /crisis):")
+            for resource in resources:
+                lines.append(f"#{resource.id} {{r{resource.id}}}")
+                values[f"r{resource.id}"] = community_line(resource)
+        directory_lines, directory_values = await self.directory_review_lines(ctx)
+        await ctx.reply("\n".join(lines + directory_lines), **values, **directory_values)
