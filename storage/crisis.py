@@ -474,10 +474,13 @@ def concern_privacy_handler() -> DataHandler:
 
 def privacy_handlers() -> list[DataHandler]:
     """Every crisis handler for the privacy registry."""
+    from storage.crisis_flags import flagged_privacy_handler
+
     return [
         member_table("safety plan", "crisis_safety_plans", order_by="section"),
         member_table("crisis state", "crisis_member_state"),
         concern_privacy_handler(),
+        flagged_privacy_handler(),
     ]
 
 

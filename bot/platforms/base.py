@@ -66,7 +66,12 @@ class Invocation:
 
 @dataclass(frozen=True)
 class MessageEvent:
-    """An ordinary chat message (not a command)."""
+    """An ordinary chat message (not a command), or an edit of one.
+
+    An edit arrives as the message's new text with ``edited`` set, the same ``message_id`` and
+    ``link`` as the original, and only when its text changed; platforms never deliver edits by
+    bots. Listeners that count messages rather than read them should skip edits.
+    """
 
     community: CommunityRef
     channel: ChannelRef
@@ -74,6 +79,7 @@ class MessageEvent:
     text: str
     message_id: str = ""
     link: str = ""
+    edited: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The console community: the embedded default that runs with no token.
 
 A person types as a member would. ``/checkin 4`` or ``!checkin 4`` runs a command; any other line
-is an ordinary chat message in the current channel; ``:as``, ``:role``, ``:channel``, ``:clock``
-and ``:quit`` steer the session. Every output line says where it went: ``#channel`` for a post,
-``(private) NAME`` for a private reply or direct message.
+is an ordinary chat message in the current channel; ``:edit TEXT`` edits your last one there;
+``:as``, ``:role``, ``:channel``, ``:clock`` and ``:quit`` steer the session. Every output line
+says where it went: ``#channel`` for a post, ``(private) NAME`` for a private reply or direct
+message.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.platforms.base import (
     MessageEvent,
     Platform,
 )
+from bot.platforms.edits import EditMemory
 from bot.spec import ChannelRef, Level, MemberRef, RoleRef
 from storage.files import private_dir, write_private
 
@@ -78,6 +80,8 @@ class ConsolePlatform(Platform):
         self._out = out or self._print
         self.transcript: list[str] = []
         self._message_seq = 0
+        self._last_said: dict[tuple[str, str], int] = {}  # (member, channel) → message number
+        self._edits = EditMemory()
 
     # --- output -----------------------------------------------------------------------------
 
@@ -204,16 +208,27 @@ class ConsolePlatform(Platform):
             await self.bot.dispatch(inv)
             return True
         self._message_seq += 1
+        self._last_said[(self.user, self.channel)] = self._message_seq
+        await self._chat(self._message_seq, line, edited=False)
+        return True
+
+    async def _chat(self, seq: int, text: str, *, edited: bool) -> None:
+        """Deliver chat message number ``seq`` (or its new text) from the current member."""
+        assert self.bot is not None
+        message_id = f"console-{seq}"
+        if edited and not self._edits.changed(message_id, text):
+            return
+        self._edits.seen(message_id, text)
         event = MessageEvent(
             COMMUNITY,
             ChannelRef(self.channel, self.channel),
             self.actor(),
-            line,
-            message_id=f"console-{self._message_seq}",
-            link=f"#{self.channel} message {self._message_seq}",
+            text,
+            message_id=message_id,
+            link=f"#{self.channel} message {seq}",
+            edited=edited,
         )
         await self.bot.emit_message(event)
-        return True
 
     async def _control(self, line: str) -> bool:
         assert self.bot is not None
@@ -258,10 +273,18 @@ class ConsolePlatform(Platform):
             return True
         if verb == "clock":
             return await self._clock(rest)
+        if verb == "edit":
+            seq = self._last_said.get((self.user, self.channel))
+            if seq is None or not rest:
+                self.info("usage: :edit NEW TEXT (edits your last message in this channel)")
+                return True
+            self.info(f"you edited your message {seq} in #{self.channel}")
+            await self._chat(seq, rest, edited=True)
+            return True
         if verb == "help":
             self.info(
                 "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL, :channel NAME [moderators], "
-                ":clock +1d|+90m|2026-12-01T09:00, :quit"
+                ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :quit"
             )
             return True
         self.info(f"unknown console command :{verb} (try :help)")
