@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.message import Attachment, Button, Message
+from bot.message import Attachment, Button, Message, Ping
 from bot.platforms.base import Actor, CommunityRef, Platform, Responder
 from bot.spec import ChannelRef, CommandSpec, Level
 from storage.db import Database, MemberKey
@@ -189,10 +189,12 @@ class Context:
         *,
         thread_title: str | None = None,
         buttons: Iterable[Button] = (),
+        pings: Iterable[Ping] = (),
         **values: Any,
     ) -> str | None:
-        """Post publicly in a given channel; None when it could not be delivered."""
-        message = Message(template, values, tuple(buttons))
+        """Post publicly in a given channel; None when it could not be delivered. `pings` are
+        the only people (or role) the post may notify."""
+        message = Message(template, values, tuple(buttons), pings=tuple(pings))
         try:
             return await self.platform.post(
                 self.community.id, channel_id, message, thread_title=thread_title
@@ -204,17 +206,51 @@ class Context:
     async def alert(self, template: str, *, buttons: Iterable[Button] = (), **values: Any) -> bool:
         """Tell the moderators, in the alerts channel. False when there is none, when members
         can read it (its permissions changed after it was chosen), or it failed."""
+        return await self.alert_post(template, buttons=buttons, **values) is not None
+
+    async def alert_post(
+        self,
+        template: str,
+        *,
+        buttons: Iterable[Button] = (),
+        pings: Iterable[Ping] = (),
+        **values: Any,
+    ) -> tuple[str, str] | None:
+        """Like :meth:`alert`, returning (channel id, message id) so the post can be edited."""
         channel_id = await self.channel_for("alerts")
         if channel_id is None:
-            return False
+            return None
         if await self.members_can_read(channel_id):
             log.error(
                 "alert not posted in %s: members can read the alerts channel %s",
                 self.community.id,
                 channel_id,
             )
+            return None
+        posted = await self.post_to(channel_id, template, buttons=buttons, pings=pings, **values)
+        return (channel_id, posted) if posted is not None else None
+
+    async def edit_post(
+        self, channel_id: str, message_id: str, template: str, **values: Any
+    ) -> bool:
+        """Replace the text of one of peerbot's posts (buttons removed, nobody notified);
+        False where the platform cannot edit (then post a follow-up instead)."""
+        try:
+            return await self.platform.edit(
+                self.community.id, channel_id, message_id, Message(template, values)
+            )
+        except Exception:
+            log.exception("editing %s in %s failed", message_id, channel_id)
             return False
-        return await self.post_to(channel_id, template, buttons=buttons, **values) is not None
+
+    async def has_role(self, user_id: str, role: str) -> bool:
+        """Whether a member has a role (Discord role id, console role name; on Matrix `role`
+        is a power level). False when the platform cannot tell."""
+        try:
+            return bool(await self.platform.has_role(self.community.id, user_id, role))
+        except Exception:
+            log.exception("could not check a role of %s", user_id)
+            return False
 
     async def members_can_read(self, channel_id: str) -> bool:
         """Whether people other than moderators can read a channel (also when unsure)."""
@@ -241,6 +277,10 @@ class Context:
         except Exception:
             log.exception("could not list the moderators of %s", self.community.id)
             return []
+
+    async def role_name(self, role_id: str) -> str:
+        """A display name for a role (never a mention)."""
+        return await self.platform.role_name(self.community.id, role_id)
 
     async def member_name(self, user_id: str) -> str:
         """A display name for a member (never a mention)."""

@@ -30,6 +30,17 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Ping:
+    """Someone a message notifies on purpose (only urgent alerts do): a user or a role.
+
+    Platforms allow exactly these mentions for that one message and never a mass mention."""
+
+    kind: str  # "user" | "role"
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file the bot sends (export JSON, check-in chart)."""
 
@@ -46,6 +57,7 @@ class Message:
     values: Mapping[str, Any] = field(default_factory=dict)
     buttons: tuple[Button, ...] = ()
     file: Attachment | None = None
+    pings: tuple[Ping, ...] = ()
 
     def render(self, escape: Callable[[str], str] = str) -> str:
         """The text with every value escaped by `escape`."""

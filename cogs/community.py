@@ -45,6 +45,7 @@ Purpose = Literal["checkins", "milestones", "prompts", "alerts", "welcome"]
 assert set(Purpose.__args__) == set(CHANNEL_PURPOSES)  # type: ignore[attr-defined]
 
 WELCOME_MAX = 1500
+WELCOMED = "welcome.posted"  # member setting: they asked for a public welcome, and got it
 _PRIVATE_HOW = {
     "discord": "on Discord: the everyone role and members' roles can't view it",
     "matrix": "on Matrix: an invite-only room whose members are all moderators",
@@ -180,8 +181,8 @@ class Community(Cog):
         lines.append("Region: {region}")
         for purpose in CHANNEL_PURPOSES:
             key = keys.channel_key(purpose)
-            values[purpose] = await self._shown(ctx, key, settings.get(key))
-            lines.append(f"{PURPOSE_LABELS[purpose]} channel: {{{purpose}}}")
+            values[f"channel_{purpose}"] = await self._shown(ctx, key, settings.get(key))
+            lines.append(f"{PURPOSE_LABELS[purpose]} channel: {{channel_{purpose}}}")
         values["role"] = await self._shown(
             ctx, keys.FACILITATOR_ROLE, settings.get(keys.FACILITATOR_ROLE)
         )
@@ -195,6 +196,15 @@ class Community(Cog):
             f"Gentle private message after a worrying message (crisis.concern_dm): {concern_dm}; "
             f"change it with {ctx.command_hint('crisis concern-dm')} on|off"
         )
+        crisis = self.bot.cogs.get("crisis")
+        if crisis is not None:
+            values["responders"] = await crisis.responders_shown(
+                ctx, settings.get("crisis.responders")
+            )
+            lines.append(
+                "Crisis responders (may go on duty and take alerts): {responders}; change with "
+                f"{ctx.command_hint('duty responders')}"
+            )
         if not settings.get(keys.channel_key("alerts")):
             lines.append(
                 "⚠ No moderator alerts channel is set, so crisis alerts and concern reports can't "
@@ -233,6 +243,8 @@ class Community(Cog):
                 where=await self._shown(ctx, key, value),
             )
             return
+        if purpose == "alerts":
+            await self.bot.scheduler.run_all()  # alerts kept while there was no channel go now
         if value is None:
             await ctx.reply(
                 f"Done. {label} are off now (they went to {{old}}).",
@@ -413,8 +425,44 @@ class Community(Cog):
         if not text:
             return
         guide = render_help(self.bot, Level.MEMBER, ctx.prefix)
-        await ctx.send_private(
-            event.member.id, "{welcome}\n\n{guide}", welcome=text, guide=guide.render()
+        template, values = "{welcome}\n\n{guide}", {"welcome": text, "guide": guide.render()}
+        channel = await ctx.channel_for("welcome")
+        if channel is not None:
+            template += (
+                "\n\nIf you'd like a short hello from me in {channel}, type "
+                f"{ctx.command_hint('hello')}. Only if you want one: nothing is posted otherwise."
+            )
+            values["channel"] = await ctx.platform.channel_name(ctx.community.id, channel)
+        await ctx.send_private(event.member.id, template, **values)
+
+    @command("hello", "Ask for a short public welcome in the welcome channel", private=True)
+    async def hello(self, ctx: Context) -> None:
+        # Joining a recovery community is the member's to announce: nothing is posted about
+        # anyone until they ask, once, and their name is text, never a mention.
+        assert ctx.actor is not None
+        channel = await ctx.channel_for("welcome")
+        if channel is None:
+            await ctx.reply(
+                "This community has no welcome channel, so there's nowhere for me to say hello. "
+                "You're very welcome all the same."
+            )
+            return
+        key = ctx.member_key()
+        if await self.bot.member_settings.get(key, WELCOMED) is not None:
+            await ctx.reply("You've already been welcomed publicly; once is enough. 🌱")
+            return
+        posted = await ctx.post(
+            "welcome",
+            "🌱 Please welcome {name}, who just joined us.",
+            name=await ctx.member_name(ctx.actor.id),
+        )
+        if posted is None:
+            await ctx.reply("I couldn't post in the welcome channel just now; please try later.")
+            return
+        await self.bot.member_settings.set(key, WELCOMED, "yes", ctx.now())
+        await ctx.reply(
+            "Done: I've said hello in {channel}.",
+            channel=await ctx.platform.channel_name(ctx.community.id, channel),
         )
 
 

@@ -58,6 +58,7 @@ class ConsoleCommunity:
         )
         if previous is not None:  # a restart keeps who is who in the console
             self.console.roles = previous.roles
+            self.console.named_roles = previous.named_roles
             self.console.members = previous.members
             self.console.channels = previous.channels
             self.console.moderator_channels = previous.moderator_channels

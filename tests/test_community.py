@@ -171,6 +171,37 @@ async def test_welcome_is_sent_privately_to_new_members_with_what_the_bot_can_do
     assert not any(line.startswith("(private) carol") for line in out)
 
 
+async def test_show_lists_the_welcome_channel_and_the_welcome_text_apart(mod):
+    await mod.say(
+        "/community channel purpose:welcome channel:#welcome",
+        '/community welcome text:"Glad you are here"',
+    )
+    show = await mod.text("/community show")
+    assert "Welcome posts channel: #welcome" in show
+    assert "Welcome message: Glad you are here" in show
+
+
+async def test_a_public_welcome_is_posted_only_when_the_new_member_asks(mod):
+    await mod.say(
+        "/community channel purpose:welcome channel:#welcome",
+        '/community welcome text:"Glad you are here"',
+    )
+    out = await mod.text(":as bob")
+    assert not any(line.startswith("#") for line in out.split("\n"))  # nothing public unasked
+    assert "a short hello from me in #welcome, type !hello" in out
+    out = await mod.text("/hello")
+    assert "#welcome: 🌱 Please welcome bob, who just joined us." in out
+    assert "(private) bob: Done" in out
+    out = await mod.text("/hello")
+    assert "#welcome" not in out and "already" in out
+    # no welcome channel: nothing is posted, and the private welcome doesn't offer it
+    await mod.say(":as alice", "/community channel purpose:welcome channel:off")
+    out = await mod.text(":as carol")
+    assert "a short hello from me" not in out
+    out = await mod.text("/hello")
+    assert "no welcome channel" in out and "#" not in out.split("no welcome channel")[0]
+
+
 async def test_the_settings_survive_a_restart(mod):
     await mod.say("/community timezone Asia/Tokyo", "/community channel checkins #checkins")
     await mod.restart()

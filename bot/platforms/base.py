@@ -154,6 +154,18 @@ class Platform(ABC):
         """The user ids of the community's moderators (never bots); None when unknown."""
         return None
 
+    async def edit(
+        self, community_id: str, channel_id: str, message_id: str, message: Message
+    ) -> bool:
+        """Replace the text of one of peerbot's own posts (its buttons go, nobody is notified);
+        False when the platform cannot edit."""
+        return False
+
+    async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
+        """Whether a member has a role (what a role is depends on the platform); None when the
+        platform cannot tell."""
+        return None
+
     def command_name(self, path: tuple[str, ...]) -> str:
         """How people type a command here (without the prefix), e.g. ``milestone set``."""
         return " ".join(path)

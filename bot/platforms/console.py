@@ -74,6 +74,7 @@ class ConsolePlatform(Platform):
         self.channels: dict[str, str] = {c: c for c in DEFAULT_CHANNELS}
         self.moderator_channels: set[str] = set(MODERATOR_CHANNELS)
         self.roles: dict[str, Level] = {}
+        self.named_roles: dict[str, set[str]] = {}  # role name → members (":role NAME +ROLE")
         self.members: set[str] = set()
         self.files_dir = files_dir or Path("peerbot-files")
         self.command_prefix = prefix
@@ -92,6 +93,8 @@ class ConsolePlatform(Platform):
     def emit(self, where: str, message: Message) -> None:
         """Print a message with where it went; files are written and their path printed."""
         text = message.render_with_buttons(self.command_prefix)
+        if message.pings:  # a ping is shown as the mention a chat client would highlight
+            text = " ".join(f"@{p.name}" for p in message.pings) + " " + text
         lines = text.split("\n")
         self._write(f"{where}: {lines[0]}")
         for line in lines[1:]:
@@ -168,6 +171,9 @@ class ConsolePlatform(Platform):
         if channel_id not in self.moderator_channels:
             return channel_id in self.channels or None
         return self.roles.get(user_id) == Level.MODERATOR
+
+    async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
+        return user_id in self.named_roles.get(role, set())
 
     async def moderators(self, community_id: str) -> list[str] | None:
         return sorted(name for name, level in self.roles.items() if level == Level.MODERATOR)
@@ -250,6 +256,8 @@ class ConsolePlatform(Platform):
             return True
         if verb == "role":
             parts = rest.split()
+            if len(parts) == 2 and parts[1][:1] in "+-" and NAME_RE.fullmatch(parts[1][1:]):
+                return self._named_role(parts[0], parts[1])
             levels = {lvl.label: lvl for lvl in Level}
             if len(parts) != 2 or not NAME_RE.fullmatch(parts[0]) or parts[1].lower() not in levels:
                 self.info("usage: :role NAME moderator|facilitator|member")
@@ -283,11 +291,26 @@ class ConsolePlatform(Platform):
             return True
         if verb == "help":
             self.info(
-                "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL, :channel NAME [moderators], "
+                "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL|+ROLE|-ROLE, :channel NAME [moderators], "
                 ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :quit"
             )
             return True
         self.info(f"unknown console command :{verb} (try :help)")
+        return True
+
+    def _named_role(self, name: str, change: str) -> bool:
+        """``:role NAME +ROLE`` gives a named role (like a Discord role), ``-ROLE`` takes it."""
+        if not NAME_RE.fullmatch(name):
+            self.info("usage: :role NAME +ROLE or :role NAME -ROLE")
+            return True
+        holders = self.named_roles.setdefault(change[1:], set())
+        if change[0] == "+":
+            holders.add(name)
+            self.members.add(name)
+            self.info(f"{name} now has the role {change[1:]}")
+        else:
+            holders.discard(name)
+            self.info(f"{name} no longer has the role {change[1:]}")
         return True
 
     async def _clock(self, rest: str) -> bool:

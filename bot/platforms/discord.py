@@ -50,7 +50,14 @@ from bot.platforms.discord_connection import (
     start_problem,
 )
 from bot.platforms.discord_groups import open_private_thread
-from bot.platforms.discord_render import NO_MENTIONS, build_modal, modal_values, render
+from bot.platforms.discord_render import (
+    NO_MENTIONS,
+    build_modal,
+    escape,
+    modal_values,
+    render,
+    split_text,
+)
 from bot.platforms.discord_resolve import DiscordResolver
 from bot.platforms.discord_suggest import suggestions
 from bot.spec import ChannelRef, CommandSpec, Level, MemberRef, RoleRef
@@ -233,6 +240,35 @@ class DiscordPlatform(Platform):
         except (discord.HTTPException, *NETWORK_ERRORS) as err:
             log.warning("discord: posting in %s failed: %s", channel_id, err)
         return str(first.id) if first is not None else None
+
+    async def edit(
+        self, community_id: str, channel_id: str, message_id: str, message: Message
+    ) -> bool:
+        """Replace the text of a post (its buttons removed; nobody is notified again)."""
+        channel = await self._channel(community_id, channel_id)
+        if channel is None or not message_id.isdigit():
+            return False
+        text = split_text(discord.utils.escape_mentions(message.render(escape=escape)))[0]
+        partial = channel.get_partial_message(int(message_id))
+        try:
+            await self._outlasting(
+                lambda: partial.edit(content=text, view=None, allowed_mentions=NO_MENTIONS)
+            )
+        except (discord.HTTPException, *NETWORK_ERRORS) as err:
+            log.warning("discord: editing %s in %s failed: %s", message_id, channel_id, err)
+            return False
+        return True
+
+    async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
+        """Whether a member of this server has the role (by id)."""
+        assert self.client is not None
+        guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
+        if guild is None or not user_id.isdigit():
+            return None
+        member = guild.get_member(int(user_id))
+        if member is None:
+            return None
+        return any(str(r.id) == role for r in member.roles)
 
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         assert self.client is not None

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.message import Button, Message
+from bot.message import Button, Message, Ping
 from bot.platforms.discord_commands import (
     button_custom_id,
     form_custom_id,
@@ -46,10 +46,11 @@ class Outgoing:
     content: str
     view: discord.ui.View | None = None
     file: discord.File | None = None
+    allowed: discord.AllowedMentions = NO_MENTIONS
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments shared by channel sends, interaction replies and follow-ups."""
-        args: dict[str, Any] = {"content": self.content, "allowed_mentions": NO_MENTIONS}
+        args: dict[str, Any] = {"content": self.content, "allowed_mentions": self.allowed}
         if self.view is not None:
             args["view"] = self.view
         if self.file is not None:
@@ -74,12 +75,30 @@ def render(message: Message, prefix: str = "/", guild: str | None = None) -> lis
     view, leftover = _view(message.buttons, guild)
     if leftover:
         text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in leftover)
+    if message.pings:
+        text = " ".join(_mention(p) for p in message.pings) + " " + text
     parts = split_text(text)
     out = [Outgoing(part) for part in parts]
+    if message.pings:
+        out[0].allowed = allowed_pings(message.pings)
     out[-1].view = view
     if message.file is not None:
         out[-1].file = discord.File(io.BytesIO(message.file.data), filename=message.file.filename)
     return out
+
+
+def _mention(ping: Ping) -> str:
+    return f"<@&{int(ping.id)}>" if ping.kind == "role" else f"<@{int(ping.id)}>"
+
+
+def allowed_pings(pings: tuple[Ping, ...]) -> discord.AllowedMentions:
+    """Exactly these users and roles may be notified; never @everyone, never a reply."""
+    return discord.AllowedMentions(
+        everyone=False,
+        users=[discord.Object(int(p.id)) for p in pings if p.kind == "user"],
+        roles=[discord.Object(int(p.id)) for p in pings if p.kind == "role"],
+        replied_user=False,
+    )
 
 
 def split_text(text: str, limit: int = CONTENT_MAX) -> list[str]:

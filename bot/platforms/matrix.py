@@ -1037,6 +1037,13 @@ class MatrixPlatform(Platform):
             if user != self.user_id and self._moderates(community_id, user)
         )
 
+    async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
+        """Matrix has no roles: `role` is a power level, held in the community's own space (or
+        main room)."""
+        if self.client is None or community_id not in self.client.rooms or not role.isdigit():
+            return None
+        return self._power(community_id, user_id) >= int(role)
+
     def _moderates(self, community_id: str, user_id: str) -> bool:
         """Moderator power in the community's own space (or main room), as ``_actor`` judges."""
         return self._is_moderator(community_id, user_id)

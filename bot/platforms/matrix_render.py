@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from string import Formatter
 from typing import Any
 
-from bot.message import Button, Message, neutralize_mentions
+from bot.message import Button, Message, Ping, neutralize_mentions
 
 BUTTONS_KEY = "org.peerbot.buttons"  # the buttons a post carried, read back when someone reacts
 MAX_BODY = 30_000  # Matrix events are limited to 64 KiB; body and HTML both count
@@ -81,6 +81,8 @@ def notice_contents(message: Message, prefix: str) -> list[dict[str, Any]]:
         content = _content(body, formatted)
         if buttons:
             content[BUTTONS_KEY] = buttons
+        if message.pings:
+            _add_pings(content, message.pings)
         return [content]
     # Very long text (an export): plain chunks on line boundaries, each escaped on its own.
     contents = [
@@ -99,6 +101,20 @@ def _content(body: str, formatted: str) -> dict[str, Any]:
         "formatted_body": formatted,
         "m.mentions": {},
     }
+
+
+def _add_pings(content: dict[str, Any], pings: tuple[Ping, ...]) -> None:
+    """Mention exactly these users: their names first (pills in HTML) and ``m.mentions``."""
+    users = [p for p in pings if p.kind == "user" and p.id.startswith("@")]
+    if not users:
+        return
+    content["body"] = " ".join(neutralize_mentions(p.name) for p in users) + ": " + content["body"]
+    pills = " ".join(
+        f'<a href="https://matrix.to/#/{html.escape(p.id, quote=True)}">{_escape_html(p.name)}</a>'
+        for p in users
+    )
+    content["formatted_body"] = pills + ": " + content["formatted_body"]
+    content["m.mentions"] = {"user_ids": [p.id for p in users]}
 
 
 def _chunks(text: str, size: int = MAX_BODY // 6) -> list[str]:
