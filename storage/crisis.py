@@ -355,8 +355,12 @@ class ConcernReports:
             base = (
                 "FROM crisis_concern_reports WHERE platform=? AND community_id=? AND created_at>?"
             )
+            # A report that never reached anyone and is not waiting to be delivered counts against
+            # no limit.
             mine = conn.execute(
-                f"SELECT created_at {base} AND reporter_id=? ORDER BY created_at",
+                f"SELECT created_at {base} AND reporter_id=? AND (alerted != 0 OR EXISTS "
+                "(SELECT 1 FROM crisis_alerts a WHERE a.report_id = crisis_concern_reports.id)) "
+                "ORDER BY created_at",
                 (platform, community_id, since, reporter[0]),
             ).fetchall()
             if len(mine) >= per_reporter:
@@ -369,7 +373,7 @@ class ConcernReports:
                 "ORDER BY created_at",
                 (platform, community_id, since, subject[0]),
             ).fetchall()
-            if any(r[0] == reporter[0] for r in about):
+            if any(r[0] == reporter[0] and r[2] != 0 for r in about):
                 return ReportOutcome(refused="repeat")
             hour_ago = _iso(now - MERGE_WINDOW)
             merged = any(

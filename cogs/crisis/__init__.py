@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from bot.context import Context
 from bot.core import Bot
 from bot.spec import Level, command
+from cogs.crisis.alerts import AlertDesk
 from cogs.crisis.base import (
     AUTO_SETTING,
     CONCERN_DM_SETTING,
@@ -31,7 +32,9 @@ from cogs.crisis.localres import ResourceCommands
 from cogs.crisis.safetyplan import SafetyPlanCommands
 from cogs.crisis.texts import emergency_number, resource_message
 from cogs.crisis.watch import Watch
+from storage.alerts import privacy_handlers as alert_privacy_handlers
 from storage.crisis import privacy_handlers
+from storage.db import StorageError
 from storage.directory_checks import directory_privacy_handlers
 
 NOTIFY_ALERT = (
@@ -40,16 +43,18 @@ NOTIFY_ALERT = (
 )
 
 
-class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
+class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, AlertDesk):
     """The crisis cog: /crisis and its settings, plus the listener, reports and safety plans."""
 
     name = "crisis"
 
     async def setup(self) -> None:
         """Register member data with the privacy registry and the merged-alert due source."""
-        for handler in directory_privacy_handlers() + privacy_handlers():
+        for handler in directory_privacy_handlers() + privacy_handlers() + alert_privacy_handlers():
             self.bot.privacy.register(handler)
         self.bot.scheduler.add_source(self.due_source())
+        for source in self.alert_sources():
+            self.bot.scheduler.add_source(source)
 
     @command(
         "crisis",
@@ -219,6 +224,16 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
         key = ctx.member_key()
         emergency = emergency_number(await self.region_resources(ctx))
         earlier = await self.quietly(self.state.claim_notify(key, ctx.actor.name, ctx.now()), None)
+        if earlier is not None and await self.quietly(
+            self.alerts.is_waiting(ctx.community.platform, ctx.community.id, "notify", key.user_id),
+            False,
+        ):
+            await ctx.reply(
+                "I couldn't reach the moderators yet, and your request is kept: I'll pass it on "
+                "once, as soon as I can. If you're in danger right now, please call {emergency}.",
+                emergency=emergency,
+            )
+            return
         if earlier is not None:
             await ctx.reply(
                 "I let the moderators know within the last hour, and someone should reach out "
@@ -226,7 +241,16 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
                 emergency=emergency,
             )
             return
-        if await ctx.alert(NOTIFY_ALERT, name=ctx.actor.name):
+        try:
+            delivered = await self.raise_alert(
+                ctx, "notify", (NOTIFY_ALERT, {"name": ctx.actor.name}), subject=ctx.actor.id
+            )
+        except StorageError:
+            # Not even kept: try the channel directly, and let the member ask again.
+            delivered = await ctx.alert(NOTIFY_ALERT, name=ctx.actor.name)
+            if not delivered:
+                await self.quietly(self.state.release_notify(key), None)
+        if delivered:
             await ctx.reply(
                 "I've let the moderators know privately that you'd like someone to reach out. "
                 "If you're in danger right now, please call {emergency}.",
@@ -234,13 +258,13 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands):
             )
             return
         log.warning(
-            "crisis notify in community %s not delivered: no moderators' alerts channel",
+            "crisis notify in community %s kept for later: no moderators' alerts channel yet",
             ctx.community.id,
         )
-        await self.quietly(self.state.release_notify(key), None)
         await ctx.reply(
-            "I'm sorry, I couldn't reach the moderators just now. If you're in danger right now, "
-            "please call {emergency}; {crisis} lists people you can talk to any time.",
+            "I couldn't reach the moderators just now, so I've kept your request and will pass "
+            "it on as soon as I can. If you're in danger right now, please call {emergency}; "
+            "{crisis} lists people you can talk to any time.",
             emergency=emergency,
             crisis=f"{ctx.prefix}crisis",
         )

@@ -72,6 +72,21 @@ class ConcernCommands(CrisisBase):
                 emergency=emergency,
             )
             return
+        waiting = await self.alerts.waiting_report_by(
+            (ctx.community.platform, ctx.community.id), ctx.actor.id, member.id
+        )
+        if waiting is not None:
+            if note:
+                await self.alerts.update_waiting_note(waiting, note)
+            await ctx.reply(
+                "Your earlier report about {name} hasn't reached the moderators yet: I couldn't "
+                "reach them. It's kept, and I'll pass it on once, as soon as I can"
+                + (" (with your new note)." if note else ".")
+                + " If {name} is in danger right now, call {emergency}.",
+                name=member.name,
+                emergency=emergency,
+            )
+            return
         outcome = await self.reports.file(
             (ctx.community.platform, ctx.community.id),
             (ctx.actor.id, ctx.actor.name),
@@ -95,7 +110,14 @@ class ConcernCommands(CrisisBase):
             return
         values = {"reporter": ctx.actor.name, "subject": member.name, "note": note or "(none)"}
         if private_to is None:
-            alerted = await ctx.alert(CONCERN_ALERT, **values)
+            alerted = await self.raise_alert(
+                ctx,
+                "report",
+                (CONCERN_ALERT, values),
+                subject=member.id,
+                reporter=ctx.actor.id,
+                report_id=outcome.id,
+            )
             told = "the moderators"
         else:
             sent = [await ctx.send_private(uid, PRIVATE_CONCERN, **values) for uid in private_to]
@@ -114,9 +136,15 @@ class ConcernCommands(CrisisBase):
             "concern report in community %s not delivered: no moderators' alerts channel",
             ctx.community.id,
         )
+        kept = (
+            " It's kept, and I'll pass it on once, as soon as I can reach them."
+            if private_to is None
+            else ""
+        )
         await ctx.reply(
             "Thank you for looking out for {name}. I've noted it for the moderators, but I "
-            "couldn't reach them just now. If {name} is in danger right now, call {emergency}.",
+            f"couldn't reach them just now.{kept} If {{name}} is in danger right now, call "
+            "{emergency}.",
             name=member.name,
             emergency=emergency,
         )
@@ -171,7 +199,15 @@ class ConcernCommands(CrisisBase):
         platform, cid = ctx.community.platform, ctx.community.id
         reports = await self.reports.recent(platform, cid, since)
         if not reports:
-            await ctx.reply(f"No concern reports in the last {plural(days, 'day')}.")
+            alert_lines, alert_values = await self.alert_lines(ctx, since)
+            await ctx.reply(
+                "\n".join(
+                    [f"No concern reports in the last {plural(days, 'day')}."]
+                    + (["Alerts (who has them, and how they ended):"] if alert_lines else [])
+                    + alert_lines
+                ),
+                **alert_values,
+            )
             return
         lines = [f"Concern reports in the last {plural(days, 'day')}, newest first:"]
         values: dict[str, str] = {}
@@ -182,7 +218,7 @@ class ConcernCommands(CrisisBase):
                 if report.merged
                 else "alerted"
                 if report.alerted
-                else "NOT delivered to the alerts channel"
+                else "NOT delivered to the alerts channel yet"
             )
             lines.append(
                 f"#{report.id} {when}: {{by{i}}} about {{about{i}}} ({status}); note: {{note{i}}}"
@@ -196,6 +232,11 @@ class ConcernCommands(CrisisBase):
             parts.append(f"{{count_name{i}}} {count}")
             values[f"count_name{i}"] = name
         lines.append("Reports per member: " + ", ".join(parts))
+        alert_lines, alert_values = await self.alert_lines(ctx, since)
+        if alert_lines:
+            lines.append("Alerts (who has them, and how they ended):")
+            lines.extend(alert_lines)
+            values.update(alert_values)
         window = int(REPORT_WINDOW.total_seconds() // 3600)
         lines.append(
             f"Each member can send {self.bot.config.limits.concern_reports_per_day} per "

@@ -142,15 +142,22 @@ class Watch(CrisisBase):
             overdose=detection.overdose,
             merged_before=decision.merged_before,
         )
-        if await ctx.alert(template, **values):
-            return
+        try:
+            if await self.raise_alert(
+                ctx, detection.level, (template, values), subject=event.author.id
+            ):
+                return
+        except StorageError as err:
+            log.error("crisis alert could not be kept (%s); posting it directly", err)
+            if await ctx.alert(template, **values):
+                return
+            await self.quietly(self.state.alert_failed(key, decision), None)
         log.warning(
-            "crisis alert (%s) in community %s could not be posted: no moderators' alerts "
+            "crisis alert (%s) in community %s kept for later: no moderators' alerts "
             "channel is set (/community channel alerts #channel)",
             detection.level,
             ctx.community.id,
         )
-        await self.quietly(self.state.alert_failed(key, decision), None)
 
     # --- merged follow-ups -------------------------------------------------------------------
 

@@ -1,0 +1,437 @@
+"""The alert life cycle: posted → pinged → claimed → closed, with escalations.
+
+Every alert is stored first, then posted in the alerts channel with an "I'm on it" button.
+Urgent alerts (a message that may mean danger now, a member asking for a moderator) mention
+the responders on duty, and only them. An urgent alert nobody claims is posted again with
+every moderator mentioned, then written to each moderator privately; a claimed alert left open
+for a day brings its claimer a private reminder. An alert that could not be posted (no alerts
+channel yet, the platform away) waits and is delivered once, as soon as it can be.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from bot.context import Context
+from bot.message import Button, Ping
+from bot.platforms.base import CommunityRef
+from bot.scheduler import DueSource
+from bot.spec import Duration, DurationType, Level, OrOff, Range, command
+from bot.spec import Off as OffType
+from cogs.crisis.base import log
+from cogs.crisis.duty import DutyCommands
+from storage.alerts import (
+    CLAIMED,
+    MESSAGED,
+    OUTCOMES,
+    POSTED,
+    REMINDED,
+    REPOSTED,
+    Alert,
+    Alerts,
+)
+
+REPOST_SETTING = "crisis.escalate_repost"  # minutes before an unclaimed urgent alert is re-posted
+DM_SETTING = "crisis.escalate_dm"  # minutes before every moderator is written to privately
+REPOST_AFTER = timedelta(minutes=10)
+DM_AFTER = timedelta(minutes=30)
+REMIND_AFTER = timedelta(days=1)
+URGENT_KINDS = ("urgent", "notify")
+Outcome = Literal["reached-them", "resources-sent", "no-contact", "false-alarm"]
+OUTCOME_LABELS = {
+    "reached-them": "reached them",
+    "resources-sent": "resources sent",
+    "no-contact": "no contact",
+    "false-alarm": "false alarm",
+}
+
+
+def _utc(instant: datetime) -> str:
+    return instant.strftime("%H:%M UTC")
+
+
+class AlertDesk(DutyCommands):
+    """Raising, delivering, claiming, closing and escalating alerts."""
+
+    @property
+    def alerts(self) -> Alerts:
+        """The alerts store."""
+        return Alerts(self.bot.db)
+
+    def alert_sources(self) -> list[DueSource]:
+        """Escalations and reminders when due; waiting alerts on every tick."""
+        return [
+            DueSource("crisis-alert-escalation", self._next_escalation, self._run_escalations),
+            DueSource("crisis-alert-delivery", self._never_due, self.deliver_waiting),
+        ]
+
+    # --- raising and delivering ----------------------------------------------------------
+
+    async def raise_alert(
+        self,
+        ctx: Context,
+        kind: str,
+        message: tuple[str, dict[str, str]],
+        *,
+        subject: str | None = None,
+        reporter: str | None = None,
+        report_id: int | None = None,
+    ) -> bool:
+        """Store an alert and post it; False when it waits for delivery (it is kept)."""
+        now = ctx.now()
+        urgent = kind in URGENT_KINDS
+        repost, _ = await self._escalation_times(ctx)
+        alert = await self.alerts.create(
+            (ctx.community.platform, ctx.community.id),
+            kind,
+            urgent=urgent,
+            subject=subject,
+            message=message,
+            now=now,
+            next_at=now + repost if urgent else None,
+            reporter=reporter,
+            report_id=report_id,
+        )
+        return await self._deliver(ctx, alert)
+
+    async def _deliver(self, ctx: Context, alert: Alert, *, everyone: bool = False) -> bool:
+        """Post an alert (with its pings when urgent); record the one delivery."""
+        pings: list[Ping] = []
+        note = ""
+        if everyone:
+            pings = await self._moderator_pings(ctx)
+        elif alert.urgent:
+            pings, note = await self._duty_pings(ctx)
+        late = ""
+        if alert.created_at is not None and ctx.now() - alert.created_at > timedelta(minutes=1):
+            late = f"\n(Raised at {_utc(alert.created_at)}; I could not post it until now.)"
+        posted = await ctx.alert_post(
+            self._text(ctx, alert) + late + note,
+            buttons=[self._claim_button(alert)],
+            pings=pings,
+            **alert.values,
+        )
+        if posted is None:
+            return False
+        if not await self.alerts.delivered(alert, posted[0], posted[1], ctx.now()):
+            log.info("alert %s was already delivered; the repost stays", alert.id)
+        return True
+
+    def _text(self, ctx: Context, alert: Alert) -> str:
+        close = ctx.command_hint("alert close")
+        return (
+            f"{alert.template}\n"
+            f"Alert #{alert.id}. When it's handled: {close} {alert.id} "
+            "outcome:reached-them|resources-sent|no-contact|false-alarm"
+        )
+
+    def _claim_button(self, alert: Alert) -> Button:
+        return Button(
+            "I'm on it", command="alert claim", args={"number": str(alert.id)}, style="success"
+        )
+
+    async def _duty_pings(self, ctx: Context) -> tuple[list[Ping], str]:
+        """The responders on duty; nobody: the responders role where it can be mentioned."""
+        current = await self.responders_on_duty(ctx)
+        if current:
+            return [Ping("user", d.user_id, d.name) for d in current], ""
+        repost, _ = await self._escalation_times(ctx)
+        minutes = int(repost.total_seconds() // 60)
+        note = (
+            "\nNobody is on duty right now. If nobody takes this within "
+            f"{minutes} minutes, I'll mention every moderator."
+        )
+        role = await self.quietly(ctx.setting("crisis.responders"), None)
+        if role and ctx.community.platform != "matrix":  # Matrix has power levels, not roles
+            name = (await ctx.role_name(role)).lstrip("@")
+            return [Ping("role", role, name)], note
+        return [], note
+
+    async def _moderator_pings(self, ctx: Context) -> list[Ping]:
+        return [Ping("user", uid, await ctx.member_name(uid)) for uid in await ctx.moderators()]
+
+    async def _never_due(self) -> datetime | None:
+        """Waiting alerts have no instant: they are tried on every tick and when a channel is
+        set, and are never a reason to stop while time is walked forward."""
+        return None
+
+    async def deliver_waiting(self, now: datetime) -> None:
+        """Post every alert still waiting, where its platform is up and a channel is set."""
+        for platform in list(self.bot.platforms):
+            channels: dict[str, str | None] = {}
+            for alert in await self.alerts.waiting(platform):
+                ctx = self.bot.context(CommunityRef(platform, alert.community_id))
+                if ctx is None:
+                    break  # the platform is away: the next tick tries again
+                if alert.community_id not in channels:
+                    channels[alert.community_id] = await self.quietly(
+                        ctx.channel_for("alerts"), None
+                    )
+                if channels[alert.community_id] is None:
+                    continue
+                if not await self._deliver(ctx, alert):
+                    channels[alert.community_id] = None  # no use trying its others now
+
+    async def _escalation_times(self, ctx: Context) -> tuple[timedelta, timedelta]:
+        repost = await self.quietly(ctx.setting(REPOST_SETTING), None)
+        dm = await self.quietly(ctx.setting(DM_SETTING), None)
+        first = timedelta(minutes=int(repost)) if repost else REPOST_AFTER
+        second = timedelta(minutes=int(dm)) if dm else DM_AFTER
+        return first, max(second, first)
+
+    # --- claim and close -----------------------------------------------------------------
+
+    @command(
+        "alert claim",
+        'Take a crisis alert: "I\'m on it" (moderators and responders)',
+        private=True,
+        unlimited=True,
+        examples=("alert claim 12",),
+    )
+    async def alert_claim(
+        self, ctx: Context, number: Annotated[int, Range(1, 2**62), "The alert's number"]
+    ) -> None:
+        """Claim an alert; the alert then shows who has it."""
+        assert ctx.actor is not None
+        if not await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
+            await ctx.reply("Only moderators and responders can take alerts.")
+            return
+        now = ctx.now()
+        result = await self.alerts.claim(
+            (ctx.community.platform, ctx.community.id),
+            number,
+            (ctx.actor.id, ctx.actor.name),
+            now,
+            now + REMIND_AFTER,
+        )
+        alert = result.alert
+        if alert is None:
+            await ctx.reply(f"There is no alert #{number} here.")
+            return
+        if not result.taken:
+            if alert.closed_at is not None:
+                await ctx.reply(
+                    f"Alert #{number} is already closed ({OUTCOME_LABELS.get(alert.outcome or '', alert.outcome)})."
+                )
+            elif alert.claimed_by == ctx.actor.id:
+                await ctx.reply(f"Alert #{number} is already yours.")
+            else:
+                await ctx.reply(
+                    f"{{name}} already has alert #{number} (since "
+                    f"{_utc(alert.claimed_at or now)}). Talk to them before you reach out too.",
+                    name=alert.claimed_name or "someone",
+                )
+            return
+        line = f"✋ {{claimer}} is on it (since {_utc(now)})."
+        await self._show_status(ctx, alert, line, claimer=ctx.actor.name)
+        await ctx.reply(
+            f"Alert #{number} is yours. Please reach out privately soon, and close it with "
+            f"{ctx.command_hint('alert close')} {number} outcome:… when it's handled. I'll "
+            "remind you in a day if it's still open."
+        )
+
+    @command(
+        "alert close",
+        "Close a crisis alert with what happened (moderators and responders)",
+        private=True,
+        unlimited=True,
+        examples=("alert close 12 outcome:reached-them",),
+    )
+    async def alert_close(
+        self,
+        ctx: Context,
+        number: Annotated[int, Range(1, 2**62), "The alert's number"],
+        outcome: Annotated[Outcome, "What happened"],
+    ) -> None:
+        """Close an alert and keep its outcome."""
+        assert ctx.actor is not None
+        if not await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
+            await ctx.reply("Only moderators and responders can close alerts.")
+            return
+        result = await self.alerts.close(
+            (ctx.community.platform, ctx.community.id),
+            number,
+            outcome,
+            (ctx.actor.id, ctx.actor.name),
+            ctx.now(),
+        )
+        alert = result.alert
+        if alert is None:
+            await ctx.reply(f"There is no alert #{number} here.")
+            return
+        if not result.taken:
+            await ctx.reply(f"Alert #{number} was already closed.")
+            return
+        label = OUTCOME_LABELS[outcome]
+        line = f"✅ Closed by {{closer}} at {_utc(ctx.now())}: {label}."
+        await self._show_status(ctx, alert, line, closer=ctx.actor.name)
+        await ctx.reply(f"Closed alert #{number}: {label}. Thank you for looking after them.")
+
+    async def _show_status(self, ctx: Context, alert: Alert, line: str, **names: str) -> None:
+        """Edit the alert to show who has it (or its outcome); else a follow-up line."""
+        if alert.channel_id and alert.message_id:
+            edited = await ctx.edit_post(
+                alert.channel_id,
+                alert.message_id,
+                self._text(ctx, alert) + "\n" + line,
+                **alert.values,
+                **names,
+            )
+            if edited:
+                return
+        await ctx.alert(f"Alert #{alert.id}: " + line, **names)
+
+    # --- settings and numbers ------------------------------------------------------------
+
+    @command(
+        "alert settings",
+        "When unclaimed urgent alerts are re-posted and sent to every moderator (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+        examples=("alert settings repost:10m dm:30m",),
+    )
+    async def alert_settings(
+        self,
+        ctx: Context,
+        repost: Annotated[Duration | OffType, OrOff(DurationType()), "Re-post after (10m)"]
+        | None = None,
+        dm: Annotated[Duration | OffType, OrOff(DurationType()), "Message moderators after (30m)"]
+        | None = None,
+    ) -> None:
+        """Show or set the escalation times (``off`` restores a default)."""
+        for key, value in ((REPOST_SETTING, repost), (DM_SETTING, dm)):
+            if value is None:
+                continue
+            minutes = None
+            if isinstance(value, timedelta):
+                minutes = str(max(1, min(24 * 60, int(value.total_seconds() // 60))))
+            await self.bot.community_settings.set(
+                ctx.community.platform, ctx.community.id, key, minutes, ctx.now()
+            )
+        first, second = await self._escalation_times(ctx)
+        await ctx.reply(
+            f"An urgent alert nobody takes is re-posted, mentioning every moderator, after "
+            f"{int(first.total_seconds() // 60)} minutes; after "
+            f"{int(second.total_seconds() // 60)} minutes every moderator gets a private "
+            "message. A claimed alert still open after a day brings its claimer a reminder."
+        )
+
+    @command(
+        "crisis stats",
+        "How alerts ended, per month, without names (moderators)",
+        private=True,
+        level=Level.MODERATOR,
+    )
+    async def crisis_stats(
+        self, ctx: Context, months: Annotated[int, Range(1, 24), "How many months back"] = 6
+    ) -> None:
+        """Counts per outcome and month."""
+        now = ctx.now()
+        year, month = now.year, now.month - (months - 1)
+        while month < 1:
+            year, month = year - 1, month + 12
+        rows = await self.alerts.monthly_outcomes(
+            ctx.community.platform, ctx.community.id, f"{year:04d}-{month:02d}"
+        )
+        if not rows:
+            await ctx.reply(f"No closed alerts in the last {months} month(s).")
+            return
+        by_month: dict[str, dict[str, int]] = {}
+        for m, outcome, count in rows:
+            by_month.setdefault(m, {})[outcome] = count
+        lines = [f"Closed alerts per month (last {months}), no names kept:"]
+        for m, counts in by_month.items():
+            parts = [f"{OUTCOME_LABELS[o]} {counts[o]}" for o in OUTCOMES if o in counts]
+            lines.append(f"{m}: " + ", ".join(parts) + f" (total {sum(counts.values())})")
+        await ctx.reply("\n".join(lines))
+
+    async def alert_lines(self, ctx: Context, since: datetime) -> tuple[list[str], dict[str, str]]:
+        """Recent alerts with who has them and their outcome, for ``/crisis concerns``."""
+        alerts = await self.alerts.recent(ctx.community.platform, ctx.community.id, since)
+        lines: list[str] = []
+        values: dict[str, str] = {}
+        for alert in alerts:
+            if alert.closed_at is not None:
+                outcome = OUTCOME_LABELS.get(alert.outcome or "", alert.outcome)
+                state = f"closed: {outcome} (handled by {{a{alert.id}}})"
+            elif alert.claimed_by or alert.claimed_name:
+                state = f"open, with {{a{alert.id}}}"
+            elif alert.delivered_at is None:
+                state = "waiting to be delivered"
+            else:
+                state = "open, nobody has it yet"
+            values[f"a{alert.id}"] = alert.claimed_name or ""
+            when = alert.created_at.strftime("%Y-%m-%d %H:%M UTC") if alert.created_at else ""
+            lines.append(f"Alert #{alert.id} {when} ({alert.kind}): {state}")
+        return lines, values
+
+    # --- escalation ------------------------------------------------------------------------
+
+    async def _next_escalation(self) -> datetime | None:
+        due = [await self.alerts.next_due(p) for p in self.bot.platforms]
+        return min((d for d in due if d is not None), default=None)
+
+    async def _run_escalations(self, now: datetime) -> None:
+        for platform in list(self.bot.platforms):
+            for alert in await self.alerts.due(platform, now):
+                ctx = self.bot.context(CommunityRef(platform, alert.community_id))
+                if ctx is None:
+                    break
+                await self._escalate(ctx, alert)
+
+    async def _escalate(self, ctx: Context, alert: Alert) -> None:
+        """One step; the stage moves first, so a restart never repeats a step."""
+        _, dm_after = await self._escalation_times(ctx)
+        created = alert.created_at or ctx.now()
+        if alert.stage == POSTED:
+            if await self.alerts.advance(alert, REPOSTED, created + dm_after):
+                await self._repost(ctx, alert)
+        elif alert.stage == REPOSTED:
+            if await self.alerts.advance(alert, MESSAGED, None):
+                await self._message_moderators(ctx, alert)
+        elif alert.stage == CLAIMED:
+            if await self.alerts.advance(alert, REMINDED, None):
+                await self._remind(ctx, alert)
+        else:
+            await self.alerts.advance(alert, alert.stage, None)
+
+    async def _repost(self, ctx: Context, alert: Alert) -> None:
+        minutes = int((ctx.now() - (alert.created_at or ctx.now())).total_seconds() // 60)
+        if alert.delivered_at is None:  # never posted: this is its one delivery
+            if await self._deliver(ctx, alert, everyone=True):
+                return
+            log.warning("unclaimed alert %s could not be re-posted: no alerts channel", alert.id)
+            return
+        posted = await ctx.alert_post(
+            f"Still unclaimed after {minutes} minutes: alert #{alert.id}, re-posted for every "
+            "moderator.\n" + alert.template,
+            buttons=[self._claim_button(alert)],
+            pings=await self._moderator_pings(ctx),
+            **alert.values,
+        )
+        if posted is None:
+            log.warning("unclaimed alert %s could not be re-posted", alert.id)
+
+    async def _message_moderators(self, ctx: Context, alert: Alert) -> None:
+        minutes = int((ctx.now() - (alert.created_at or ctx.now())).total_seconds() // 60)
+        claim = f"{ctx.command_hint('alert claim')} {alert.id}"
+        for uid in await ctx.moderators():
+            await ctx.send_private(
+                uid,
+                f"Nobody has taken urgent alert #{alert.id} in {minutes} minutes. "
+                f"{alert.template}\nIf you can, take it: type {claim} (or press I'm on it "
+                "in the alerts channel).",
+                **alert.values,
+            )
+
+    async def _remind(self, ctx: Context, alert: Alert) -> None:
+        if alert.claimed_by is None:
+            return
+        await ctx.send_private(
+            alert.claimed_by,
+            f"A gentle reminder: alert #{alert.id}, which you took a day ago, is still open. "
+            f"When it's handled, close it with {ctx.command_hint('alert close')} {alert.id} "
+            "outcome:reached-them|resources-sent|no-contact|false-alarm. If you can't follow "
+            "it up, tell the other moderators.",
+        )

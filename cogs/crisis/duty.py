@@ -1,0 +1,286 @@
+"""Who answers alerts now: moderators and the responders role, by their own switch
+(``/duty on|off``) or a weekly rota in each responder's own timezone.
+
+A rota slot is a wall-clock time in the responder's zone, turned into instants with
+``bot.timeutil`` on the day it applies, so it follows daylight saving time. ``/duty off``
+during a rota slot stops that slot only; the next one brings them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Annotated, Literal
+
+from bot.context import Context
+from bot.spec import IntType, Level, OrOff, Range, RoleRef, RoleType, command
+from bot.spec import Off as OffType
+from bot.timeutil import format_local, local_date, resolve_local
+from cogs.crisis.base import CrisisBase
+from storage.alerts import Duty, DutySwitch, RotaSlot
+
+RESPONDERS_SETTING = "crisis.responders"  # Discord role id, console role name, Matrix power
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """A responder on duty now, and until when (None: until they switch off)."""
+
+    user_id: str
+    name: str
+    until: datetime | None
+
+
+def slot_window(slot: RotaSlot, now: datetime) -> tuple[datetime, datetime] | None:
+    """The instants of the slot's occurrence that contains `now`, if one does."""
+    today = local_date(now, slot.zone)
+    start_t = time(slot.start_min // 60, slot.start_min % 60)
+    end_t = time(slot.end_min // 60, slot.end_min % 60)
+    for day in (today - timedelta(days=1), today):
+        if day.weekday() != slot.weekday:
+            continue
+        start = resolve_local(day, start_t, slot.zone)
+        end_day = day + timedelta(days=1) if slot.end_min <= slot.start_min else day
+        end = resolve_local(end_day, end_t, slot.zone)
+        if start <= now < end:
+            return start, end
+    return None
+
+
+def on_duty(switches: list[DutySwitch], slots: list[RotaSlot], now: datetime) -> list[OnDuty]:
+    """Everyone on duty at `now`: switched on, or in a rota slot they did not switch off."""
+    found: dict[str, OnDuty] = {}
+    own = {s.user_id: s for s in switches}
+    for switch in switches:
+        if switch.on_since is not None:
+            found[switch.user_id] = OnDuty(switch.user_id, switch.display_name, None)
+    for slot in slots:
+        if slot.user_id in found:
+            continue
+        window = slot_window(slot, now)
+        if window is None:
+            continue
+        switch = own.get(slot.user_id)
+        if switch is not None and switch.off_until is not None and now < switch.off_until:
+            continue
+        found[slot.user_id] = OnDuty(slot.user_id, slot.display_name, window[1])
+    return sorted(found.values(), key=lambda d: d.name.lower())
+
+
+class DutyCommands(CrisisBase):
+    """/duty and the responders role."""
+
+    @property
+    def duty(self) -> Duty:
+        """The duty store."""
+        return Duty(self.bot.db)
+
+    async def is_responder(self, ctx: Context, user_id: str, level: Level | None = None) -> bool:
+        """Moderators, and members with the responders role, may take alerts."""
+        if level is not None and level >= Level.MODERATOR:
+            return True
+        if user_id in await ctx.moderators():
+            return True
+        role = await self.quietly(ctx.setting(RESPONDERS_SETTING), None)
+        return bool(role) and await ctx.has_role(user_id, role)
+
+    async def responders_on_duty(self, ctx: Context) -> list[OnDuty]:
+        """Responders on duty now (people who lost their role are left out)."""
+        platform, cid = ctx.community.platform, ctx.community.id
+        switches = await self.quietly(self.duty.switches(platform, cid), [])
+        slots = await self.quietly(self.duty.slots(platform, cid), [])
+        return [
+            d
+            for d in on_duty(switches, slots, ctx.now())
+            if await self.is_responder(ctx, d.user_id)
+        ]
+
+    async def _refuse_non_responder(self, ctx: Context) -> bool:
+        assert ctx.actor is not None
+        if await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
+            return False
+        await ctx.reply(
+            "Only moderators and the responders a moderator chose can go on duty for alerts. "
+            f"A moderator can set the responders with {ctx.command_hint('duty responders')}."
+        )
+        return True
+
+    @command(
+        "duty",
+        "Go on or off duty for crisis alerts (moderators and responders)",
+        private=True,
+        examples=("duty on", "duty off"),
+    )
+    async def duty_switch(
+        self, ctx: Context, mode: Annotated[Literal["on", "off"], "on or off"]
+    ) -> None:
+        """Switch oneself on or off duty."""
+        assert ctx.actor is not None
+        if await self._refuse_non_responder(ctx):
+            return
+        key, now = ctx.member_key(), ctx.now()
+        if mode == "on":
+            await self.duty.switch(key, ctx.actor.name, now, None)
+            await ctx.reply(
+                "You're on duty: urgent alerts will mention you until you type {off}. "
+                "Thank you for being there.",
+                off=ctx.command_hint("duty") + " off",
+            )
+            return
+        slots = await self.duty.slots(key.platform, key.community_id)
+        current = [
+            w for s in slots if s.user_id == key.user_id and (w := slot_window(s, now)) is not None
+        ]
+        off_until = max((w[1] for w in current), default=None)
+        await self.duty.switch(key, ctx.actor.name, None, off_until)
+        if off_until is not None:
+            zone = await ctx.member_timezone()
+            await ctx.reply(
+                "You're off duty. Your rota slot would have lasted until {until}; your next "
+                "slot brings you back on.",
+                until=format_local(off_until, zone),
+            )
+            return
+        await ctx.reply("You're off duty. Thank you for the time you gave.")
+
+    @command("duty list", "Who is on duty for crisis alerts now, and the rota", private=True)
+    async def duty_list(self, ctx: Context) -> None:
+        """The responders on duty now with their local time, then the weekly rota."""
+        assert ctx.actor is not None
+        if await self._refuse_non_responder(ctx):
+            return
+        now = ctx.now()
+        lines: list[str] = []
+        values: dict[str, str] = {}
+        current = await self.responders_on_duty(ctx)
+        if not current:
+            lines.append(
+                "Nobody is on duty right now, so urgent alerts ping nobody at first; if none is "
+                "claimed, every moderator is pinged after a while."
+            )
+        else:
+            lines.append("On duty now:")
+        for i, person in enumerate(current):
+            zone = await ctx.member_timezone(person.user_id)
+            values[f"n{i}"] = person.name
+            values[f"t{i}"] = f"{now.astimezone(_zone(zone)).strftime('%a %H:%M')} {zone}"
+            until = (
+                f"until {format_local(person.until, zone)}" if person.until else "until they stop"
+            )
+            lines.append(f"- {{n{i}}}: their local time {{t{i}}}, {until}")
+        slots = await self.duty.slots(ctx.community.platform, ctx.community.id)
+        if slots:
+            lines.append("Weekly rota (each in the responder's own time):")
+        for i, slot in enumerate(slots):
+            values[f"r{i}"] = slot.display_name
+            lines.append(
+                f"#{slot.id} {{r{i}}}: {DAYS[slot.weekday]} {_hhmm(slot.start_min)}–"
+                f"{_hhmm(slot.end_min)} {slot.zone}"
+            )
+        await ctx.reply("\n".join(lines), **values)
+
+    @command(
+        "duty rota add",
+        "Add a weekly duty slot in your own timezone (ends the next day if end is earlier)",
+        private=True,
+        examples=("duty rota add day:mon start:22:00 end:06:00",),
+    )
+    async def rota_add(
+        self,
+        ctx: Context,
+        day: Annotated[Day, "The weekday the slot starts"],
+        start: Annotated[time, "Start, your local time (HH:MM)"],
+        end: Annotated[time, "End, your local time (HH:MM)"],
+    ) -> None:
+        """Add a slot for oneself."""
+        assert ctx.actor is not None
+        if await self._refuse_non_responder(ctx):
+            return
+        zone = await ctx.member_timezone()
+        start_min, end_min = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+        slot_id = await self.duty.add_slot(
+            ctx.member_key(), ctx.actor.name, (DAYS.index(day), start_min, end_min, zone), ctx.now()
+        )
+        if slot_id is None:
+            await ctx.reply("You already have as many rota slots as I keep. Remove one first.")
+            return
+        overnight = " (ending the next day)" if end_min <= start_min else ""
+        await ctx.reply(
+            f"Added rota slot #{slot_id}: every {day} {_hhmm(start_min)}–{_hhmm(end_min)}"
+            f"{overnight}, {{zone}} time. Change your zone with {ctx.command_hint('timezone set')}; "
+            f"remove the slot with {ctx.command_hint('duty rota remove')} {slot_id}.",
+            zone=zone,
+        )
+
+    @command("duty rota remove", "Remove one of your weekly duty slots", private=True)
+    async def rota_remove(
+        self, ctx: Context, slot: Annotated[int, Range(1, 2**62), "The slot number"]
+    ) -> None:
+        """Remove one of one's own slots."""
+        if await self.duty.remove_slot(ctx.member_key(), slot):
+            await ctx.reply(f"Removed rota slot #{slot}.")
+        else:
+            await ctx.reply(
+                f"You have no rota slot #{slot}. {ctx.command_hint('duty list')} shows them."
+            )
+
+    @command(
+        "duty responders",
+        "Who besides moderators may take crisis alerts: a role (Discord), a power level (Matrix)",
+        private=True,
+        level=Level.MODERATOR,
+        examples=("duty responders role:@Listeners", "duty responders power:25"),
+    )
+    async def duty_responders(
+        self,
+        ctx: Context,
+        role: Annotated[RoleRef | OffType, OrOff(RoleType()), "The responders' role, or off"]
+        | None = None,
+        power: Annotated[int | OffType, OrOff(IntType(0, 100)), "Matrix: power level, or off"]
+        | None = None,
+    ) -> None:
+        """Set the community's responders."""
+        if (role is None) == (power is None):
+            current = await ctx.setting(RESPONDERS_SETTING)
+            shown = await self.responders_shown(ctx, current)
+            await ctx.reply(
+                "Responders now: {shown}. Set them with role:@Role (Discord and console) or "
+                "power:25 (Matrix), or off.",
+                shown=shown,
+            )
+            return
+        if isinstance(role, RoleRef):
+            value: str | None = role.id
+        elif isinstance(power, int) and not isinstance(power, bool):
+            value = str(power)
+        else:
+            value = None
+        await self.bot.community_settings.set(
+            ctx.community.platform, ctx.community.id, RESPONDERS_SETTING, value, ctx.now()
+        )
+        await ctx.reply(
+            "Done. Responders: {shown}. They (and every moderator) can go on duty with {on} "
+            "and take alerts.",
+            shown=await self.responders_shown(ctx, value),
+            on=ctx.command_hint("duty") + " on",
+        )
+
+    async def responders_shown(self, ctx: Context, value: str | None) -> str:
+        """The responders setting as moderators read it."""
+        if not value:
+            return "moderators only"
+        if ctx.community.platform == "matrix":
+            return f"moderators and power level {value} and up"
+        return "moderators and " + await ctx.role_name(value)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _zone(name: str):  # noqa: ANN202 (a ZoneInfo)
+    from bot.timeutil import zone
+
+    return zone(name)

@@ -1,0 +1,509 @@
+"""The alert life cycle: responders on duty, the weekly rota, alerts and their outcomes.
+
+An alert row is written before anyone is told, so an alert that cannot be posted yet (no
+alerts channel, the platform offline) waits here and is delivered once. Claims and closes are
+decided inside one write transaction, so two moderators pressing "I'm on it" together cannot
+both get the alert. Outcome counts per month carry no names and outlive deletions.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, MemberKey
+from storage.privacy import DataHandler, member_table, rows_as_dicts, scope_clause
+
+OUTCOMES = ("reached-them", "resources-sent", "no-contact", "false-alarm")
+ROTA_SLOTS_PER_RESPONDER = 14
+DELETED_CLAIMER = "a moderator who deleted their data"
+
+# stages of an alert (see cogs/crisis/alerts.py)
+POSTED, REPOSTED, MESSAGED, CLAIMED, REMINDED, CLOSED = range(6)
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+# --- duty ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutySwitch:
+    """A responder's own switch."""
+
+    user_id: str
+    display_name: str
+    on_since: datetime | None
+    off_until: datetime | None
+
+
+@dataclass(frozen=True)
+class RotaSlot:
+    """One weekly slot of a responder, in their own zone."""
+
+    id: int
+    user_id: str
+    display_name: str
+    weekday: int
+    start_min: int
+    end_min: int
+    zone: str
+
+
+class Duty:
+    """Who switched themselves on or off, and the weekly rota."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def switch(
+        self, key: MemberKey, name: str, on_since: datetime | None, off_until: datetime | None
+    ) -> None:
+        """Record a responder's switch (both None: back to the rota alone)."""
+        await self.db.execute(
+            "INSERT INTO crisis_duty (platform, community_id, user_id, display_name, on_since, "
+            "off_until) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id) "
+            "DO UPDATE SET display_name=excluded.display_name, on_since=excluded.on_since, "
+            "off_until=excluded.off_until",
+            (
+                key.platform,
+                key.community_id,
+                key.user_id,
+                name[:100],
+                _iso(on_since),
+                _iso(off_until),
+            ),
+        )
+
+    async def switches(self, platform: str, community_id: str) -> list[DutySwitch]:
+        """Every responder's switch in a community."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, display_name, on_since, off_until FROM crisis_duty "
+            "WHERE platform=? AND community_id=? ORDER BY display_name",
+            (platform, community_id),
+        )
+        return [DutySwitch(r[0], r[1], _parse(r[2]), _parse(r[3])) for r in rows]
+
+    async def slots(self, platform: str, community_id: str) -> list[RotaSlot]:
+        """Every rota slot of a community."""
+        rows = await self.db.fetchall(
+            "SELECT id, user_id, display_name, weekday, start_min, end_min, zone FROM crisis_rota "
+            "WHERE platform=? AND community_id=? ORDER BY weekday, start_min, id",
+            (platform, community_id),
+        )
+        return [RotaSlot(*r) for r in rows]
+
+    async def add_slot(
+        self,
+        key: MemberKey,
+        name: str,
+        slot: tuple[int, int, int, str],
+        now: datetime,
+    ) -> int | None:
+        """Add a weekly slot (weekday, start, end, zone); None when the responder has many."""
+        weekday, start, end, zone = slot
+
+        def write(conn: sqlite3.Connection) -> int | None:
+            count = conn.execute(
+                "SELECT COUNT(*) FROM crisis_rota WHERE platform=? AND community_id=? "
+                "AND user_id=?",
+                (key.platform, key.community_id, key.user_id),
+            ).fetchone()[0]
+            if count >= ROTA_SLOTS_PER_RESPONDER:
+                return None
+            cursor = conn.execute(
+                "INSERT INTO crisis_rota (platform, community_id, user_id, display_name, "
+                "weekday, start_min, end_min, zone, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    key.platform,
+                    key.community_id,
+                    key.user_id,
+                    name[:100],
+                    weekday,
+                    start,
+                    end,
+                    zone,
+                    _iso(now),
+                ),
+            )
+            return cursor.lastrowid
+
+        return await self.db.write(write)
+
+    async def remove_slot(self, key: MemberKey, slot_id: int) -> bool:
+        """Remove one of the responder's own slots."""
+        return (
+            await self.db.execute(
+                "DELETE FROM crisis_rota WHERE platform=? AND community_id=? AND user_id=? "
+                "AND id=?",
+                (key.platform, key.community_id, key.user_id, slot_id),
+            )
+            > 0
+        )
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert as the life cycle sees it."""
+
+    id: int
+    platform: str
+    community_id: str
+    kind: str
+    urgent: bool
+    user_id: str | None
+    reporter_id: str | None
+    report_id: int | None
+    template: str
+    values: dict[str, str] = field(default_factory=dict)
+    channel_id: str | None = None
+    message_id: str | None = None
+    created_at: datetime | None = None
+    delivered_at: datetime | None = None
+    claimed_by: str | None = None
+    claimed_name: str | None = None
+    claimed_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    stage: int = POSTED
+    next_at: datetime | None = None
+
+
+def _alert(row: sqlite3.Row) -> Alert:
+    return Alert(
+        row["id"],
+        row["platform"],
+        row["community_id"],
+        row["kind"],
+        bool(row["urgent"]),
+        row["user_id"],
+        row["reporter_id"],
+        row["report_id"],
+        row["template"],
+        json.loads(row["values_json"]),
+        row["channel_id"],
+        row["message_id"],
+        _parse(row["created_at"]),
+        _parse(row["delivered_at"]),
+        row["claimed_by"],
+        row["claimed_name"],
+        _parse(row["claimed_at"]),
+        _parse(row["closed_at"]),
+        row["outcome"],
+        row["stage"],
+        _parse(row["next_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What a claim found: the alert (None when there is no such alert here) and whether this
+    claim took it (False: someone already has it, or it is closed)."""
+
+    alert: Alert | None
+    taken: bool
+
+
+class Alerts:
+    """Alerts, their delivery, claim, close and escalation state."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        community: tuple[str, str],
+        kind: str,
+        *,
+        urgent: bool,
+        subject: str | None,
+        message: tuple[str, dict[str, str]],
+        now: datetime,
+        next_at: datetime | None,
+        reporter: str | None = None,
+        report_id: int | None = None,
+    ) -> Alert:
+        """Store a new alert (not yet delivered)."""
+        template, values = message
+
+        def write(conn: sqlite3.Connection) -> Alert:
+            cursor = conn.execute(
+                "INSERT INTO crisis_alerts (platform, community_id, kind, urgent, user_id, "
+                "reporter_id, report_id, template, values_json, created_at, next_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    community[0],
+                    community[1],
+                    kind,
+                    int(urgent),
+                    subject,
+                    reporter,
+                    report_id,
+                    template,
+                    json.dumps(values, ensure_ascii=False),
+                    _iso(now),
+                    _iso(next_at),
+                ),
+            )
+            row = conn.execute(
+                "SELECT * FROM crisis_alerts WHERE id=?", (cursor.lastrowid,)
+            ).fetchone()
+            return _alert(row)
+
+        return await self.db.write(write)
+
+    async def get(self, platform: str, community_id: str, alert_id: int) -> Alert | None:
+        """One alert of this community."""
+        row = await self.db.fetchone(
+            "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND id=?",
+            (platform, community_id, alert_id),
+        )
+        return _alert(row) if row else None
+
+    async def delivered(
+        self, alert: Alert, channel_id: str, message_id: str, now: datetime
+    ) -> bool:
+        """Record the one delivery; False when it was already delivered (then say nothing)."""
+        changed = await self.db.execute(
+            "UPDATE crisis_alerts SET delivered_at=?, channel_id=?, message_id=? "
+            "WHERE id=? AND delivered_at IS NULL",
+            (_iso(now), channel_id, message_id, alert.id),
+        )
+        if changed and alert.report_id is not None:
+            await self.db.execute(
+                "UPDATE crisis_concern_reports SET alerted=1 WHERE id=? AND alerted=0",
+                (alert.report_id,),
+            )
+        return changed > 0
+
+    async def waiting(self, platform: str) -> list[Alert]:
+        """Alerts not yet delivered on a platform, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM crisis_alerts WHERE platform=? AND delivered_at IS NULL ORDER BY id",
+            (platform,),
+        )
+        return [_alert(r) for r in rows]
+
+    async def is_waiting(
+        self, platform: str, community_id: str, kind: str, subject: str | None
+    ) -> bool:
+        """Whether an alert of this kind about a member still waits to be delivered."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM crisis_alerts WHERE platform=? AND community_id=? AND kind=? "
+            "AND user_id=? AND delivered_at IS NULL",
+            (platform, community_id, kind, subject),
+        )
+        return row is not None
+
+    async def waiting_report_by(
+        self, community: tuple[str, str], reporter: str, subject: str
+    ) -> int | None:
+        """The alert of a report by `reporter` about `subject` still waiting, if any."""
+        row = await self.db.fetchone(
+            "SELECT id FROM crisis_alerts WHERE platform=? AND community_id=? AND kind='report' "
+            "AND reporter_id=? AND user_id=? AND delivered_at IS NULL ORDER BY id LIMIT 1",
+            (community[0], community[1], reporter, subject),
+        )
+        return row[0] if row else None
+
+    async def update_waiting_note(self, alert_id: int, note: str) -> None:
+        """A reporter's new note replaces the one in their waiting report (and its alert)."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                "SELECT values_json, report_id FROM crisis_alerts WHERE id=? "
+                "AND delivered_at IS NULL",
+                (alert_id,),
+            ).fetchone()
+            if row is None:
+                return
+            values = json.loads(row[0])
+            values["note"] = note
+            conn.execute(
+                "UPDATE crisis_alerts SET values_json=? WHERE id=?",
+                (json.dumps(values, ensure_ascii=False), alert_id),
+            )
+            if row[1] is not None:
+                conn.execute("UPDATE crisis_concern_reports SET note=? WHERE id=?", (note, row[1]))
+
+        await self.db.write(write)
+
+    async def claim(
+        self,
+        community: tuple[str, str],
+        alert_id: int,
+        claimer: tuple[str, str],
+        now: datetime,
+        remind_at: datetime,
+    ) -> ClaimResult:
+        """Give an open, unclaimed alert to `claimer` and plan the reminder."""
+
+        def write(conn: sqlite3.Connection) -> ClaimResult:
+            row = conn.execute(
+                "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND id=?",
+                (community[0], community[1], alert_id),
+            ).fetchone()
+            if row is None:
+                return ClaimResult(None, False)
+            if row["claimed_by"] is not None or row["closed_at"] is not None:
+                return ClaimResult(_alert(row), False)
+            conn.execute(
+                "UPDATE crisis_alerts SET claimed_by=?, claimed_name=?, claimed_at=?, stage=?, "
+                "next_at=? WHERE id=?",
+                (claimer[0], claimer[1][:100], _iso(now), CLAIMED, _iso(remind_at), alert_id),
+            )
+            row = conn.execute("SELECT * FROM crisis_alerts WHERE id=?", (alert_id,)).fetchone()
+            return ClaimResult(_alert(row), True)
+
+        return await self.db.write(write)
+
+    async def close(
+        self,
+        community: tuple[str, str],
+        alert_id: int,
+        outcome: str,
+        closer: tuple[str, str],
+        now: datetime,
+    ) -> ClaimResult:
+        """Close an open alert with its outcome (claiming it for the closer if nobody had) and
+        count the outcome for the month."""
+
+        def write(conn: sqlite3.Connection) -> ClaimResult:
+            row = conn.execute(
+                "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND id=?",
+                (community[0], community[1], alert_id),
+            ).fetchone()
+            if row is None:
+                return ClaimResult(None, False)
+            if row["closed_at"] is not None:
+                return ClaimResult(_alert(row), False)
+            conn.execute(
+                "UPDATE crisis_alerts SET closed_at=?, outcome=?, stage=?, next_at=NULL, "
+                "claimed_by=COALESCE(claimed_by, ?), claimed_name=COALESCE(claimed_name, ?), "
+                "claimed_at=COALESCE(claimed_at, ?) WHERE id=?",
+                (_iso(now), outcome, CLOSED, closer[0], closer[1][:100], _iso(now), alert_id),
+            )
+            conn.execute(
+                "INSERT INTO crisis_alert_outcomes (platform, community_id, month, outcome, "
+                "count) VALUES (?, ?, ?, ?, 1) ON CONFLICT (platform, community_id, month, "
+                "outcome) DO UPDATE SET count = count + 1",
+                (community[0], community[1], now.strftime("%Y-%m"), outcome),
+            )
+            row = conn.execute("SELECT * FROM crisis_alerts WHERE id=?", (alert_id,)).fetchone()
+            return ClaimResult(_alert(row), True)
+
+        return await self.db.write(write)
+
+    async def next_due(self, platform: str) -> datetime | None:
+        """The earliest escalation or reminder on a platform."""
+        row = await self.db.fetchone(
+            "SELECT MIN(next_at) FROM crisis_alerts WHERE platform=? AND next_at IS NOT NULL",
+            (platform,),
+        )
+        return _parse(row[0]) if row and row[0] else None
+
+    async def due(self, platform: str, now: datetime) -> list[Alert]:
+        """Alerts whose next escalation or reminder is due."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM crisis_alerts WHERE platform=? AND next_at IS NOT NULL AND next_at<=? "
+            "ORDER BY next_at, id",
+            (platform, _iso(now)),
+        )
+        return [_alert(r) for r in rows]
+
+    async def advance(self, alert: Alert, stage: int, next_at: datetime | None) -> bool:
+        """Move an alert to its next stage, only if nobody moved it meanwhile."""
+        changed = await self.db.execute(
+            "UPDATE crisis_alerts SET stage=?, next_at=? WHERE id=? AND stage=?",
+            (stage, _iso(next_at), alert.id, alert.stage),
+        )
+        return changed > 0
+
+    async def recent(self, platform: str, community_id: str, since: datetime) -> list[Alert]:
+        """Alerts since an instant, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND created_at>=? "
+            "ORDER BY created_at DESC, id DESC LIMIT 20",
+            (platform, community_id, _iso(since)),
+        )
+        return [_alert(r) for r in rows]
+
+    async def monthly_outcomes(
+        self, platform: str, community_id: str, since_month: str
+    ) -> list[tuple[str, str, int]]:
+        """(month, outcome, count) from a month on, newest month first."""
+        rows = await self.db.fetchall(
+            "SELECT month, outcome, count FROM crisis_alert_outcomes WHERE platform=? "
+            "AND community_id=? AND month>=? ORDER BY month DESC, outcome",
+            (platform, community_id, since_month),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+
+def alerts_privacy_handler() -> DataHandler:
+    """Alerts about a member, filed by them as a reporter, or claimed by them.
+
+    The member an alert is about sees that there was one and its outcome (never a reporter);
+    deleting removes alerts about them and the ones they filed, and takes their name off alerts
+    they handled. The anonymous monthly counts stay.
+    """
+
+    def export(conn: sqlite3.Connection, key: MemberKey) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        clause, params = scope_clause(key, "user_id")
+        about = rows_as_dicts(
+            conn.execute(
+                "SELECT community_id, kind, created_at, delivered_at, closed_at, outcome "
+                f"FROM crisis_alerts WHERE {clause} AND kind != 'report' ORDER BY id",
+                params,
+            )
+        )
+        if about:
+            out["about you"] = about
+        for title, column in (("you reported", "reporter_id"), ("you handled", "claimed_by")):
+            clause, params = scope_clause(key, column)
+            rows = rows_as_dicts(
+                conn.execute(
+                    "SELECT community_id, kind, created_at, claimed_at, closed_at, outcome "
+                    f"FROM crisis_alerts WHERE {clause} ORDER BY id",
+                    params,
+                )
+            )
+            if rows:
+                out[title] = rows
+        return out
+
+    def delete(conn: sqlite3.Connection, key: MemberKey) -> int:
+        removed = 0
+        for column in ("user_id", "reporter_id"):
+            clause, params = scope_clause(key, column)
+            removed += conn.execute(f"DELETE FROM crisis_alerts WHERE {clause}", params).rowcount
+        clause, params = scope_clause(key, "claimed_by")
+        removed += conn.execute(
+            f"UPDATE crisis_alerts SET claimed_by=NULL, claimed_name=?, next_at=NULL WHERE {clause}",
+            [DELETED_CLAIMER, *params],
+        ).rowcount
+        return removed
+
+    return DataHandler("crisis alerts", ("crisis_alerts", "crisis_alert_outcomes"), export, delete)
+
+
+def privacy_handlers() -> list[DataHandler]:
+    """Every handler of this module for the privacy registry."""
+    return [
+        member_table("crisis duty", "crisis_duty"),
+        member_table("crisis rota", "crisis_rota", order_by="id"),
+        alerts_privacy_handler(),
+    ]
