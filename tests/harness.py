@@ -60,6 +60,7 @@ class ConsoleCommunity:
             self.console.roles = previous.roles
             self.console.named_roles = previous.named_roles
             self.console.members = previous.members
+            self.console.said = previous.said
             self.console.channels = previous.channels
             self.console.moderator_channels = previous.moderator_channels
             self.console.channel = previous.channel

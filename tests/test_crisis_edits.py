@@ -36,7 +36,7 @@ async def test_an_edit_into_an_urgent_message_is_heard_once(mod):
     assert alerts(out).count("Priority alert (urgent)") == 1
     assert "#general message 1" in alerts(out)  # the link of the edited message
     out = await mod.say(f":edit {URGENT_AGAIN}")
-    assert out == ["* you edited your message 1 in #general"]  # same message, same level
+    assert out == ["* you edited your last message in #general"]  # same message, same level
     out = await mod.say(":clock +2h")
     assert "Update (" not in alerts(out)  # not even counted into a merged follow-up
 
@@ -57,12 +57,14 @@ async def test_an_edit_from_concern_to_urgent_alerts_at_once_and_back_down_does_
 
 
 async def test_an_edited_message_is_remembered_across_a_restart(mod):
-    out = await mod.say(":as bob", URGENT)
-    assert "Priority alert (urgent)" in alerts(out)
+    out = await mod.say(":as bob", "i feel so hopeless about everything")
+    assert "Low priority (concern)" in alerts(out)
     await mod.restart()
     await mod.say(":as bob", ":clock +2h")
-    out = await mod.say(f":edit {URGENT_AGAIN}")
-    assert alerts(out) == "" and private_to(out, "bob") == ""
+    out = await mod.say(":edit i feel so hopeless about everything, like a burden")
+    assert alerts(out) == "" and private_to(out, "bob") == ""  # same level: nothing new
+    out = await mod.say(f":edit {URGENT}")
+    assert "Priority alert (urgent)" in alerts(out)  # the edit was heard
 
 
 async def test_each_message_is_its_own_and_a_new_urgent_message_is_still_merged(mod):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import secrets
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -81,7 +82,9 @@ class ConsolePlatform(Platform):
         self._out = out or self._print
         self.transcript: list[str] = []
         self._message_seq = 0
-        self._last_said: dict[tuple[str, str], int] = {}  # (member, channel) → message number
+        self._run = secrets.token_hex(4)  # message ids stay unique across restarts
+        # (member, channel) → (message id, link) of their last chat message there, for :edit
+        self.said: dict[tuple[str, str], tuple[str, str]] = {}
         self._edits = EditMemory()
 
     # --- output -----------------------------------------------------------------------------
@@ -214,14 +217,17 @@ class ConsolePlatform(Platform):
             await self.bot.dispatch(inv)
             return True
         self._message_seq += 1
-        self._last_said[(self.user, self.channel)] = self._message_seq
-        await self._chat(self._message_seq, line, edited=False)
+        said = (
+            f"console-{self._run}-{self._message_seq}",
+            f"#{self.channel} message {self._message_seq}",
+        )
+        self.said[(self.user, self.channel)] = said
+        await self._chat(*said, line, edited=False)
         return True
 
-    async def _chat(self, seq: int, text: str, *, edited: bool) -> None:
-        """Deliver chat message number ``seq`` (or its new text) from the current member."""
+    async def _chat(self, message_id: str, link: str, text: str, *, edited: bool) -> None:
+        """Deliver a chat message (or its new text) from the current member."""
         assert self.bot is not None
-        message_id = f"console-{seq}"
         if edited and not self._edits.changed(message_id, text):
             return
         self._edits.seen(message_id, text)
@@ -231,7 +237,7 @@ class ConsolePlatform(Platform):
             self.actor(),
             text,
             message_id=message_id,
-            link=f"#{self.channel} message {seq}",
+            link=link,
             edited=edited,
         )
         await self.bot.emit_message(event)
@@ -282,12 +288,12 @@ class ConsolePlatform(Platform):
         if verb == "clock":
             return await self._clock(rest)
         if verb == "edit":
-            seq = self._last_said.get((self.user, self.channel))
-            if seq is None or not rest:
+            said = self.said.get((self.user, self.channel))
+            if said is None or not rest:
                 self.info("usage: :edit NEW TEXT (edits your last message in this channel)")
                 return True
-            self.info(f"you edited your message {seq} in #{self.channel}")
-            await self._chat(seq, rest, edited=True)
+            self.info(f"you edited your last message in #{self.channel}")
+            await self._chat(*said, rest, edited=True)
             return True
         if verb == "help":
             self.info(
