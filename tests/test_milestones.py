@@ -96,16 +96,19 @@ def test_leap_day_anniversaries_fall_on_28_february():
     ]
 
 
-def test_day_milestones_start_at_local_midnight_across_dst():
+def test_day_milestones_start_at_local_midnight_but_never_before_24_hours_a_day():
     # Europe/London springs forward on 2027-03-28: that local day starts at 00:00 GMT, the next
-    # one at 00:00 BST (23:00 UTC the evening before).
+    # one at 00:00 BST (23:00 UTC the evening before), only 23 hours later: day 8 completes at
+    # 01:00 BST, when 8 × 24 hours have passed. In autumn the 25-hour day ends at local midnight.
     start = run_start(date(2027, 3, 21), None, "Europe/London")
     ladder = parse_ladder("7d,8d")
     dues = [s.due(start, "Europe/London") for s in ladder.steps]
     assert dues == [
         datetime(2027, 3, 28, 0, 0, tzinfo=UTC),
-        datetime(2027, 3, 28, 23, 0, tzinfo=UTC),
+        datetime(2027, 3, 29, 0, 0, tzinfo=UTC),
     ]
+    autumn = run_start(date(2027, 10, 24), None, "Europe/London")
+    assert ladder.steps[1].due(autumn, "Europe/London") == datetime(2027, 11, 1, 0, 0, tzinfo=UTC)
 
 
 def test_midnight_that_does_not_exist_starts_the_day_after_the_gap():
@@ -148,8 +151,9 @@ def test_spans_count_calendar_days_and_months():
     assert years_months_days(date(2026, 1, 31), date(2026, 2, 28)) == (0, 1, 0)
     assert years_months_days(date(2024, 2, 29), date(2025, 2, 28)) == (1, 0, 0)
     start = run_start(date(2027, 3, 27), None, "Europe/London")
-    # only 47 hours pass over the spring-forward night, but two calendar days completed
-    assert completed_days(start, datetime(2027, 3, 28, 23, 0, tzinfo=UTC), "Europe/London") == 2
+    # only 47 hours pass over the spring-forward night: the second day completes an hour later
+    assert completed_days(start, datetime(2027, 3, 28, 23, 0, tzinfo=UTC), "Europe/London") == 1
+    assert completed_days(start, datetime(2027, 3, 29, 0, 0, tzinfo=UTC), "Europe/London") == 2
     assert span_text(start, datetime(2027, 3, 27, 5, 0, tzinfo=UTC), "Europe/London") == "5 hours"
 
 
@@ -353,7 +357,7 @@ async def test_leap_day_start_celebrates_on_28_february(stamped):
     ]  # fmt: skip
 
 
-async def test_dst_hour_milestone_is_exact_and_day_milestone_is_local_midnight(stamped):
+async def test_dst_hour_milestone_is_exact_and_day_milestone_is_the_local_start_time(stamped):
     tz = "Europe/London"
     c, lines = await stamped(datetime(2027, 3, 27, 13, 0, tzinfo=UTC), tz)
     out = await c.text("/milestone set date:today time:12:00")
@@ -363,9 +367,32 @@ async def test_dst_hour_milestone_is_exact_and_day_milestone_is_local_midnight(s
     assert not celebrations(lines, tz)
     await c.text(":clock 2027-03-28T12:00")
     assert len(celebrations(lines, tz)) == 1
-    await c.text(":clock 2027-04-03T22:59")  # 7 days: 2027-04-03 00:00 BST = 04-02 23:00 UTC
+    # 7 days: 12:00 BST on 2027-04-03 is only 167 hours after 12:00 GMT, so 13:00 BST
+    await c.text(":clock 2027-04-03T22:59")
     stamps = [at for at, t in lines if "reached 7 days" in t]
-    assert stamps == [datetime(2027, 4, 2, 23, 0, tzinfo=UTC)]
+    assert stamps == [datetime(2027, 4, 3, 12, 0, tzinfo=UTC)]
+
+
+async def test_a_day_is_celebrated_when_show_counts_it_and_not_before(stamped):
+    c, lines = await stamped(datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
+    await c.text("/milestone set date:today time:10:00")
+    out = await c.text(":clock 2026-11-09T00:01", "/milestone show")
+    assert "You've reached 7 days" not in out
+    assert "recovery: 6 days since 2026-11-02" in out
+    out = await c.text(":clock 2026-11-09T10:00", "/milestone show")
+    assert "You've reached 7 days" in out
+    assert "recovery: 7 days since 2026-11-02" in out
+
+
+async def test_a_day_never_counts_before_24_hours_across_spring_dst(stamped):
+    tz = "Europe/London"
+    c, lines = await stamped(datetime(2027, 3, 27, 13, 0, tzinfo=UTC), tz)
+    await c.text("/milestone set date:today time:12:00")
+    # 12:59 BST on the day the clocks change: only 23 hours and 59 minutes have passed
+    out = await c.text(":clock 2027-03-28T11:59", "/milestone show")
+    assert "1 day" not in out and "23 hours" in out
+    out = await c.text(":clock 2027-03-28T12:00", "/milestone show")
+    assert "You've reached 24 hours" in out and "recovery: 1 day since" in out
 
 
 async def test_each_milestone_is_celebrated_exactly_once_across_restarts(stamped):
@@ -454,8 +481,11 @@ async def test_timezone_change_moves_the_next_milestone(tmp_path):
         await c.text("/milestone set 2026-10-27")
         await c.bot.member_settings.set(ALICE, "timezone", "Asia/Tokyo", c.clock.now())
         out = await c.text("/milestone show")
-        assert "Next milestone: 7 days on 2026-11-03 (in 3 hours)" in out  # 00:00 JST = 15:00 UTC
-        out = await c.text(":clock 2026-11-02T15:00")
+        # 00:00 JST is only 6 days 15 hours after 00:00 UTC: day 7 completes at 09:00 JST
+        assert "Next milestone: 7 days on 2026-11-03 (in 12 hours)" in out
+        out = await c.text(":clock 2026-11-02T23:59")
+        assert "reached 7 days" not in out
+        out = await c.text(":clock 2026-11-03T00:00")
         assert "reached 7 days" in out
     finally:
         await c.stop()

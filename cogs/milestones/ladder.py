@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.timeutil import add_months, local_date, start_of_local_day
+from bot.timeutil import add_months, local_date
+from cogs.milestones.timing import day_reached_at
 from storage.milestones import RunStart
 
 UNIT_WORDS = {"h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year"}
@@ -83,7 +84,7 @@ class Step:
         if self.unit == "h":
             return start.started_at + timedelta(hours=self.amount)
         day = self.day(start)
-        return None if day is None else start_of_local_day(day, zone)
+        return None if day is None else day_reached_at(start, day, zone)
 
 
 def parse_step(code: str) -> Step:
@@ -164,20 +165,24 @@ class Points:
 
     def next_after(self, after: datetime) -> tuple[Step, datetime] | None:
         """The first milestone strictly after `after` (the longer step wins a tie)."""
-        # A day step falls after `after` exactly when its local date is later than the local
-        # date of `after`, so only the earliest such day needs turning into an instant.
-        after_day = local_date(after, self.zone)
+        # A day step is reached on its local date or, at most a day later (start time, DST),
+        # so only steps from two days before the local date of `after` can still be ahead.
+        floor = local_date(after, self.zone) - timedelta(days=2)
         best_hour = min((h for h in self.hours if h[0] > after), default=None, key=_rank)
-        best_day = min((d for d in self.days if d[0] > after_day), default=None, key=_rank)
-        if self.yearly:
-            floor = after_day if self.last_day is None else max(after_day, self.last_day)
-            yearly = _yearly_after(self.start, floor)
-            if yearly is not None and (best_day is None or yearly[0] < best_day[0]):
-                best_day = yearly
         candidates = [best_hour] if best_hour is not None else []
-        if best_day is not None:
-            instant = start_of_local_day(best_day[0], self.zone)
-            candidates.append((instant, best_day[1], best_day[2]))
+        for day, rank, step in self.days:
+            if day > floor and (at := day_reached_at(self.start, day, self.zone)) > after:
+                candidates.append((at, rank, step))
+        if self.yearly:
+            yearly = _yearly_after(
+                self.start, floor if self.last_day is None else max(floor, self.last_day)
+            )
+            while yearly is not None:
+                at = day_reached_at(self.start, yearly[0], self.zone)
+                if at > after:
+                    candidates.append((at, yearly[1], yearly[2]))
+                    break
+                yearly = _yearly_after(self.start, yearly[0])
         if not candidates:
             return None
         due, _, step = min(candidates, key=_rank)

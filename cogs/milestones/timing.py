@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.timeutil import (
     add_months,
@@ -21,10 +21,12 @@ def run_start(day: date, at: time | None, tz: str) -> RunStart:
 
 
 def completed_days(start: RunStart, end: datetime, tz: str) -> int:
-    """Whole days from a run's start to `end`, counted on the member's calendar.
+    """Whole days from a run's start to `end`: the member's count, and the one celebrated.
 
-    A run that began on 1 March (no time) has 1 day on 2 March, whatever DST did overnight;
-    with a start time, the day completes when that local time comes round again.
+    A day completes when the run's local start time (midnight without one) comes round again on
+    the member's calendar, and never before 24 hours per day have passed: so "1 day" is never
+    shown next to "24 hours … in 1 minute" on a 23-hour spring-forward day, and a 25-hour
+    autumn day still ends at the local start time.
     """
     if end <= start.started_at:
         return 0
@@ -32,7 +34,17 @@ def completed_days(start: RunStart, end: datetime, tz: str) -> int:
     days = (local_end.date() - start.start_date).days
     if start.start_time is not None and local_end.time().replace(tzinfo=None) < start.start_time:
         days -= 1
-    return max(0, days)
+    return max(0, min(days, (end - start.started_at) // timedelta(days=1)))
+
+
+def day_reached_at(start: RunStart, day: date, tz: str) -> datetime:
+    """When a run reaches local `day` by the rule of :func:`completed_days`."""
+    local = (
+        resolve_local(day, start.start_time, tz)
+        if start.start_time is not None
+        else start_of_local_day(day, tz)
+    )
+    return max(local, start.started_at + timedelta(days=(day - start.start_date).days))
 
 
 def years_months_days(start: date, end: date) -> tuple[int, int, int]:
