@@ -60,6 +60,7 @@ from bot.platforms.discord_render import (
 )
 from bot.platforms.discord_resolve import DiscordResolver
 from bot.platforms.discord_suggest import suggestions
+from bot.platforms.edits import EditMemory
 from bot.spec import ChannelRef, CommandSpec, Level, MemberRef, RoleRef
 from storage.platform_state import PlatformState
 
@@ -105,6 +106,7 @@ class DiscordPlatform(Platform):
         self._task: asyncio.Task | None = None
         self._ready = asyncio.Event()
         self._seen: collections.OrderedDict[int, None] = collections.OrderedDict()
+        self._edits = EditMemory()
         self._inflight: set[asyncio.Task] = set()
         self._stopping = False
         self.watch = ConnectionWatch()
@@ -564,12 +566,33 @@ class DiscordPlatform(Platform):
 
     async def on_message(self, message: discord.Message) -> None:
         """Ordinary chat goes to the listeners (the crisis detector among them)."""
-        assert self.bot is not None
         if message.author.bot or message.guild is None or not message.content:
             return
+        self._edits.seen(str(message.id), message.content)
+        await self._emit_chat(message, edited=False)
+
+    async def on_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited chat message goes to the listeners again with its new text. Updates that
+        are not edits (link previews, pins) and edits that kept the text are not delivered."""
+        message = payload.message
+        if message.author.bot or message.guild is None or not message.content:
+            return
+        if message.edited_at is None:
+            return  # Discord sends MESSAGE_UPDATE for embeds and pins too
+        if payload.cached_message is not None and payload.cached_message.content == message.content:
+            return
+        if not self._edits.changed(str(message.id), message.content):
+            return
+        await self._emit_chat(message, edited=True)
+
+    async def _emit_chat(self, message: discord.Message, *, edited: bool) -> None:
+        assert self.bot is not None
         community = _community(message.guild)
         assert community is not None
-        actor = await self._actor(message.author, community, None)
+        author = message.author
+        if not isinstance(author, discord.Member):  # an update may come without the member
+            author = message.guild.get_member(author.id) or author  # type: ignore[union-attr]
+        actor = await self._actor(author, community, None)
         channel = ChannelRef(str(message.channel.id), getattr(message.channel, "name", "") or "")
         event = MessageEvent(
             community,
@@ -578,6 +601,7 @@ class DiscordPlatform(Platform):
             message.content,
             message_id=str(message.id),
             link=message.jump_url,
+            edited=edited,
         )
         await self.bot.emit_message(event)
 
@@ -719,6 +743,10 @@ class _Client(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         await self.platform.on_message(message)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        # raw: the bot keeps no message cache (max_messages=None), so on_message_edit never fires
+        await self.platform.on_message_edit(payload)
 
     async def on_member_join(self, member: discord.Member) -> None:
         await self.platform.on_member_join(member)

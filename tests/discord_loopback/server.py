@@ -375,6 +375,31 @@ class LoopbackDiscord(_Waitable):
         )
         return payload
 
+    async def edit_member_message(
+        self, message: dict[str, Any], content: str | None, *, embeds: list[Any] | None = None
+    ) -> dict[str, Any]:
+        """A member's message (a payload from :meth:`send_message`) changes: MESSAGE_UPDATE with
+        the whole message, as Discord sends it. ``content`` is the member's edit (a new
+        ``edited_timestamp``); ``content=None`` with ``embeds`` is Discord adding a link preview,
+        which is not an edit. Content is blanked without the message content intent."""
+        original = next(m for m in self.member_messages if m["id"] == message["id"])
+        guild_id = int(original["guild_id"]) if "guild_id" in original else None
+        update = {**original, "embeds": embeds if embeds is not None else original["embeds"]}
+        if content is not None:
+            update["content"] = content
+            update["edited_timestamp"] = iso_now()
+            update["mentions"] = [
+                self._mention(int(uid), guild_id) for uid in re.findall(r"<@!?(\d+)>", content)
+            ]
+        original.update(update)
+        mentioned = any(int(m["id"]) == self.bot_user.id for m in update["mentions"])
+        if guild_id is not None and not mentioned and not self.gateway.intents & MESSAGE_CONTENT:
+            update = {**update, "content": "", "embeds": [], "attachments": [], "components": []}
+        self.gateway.dispatch(
+            "MESSAGE_UPDATE", update, intent=GUILD_MESSAGES if guild_id else DIRECT_MESSAGES
+        )
+        return update
+
     async def add_member(self, guild_id: int, user: FakeUser, roles: tuple[int, ...] = ()) -> None:
         """A new member joins: GUILD_MEMBER_ADD (sent only with the members intent)."""
         guild = self._guild(guild_id)
