@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.db as storage_db
 from bot.cog import Cog
 from bot.context import Context
 from bot.spec import command
@@ -164,13 +165,34 @@ async def test_while_another_program_holds_the_lock_the_bot_keeps_answering_and_
     assert [r[0] for r in rows] == ["recovery"]
 
 
+def _copy_that_a_write_overtakes(real_copy):
+    """The background copy as steady writes make it, every time: a transaction is committed
+    while it copies, so it ends short of the end of the log. (Left to timing, a quiet machine
+    sometimes let the copy finish first, and the test passed or failed by luck.)"""
+
+    def copy(path: str) -> None:
+        reader = sqlite3.connect(path, isolation_level=None)
+        writer = sqlite3.connect(path, timeout=5, isolation_level=None)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()  # the copy's end
+            writer.execute("CREATE TABLE IF NOT EXISTS overtaking (n INTEGER)")
+            writer.execute("INSERT INTO overtaking VALUES (1)")  # lands while copying
+            real_copy(path)
+        finally:
+            reader.close()
+            writer.close()
+
+    return copy
+
+
 async def _log_size_after_steady_writes(path: Path) -> int:
     db = await Database.open(path)
     try:
         await db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, blob BLOB)")
         for n in range(600):  # 600 transactions of about 8 KB each, one after another
             await db.execute("INSERT INTO t VALUES (?, zeroblob(8000))", (n,))
-        await db.settle()
+            await db.settle()  # a copy started here ends before the next write: no timing
         assert (await db.fetchone("SELECT COUNT(*) FROM t"))[0] == 600
         return Path(f"{path}-wal").stat().st_size
     finally:
@@ -180,12 +202,14 @@ async def _log_size_after_steady_writes(path: Path) -> int:
 async def test_the_write_ahead_log_is_checkpointed_and_reused_under_steady_writes(
     tmp_path, monkeypatch
 ):
+    monkeypatch.setattr("storage.db._copy_log", _copy_that_a_write_overtakes(storage_db._copy_log))
     monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 1_000_000)
     never_checkpointed = await _log_size_after_steady_writes(tmp_path / "never.db")
     monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
     checkpointed = await _log_size_after_steady_writes(tmp_path / "checkpointed.db")
     assert never_checkpointed > 4_800_000  # every transaction stayed in the log
-    assert checkpointed < never_checkpointed / 3  # the log was copied and reused from the top
+    # the log was copied and reused from the top: no longer than the schema's first writes
+    assert checkpointed < 1_000_000
 
 
 class Diary(Cog):

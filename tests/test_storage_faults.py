@@ -36,12 +36,14 @@ async def check_disk_full(community):
     pages = (await db.fetchone("PRAGMA page_count"))[0]
     await db.configure(f"PRAGMA max_page_count = {pages}")
     out = ""
-    for _ in range(60):  # fill the file until it would have to grow
+    for _ in range(60):  # fill the file until it would have to grow (a reset a minute)
+        await community.say(":clock +1m")
         out = await community.text("/milestone reset name:alcohol note:" + "x" * 480)
         if NOT_SAVED in out:
             break
     assert NOT_SAVED in out
     runs_before = (await db.fetchone("SELECT COUNT(*) FROM milestone_runs"))[0]
+    await community.say(":clock +1m")
     out = await community.text("/milestone reset name:alcohol note:" + "y" * 480, "/help")
     assert NOT_SAVED in out and "saved" not in out.split(NOT_SAVED)[0]
     assert "Here's what I can do" in out  # still answering what it can
@@ -103,3 +105,80 @@ async def test_a_failed_command_logs_its_path_and_error_id_never_what_was_typed(
     assert failure and "safetyplan edit" in failure[0]
     await community.bot.db.configure("PRAGMA query_only = 0")
     assert "Maria" not in await community.text("/safetyplan show")  # nothing half-saved
+
+
+# --- failures at COMMIT and failures nobody expected ---------------------------------------------
+
+
+async def refuse_checkins_at_commit(community) -> None:
+    """Make every new check-in break a deferred foreign key: the statements succeed and only
+    COMMIT fails, as a deferred constraint or a full disk at the last moment would."""
+    await community.bot.db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await community.bot.db.execute(
+        "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
+    )
+    await community.bot.db.execute(
+        "CREATE TRIGGER orphan AFTER INSERT ON checkins BEGIN INSERT INTO child VALUES (99); END"
+    )
+
+
+async def test_a_write_failing_at_commit_is_reported_as_not_saved_and_stores_nothing(community):
+    await refuse_checkins_at_commit(community)
+    out = await community.text("/checkin 4")
+    assert NOT_SAVED in out
+    assert "Thank you for checking in" not in out
+    assert (await community.bot.db.fetchone("SELECT COUNT(*) FROM checkins"))[0] == 0
+    assert (await community.bot.db.fetchone("SELECT COUNT(*) FROM child"))[0] == 0
+    # the bot goes on saving what it can
+    out = await community.text("/milestone set 2026-01-01")
+    assert NOT_SAVED not in out and await counters(community) == ["recovery"]
+
+
+async def test_a_batch_failing_at_commit_reports_every_write_in_it_and_stores_none(tmp_path):
+    import asyncio
+
+    from storage.db import Database, StorageError
+
+    db = await Database.open(tmp_path / "c.db")
+    try:
+        await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        await db.execute(
+            "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+            "DEFERRABLE INITIALLY DEFERRED)"
+        )
+        await db.execute("CREATE TABLE t (n INTEGER)")
+        results = await asyncio.gather(
+            db.execute("INSERT INTO t VALUES (1)"),
+            db.execute("INSERT INTO child VALUES (99)"),  # fails only at COMMIT
+            db.execute("INSERT INTO t VALUES (2)"),
+            return_exceptions=True,
+        )
+        assert all(isinstance(r, StorageError) for r in results), results
+        assert (await db.fetchone("SELECT COUNT(*) FROM t"))[0] == 0
+        assert (await db.fetchone("SELECT COUNT(*) FROM child"))[0] == 0
+        assert await db.execute("INSERT INTO t VALUES (3)") == 1  # and the next one is saved
+    finally:
+        await db.close()
+
+
+async def test_a_batch_that_fails_unexpectedly_leaves_the_connection_usable(community, monkeypatch):
+    """Something nobody planned for breaks a batch while its transaction is open: that batch is
+    reported as not saved, and the next command is saved as usual."""
+    import storage.db
+
+    real_commit = storage.db._commit
+    failures = iter([RuntimeError("unexpected")])
+
+    def commit_once_broken(conn):
+        for failure in failures:
+            raise failure
+        return real_commit(conn)
+
+    await community.say("/milestone show")  # the member is on record: the next write is theirs
+    monkeypatch.setattr(storage.db, "_commit", commit_once_broken)
+    out = await community.text("/milestone set 2026-01-01 name:alcohol")
+    assert NOT_SAVED in out
+    assert await counters(community) == []
+    out = await community.text("/milestone set 2026-01-01 name:nicotine")
+    assert NOT_SAVED not in out
+    assert await counters(community) == ["nicotine"]
