@@ -11,6 +11,7 @@ channel yet, the platform away) waits and is delivered once, as soon as it can b
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Annotated, Literal
 
 from bot.context import Context
@@ -96,7 +97,21 @@ class AlertDesk(DutyCommands):
         return await self._deliver(ctx, alert)
 
     async def _deliver(self, ctx: Context, alert: Alert, *, everyone: bool = False) -> bool:
-        """Post an alert (with its pings when urgent); record the one delivery."""
+        """Post an alert (with its pings when urgent); record the one delivery. An alert whose
+        post is under way (a slow homeserver) is not posted again by the tick meanwhile."""
+        if alert.id in self._delivering:
+            return True
+        self._delivering.add(alert.id)
+        try:
+            return await self._post_alert(ctx, alert, everyone)
+        finally:
+            self._delivering.discard(alert.id)
+
+    @cached_property
+    def _delivering(self) -> set[int]:
+        return set()
+
+    async def _post_alert(self, ctx: Context, alert: Alert, everyone: bool) -> bool:
         pings: list[Ping] = []
         note = ""
         if everyone:
