@@ -71,6 +71,7 @@ from bot.platforms.base import (
     Platform,
     PlatformStartError,
 )
+from bot.platforms.edits import EditMemory
 from bot.platforms.matrix_groups import group_community, group_room_options, invitees
 from bot.platforms.matrix_link import CONNECTION_ERRORS, Link, describe
 from bot.platforms.matrix_parking import ParkedEvents
@@ -84,6 +85,7 @@ from bot.platforms.matrix_rules import (
     parse_power,
     strip_reply_fallback,
 )
+from bot.platforms.matrix_text import Replacement, chat_text, replacement
 from bot.spec import ChannelRef, Level, MemberRef, RoleRef
 from storage.files import private_dir, private_umask, write_private
 from storage.matrix import DirectRooms, direct_rooms_handler, last_active_community
@@ -192,6 +194,7 @@ class MatrixPlatform(Platform):
         )
         self._tasks: list[asyncio.Task] = []
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._edits = EditMemory()
         self._buttons: collections.OrderedDict[str, list[Button]] = collections.OrderedDict()
         self._undecryptable_told: dict[str, float] = {}
         self._parked = ParkedEvents()
@@ -575,9 +578,13 @@ class MatrixPlatform(Platform):
 
     async def _on_text(self, room_id: str, event: RoomMessageText) -> None:
         assert self.bot is not None
-        relates = event.source.get("content", {}).get("m.relates_to", {})
+        content = event.source.get("content", {})
+        relates = content.get("m.relates_to", {})
         if relates.get("rel_type") == "m.replace":
-            return  # an edit: the original was already handled
+            edit = replacement(content)
+            if edit is not None:
+                await self._on_edit(room_id, event.sender, edit)
+            return
         body = strip_reply_fallback(event.body) if "m.in_reply_to" in relates else event.body
         text = strip_prefix(body.strip(), (self.command_prefix,))
         in_direct = self.is_direct_room(room_id, event.sender)
@@ -606,17 +613,52 @@ class MatrixPlatform(Platform):
                 )
             )
             return
+        text = chat_text(content, body)
+        self._edits.seen(event.event_id, text)
+        await self._emit_chat(room_id, event.sender, event.event_id, text, edited=False)
+
+    async def _on_edit(self, room_id: str, sender: str, edit: Replacement) -> None:
+        """An edited chat message goes to the listeners again with its new text: only an edit
+        by the original's sender (as the spec requires of clients), never one into a command
+        (edits run nothing), and only when the text changed."""
+        text = chat_text(edit.content, edit.body)
+        if not text.strip() or strip_prefix(text.strip(), (self.command_prefix,)) is not None:
+            return
+        if await self._sender_of(room_id, edit.original_id) != sender:
+            return
+        if not self._edits.changed(edit.original_id, text):
+            return
+        await self._emit_chat(room_id, sender, edit.original_id, text, edited=True)
+
+    async def _sender_of(self, room_id: str, event_id: str) -> str | None:
+        """Who sent an event (None when the homeserver cannot say)."""
+        assert self.client is not None
+        client = self.client
+        response = await self.link.call(
+            lambda: client.room_get_event(room_id, event_id), patience=self._patience()
+        )
+        if not isinstance(response, RoomGetEventResponse):
+            return None
+        return getattr(response.event, "sender", None)
+
+    async def _emit_chat(
+        self, room_id: str, sender: str, message_id: str, text: str, *, edited: bool
+    ) -> None:
+        """Give a chat message (or an edit's new text) to the listeners."""
+        assert self.bot is not None
+        community = await self._community_for(room_id, sender)
         if community is None or room_id in self._groups:
             return  # a private group's conversation belongs to its members
-        actor = await self._actor(community.id, room_id, event.sender)
+        actor = await self._actor(community.id, room_id, sender)
         await self.bot.emit_message(
             MessageEvent(
                 community,
                 ChannelRef(room_id, self._room_name(room_id)),
                 actor,
-                body,
-                message_id=event.event_id,
-                link=f"https://matrix.to/#/{room_id}/{event.event_id}",
+                text,
+                message_id=message_id,
+                link=f"https://matrix.to/#/{room_id}/{message_id}",
+                edited=edited,
             )
         )
 
