@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.discord_e2e.conftest import ALERTS, GENERAL, GUILD, BotProcess, write_config
+from tests.discord_e2e.conftest import (
+    ALERTS,
+    GENERAL,
+    GUILD,
+    BotProcess,
+    query,
+    write_config,
+)
 from tests.discord_loopback import ALICE, BOB, CAROL, MOD, FakeUser, LoopbackDiscord
 
 pytestmark = [pytest.mark.discord, pytest.mark.asyncio(loop_scope="module")]
@@ -66,6 +73,12 @@ async def test_an_edit_into_an_urgent_message_is_heard_once(running, server):
     assert len(server.dm_messages(BOB.id)) == 1
     new = alerts(server)[before:]
     assert len(new) == 2 and "carol" in new[1] and "bob" not in new[1]
+    counted = query(
+        running.config.parent / "peerbot.db",
+        "SELECT pending_count FROM crisis_member_state WHERE user_id = ?",
+        (str(BOB.id),),
+    )
+    assert counted == [(0,)]  # the edit is not even counted into the hour's follow-up
 
 
 async def test_a_spoiler_is_handled_as_urgent(running, server):
