@@ -28,7 +28,7 @@ from bot.platforms.base import (
 from bot.privacy import PrivacyRegistry
 from bot.ratelimit import RateLimiter, say_wait
 from bot.scheduler import Scheduler
-from bot.spec import ArgumentError, CommandSpec, Level, StrType, build_spec
+from bot.spec import ArgumentError, CommandSpec, Level, Param, StrType, build_spec
 from bot.words import plural
 from storage.db import Database, MemberKey, StorageError
 from storage.settings import CommunitySettings, Members, MemberSettings
@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 SEEN_REFRESH = timedelta(days=1)  # how often a member's display name is written again
 SEEN_MAX_MEMBERS = 10_000  # names remembered at once; a forgotten one is only written again
 
-FREE_TEXT = 40  # text options longer than this absorb the remaining words
 
 NOT_SAVED = (
     "I couldn't save that just now, so nothing was recorded. Please try again in a little while; "
@@ -284,7 +283,7 @@ class Bot:
                 await self._unknown(base, words, inv.prefix, inv.actor.level)
             return
         if inv.path is not None:
-            raw_positional: list[str] = []
+            raw_positional: list[Token] = []
             raw_named = dict(inv.args)
         else:
             try:
@@ -357,7 +356,7 @@ class Bot:
         )
 
     async def _bind(
-        self, spec: CommandSpec, positional: list[str], named: dict[str, Any], ctx: Context
+        self, spec: CommandSpec, positional: list[Token], named: dict[str, Any], ctx: Context
     ) -> dict[str, Any]:
         params = spec.params
         for name in named:
@@ -365,17 +364,19 @@ class Bot:
                 known = ", ".join(p.name for p in params) or "none"
                 raise ArgumentError(f"there is no option called {name!r} (options: {known})")
         raw: dict[str, Any] = {}
-        for index, value in enumerate(positional):
+        for index, token in enumerate(positional):
             if index >= len(params):
                 raise ArgumentError("there are more values than this command takes")
             param = params[index]
             if param.name in named:
                 raise ArgumentError(f"{param.name} is given twice")
-            if isinstance(param.type, StrType) and param.type.max_len > FREE_TEXT:
-                # free text (a note, an intro) takes the rest of the words, quotes or not
-                raw[param.name] = " ".join(positional[index:])
+            if param.rest:
+                after = positional[index + 1 :]
+                if token.quoted and after:
+                    raise ArgumentError(_unplaced(param.name, after[0].text, params[index + 1 :]))
+                raw[param.name] = " ".join(t.text for t in positional[index:])
                 break
-            raw[param.name] = value
+            raw[param.name] = token.text
         raw.update(named)
         resolver = None
         values: dict[str, Any] = {}
@@ -452,23 +453,32 @@ async def _reply_message(ctx: Context, message: Message) -> None:
     await ctx.reply(message.template, private=True, **dict(message.values))
 
 
-def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[str], dict[str, str]]:
-    positional: list[str] = []
+def _unplaced(name: str, word: str, later: list[Param]) -> str:
+    """Why a word after a quoted text option is refused, and how to give it."""
+    shown = word if len(word) <= 40 else word[:39] + "…"
+    example = f", like {later[0].name}:{shown}" if later else ""
+    return f"I couldn't place {shown!r} after {name}. Please give other options by name{example}."
+
+
+def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dict[str, str]]:
+    positional: list[Token] = []
     named: dict[str, str] = {}
+    open_text: str | None = None  # a bare name:value text that takes the following words
     for token in tokens:
         if token.name is None:
-            if named:
-                # a bare word after name:value continues free text of the last named text option
-                last = list(named)[-1]
-                param = spec.param(last)
-                if param is not None and isinstance(param.type, StrType):
-                    named[last] += " " + token.text
-                    continue
-            positional.append(token.text)
+            if open_text is not None:
+                named[open_text] += " " + token.text
+                continue
+            last = spec.param(list(named)[-1]) if named else None
+            if last is not None and isinstance(last.type, StrType):
+                raise ArgumentError(_unplaced(last.name, token.text, []))
+            positional.append(token)
         elif token.name in named:
             raise ArgumentError(f"{token.name} is given twice")
         else:
             named[token.name] = token.text
+            param = spec.param(token.name)
+            open_text = token.name if param and param.rest and not token.quoted else None
     return positional, named
 
 

@@ -33,6 +33,7 @@ class Token(NamedTuple):
 
     text: str
     name: str | None = None
+    quoted: bool = False  # typed in quotes: one complete value, never joined with what follows
 
 
 def strip_prefix(line: str, prefixes: tuple[str, ...]) -> str | None:
@@ -74,13 +75,14 @@ def tokenize(text: str) -> list[Token]:
             # a quote opened inside a word and never closed
             raise ParseError('a quote is not closed: add the missing "')
         first = value[0]
-        if first == '"' or first == "“":
+        quoted = first in ('"', "“")
+        if quoted:
             value = value[1:-1].replace('\\"', '"')
         elif '"' in value:
             value = _QUOTED_PART.sub(lambda m: m.group(1).replace('\\"', '"'), value)
         elif name is None and value[-1] == ":" and _NAME_ONLY.fullmatch(value):
             raise ParseError(f"{value[:-1].lower()}: needs a value after the colon")
-        tokens.append(Token(value, name[:-1].lower() if name else None))
+        tokens.append(Token(value, name[:-1].lower() if name else None, quoted))
         pos = end
     return tokens
 

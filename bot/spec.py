@@ -56,6 +56,13 @@ class MaxLen:
 
 
 @dataclass(frozen=True)
+class Rest:
+    """On a text option: typed bare, it takes the rest of the words (``/checkin 4 long day``);
+    options after it are then given by name. Typed in quotes it is one value, and a word after
+    it that no option can take is an error, never more text."""
+
+
+@dataclass(frozen=True)
 class MinLen:
     """The shortest text accepted, in characters."""
 
@@ -415,6 +422,7 @@ class Param:
     required: bool
     default: Any = None
     autocomplete: str | None = None  # "timezone" or "region": adapters may offer suggestions
+    rest: bool = False  # takes the rest of the typed words (see Rest)
 
     def usage(self) -> str:
         """``name`` for required, ``[name]`` for optional."""
@@ -529,6 +537,7 @@ def build_spec(cog: Any, method: Handler) -> CommandSpec:
                 default=sparam.default if has_default else None,
                 autocomplete=pending.autocomplete.get(pname)
                 or ("timezone" if isinstance(ptype, TimezoneType) else None),
+                rest=_marked(hints[pname], Rest),
             )
         )
     return CommandSpec(
@@ -595,6 +604,15 @@ def _param_type(hint: Any) -> tuple[ParamType, str, bool]:
 
 
 _UnionType = type(int | None)
+
+
+def _marked(hint: Any, marker: type) -> bool:
+    """Whether an annotation (or the Annotated inside its ``| None``) carries `marker`."""
+    if get_origin(hint) in (typing.Union, _UnionType):
+        return any(_marked(a, marker) for a in get_args(hint))
+    if get_origin(hint) is Annotated:
+        return any(isinstance(m, marker) or m is marker for m in get_args(hint)[1:])
+    return False
 
 
 def _int_or_none(value: float | None) -> int | None:

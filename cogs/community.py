@@ -30,6 +30,7 @@ from bot.spec import (
     ParamType,
     Range,
     Resolver,
+    Rest,
     RoleRef,
     RoleType,
     Timezone,
@@ -369,7 +370,7 @@ class Community(Cog):
     async def welcome(
         self,
         ctx: Context,
-        text: Annotated[str, MaxLen(WELCOME_MAX), "The welcome, or off"],
+        text: Annotated[str, MaxLen(WELCOME_MAX), Rest(), "The welcome, or off"],
     ) -> None:
         value = None if text.lower() in ("off", "none") else text
         old = await self._change(ctx, keys.WELCOME, value)

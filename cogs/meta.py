@@ -8,7 +8,7 @@ from bot import __version__
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot, render_help
-from bot.spec import MaxLen, command
+from bot.spec import MaxLen, Rest, command
 
 
 class Meta(Cog):
@@ -20,7 +20,8 @@ class Meta(Cog):
     async def help(
         self,
         ctx: Context,
-        command: Annotated[str, MaxLen(60), "A command to explain, e.g. checkin"] | None = None,
+        command: Annotated[str, MaxLen(60), Rest(), "A command to explain, e.g. checkin"]
+        | None = None,
     ) -> None:
         message = render_help(self.bot, ctx.level, ctx.prefix, command)
         await ctx.reply(message.template, **dict(message.values))

@@ -20,7 +20,17 @@ from bot.message import neutralize_mentions
 from bot.platforms.base import CommunityRef
 from bot.recurrence import Schedule, ScheduleError, parse_schedule
 from bot.scheduler import DueSource
-from bot.spec import ArgumentError, ChannelRef, Level, MaxLen, Range, Resolver, StrType, command
+from bot.spec import (
+    ArgumentError,
+    ChannelRef,
+    Level,
+    MaxLen,
+    Range,
+    Resolver,
+    Rest,
+    StrType,
+    command,
+)
 from bot.timeutil import format_local, local_date, start_of_local_day
 from bot.words import plural
 from cogs.community import audit_actor
@@ -116,9 +126,11 @@ class Prompts(Cog):
     async def add(
         self,
         ctx: Context,
-        text: Annotated[str, MaxLen(PROMPT_MAX), "The prompt, or bank to post from the bank"],
+        text: Annotated[
+            str, MaxLen(PROMPT_MAX), Rest(), "The prompt, or bank to post from the bank"
+        ],
         schedule: Annotated[
-            Schedule, ScheduleType(max_len=200), "When, in the community's timezone"
+            Schedule, ScheduleType(max_len=200), Rest(), "When, in the community's timezone"
         ],
         channel: Annotated[ChannelRef, "Where (default: the prompts channel)"] | None = None,
         thread: Annotated[bool, "Open a thread for replies"] = False,
@@ -309,7 +321,7 @@ class Prompts(Cog):
 
     @command("prompt bank add", "Add a prompt to the bank", private=True, level=Level.FACILITATOR)
     async def bank_add(
-        self, ctx: Context, text: Annotated[str, MaxLen(PROMPT_MAX), "The prompt"]
+        self, ctx: Context, text: Annotated[str, MaxLen(PROMPT_MAX), Rest(), "The prompt"]
     ) -> None:
         assert ctx.actor is not None
         entry = await self.store.bank_add(

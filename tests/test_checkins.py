@@ -23,6 +23,11 @@ async def rows(community, sql: str, params: tuple = ()) -> list[tuple]:
     return [tuple(r) for r in await community.bot.db.fetchall(sql, params)]
 
 
+async def rows_of(community) -> list[tuple]:
+    """Each check-in's note and whether it was shared."""
+    return await rows(community, "SELECT note, shared FROM checkins ORDER BY id")
+
+
 async def stored(community) -> list[list[tuple]]:
     """Everything this feature (and the member settings) stores, to compare before and after."""
     return [
@@ -422,6 +427,30 @@ async def test_daily_post_without_a_channel_tells_the_moderator(community):
     out = await community.text("/checkin post 09:00")
     assert "once there is a check-in channel" in out and "!community channel" in out
     assert not [line for line in await community.say(":clock +1d") if line.startswith("#")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '/checkin 4 5 "long day" yes',
+        '/checkin 4 note:"long day" yes',
+        '/checkin 4 5 "long day" "no"',
+    ],
+)
+async def test_a_word_that_cannot_be_placed_is_an_error_not_note_text(community, line):
+    before = await stored(community)
+    out = await community.text(line)
+    assert "couldn't place" in out or "there are more values" in out or "is not a whole" in out
+    assert "#" not in out  # nothing shared
+    assert await stored(community) == before
+
+
+async def test_the_note_takes_the_rest_of_unquoted_words_and_named_options_still_work(community):
+    await community.say(":channel checkins", ":role alice moderator")
+    await community.say("/community channel checkins #checkins", ":role alice member")
+    out = await community.text("/checkin 4 5 long day at work", '/checkin 3 5 "long day" share:yes')
+    assert "#checkins" in out  # share:yes still reached its option
+    assert await rows_of(community) == [("long day at work", 0), ("long day", 1)]
 
 
 # --- moderator figures -------------------------------------------------------------------------------

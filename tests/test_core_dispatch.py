@@ -16,6 +16,7 @@ from bot.spec import (
     MaxLen,
     MemberRef,
     Range,
+    Rest,
     Timezone,
     command,
 )
@@ -36,7 +37,7 @@ class Probe(Cog):
         ctx: Context,
         level: Annotated[int, Range(1, 5), "A level"],
         ratio: Annotated[float, Range(0, 1), "A ratio"] = 0.5,
-        note: Annotated[str, MaxLen(200), "A note"] | None = None,
+        note: Annotated[str, MaxLen(200), Rest(), "A note"] | None = None,
         flag: bool = False,
         kind: Literal["red", "blue"] = "red",
     ) -> None:
@@ -91,6 +92,14 @@ async def test_values_reach_the_handler_typed(community, probe):
 async def test_trailing_words_join_the_last_text_option(community, probe):
     out = await community.text("!probe 2 0.1 feeling ok today")
     assert "got 2 0.1 feeling ok today" in out
+
+
+async def test_only_a_marked_option_takes_the_rest_and_a_quoted_one_takes_no_more(community, probe):
+    out = await community.text('!probe 2 0.1 "feeling ok" yes')
+    assert "couldn't place 'yes' after note" in out and "flag:yes" in out
+    out = await community.text('!probe 2 note:"feeling ok" yes')
+    assert "couldn't place 'yes' after note" in out
+    assert probe.calls == []
 
 
 async def test_typed_dates_zones_channels_members(community, probe):

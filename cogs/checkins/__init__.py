@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.message import Attachment, Button, Message
 from bot.platforms.base import CommunityRef
 from bot.scheduler import DueSource
-from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, command
+from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, Rest, command
 from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
 from cogs.checkins.daily import first_due, plan_daily
 from cogs.checkins.periods import closed_weeks
@@ -109,7 +109,7 @@ class CheckIns(Cog):
         ctx: Context,
         mood: Annotated[int, Range(1, 5), "How you feel, 1 (very low) to 5 (good)"],
         cravings: Annotated[int, Range(0, 10), "Cravings, 0 (none) to 10"] = 0,
-        note: Annotated[str, MaxLen(500), "A private note, only you see it"] | None = None,
+        note: Annotated[str, MaxLen(500), Rest(), "A private note, only you see it"] | None = None,
         share: Annotated[
             Literal["no", "yes", "mood"],
             "Post that you checked in (mood: with your mood emoji); never your note",

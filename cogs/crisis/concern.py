@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from bot.context import Context
-from bot.spec import Level, MaxLen, MemberRef, Range, command
+from bot.spec import Level, MaxLen, MemberRef, Range, Rest, command
 from bot.words import plural
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
 from storage.crisis import REPORT_WINDOW
@@ -40,7 +40,9 @@ class ConcernCommands(CrisisBase):
         self,
         ctx: Context,
         member: Annotated[MemberRef, "Who you're worried about"],
-        note: Annotated[str, MaxLen(500), "Anything moderators should know (only they see it)"]
+        note: Annotated[
+            str, MaxLen(500), Rest(), "Anything moderators should know (only they see it)"
+        ]
         | None = None,
     ) -> None:
         """File a concern report and alert the moderators."""

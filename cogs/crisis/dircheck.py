@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.context import Context
-from bot.spec import Level, MaxLen, command
+from bot.spec import Level, MaxLen, Rest, command
 from cogs.crisis.base import REGION_SETTING, CrisisBase, log, shorten
 from cogs.crisis.resources import RegionResources, Service
 from storage.directory_checks import REPORTS_PER_DAY, DirectoryChecks
@@ -147,7 +147,9 @@ class DirectoryCheckCommands(CrisisBase):
         self,
         ctx: Context,
         id: Annotated[str, MaxLen(60), "The entry's id, like gb-samaritans"],  # noqa: A002
-        note: Annotated[str, MaxLen(NOTE_CHARS), "What is wrong, e.g. the number didn't work"],
+        note: Annotated[
+            str, MaxLen(NOTE_CHARS), Rest(), "What is wrong, e.g. the number didn't work"
+        ],
     ) -> None:
         """Keep the report for moderators and warn the operator (entry id only)."""
         emergency = await self.emergency(ctx)

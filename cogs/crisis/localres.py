@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 
 from bot.context import Context
-from bot.spec import Level, MaxLen, Range, command
+from bot.spec import Level, MaxLen, Range, Rest, command
 from cogs.crisis.dircheck import DirectoryCheckCommands
 from cogs.crisis.texts import community_line
 from storage.crisis import CommunityResource, DuplicateResource
@@ -33,7 +33,7 @@ class ResourceCommands(DirectoryCheckCommands):
         self,
         ctx: Context,
         name: Annotated[str, MaxLen(40), "The service's name"],
-        contact: Annotated[str, MaxLen(120), "How to reach it, e.g. call 555 0100"],
+        contact: Annotated[str, MaxLen(120), Rest(), "How to reach it, e.g. call 555 0100"],
         hours: Annotated[str, MaxLen(60), "When it answers, e.g. 24/7"] | None = None,
         url: Annotated[str, MaxLen(200), "A web address starting with https://"] | None = None,
     ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from bot.context import Context
-from bot.spec import MaxLen, command
+from bot.spec import MaxLen, Rest, command
 from cogs.crisis.heard import PrivateText
 from cogs.crisis.texts import SECTION_LABELS, SECTIONS
 
@@ -60,7 +60,7 @@ class SafetyPlanCommands(PrivateText):
         self,
         ctx: Context,
         section: Annotated[Section, "Which part of the plan"],
-        text: Annotated[str, MaxLen(PLAN_TEXT_MAX), "In your own words; only you see it"],
+        text: Annotated[str, MaxLen(PLAN_TEXT_MAX), Rest(), "In your own words; only you see it"],
     ) -> None:
         """Replace one section."""
         await self.plans.set(ctx.member_key(), section, text, ctx.now())

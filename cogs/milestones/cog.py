@@ -9,7 +9,7 @@ from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
 from bot.scheduler import DueSource
-from bot.spec import Level, MaxLen, command
+from bot.spec import Level, MaxLen, Rest, command
 from bot.timeutil import add_years, humanize_delta, local_date
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
 from cogs.milestones.params import CounterNameType, DayType, RelativeDay
@@ -190,7 +190,8 @@ class Milestones(Cog):
         name: NameOpt | None = None,
         date: DayOpt | None = None,
         time: TimeOpt | None = None,
-        note: Annotated[str, MaxLen(500), "A private note about it, only you see it"] | None = None,
+        note: Annotated[str, MaxLen(500), Rest(), "A private note about it, only you see it"]
+        | None = None,
     ) -> None:
         try:
             await self._reset(ctx, name, date, time, note)
@@ -361,7 +362,10 @@ class Milestones(Cog):
         self,
         ctx: Context,
         ladder: Annotated[
-            str, MaxLen(300), "Like 24h,7d,30d,6mo,1y,... ('...' = then every year) or default"
+            str,
+            MaxLen(300),
+            Rest(),
+            "Like 24h,7d,30d,6mo,1y,... ('...' = then every year) or default",
         ]
         | None = None,
     ) -> None:

@@ -16,7 +16,7 @@ from bot.cog import Cog
 from bot.context import Context
 from bot.message import Button
 from bot.recurrence import Schedule
-from bot.spec import Level, MaxLen, MemberRef, Range, command
+from bot.spec import Level, MaxLen, MemberRef, Range, Rest, command
 from bot.timeutil import UnknownTimezone, next_daily, zone
 from bot.words import plural
 from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, SHARE_KEY, PartnerDue
@@ -93,7 +93,10 @@ class Partners(Cog):
         ctx: Context,
         focus: Annotated[Focus, "What you're working on"],
         intro: Annotated[
-            str, PersonalText(300), "A few words about you, shown only to a proposed partner"
+            str,
+            PersonalText(300),
+            Rest(),
+            "A few words about you, shown only to a proposed partner",
         ]
         | None = None,
         frequency: Annotated[Frequency, "How often you'd like to be in touch"] = "few-times-a-week",
@@ -335,7 +338,7 @@ class Partners(Cog):
     async def sos(
         self,
         ctx: Context,
-        note: Annotated[str, PersonalText(300), "A few words for your partner (optional)"]
+        note: Annotated[str, PersonalText(300), Rest(), "A few words for your partner (optional)"]
         | None = None,
     ) -> None:
         key = ctx.member_key()
@@ -405,7 +408,8 @@ class Partners(Cog):
     async def end(
         self,
         ctx: Context,
-        reason: Annotated[str, MaxLen(300), "Only for you: never passed on or kept"] | None = None,
+        reason: Annotated[str, MaxLen(300), Rest(), "Only for you: never passed on or kept"]
+        | None = None,
     ) -> None:
         key = ctx.member_key()
         names = await self.partner_name(ctx, key.user_id)
