@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,7 +27,21 @@ from bot.platforms.discord import DiscordPlatform
 from tests.discord_loopback import LoopbackDiscord
 
 REPO = Path(__file__).resolve().parents[2]
-PEERBOT = REPO / ".venv" / "bin" / "peerbot"
+
+
+def peerbot_command() -> list[str]:
+    """How to start `peerbot` from the environment running these tests: the script installed
+    beside this interpreter (a virtualenv's bin/), else the one on PATH, else this interpreter
+    running the same entry point. Never a path fixed in the repository."""
+    beside = Path(sys.executable).parent / ("peerbot.exe" if os.name == "nt" else "peerbot")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    found = shutil.which("peerbot")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+
+
 TOKEN = "test-token"
 
 GUILD = 1000
@@ -78,7 +94,7 @@ class BotProcess:
         self.started_at = time.monotonic()
         with self.log_path.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                str(PEERBOT), "run", "--config", str(self.config),
+                *peerbot_command(), "run", "--config", str(self.config),
                 stdout=asyncio.subprocess.PIPE, stderr=log, env=env, cwd=str(REPO),
             )  # fmt: skip
         self._reader = asyncio.create_task(self._read())
