@@ -13,6 +13,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,48 @@ def test_discord_escape_shows_member_text_without_mentions_or_markup(text):
     assert not MASS_MENTION.search(escaped)
     assert not live_mentions(escaped)
     assert "<" not in escaped.replace("\\<", "")  # no <…> markup (mentions, channels, emoji)
+
+
+MARKDOWN_CHARACTERS = "*_`~|"  # bold, italics, underline, code, strike, spoilers
+WEB_ADDRESS = re.compile(r"https?://[^\s<>]+")
+
+
+def live_markdown(content: str) -> list[str]:
+    """Markdown characters Discord would act on: not escaped by an odd run of backslashes,
+    and headings, block quotes and lists at the start of a line. Web addresses are links:
+    Discord shows them as typed."""
+    live, backslashes = [], 0
+    for char in WEB_ADDRESS.sub("", content):
+        if char == "\\":
+            backslashes += 1
+            continue
+        if char in MARKDOWN_CHARACTERS and backslashes % 2 == 0:
+            live.append(char)
+        backslashes = 0
+    live += re.findall(r"(?m)^\s*(?:#{1,3}\s|-#\s|>\s|[-*]\s|\d+\.\s)", content)
+    live += re.findall(r"(?<!\\)\[[^\]]+\]\(<?https?://[^)\s]+\)", content)  # a masked link
+    return live
+
+
+@FUZZ
+@given(message=messages())
+def test_discord_messages_show_member_markdown_as_typed(message):
+    # the templates here carry no markdown, so anything live came from a member
+    for outgoing in discord_render.render(message):
+        content = outgoing.kwargs()["content"]
+        assert not live_markdown(content), f"member markdown live in {content[:200]!r}"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["**bold**", "__underline__", "_italics_", "`code`", "||spoiler||", "~~strike~~",
+     "[x](https://x.example)", "# heading", "-# small", "> quote", "- item", "1. first",
+     "[a](**b**)", "[[a](https://x.example)"],
+)  # fmt: skip
+def test_each_kind_of_discord_markdown_is_escaped(typed):
+    (outgoing,) = discord_render.render(Message("They wrote: {a}\n{a}", {"a": typed}))
+    assert not live_markdown(outgoing.kwargs()["content"])
+    assert live_markdown(typed)  # the check itself sees the markdown when it is not escaped
 
 
 def test_the_discord_checks_catch_a_ping():

@@ -29,14 +29,46 @@ _STYLES = {
     "success": discord.ButtonStyle.success,
     "danger": discord.ButtonStyle.danger,
 }
-_LINE_START_MARKUP = re.compile(r"(?m)^(\s*)(#{1,3}\s|-#\s)")
+# At a line's start a member's "#", "-" or ">" becomes a heading, list or quote as soon as the
+# template puts a space after the value, so these are escaped whatever follows.
+_LINE_START_MARKUP = re.compile(r"(?m)^(\s*)([#>-])")
+_LINE_START_NUMBER = re.compile(r"(?m)^(\s*\d+)\.")
+
+
+_URL = re.compile(r"https?://[^\s<>]+")
+_MARKUP_CHARACTERS = frozenset("*_`~|[")
 
 
 def escape(text: str) -> str:
     """Member text shown as typed: no markdown, no mentions, no headings, no <…> markup."""
     text = discord.utils.escape_markdown(discord.utils.escape_mentions(text))
-    text = text.replace("<", "\\<")
-    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
+    text = _escape_leftovers(text).replace("<", "\\<")
+    text = _LINE_START_MARKUP.sub(r"\1\\\2", text)
+    return _LINE_START_NUMBER.sub(r"\1\\.", text)
+
+
+def _escape_leftovers(text: str) -> str:
+    """discord.py leaves the target of what looks like a masked link as typed
+    (``[a](**b**)``); with its ``[`` escaped that target is plain text, and its markup would
+    show; and it escapes only the first `[` of `[[a](https://…)`. Escape every markup
+    character still live and every `[`; inside web addresses only `[`."""
+    parts, position = [], 0
+    for url in _URL.finditer(text):
+        # a "[" even inside an address could open a masked link: "http://[a](https://x)"
+        parts += [_escape_live(text[position : url.start()]), url.group().replace("[", "\\[")]
+        position = url.end()
+    parts.append(_escape_live(text[position:]))
+    return "".join(parts)
+
+
+def _escape_live(segment: str) -> str:
+    out, backslashes = [], 0
+    for char in segment:
+        if char in _MARKUP_CHARACTERS and backslashes % 2 == 0:
+            out.append("\\")
+        out.append(char)
+        backslashes = backslashes + 1 if char == "\\" else 0
+    return "".join(out)
 
 
 @dataclass
