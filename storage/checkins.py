@@ -30,7 +30,7 @@ class DayEntry:
 
     day: date
     mood: float
-    cravings: float
+    cravings: float | None  # None: not given that day (NULLs are left out of the average)
     count: int
     notes: int
 
@@ -105,7 +105,7 @@ class CheckinStore:
         day_for: Callable[[str | None], date],
         now: datetime,
         mood: int,
-        cravings: int,
+        cravings: int | None,
         note: str | None,
         shared: bool,
         window: int,

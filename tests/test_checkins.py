@@ -296,6 +296,25 @@ async def test_history_table_streaks_averages_and_chart(community, tmp_path):
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+async def test_cravings_not_given_are_not_counted_as_zero(community, monkeypatch):
+    from cogs.checkins import chart
+
+    drawn = []
+    real = chart.history_png
+    monkeypatch.setattr(chart, "history_png", lambda *a: drawn.append(a[2]) or real(*a))
+    await community.say("/checkin 2", ":clock +1d", "/checkin 4 cravings:6", "/checkin 5")
+    await community.say(":clock +1d", "/checkin 3 cravings:0")
+    stored_cravings = await rows(community, "SELECT cravings FROM checkins ORDER BY id")
+    assert stored_cravings == [(None,), (6,), (None,), (0,)]
+    out = await community.text("/checkin history days:7")
+    assert "Mon 11-02    2     –" in out  # not given: a dash, not 0
+    assert "Tue 11-03    4.5   6  (2×)" in out  # the day's one answer, not (6 + 0) / 2
+    assert "Wed 11-04    3     0" in out  # a real 0 stays 0
+    assert "week of 2026-11-02: mood 3.2, cravings 3 (3 days)" in out
+    [points] = drawn
+    assert points[date(2026, 11, 2)][1] is None  # a gap in the chart, not a 0
+
+
 async def test_long_history_shows_weeks_not_every_day(community):
     await community.say("/checkin 3")
     out = await community.text("/checkin history days:365")

@@ -67,8 +67,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
+def _num(value: float | None) -> str:
+    """A figure for the history table; a dash for cravings that were not given."""
+    return "–" if value is None else f"{value:.1f}".removesuffix(".0")
 
 
 class CheckIns(Cog):
@@ -108,7 +109,7 @@ class CheckIns(Cog):
         self,
         ctx: Context,
         mood: Annotated[int, Range(1, 5), "How you feel, 1 (very low) to 5 (good)"],
-        cravings: Annotated[int, Range(0, 10), "Cravings, 0 (none) to 10"] = 0,
+        cravings: Annotated[int, Range(0, 10), "Cravings, 0 (none) to 10"] | None = None,
         note: Annotated[str, MaxLen(500), Rest(), "A private note, only you see it"] | None = None,
         share: Annotated[
             Literal["no", "yes", "mood"],
@@ -147,7 +148,7 @@ class CheckIns(Cog):
             else:
                 lines.append(count_line.capitalize())
         values: dict[str, Any] = {}
-        if cravings >= 7 or mood == 1:
+        if (cravings or 0) >= 7 or mood == 1:
             lines.append(
                 f"If things feel heavy right now, you don't have to hold it alone: {ctx.command_hint('crisis')} "
                 "shows people you can reach at any hour."

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 
-def history_png(first: date, last: date, days: Mapping[date, tuple[float, float]]) -> bytes:
+def history_png(first: date, last: date, days: Mapping[date, tuple[float, float | None]]) -> bytes:
     """A PNG of mood (1-5) and cravings (0-10) for every day from `first` to `last`.
 
-    `days` maps a check-in day to its (mood, cravings); days without an entry are gaps.
+    `days` maps a check-in day to its (mood, cravings); days without an entry, and cravings
+    that were not given (None), are gaps.
     """
     # The object API with the Agg canvas: no display, no pyplot global state, safe in a thread.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,7 +22,7 @@ def history_png(first: date, last: date, days: Mapping[date, tuple[float, float]
     xs = [first + timedelta(days=i) for i in range(span)]
     nan = float("nan")
     mood = [days[d][0] if d in days else nan for d in xs]
-    cravings = [days[d][1] if d in days else nan for d in xs]
+    cravings = [nan if (c := days.get(d, (0, None))[1]) is None else c for d in xs]
     # Markers keep a lone day between two missed days visible (a line needs two points).
     size = 4 if span <= 60 else 2
 

@@ -36,21 +36,27 @@ class WeekAverage:
     monday: date
     days: int
     mood: float
-    cravings: float
+    cravings: float | None  # None: no cravings given that week
 
 
-def weekly_averages(entries: Sequence[tuple[date, float, float]]) -> list[WeekAverage]:
-    """Per-week averages of (day, mood, cravings) day entries, each day weighing the same."""
-    weeks: dict[date, list[tuple[float, float]]] = {}
+def weekly_averages(
+    entries: Sequence[tuple[date, float, float | None]],
+) -> list[WeekAverage]:
+    """Per-week averages of (day, mood, cravings) day entries, each day weighing the same;
+    days without cravings given count for mood only."""
+    weeks: dict[date, list[tuple[float, float | None]]] = {}
     for day, mood, cravings in entries:
         monday = day - timedelta(days=day.weekday())
         weeks.setdefault(monday, []).append((mood, cravings))
-    return [
-        WeekAverage(
-            monday,
-            len(values),
-            sum(v[0] for v in values) / len(values),
-            sum(v[1] for v in values) / len(values),
+    out = []
+    for monday, values in sorted(weeks.items()):
+        given = [v[1] for v in values if v[1] is not None]
+        out.append(
+            WeekAverage(
+                monday,
+                len(values),
+                sum(v[0] for v in values) / len(values),
+                sum(given) / len(given) if given else None,
+            )
         )
-        for monday, values in sorted(weeks.items())
-    ]
+    return out
