@@ -193,14 +193,21 @@ def build_modal(
     for param in params:
         long_text = isinstance(param.type, StrType) and param.type.max_len > 100
         max_len = min(param.type.max_len, 4000) if isinstance(param.type, StrType) else 100
+        field = discord.ui.TextInput(
+            custom_id=param.name,
+            required=param.required,
+            placeholder=form_placeholder(param),
+            style=discord.TextStyle.paragraph if long_text else discord.TextStyle.short,
+            max_length=max_len,
+        )
+        # Discord's current layout: each input inside a Label (its own label is deprecated).
+        # Submissions are read in either layout (modal_values), so a client that still answers
+        # in action rows works too.
         modal.add_item(
-            discord.ui.TextInput(
-                label=_short(param.description, 45),
-                custom_id=param.name,
-                required=param.required,
-                placeholder=form_placeholder(param),
-                style=discord.TextStyle.paragraph if long_text else discord.TextStyle.short,
-                max_length=max_len,
+            discord.ui.Label(
+                text=_short(param.description, 45),
+                description=_short(param.description, 100) if len(param.description) > 45 else None,
+                component=field,
             )
         )
     return modal

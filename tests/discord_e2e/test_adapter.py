@@ -200,7 +200,12 @@ async def test_a_form_button_opens_a_modal_and_the_submission_runs_the_command(i
     press = await server.press_button(GUILD, GENERAL, ALICE, buttons[0]["custom_id"])
     modal = await press.wait_reply()
     assert (await press.wait_response())["type"] == 9
-    fields = [c["components"][0] for c in modal["components"]]
+    # Discord's current layout: each text input inside a Label (type 18), which carries the
+    # label; the input's own label is deprecated and left out
+    assert [c["type"] for c in modal["components"]] == [18, 18]
+    assert all(c["label"] and len(c["label"]) <= 45 for c in modal["components"])
+    fields = [c["component"] for c in modal["components"]]
+    assert all(f["type"] == 4 and not f.get("label") for f in fields)
     assert [f["custom_id"] for f in fields] == ["text", "stars"]  # topic came with the button
     assert fields[0]["required"] and not fields[1]["required"]
     submit = await server.submit_modal(
@@ -209,6 +214,20 @@ async def test_a_form_button_opens_a_modal_and_the_submission_runs_the_command(i
     assert content(await submit.wait_reply()) == "Noted under today (3)."
     assert submit.ephemeral
     assert inproc.probe.notes[-1] == ("today", "**a** good day", 3)
+
+
+async def test_a_form_answered_by_an_older_client_in_action_rows_still_runs(inproc):
+    server = inproc.server
+    rec = await server.invoke(GUILD, GENERAL, ALICE, "probe buttons")
+    buttons = [c for row in (await rec.wait_reply())["components"] for c in row["components"]]
+    press = await server.press_button(GUILD, GENERAL, ALICE, buttons[0]["custom_id"])
+    modal = await press.wait_reply()
+    submit = await server.submit_modal(
+        GUILD, GENERAL, ALICE, modal["custom_id"], {"text": "older app", "stars": "4"},
+        action_rows=True,
+    )  # fmt: skip
+    assert content(await submit.wait_reply()) == "Noted under today (4)."
+    assert inproc.probe.notes[-1] == ("today", "older app", 4)
 
 
 async def test_a_bad_value_in_a_form_is_refused_and_nothing_is_kept(inproc):

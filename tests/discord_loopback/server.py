@@ -331,8 +331,10 @@ class LoopbackDiscord(_Waitable):
         values: dict[str, str],
         *,
         validate: bool = True,
+        action_rows: bool = False,
     ) -> InteractionRecord:
-        """A member submits the modal the bot showed (the latest one with ``custom_id``)."""
+        """A member submits the modal the bot showed (the latest one with ``custom_id``).
+        ``action_rows``: as an older client answers, each input in an action row."""
         modal = next(
             (
                 r.modal
@@ -345,7 +347,8 @@ class LoopbackDiscord(_Waitable):
             if modal is None:
                 raise LookupError(f"the bot never showed a modal {custom_id!r}")
             v.validate_modal(modal, values)
-        data = {"custom_id": custom_id, "components": v.modal_submission(modal, values)}
+        shown = None if action_rows else modal
+        data = {"custom_id": custom_id, "components": v.modal_submission(shown, values)}
         return self._deliver(MODAL_SUBMIT, guild_id, channel_id, user, data, None, (), validate)
 
     async def send_message(
