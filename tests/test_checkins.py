@@ -181,6 +181,11 @@ async def test_share_with_mood_shows_the_emoji_only_when_asked(community):
     await set_checkin_channel(community)
     out = await community.say(":as bob", "/checkin 5 share:mood")
     assert "#checkins: bob checked in today 🌱 ☀️" in out
+    private = "\n".join(line for line in out if not line.startswith("#"))
+    assert "you checked in, with your mood (☀️); never your note" in private
+    assert "just that" not in private
+    out = await community.text(":as carol", "/checkin 2 share:yes")
+    assert "that you checked in; never your mood, never your note" in out
 
 
 async def test_share_posts_once_a_day(community):

@@ -204,7 +204,12 @@ class CheckIns(Cog):
         )
         if posted is None:
             return "I couldn't post in the check-in channel just now; your check-in is saved."
-        return "I let the community know you checked in (just that, never your note)."
+        if share == "mood":
+            return (
+                f"I let the community know you checked in, with your mood ({MOOD_EMOJI[mood]}); "
+                "never your note."
+            )
+        return "I let the community know that you checked in; never your mood, never your note."
 
     @command(
         "checkin history",
