@@ -6,10 +6,7 @@ what, old → new, when) in one transaction; ``/community audit`` shows the log.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
-from functools import cache
-from importlib import resources
 from typing import Annotated, Any, Literal
 
 from bot.cog import Cog, listener
@@ -19,7 +16,6 @@ from bot.platforms.base import MemberJoinEvent
 from bot.recurrence import parse_schedule
 from bot.spec import (
     OFF,
-    ArgumentError,
     ChannelRef,
     ChannelType,
     IntType,
@@ -27,9 +23,7 @@ from bot.spec import (
     MaxLen,
     Off,
     OrOff,
-    ParamType,
     Range,
-    Resolver,
     Rest,
     RoleRef,
     RoleType,
@@ -38,6 +32,7 @@ from bot.spec import (
 )
 from bot.timeutil import format_local
 from bot.words import plural
+from cogs.values import CountryCode
 from storage import community as keys
 from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
 from storage.prompts import reschedule_community
@@ -59,36 +54,6 @@ PURPOSE_LABELS = {
     "alerts": "Moderator alerts",
     "welcome": "Welcome posts",
 }
-
-
-class RegionType(ParamType):
-    """A two-letter country code (ISO 3166-1 alpha-2), like GB or US."""
-
-    kind = "str"
-    hint = "a two-letter country code like GB or US, or off"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> str | Off:
-        text = str(raw).strip()
-        if text.lower() in ("off", "none"):
-            return OFF
-        code = text.upper()
-        known = _country_codes()
-        if not re.fullmatch(r"[A-Z]{2}", code) or (known and code not in known):
-            shown = text if len(text) <= 20 else text[:19] + "…"
-            raise ArgumentError(f"{shown!r} is not a country code. Use two letters, like GB or US")
-        return code
-
-
-@cache
-def _country_codes() -> frozenset[str]:
-    """ISO 3166 codes from the zone database's iso3166.tab (empty when it is not installed)."""
-    try:
-        text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return frozenset()
-    return frozenset(
-        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
-    )
 
 
 def _action_label(action: str) -> str:
@@ -297,7 +262,7 @@ class Community(Cog):
         autocomplete={"code": "region"},
     )
     async def region(
-        self, ctx: Context, code: Annotated[str | Off, RegionType(), "Two letters, like GB or US"]
+        self, ctx: Context, code: Annotated[str | Off, CountryCode(), "Two letters, like GB or US"]
     ) -> None:
         value = None if code is OFF else str(code)
         old = await self._change(ctx, keys.REGION, value)

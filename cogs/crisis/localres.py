@@ -3,17 +3,16 @@ and (list) the directory entries for its region that wait for a moderator's chec
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from bot.context import Context
 from bot.spec import Level, MaxLen, Range, Rest, command
 from cogs.crisis.dircheck import DirectoryCheckCommands
 from cogs.crisis.texts import community_line
+from cogs.values import HttpsUrl
 from storage.crisis import CommunityResource, DuplicateResource
 
 MAX_RESOURCES = 10
-_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+", re.I)
 
 
 class ResourceCommands(DirectoryCheckCommands):
@@ -35,15 +34,9 @@ class ResourceCommands(DirectoryCheckCommands):
         name: Annotated[str, MaxLen(40), "The service's name"],
         contact: Annotated[str, MaxLen(120), Rest(), "How to reach it, e.g. call 555 0100"],
         hours: Annotated[str, MaxLen(60), "When it answers, e.g. 24/7"] | None = None,
-        url: Annotated[str, MaxLen(200), "A web address starting with https://"] | None = None,
+        url: Annotated[str, HttpsUrl(), "A web address starting with https://"] | None = None,
     ) -> None:
         """Add one resource after checking the address."""
-        if url is not None and not _URL.fullmatch(url):
-            await ctx.reply(
-                "That web address doesn't look right; it should start with https:// and have no "
-                "spaces. Nothing was added.\nUsage: " + ctx.usage()
-            )
-            return
         try:
             resource_id = await self.local.add(
                 ctx.community.platform,

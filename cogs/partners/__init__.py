@@ -22,7 +22,8 @@ from bot.words import plural
 from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, SHARE_KEY, PartnerDue
 from cogs.partners.matching import FOCUSES, FREQUENCIES
 from cogs.partners.rounds import run_round
-from cogs.partners.texts import LanguageType, PersonalText, name_slots
+from cogs.partners.texts import PersonalText, name_slots
+from cogs.values import LanguageCode
 from storage.partners import Left, PartnerStore, Proposal, privacy_handler
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Partners(Cog):
         ]
         | None = None,
         frequency: Annotated[Frequency, "How often you'd like to be in touch"] = "few-times-a-week",
-        language: Annotated[str, LanguageType(), "The language you'd like to talk in, like en"]
+        language: Annotated[str, LanguageCode(), "The language you'd like to talk in, like en"]
         | None = None,
     ) -> None:
         key = ctx.member_key()

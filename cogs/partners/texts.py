@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.spec import ArgumentError, ParamType, Resolver, StrType
+from bot.spec import ArgumentError, Resolver, StrType
 from bot.timeutil import zone
 
 MASS_MENTIONS = re.compile(r"@(everyone|here|room|channel)\b", re.IGNORECASE)
-_LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 class PersonalText(StrType):
@@ -28,20 +27,6 @@ class PersonalText(StrType):
                 "this text only ever goes to your partner"
             )
         return text
-
-
-class LanguageType(ParamType):
-    """A language code such as ``en``, ``es`` or ``pt-BR``; stored as its first part."""
-
-    kind = "str"
-    hint = "a language code like en, es or pt-BR"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
-        text = str(raw).strip()
-        if not _LANGUAGE.fullmatch(text) or len(text) > 20:
-            shown = text if len(text) <= 20 else text[:19] + "…"
-            raise ArgumentError(f"{shown!r} is not a language code. Use one like en, es or pt-BR")
-        return text.split("-")[0].split("_")[0].lower()
 
 
 def utc_offset_minutes(tz: str, now: datetime) -> int:
