@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"peerbot {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    tools: dict[str, argparse.ArgumentParser] = {}
+    parser.set_defaults(tools=tools)
 
     run = sub.add_parser("run", help="run every configured platform (Discord, Matrix)")
     run.add_argument("--config", required=True, help="path to the TOML config file")
@@ -38,12 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file")
 
     crisis = sub.add_parser("crisis", help="crisis tools")
+    tools["crisis"] = crisis
     crisis_sub = crisis.add_subparsers(dest="crisis_verb", metavar="VERB")
     crisis_sub.add_parser(
         "classify", help="read one message per line on stdin, write one JSON result per line"
     )
 
     db = sub.add_parser("db", help="database tools")
+    tools["db"] = db
     db_sub = db.add_subparsers(dest="db_verb", metavar="VERB")
     backup = db_sub.add_parser("backup", help="online backup of the database to PATH")
     backup.add_argument("path")
@@ -84,11 +88,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.verb == "crisis":
             if args.crisis_verb != "classify":
-                parser.parse_args(["crisis", "--help"])
+                return _no_verb(args.tools["crisis"])
             from cogs.crisis.cli import classify_stream
 
             return classify_stream(sys.stdin, sys.stdout)
         if args.verb == "db":
+            if args.db_verb is None:
+                return _no_verb(args.tools["db"])
             from storage.backup import cli_backup, cli_restore
 
             database = args.db or (load_config(args.config).bot.database if args.config else None)
@@ -99,7 +105,6 @@ def main(argv: list[str] | None = None) -> int:
                 return cli_backup(database, Path(args.path))
             if args.db_verb == "restore":
                 return cli_restore(database, Path(args.path))
-            parser.parse_args(["db", "--help"])
     except ConfigError as err:
         for problem in err.problems:
             print(f"config error: {problem}", file=sys.stderr)
@@ -113,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _no_verb(tool: argparse.ArgumentParser) -> int:
+    """A tool typed without its verb: its usage on stderr, and the usage-error exit code."""
+    tool.print_help(sys.stderr)
+    return 2
 
 
 def _logging(config: Config, *, console: bool = False) -> None:

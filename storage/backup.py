@@ -77,22 +77,32 @@ def check_backup(path: Path) -> int:
     return version
 
 
-def restore(database: str | Path, source: str | Path) -> int:
+def restore(database: str | Path, source: str | Path) -> tuple[int, Path | None]:
     """Replace `database` with the backup at `source` (the bot must be stopped). The current
-    file is kept beside it as ``NAME.before-restore``. Returns the restored schema version."""
+    file, if there is one, is kept beside it as ``NAME.before-restore`` (``.2``, ``.3``… when
+    that name is taken, so no earlier copy is overwritten). Returns the restored schema version
+    and where the previous file was kept (None: there was none)."""
     database, source = Path(database), Path(source)
     version = check_backup(source)
+    kept = None
     if database.exists():
-        keep = database.with_name(database.name + ".before-restore")
-        if not keep.exists():
-            backup(database, keep)
+        kept = _free_name(database.with_name(database.name + ".before-restore"))
+        backup(database, kept)
     for suffix in ("-wal", "-shm"):
         Path(str(database) + suffix).unlink(missing_ok=True)
     tmp = database.with_name(database.name + ".restoring")
     tmp.unlink(missing_ok=True)  # left by a restore that was interrupted
     copy_private(source, tmp)
     tmp.replace(database)
-    return version
+    return version, kept
+
+
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.{n}")
+    return candidate
 
 
 def cli_backup(database: str, target: Path) -> int:
@@ -109,12 +119,10 @@ def cli_backup(database: str, target: Path) -> int:
 def cli_restore(database: str, source: Path) -> int:
     """`peerbot db restore PATH`."""
     try:
-        version = restore(database, source)
+        version, kept = restore(database, source)
     except (BackupError, sqlite3.Error) as err:
         print(f"restore refused: {err}", file=sys.stderr)
         return 1
-    print(
-        f"restored {database} from {source} (schema {version}); the previous file is "
-        f"{database}.before-restore"
-    )
+    previous = f"the previous file is kept as {kept}" if kept else "there was no file there before"
+    print(f"restored {database} from {source} (schema {version}); {previous}")
     return 0

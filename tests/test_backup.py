@@ -65,3 +65,27 @@ def test_restore_refuses_a_newer_version_and_the_cli_says_so(tmp_path):
     assert result.returncode == 1 and "newer peerbot" in result.stderr
     again = cli("db", "backup", str(tmp_path / "b.db"), "--db", str(db))
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("verb", ["db", "crisis"])
+def test_a_tool_without_its_verb_shows_usage_and_fails(verb):
+    result = cli(verb)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "usage: peerbot " + verb in result.stderr
+
+
+def test_restore_says_truthfully_what_happened_to_the_previous_file(tmp_path):
+    db = tmp_path / "live.db"
+    assert cli("console", "--db", str(db)).returncode == 0
+    assert cli("db", "backup", str(tmp_path / "b.db"), "--db", str(db)).returncode == 0
+    fresh = cli("db", "restore", str(tmp_path / "b.db"), "--db", str(tmp_path / "new.db"))
+    assert fresh.returncode == 0
+    assert "before-restore" not in fresh.stdout and "there was no file" in fresh.stdout
+    assert not (tmp_path / "new.db.before-restore").exists()
+    first = cli("db", "restore", str(tmp_path / "b.db"), "--db", str(db))
+    assert f"the previous file is kept as {db}.before-restore" in first.stdout
+    # a second restore keeps the file it replaces too, under a new name
+    second = cli("db", "restore", str(tmp_path / "b.db"), "--db", str(db))
+    assert f"the previous file is kept as {db}.before-restore.2" in second.stdout
+    assert (tmp_path / "live.db.before-restore.2").exists()
