@@ -147,10 +147,12 @@ class CheckinStore:
                     == 0
                 )
             first_in_window = (local - timedelta(days=window - 1)).isoformat()
+            # No upper bound: a day made further east before a move west is "after" today
+            # here, and it still happened.
             recent = conn.execute(
                 "SELECT COUNT(*) FROM checkin_days WHERE platform=? AND community_id=? "
-                "AND user_id=? AND local_date BETWEEN ? AND ?",
-                (*where, first_in_window, day),
+                "AND user_id=? AND local_date >= ?",
+                (*where, first_in_window),
             ).fetchone()[0]
             streak = _streak_ending(conn, where, day) if first_today else None
             return Recorded(local, first_today, shared_before, recent, streak)

@@ -598,3 +598,22 @@ def test_plan_daily_never_fires_twice_a_day_even_after_a_zone_change():
     # moved to a zone where 20:00 of the same local date has also passed: no second reminder
     again = plan_daily(now + timedelta(hours=1), at, "Europe/Lisbon", first.day)
     assert not again.fire
+
+
+async def test_moving_across_the_date_line_keeps_every_checkin_in_history(tmp_path):
+    start = datetime(2026, 11, 2, 23, 59, tzinfo=UTC)  # 23:59 in London
+    c = await ConsoleCommunity.create(tmp_path, start=start)
+    try:
+        await c.say("/timezone set zone:Europe/London", "/checkin 3")
+        await c.say("/timezone set zone:Pacific/Kiritimati", "/checkin 4", "/checkin 4")  # 3 Nov
+        out = await c.text("/timezone set zone:Pacific/Pago_Pago", "/checkin 2", "/checkin 5")
+        assert "2 check-ins in the last 14 days" in out  # 2 and 3 November: both days count
+        stored_days = await rows(c, "SELECT local_date FROM checkins ORDER BY id")
+        assert [d for (d,) in stored_days] == ["2026-11-02", "2026-11-03", "2026-11-03",
+                                               "2026-11-02", "2026-11-02"]  # fmt: skip
+        out = await c.text("/checkin history days:7")
+        assert "Tue 11-03    4     –  (2×)" in out
+        assert "Mon 11-02    3.3   –  (3×)" in out
+        assert "2 check-ins in the last 7 days" in out
+    finally:
+        await c.stop()

@@ -231,6 +231,9 @@ class CheckIns(Cog):
                 f"{ctx.command_hint('checkin')} <mood 1-5>. Only you see it."
             )
             return
+        # A check-in keeps the local date it was made on: after a move west across the date
+        # line the newest stored day can be "tomorrow" here, and it is still shown.
+        today = max(today, all_days[0])
         first = today - timedelta(days=days - 1)
         entries = await self.store.day_entries(key, first, today)
         text = self._history_text(entries, all_days, first, today, days)
