@@ -298,9 +298,12 @@ class TimezoneType(ParamType):
     hint = "a timezone like Europe/London or America/New_York"
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Timezone:
-        from bot.timeutil import UnknownTimezone, zone
+        from bot.timeutil import UnknownTimezone, abbreviation_hint, zone
 
         text = str(raw).strip()
+        hint = abbreviation_hint(text)
+        if hint is not None:
+            raise ArgumentError(f"{hint} Use your place's zone, so daylight saving is right.")
         try:
             zone(text)
         except UnknownTimezone as err:

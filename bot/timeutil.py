@@ -92,6 +92,39 @@ def _zones_by_city() -> dict[str, list[str]]:
 _RESOLVED: dict[str, ZoneInfo] = {}  # exact IANA names already checked
 
 
+# Names people type that are not a place's zone: abbreviations and the old fixed-offset or
+# US-only rule names (valid in the zone database, but an hour wrong for half the year).
+_ABBREVIATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "EST": ("has no daylight saving", ("America/New_York",)),
+    "MST": ("has no daylight saving", ("America/Denver", "America/Phoenix")),
+    "HST": ("has no daylight saving", ("Pacific/Honolulu",)),
+    "EDT": ("is an abbreviation, not a zone", ("America/New_York",)),
+    "CST": ("is an abbreviation, not a zone", ("America/Chicago",)),
+    "CDT": ("is an abbreviation, not a zone", ("America/Chicago",)),
+    "MDT": ("is an abbreviation, not a zone", ("America/Denver",)),
+    "PST": ("is an abbreviation, not a zone", ("America/Los_Angeles",)),
+    "PDT": ("is an abbreviation, not a zone", ("America/Los_Angeles",)),
+    "AKST": ("is an abbreviation, not a zone", ("America/Anchorage",)),
+    "BST": ("is an abbreviation, not a zone", ("Europe/London",)),
+    "IST": ("is an abbreviation, not a zone", ("Asia/Kolkata", "Europe/Dublin")),
+    "AEST": ("is an abbreviation, not a zone", ("Australia/Sydney", "Australia/Brisbane")),
+    "EST5EDT": ("follows only old US rules", ("America/New_York",)),
+    "CST6CDT": ("follows only old US rules", ("America/Chicago",)),
+    "MST7MDT": ("follows only old US rules", ("America/Denver",)),
+    "PST8PDT": ("follows only old US rules", ("America/Los_Angeles",)),
+}
+
+
+def abbreviation_hint(name: str) -> str | None:
+    """A hint for a zone abbreviation or fixed-offset name: "EST has no daylight saving; did
+    you mean America/New_York?" (None for a place's zone)."""
+    key = name.strip().upper()
+    if key not in _ABBREVIATIONS:
+        return None
+    why, places = _ABBREVIATIONS[key]
+    return f"{key} {why}; did you mean {' or '.join(places)}?"
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the :class:`ZoneInfo` for an IANA zone name.
 

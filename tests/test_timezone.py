@@ -85,3 +85,34 @@ async def test_setting_a_zone_tells_cogs_that_schedule_per_member(community):
     community.bot.cogs["listener"] = Listener()
     await community.say("/timezone set zone:Asia/Tokyo", "/timezone set zone:Asia/Tokyo")
     assert seen == [("alice", "Asia/Tokyo")]  # only a real change is announced
+
+
+async def test_timezone_off_returns_to_the_community_zone_and_bare_timezone_shows_it(community):
+    await community.say(":role alice moderator", "/community timezone Asia/Tokyo")
+    await community.say(":as bob", "/timezone set zone:Europe/Paris")
+    out = await community.text("/timezone")
+    assert "Your timezone is Europe/Paris" in out
+    out = await community.text("/timezone set zone:off")
+    assert "the community's timezone, Asia/Tokyo" in out
+    rows = await community.bot.db.fetchall(
+        "SELECT * FROM member_settings WHERE user_id = 'bob' AND key = 'timezone'"
+    )
+    assert rows == []
+    out = await community.text("/timezone")
+    assert "You haven't set a timezone, so I use the community's: Asia/Tokyo" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("EST", "EST has no daylight saving; did you mean America/New_York?"),
+        ("MST", "MST has no daylight saving; did you mean America/Denver or America/Phoenix?"),
+        ("PST", "did you mean America/Los_Angeles?"),
+        ("EST5EDT", "did you mean America/New_York?"),
+    ],
+)
+async def test_abbreviations_and_fixed_offsets_get_a_hint_and_change_nothing(community, name, hint):
+    out = await community.text(f"/timezone set zone:{name}")
+    assert hint in out
+    rows = await community.bot.db.fetchall("SELECT * FROM member_settings WHERE key = 'timezone'")
+    assert rows == []
