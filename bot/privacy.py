@@ -39,6 +39,15 @@ class PrivacyRegistry:
 
         return await db.read(collect)
 
+    async def kept(self, db: Database, key: MemberKey) -> list[str]:
+        """What a deletion of the member's data would keep for now, one sentence per handler."""
+
+        def collect(conn: sqlite3.Connection) -> list[str]:
+            notes = [h.kept(conn, key) for _, h in sorted(self.handlers.items()) if h.kept]
+            return [n for n in notes if n]
+
+        return await db.read(collect)
+
     async def delete(self, db: Database, key: MemberKey) -> dict[str, int]:
         """Delete everything about the member in one transaction; rows deleted per handler."""
 

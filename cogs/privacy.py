@@ -70,13 +70,21 @@ class MyData(Cog):
                 + (" scope:everywhere" if scope == "everywhere" else "")
             )
             return
-        counts = await self.bot.privacy.delete(self.bot.db, self._key(ctx, scope))
+        key = self._key(ctx, scope)
+        kept = " ".join(await self.bot.privacy.kept(self.bot.db, key))
+        counts = await self.bot.privacy.delete(self.bot.db, key)
         removed = {name: n for name, n in counts.items() if n}
         if not removed:
-            await ctx.reply("There was nothing stored about you, so nothing needed deleting.")
+            text = (
+                "There was nothing else stored about you."
+                if kept
+                else ("There was nothing stored about you, so nothing needed deleting.")
+            )
+            await ctx.reply(f"{kept} {text}".strip())
             return
         summary = ", ".join(f"{name} ({n})" for name, n in sorted(removed.items()))
-        await ctx.reply(f"Done. I deleted everything I had about you: {summary}.")
+        done = "everything else" if kept else "everything"
+        await ctx.reply(f"Done. I deleted {done} I had about you: {summary}. {kept}".strip())
 
     @staticmethod
     def _key(ctx: Context, scope: str) -> MemberKey:

@@ -15,11 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, member_table, rows_as_dicts, scope_clause
+from storage.privacy import (
+    PSEUDONYM_PREFIX,
+    DataHandler,
+    member_table,
+    pseudonym,
+    rows_as_dicts,
+    scope_clause,
+)
 
 OUTCOMES = ("reached-them", "resources-sent", "no-contact", "false-alarm")
 ROTA_SLOTS_PER_RESPONDER = 14
 DELETED_CLAIMER = "a moderator who deleted their data"
+DELETED_MEMBER = "a member who deleted their data"
 
 # stages of an alert (see cogs/crisis/alerts.py)
 POSTED, REPOSTED, MESSAGED, CLAIMED, REMINDED, CLOSED = range(6)
@@ -395,6 +403,7 @@ class Alerts:
                 "claimed_at=COALESCE(claimed_at, ?) WHERE id=?",
                 (_iso(now), outcome, CLOSED, closer[0], closer[1][:100], _iso(now), alert_id),
             )
+            _forget_deleted(conn, row)
             conn.execute(
                 "INSERT INTO crisis_alert_outcomes (platform, community_id, month, outcome, "
                 "count) VALUES (?, ?, ?, ?, 1) ON CONFLICT (platform, community_id, month, "
@@ -452,12 +461,43 @@ class Alerts:
         return [(r[0], r[1], r[2]) for r in rows]
 
 
+def _forget_deleted(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    """On close, take a deleted member off the alert: the pseudonym, their name, the link."""
+    subject = row["user_id"] or ""
+    reporter = row["reporter_id"] or ""
+    if not (subject.startswith(PSEUDONYM_PREFIX) or reporter.startswith(PSEUDONYM_PREFIX)):
+        return
+    values = json.loads(row["values_json"])
+    if subject.startswith(PSEUDONYM_PREFIX):
+        for name in ("name", "subject"):
+            if name in values:
+                values[name] = DELETED_MEMBER
+        for name in ("link", "note"):
+            if name in values:
+                values[name] = "(removed)"
+    conn.execute(
+        "UPDATE crisis_alerts SET values_json=?, "
+        "user_id=CASE WHEN user_id LIKE ? THEN NULL ELSE user_id END, "
+        "reporter_id=CASE WHEN reporter_id LIKE ? THEN NULL ELSE reporter_id END WHERE id=?",
+        (
+            json.dumps(values, ensure_ascii=False),
+            PSEUDONYM_PREFIX + "%",
+            PSEUDONYM_PREFIX + "%",
+            row["id"],
+        ),
+    )
+
+
 def alerts_privacy_handler() -> DataHandler:
     """Alerts about a member, filed by them as a reporter, or claimed by them.
 
-    The member an alert is about sees that there was one and its outcome (never a reporter);
-    deleting removes alerts about them and the ones they filed, and takes their name off alerts
-    they handled. The anonymous monthly counts stay.
+    The member an alert is about sees that there was one and its outcome (never a report about
+    them: that is the reporter's). Deleting removes their closed alerts and takes their name off
+    alerts they handled; an alert still open (about them, or a report they filed) stays until it
+    is closed, because someone may be in danger: their id is replaced by a one-way pseudonym
+    (so they still cannot take it themselves), the name and link stay for the moderators to
+    reach them, and closing it removes those too. A report about them is never counted in what
+    they are told was deleted. The anonymous monthly counts stay.
     """
 
     def export(conn: sqlite3.Connection, key: MemberKey) -> dict[str, Any]:
@@ -485,11 +525,45 @@ def alerts_privacy_handler() -> DataHandler:
                 out[title] = rows
         return out
 
+    def kept(conn: sqlite3.Connection, key: MemberKey) -> str | None:
+        clause, params = scope_clause(key, "user_id")
+        row = conn.execute(
+            f"SELECT 1 FROM crisis_alerts WHERE {clause} AND kind != 'report' "
+            "AND closed_at IS NULL LIMIT 1",
+            params,
+        ).fetchone()
+        if row is None:
+            return None
+        return (
+            "The moderators are still looking after a crisis alert about you, so it keeps your "
+            "name until they close it; then I remove it."
+        )
+
     def delete(conn: sqlite3.Connection, key: MemberKey) -> int:
         removed = 0
         for column in ("user_id", "reporter_id"):
             clause, params = scope_clause(key, column)
-            removed += conn.execute(f"DELETE FROM crisis_alerts WHERE {clause}", params).rowcount
+            alias = pseudonym(conn, key.platform, key.user_id)
+            conn.execute(
+                f"UPDATE crisis_alerts SET {column}=? WHERE {clause} AND closed_at IS NULL",
+                [alias, *params],
+            )
+            if column == "reporter_id":
+                for row in conn.execute(
+                    "SELECT id, values_json FROM crisis_alerts WHERE reporter_id=?", (alias,)
+                ).fetchall():
+                    values = json.loads(row[1])
+                    values["reporter"] = DELETED_MEMBER
+                    conn.execute(
+                        "UPDATE crisis_alerts SET values_json=? WHERE id=?",
+                        (json.dumps(values, ensure_ascii=False), row[0]),
+                    )
+            counted = " AND kind != 'report'" if column == "user_id" else ""
+            removed += conn.execute(
+                f"DELETE FROM crisis_alerts WHERE {clause}{counted}", params
+            ).rowcount
+            if column == "user_id":  # reports about them are the reporters' data
+                conn.execute(f"UPDATE crisis_alerts SET user_id=NULL WHERE {clause}", params)
         clause, params = scope_clause(key, "claimed_by")
         removed += conn.execute(
             f"UPDATE crisis_alerts SET claimed_by=NULL, claimed_name=?, next_at=NULL WHERE {clause}",
@@ -497,7 +571,9 @@ def alerts_privacy_handler() -> DataHandler:
         ).rowcount
         return removed
 
-    return DataHandler("crisis alerts", ("crisis_alerts", "crisis_alert_outcomes"), export, delete)
+    return DataHandler(
+        "crisis alerts", ("crisis_alerts", "crisis_alert_outcomes"), export, delete, kept
+    )
 
 
 def privacy_handlers() -> list[DataHandler]:

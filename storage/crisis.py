@@ -466,12 +466,13 @@ def concern_privacy_handler() -> DataHandler:
             f"DELETE FROM crisis_concern_reports WHERE {clause}", params
         ).rowcount
         clause, params = scope_clause(key, "subject_id")
-        cleared = conn.execute(
+        # Not counted: the person named must never learn that a report about them existed.
+        conn.execute(
             "UPDATE crisis_concern_reports SET subject_id=NULL, subject_name=?, note=NULL "
             f"WHERE {clause}",
             [DELETED_SUBJECT, *params],
-        ).rowcount
-        return removed + cleared
+        )
+        return removed
 
     return DataHandler("crisis concern reports", ("crisis_concern_reports",), export, delete)
 

@@ -22,16 +22,21 @@ _KEY_ROW = ("peerbot", "pseudonym_key")
 
 Exporter = Callable[[sqlite3.Connection, MemberKey], Any]
 Deleter = Callable[[sqlite3.Connection, MemberKey], int]
+Keeper = Callable[[sqlite3.Connection, MemberKey], str | None]
 
 
 @dataclass(frozen=True)
 class DataHandler:
-    """How to export and delete one kind of member data. `tables` lists the tables it covers."""
+    """How to export and delete one kind of member data. `tables` lists the tables it covers.
+
+    `kept`, when given, says (before a deletion) what of the member's data a deletion keeps for
+    now and why, in a sentence for the member; None when nothing is kept."""
 
     name: str
     tables: tuple[str, ...]
     export: Exporter
     delete: Deleter
+    kept: Keeper | None = None
 
 
 def scope_clause(key: MemberKey, user_column: str = "user_id") -> tuple[str, list[Any]]:

@@ -561,7 +561,7 @@ async def _as(c: ConsoleCommunity, name: str) -> ConsoleCommunity:
 async def test_deleting_the_named_member_keeps_only_the_bare_report(mod):
     await mod.say(":as bob", '/crisis concern member:@carol note:"quiet lately"')
     out = await mod.text(":as carol", "/mydata delete confirm:yes")
-    assert "crisis concern reports (1)" in out
+    assert "concern" not in out  # a report about you is the reporter's: never told it existed
     row = await mod.bot.db.fetchone(
         "SELECT reporter_id, subject_id, subject_name, note FROM crisis_concern_reports"
     )

@@ -1,0 +1,54 @@
+"""Red-team findings on the crisis pathways (docs/crisis.md), each replayed through the console
+community: deleting your data mid-crisis, going up a level, screening refused commands, concern
+notes, self-claims, nights with nobody on duty, and honest wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import ConsoleCommunity
+
+OVERDOSE = "i took all my pills"
+
+
+@pytest.fixture
+async def team(community: ConsoleCommunity) -> ConsoleCommunity:
+    """alice moderates, alerts go to #alerts; bob and carol are members."""
+    await community.say(
+        ":role alice moderator",
+        "/community channel purpose:alerts channel:#alerts",
+        ":as bob",
+        ":as carol",
+    )
+    return community
+
+
+# --- 1: /mydata delete in a crisis ------------------------------------------------------------
+
+
+async def test_deleting_your_data_keeps_the_open_urgent_alert_and_hides_reports(team):
+    await team.say(
+        ":as carol", '/crisis concern member:@bob note:"bob said goodbye to everyone"', ":as bob"
+    )
+    assert any("Priority alert" in line for line in await team.say(OVERDOSE))
+    out = await team.text("/mydata delete confirm:yes")
+    assert "concern" not in out and "report" not in out  # never told a report existed
+    assert "until they close it" in out  # honest: the open alert stays for now
+    out = await team.text(":clock +11m")
+    assert "Still unclaimed after 10 minutes: alert #2" in out
+    out = await team.text(":as alice", "/alert claim 2")
+    assert "Alert #2 is yours" in out
+    out = await team.text("/alert close 2 outcome:reached-them")
+    assert "Closed alert #2" in out
+    out = await team.text(":as bob", "/mydata export")
+    assert "crisis alerts" not in out and "concern" not in out
+
+
+async def test_closing_a_deleted_members_alert_takes_their_name_off_it(team):
+    await team.say(":as bob", OVERDOSE, "/mydata delete confirm:yes", ":as alice")
+    await team.say("/alert close 1 outcome:reached-them")
+    out = await team.text("/crisis concerns")
+    assert "Alert #1" in out and "closed: reached them" in out
+    assert team.bot is not None
+    rows = await team.bot.db.fetchall("SELECT user_id, values_json FROM crisis_alerts", ())
+    assert all(r[0] is None and "bob" not in r[1] for r in rows)
