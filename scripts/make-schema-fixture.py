@@ -84,6 +84,7 @@ SESSION = [
     ":as alice",
     "/checkin 5",
     ":clock +2d",
+    "/checkin stats",
 ]
 
 # Hand-written rows for tables the console cannot reach (Matrix-only state and the like).
