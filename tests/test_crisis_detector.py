@@ -121,17 +121,38 @@ def test_matched_names_rules_not_message_text() -> None:
     assert "tonight" not in joined and "pills" not in joined and "with" not in joined
 
 
+def test_a_reply_quoting_someone_else_is_not_the_members_own_words() -> None:
+    # A Matrix reply carries the message it answers as "> <@user:server> ..." lines.
+    reply = "> <@bob:example.org> i want to kill myself tonight\n\nwhat happened? are you ok?"
+    assert classify(reply).level == "none"
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        "> i want to kill myself\nthat line scared me, you ok?",
-        "quoting the song: `i want to die`",
-        "```\ni want to kill myself\n```\nthis is the test input",
-        ">>> i want to kill myself\nand more quoted text",
+        "> i want to kill myself tonight",
+        "`i want to kill myself tonight`",
+        "```\ni want to kill myself tonight\n```",
+        "> ok here goes\n> i took all my pills",
     ],
 )
-def test_quotes_and_code_are_ignored(text: str) -> None:
-    assert classify(text).level == "none"
+def test_a_members_own_quote_or_code_block_is_read(text: str) -> None:
+    # People put what is hard to say in formatting; only a quoted reply is someone else's.
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to kill\u200bmyself tonight",  # zero-width space between words
+        "i want to k\u0456ll myself tonight",  # Cyrillic i
+        "i want to k i l l myself",  # spelt out
+        "IWANTTOKILLMYSELF",  # run together
+        "i want to kill\u00admyself tonight",  # soft hyphen between words
+    ],
+)
+def test_character_tricks_do_not_hide_a_message(text: str) -> None:
+    assert classify(text).level == "urgent"
 
 
 def test_text_in_spoiler_bars_is_read() -> None:
@@ -140,9 +161,9 @@ def test_text_in_spoiler_bars_is_read() -> None:
 
 
 def test_strip_ignored_keeps_own_words() -> None:
-    stripped = strip_ignored("> someone else\nmy own words `code` here")
-    assert "someone else" not in stripped and "code" not in stripped
-    assert "my own words" in stripped and "here" in stripped
+    stripped = strip_ignored("> <@bob:example.org> someone else\nmy own words `code` here")
+    assert "someone else" not in stripped
+    assert "my own words" in stripped and "code" in stripped
 
 
 def test_obfuscations_are_caught() -> None:
@@ -208,6 +229,8 @@ PATHOLOGICAL = {
     "one long censored word": "k" + "*" * 59_999,
     "backticks": "`" * 60_000,
     "quotes": "> " * 30_000,
+    "reply fallbacks": "> <@a:b>\n" * 6_000,
+    "repeated risk pairs": "took pills " * 6_000,
     "spoilers": "|" * 60_000,
     "risk words": "pills bridge rope goodbye die " * 2_000,
     "emoji": "💀🌉" * 20_000,

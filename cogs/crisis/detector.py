@@ -25,6 +25,7 @@ from typing import Literal
 
 from cogs.crisis.judge import CONCERN, URGENT, gather, judge
 from cogs.crisis.lexicon import LEXICON_PATH, Lexicon, Tokens, cap, fold, strip_ignored, tokenize
+from cogs.crisis.model import MODEL_PATH, LinearModel, features
 
 __all__ = ["Detection", "Detector", "LEXICON_PATH", "classify", "default_detector", "strip_ignored"]
 
@@ -41,6 +42,17 @@ _CORE = (
     "aimed_at_others", "worry",
 )  # fmt: skip
 _CORE_SET = frozenset(_CORE)
+_RANK = {"none": 0, "concern": 1, "urgent": 2}
+_BETWEEN_WORDS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACED = re.compile(r"(?:(?<![^\W\d_])[^\W\d_] ){4,}")  # "k i l l "
+_RUN_TOGETHER = re.compile(r"[^\W\d_]{14,}")  # "iwanttokillmyself"
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_SQUEEZE_LETTERS = re.compile(r"([^\W\d_])\1+")
+_GLUED_CONCEPTS: dict[str, Level] = {
+    "self_kill": "urgent",
+    "suicidal_self": "urgent",
+    "want_die": "concern",
+}
 # Words too common to let a message through the gate by themselves, the most common first.
 _COMMON = tuple(
     "i im ive me my myself to the a an and is it its of in on so be am are was just want going "
@@ -86,8 +98,10 @@ _LEVEL_NAMES: dict[int, Level] = {URGENT: "urgent", CONCERN: "concern"}
 class Detector:
     """A loaded lexicon. Load once, then call :meth:`classify` for every message."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, model_path: Path | None = None) -> None:
         self.lexicon = Lexicon(path)
+        weights = Path(model_path or MODEL_PATH)
+        self.model: LinearModel | None = LinearModel(weights) if weights.exists() else None
         core_words: set[str] = set()
         stems: list[str] = []
         rank: dict[str, int] = {}
@@ -108,6 +122,16 @@ class Detector:
             else:
                 core_words.add(key)
         self._gate_words = frozenset(core_words)
+        self._glued_levels: dict[str, Level] = {}
+        for pattern, concept in self.lexicon.patterns():
+            level = _GLUED_CONCEPTS.get(concept)
+            joined = _SQUEEZE_LETTERS.sub(r"\1", "".join(pattern))
+            whole = len(pattern) >= 2  # run-together words, not one long word of the lexicon
+            if level and whole and "_" not in pattern and "*" not in joined and len(joined) >= 8:
+                self._glued_levels.setdefault(joined, level)
+        self._glued_phrases = re.compile(
+            "|".join(sorted(map(re.escape, self._glued_levels), key=len, reverse=True))
+        )
         self._gate_stems = (
             re.compile("|".join(sorted({re.escape(s) for s in stems}, key=len, reverse=True)))
             if stems
@@ -116,13 +140,51 @@ class Detector:
 
     def classify(self, text: str) -> Detection:
         """Classify one message. Never raises for a ``str``; quotes and code are ignored."""
+        return self._classify(text, use_model=True)
+
+    def classify_rules(self, text: str) -> Detection:
+        """The rules alone, without the learned second opinion (for training and tests)."""
+        return self._classify(text, use_model=False)
+
+    def _classify(self, text: str, use_model: bool) -> Detection:
         if not text:
             return NONE
         text = strip_ignored(cap(text))
+        if _BETWEEN_WORDS.search(text):
+            # A zero-width character may join two words ("kill\u200bmyself") or hide inside
+            # one ("sui\u200bcidal"): read it both ways and keep the graver answer.
+            joined = self._classify_text(text, use_model)
+            spaced = self._classify_text(_BETWEEN_WORDS.sub(" ", text), use_model)
+            return max(joined, spaced, key=lambda d: _RANK[d.level])
+        return self._classify_text(text, use_model)
+
+    def _classify_text(self, text: str, use_model: bool) -> Detection:
         folded = fold(text)
+        glued = self._glued(folded)
+        if glued is not None:
+            return glued
         if not self._passes_gate(folded):
             return NONE
-        return self._judge(tokenize(folded), "*" in folded)
+        return self._judge(tokenize(folded), "*" in folded, use_model and self.model is not None)
+
+    def _glued(self, folded: str) -> Detection | None:
+        """Words written letter by letter ("k i l l myself") or run together ("IWANTTODIE")."""
+        pieces = [m.group() for m in _RUN_TOGETHER.finditer(folded)]
+        for m in _SPACED.finditer(folded):
+            # the spelt-out letters and the two words around them: "to k i l l myself"
+            before = folded[max(0, m.start() - 24) : m.start()].split()[-2:]
+            after = folded[m.end() : m.end() + 24].split()[:2]
+            pieces.append(" ".join([*before, m.group(), *after]))
+        if not pieces:
+            return None
+        for piece in pieces:
+            letters = _SQUEEZE_LETTERS.sub(r"\1", _NOT_LETTER.sub("", piece))
+            found = self._glued_phrases.search(letters)
+            if found is not None:
+                level = self._glued_levels[found.group()]
+                kind = "intent" if level == "urgent" else "passive"
+                return Detection(level, matched=(f"{kind}.spelt-out",))
+        return None
 
     def _passes_gate(self, folded: str) -> bool:
         words = set(folded.split())
@@ -135,7 +197,32 @@ class Detector:
             return True
         return self._gate_stems is not None and self._gate_stems.search(folded) is not None
 
-    def _judge(self, tokens: Tokens, censored: bool) -> Detection:
+    def _second_opinion(self, facts, tokens: Tokens, matches) -> None:  # noqa: ANN001
+        """The learned model may raise what the rules found, never lower it."""
+        assert self.model is not None
+        verdict = self.model.verdict(features(tokens.words, {m.concept for m in matches}))
+        current = max((level for level, _ in facts.fired), default=0)
+        if verdict == "urgent" and facts.past_sentences:
+            verdict = "concern"  # a story of the past is never urgent on the model's word alone
+        if verdict == "urgent" and current < URGENT:
+            facts.fire(URGENT, "model.urgent")
+        elif verdict == "concern" and current < CONCERN:
+            facts.fire(CONCERN, "model.concern")
+
+    def features(self, text: str) -> set[str]:
+        """The model's features of a message (words, word pairs, concepts); empty if gated."""
+        text = strip_ignored(cap(text))
+        folded = fold(text)
+        tokens = tokenize(folded)
+        if "*" in folded:
+            tokens = Tokens(
+                tuple(self.lexicon.resolve_stars(list(tokens.words))),
+                tokens.sentence,
+                tokens.clause,
+            )
+        return features(tokens.words, {m.concept for m in self.lexicon.tag(tokens.words)})
+
+    def _judge(self, tokens: Tokens, censored: bool, use_model: bool) -> Detection:
         if censored:
             words = tuple(self.lexicon.resolve_stars(list(tokens.words)))
             tokens = Tokens(words, tokens.sentence, tokens.clause)
@@ -144,6 +231,8 @@ class Detector:
             return NONE  # only context words (times, pronouns, habits): nothing to judge
         facts = judge(gather(tokens, matches))
         others = bool(facts.raw.get("aimed_at_others"))
+        if use_model and not others and self.model is not None:
+            self._second_opinion(facts, tokens, matches)
         if not facts.fired:
             return Detection("none", aimed_at_others=others) if others else NONE
         level = max(level for level, _ in facts.fired)

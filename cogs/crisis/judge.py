@@ -37,6 +37,7 @@ SUPPRESSIBLE = frozenset(
         "poison", "hoard", "safe_now",
     }
 )  # fmt: skip
+_KEEP = 12  # occurrences per concept kept from each end of a message
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_LEAD = frozenset("in since back en im seit em nel dal desde depuis".split())
 _TIME_UNITS = frozenset(
@@ -100,6 +101,11 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     raw: dict[str, list[Match]] = {}
     for m in matches:
         raw.setdefault(m.concept, []).append(m)
+    for concept, found in raw.items():
+        if len(found) > 2 * _KEEP:
+            # A message that repeats a word a thousand times must not make the judge slow:
+            # the first and last occurrences are the ones that tell.
+            raw[concept] = found[:_KEEP] + found[-_KEEP:]
     words = tokens.words
     sentence = tokens.sentence
     covered = [False] * len(words)
@@ -107,7 +113,11 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         for m in raw.get(concept, ()):
             for i in range(m.start, m.end):
                 covered[i] = True
-    media = {sentence[m.start] for m in raw.get("media", ())}  # a story about a film or song
+    # A story about a film, a song or the news: that sentence and the next one.
+    media = {sentence[m.start] + k for m in raw.get("media", ()) for k in (0, 1)}
+    if _looks_german(words):
+        for concept in ("die_word", "want_die"):
+            raw[concept] = [m for m in raw.get(concept, ()) if words[m.start : m.end] != ("die",)]
     negation = [False] * len(words)
     release = [False] * len(words)
     inside_place = {
@@ -135,6 +145,16 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         if kept:
             facts.live[concept] = kept
     return facts
+
+
+_GERMAN = frozenset(
+    "der das und ich ist nicht ein eine mit auf fur zu den dem mich mir sich auch".split()
+)
+
+
+def _looks_german(words: tuple[str, ...]) -> bool:
+    """German "die" is "the": it must not count as the English verb."""
+    return len(_GERMAN.intersection(words)) >= 2
 
 
 def _years(tokens: Tokens) -> frozenset[int]:
@@ -200,7 +220,7 @@ def _joking(facts: Facts) -> int:
         for m in facts.raw.get("intent", ())
     ):
         return 0
-    return int(facts.raw_has("laugh")) + int(facts.raw_has("mundane"))
+    return int(facts.raw_has("laugh")) + int(facts.raw_has("mundane", "hyperbole"))
 
 
 def _first_person(facts: Facts) -> bool:
@@ -426,7 +446,11 @@ def _means_and_places(facts: Facts) -> None:
         )
         if ready and more and not facts.has("leisure", "positive") and not _joking(facts):
             facts.fire(URGENT, "means.ready")
-        elif facts.raw_has("possess") and (_risk(facts) or facts.raw_has("now_strong")):
+        elif (
+            facts.raw_has("possess")
+            and (_risk(facts) or facts.raw_has("now_strong"))
+            and not facts.has("leisure", "positive")
+        ):
             facts.fire(URGENT, "means.at-hand-with-intent")
     for m in facts.get("place"):
         if _in_past(facts, m, told_in_past=True):
@@ -436,7 +460,12 @@ def _means_and_places(facts: Facts) -> None:
         calm = facts.has("leisure", "positive") or facts.raw_has("laugh", "media")
         if there and not calm:
             facts.fire(URGENT, "place.there-now")
-        elif jump and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill")):
+        elif (
+            jump
+            and not calm
+            and not _joking(facts)
+            and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill"))
+        ):
             facts.fire(URGENT, "place.jump-intent")
 
 

@@ -18,8 +18,8 @@ LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
 # At most this much of a message is read: its start and its end. A crisis is said in a few
 # sentences; a 60 kB paste must not hold the event loop.
-HEAD_CHARS = 6_000
-TAIL_CHARS = 2_000
+HEAD_CHARS = 3_000
+TAIL_CHARS = 1_000
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u034f\ufe0f"
 _APOSTROPHES = "'\u2019\u2018\u02bc\u00b4`"
@@ -27,42 +27,36 @@ _FOLDS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "
 _TABLE: dict[int, str | None] = {ord(c): None for c in _ZERO_WIDTH + _APOSTROPHES}
 _TABLE.update({ord(k): v for k, v in _FOLDS.items()})
 _TABLE.update({cp: None for cp in range(0x300, 0x370)})  # combining accents left by NFKD
+# Cyrillic and Greek letters that look Latin ("kіll" with a Cyrillic і) read as Latin. Lexicon
+# entries are folded the same way, so Ukrainian and Russian phrases still match themselves.
+_CONFUSABLE = "аеорсухіјѕԁһкмтвнαεικνορτυχ"
+_AS_LATIN = "aeopcyxijsdhkmtbhaeikvoptux"
+_TABLE.update({ord(a): b for a, b in zip(_CONFUSABLE, _AS_LATIN, strict=True)})
 _TRANSLATE = str.maketrans(_TABLE)
 
 _LEET = str.maketrans("0134579@$!", "oieastgasi")
 _EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
 # A token: letters/digits with leetspeak or censoring inside, or one emoji.
 _TOKEN = re.compile(rf"[^\W_](?:[\w@$!*]*[^\W_])?|[{_EMOJI}]")
-_SENTENCE_END = re.compile(r"[.?;:\n]+|!+(?![^\W\d_])")
+_SENTENCE_END = re.compile(r"[.?;\n]+|!+(?![^\W\d_])")
 _SQUEEZE = re.compile(r"([^\W\d_])\1+")
 _UNIT = re.compile(r"\d+[a-z]{0,3}")  # 30mg, 3am, 2nd: numbers, not leetspeak
 _SPECIAL = re.compile(r"[\d@$!*]")
 _LETTER = re.compile(r"[^\W\d_]")
 
-_FENCED = re.compile(r"```[^`]*(?:`(?!``)[^`]*)*```")
-_INLINE = re.compile(r"`[^`\n]*`")
-_QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.M)
+# A Matrix reply quotes the message it answers as "> <@user:server> ..." lines: those are
+# someone else's words. A member's own "> " block quote or code is read like any text: people
+# put what is hard to say in them.
+_REPLY_FALLBACK = re.compile(r"^> <@[^\n]*(?:\n>[^\n]*)*\n?", re.M)
 
 
 def strip_ignored(text: str) -> str:
-    """Remove what a member did not say themselves: quoted lines and code.
+    """Remove the words of other people that a reply quotes (Matrix reply fallbacks).
 
-    Drops fenced code blocks, inline code, lines starting with ``>`` (quotes, including
-    Matrix reply fallbacks) and everything after a ``>>>`` block quote. Spoiler bars (``||``)
-    are removed but their text is kept: people hide what they find hard to say.
+    Spoiler bars (``||``) are removed but their text is kept.
     """
-    if "`" in text:
-        text = _FENCED.sub(" ", text)
-        text = _INLINE.sub(" ", text)
-    if ">" in text:
-        cut = text.find(">>>")
-        while cut != -1:
-            line_start = text.rfind("\n", 0, cut) + 1
-            if not text[line_start:cut].strip():
-                text = text[:line_start]
-                break
-            cut = text.find(">>>", cut + 3)
-        text = _QUOTE_LINE.sub("", text)
+    if "> <@" in text:
+        text = _REPLY_FALLBACK.sub("", text)
     if "|" in text:
         text = text.replace("||", " ")
     return text
