@@ -126,31 +126,38 @@ class CrisisState:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def claim_auto_message(self, key: MemberKey, now: datetime) -> tuple[bool, str | None]:
-        """(allowed, previous value): allowed when no automatic message went out in 24 h.
+    async def claim_auto_message(
+        self, key: MemberKey, now: datetime, severity: int = 1
+    ) -> tuple[bool, tuple[str | None, int | None]]:
+        """(allowed, previous state): allowed when no automatic message went out in 24 h, or
+        this one is more serious (``severity``: 1 concern, 2 urgent, 3 overdose) than the last.
 
-        Claiming records ``now``; call :meth:`release_auto_message` with the previous value
+        Claiming records ``now``; call :meth:`release_auto_message` with the previous state
         when the message then could not be delivered.
         """
 
-        def write(conn: sqlite3.Connection) -> tuple[bool, str | None]:
+        def write(conn: sqlite3.Connection) -> tuple[bool, tuple[str | None, int | None]]:
             row = _ensure_state(conn, key)
+            previous = (row["last_auto_at"], row["last_auto_level"])
             last = _parse(row["last_auto_at"])
-            if last is not None and now - last < AUTO_COOLDOWN:
-                return False, row["last_auto_at"]
+            recent = last is not None and now - last < AUTO_COOLDOWN
+            if recent and severity <= (row["last_auto_level"] or 3):
+                return False, previous
             conn.execute(
-                f"UPDATE crisis_member_state SET last_auto_at=? WHERE {_STATE_KEY}",
-                (_iso(now), key.platform, key.community_id, key.user_id),
+                f"UPDATE crisis_member_state SET last_auto_at=?, last_auto_level=? WHERE {_STATE_KEY}",
+                (_iso(now), severity, key.platform, key.community_id, key.user_id),
             )
-            return True, row["last_auto_at"]
+            return True, previous
 
         return await self.db.write(write)
 
-    async def release_auto_message(self, key: MemberKey, previous: str | None) -> None:
+    async def release_auto_message(
+        self, key: MemberKey, previous: tuple[str | None, int | None]
+    ) -> None:
         """Undo a claim whose message was not delivered (so a later one may try again)."""
         await self.db.execute(
-            f"UPDATE crisis_member_state SET last_auto_at=? WHERE {_STATE_KEY}",
-            (previous, key.platform, key.community_id, key.user_id),
+            f"UPDATE crisis_member_state SET last_auto_at=?, last_auto_level=? WHERE {_STATE_KEY}",
+            (*previous, key.platform, key.community_id, key.user_id),
         )
 
     async def record_flag(
@@ -162,22 +169,26 @@ class CrisisState:
         now: datetime,
         *,
         force: bool = False,
+        signs: frozenset[str] = frozenset(),
     ) -> AlertDecision:
         """Decide whether a flagged message gets its own alert or joins the open window.
 
         A new alert opens a one-hour window; flagged messages of the same or a lower level in
         that window are merged (counted, with the latest link) and reported together when the
-        window closes. A higher level (or ``force``) always gets its own alert at once.
+        window closes. A higher level, an urgent message with a kind of danger (``signs``, e.g.
+        an overdose) not yet alerted in the window, or ``force`` gets its own alert at once.
         """
 
         def write(conn: sqlite3.Connection) -> AlertDecision:
             row = _ensure_state(conn, key, name)
             alert_at = _parse(row["alert_at"])
             in_window = alert_at is not None and now - alert_at < MERGE_WINDOW
+            known = frozenset(filter(None, (row["alert_signs"] or "").split(",")))
             if (
                 in_window
                 and not force
                 and _RANK[level] <= _RANK.get(row["alert_level"] or "none", 0)
+                and signs <= known
             ):
                 pending_level = row["pending_level"] or level
                 if _RANK[level] > _RANK[pending_level]:
@@ -196,9 +207,17 @@ class CrisisState:
                 )
                 return AlertDecision(post_now=False)
             conn.execute(
-                "UPDATE crisis_member_state SET alert_at=?, alert_level=?, pending_count=0, "
-                f"pending_level=NULL, pending_link=NULL, summary_due_at=NULL WHERE {_STATE_KEY}",
-                (_iso(now), level, key.platform, key.community_id, key.user_id),
+                "UPDATE crisis_member_state SET alert_at=?, alert_level=?, alert_signs=?, "
+                "pending_count=0, pending_level=NULL, pending_link=NULL, summary_due_at=NULL "
+                f"WHERE {_STATE_KEY}",
+                (
+                    _iso(now),
+                    level,
+                    ",".join(sorted(signs | known if in_window else signs)),
+                    key.platform,
+                    key.community_id,
+                    key.user_id,
+                ),
             )
             return AlertDecision(
                 post_now=True,

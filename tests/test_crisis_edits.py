@@ -67,9 +67,9 @@ async def test_an_edited_message_is_remembered_across_a_restart(mod):
     assert "Priority alert (urgent)" in alerts(out)  # the edit was heard
 
 
-async def test_each_message_is_its_own_and_a_new_urgent_message_is_still_merged(mod):
+async def test_each_message_is_its_own_and_a_like_urgent_message_is_still_merged(mod):
     out = await mod.say(":as bob", URGENT)
-    out = await mod.say(URGENT_AGAIN, ":clock +1h")
+    out = await mod.say(URGENT, ":clock +1h")  # a new kind of danger would be alerted at once
     assert "Update (urgent): 1 more message" in alerts(out)
 
 

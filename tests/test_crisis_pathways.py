@@ -52,3 +52,26 @@ async def test_closing_a_deleted_members_alert_takes_their_name_off_it(team):
     assert team.bot is not None
     rows = await team.bot.db.fetchall("SELECT user_id, values_json FROM crisis_alerts", ())
     assert all(r[0] is None and "bob" not in r[1] for r in rows)
+
+
+# --- 2: going up a level -------------------------------------------------------------------------
+
+
+async def test_an_overdose_after_a_concern_message_gets_the_emergency_first_reply_at_once(team):
+    out = await team.text(":as bob", "what's the point anymore", ":clock +2h")
+    assert "(private) bob: It sounded like things might be heavy" in out
+    out = await team.text("i took 40 pills an hour ago")
+    assert "(private) bob: If someone may have taken too much, call" in out
+    assert "I sent them crisis resources privately." in out
+    assert "already received resources" not in out
+
+
+async def test_an_overdose_after_an_urgent_message_within_the_hour_alerts_at_once(team):
+    await team.say(":as bob", "I want to end my life tonight, I have the pills ready", ":clock +5m")
+    out = await team.text("i took all my pills")
+    assert "#alerts: Priority alert (urgent)" in out and "overdose" in out
+    assert "(private) bob: If someone may have taken too much, call" in out
+    out = await team.text(":clock +5m", "i'm on the bridge now, goodbye everyone")
+    assert "#alerts: Priority alert (urgent)" in out  # a new kind of danger: at once too
+    out = await team.text(":clock +5m", "i'm on the bridge now, goodbye everyone")
+    assert "#alerts: Priority alert" not in out  # the same again waits for the hour's follow-up

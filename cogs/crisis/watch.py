@@ -1,10 +1,13 @@
 """Listening to chat: every ordinary message, and every edit that changed one, is classified.
 
 ``urgent``: a private message with resources to the member (unless they turned automatic
-messages off, or got one in the last 24 hours) and a priority alert to the moderators.
+messages off, or got one as serious in the last 24 hours: going up, concern → urgent →
+overdose, is answered at once) and a priority alert to the moderators.
 ``concern``: a gentle private message (unless the community set ``crisis.concern_dm`` to off)
 and a low-priority alert. Alerts never quote the message: who, a link, the level.
-Alerts about one member within an hour are merged into one follow-up when the hour ends.
+Alerts about one member within an hour are merged into one follow-up when the hour ends,
+unless a message is more serious or adds a kind of danger not yet alerted (an overdose, a place,
+means at hand): that one is alerted at once.
 A message is acted on once per level: an edit that keeps (or lowers) the level it was flagged at
 brings neither a second alert nor a second private message.
 """
@@ -42,6 +45,21 @@ SUMMARY = (
 def detect(text: str) -> Detection:
     """The one entry point to the detector, shared by the bot and ``peerbot crisis classify``."""
     return classify(text)
+
+
+def severity(detection: Detection) -> int:
+    """How serious a detection is for the private message: 1 concern, 2 urgent, 3 overdose."""
+    if detection.level != "urgent":
+        return 1
+    return 3 if detection.overdose else 2
+
+
+def danger_signs(detection: Detection) -> frozenset[str]:
+    """The kinds of danger an urgent detection names (rule families, and overdose)."""
+    if detection.level != "urgent":
+        return frozenset()
+    signs = {rule.split(".", 1)[0] for rule in detection.matched}
+    return frozenset(signs | ({"overdose"} if detection.overdose else set()))
 
 
 class Watch(CrisisBase):
@@ -95,11 +113,11 @@ class Watch(CrisisBase):
             return "auto_off"
         now = ctx.now()
         try:
-            allowed, previous = await self.state.claim_auto_message(key, now)
+            allowed, previous = await self.state.claim_auto_message(key, now, severity(detection))
         except StorageError as err:
             # Better a second message than none: without the cooldown record, send anyway.
             log.error("crisis cooldown unavailable (%s); sending resources anyway", err)
-            allowed, previous = True, None
+            allowed, previous = True, (None, None)
         if not allowed:
             return "cooldown"
         occasion = "urgent" if detection.level == "urgent" else "concern"
@@ -127,7 +145,13 @@ class Watch(CrisisBase):
         force = delivery == "undelivered"  # moderators must hear at once when we can't reach them
         try:
             decision = await self.state.record_flag(
-                key, event.author.name, detection.level, event.link, now, force=force
+                key,
+                event.author.name,
+                detection.level,
+                event.link,
+                now,
+                force=force,
+                signs=danger_signs(detection),
             )
         except StorageError as err:
             log.error("crisis alert state unavailable (%s); alerting without merging", err)
