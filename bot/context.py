@@ -44,6 +44,7 @@ class Context:
         self.spec = spec
         self.prefix = prefix
         self.replies = 0
+        self.crisis_answered = False  # the private crisis reply went out (see Bot.text_screen)
         self._own_key: MemberKey | None = None
 
     # --- shortcuts ------------------------------------------------------------------------

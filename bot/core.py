@@ -6,7 +6,7 @@ import difflib
 import importlib
 import logging
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -114,6 +114,10 @@ class Bot:
         # member → the name last recorded, for a day: members who come and go are forgotten
         self._seen: ExpiringMap[str] = ExpiringMap(SEEN_REFRESH, SEEN_MAX_MEMBERS)
         self._undelivered: set[MemberKey] = set()
+        # Declared hook for free-text options: hears what a member typed before anything can
+        # refuse the command (the crisis cog sets it); a Message back is replied privately
+        # afterwards unless the command's own reply already answered it (ctx.crisis_answered).
+        self.text_screen: Callable[[Context, list[str]], Awaitable[Message | None]] | None = None
         from storage.privacy import member_table
 
         self.privacy.register(member_table("settings", "member_settings", order_by="key"))
@@ -247,6 +251,43 @@ class Bot:
             log.exception("could not even send an apology")
 
     async def _dispatch(self, inv: Invocation, base: Context) -> None:
+        heard = await self._screen(base, self._typed_texts(inv))
+        try:
+            await self._run(inv, base)
+        finally:
+            if heard is not None and not base.crisis_answered:
+                await _reply_message(base, heard)
+
+    def _typed_texts(self, inv: Invocation) -> list[str]:
+        """Every piece of free text a member typed: each named value, and the words after the
+        command's name together (the name itself is ours: "crisis" is no one's crisis)."""
+        if inv.path is not None:
+            return [v for v in inv.args.values() if isinstance(v, str) and v.strip()]
+        try:
+            tokens = parse(inv.text or "")
+        except ParseError:
+            return [inv.text] if inv.text else []
+        words: list[str] = []
+        for token in tokens:
+            if token.name is not None:
+                break
+            words.append(token.text)
+        _, used = self.registry.match(words)
+        named = [t.text for t in tokens if t.name is not None]
+        bare = " ".join(t.text for t in tokens[used:] if t.name is None)
+        return [text for text in [bare, *named] if text.strip()]
+
+    async def _screen(self, ctx: Context, texts: list[str]) -> Message | None:
+        """What the text screen says about the typed text (None: nothing to add)."""
+        if self.text_screen is None or not texts:
+            return None
+        try:
+            return await self.text_screen(ctx, texts)
+        except Exception:
+            log.exception("the text screen failed; the command runs unscreened")
+            return None
+
+    async def _run(self, inv: Invocation, base: Context) -> None:
         now = self.clock.now()
         spec: CommandSpec | None = None
         tokens: list[Token] = []
@@ -450,7 +491,7 @@ class Bot:
 
 
 async def _reply_message(ctx: Context, message: Message) -> None:
-    await ctx.reply(message.template, private=True, **dict(message.values))
+    await ctx.reply(message.template, private=True, buttons=message.buttons, **dict(message.values))
 
 
 def _unplaced(name: str, word: str, later: list[Param]) -> str:

@@ -75,3 +75,45 @@ async def test_an_overdose_after_an_urgent_message_within_the_hour_alerts_at_onc
     assert "#alerts: Priority alert (urgent)" in out  # a new kind of danger: at once too
     out = await team.text(":clock +5m", "i'm on the bridge now, goodbye everyone")
     assert "#alerts: Priority alert" not in out  # the same again waits for the hour's follow-up
+
+
+# --- 5: free text in a refused command is still heard ---------------------------------------------
+
+OVERDOSE_FIRST = "call your local emergency number now and stay with them"
+
+
+def crisis_reply_to(out: str, who: str) -> bool:
+    """Whether `who` got the private crisis reply with the emergency number."""
+    mine = [line for line in out.split("\n(") if line.startswith(f"private) {who}")]
+    return any("these people are there for you" in line for line in mine)
+
+
+async def test_a_rate_limited_command_still_hears_an_overdose(team):
+    await team.say(":as bob", *["/timezone show"] * 30)
+    out = await team.text('/checkin 1 note:"i took all my pills"')
+    assert "I didn't run" in out
+    assert OVERDOSE_FIRST in out and crisis_reply_to(out, "bob")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '/checkin 11 note:"i took all my pills"',  # a bad option value
+        '/checkin 1 note:"' + "i took all my pills and i'm scared. " * 20 + '"',  # too long
+        '/partner sos note:"i took all my pills, goodbye"',  # no partner
+        '/milestone reset name:x note:"i took all my pills"',  # unknown counter
+        '/crisis resource report id:xx note:"i took all my pills"',  # unknown id
+        '/milestone set 2026-01-01 name:"i took all my pills"',  # a field never screened
+        '/timezone set zone:"i took all my pills"',  # not a timezone
+        '/nosuchcommand "i took all my pills"',  # not even a command
+    ],
+)
+async def test_every_typed_text_is_heard_whatever_happens_to_the_command(team, line):
+    out = await team.text(":as bob", line)
+    assert OVERDOSE_FIRST in out and crisis_reply_to(out, "bob")
+    assert "#alerts" not in out  # private text stays private
+
+
+async def test_a_command_that_already_answers_a_crisis_answers_once(team):
+    out = await team.text(":as bob", '/checkin 1 note:"i took all my pills"')
+    assert out.count("these people are there for you") == 1

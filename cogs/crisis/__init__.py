@@ -53,6 +53,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         for handler in directory_privacy_handlers() + privacy_handlers() + alert_privacy_handlers():
             self.bot.privacy.register(handler)
         self.bot.scheduler.add_source(self.due_source())
+        self.bot.text_screen = self.screen_typed_text
         for source in self.alert_sources():
             self.bot.scheduler.add_source(source)
 
@@ -96,6 +97,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             plan=await self.quietly(self.plans.get(key), {}),
             note=note,
         )
+        ctx.crisis_answered = True
         await ctx.reply(template, buttons=[NOTIFY_BUTTON], **values)
 
     @command(

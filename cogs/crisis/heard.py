@@ -1,9 +1,12 @@
-"""Private text is heard too: check-in notes, partner SOS notes and safety-plan edits.
+"""Private text is heard too: every free-text option of every command, and check-in notes,
+partner SOS notes and safety-plan edits in the command's own reply.
 
-Other cogs call :meth:`PrivateText.urgent_reply` (through ``bot.cogs["crisis"]``) with the text a
-member wrote privately. When the detector finds it urgent they get the private crisis reply
-instead of their usual line, with "Let a moderator know"; nothing of the text ever reaches the
-moderators unless the member presses it (and then only their name).
+The core hands every typed text to :meth:`PrivateText.screen_typed_text` (``Bot.text_screen``)
+before anything can refuse the command; when one is urgent the member gets the private crisis
+reply after whatever happened to the command. Cogs that fold it into their own line call
+:meth:`PrivateText.urgent_reply` (through ``bot.cogs["crisis"]``), and then the core adds
+nothing. Nothing of the text ever reaches the moderators unless the member presses "Let a
+moderator know" (and then only their name).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from bot.context import Context
 from bot.message import Button, Message
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase
 from cogs.crisis.texts import emergency_number, resource_message
-from cogs.crisis.watch import detect
+from cogs.crisis.watch import Detection, detect
 
 
 class PrivateText(CrisisBase):
@@ -26,6 +29,18 @@ class PrivateText(CrisisBase):
         detection = detect(text)
         if detection.level != "urgent":
             return None
+        reply = await self._crisis_reply(ctx, detection)
+        ctx.crisis_answered = True
+        return Message(done + "\n" + reply.template, reply.values, reply.buttons)
+
+    async def screen_typed_text(self, ctx: Context, texts: list[str]) -> Message | None:
+        """The private crisis reply when any typed text is urgent (an overdose first)."""
+        urgent = [d for d in map(detect, texts) if d.level == "urgent"]
+        if not urgent:
+            return None
+        return await self._crisis_reply(ctx, max(urgent, key=lambda d: d.overdose))
+
+    async def _crisis_reply(self, ctx: Context, detection: Detection) -> Message:
         template, values = resource_message(
             "note",
             await self.region_resources(ctx),
@@ -34,7 +49,7 @@ class PrivateText(CrisisBase):
             overdose=detection.overdose,
         )
         buttons: tuple[Button, ...] = (NOTIFY_BUTTON,)
-        return Message(done + "\n" + template, values, buttons)
+        return Message(template, values, buttons)
 
     async def emergency_if_urgent(self, ctx: Context, text: str | None) -> str | None:
         """The member's regional emergency number when their text is urgent, else None."""
