@@ -117,3 +117,29 @@ async def test_every_typed_text_is_heard_whatever_happens_to_the_command(team, l
 async def test_a_command_that_already_answers_a_crisis_answers_once(team):
     out = await team.text(":as bob", '/checkin 1 note:"i took all my pills"')
     assert out.count("these people are there for you") == 1
+
+
+# --- 4: a concern note is heard ------------------------------------------------------------------
+
+DANGER_NOTE = "bob just texted me goodbye, he has a gun and is not answering"
+
+
+async def test_a_concern_note_about_danger_now_makes_an_urgent_alert(team):
+    await team.say(":as alice", "/duty on")
+    out = await team.text(":as carol", f'/crisis concern member:@bob note:"{DANGER_NOTE}"')
+    assert "#alerts: @alice Priority" in out  # the responder on duty is pinged
+    assert "call your local emergency number for them" in out
+    assert "these people are there for you" not in out  # not a reply about carol herself
+    out = await team.text(":as alice", "/duty off", ":clock +11m")
+    assert "Still unclaimed after 10 minutes" in out  # and it escalates
+
+
+async def test_a_reporter_describing_their_own_crisis_gets_the_crisis_reply(team):
+    out = await team.text(
+        ":as carol", '/crisis concern member:@bob note:"i\'m going to kill myself tonight"'
+    )
+    assert crisis_reply_to(out, "carol")
+    out = await team.text(
+        ":as carol", '/crisis concern member:@bob note:"i\'m going to kill myself tonight"'
+    )
+    assert crisis_reply_to(out, "carol")  # even when the report itself is refused

@@ -78,10 +78,12 @@ class AlertDesk(DutyCommands):
         subject: str | None = None,
         reporter: str | None = None,
         report_id: int | None = None,
+        urgent: bool | None = None,
     ) -> bool:
-        """Store an alert and post it; False when it waits for delivery (it is kept)."""
+        """Store an alert and post it; False when it waits for delivery (it is kept).
+        ``urgent`` overrides the kind's priority (a report saying someone is in danger now)."""
         now = ctx.now()
-        urgent = kind in URGENT_KINDS
+        urgent = kind in URGENT_KINDS if urgent is None else urgent
         repost, _ = await self._escalation_times(ctx)
         alert = await self.alerts.create(
             (ctx.community.platform, ctx.community.id),

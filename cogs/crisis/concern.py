@@ -2,6 +2,10 @@
 
 Reports are rate-limited per reporter (config ``limits.concern_reports_per_day``) and per named
 member, persisted, and listed for moderators by ``/crisis concerns`` so misuse stays visible.
+The note passes the detector: when it says the person named is in danger now, the alert is
+urgent (pings, escalation) whatever the limits, and the reporter is told to call the emergency
+number for them; a reporter writing about their own crisis gets the private crisis reply (from
+the core's text screen, see ``heard.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +17,14 @@ from bot.context import Context
 from bot.spec import Level, MaxLen, MemberRef, Range, Rest, command
 from bot.words import plural
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
+from cogs.crisis.watch import detect
 from storage.crisis import REPORT_WINDOW
 
+URGENT_CONCERN_ALERT = (
+    "Priority concern report (urgent): {reporter} says {subject} may be in danger now.\n"
+    "Note from {reporter}: {note}\n"
+    "Please reach out to {subject} privately now, and don't say who asked."
+)
 CONCERN_ALERT = (
     "Concern report: {reporter} is worried about {subject}.\n"
     "Note from {reporter}: {note}\n"
@@ -48,6 +58,10 @@ class ConcernCommands(CrisisBase):
         """File a concern report and alert the moderators."""
         assert ctx.actor is not None
         emergency = await self.emergency(ctx)
+        if note and _danger_to_them(note):
+            ctx.crisis_answered = True  # the words are about them: the reply speaks to a bystander
+            await self._urgent_report(ctx, member.id, member.name, note, emergency)
+            return
         if member.id == ctx.actor.id:
             await ctx.reply(
                 "It sounds like you might be the one having a hard time, and that matters too. "
@@ -151,6 +165,62 @@ class ConcernCommands(CrisisBase):
             emergency=emergency,
         )
 
+    async def _urgent_report(
+        self, ctx: Context, subject_id: str, name: str, note: str, emergency: str
+    ) -> None:
+        """Someone may be in danger now: an urgent alert at once, never refused or merged."""
+        assert ctx.actor is not None
+        values = {"reporter": ctx.actor.name, "subject": name, "note": note}
+        private_to = await self._private_route(ctx, subject_id)
+        if private_to == []:  # only the person named could read it
+            await ctx.reply(
+                "If {name} is in danger now, call {emergency} for them. {name} is a moderator "
+                "here and would read anything I posted, and there is no other moderator I can "
+                "reach privately, so please also tell someone you trust who runs this community.",
+                name=name,
+                emergency=emergency,
+            )
+            return
+        if private_to:
+            sent = [
+                await ctx.send_private(uid, URGENT_CONCERN_ALERT, **values) for uid in private_to
+            ]
+            told = any(sent)
+        else:
+            outcome = await self.quietly(
+                self.reports.file(
+                    (ctx.community.platform, ctx.community.id),
+                    (ctx.actor.id, ctx.actor.name),
+                    (subject_id, name),
+                    note,
+                    ctx.now(),
+                    per_reporter=2**31,  # a report of danger now is never held back
+                ),
+                None,
+            )
+            told = await self.raise_alert(
+                ctx,
+                "report",
+                (URGENT_CONCERN_ALERT, values),
+                subject=subject_id,
+                reporter=ctx.actor.id,
+                report_id=outcome.id if outcome is not None else None,
+                urgent=True,
+            )
+        said = (
+            "I've told the moderators at once"
+            if told
+            else "I couldn't reach the moderators just now; I've kept it and will pass it on as "
+            "soon as I can"
+        )
+        await ctx.reply(
+            "Thank you for telling me. If {name} is in danger now, call {emergency} for them. "
+            + said
+            + ", and {name} won't be told who asked.",
+            name=name,
+            emergency=emergency,
+        )
+
     async def _private_route(self, ctx: Context, subject_id: str) -> list[str] | None:
         """None when the alerts channel is the right place (the person named can't read it,
         or there is no channel yet); else the moderators to tell one by one, without the
@@ -245,3 +315,11 @@ class ConcernCommands(CrisisBase):
             f"{window} h; the person named is never told."
         )
         await ctx.reply("\n".join(lines), **values)
+
+
+def _danger_to_them(note: str) -> bool:
+    """Whether a note says someone else is in danger now (not the reporter themselves)."""
+    detection = detect(note)
+    return detection.level == "urgent" and all(
+        rule.startswith("others.") for rule in detection.matched
+    )

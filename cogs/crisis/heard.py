@@ -38,6 +38,11 @@ class PrivateText(CrisisBase):
         urgent = [d for d in map(detect, texts) if d.level == "urgent"]
         if not urgent:
             return None
+        if all(rule.startswith("others.") for d in urgent for rule in d.matched):
+            return Message(
+                "If someone is in danger now, call {emergency} for them.",
+                {"emergency": await self.emergency(ctx)},
+            )
         return await self._crisis_reply(ctx, max(urgent, key=lambda d: d.overdose))
 
     async def _crisis_reply(self, ctx: Context, detection: Detection) -> Message:
