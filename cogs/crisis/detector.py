@@ -201,9 +201,11 @@ class Detector:
         """The learned model may raise what the rules found, never lower it."""
         assert self.model is not None
         verdict = self.model.verdict(features(tokens.words, {m.concept for m in matches}))
+        if verdict is None or facts.past_sentences:
+            return  # a story of the past is never raised on the model's word alone
         current = max((level for level, _ in facts.fired), default=0)
-        if verdict == "urgent" and facts.past_sentences:
-            verdict = "concern"  # a story of the past is never urgent on the model's word alone
+        if verdict == "urgent" and current < CONCERN:
+            verdict = "concern"  # the model raises by one level at most: none -> concern
         if verdict == "urgent" and current < URGENT:
             facts.fire(URGENT, "model.urgent")
         elif verdict == "concern" and current < CONCERN:

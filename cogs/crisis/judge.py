@@ -287,7 +287,7 @@ def _cap_said_intent(facts: Facts) -> None:
 
 def _decision(facts: Facts, joking: int) -> None:
     """A decision with a time, or "don't try to stop me", said about oneself."""
-    if joking >= 1 or _about_other(facts) or facts.raw_has("denial"):
+    if facts.raw_has("laugh") or _about_other(facts) or facts.raw_has("denial"):
         return
     decided = [m for m in facts.get("decision") if not _in_past(facts, m)]
     firm = facts.has("dont_stop_me")
@@ -349,6 +349,8 @@ def _intent(facts: Facts, joking: int) -> None:
 def _overdose(facts: Facts) -> None:
     if facts.has("method_question"):
         return  # "how many would it take": a question, judged in _concern
+    if facts.raw_has("safety_talk") and not facts.has("od_symptom"):
+        return  # harm-reduction talk: "is it safer to smoke", "tested my batch"
     for m in facts.get("take"):
         if _in_past(facts, m, told_in_past=True):
             continue
@@ -486,10 +488,14 @@ def _farewell(facts: Facts) -> None:
         for m in facts.get("arrangements")
         if not _in_past(facts, m) and not _habit_goodbye(facts, m)
     }
-    if plans and (
-        len(plans) >= 2
-        or facts.has("farewell_weak", "farewell_strong")
-        or facts.raw_has("finality", "danger_cue", "dont_stop_me")
+    if (
+        plans
+        and not facts.raw_has("benign_goodbye")
+        and (
+            len(plans) >= 2
+            or facts.has("farewell_weak", "farewell_strong")
+            or facts.raw_has("dont_stop_me")
+        )
     ):
         facts.fire(URGENT, "others.goodbye" if _about_other(facts) else "goodbye.arrangements")
     for m in facts.get("farewell_strong"):
@@ -514,7 +520,7 @@ def _farewell(facts: Facts) -> None:
 
 def _unsafe(facts: Facts) -> None:
     for m in facts.get("unsafe"):
-        if _in_past(facts, m) or _about_other(facts) or _joking(facts):
+        if _in_past(facts, m) or _about_other(facts) or _joking(facts) or facts.raw_has("denial"):
             continue
         if m.end - m.start == 1 and facts.raw_has("panic"):
             continue  # "a panic attack, heart racing": a crisis of another kind
