@@ -20,6 +20,7 @@ from storage.privacy import (
     DataHandler,
     member_table,
     pseudonym,
+    pseudonyms,
     rows_as_dicts,
     scope_clause,
 )
@@ -222,6 +223,7 @@ class ClaimResult:
 
     alert: Alert | None
     taken: bool
+    own: bool = False  # refused: the alert is about the one who tried to take or close it
 
 
 class Alerts:
@@ -365,6 +367,8 @@ class Alerts:
             ).fetchone()
             if row is None:
                 return ClaimResult(None, False)
+            if _about(conn, row, claimer[0]):
+                return ClaimResult(_alert(row), False, own=True)
             if row["claimed_by"] is not None or row["closed_at"] is not None:
                 return ClaimResult(_alert(row), False)
             conn.execute(
@@ -395,6 +399,8 @@ class Alerts:
             ).fetchone()
             if row is None:
                 return ClaimResult(None, False)
+            if _about(conn, row, closer[0]):
+                return ClaimResult(_alert(row), False, own=True)
             if row["closed_at"] is not None:
                 return ClaimResult(_alert(row), False)
             conn.execute(
@@ -459,6 +465,14 @@ class Alerts:
             (platform, community_id, since_month),
         )
         return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _about(conn: sqlite3.Connection, row: sqlite3.Row, user_id: str) -> bool:
+    """Whether an alert is about this member (also after they deleted their data)."""
+    subject = row["user_id"]
+    return subject is not None and (
+        subject == user_id or subject in pseudonyms(conn, row["platform"], [user_id])
+    )
 
 
 def _forget_deleted(conn: sqlite3.Connection, row: sqlite3.Row) -> None:

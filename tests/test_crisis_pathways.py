@@ -143,3 +143,39 @@ async def test_a_reporter_describing_their_own_crisis_gets_the_crisis_reply(team
         ":as carol", '/crisis concern member:@bob note:"i\'m going to kill myself tonight"'
     )
     assert crisis_reply_to(out, "carol")  # even when the report itself is refused
+
+
+# --- 3: nobody handles an alert about themselves ------------------------------------------------
+
+
+@pytest.fixture
+async def responders(team: ConsoleCommunity) -> ConsoleCommunity:
+    """bob and erin are responders (listeners); bob is on duty."""
+    await team.say(
+        ":as alice",
+        "/duty responders role:@listeners",
+        ":role bob +listeners",
+        ":role erin +listeners",
+        ":as bob",
+        "/duty on",
+    )
+    return team
+
+
+async def test_a_responder_cannot_claim_or_close_an_alert_about_themselves(responders):
+    out = await responders.text(":as bob", OVERDOSE)
+    assert "#alerts: @bob" not in out  # never pinged about themselves
+    out = await responders.text("/alert claim 1", "/alert close 1 outcome:false-alarm")
+    assert "Alert #1 is yours" not in out and "Closed alert #1" not in out
+    assert "about you" in out
+    out = await responders.text(":clock +11m")
+    assert "Still unclaimed after 10 minutes: alert #1" in out  # escalation goes on
+    assert "Alert #1 is yours" in await responders.text(":as erin", "/alert claim 1")
+
+
+async def test_a_report_about_a_responder_never_goes_where_they_read(responders):
+    out = await responders.text(":as carol", '/crisis concern member:@bob note:"quiet lately"')
+    assert "#alerts" not in out
+    assert "(private) alice: Concern report: carol is worried about bob." in out
+    out = await responders.text(":as bob", "/alert claim 1", "/alert close 1 outcome:false-alarm")
+    assert "Closed alert" not in out

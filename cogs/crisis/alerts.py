@@ -119,7 +119,7 @@ class AlertDesk(DutyCommands):
         if everyone:
             pings = await self._moderator_pings(ctx)
         elif alert.urgent:
-            pings, note = await self._duty_pings(ctx)
+            pings, note = await self._duty_pings(ctx, alert.user_id)
         late = ""
         if alert.created_at is not None and ctx.now() - alert.created_at > timedelta(minutes=1):
             late = f"\n(Raised at {_utc(alert.created_at)}; I could not post it until now.)"
@@ -148,9 +148,10 @@ class AlertDesk(DutyCommands):
             "I'm on it", command="alert claim", args={"number": str(alert.id)}, style="success"
         )
 
-    async def _duty_pings(self, ctx: Context) -> tuple[list[Ping], str]:
-        """The responders on duty; nobody: the responders role where it can be mentioned."""
-        current = await self.responders_on_duty(ctx)
+    async def _duty_pings(self, ctx: Context, subject: str | None) -> tuple[list[Ping], str]:
+        """The responders on duty but the one the alert is about; nobody: the responders
+        role where it can be mentioned."""
+        current = [d for d in await self.responders_on_duty(ctx) if d.user_id != subject]
         if current:
             return [Ping("user", d.user_id, d.name) for d in current], ""
         repost, _ = await self._escalation_times(ctx)
@@ -226,6 +227,13 @@ class AlertDesk(DutyCommands):
         if alert is None:
             await ctx.reply(f"There is no alert #{number} here.")
             return
+        if result.own:
+            await ctx.reply(
+                f"Alert #{number} is about you, so another moderator or responder will take it. "
+                "If you're struggling, {crisis} lists people to talk to right now.",
+                crisis=ctx.command_hint("crisis"),
+            )
+            return
         if not result.taken:
             if alert.closed_at is not None:
                 await ctx.reply(
@@ -276,6 +284,13 @@ class AlertDesk(DutyCommands):
         alert = result.alert
         if alert is None:
             await ctx.reply(f"There is no alert #{number} here.")
+            return
+        if result.own:
+            await ctx.reply(
+                f"Alert #{number} is about you, so another moderator or responder will take it. "
+                "If you're struggling, {crisis} lists people to talk to right now.",
+                crisis=ctx.command_hint("crisis"),
+            )
             return
         if not result.taken:
             await ctx.reply(f"Alert #{number} was already closed.")

@@ -31,7 +31,8 @@ CONCERN_ALERT = (
     "Please check in with {subject} privately, and don't say who asked."
 )
 PRIVATE_CONCERN = (
-    CONCERN_ALERT + "\n{subject} is a moderator, so I sent this to each of the other moderators "
+    CONCERN_ALERT + "\n{subject} is a moderator or responder, so I sent this to each of the other "
+    "moderators "
     "privately instead of the alerts channel."
 )
 
@@ -222,11 +223,16 @@ class ConcernCommands(CrisisBase):
         )
 
     async def _private_route(self, ctx: Context, subject_id: str) -> list[str] | None:
-        """None when the alerts channel is the right place (the person named can't read it,
-        or there is no channel yet); else the moderators to tell one by one, without the
+        """None when the alerts channel is the right place (the person named can't read it and
+        is no responder, or there is no channel yet); else the moderators to tell one by one, without the
         person named and the reporter (empty: nobody can be told without the person named)."""
         alerts = await self.quietly(ctx.channel_for("alerts"), None)
-        if alerts is None or not await ctx.can_read(alerts, subject_id):
+        if alerts is None:
+            return None
+        # A responder may take alerts, so they may read them wherever they are kept.
+        if not await ctx.can_read(alerts, subject_id) and not await self.is_responder(
+            ctx, subject_id
+        ):
             return None
         assert ctx.actor is not None
         return [m for m in await ctx.moderators() if m not in (subject_id, ctx.actor.id)]
