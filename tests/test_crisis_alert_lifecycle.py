@@ -100,11 +100,11 @@ async def test_urgent_alerts_mention_the_responders_on_duty_and_concerns_mention
     assert "Low priority (concern)" in alerts(out) and "@" not in alerts(out)
 
 
-async def test_nobody_on_duty_pings_the_responders_role_and_says_when_moderators_follow(team):
+async def test_nobody_on_duty_pings_every_moderator_and_the_responders_role_at_once(team):
     await team.say("/duty responders role:listeners")
     out = alerts(await flag(team))
-    assert out.startswith("#alerts: @listeners Priority alert")
-    assert "If nobody takes this within 10 minutes, I'll mention every moderator" in out
+    assert out.startswith("#alerts: @alice @dan @listeners Priority alert")
+    assert "Nobody is on duty right now, so I mentioned every moderator." in out
 
 
 # --- claim and close ------------------------------------------------------------------------

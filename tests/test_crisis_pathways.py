@@ -69,12 +69,12 @@ async def test_an_overdose_after_a_concern_message_gets_the_emergency_first_repl
 async def test_an_overdose_after_an_urgent_message_within_the_hour_alerts_at_once(team):
     await team.say(":as bob", "I want to end my life tonight, I have the pills ready", ":clock +5m")
     out = await team.text("i took all my pills")
-    assert "#alerts: Priority alert (urgent)" in out and "overdose" in out
+    assert "Priority alert (urgent)" in out and "overdose" in out
     assert "(private) bob: If someone may have taken too much, call" in out
     out = await team.text(":clock +5m", "i'm on the bridge now, goodbye everyone")
-    assert "#alerts: Priority alert (urgent)" in out  # a new kind of danger: at once too
+    assert "Priority alert (urgent)" in out  # a new kind of danger: at once too
     out = await team.text(":clock +5m", "i'm on the bridge now, goodbye everyone")
-    assert "#alerts: Priority alert" not in out  # the same again waits for the hour's follow-up
+    assert "@alice Priority alert" not in out  # the same again waits for the hour's follow-up
 
 
 # --- 5: free text in a refused command is still heard ---------------------------------------------
@@ -179,3 +179,26 @@ async def test_a_report_about_a_responder_never_goes_where_they_read(responders)
     assert "(private) alice: Concern report: carol is worried about bob." in out
     out = await responders.text(":as bob", "/alert claim 1", "/alert close 1 outcome:false-alarm")
     assert "Closed alert" not in out
+
+
+# --- 8: nights, no channel, automatic messages off -------------------------------------------------
+
+
+async def test_with_nobody_on_duty_an_urgent_alert_mentions_every_moderator_at_once(team):
+    out = await team.text(":as bob", OVERDOSE)
+    assert "#alerts: @alice Priority alert (urgent)" in out
+
+
+async def test_with_no_alerts_channel_moderators_are_written_to_at_once(community):
+    await community.say(":role alice moderator", ":as bob")
+    out = await community.text(OVERDOSE)
+    assert "(private) alice: Urgent alert #1" in out
+
+
+async def test_with_automatic_messages_off_an_overdose_still_gets_the_emergency_number(team):
+    await team.say(":as bob", "/crisis auto mode:off")
+    out = await team.text(OVERDOSE)
+    assert (
+        "(private) bob: If you may have taken too much, call your local emergency number now" in out
+    )
+    assert "one line with the emergency number" in out  # moderators know what was sent

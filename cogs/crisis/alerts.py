@@ -96,7 +96,22 @@ class AlertDesk(DutyCommands):
             reporter=reporter,
             report_id=report_id,
         )
-        return await self._deliver(ctx, alert)
+        if await self._deliver(ctx, alert):
+            return True
+        if urgent:  # no alerts channel: moderators hear now, not at the first escalation
+            await self._write_moderators(ctx, alert)
+        return False
+
+    async def _write_moderators(self, ctx: Context, alert: Alert) -> None:
+        claim = f"{ctx.command_hint('alert claim')} {alert.id}"
+        for uid in await ctx.moderators():
+            if uid != alert.user_id:
+                await ctx.send_private(
+                    uid,
+                    f"Urgent alert #{alert.id} (no alerts channel is set, so I'm writing to you "
+                    f"directly): {alert.template}\nIf you can, take it: type {claim}.",
+                    **alert.values,
+                )
 
     async def _deliver(self, ctx: Context, alert: Alert, *, everyone: bool = False) -> bool:
         """Post an alert (with its pings when urgent); record the one delivery. An alert whose
@@ -154,17 +169,14 @@ class AlertDesk(DutyCommands):
         current = [d for d in await self.responders_on_duty(ctx) if d.user_id != subject]
         if current:
             return [Ping("user", d.user_id, d.name) for d in current], ""
-        repost, _ = await self._escalation_times(ctx)
-        minutes = int(repost.total_seconds() // 60)
-        note = (
-            "\nNobody is on duty right now. If nobody takes this within "
-            f"{minutes} minutes, I'll mention every moderator."
-        )
+        # Nobody on duty (a night, a holiday): waiting ten minutes would be ten minutes lost.
+        pings = [p for p in await self._moderator_pings(ctx) if p.id != subject]
+        note = "\nNobody is on duty right now, so I mentioned every moderator."
         role = await self.quietly(ctx.setting("crisis.responders"), None)
         if role and ctx.community.platform != "matrix":  # Matrix has power levels, not roles
             name = (await ctx.role_name(role)).lstrip("@")
-            return [Ping("role", role, name)], note
-        return [], note
+            pings.append(Ping("role", role, name))
+        return pings, note
 
     async def _moderator_pings(self, ctx: Context) -> list[Ping]:
         return [Ping("user", uid, await ctx.member_name(uid)) for uid in await ctx.moderators()]

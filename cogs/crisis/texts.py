@@ -33,6 +33,7 @@ NOTE_PRIVATE = (
 )
 OVERDOSE_FIRST = "If someone may have taken too much, call {emergency} now and stay with them."
 IN_DANGER = "If you're in danger right now, please call {emergency}."
+AUTO_OFF_OVERDOSE = "If you may have taken too much, call {emergency} now."
 AUTO_FOOTER = "To stop messages like this, type {auto_off}."
 FALLBACK_TIP = "For lines in your country, type {region_set}."
 UNKNOWN_EMERGENCY = "your local emergency number"
@@ -169,6 +170,10 @@ DELIVERY = {
     "sent": "I sent them crisis resources privately.",
     "undelivered": "I could not reach them privately (their direct messages may be closed).",
     "auto_off": "They turned automatic messages off, so I sent them nothing.",
+    "auto_off_overdose": (
+        "They turned automatic messages off; as it may be an overdose, I sent them one line "
+        "with the emergency number."
+    ),
     "cooldown": "They already received resources from me in the last 24 hours.",
     "none": "I sent them nothing; this community only tells moderators about concerns.",
 }

@@ -31,7 +31,13 @@ from cogs.crisis.base import (
     log,
 )
 from cogs.crisis.detector import Detection, classify
-from cogs.crisis.texts import DELIVERY, alert_message, resource_message
+from cogs.crisis.texts import (
+    AUTO_OFF_OVERDOSE,
+    DELIVERY,
+    alert_message,
+    emergency_number,
+    resource_message,
+)
 from storage.crisis import AlertDecision, PendingSummary
 from storage.crisis_flags import FlaggedMessages
 from storage.db import MemberKey, StorageError
@@ -110,7 +116,15 @@ class Watch(CrisisBase):
         if detection.level != "urgent" and concern_dm == "off":
             return "none"
         if await self.quietly(self.bot.member_settings.get(key, AUTO_SETTING), None) == "off":
-            return "auto_off"
+            if not detection.overdose:
+                return "auto_off"
+            # An overdose can't wait for a choice made on a calmer day: one line, no list.
+            sent = await ctx.send_private(
+                event.author.id,
+                AUTO_OFF_OVERDOSE,
+                emergency=emergency_number(await self.region_resources(ctx, key)),
+            )
+            return "auto_off_overdose" if sent else "undelivered"
         now = ctx.now()
         try:
             allowed, previous = await self.state.claim_auto_message(key, now, severity(detection))
