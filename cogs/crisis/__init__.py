@@ -263,9 +263,18 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             "crisis notify in community %s kept for later: no moderators' alerts channel yet",
             ctx.community.id,
         )
+        if await self.quietly(ctx.moderators(), []):
+            told = (
+                "I've written to the moderators privately (their alerts channel isn't set up "
+                "yet), and I'll post your request there too once it is."
+            )
+        else:
+            told = (
+                "I couldn't reach the moderators just now, so I've kept your request and will "
+                "pass it on as soon as I can."
+            )
         await ctx.reply(
-            "I couldn't reach the moderators just now, so I've kept your request and will pass "
-            "it on as soon as I can. If you're in danger right now, please call {emergency}; "
+            told + " If you're in danger right now, please call {emergency}; "
             "{crisis} lists people you can talk to any time.",
             emergency=emergency,
             crisis=f"{ctx.prefix}crisis",
