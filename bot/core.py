@@ -361,7 +361,7 @@ class Bot:
         wait = say_wait(self.command_limiter.retry_after(key, now))
         what = base.command_hint(spec.name) if spec is not None else "that"
         await base.reply(
-            "I didn't run {what}, so nothing was saved: you're sending commands faster than I "
+            "I didn't run {what}: you're sending commands faster than I "
             "can keep up with. Please try again in {wait}. {crisis} always answers, however "
             "fast you type.",
             private=True,

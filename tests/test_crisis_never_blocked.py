@@ -33,13 +33,13 @@ async def test_the_issue_repro_answers_crisis_and_never_drops_the_checkin(commun
     assert "faster than I can keep up" not in crisis
     notify = await community.text("/crisis notify")
     assert "I've let the moderators know privately" in notify
-    assert "#alerts: Priority: alice asked for a moderator" in notify
+    assert "#alerts: @mod Priority: alice asked for a moderator" in notify  # nobody on duty
     checkin = await community.text('/checkin 2 note:"hard day"')
     stored = await checkins_of(community, "alice")
     # either stored or refused with the wait, never silence
     assert checkin.startswith("(private) alice: ")
     if stored == 0:
-        assert "nothing was saved" in checkin
+        assert "I didn't run !checkin" in checkin
         assert re.search(r"try again in about (\d+ seconds|a minute)", checkin)
 
 
@@ -47,7 +47,7 @@ async def test_every_command_over_the_limit_is_answered_with_its_wait(community)
     await community.say(*FAST)
     for _ in range(5):
         out = await community.text('/checkin 2 note:"hard day"')
-        assert "I didn't run !checkin, so nothing was saved" in out
+        assert "I didn't run !checkin:" in out
         assert "try again in about a minute" in out
         assert "!crisis always answers" in out
     assert await checkins_of(community, "alice") == 0

@@ -202,3 +202,19 @@ async def test_with_automatic_messages_off_an_overdose_still_gets_the_emergency_
         "(private) bob: If you may have taken too much, call your local emergency number now" in out
     )
     assert "one line with the emergency number" in out  # moderators know what was sent
+
+
+# --- 12 and 11: honest words ------------------------------------------------------------------------
+
+
+async def test_notify_without_an_alerts_channel_says_the_moderators_were_written_to(community):
+    await community.say(":role alice moderator", ":as bob")
+    out = await community.text("/crisis notify")
+    assert "(private) alice: Urgent alert #1" in out
+    assert "I've written to the moderators privately" in out
+    assert "couldn't reach the moderators" not in out
+
+
+async def test_a_rate_limited_command_that_saves_nothing_is_not_said_to_have_saved(community):
+    out = await community.text(*["/about"] * 40)
+    assert "I didn't run !about:" in out and "nothing was saved" not in out
