@@ -425,13 +425,19 @@ class ConcernReports:
         )
 
     async def recent(
-        self, platform: str, community_id: str, since: datetime, limit: int = 20
+        self,
+        platform: str,
+        community_id: str,
+        since: datetime,
+        limit: int = 20,
+        *,
+        excluding: str | None = None,
     ) -> list[ConcernReport]:
-        """Reports since an instant, newest first."""
+        """Reports since an instant, newest first; none about the member ``excluding``."""
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_concern_reports WHERE platform=? AND community_id=? "
-            "AND created_at>=? ORDER BY created_at DESC, id DESC LIMIT ?",
-            (platform, community_id, _iso(since), limit),
+            "AND created_at>=? AND subject_id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (platform, community_id, _iso(since), excluding, limit),
         )
         return [
             ConcernReport(
@@ -449,14 +455,15 @@ class ConcernReports:
         ]
 
     async def counts_by_reporter(
-        self, platform: str, community_id: str, since: datetime
+        self, platform: str, community_id: str, since: datetime, *, excluding: str | None = None
     ) -> list[tuple[str, int]]:
-        """(reporter name, reports) since an instant, most first: for spotting misuse."""
+        """(reporter name, reports) since an instant, most first: for spotting misuse; reports
+        about the member ``excluding`` are left out."""
         rows = await self.db.fetchall(
             "SELECT MAX(reporter_name), COUNT(*) FROM crisis_concern_reports WHERE platform=? "
-            "AND community_id=? AND created_at>=? GROUP BY reporter_id ORDER BY COUNT(*) DESC, "
-            "MAX(reporter_name)",
-            (platform, community_id, _iso(since)),
+            "AND community_id=? AND created_at>=? AND subject_id IS NOT ? GROUP BY reporter_id "
+            "ORDER BY COUNT(*) DESC, MAX(reporter_name)",
+            (platform, community_id, _iso(since), excluding),
         )
         return [(r[0], r[1]) for r in rows]
 

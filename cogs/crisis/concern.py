@@ -223,15 +223,14 @@ class ConcernCommands(CrisisBase):
         )
 
     async def _private_route(self, ctx: Context, subject_id: str) -> list[str] | None:
-        """None when the alerts channel is the right place (the person named can't read it and
-        is no responder, or there is no channel yet); else the moderators to tell one by one, without the
+        """None when the alerts channel is the right place (the person named is no responder and
+        can't read it, or there is no channel yet); else the moderators to tell one by one, without the
         person named and the reporter (empty: nobody can be told without the person named)."""
         alerts = await self.quietly(ctx.channel_for("alerts"), None)
-        if alerts is None:
-            return None
-        # A responder may take alerts, so they may read them wherever they are kept.
-        if not await ctx.can_read(alerts, subject_id) and not await self.is_responder(
-            ctx, subject_id
+        # A responder may take alerts, so they may read them wherever they are kept (also a
+        # channel set later, where a report kept for want of one would be posted).
+        if not await self.is_responder(ctx, subject_id) and (
+            alerts is None or not await ctx.can_read(alerts, subject_id)
         ):
             return None
         assert ctx.actor is not None
@@ -273,9 +272,11 @@ class ConcernCommands(CrisisBase):
         days: Annotated[int, Range(1, 365), "How many days back"] = 30,
     ) -> None:
         """List recent reports and how many each member sent."""
+        assert ctx.actor is not None
         since = ctx.now() - timedelta(days=days)
         platform, cid = ctx.community.platform, ctx.community.id
-        reports = await self.reports.recent(platform, cid, since)
+        # A moderator never sees reports about themselves: that would tell them who asked.
+        reports = await self.reports.recent(platform, cid, since, excluding=ctx.actor.id)
         if not reports:
             alert_lines, alert_values = await self.alert_lines(ctx, since)
             await ctx.reply(
@@ -304,7 +305,7 @@ class ConcernCommands(CrisisBase):
             values[f"by{i}"] = report.reporter_name
             values[f"about{i}"] = report.subject_name
             values[f"note{i}"] = shorten(report.note, 120) if report.note else "(none)"
-        counts = await self.reports.counts_by_reporter(platform, cid, since)
+        counts = await self.reports.counts_by_reporter(platform, cid, since, excluding=ctx.actor.id)
         parts = []
         for i, (name, count) in enumerate(counts):
             parts.append(f"{{count_name{i}}} {count}")
