@@ -143,6 +143,13 @@ class Prompts(Cog):
             await ctx.reply("{problem} Nothing was scheduled.", problem=str(err))
             return
         uses_bank = text.lower() == BANK_WORD
+        if channel is not None and channel.id == await ctx.channel_for("alerts"):
+            await ctx.reply(
+                "Nothing was scheduled: {where} is the moderators' alerts channel, and it stays "
+                "for alerts only. Please choose another channel.",
+                where=await self._where(ctx, channel.id),
+            )
+            return
         if channel is None and await ctx.channel_for("prompts") is None:
             await ctx.reply(
                 "There's no prompts channel yet, so nothing was scheduled. Give one with "
@@ -437,7 +444,8 @@ class Prompts(Cog):
         if prompt.thread:
             title = neutralize_mentions(_short(text.split("\n", 1)[0], THREAD_TITLE_MAX))
         message_id = None
-        if channel_id is not None:
+        # A channel made the alerts channel after the prompt was scheduled is for alerts only.
+        if channel_id is not None and channel_id != await ctx.channel_for("alerts"):
             # The text goes in values: every platform escapes it and disables all mentions.
             message_id = await ctx.post_to(channel_id, "{text}", thread_title=title, text=text)
         if message_id is not None:
