@@ -191,15 +191,16 @@ async def test_community_can_ask_for_a_private_message_on_concern_too(mod):
     [
         "this craving is killing me lol",
         "dying to get coffee",
-        "> i want to kill myself\nthat line from the film hit hard",
-        "```\ni want to die\n```",
+        "> <@alice:example.org> i want to kill myself\n\nthat line from the film hit hard",
         "two years ago i tried to end my life, today i'm 500 days clean",
         "😀" * 3000,
         "\u200b" * 10_000,
         "good morning " * 800,
     ],
 )
-async def test_ordinary_chat_quotes_and_code_raise_nothing(mod, message):
+async def test_ordinary_chat_and_quoted_replies_raise_nothing(mod, message):
+    # A member's own "> " quote or code block is read (people hide what is hard to say in
+    # formatting); only the quoted part of a reply is someone else's words.
     before = await snapshot(mod)
     out = await mod.say(":as bob", message)
     assert out == ["* you are now bob"]

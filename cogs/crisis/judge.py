@@ -172,7 +172,13 @@ def _years(tokens: Tokens) -> frozenset[int]:
 
 
 def _negated(m: Match, negation: list[bool], release: list[bool], clause: tuple[int, ...]) -> bool:
-    """A negation word up to five words before the match in its clause, no release between."""
+    """A negation word up to five words before the match in its clause, no release between.
+
+    A phrase that holds a negation itself ("not safe") is not undone by an earlier one: "not
+    ok, not safe" lists two things.
+    """
+    if any(negation[m.start : m.end]):
+        return False
     for i in range(m.start - 1, max(-1, m.start - 6), -1):
         if clause[i] != clause[m.start]:
             return False
@@ -187,9 +193,13 @@ def _negated(m: Match, negation: list[bool], release: list[bool], clause: tuple[
 
 
 def _in_past(facts: Facts, m: Match, told_in_past: bool = False) -> bool:
-    """The match belongs to a story of the past, not to now."""
+    """The match belongs to a story of the past, not to now.
+
+    A sober count ("90 days sober") dates an act told in the past tense, never an intent:
+    "90 days sober and I'm ending my life tonight" is about tonight.
+    """
     sentence = facts.tokens.sentence[m.start]
-    if sentence in facts.past_sentences:
+    if sentence in facts.story_sentences or (told_in_past and sentence in facts.past_sentences):
         return not _says_now(facts, sentence)
     if told_in_past and facts.past_sentences:
         return not _says_now(facts, sentence)
@@ -306,6 +316,8 @@ def _intent(facts: Facts, joking: int) -> None:
     for m in facts.get("self_kill") + facts.get("suicidal_self"):
         if _in_past(facts, m, told_in_past=facts.raw_has("past_verb")):
             continue
+        if m.concept == "suicidal_self" and facts.has("leisure", "positive"):
+            continue  # "I have a plan for the weekend: hiking"
         slang = facts.tokens.words[m.start : m.end] in _SLANG
         if joking >= 2 or (joking and (slang or conditional)):
             continue
@@ -330,8 +342,8 @@ def _intent(facts: Facts, joking: int) -> None:
         else:
             facts.fire(CONCERN, "intent.suicide-thoughts")
     for m in facts.get("want_die"):
-        if _in_past(facts, m, told_in_past=facts.raw_has("past_verb")) or joking >= 2:
-            continue
+        if _in_past(facts, m, told_in_past=facts.raw_has("past_verb")) or joking >= 1:
+            continue  # "leg day and I want to die 😭", "my team lost, I want to die 🤣"
         if facts.has("method_question"):
             continue  # a question, judged in _concern
         resolved = facts.raw_has("now_strong") or facts.has(
@@ -342,7 +354,7 @@ def _intent(facts: Facts, joking: int) -> None:
         else:
             facts.fire(CONCERN, "passive.wish-to-die")
     for m in facts.get("suicidal_thoughts"):
-        if not _in_past(facts, m, told_in_past=True) and joking < 2:
+        if not _in_past(facts, m, told_in_past=True) and joking < 2 and not facts.raw_has("denial"):
             facts.fire(CONCERN, "passive.suicidal-thoughts")
 
 
@@ -477,7 +489,10 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
         for c in ("habit", "drug")
         for h in facts.raw.get(c, ())
     )
-    return habit or facts.raw_has("benign_goodbye")
+    benign = any(
+        not (b.start < m.end and m.start < b.end) for b in facts.raw.get("benign_goodbye", ())
+    )
+    return habit or benign
 
 
 def _farewell(facts: Facts) -> None:
@@ -542,6 +557,11 @@ def _others(facts: Facts) -> None:
         if not _in_past(facts, m, told_in_past=True)
     }
     backed = facts.has("drug", "means", "farewell_strong", "place", "hopeless", "arrangements")
+    if _about_other(facts) or facts.raw_has("third") and not facts.has("take", "self_harm"):
+        for m in facts.get("od_symptom"):
+            if not _in_past(facts, m, told_in_past=True) and not facts.raw_has("condition"):
+                facts.fire(URGENT, "others.overdose-signs", overdose=True)
+                break
     if (len(weak) >= 2 or (weak and backed)) and not facts.get("other_danger"):
         facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
     for m in facts.get("other_danger"):

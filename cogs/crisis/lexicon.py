@@ -123,6 +123,9 @@ class Match:
 _Pattern = tuple[str, ...]  # one token pattern per word: exact, "stem*" or "_"
 
 
+_NEGATIONS = frozenset("not no never nicht nie kein keine pas non nao jamais mai nunca не".split())
+
+
 class _Node:
     """One step of the phrase trie: the words that may follow, and the concepts ending here."""
 
@@ -154,8 +157,8 @@ class _Node:
             out.append(exact)
         if self.stems:
             out.extend(node for stem, node in self.stems.items() if word.startswith(stem))
-        if self.any is not None:
-            out.append(self.any)
+        if self.any is not None and word not in _NEGATIONS:
+            out.append(self.any)  # a gap never swallows "not": "mich nicht umbringen"
         return out
 
 
