@@ -39,7 +39,7 @@ async def run(server: LoopbackDiscord, user: FakeUser, name: str, **options: obj
 async def pair_up(server: LoopbackDiscord, first: FakeUser, second: FakeUser) -> str:
     """Both join, the moderator matches, both accept; what the second one is told."""
     for member in (first, second):
-        await run(server, member, "timezone set", zone="Europe/London")
+        await run(server, member, "timezone-set", zone="Europe/London")
         assert "You're in the pool" in await run(server, member, "partner join", focus="alcohol")
     assert "Proposed 1 pair" in await run(server, MOD, "partner match")
     for member in (first, second):  # the proposal reached each of them privately
@@ -182,7 +182,7 @@ async def test_the_accept_buttons_in_direct_messages_work(checkins_channel):
     server = checkins_channel
     for member in (JUNO, KAI):
         await server.add_member(GUILD, member)
-        await run(server, member, "timezone set", zone="Europe/London")
+        await run(server, member, "timezone-set", zone="Europe/London")
         assert "You're in the pool" in await run(server, member, "partner join", focus="gambling")
     assert "Proposed 1 pair" in await run(server, MOD, "partner match")
     answers = []

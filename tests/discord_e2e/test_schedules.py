@@ -109,7 +109,7 @@ async def test_the_daily_post_arrives_with_no_mentions_and_its_button_opens_the_
     press = await server.press_button(GUILD, CHECKINS, ALICE, button["custom_id"])
     modal = await press.wait_reply()
     assert (await press.wait_response())["type"] == 9
-    fields = [row["components"][0]["custom_id"] for row in modal["components"]]
+    fields = [label["component"]["custom_id"] for label in modal["components"]]
     assert fields[0] == "mood" and len(fields) <= 5
 
     def rows() -> int:
