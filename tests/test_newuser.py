@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from cogs.crisis.resources import load_directory
+
 # --- 1. a moderator never sees concern reports about themselves --------------------------------
 
 
@@ -72,3 +76,32 @@ async def test_a_prompt_whose_channel_becomes_the_alerts_channel_is_not_posted_t
         "/community channel purpose:alerts channel:#mods",
     )
     assert "#mods: hello all" not in await community.text(":clock +2h")
+
+
+# --- 3. a line the moderators checked reaches members; other regions' lines are refused ------
+
+
+async def ireland(community):
+    await community.say(":role alice moderator", "/community region code:IE")
+
+
+async def test_a_checked_line_is_shown_to_members(community):
+    await ireland(community)
+    await community.say("/crisis resource confirm id:ie-pieta")
+    out = await community.text(":as bob", "/crisis")
+    assert "• Pieta — call 1800 247 247" in out
+    assert "(checked by this community's moderators on 2026-11-02)" in out
+    assert "• Samaritans — call 116 123" in out  # the verified line stays
+
+
+def test_an_overdose_line_still_leads_when_another_line_was_checked():
+    region = load_directory().for_region("IE").with_checks({"ie-pieta": date(2026, 11, 2)})
+    top = region.top(3, overdose=True)
+    assert top[0].kind == "overdose/poison" and top[1].id == "ie-pieta"
+
+
+async def test_a_line_of_another_region_is_not_confirmed(community):
+    await ireland(community)
+    out = await community.text("/crisis resource confirm id:gb-samaritans")
+    assert "I didn't record anything" in out and "region is IE" in out
+    assert await community.bot.db.fetchall("SELECT * FROM crisis_directory_checks") == []

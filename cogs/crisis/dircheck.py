@@ -122,6 +122,21 @@ class DirectoryCheckCommands(CrisisBase):
                 asked=shorten(id, 40),
             )
             return
+        code = await self.community_region(ctx)
+        if service.id not in {s.id for s in self.directory.for_region(code).services}:
+            await ctx.reply(
+                "I didn't record anything: {entry} is not one of the lines this community's "
+                "members are shown"
+                + (
+                    f" (this community's region is {code.upper()})."
+                    if code and self.directory.known(code)
+                    else f". Set the community's region first ({ctx.prefix}community region "
+                    "code:GB)."
+                )
+                + f" {ctx.prefix}crisis resource list shows the ids waiting for a check.",
+                entry=service.id,
+            )
+            return
         day = ctx.now().date()
         await self.checks.confirm(ctx.member_key(), service.id, fingerprint(service), day)
         log.info(

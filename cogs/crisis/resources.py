@@ -166,6 +166,10 @@ class RegionResources:
         for _, service in ranked:
             if service not in picked:
                 picked.append(service)
+        # A line this community's moderators checked comes before unchecked ones (the
+        # overdose line still leads an overdose reply); sorted() keeps the order otherwise.
+        lead = picked[:1] if overdose else []
+        picked = sorted(picked, key=lambda s: s not in lead and s.checked_on is None)
         return picked[: max(n, 0)]
 
     def with_checks(self, checked: dict[str, dt.date]) -> RegionResources:
