@@ -31,8 +31,13 @@ class DirectoryChecks:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def confirm(self, key: MemberKey, entry_id: str, fingerprint: str, day: date) -> None:
-        """Record that a moderator (``key``) checked ``entry_id`` on ``day``."""
+    async def confirm(
+        self, key: MemberKey, entry_id: str, fingerprint: str, when: datetime
+    ) -> None:
+        """Record that a moderator (``key``) checked ``entry_id`` at ``when``.
+
+        ``checked_on`` holds the instant (older rows: the day), so a member's report made later
+        the same day still waits for the next check."""
         await self.db.execute(
             "INSERT INTO crisis_directory_checks (platform, community_id, entry_id, fingerprint, "
             "checked_on, user_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, "
@@ -43,7 +48,7 @@ class DirectoryChecks:
                 key.community_id,
                 entry_id,
                 fingerprint,
-                day.isoformat(),
+                when.isoformat(),
                 key.user_id,
             ),
         )
@@ -55,7 +60,7 @@ class DirectoryChecks:
             "WHERE platform=? AND community_id=?",
             (platform, community_id),
         )
-        return {r[0]: (r[1], date.fromisoformat(r[2])) for r in rows}
+        return {r[0]: (r[1], date.fromisoformat(r[2][:10])) for r in rows}
 
     async def report(self, key: MemberKey, entry_id: str, note: str, now: datetime) -> int | None:
         """Store a report; None when the member already sent ``REPORTS_PER_DAY`` today."""
@@ -91,7 +96,7 @@ class DirectoryChecks:
             "LEFT JOIN crisis_directory_checks c ON c.platform=r.platform AND "
             "c.community_id=r.community_id AND c.entry_id=r.entry_id "
             "WHERE r.platform=? AND r.community_id=? "
-            "AND (c.checked_on IS NULL OR c.checked_on < substr(r.created_at, 1, 10)) "
+            "AND (c.checked_on IS NULL OR c.checked_on < r.created_at) "
             "ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
             (platform, community_id, limit),
         )

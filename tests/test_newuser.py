@@ -105,3 +105,17 @@ async def test_a_line_of_another_region_is_not_confirmed(community):
     out = await community.text("/crisis resource confirm id:gb-samaritans")
     assert "I didn't record anything" in out and "region is IE" in out
     assert await community.bot.db.fetchall("SELECT * FROM crisis_directory_checks") == []
+
+
+# --- 2. a member's report stays listed until a later check -------------------------------------
+
+
+async def test_a_report_after_a_check_the_same_day_stays_listed_until_the_next_check(community):
+    await ireland(community)
+    await community.say("/crisis resource confirm id:ie-pieta", ":clock +1h")
+    await community.say(":as bob", '/crisis resource report id:Pieta note:"no answer at 10pm"')
+    listed = await community.text(":as alice", "/crisis resource list")
+    assert "Members' reports of a wrong number" in listed
+    assert "ie-pieta 2026-11-02: no answer at 10pm" in listed
+    await community.say(":clock +1h", "/crisis resource confirm id:ie-pieta")
+    assert "no answer at 10pm" not in await community.text("/crisis resource list")

@@ -138,7 +138,7 @@ class DirectoryCheckCommands(CrisisBase):
             )
             return
         day = ctx.now().date()
-        await self.checks.confirm(ctx.member_key(), service.id, fingerprint(service), day)
+        await self.checks.confirm(ctx.member_key(), service.id, fingerprint(service), ctx.now())
         log.info(
             "crisis directory entry %s confirmed by a moderator of community %s",
             service.id,
