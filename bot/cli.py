@@ -70,10 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.verb == "check-config":
             config = load_config(args.file)
+            if not _has_platform(config):
+                print(f"{args.file}: {NO_PLATFORM} (console needs none)", file=sys.stderr)
+                return 1
             print(f"{args.file}: ok")
             return 0
         if args.verb == "run":
             config = load_config(args.config)
+            if not _has_platform(config):  # before anything, so no database file is made
+                print(f"peerbot run: {NO_PLATFORM}, or use `peerbot console`", file=sys.stderr)
+                return 2
             _logging(config)
             from bot.app import run_platforms
 
@@ -118,6 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+NO_PLATFORM = "no platform is configured: add [discord] or [matrix]"
+
+
+def _has_platform(config: Config) -> bool:
+    """Whether `peerbot run` has anything to run."""
+    return config.discord is not None or config.matrix is not None
 
 
 def _no_verb(tool: argparse.ArgumentParser) -> int:

@@ -119,3 +119,18 @@ async def test_a_report_after_a_check_the_same_day_stays_listed_until_the_next_c
     assert "ie-pieta 2026-11-02: no answer at 10pm" in listed
     await community.say(":clock +1h", "/crisis resource confirm id:ie-pieta")
     assert "no answer at 10pm" not in await community.text("/crisis resource list")
+
+
+# --- 13. a config without platforms ------------------------------------------------------------
+
+
+def test_check_config_and_run_refuse_a_config_without_platforms(tmp_path):
+    from tests.test_core_config_cli import run_cli
+
+    path = tmp_path / "config.toml"
+    path.write_text("")
+    checked = run_cli("check-config", str(path))
+    assert checked.returncode == 1 and "no platform is configured" in checked.stderr
+    ran = run_cli("run", "--config", str(path), cwd=tmp_path)
+    assert ran.returncode == 2 and "no platform is configured" in ran.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
