@@ -103,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                 return _no_verb(args.tools["db"])
             from storage.backup import cli_backup, cli_restore
 
-            database = args.db or (load_config(args.config).bot.database if args.config else None)
+            database = args.db or (
+                load_config(args.config, secrets=False).bot.database if args.config else None
+            )
             if database is None:
                 print("peerbot db: give --db FILE or --config FILE", file=sys.stderr)
                 return 2

@@ -100,8 +100,11 @@ _SECRET_FIELDS = {"token", "password", "access_token"}
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
-def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
-    """Read and validate a config file; raises :class:`ConfigError` listing every problem."""
+def load_config(
+    path: str | Path, env: dict[str, str] | None = None, *, secrets: bool = True
+) -> Config:
+    """Read and validate a config file; raises :class:`ConfigError` listing every problem.
+    ``secrets=False`` for tools that never connect (db backup): platform secrets may be unset."""
     env = dict(os.environ) if env is None else env
     path = Path(path)
     try:
@@ -116,7 +119,7 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError([f"{path}: not valid TOML ({err})"]) from None
-    return parse_config(data, env, source=str(path))
+    return parse_config(data, env, source=str(path), secrets=secrets)
 
 
 def _key(name: str) -> str:
@@ -124,7 +127,9 @@ def _key(name: str) -> str:
     return name if _BARE_KEY.fullmatch(name) else json.dumps(name)
 
 
-def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memory>") -> Config:
+def parse_config(
+    data: dict[str, Any], env: dict[str, str], source: str = "<memory>", *, secrets: bool = True
+) -> Config:
     """Validate a parsed TOML document."""
     problems: list[str] = []
     config = Config(source=source)
@@ -172,13 +177,15 @@ def parse_config(data: dict[str, Any], env: dict[str, str], source: str = "<memo
             else:
                 setattr(section, key, value)
         setattr(config, name, section)
-    _check_values(config, env, problems)
+    _check_values(config, env, problems, secrets)
     if problems:
         raise ConfigError(problems)
     return config
 
 
-def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> None:
+def _check_values(
+    config: Config, env: dict[str, str], problems: list[str], secrets: bool = True
+) -> None:
     from bot.timeutil import UnknownTimezone, zone
 
     bot = config.bot
@@ -220,7 +227,7 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
             problems.append(f"limits.{key}: expected 1 or more")
     if config.discord is not None:
         d = config.discord
-        d.token = _secret("discord.token_env", d.token_env, env, problems, required=True)
+        d.token = _secret("discord.token_env", d.token_env, env, problems, required=secrets)
         for key in ("api_base", "gateway_url"):
             value = getattr(d, key)
             if value and not value.startswith(("http://", "https://", "ws://", "wss://")):
@@ -242,7 +249,7 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
                 m.password_env,
                 env,
                 problems,
-                required=not m.access_token_env,
+                required=secrets and not m.access_token_env,
             )
         if m.access_token_env:
             m.access_token = _secret(
@@ -250,7 +257,7 @@ def _check_values(config: Config, env: dict[str, str], problems: list[str]) -> N
                 m.access_token_env,
                 env,
                 problems,
-                required=not m.password,
+                required=secrets and not m.password,
             )
         if not m.store_path:
             problems.append(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 from cogs.crisis.resources import load_directory
@@ -134,3 +137,37 @@ def test_check_config_and_run_refuse_a_config_without_platforms(tmp_path):
     ran = run_cli("run", "--config", str(path), cwd=tmp_path)
     assert ran.returncode == 2 and "no platform is configured" in ran.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+
+
+# --- 12. a backup needs no platform secrets ----------------------------------------------------
+
+
+def test_a_backup_by_config_needs_no_platform_secrets(tmp_path):
+    from tests.test_core_config_cli import EXAMPLE, ROOT, run_cli
+
+    assert run_cli("console", "--db", str(tmp_path / "m.db"), stdin="/help\n").returncode == 0
+    config = tmp_path / "config.toml"
+    text = EXAMPLE.read_text().replace(
+        'database = "peerbot.db"', f'database = "{tmp_path / "m.db"}"'
+    )
+    assert str(tmp_path / "m.db") in text
+    config.write_text(text)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "MATRIX_PASSWORD")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "db",
+            "backup",
+            "--config",
+            str(config),
+            str(tmp_path / "bk.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bk.db").exists()
