@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(run_platforms(config))
         if args.verb == "console":
+            if Path(args.db).is_dir():
+                print(
+                    f"peerbot console: {args.db} is a directory; --db takes a file", file=sys.stderr
+                )
+                return 2
             config = load_config(args.config) if args.config else Config()
             _logging(config, console=True)
             from bot.app import run_console

@@ -88,6 +88,8 @@ def schema_version(directory: Path = MIGRATIONS_DIR) -> int:
 
 def check_file(path: Path) -> None:
     """Refuse, with a clear message, a file that is not SQLite (before opening it)."""
+    if path.is_dir():
+        raise DatabaseRefused(f"{path} is a directory: give the path of a database file in it")
     if path.exists() and path.stat().st_size > 0:
         with path.open("rb") as handle:
             header = handle.read(16)
@@ -121,8 +123,10 @@ class Database:
         """Open (creating if needed), check the version, apply pending migrations."""
         path_str = str(path)
         memory = path_str == ":memory:"
+        existed = not memory and Path(path_str).exists()
         if not memory:
             check_file(Path(path_str))
+        if not memory and not existed:
             _private_files(Path(path_str))
         try:
             conn = await aiosqlite.connect(path_str, isolation_level=None, timeout=5.0)
@@ -139,10 +143,16 @@ class Database:
                     f"{path_str} was written by a newer peerbot (schema {current}, this version "
                     f"knows up to {known}). Upgrade peerbot, or restore a backup made by this version."
                 )
-            if current > 0:
-                app_id = (await (await conn.execute("PRAGMA application_id")).fetchone())[0]
-                if app_id not in (0, APPLICATION_ID):
-                    raise DatabaseRefused(f"{path_str} is a SQLite database of another program")
+            app_id = (await (await conn.execute("PRAGMA application_id")).fetchone())[0]
+            if current > 0 and app_id not in (0, APPLICATION_ID):
+                raise DatabaseRefused(f"{path_str} is a SQLite database of another program")
+            # Never a peerbot database: it has tables, but no peerbot migration ran on it.
+            if current == 0 and app_id != APPLICATION_ID and await _has_tables(conn):
+                raise DatabaseRefused(
+                    f"{path_str} is a SQLite database of another program (peerbot will not touch it)"
+                )
+            if existed:  # only once it is known to be ours
+                _private_files(Path(path_str))
             if not memory:
                 mode = (await (await conn.execute("PRAGMA journal_mode=WAL")).fetchone())[0]
                 if mode.lower() != "wal":
@@ -379,6 +389,11 @@ def _open_writer(path: str) -> sqlite3.Connection:
     for pragma in (*_CONNECTION_PRAGMAS, "PRAGMA wal_autocheckpoint = 0"):
         writer.execute(pragma)
     return writer
+
+
+async def _has_tables(conn: aiosqlite.Connection) -> bool:
+    """Whether a file holds any table, index or view."""
+    return await (await conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")).fetchone() is not None
 
 
 async def _migrate(conn: aiosqlite.Connection, migrations: list[Migration], current: int) -> None:

@@ -168,6 +168,38 @@ def test_a_backup_by_config_needs_no_platform_secrets(tmp_path):
         text=True,
         timeout=60,
         env=env,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "bk.db").exists()
+
+
+# --- 8, 9. the console's database must be a peerbot database file ----------------------------
+
+
+def test_console_refuses_a_directory_as_its_database(tmp_path):
+    from tests.test_core_config_cli import run_cli
+
+    result = run_cli("console", "--db", str(tmp_path), stdin="/help\n")
+    assert result.returncode == 2 and "is a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_console_refuses_another_programs_sqlite_file_and_leaves_it_alone(tmp_path):
+    import sqlite3
+
+    from tests.test_core_config_cli import run_cli
+
+    path = tmp_path / "plain.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+    path.chmod(0o644)
+    result = run_cli("console", "--db", str(path), stdin="/help\n")
+    assert result.returncode == 1 and "another program" in result.stderr
+    conn = sqlite3.connect(path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    conn.close()
+    assert tables == ["notes"]
+    assert path.stat().st_mode & 0o777 == 0o644
