@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from storage.db import APPLICATION_ID, SQLITE_HEADER, schema_version
-from storage.files import copy_private, create_private, private_dir
+from storage.files import copy_private, create_private
 
 
 class BackupError(RuntimeError):
@@ -19,8 +19,11 @@ def backup(database: str | Path, target: str | Path) -> int:
     database, target = Path(database), Path(target)
     if not database.exists():
         raise BackupError(f"{database} does not exist")
-    if not target.parent.exists():
-        private_dir(target.parent)
+    if not target.parent.is_dir():  # a typo in the path should not quietly make directories
+        raise BackupError(
+            f"the directory {target.parent} does not exist; create it first "
+            f"(mkdir -m 700 -p {target.parent})"
+        )
     try:
         create_private(target)  # SQLite then gives its journal the same mode
     except FileExistsError:

@@ -203,3 +203,17 @@ def test_console_refuses_another_programs_sqlite_file_and_leaves_it_alone(tmp_pa
     conn.close()
     assert tables == ["notes"]
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+# --- 10. a backup into a missing directory ------------------------------------------------------
+
+
+def test_a_backup_into_a_missing_directory_is_refused(tmp_path):
+    from tests.test_core_config_cli import run_cli
+
+    db = tmp_path / "m.db"
+    assert run_cli("console", "--db", str(db), stdin="/help\n").returncode == 0
+    target = tmp_path / "nonexistent" / "dir" / "bk.db"
+    result = run_cli("db", "backup", "--db", str(db), str(target))
+    assert result.returncode == 1 and "does not exist; create it first" in result.stderr
+    assert not (tmp_path / "nonexistent").exists()

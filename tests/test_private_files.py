@@ -87,6 +87,7 @@ def test_console_backup_and_restore_commands_write_private_files(tmp_path):
     assert made.returncode == 0, made.stderr
     assert mode(db) == 0o600
     target = tmp_path / "backups" / "b.db"
+    target.parent.mkdir(mode=0o700)
     done = cli("db", "backup", str(target), "--db", str(db))
     assert done.returncode == 0, done.stderr
     assert mode(target) == 0o600 and mode(target.parent) == 0o700
