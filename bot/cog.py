@@ -14,6 +14,8 @@ class Cog:
     """One feature. Subclasses set `name` and decorate methods with @command / @listener."""
 
     name = "cog"
+    # services (bot/services.py) this cog cannot work without; checked when every cog is loaded
+    requires: tuple[str, ...] = ()
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -25,10 +27,15 @@ class Cog:
         """Called once when the bot stops."""
 
 
+PLATFORM_EVENTS = ("message", "member_join")  # only platforms emit these (Bot.emit_message …)
+
+
 def listener(event: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a cog method as a listener for ``message`` or ``member_join`` events."""
-    if event not in ("message", "member_join"):
-        raise ValueError(f"unknown event {event!r}")
+    """Mark a cog method as a listener for an event: ``message`` and ``member_join`` come from
+    the platforms (``handler(ctx, event)``); any other name is a feature event some cog sends
+    with ``bot.emit(name, ctx, *args)`` (``handler(ctx, *args)``)."""
+    if not all(part.isidentifier() for part in event.split(".")):
+        raise ValueError(f"bad event name {event!r}")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn.__peerbot_listener__ = event  # type: ignore[attr-defined]

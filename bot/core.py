@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
+from bot.cog import PLATFORM_EVENTS
 from bot.config import Config
 from bot.context import Context
 from bot.expiring import ExpiringMap
@@ -28,6 +29,7 @@ from bot.platforms.base import (
 from bot.privacy import PrivacyRegistry
 from bot.ratelimit import RateLimiter, say_wait
 from bot.scheduler import Scheduler
+from bot.services import SERVICE_MARK, Services
 from bot.spec import ArgumentError, CommandSpec, Level, Param, StrType, build_spec
 from bot.words import plural
 from storage.db import Database, MemberKey, StorageError
@@ -102,6 +104,7 @@ class Bot:
         self.clock = clock
         self.registry = CommandRegistry()
         self.listeners: dict[str, list[Callable[..., Any]]] = {"message": [], "member_join": []}
+        self.services = Services()
         self.scheduler = Scheduler(clock)
         self.privacy = PrivacyRegistry()
         self.platforms: dict[str, Platform] = {}
@@ -140,6 +143,11 @@ class Bot:
             if setup is None:
                 continue
             await self.add_cog(setup(self))
+        self.check_requirements()
+
+    def check_requirements(self) -> None:
+        """Every service a loaded cog requires is provided (else :class:`MissingService`)."""
+        self.services.check((c.name, getattr(c, "requires", ())) for c in self.cogs.values())
 
     async def add_cog(self, cog: Any) -> None:
         """Register a cog's commands and listeners, then run its setup()."""
@@ -152,7 +160,10 @@ class Bot:
                 self.registry.add(build_spec(cog, method))
             event = getattr(method, "__peerbot_listener__", None)
             if event:
-                self.listeners[event].append(method)
+                self.listeners.setdefault(event, []).append(method)
+            provided = getattr(method, SERVICE_MARK, None)
+            if provided:
+                self.services.provide(provided, method, by=cog.name)
         await cog.setup()
 
     def add_platform(self, platform: Platform) -> None:
@@ -162,6 +173,7 @@ class Bot:
 
     async def start(self, *, realtime: bool) -> None:
         """Start the scheduler (catching up on missed work) and every platform."""
+        self.check_requirements()
         await self._load_undelivered()
         for platform in self.platforms.values():
             await platform.start()
@@ -384,6 +396,9 @@ class Bot:
             log.warning("could not record that a member was seen: %s", err)
 
     async def _unknown(self, ctx: Context, words: list[str], prefix: str, level: Level) -> None:
+        if len(words) == 1 and words[0].lower() in self.registry.groups():
+            await self._group_alone(ctx, words[0].lower(), prefix, level)
+            return
         word = self.registry.typed_name(words)
         shown = word if len(word) <= 40 else word[:39] + "…"
         close = self.registry.suggest(words, level) if len(word) <= 40 else []
@@ -395,6 +410,21 @@ class Bot:
             hint=hint,
             help=f"{prefix}help",
         )
+
+    async def _group_alone(self, ctx: Context, group: str, prefix: str, level: Level) -> None:
+        """A command group typed without its subcommand: the ones the caller may use."""
+        specs = [s for s in self.visible_commands(level) if s.path[0] == group]
+        if not specs:
+            await ctx.reply(
+                f"The {prefix}{group} commands are for moderators or facilitators. "
+                f"Type {prefix}help to see what you can do.",
+                private=True,
+            )
+            return
+        lines = [f"{prefix}{group} needs one more word:"]
+        lines += [f"{prefix}{s.name} — {s.description}" for s in specs]
+        lines.append(f"Type {prefix}help {group} for the details.")
+        await ctx.reply("\n".join(lines), private=True)
 
     async def _bind(
         self, spec: CommandSpec, positional: list[Token], named: dict[str, Any], ctx: Context
@@ -477,15 +507,25 @@ class Bot:
         """Tell listeners a member joined."""
         await self._emit("member_join", event, event.community, event.member, None)
 
+    async def emit(self, name: str, ctx: Context, *args: Any) -> None:
+        """Send a feature event to every ``@listener(name)`` as ``handler(ctx, *args)``. The
+        sender's work is already done: a failing listener is logged, never raised."""
+        if name in PLATFORM_EVENTS:
+            raise ValueError(f"{name!r} events come only from platforms")
+        await self._run_listeners(name, ctx, *args)
+
     async def _emit(
         self, name: str, event: Any, community: CommunityRef, actor: Actor, channel: Any
     ) -> None:
         ctx = self.context(community, actor=actor, channel=channel)
         if ctx is None:
             return
-        for handler in self.listeners[name]:
+        await self._run_listeners(name, ctx, event)
+
+    async def _run_listeners(self, name: str, ctx: Context, *args: Any) -> None:
+        for handler in list(self.listeners.get(name, ())):
             try:
-                await handler(ctx, event)
+                await handler(ctx, *args)
             except Exception:
                 log.exception("listener %s failed on a %s event", handler.__qualname__, name)
 

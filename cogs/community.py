@@ -162,11 +162,9 @@ class Community(Cog):
             f"Gentle private message after a worrying message (crisis.concern_dm): {concern_dm}; "
             f"change it with {ctx.command_hint('crisis concern-dm')} on|off"
         )
-        crisis = self.bot.cogs.get("crisis")
-        if crisis is not None:
-            values["responders"] = await crisis.responders_shown(
-                ctx, settings.get("crisis.responders")
-            )
+        responders_shown = self.bot.services.find("crisis.responders_shown")
+        if responders_shown is not None:
+            values["responders"] = await responders_shown(ctx, settings.get("crisis.responders"))
             lines.append(
                 "Crisis responders (may go on duty and take alerts): {responders}; change with "
                 f"{ctx.command_hint('duty responders')}"

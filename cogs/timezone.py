@@ -3,7 +3,6 @@ or off to follow the community's."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Annotated
 
 from bot.cog import Cog
@@ -14,11 +13,9 @@ from bot.timeutil import zone
 if TYPE_CHECKING:
     from bot.core import Bot
 
-log = logging.getLogger(__name__)
-
-HOOK = (
-    "on_member_timezone_changed"  # async (ctx, user_id, zone) on any cog that schedules per member
-)
+# Sent as bot.emit(ZONE_CHANGED, ctx, user_id, zone) after a member's zone really changed;
+# cogs that schedule per member listen with @listener("member_timezone_changed").
+ZONE_CHANGED = "member_timezone_changed"
 
 
 class TimezoneCog(Cog):
@@ -83,14 +80,8 @@ class TimezoneCog(Cog):
         )
 
     async def _tell_cogs(self, ctx: Context, user_id: str, tz: str) -> None:
-        for cog in list(self.bot.cogs.values()):
-            hook = getattr(cog, HOOK, None)
-            if hook is None:
-                continue
-            try:
-                await hook(ctx, user_id, tz)
-            except Exception:  # the zone is saved; the cog's own due check corrects its timing
-                log.exception("%s.%s failed", cog.name, HOOK)
+        # the zone is saved; a failing listener is logged and its own due check corrects it
+        await self.bot.emit(ZONE_CHANGED, ctx, user_id, tz)
 
 
 def _local_clock(ctx: Context, tz: str) -> str:

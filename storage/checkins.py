@@ -174,6 +174,15 @@ class CheckinStore:
         where = (key.platform, key.community_id, key.user_id)
         return await self.db.read(lambda c: _distinct_days(c, where, None))
 
+    async def checked_in_on(self, key: MemberKey, day: date) -> bool:
+        """Whether the member checked in on their local ``day``."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM checkin_days WHERE platform=? AND community_id=? AND user_id=? "
+            "AND local_date = ?",
+            (key.platform, key.community_id, key.user_id, day.isoformat()),
+        )
+        return row is not None
+
     async def count(self, key: MemberKey) -> int:
         """How many check-ins the member has stored."""
         row = await self.db.fetchone(

@@ -581,21 +581,6 @@ class PartnerStore:
             (next_at.isoformat(), *_key_params(key)),
         )
 
-    async def checked_in_on(self, key: MemberKey, day: date) -> bool:
-        """Whether the member checked in on their local ``day`` (False without check-ins)."""
-
-        def read(conn: sqlite3.Connection) -> bool:
-            try:
-                row = conn.execute(
-                    f"SELECT 1 FROM checkins WHERE {_MEMBER} AND local_date = ? LIMIT 1",
-                    (*_key_params(key), day.isoformat()),
-                ).fetchone()
-            except sqlite3.OperationalError:  # the check-ins feature is not installed
-                return False
-            return row is not None
-
-        return await self.db.read(read)
-
     # --- notices ---------------------------------------------------------------------------------
 
     async def next_notice(self, platform: str) -> datetime | None:

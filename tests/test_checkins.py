@@ -139,13 +139,10 @@ async def test_no_gentle_line_on_an_ordinary_day(community):
 
 
 async def test_gentle_line_names_the_partner_when_there_is_one(community):
-    class Partners:
-        name = "partners"
+    async def partner_name(ctx, user_id):
+        return "bob_<b>" if user_id == "alice" else None
 
-        async def partner_name(self, ctx, user_id):
-            return "bob_<b>" if user_id == "alice" else None
-
-    community.bot.cogs["partners"] = Partners()
+    community.bot.services.stand_in("partners.partner_name", partner_name)
     out = await community.text("/checkin 2 cravings:9")
     assert "!crisis" in out and "Your partner bob_<b> may be glad to hear from you" in out
     out = await community.text("/checkin 4")
@@ -153,13 +150,10 @@ async def test_gentle_line_names_the_partner_when_there_is_one(community):
 
 
 async def test_a_failing_partner_lookup_still_saves_and_replies(community):
-    class Broken:
-        name = "partners"
+    async def broken(ctx, user_id):
+        raise RuntimeError("boom")
 
-        async def partner_name(self, ctx, user_id):
-            raise RuntimeError("boom")
-
-    community.bot.cogs["partners"] = Broken()
+    community.bot.services.stand_in("partners.partner_name", broken)
     out = await community.text("/checkin 1")
     assert "Thank you for checking in" in out and "!crisis" in out
     assert len(await rows(community, "SELECT * FROM checkins")) == 1

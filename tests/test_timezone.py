@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cog import Cog, listener
+
 
 async def member_zone(community, user: str = "alice") -> str | None:
     rows = await community.bot.db.fetchall(
@@ -76,13 +78,14 @@ async def test_missing_zone_shows_usage(community):
 async def test_setting_a_zone_tells_cogs_that_schedule_per_member(community):
     seen = []
 
-    class Listener:
+    class Listener(Cog):
         name = "listener"
 
-        async def on_member_timezone_changed(self, ctx, user_id, zone):
+        @listener("member_timezone_changed")
+        async def changed(self, ctx, user_id, zone):
             seen.append((user_id, zone))
 
-    community.bot.cogs["listener"] = Listener()
+    await community.bot.add_cog(Listener(community.bot))
     await community.say("/timezone set zone:Asia/Tokyo", "/timezone set zone:Asia/Tokyo")
     assert seen == [("alice", "Asia/Tokyo")]  # only a real change is announced
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.spec import ChoiceType, Param
 
@@ -71,16 +71,15 @@ def zone_suggestions(typed: str) -> list[str]:
 
 
 def region_suggestions(bot: Bot | None, typed: str) -> list[str]:
-    """Region codes offered by any cog with ``region_codes() -> list[str]``, filtered by prefix."""
-    codes: list[str] = []
-    for cog in bot.cogs.values() if bot is not None else ():
-        provider: Any = getattr(cog, "region_codes", None)
-        if callable(provider):
-            codes.extend(c for c in provider() if c not in codes)
+    """Region codes from the ``crisis.region_codes`` service that start with what was typed;
+    without that service, or when none matches, two typed letters are offered back as they are."""
+    provider = bot.services.find("crisis.region_codes") if bot is not None else None
+    codes: list[str] = list(provider()) if provider is not None else []
     query = typed.strip().upper()
-    if not codes:
-        return [query] if len(query) == 2 and query.isalpha() else []
-    return [c for c in codes if c.upper().startswith(query)][:LIMIT]
+    found = [c for c in codes if c.upper().startswith(query)][:LIMIT]
+    if not found and len(query) == 2 and query.isalpha():
+        return [query]
+    return found
 
 
 @functools.cache

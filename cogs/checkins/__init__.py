@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime  # commands have an option called `time`
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from bot.cog import Cog
+from bot.cog import Cog, listener
 from bot.context import Context
 from bot.message import Attachment, Button, Message
 from bot.platforms.base import CommunityRef
 from bot.scheduler import DueSource
+from bot.services import service
 from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, Rest, command
 from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
 from cogs.checkins.daily import first_due, plan_daily
@@ -172,13 +173,13 @@ class CheckIns(Cog):
 
     async def _crisis_reply(self, ctx: Context, note: str | None) -> Message | None:
         """The crisis cog's private reply when the note is urgent (None without that cog)."""
-        hook = getattr(self.bot.cogs.get("crisis"), "urgent_reply", None)
+        hook = self.bot.services.find("crisis.urgent_reply")
         if hook is None or not note:
             return None
         return await hook(ctx, note, "I've saved your check-in; only you can see your note.")
 
     async def _partner_name(self, ctx: Context, user_id: str) -> str | None:
-        hook = getattr(self.bot.cogs.get("partners"), "partner_name", None)
+        hook = self.bot.services.find("partners.partner_name")
         if hook is None:
             return None
         try:
@@ -384,8 +385,14 @@ class CheckIns(Cog):
             )
         await ctx.reply("\n".join(lines))
 
-    # --- hooks other cogs call ------------------------------------------------------------------
+    # --- what other cogs call and hear ----------------------------------------------------------
 
+    @service("checkins.checked_in_on")
+    async def checked_in_on(self, ctx: Context, user_id: str, day: date) -> bool:
+        """Whether a member checked in on their local ``day``."""
+        return await self.store.checked_in_on(ctx.member_key(user_id), day)
+
+    @listener("member_timezone_changed")
     async def on_member_timezone_changed(self, ctx: Context, user_id: str, tz: str) -> None:
         """Recompute the member's next reminder instant in their new zone."""
         key = ctx.member_key(user_id)

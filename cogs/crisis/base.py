@@ -10,6 +10,7 @@ from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
 from bot.message import Button
+from bot.services import service
 from bot.spec import ParamType, Resolver
 from bot.timeutil import zone_country
 from cogs.crisis.resources import Directory, RegionResources, load_directory
@@ -81,6 +82,12 @@ class CrisisBase(Cog):
             return chosen
         zone = await self.quietly(ctx.member_timezone(key.user_id), None)
         return zone_country(zone) if zone else None
+
+    @service("crisis.region_codes")
+    def region_codes(self) -> list[str]:
+        """The countries with their own crisis lines (ISO 3166-1 alpha-2), sorted: what the
+        platforms offer while a region is typed."""
+        return sorted(self.directory.regions)
 
     async def region_resources(self, ctx: Context, key: MemberKey | None = None) -> RegionResources:
         """The resources for a member's region (possibly the fallback)."""

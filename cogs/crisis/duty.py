@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 
 from bot.context import Context
+from bot.services import service
 from bot.spec import IntType, Level, OrOff, Range, RoleRef, RoleType, command
 from bot.spec import Off as OffType
 from bot.timeutil import format_local, local_date, resolve_local
@@ -267,6 +268,7 @@ class DutyCommands(CrisisBase):
             on=ctx.command_hint("duty") + " on",
         )
 
+    @service("crisis.responders_shown")
     async def responders_shown(self, ctx: Context, value: str | None) -> str:
         """The responders setting as moderators read it."""
         if not value:

@@ -4,7 +4,7 @@ partner SOS notes and safety-plan edits in the command's own reply.
 The core hands every typed text to :meth:`PrivateText.screen_typed_text` (``Bot.text_screen``)
 before anything can refuse the command; when one is urgent the member gets the private crisis
 reply after whatever happened to the command. Cogs that fold it into their own line call
-:meth:`PrivateText.urgent_reply` (through ``bot.cogs["crisis"]``), and then the core adds
+:meth:`PrivateText.urgent_reply` (the service ``crisis.urgent_reply``), and then the core adds
 nothing. Nothing of the text ever reaches the moderators unless the member presses "Let a
 moderator know" (and then only their name).
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.message import Button, Message
+from bot.services import service
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase
 from cogs.crisis.texts import emergency_number, resource_message
 from cogs.crisis.watch import Detection, detect
@@ -21,6 +22,7 @@ from cogs.crisis.watch import Detection, detect
 class PrivateText(CrisisBase):
     """The crisis reply for private text, and the member's emergency number for their partner."""
 
+    @service("crisis.urgent_reply")
     async def urgent_reply(self, ctx: Context, text: str | None, done: str) -> Message | None:
         """The private crisis reply (``done`` first: what was saved or sent), or None when the
         text is not urgent."""
@@ -56,6 +58,7 @@ class PrivateText(CrisisBase):
         buttons: tuple[Button, ...] = (NOTIFY_BUTTON,)
         return Message(template, values, buttons)
 
+    @service("crisis.emergency_if_urgent")
     async def emergency_if_urgent(self, ctx: Context, text: str | None) -> str | None:
         """The member's regional emergency number when their text is urgent, else None."""
         if not text or detect(text).level != "urgent":

@@ -12,10 +12,11 @@ from datetime import date
 from datetime import time as dtime
 from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
-from bot.cog import Cog
+from bot.cog import Cog, listener
 from bot.context import Context
 from bot.message import Button
 from bot.recurrence import Schedule
+from bot.services import service
 from bot.spec import Level, MaxLen, MemberRef, Range, Rest, command
 from bot.timeutil import UnknownTimezone, next_daily, zone
 from bot.words import plural
@@ -43,6 +44,7 @@ class Partners(Cog):
     """/partner: the opt-in pool, proposals with consent, partnerships, SOS and moderation."""
 
     name = "partners"
+    requires = ("checkins.checked_in_on",)  # the daily nudge asks whether partners checked in
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
@@ -58,6 +60,7 @@ class Partners(Cog):
 
     # --- hooks other cogs call ------------------------------------------------------------------
 
+    @service("partners.partner_name")
     async def partner_name(self, ctx: Context, user_id: str) -> str | None:
         """The display name(s) of the member's accountability partner(s), or None."""
         current = await self.store.partnership(ctx.member_key(user_id))
@@ -65,6 +68,7 @@ class Partners(Cog):
             return None
         return " and ".join([await ctx.member_name(p) for p in current.partners])
 
+    @listener("member_timezone_changed")
     async def on_member_timezone_changed(self, ctx: Context, user_id: str, tz: str) -> None:
         """Nudges arrive at 10:00 in the member's zone: follow the new zone."""
         if await self.store.partnership(ctx.member_key(user_id)) is not None:
@@ -73,11 +77,8 @@ class Partners(Cog):
             )
 
     async def checked_in_on(self, ctx: Context, user_id: str, day: date) -> bool:
-        """Whether a member checked in on their local ``day`` (asks the check-ins cog first)."""
-        hook = getattr(self.bot.cogs.get("checkins"), "checked_in_on", None)
-        if hook is not None:
-            return bool(await hook(ctx, user_id, day))
-        return await self.store.checked_in_on(ctx.member_key(user_id), day)
+        """Whether a member checked in on their local ``day`` (the check-ins feature knows)."""
+        return bool(await self.bot.services.get("checkins.checked_in_on")(ctx, user_id, day))
 
     # --- joining and leaving the pool --------------------------------------------------------------
 
@@ -368,8 +369,9 @@ class Partners(Cog):
         if note:
             text += "\nThey wrote: {note}"
             values["note"] = note
-        crisis_cog = self.bot.cogs.get("crisis")
-        emergency = await getattr(crisis_cog, "emergency_if_urgent", _no_emergency)(ctx, note)
+        services = self.bot.services
+        emergency_if_urgent = services.find("crisis.emergency_if_urgent") or _no_emergency
+        emergency = await emergency_if_urgent(ctx, note)
         if emergency is not None:
             text += (
                 "\nWhat they wrote sounds like they may be in danger. If you can't reach them, "
@@ -380,7 +382,7 @@ class Partners(Cog):
         reached = [p for p in current.partners if await ctx.send_private(p, text, **values)]
         names = [await ctx.member_name(p) for p in current.partners]
         who, name_values = name_slots(names)
-        heard = await getattr(crisis_cog, "urgent_reply", _no_reply)(
+        heard = await (services.find("crisis.urgent_reply") or _no_reply)(
             ctx,
             note,
             "I've sent your note to your partner privately."
