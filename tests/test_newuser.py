@@ -217,3 +217,22 @@ def test_a_backup_into_a_missing_directory_is_refused(tmp_path):
     result = run_cli("db", "backup", "--db", str(db), str(target))
     assert result.returncode == 1 and "does not exist; create it first" in result.stderr
     assert not (tmp_path / "nonexistent").exists()
+
+
+# --- 15. a command group typed alone ------------------------------------------------------------
+
+
+async def test_a_group_alone_lists_its_commands(community):
+    out = await community.text("/milestone")
+    assert "I don't know the command" not in out
+    assert "!milestone set — Start (or correct) a recovery counter" in out
+    assert "!milestone show" in out
+    out = await community.text("/mydata")
+    assert "!mydata export" in out and "!mydata delete" in out
+
+
+async def test_a_group_alone_shows_a_member_no_moderators_commands(community):
+    out = await community.text("/community")
+    assert "for moderators" in out and "community show" not in out
+    out = await community.text(":role alice moderator", "/community")
+    assert "!community show" in out
