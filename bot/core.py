@@ -440,7 +440,7 @@ class Bot:
                 raise ArgumentError("there are more values than this command takes")
             param = params[index]
             if param.name in named:
-                raise ArgumentError(f"{param.name} is given twice")
+                raise ArgumentError(_given_twice(param.name, str(named[param.name]), token.text))
             if param.rest:
                 after = positional[index + 1 :]
                 if token.quoted and after:
@@ -539,6 +539,19 @@ def _unplaced(name: str, word: str, later: list[Param]) -> str:
     shown = word if len(word) <= 40 else word[:39] + "…"
     example = f", like {later[0].name}:{shown}" if later else ""
     return f"I couldn't place {shown!r} after {name}. Please give other options by name{example}."
+
+
+def _given_twice(name: str, value: str, word: str) -> str:
+    """A word left over for an option already given by name: most often the rest of a value
+    with spaces typed without quotes."""
+    shown = word if len(word) <= 40 else word[:39] + "…"
+    value = value if len(value) <= 40 else value[:39] + "…"
+    if value.lstrip("-").isdigit():  # a number has no spaces
+        return f"{name} is given twice ({value!r} and {shown!r})"
+    return (
+        f"{name} is given twice ({value!r} and {shown!r}). If it is one value with a space, "
+        f'put it in quotes: {name}:"{value} {shown}"'
+    )
 
 
 def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dict[str, str]]:

@@ -236,3 +236,13 @@ async def test_a_group_alone_shows_a_member_no_moderators_commands(community):
     assert "for moderators" in out and "community show" not in out
     out = await community.text(":role alice moderator", "/community")
     assert "!community show" in out
+
+
+# --- 16. a value with a space typed without quotes ---------------------------------------------
+
+
+async def test_a_value_with_a_space_without_quotes_is_explained(community):
+    out = await community.text("/timezone set zone:America/New York")
+    assert 'put it in quotes: zone:"America/New York"' in out
+    out = await community.text("/checkin 3 mood:4")
+    assert "Mood is given twice ('4' and '3')." in out and "quotes" not in out
