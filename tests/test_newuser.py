@@ -246,3 +246,22 @@ async def test_a_value_with_a_space_without_quotes_is_explained(community):
     assert 'put it in quotes: zone:"America/New York"' in out
     out = await community.text("/checkin 3 mood:4")
     assert "Mood is given twice ('4' and '3')." in out and "quotes" not in out
+
+
+# --- 22. closing an alert without being a responder ----------------------------------------------
+
+
+async def test_a_member_closing_an_alert_hears_they_may_not_before_the_outcome(community):
+    await community.say(
+        ":role alice moderator",
+        "/community channel purpose:alerts channel:#alerts",
+        ":as bob",
+        "/crisis notify",
+        ":as carol",
+    )
+    out = await community.text("/alert close 1")
+    assert "Only moderators and responders can close alerts." in out
+    assert "Outcome is missing" not in out
+    out = await community.text(":as alice", "/alert close 1")
+    assert "Please say what happened" in out and "outcome:reached-them" in out
+    assert "Closed alert #1: false alarm" in await community.text("/alert close 1 false-alarm")

@@ -279,12 +279,20 @@ class AlertDesk(DutyCommands):
         self,
         ctx: Context,
         number: Annotated[int, Range(1, 2**62), "The alert's number"],
-        outcome: Annotated[Outcome, "What happened"],
+        # Optional only so that someone who may not close alerts hears that first.
+        outcome: Annotated[Outcome, "What happened"] | None = None,
     ) -> None:
         """Close an alert and keep its outcome."""
         assert ctx.actor is not None
         if not await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
             await ctx.reply("Only moderators and responders can close alerts.")
+            return
+        if outcome is None:
+            await ctx.reply(
+                f"Please say what happened, so alert #{number} is closed with it: "
+                f"{ctx.command_hint('alert close')} {number} "
+                "outcome:reached-them|resources-sent|no-contact|false-alarm"
+            )
             return
         result = await self.alerts.close(
             (ctx.community.platform, ctx.community.id),
