@@ -265,3 +265,14 @@ async def test_a_member_closing_an_alert_hears_they_may_not_before_the_outcome(c
     out = await community.text(":as alice", "/alert close 1")
     assert "Please say what happened" in out and "outcome:reached-them" in out
     assert "Closed alert #1: false alarm" in await community.text("/alert close 1 false-alarm")
+
+
+# --- 20. escalation times that can't be kept are explained ---------------------------------------
+
+
+async def test_private_messages_set_before_the_repost_are_explained(community):
+    out = await community.text(":role alice moderator", "/alert settings repost:2h dm:1h")
+    assert "after 120 minutes every moderator gets a private message" in out
+    assert "set for 60 minutes" in out and "never come before the re-post" in out
+    out = await community.text("/alert settings repost:10m dm:30m")
+    assert "never come before" not in out

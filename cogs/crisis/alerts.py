@@ -362,11 +362,19 @@ class AlertDesk(DutyCommands):
                 ctx.community.platform, ctx.community.id, key, minutes, ctx.now()
             )
         first, second = await self._escalation_times(ctx)
+        asked = await self.quietly(ctx.setting(DM_SETTING), None)
+        raised = ""
+        if asked and timedelta(minutes=int(asked)) < first:
+            raised = (
+                f" (The private messages were set for {asked} minutes, but they never come "
+                "before the re-post, so they wait for it.)"
+            )
         await ctx.reply(
             f"An urgent alert nobody takes is re-posted, mentioning every moderator, after "
             f"{int(first.total_seconds() // 60)} minutes; after "
             f"{int(second.total_seconds() // 60)} minutes every moderator gets a private "
-            "message. A claimed alert still open after a day brings its claimer a reminder."
+            f"message.{raised} A claimed alert still open after a day brings its claimer a "
+            "reminder."
         )
 
     @command(
