@@ -86,4 +86,4 @@ async def test_a_spoiler_hides_nothing_from_the_listener(mod):
 
 async def test_edit_without_an_earlier_message_explains_itself(mod):
     out = await mod.say(":as carol", ":edit hello")
-    assert out[-1] == "* usage: :edit NEW TEXT (edits your last message in this channel)"
+    assert out[-1] == "* there's no message of yours to edit here in #general"

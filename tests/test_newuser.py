@@ -276,3 +276,14 @@ async def test_private_messages_set_before_the_repost_are_explained(community):
     assert "set for 60 minutes" in out and "never come before the re-post" in out
     out = await community.text("/alert settings repost:10m dm:30m")
     assert "never come before" not in out
+
+
+# --- 23. :edit with nothing to edit ------------------------------------------------------------
+
+
+async def test_edit_with_no_earlier_message_says_there_is_nothing_to_edit(community):
+    out = await community.text(":edit hello")
+    assert "there's no message of yours to edit here" in out
+    assert "usage: :edit" in await community.text(":edit")
+    await community.say("hello everyone")
+    assert "you edited your last message" in await community.text(":edit hello all")

@@ -289,8 +289,11 @@ class ConsolePlatform(Platform):
             return await self._clock(rest)
         if verb == "edit":
             said = self.said.get((self.user, self.channel))
-            if said is None or not rest:
+            if not rest:
                 self.info("usage: :edit NEW TEXT (edits your last message in this channel)")
+                return True
+            if said is None:
+                self.info(f"there's no message of yours to edit here in #{self.channel}")
                 return True
             self.info(f"you edited your last message in #{self.channel}")
             await self._chat(*said, rest, edited=True)
