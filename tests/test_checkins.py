@@ -63,7 +63,7 @@ async def start_at(tmp_path, when: datetime, **config) -> ConsoleCommunity:
 async def test_checkin_is_private_warm_and_counts_the_day(community):
     out = await community.text("/checkin 4 cravings:2")
     assert out.startswith("(private) alice: Thank you for checking in")
-    assert "1 check-in in the last 14 days" in out
+    assert "1 check-in day in the last 14 days" in out
     assert "#" not in out.split(":")[0]
 
 
@@ -94,29 +94,29 @@ async def test_streak_and_window_for_members_with_a_long_history(
     await _history(community, days_ago)
     out = await community.text("/checkin 4")
     if streak > 1:
-        assert f"That's {streak} days in a row, and {recent} check-ins in the last 14 days." in out
+        assert f"That's {streak} days in a row, and {recent} check-in days in the last 14 days." in out
     else:
-        assert "in a row" not in out and f"{recent} check-ins in the last 14 days." in out
+        assert "in a row" not in out and f"{recent} check-in days in the last 14 days." in out
     assert "lost" not in out.lower()
     again = await community.text("/checkin 3")
-    assert f"Today already counts: {recent} check-ins in the last 14 days." in again
+    assert f"Today already counts: {recent} check-in days in the last 14 days." in again
 
 
 async def test_several_checkins_a_day_count_once(community):
     await community.text("/checkin 4")
     out = await community.text('/checkin 2 note:"later that day"')
     assert "(private) alice: Thanks, I've added that to today" in out
-    assert "1 check-in in the last 14 days" in out
+    assert "1 check-in day in the last 14 days" in out
     assert len(await rows(community, "SELECT * FROM checkins")) == 2
 
 
 async def test_streak_grows_and_a_missed_day_erases_nothing(community):
     await community.say("/checkin 3", ":clock +1d")
     out = await community.text("/checkin 4")
-    assert "2 days in a row" in out and "2 check-ins in the last 14 days" in out
+    assert "2 days in a row" in out and "2 check-in days in the last 14 days" in out
     await community.say(":clock +2d")  # a missed day
     out = await community.text("/checkin 4")
-    assert "3 check-ins in the last 14 days" in out
+    assert "3 check-in days in the last 14 days" in out
     assert "lost" not in out.lower() and "broke" not in out.lower()
 
 
@@ -287,7 +287,7 @@ async def test_history_table_streaks_averages_and_chart(community, tmp_path):
     assert "Tue 11-03    4.5   1  (2×)" in out
     assert "Wed 11-04    ·     ·" in out  # a missed day is shown as a gap
     assert "Thu 11-05    3     3  ✎" in out
-    assert "3 check-ins in the last 7 days" in out
+    assert "3 check-in days in the last 7 days" in out
     assert "Current streak: 1 day; longest: 2 days; check-in days in all: 3." in out
     assert "week of 2026-11-02: mood 3.2, cravings 3.3 (3 days)" in out
     saved = out.split("(file saved to ")[1].rstrip(")")
@@ -601,13 +601,13 @@ async def test_moving_across_the_date_line_keeps_every_checkin_in_history(tmp_pa
         await c.say("/timezone set zone:Europe/London", "/checkin 3")
         await c.say("/timezone set zone:Pacific/Kiritimati", "/checkin 4", "/checkin 4")  # 3 Nov
         out = await c.text("/timezone set zone:Pacific/Pago_Pago", "/checkin 2", "/checkin 5")
-        assert "2 check-ins in the last 14 days" in out  # 2 and 3 November: both days count
+        assert "2 check-in days in the last 14 days" in out  # 2 and 3 November: both days count
         stored_days = await rows(c, "SELECT local_date FROM checkins ORDER BY id")
         assert [d for (d,) in stored_days] == ["2026-11-02", "2026-11-03", "2026-11-03",
                                                "2026-11-02", "2026-11-02"]  # fmt: skip
         out = await c.text("/checkin history days:7")
         assert "Tue 11-03    4     –  (2×)" in out
         assert "Mon 11-02    3.3   –  (3×)" in out
-        assert "2 check-ins in the last 7 days" in out
+        assert "2 check-in days in the last 7 days" in out
     finally:
         await c.stop()

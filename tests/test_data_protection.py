@@ -107,7 +107,7 @@ async def test_note_retention_erases_old_notes_and_keeps_the_check_ins(tmp_path)
         checkins = (await export(community))["checkins"]
         assert [(c["mood"], c.get("note")) for c in checkins] == [(2, None), (4, recent)]
         history = await community.text("/checkin history days:60")
-        assert "2 check-ins in the last 60 days" in history  # the check-ins themselves stay
+        assert "2 check-in days in the last 60 days" in history  # the check-ins themselves stay
         assert "week of 2026-11-02: mood 2" in history
 
         await checkpoint(community)

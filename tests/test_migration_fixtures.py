@@ -137,6 +137,6 @@ async def test_the_bot_runs_on_a_migrated_database(fixture, tmp_path):
         assert "Europe/London" in out  # alice's zone, saved in every fixture
         # the check-in was saved and counted (with the fixture's own days, which may be later
         # than the test's clock: a day keeps the local date it was made on)
-        assert re.search(r"\d+ check-ins? in the last 14 days", out)
+        assert re.search(r"\d+ check-in days? in the last 14 days", out)
     finally:
         await community.stop()

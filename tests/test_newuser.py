@@ -287,3 +287,12 @@ async def test_edit_with_no_earlier_message_says_there_is_nothing_to_edit(commun
     assert "usage: :edit" in await community.text(":edit")
     await community.say("hello everyone")
     assert "you edited your last message" in await community.text(":edit hello all")
+
+
+# --- 18. the count after several check-ins in one day ------------------------------------------
+
+
+async def test_several_check_ins_in_a_day_count_as_one_check_in_day(community):
+    out = await community.text(*["/checkin 3"] * 9)
+    assert "9 check-ins" not in out and "1 check-in in" not in out
+    assert out.count("1 check-in day in the last 14 days.") == 9

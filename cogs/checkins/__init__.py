@@ -136,7 +136,7 @@ class CheckIns(Cog):
             await ctx.reply(heard.template, buttons=heard.buttons, **heard.values)
             return
         recent = recorded.recent_days
-        count_line = f"{_plural(recent, 'check-in')} in the last 14 days."
+        count_line = f"{_plural(recent, 'check-in day')} in the last 14 days."
         if not recorded.first_today:
             lines = ["Thanks, I've added that to today. Today already counts: " + count_line]
         else:
@@ -266,7 +266,7 @@ class CheckIns(Cog):
                 )
                 lines.append(f"{label}    {_num(entry.mood):<5} {_num(entry.cravings)}{extra}")
         lines.append(
-            f"{_plural(len(entries), 'check-in')} in the last {days} days. "
+            f"{_plural(len(entries), 'check-in day')} in the last {days} days. "
             f"Current streak: {_plural(current_streak(all_days, today), 'day')}; "
             f"longest: {_plural(longest_streak(all_days), 'day')}; "
             f"check-in days in all: {len(all_days)}."
