@@ -203,7 +203,9 @@ async def test_escalation_survives_a_restart_without_repeating(team):
 async def test_alerts_without_a_channel_are_kept_and_delivered_once_when_one_is_set(community):
     await community.say(":role alice moderator", ":as bob", ":as carol")
     out = await community.text("/crisis notify")
-    assert "kept your request" in out and "#alerts" not in out
+    # the moderators are written to privately at once; the request is kept for the channel
+    assert "written to the moderators privately" in out and "post your request there" in out
+    assert "Urgent alert #1 (no alerts channel is set" in out and "#alerts" not in out
     out = await community.text("/crisis notify")
     assert "couldn't reach the moderators yet" in out
     out = await community.text('/crisis concern member:@bob note:"quiet for days"')

@@ -127,7 +127,7 @@ async def test_the_alert_life_cycle_on_discord(bot, server):
     assert "reached them 1" in await run(server, MOD, "crisis-stats", {})
 
 
-async def test_nobody_on_duty_mentions_the_responders_role_only(bot, server):
+async def test_nobody_on_duty_mentions_every_moderator_and_the_responders_role(bot, server):
     from tests.discord_e2e.conftest import FACILITATOR_ROLE
 
     await run(server, MOD, "duty", {"mode": "off"})
@@ -136,5 +136,5 @@ async def test_nobody_on_duty_mentions_the_responders_role_only(bot, server):
     before = len(server.channel_messages(ALERTS))
     await server.send_message(GUILD, GENERAL, CAROL, "I took all my pills, goodbye everyone")
     alert = await next_alert(server, before)
-    assert alert["pings"] == {"users": set(), "roles": {FACILITATOR_ROLE}, "everyone": False}
+    assert alert["pings"] == {"users": {MOD.id}, "roles": {FACILITATOR_ROLE}, "everyone": False}
     assert [int(r) for r in alert["allowed_mentions"]["roles"]] == [FACILITATOR_ROLE]

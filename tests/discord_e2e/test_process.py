@@ -147,7 +147,10 @@ async def test_a_crisis_message_gets_a_dm_and_an_alert_and_no_public_reply(runni
     await server.wait_until(lambda: server.channel_messages(ALERTS), timeout=10, what="an alert")
     dm, alert = server.dm_messages(CAROL.id)[-1], server.channel_messages(ALERTS)[-1]
     for message in (dm, alert):
-        assert message["allowed_mentions"]["parse"] == [] and not any(message["pings"].values())
+        assert message["allowed_mentions"]["parse"] == []
+    assert not any(dm["pings"].values())
+    # nobody is on duty, so the urgent alert mentions the moderators (and nobody else) at once
+    assert alert["pings"] == {"users": {MOD.id}, "roles": set(), "everyone": False}
     assert len(server.channel_messages(GENERAL, include_interactions=True)) == public_before
 
 
