@@ -298,10 +298,11 @@ class TimezoneType(ParamType):
     hint = "a timezone like Europe/London or America/New_York"
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Timezone:
-        from bot.timeutil import UnknownTimezone, abbreviation_hint, zone
+        from bot.timeutil import UnknownTimezone, abbreviation_hint, canonical_zone, zone
 
         text = str(raw).strip()
         hint = abbreviation_hint(text)
+        text = canonical_zone(text)
         if hint is not None:
             raise ArgumentError(f"{hint} Use your place's zone, so daylight saving is right.")
         try:

@@ -125,6 +125,12 @@ def abbreviation_hint(name: str) -> str | None:
     return f"{key} {why}; did you mean {' or '.join(places)}?"
 
 
+def canonical_zone(name: str) -> str:
+    """The IANA spelling of a zone typed in any case ("europe/london" → "Europe/London");
+    anything else unchanged."""
+    return _zones_by_lower().get(name.strip().lower(), name)
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the :class:`ZoneInfo` for an IANA zone name.
 

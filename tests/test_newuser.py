@@ -296,3 +296,13 @@ async def test_several_check_ins_in_a_day_count_as_one_check_in_day(community):
     out = await community.text(*["/checkin 3"] * 9)
     assert "9 check-ins" not in out and "1 check-in in" not in out
     assert out.count("1 check-in day in the last 14 days.") == 9
+
+
+# --- 25. timezones in any case; a clock time that doesn't exist; export file names ---------------
+
+
+async def test_a_timezone_is_accepted_in_any_case(community):
+    out = await community.text("/timezone set zone:europe/london")
+    assert "Your timezone is now Europe/London" in out
+    out = await community.text("/timezone set zone:AMERICA/NEW_YORK")
+    assert "Your timezone is now America/New_York" in out
