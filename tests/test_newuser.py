@@ -306,3 +306,12 @@ async def test_a_timezone_is_accepted_in_any_case(community):
     assert "Your timezone is now Europe/London" in out
     out = await community.text("/timezone set zone:AMERICA/NEW_YORK")
     assert "Your timezone is now America/New_York" in out
+
+
+async def test_a_start_time_the_clocks_skipped_says_how_it_was_counted(community):
+    await community.say("/timezone set zone:Europe/London")
+    out = await community.text("/milestone set 2026-03-29 time:01:30")
+    assert "began on 2026-03-29 at 01:30 (the clocks skipped 01:30 that day" in out
+    assert "so I count from 02:00)" in out
+    out = await community.text("/milestone set 2026-03-29 time:03:30")
+    assert "began on 2026-03-29 at 03:30." in out and "skipped" not in out

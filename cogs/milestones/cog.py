@@ -147,7 +147,7 @@ class Milestones(Cog):
                 except CounterChanged:
                     raise Refusal("That counter just changed; please try again.") from None
                 out.add("I've corrected your {name} counter: it began {when}.", name=existing.name)
-        out.values["when"] = _when(start, local_date(now, tz))
+        out.values["when"] = _when(start, local_date(now, tz), tz)
         if start.started_at < now:
             out.add(" That's {span}.", span=span_text(start, now, tz))
         reached_today = _reached_today(ladder, start, tz, now)
@@ -223,7 +223,7 @@ class Milestones(Cog):
             raise Refusal(
                 "Your {name} counter already began {when}, so nothing changed.",
                 name=counter.name,
-                when=_when(start, today),
+                when=_when(start, today, tz),
             )
         if start.started_at < counter.run.start.started_at:
             raise Refusal(
@@ -243,7 +243,7 @@ class Milestones(Cog):
         longest = max([length] + [r.length_days or 0 for r in runs if r.ended_at is not None])
         out = Lines()
         out.add("Thank you for telling me. Your {name} counter starts again {when}.",
-                name=counter.name, when=_when(start, today))  # fmt: skip
+                name=counter.name, when=_when(start, today, tz))  # fmt: skip
         if length > 0:
             out.add("The run before lasted {length}, and every one of those days counts.",
                     length=days_text(length))  # fmt: skip
@@ -527,9 +527,18 @@ def _same(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
 
 
-def _when(start: RunStart, today: dt.date) -> str:
+def _when(start: RunStart, today: dt.date, tz: str) -> str:
     day = "today" if start.start_date == today else f"on {start.start_date.isoformat()}"
-    return f"{day} at {start.start_time.strftime('%H:%M')}" if start.start_time else day
+    if start.start_time is None:
+        return day
+    asked = start.start_time.strftime("%H:%M")
+    counted = start.started_at.astimezone(_tzinfo(tz)).strftime("%H:%M")
+    if counted != asked:  # a wall time the clocks skipped (spring forward)
+        return (
+            f"{day} at {asked} (the clocks skipped {asked} that day in {tz}, so I count "
+            f"from {counted})"
+        )
+    return f"{day} at {asked}"
 
 
 def _none_yet(ctx: Context) -> str:
