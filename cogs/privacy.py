@@ -45,7 +45,12 @@ class MyData(Cog):
         if ctx.platform.capabilities.files:
             await ctx.reply(
                 f"Here is everything I store about you ({sections}).",
-                file=Attachment("peerbot-export.json", body.encode(), "application/json"),
+                # Named by scope and time, so one export never replaces another.
+                file=Attachment(
+                    f"peerbot-export-{scope}-{ctx.now():%Y-%m-%d-%H%M%S}.json",
+                    body.encode(),
+                    "application/json",
+                ),
             )
         else:
             await ctx.reply("Here is everything I store about you:\n{body}", body=body)

@@ -315,3 +315,15 @@ async def test_a_start_time_the_clocks_skipped_says_how_it_was_counted(community
     assert "so I count from 02:00)" in out
     out = await community.text("/milestone set 2026-03-29 time:03:30")
     assert "began on 2026-03-29 at 03:30." in out and "skipped" not in out
+
+
+async def test_two_exports_never_overwrite_each_other(community):
+    await community.say('/safetyplan edit section:people text:"Jo"')
+    here = await community.text("/mydata export")
+    everywhere = await community.text("/mydata export scope:everywhere")
+    again = await community.text("/mydata export")
+    paths = [
+        out.split("(file saved to ", 1)[1].split(")", 1)[0] for out in (here, everywhere, again)
+    ]
+    assert len(set(paths)) == 3
+    assert "-here-" in paths[0] and "-everywhere-" in paths[1]

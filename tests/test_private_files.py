@@ -60,7 +60,7 @@ async def test_database_its_log_and_exports_are_private_while_the_bot_runs(
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             assert path.exists() and mode(path) == 0o600, f"{path.name} is {oct(mode(path))}"
         assert mode(files) == 0o700
-        export = files / "peerbot-export.json"
+        export = Path(out.split("(file saved to ", 1)[1].split(")", 1)[0])
         assert mode(export) == 0o600
         assert "my sponsor Jo" in export.read_text()
     finally:

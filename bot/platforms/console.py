@@ -114,6 +114,10 @@ class ConsolePlatform(Platform):
         private_dir(self.files_dir)  # exports hold everything stored about a member
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", filename) or "file"
         path = self.files_dir / safe
+        stem, suffix, n = path.stem, path.suffix, 1
+        while path.exists():  # another member's file of the same name is never replaced
+            n += 1
+            path = self.files_dir / f"{stem}-{n}{suffix}"
         write_private(path, data)
         return path
 
