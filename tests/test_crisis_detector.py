@@ -77,6 +77,21 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     assert alarms <= 0.02
 
 
+def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
+    # Plain ASCII chat is dismissed before folding when none of its words can start a risk
+    # phrase; the full path must agree on every development message.
+    rows = [row for path in development_sets() for row in load(path)]
+    full = Detector()
+    full._plainly_nothing = lambda text: False  # type: ignore[method-assign]
+    differ = [
+        r["text"]
+        for r in rows
+        if detector.classify(r["text"]).level != full.classify(r["text"]).level
+    ]
+    assert differ == []
+    assert detector._plainly_nothing("good morning everyone, day 30 today!")  # it does skip
+
+
 def test_no_past_story_is_rated_urgent(development) -> None:
     stories = [(r, d) for r, d in development if r["category"] in ("past", "past_story")]
     assert len(stories) >= 100

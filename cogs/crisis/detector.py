@@ -42,6 +42,20 @@ _CORE = (
     "aimed_at_others", "worry",
 )  # fmt: skip
 _CORE_SET = frozenset(_CORE)
+_ASCII_WORD = re.compile(r"[a-z]+")
+# Leetspeak, censoring, tripled letters, spelt-out or run-together words: not for the fast path.
+_ASCII_TRICKS = re.compile(
+    r"[0-9@$*][a-z]|[a-z][0-9@$*]|[a-z]![a-z]|(.)\1\1|\b[a-z] [a-z] [a-z] [a-z] |[a-z]{14}"
+)
+
+
+def _doublings(word: str) -> set[str]:
+    """The word with up to two of its letters doubled: "godbye" -> "goodbye", ..."""
+    once = {word} | {word[:i] + word[i] + word[i:] for i in range(len(word)) if word[i].isalpha()}
+    twice = {w[:i] + w[i] + w[i:] for w in once for i in range(len(w)) if w[i].isalpha()}
+    return once | twice
+
+
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
 _BETWEEN_WORDS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACED = re.compile(r"(?:(?<![^\W\d_])[^\W\d_] ){4,}")  # "k i l l "
@@ -103,6 +117,7 @@ class Detector:
         weights = Path(model_path or MODEL_PATH)
         self.model: LinearModel | None = LinearModel(weights) if weights.exists() else None
         core_words: set[str] = set()
+        partners: dict[str, set[str | None]] = {}
         stems: list[str] = []
         rank: dict[str, int] = {}
         for i, word in enumerate(_COMMON):
@@ -119,9 +134,27 @@ class Detector:
             )
             if key.endswith("*"):
                 stems.append(key[:-1])
-            else:
-                core_words.add(key)
+                continue
+            core_words.add(key)
+            # A second word of the phrase, when it has one: a message must hold both to be
+            # looked at closely ("walk" alone is chat; "walk into the river" is not).
+            others = [w for w in words if w != key and not w.endswith("*")]
+            partner = max(
+                others, key=lambda w: (w not in rank, rank.get(w, 0), len(w)), default=None
+            )
+            partners.setdefault(key, set()).add(partner)
         self._gate_words = frozenset(core_words)
+        self._partners = {k: frozenset(v) for k, v in partners.items()}
+        # The fast path compares the words as typed (not squeezed) for plain ASCII chat: every
+        # key and partner is also spelt with up to two of its letters doubled ("goodbye").
+        self._fast_keys: dict[str, str] = {}
+        for key in core_words:
+            for variant in _doublings(key):
+                self._fast_keys.setdefault(variant, key)
+        self._fast_partners = {
+            key: frozenset(v for p in ps for v in (_doublings(p) if p else (None,)))
+            for key, ps in self._partners.items()
+        }
         self._glued_levels: dict[str, Level] = {}
         for pattern, concept in self.lexicon.patterns():
             level = _GLUED_CONCEPTS.get(concept)
@@ -132,6 +165,8 @@ class Detector:
         self._glued_phrases = re.compile(
             "|".join(sorted(map(re.escape, self._glued_levels), key=len, reverse=True))
         )
+        self._stems = tuple(sorted(set(stems)))
+        self._stem_heads = frozenset(stem[:4] for stem in self._stems)
         self._gate_stems = (
             re.compile("|".join(sorted({re.escape(s) for s in stems}, key=len, reverse=True)))
             if stems
@@ -150,7 +185,7 @@ class Detector:
         if not text:
             return NONE
         text = strip_ignored(cap(text))
-        if _BETWEEN_WORDS.search(text):
+        if not text.isascii() and _BETWEEN_WORDS.search(text):
             # A zero-width character may join two words ("kill\u200bmyself") or hide inside
             # one ("sui\u200bcidal"): read it both ways and keep the graver answer.
             joined = self._classify_text(text, use_model)
@@ -159,6 +194,8 @@ class Detector:
         return self._classify_text(text, use_model)
 
     def _classify_text(self, text: str, use_model: bool) -> Detection:
+        if self._plainly_nothing(text):
+            return NONE
         folded = fold(text)
         glued = self._glued(folded)
         if glued is not None:
@@ -188,14 +225,47 @@ class Detector:
 
     def _passes_gate(self, folded: str) -> bool:
         words = set(folded.split())
-        if not self._gate_words.isdisjoint(words):
+        if self._keyed(words):
             return True
         if "*" in folded or _TRICK.search(folded):
             return True  # censored or leetspeak words: look closer
         words = {w.strip(".,!?;:()\"'[]{}-_~") for w in words} | set(re.findall(r"[^\W_]+", folded))
-        if not self._gate_words.isdisjoint(words):
+        if self._keyed(words):
             return True
         return self._gate_stems is not None and self._gate_stems.search(folded) is not None
+
+    def _plainly_nothing(self, text: str) -> bool:
+        """Plain ASCII chat with no key word of any risk phrase: most messages end here.
+
+        Anything unusual (non-ASCII, leetspeak, stars, tripled letters, letters spelt out or run
+        together, a stem) goes the full way instead.
+        """
+        if not text.isascii():
+            return False
+        low = text.lower()
+        if _ASCII_TRICKS.search(low):
+            return False
+        if "'" in low:
+            low = low.replace("'", "")
+        words = set(_ASCII_WORD.findall(low))
+        keys = self._fast_keys
+        for word in words:
+            key = keys.get(word)
+            if key is not None:
+                partners = self._fast_partners[key]
+                if None in partners or not partners.isdisjoint(words):
+                    return False
+            if word[:4] in self._stem_heads and any(word.startswith(s) for s in self._stems):
+                return False
+        return True
+
+    def _keyed(self, words: set[str]) -> bool:
+        """A phrase's key word is here, and so is its partner word (or it has none)."""
+        for key in self._gate_words.intersection(words):
+            partners = self._partners[key]
+            if None in partners or not partners.isdisjoint(words):
+                return True
+        return False
 
     def _second_opinion(self, facts, tokens: Tokens, matches) -> None:  # noqa: ANN001
         """The learned model may raise what the rules found, never lower it."""
