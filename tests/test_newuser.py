@@ -327,3 +327,23 @@ async def test_two_exports_never_overwrite_each_other(community):
     ]
     assert len(set(paths)) == 3
     assert "-here-" in paths[0] and "-everywhere-" in paths[1]
+
+
+# --- 4. asking twice without an alerts channel gets the same honest answer -------------------
+
+
+async def test_asking_again_without_alerts_channel_says_the_moderators_were_written_to(community):
+    await community.say(":role alice moderator", ":as carol")
+    first = await community.text("/crisis notify")
+    assert "I've written to the moderators privately" in first
+    again = await community.text("/crisis notify")
+    assert "written to the moderators privately" in again and "kept" in again
+    assert "couldn't reach" not in again
+
+
+async def test_the_only_moderator_asking_is_not_told_the_moderators_were_written_to(community):
+    out = await community.text(":role alice moderator", "/crisis notify")
+    assert "written to the moderators" not in out
+    assert "couldn't reach the moderators" in out
+    assert "couldn't reach the moderators" in await community.text("/crisis notify")
+

@@ -231,8 +231,8 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             False,
         ):
             await ctx.reply(
-                "I couldn't reach the moderators yet, and your request is kept: I'll pass it on "
-                "once, as soon as I can. If you're in danger right now, please call {emergency}.",
+                await self._kept_request(ctx, again=True)
+                + " If you're in danger right now, please call {emergency}.",
                 emergency=emergency,
             )
             return
@@ -263,21 +263,37 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             "crisis notify in community %s kept for later: no moderators' alerts channel yet",
             ctx.community.id,
         )
-        if await self.quietly(ctx.moderators(), []):
-            told = (
-                "I've written to the moderators privately (their alerts channel isn't set up "
-                "yet), and I'll post your request there too once it is."
-            )
-        else:
-            told = (
-                "I couldn't reach the moderators just now, so I've kept your request and will "
-                "pass it on as soon as I can."
-            )
         await ctx.reply(
-            told + " If you're in danger right now, please call {emergency}; "
+            await self._kept_request(ctx, again=False)
+            + " If you're in danger right now, please call {emergency}; "
             "{crisis} lists people you can talk to any time.",
             emergency=emergency,
             crisis=f"{ctx.prefix}crisis",
+        )
+
+    async def _kept_request(self, ctx: Context, *, again: bool) -> str:
+        """What a member hears while their request waits for the alerts channel: whether the
+        moderators were written to privately, the same the first time and when asking again."""
+        assert ctx.actor is not None
+        if await self.quietly(self.moderators_written_to(ctx, ctx.actor.id), []):
+            if again:
+                return (
+                    "I've already written to the moderators privately (their alerts channel "
+                    "isn't set up yet), and your request is kept: I'll post it there once, as "
+                    "soon as it is."
+                )
+            return (
+                "I've written to the moderators privately (their alerts channel isn't set up "
+                "yet), and I'll post your request there too once it is."
+            )
+        if again:
+            return (
+                "I couldn't reach the moderators yet, and your request is kept: I'll pass it on "
+                "once, as soon as I can."
+            )
+        return (
+            "I couldn't reach the moderators just now, so I've kept your request and will "
+            "pass it on as soon as I can."
         )
 
 

@@ -102,16 +102,20 @@ class AlertDesk(DutyCommands):
             await self._write_moderators(ctx, alert)
         return False
 
+    async def moderators_written_to(self, ctx: Context, subject: str | None) -> list[str]:
+        """Who an urgent alert about ``subject`` is written to privately while it can't be
+        posted: every moderator but the subject."""
+        return [uid for uid in await ctx.moderators() if uid != subject]
+
     async def _write_moderators(self, ctx: Context, alert: Alert) -> None:
         claim = f"{ctx.command_hint('alert claim')} {alert.id}"
-        for uid in await ctx.moderators():
-            if uid != alert.user_id:
-                await ctx.send_private(
-                    uid,
-                    f"Urgent alert #{alert.id} (no alerts channel is set, so I'm writing to you "
-                    f"directly): {alert.template}\nIf you can, take it: type {claim}.",
-                    **alert.values,
-                )
+        for uid in await self.moderators_written_to(ctx, alert.user_id):
+            await ctx.send_private(
+                uid,
+                f"Urgent alert #{alert.id} (no alerts channel is set, so I'm writing to you "
+                f"directly): {alert.template}\nIf you can, take it: type {claim}.",
+                **alert.values,
+            )
 
     async def _deliver(self, ctx: Context, alert: Alert, *, everyone: bool = False) -> bool:
         """Post an alert (with its pings when urgent); record the one delivery. An alert whose
