@@ -347,3 +347,23 @@ async def test_the_only_moderator_asking_is_not_told_the_moderators_were_written
     assert "couldn't reach the moderators" in out
     assert "couldn't reach the moderators" in await community.text("/crisis notify")
 
+
+# --- 5. automatic crisis replies put this community's checked lines first, like /crisis ------
+
+URGENT = "I want to end my life tonight, I have the pills ready"
+CHECKED = "• Pieta — call 1800 247 247, text HELP to 51444 (checked by this community's"
+
+
+async def test_the_automatic_reply_to_chat_shows_the_checked_line(community):
+    await ireland(community)
+    await community.say("/crisis resource confirm id:ie-pieta")
+    out = await community.text(":as bob", URGENT)
+    assert CHECKED in out
+
+
+async def test_the_reply_to_a_private_note_shows_the_checked_line(community):
+    await ireland(community)
+    await community.say("/crisis resource confirm id:ie-pieta")
+    out = await community.text(":as bob", '/checkin 2 note:"I want to end my life tonight"')
+    assert "I've saved your check-in" in out and CHECKED in out
+

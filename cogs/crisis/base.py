@@ -13,7 +13,7 @@ from bot.message import Button
 from bot.services import service
 from bot.spec import ParamType, Resolver
 from bot.timeutil import zone_country
-from cogs.crisis.resources import Directory, RegionResources, load_directory
+from cogs.crisis.resources import Directory, RegionResources, Service, load_directory
 from cogs.crisis.texts import emergency_number
 from storage.crisis import (
     CommunityResource,
@@ -23,6 +23,7 @@ from storage.crisis import (
     SafetyPlans,
 )
 from storage.db import MemberKey, StorageError
+from storage.directory_checks import DirectoryChecks
 
 log = logging.getLogger("cogs.crisis")
 T = TypeVar("T")
@@ -44,6 +45,11 @@ class RegionText(ParamType):
         return str(raw).strip()
 
 
+def fingerprint(service: Service) -> str:
+    """The contact details a moderator's check of a directory line vouches for."""
+    return " | ".join(f"{c.method}:{c.value}:{c.keyword or ''}" for c in service.contacts)
+
+
 def shorten(text: str, limit: int = 40) -> str:
     """Member text cut down for quoting back in a sentence."""
     text = " ".join(text.split())
@@ -62,6 +68,7 @@ class CrisisBase(Cog):
         self.state = CrisisState(bot.db)
         self.reports = ConcernReports(bot.db)
         self.local = CommunityResources(bot.db)
+        self.checks = DirectoryChecks(bot.db)
 
     async def quietly(self, work: Awaitable[T], default: T) -> T:
         """Run a read whose failure must not stop crisis resources from going out."""
@@ -90,8 +97,23 @@ class CrisisBase(Cog):
         return sorted(self.directory.regions)
 
     async def region_resources(self, ctx: Context, key: MemberKey | None = None) -> RegionResources:
-        """The resources for a member's region (possibly the fallback)."""
-        return self.directory.for_region(await self.region_code(ctx, key))
+        """The resources for a member's region (possibly the fallback), this community's
+        checked lines first: what every crisis reply, asked for or automatic, lists."""
+        return await self.checked_region(ctx, await self.region_code(ctx, key))
+
+    async def checked_region(self, ctx: Context, code: str | None) -> RegionResources:
+        """The directory's lines for ``code``, marked where this community's moderators
+        checked them (and the entry has not changed since)."""
+        region = self.directory.for_region(code)
+        stored = await self.quietly(
+            self.checks.checked(ctx.community.platform, ctx.community.id), {}
+        )
+        current = {}
+        for line in region.services:
+            found = stored.get(line.id)
+            if found is not None and found[0] == fingerprint(line):
+                current[line.id] = found[1]
+        return region.with_checks(current)
 
     async def community_resources(self, ctx: Context) -> list[CommunityResource]:
         """Resources this community's moderators added (empty when the store fails)."""

@@ -14,43 +14,16 @@ from typing import Annotated
 
 from bot.context import Context
 from bot.spec import Level, MaxLen, Rest, command
-from cogs.crisis.base import REGION_SETTING, CrisisBase, log, shorten
-from cogs.crisis.resources import RegionResources, Service
-from storage.directory_checks import REPORTS_PER_DAY, DirectoryChecks
+from cogs.crisis.base import REGION_SETTING, CrisisBase, fingerprint, log, shorten
+from cogs.crisis.resources import Service
+from storage.directory_checks import REPORTS_PER_DAY
 
 NOTE_CHARS = 300
 REVIEW_SHOWN_CHARS = 140
 
 
-def fingerprint(service: Service) -> str:
-    """The contact details a confirmation vouches for."""
-    return " | ".join(f"{c.method}:{c.value}:{c.keyword or ''}" for c in service.contacts)
-
-
 class DirectoryCheckCommands(CrisisBase):
     """Moderators confirm directory entries for their community; members report wrong ones."""
-
-    @property
-    def checks(self) -> DirectoryChecks:
-        """The store (created on first use, so the shared base stays untouched)."""
-        store = self.__dict__.get("_checks")
-        if store is None:
-            store = self.__dict__["_checks"] = DirectoryChecks(self.bot.db)
-        return store
-
-    async def checked_region(self, ctx: Context, code: str | None) -> RegionResources:
-        """The directory's lines for ``code``, marked where this community's moderators
-        checked them (and the entry has not changed since)."""
-        region = self.directory.for_region(code)
-        stored = await self.quietly(
-            self.checks.checked(ctx.community.platform, ctx.community.id), {}
-        )
-        current = {}
-        for service in region.services:
-            found = stored.get(service.id)
-            if found is not None and found[0] == fingerprint(service):
-                current[service.id] = found[1]
-        return region.with_checks(current)
 
     async def community_region(self, ctx: Context) -> str | None:
         """The community's region: its setting, else the bot's configured region."""
