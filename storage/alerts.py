@@ -446,12 +446,14 @@ class Alerts:
         )
         return changed > 0
 
-    async def recent(self, platform: str, community_id: str, since: datetime) -> list[Alert]:
-        """Alerts since an instant, newest first."""
+    async def recent(
+        self, platform: str, community_id: str, since: datetime, *, excluding: str | None = None
+    ) -> list[Alert]:
+        """Alerts since an instant, newest first; none about the member ``excluding``."""
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND created_at>=? "
-            "ORDER BY created_at DESC, id DESC LIMIT 20",
-            (platform, community_id, _iso(since)),
+            "AND user_id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT 20",
+            (platform, community_id, _iso(since), excluding),
         )
         return [_alert(r) for r in rows]
 

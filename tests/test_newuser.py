@@ -367,3 +367,21 @@ async def test_the_reply_to_a_private_note_shows_the_checked_line(community):
     out = await community.text(":as bob", '/checkin 2 note:"I want to end my life tonight"')
     assert "I've saved your check-in" in out and CHECKED in out
 
+
+# --- 6. a moderator never sees alerts about themselves in /crisis concerns -------------------
+
+
+async def test_a_moderator_does_not_see_alerts_about_themselves(community):
+    await community.say(
+        ":role alice moderator",
+        "/community channel purpose:alerts channel:#alerts",
+        ":role dan moderator",
+        ":as bob",
+        URGENT,
+        ":as alice",
+        URGENT,
+    )
+    mine = await community.text("/crisis concerns")
+    assert "Alert #1 " in mine and "Alert #2 " not in mine
+    theirs = await community.text(":as dan", "/crisis concerns")
+    assert "Alert #1 " in theirs and "Alert #2 " in theirs

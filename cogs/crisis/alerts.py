@@ -411,8 +411,12 @@ class AlertDesk(DutyCommands):
         await ctx.reply("\n".join(lines))
 
     async def alert_lines(self, ctx: Context, since: datetime) -> tuple[list[str], dict[str, str]]:
-        """Recent alerts with who has them and their outcome, for ``/crisis concerns``."""
-        alerts = await self.alerts.recent(ctx.community.platform, ctx.community.id, since)
+        """Recent alerts with who has them and their outcome, for ``/crisis concerns``; none
+        about the moderator reading them (like the reports: that would tell them who asked)."""
+        assert ctx.actor is not None
+        alerts = await self.alerts.recent(
+            ctx.community.platform, ctx.community.id, since, excluding=ctx.actor.id
+        )
         lines: list[str] = []
         values: dict[str, str] = {}
         for alert in alerts:
