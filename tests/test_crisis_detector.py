@@ -81,6 +81,14 @@ def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detecto
     # Plain ASCII chat is dismissed before folding when none of its words can start a risk
     # phrase; the full path must agree on every development message.
     rows = [row for path in development_sets() for row in load(path)]
+    rows += [
+        {"text": t}
+        for t in (
+            "i want to dieeee", "suicidaaaal tonight", "took 30mg of my meds at 7pm",
+            "i wanna k1ll myself at 3am", "good morning everyone ☀️", "i'm on the bridge 🌉",
+            "have the 🔪 in my hand", "kill\u200bmyself",
+        )
+    ]  # fmt: skip
     full = Detector()
     full._plainly_nothing = lambda text: False  # type: ignore[method-assign]
     differ = [
@@ -90,6 +98,7 @@ def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detecto
     ]
     assert differ == []
     assert detector._plainly_nothing("good morning everyone, day 30 today!")  # it does skip
+    assert detector._plainly_nothing("anyone up for the 7pm meeting? ☀️")
 
 
 def test_no_past_story_is_rated_urgent(development) -> None:

@@ -43,9 +43,13 @@ _CORE = (
 )  # fmt: skip
 _CORE_SET = frozenset(_CORE)
 _ASCII_WORD = re.compile(r"[a-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DIGIT = re.compile(r"\d")
+_NUMBER_UNIT = re.compile(r"\b\d+[a-z]{0,3}\b")  # 7pm, 30mg, 2nd: numbers, not leetspeak
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u034f"
 # Leetspeak, censoring, tripled letters, spelt-out or run-together words: not for the fast path.
 _ASCII_TRICKS = re.compile(
-    r"[0-9@$*][a-z]|[a-z][0-9@$*]|[a-z]![a-z]|(.)\1\1|\b[a-z] [a-z] [a-z] [a-z] |[a-z]{14}"
+    r"[0-9@$*][a-z]|[a-z][0-9@$*]|[a-z]![a-z]|([a-z])\1\1|\b[a-z] [a-z] [a-z] [a-z] |[a-z]{14}"
 )
 
 
@@ -165,6 +169,14 @@ class Detector:
         self._glued_phrases = re.compile(
             "|".join(sorted(map(re.escape, self._glued_levels), key=len, reverse=True))
         )
+        self._symbols = frozenset(
+            c
+            for pattern, concept in self.lexicon.patterns()
+            if concept in _CORE_SET
+            for w in pattern
+            for c in w
+            if not c.isascii() and c != "\ufe0f"  # a variation selector, removed when folding
+        ) | frozenset(_ZERO_WIDTH_CHARS)
         self._stems = tuple(sorted(set(stems)))
         self._stem_heads = frozenset(stem[:4] for stem in self._stems)
         self._gate_stems = (
@@ -241,9 +253,14 @@ class Detector:
         together, a stem) goes the full way instead.
         """
         if not text.isascii():
-            return False
+            # Emoji and punctuation from outside ASCII do not matter, unless the lexicon knows
+            # them (🔪, 🌉, 💀); letters from outside ASCII (accents, Cyrillic) take the full way.
+            odd = set(_NON_ASCII.findall(text))
+            if any(c.isalpha() or c in self._symbols for c in odd):
+                return False
+            text = _NON_ASCII.sub(" ", text)
         low = text.lower()
-        if _ASCII_TRICKS.search(low):
+        if _ASCII_TRICKS.search(_NUMBER_UNIT.sub(" ", low) if _DIGIT.search(low) else low):
             return False
         if "'" in low:
             low = low.replace("'", "")
