@@ -186,7 +186,7 @@ class Detector:
         )
 
     def classify(self, text: str) -> Detection:
-        """Classify one message. Never raises for a ``str``; quotes and code are ignored."""
+        """Classify one message. Never raises for a ``str``; only quoted replies (Matrix fallbacks) are skipped."""
         return self._classify(text, use_model=True)
 
     def classify_rules(self, text: str) -> Detection:
