@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from cogs.crisis.judge import CONCERN, URGENT, gather, judge
+from cogs.crisis.facts import CONCERN, URGENT, gather
+from cogs.crisis.judge import judge
 from cogs.crisis.lexicon import LEXICON_PATH, Lexicon, Tokens, cap, fold, strip_ignored, tokenize
 from cogs.crisis.model import MODEL_PATH, LinearModel, features
 

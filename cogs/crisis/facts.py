@@ -1,0 +1,255 @@
+"""What one message contains, read the way a moderator reads it before judging.
+
+:func:`gather` sorts the lexicon's matches by concept and takes back those that a negation
+("not", "never" up to five words before, unless "stop"/"help" comes between), an idiom, a film or
+the news, or a German article ("die") cancels. The helpers answer the questions every rule asks:
+is this a story of the past (:func:`in_past`), a joke (:func:`joking`), about someone else
+(:func:`about_other`), said with any other sign of danger (:func:`risk`)?
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cogs.crisis.lexicon import Match, Tokens
+
+URGENT = 2
+CONCERN = 1
+
+# Concepts dropped where an idiom or a media reference covers them.
+SUPPRESSIBLE = frozenset(
+    {
+        "self_kill", "suicide_word", "suicidal_self", "suicidal_thoughts", "want_die", "take", "drug", "overdose_word",
+        "od_symptom", "self_harm", "injury_now", "self_harm_urge", "means", "means_strong",
+        "place", "jump", "farewell_strong", "farewell_weak", "unsafe", "distress_call",
+        "other_danger", "hopeless", "burden", "relapse", "self_hate", "method_question",
+        "die_word", "decision", "dont_stop_me", "arrangements", "other_weak", "distress_strong",
+        "poison", "hoard", "safe_now",
+    }
+)  # fmt: skip
+_KEEP = 12  # occurrences per concept kept from each end of a message
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_LEAD = frozenset("in since back en im seit em nel dal desde depuis".split())
+_TIME_UNITS = frozenset(
+    "minutes minute mins min hours hour hrs hr seconds secs sec days day weeks years months "
+    "minutos horas minuten stunden tage minuti ore giorni jours heures".split()
+)
+_AGE_LEAD = frozenset("was were tenia war avais avevo tinha era".split())
+
+
+@dataclass
+class Facts:
+    """What one message contains, after negation, past and idioms are taken into account."""
+
+    tokens: Tokens
+    live: dict[str, list[Match]] = field(default_factory=dict)
+    raw: dict[str, list[Match]] = field(default_factory=dict)
+    past_sentences: frozenset[int] = frozenset()
+    story_sentences: frozenset[int] = frozenset()
+    fired: list[tuple[int, str]] = field(default_factory=list)
+    overdose: bool = False
+
+    def has(self, *concepts: str) -> bool:
+        """True if any of the concepts is present (and not taken back)."""
+        return any(self.live.get(c) for c in concepts)
+
+    def raw_has(self, *concepts: str) -> bool:
+        """True if any of the concepts occurs at all (context words: time, laughter ...)."""
+        return any(self.raw.get(c) for c in concepts)
+
+    def get(self, concept: str) -> list[Match]:
+        return self.live.get(concept, [])
+
+    def sentence_has(self, sentence: int, *concepts: str) -> bool:
+        """True if a concept occurs in the given sentence."""
+        s = self.tokens.sentence
+        return any(s[m.start] == sentence for c in concepts for m in self.raw.get(c, ()))
+
+    def near(self, match: Match, concepts: Iterable[str], before: int, after: int) -> bool:
+        """True if a live concept starts within the window around ``match`` (same sentence)."""
+        s = self.tokens.sentence
+        lo, hi = match.start - before, match.end + after
+        for c in concepts:
+            for other in self.live.get(c, ()):
+                if (
+                    other is not match
+                    and lo <= other.start < hi
+                    and s[other.start] == s[match.start]
+                ):
+                    return True
+        return False
+
+    def fire(self, level: int, rule: str, overdose: bool = False) -> None:
+        """Record a rule that fired."""
+        self.fired.append((level, rule))
+        self.overdose = self.overdose or overdose
+
+
+def gather(tokens: Tokens, matches: list[Match]) -> Facts:
+    """Sort matches by concept and take back the ones negation, the past or idioms cancel."""
+    raw: dict[str, list[Match]] = {}
+    for m in matches:
+        raw.setdefault(m.concept, []).append(m)
+    for concept, found in raw.items():
+        if len(found) > 2 * _KEEP:
+            # A message that repeats a word a thousand times must not make the judge slow:
+            # the first and last occurrences are the ones that tell.
+            raw[concept] = found[:_KEEP] + found[-_KEEP:]
+    words = tokens.words
+    sentence = tokens.sentence
+    covered = [False] * len(words)
+    for concept in ("idiom", "aimed_at_others"):
+        for m in raw.get(concept, ()):
+            for i in range(m.start, m.end):
+                covered[i] = True
+    # A story about a film, a song or the news: that sentence and the next one.
+    media = {sentence[m.start] + k for m in raw.get("media", ()) for k in (0, 1)}
+    if _looks_german(words):
+        for concept in ("die_word", "want_die"):
+            raw[concept] = [m for m in raw.get(concept, ()) if words[m.start : m.end] != ("die",)]
+    negation = [False] * len(words)
+    release = [False] * len(words)
+    inside_place = {
+        i for c in ("presence", "place") for m in raw.get(c, ()) for i in range(m.start, m.end)
+    }
+    for m in raw.get("negation", ()):
+        if m.end - 1 not in inside_place:  # Portuguese "no telhado" is "on the roof"
+            negation[m.end - 1] = True
+    for m in raw.get("negation_release", ()):
+        release[m.start] = True
+    story = frozenset(sentence[m.start] for m in raw.get("past", ())) | _years(tokens)
+    counts = frozenset(sentence[m.start] for m in raw.get("sober_count", ()))
+    facts = Facts(tokens=tokens, raw=raw, past_sentences=story | counts, story_sentences=story)
+    for concept, found in raw.items():
+        if concept not in SUPPRESSIBLE:
+            facts.live[concept] = found
+            continue
+        kept = [
+            m
+            for m in found
+            if not any(covered[m.start : m.end])
+            and sentence[m.start] not in media
+            and not _negated(m, negation, release, tokens.clause)
+        ]
+        if kept:
+            facts.live[concept] = kept
+    return facts
+
+
+_GERMAN = frozenset(
+    "der das und ich ist nicht ein eine mit auf fur zu den dem mich mir sich auch".split()
+)
+
+
+def _looks_german(words: tuple[str, ...]) -> bool:
+    """German "die" is "the": it must not count as the English verb."""
+    return len(_GERMAN.intersection(words)) >= 2
+
+
+def _years(tokens: Tokens) -> frozenset[int]:
+    """Sentences that date a story: "in 2019", "since 2015"."""
+    words = tokens.words
+    dated = set()
+    for i in range(len(words)):
+        if _YEAR.fullmatch(words[i]):
+            dated.add(tokens.sentence[i])
+        elif (
+            i and words[i - 1] in _AGE_LEAD and words[i].isdigit() and 5 <= int(words[i][:3]) <= 99
+        ):
+            dated.add(tokens.sentence[i])  # "when I was 17", "the last time I was 24"
+    return frozenset(dated)
+
+
+def _negated(m: Match, negation: list[bool], release: list[bool], clause: tuple[int, ...]) -> bool:
+    """A negation word up to five words before the match in its clause, no release between.
+
+    A phrase that holds a negation itself ("not safe") is not undone by an earlier one: "not
+    ok, not safe" lists two things.
+    """
+    if any(negation[m.start : m.end]):
+        return False
+    for i in range(m.start - 1, max(-1, m.start - 6), -1):
+        if clause[i] != clause[m.start]:
+            return False
+        if release[i]:
+            return False
+        if negation[i]:
+            return True
+    return False
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def in_past(facts: Facts, m: Match, told_in_past: bool = False) -> bool:
+    """The match belongs to a story of the past, not to now.
+
+    A sober count ("90 days sober") dates an act told in the past tense, never an intent:
+    "90 days sober and I'm ending my life tonight" is about tonight.
+    """
+    sentence = facts.tokens.sentence[m.start]
+    if sentence in facts.story_sentences or (told_in_past and sentence in facts.past_sentences):
+        return not says_now(facts, sentence)
+    if told_in_past and facts.past_sentences:
+        return not says_now(facts, sentence)
+    return False
+
+
+def in_story(facts: Facts, m: Match) -> bool:
+    """The match is in a sentence that tells a story of the past ("years ago", "back then")."""
+    sentence = facts.tokens.sentence[m.start]
+    return sentence in facts.story_sentences and not says_now(facts, sentence)
+
+
+def says_now(facts: Facts, sentence: int) -> bool:
+    """The sentence says the act is happening now or was just done ("just", "right now")."""
+    return facts.sentence_has(sentence, "just_now")
+
+
+def joke_signs(facts: Facts) -> int:
+    """How many signs of a joke: laughter, an everyday annoyance (0, 1 or 2); 0 if serious.
+
+    Despair in the same message ("nobody will even notice 💀") is no joke either.
+    """
+    if facts.has("burden", "farewell_strong", "arrangements"):
+        return 0
+    if facts.raw_has("intent") and any(
+        facts.tokens.words[m.start : m.end]
+        in {("fr",), ("frfr",), ("not", "joking"), ("no", "joke"), ("im", "serious"), ("deadas",)}
+        for m in facts.raw.get("intent", ())
+    ):
+        return 0
+    return int(facts.raw_has("laugh")) + int(facts.raw_has("mundane", "hyperbole"))
+
+
+def first_person(facts: Facts) -> bool:
+    return facts.raw_has("first_person")
+
+
+def about_other(facts: Facts) -> bool:
+    """Someone else is the subject and the writer is not."""
+    return facts.raw_has("third") and not facts.raw_has("first_person")
+
+
+def big_number(facts: Facts, m: Match, after: int) -> bool:
+    words = facts.tokens.words
+    for i in range(m.start, min(len(words), m.end + after)):
+        w = words[i]
+        later = words[i + 1] if i + 1 < len(words) else ""
+        if w.isdigit() and int(w[:6]) >= 6 and later not in _TIME_UNITS:
+            return True
+    return False
+
+
+def risk(facts: Facts) -> bool:
+    """Any other sign of danger or despair in the message."""
+    return facts.has(
+        "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
+        "farewell_strong", "die_word", "suicide_word", "self_harm", "overdose_word",
+    )  # fmt: skip
+
+
+def strongest_time(facts: Facts) -> bool:
+    return facts.raw_has("now_strong")
