@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.channels import ChannelPurpose
     from bot.core import Bot
 
 
@@ -16,6 +17,8 @@ class Cog:
     name = "cog"
     # services (bot/services.py) this cog cannot work without; checked when every cog is loaded
     requires: tuple[str, ...] = ()
+    # channels this feature posts to (bot/channels.py); /community channel offers each
+    channel_purposes: tuple[ChannelPurpose, ...] = ()
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot

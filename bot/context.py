@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHANNEL_PURPOSES = ("checkins", "milestones", "prompts", "alerts", "welcome")
-
 
 class Context:
     """One command invocation, listener call or scheduled job in one community."""
@@ -174,7 +172,7 @@ class Context:
         **values: Any,
     ) -> str | None:
         """Post publicly in the channel set for `purpose`; None when unset or undeliverable."""
-        if purpose not in CHANNEL_PURPOSES:
+        if self.bot.channel_purposes.get(purpose) is None:
             raise ValueError(f"unknown channel purpose {purpose!r}")
         channel_id = await self.channel_for(purpose)
         if channel_id is None:

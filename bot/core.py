@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.channels import ALERTS, ChannelPurposes
 from bot.clock import Clock
 from bot.cog import PLATFORM_EVENTS
 from bot.config import Config
@@ -105,6 +106,8 @@ class Bot:
         self.registry = CommandRegistry()
         self.listeners: dict[str, list[Callable[..., Any]]] = {"message": [], "member_join": []}
         self.services = Services()
+        self.channel_purposes = ChannelPurposes()
+        self.channel_purposes.declare(ALERTS, by="core")  # ctx.alert posts there
         self.scheduler = Scheduler(clock)
         self.privacy = PrivacyRegistry()
         self.platforms: dict[str, Platform] = {}
@@ -164,6 +167,8 @@ class Bot:
             provided = getattr(method, SERVICE_MARK, None)
             if provided:
                 self.services.provide(provided, method, by=cog.name)
+        for purpose in getattr(cog, "channel_purposes", ()):
+            self.channel_purposes.declare(purpose, by=cog.name)
         await cog.setup()
 
     def add_platform(self, platform: Platform) -> None:

@@ -127,6 +127,10 @@ class ParamType:
         """A short human description used in help and usage lines."""
         return self.hint
 
+    def bind(self, cog: Any) -> ParamType:
+        """The type for this cog's command; types that read the bot's registries bind here."""
+        return self
+
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")
 _ANY_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
@@ -531,6 +535,7 @@ def build_spec(cog: Any, method: Handler) -> CommandSpec:
         if pname not in hints:
             raise TypeError(f"{pending.path}: parameter {pname} needs a type hint")
         ptype, description, optional = _param_type(hints[pname])
+        ptype = ptype.bind(cog)
         has_default = sparam.default is not inspect.Parameter.empty
         params.append(
             Param(

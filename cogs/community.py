@@ -7,10 +7,11 @@ what, old → new, when) in one transaction; ``/community audit`` shows the log.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
+from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
 from bot.cog import Cog, listener
-from bot.context import CHANNEL_PURPOSES, Context
+from bot.context import Context
 from bot.core import Bot, render_help
 from bot.platforms.base import MemberJoinEvent
 from bot.recurrence import parse_schedule
@@ -37,9 +38,6 @@ from storage import community as keys
 from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
 from storage.prompts import reschedule_community
 
-Purpose = Literal["checkins", "milestones", "prompts", "alerts", "welcome"]
-assert set(Purpose.__args__) == set(CHANNEL_PURPOSES)  # type: ignore[attr-defined]
-
 WELCOME_MAX = 1500
 WELCOMED = "welcome.posted"  # member setting: they asked for a public welcome, and got it
 _PRIVATE_HOW = {
@@ -47,20 +45,14 @@ _PRIVATE_HOW = {
     "matrix": "on Matrix: an invite-only room whose members are all moderators",
     "console": "in the console: :channel NAME moderators makes one",
 }
-PURPOSE_LABELS = {
-    "checkins": "Shared check-ins",
-    "milestones": "Milestone celebrations",
-    "prompts": "Scheduled prompts",
-    "alerts": "Moderator alerts",
-    "welcome": "Welcome posts",
-}
 
 
-def _action_label(action: str) -> str:
+def _action_label(action: str, purposes: ChannelPurposes) -> str:
     """An audit action as moderators read it ("moderator alerts channel")."""
     if action.startswith("channel."):
-        purpose = action.removeprefix("channel.")
-        return f"{PURPOSE_LABELS.get(purpose, purpose).lower()} channel"
+        name = action.removeprefix("channel.")
+        purpose = purposes.get(name)
+        return f"{purpose.label.lower() if purpose else name} channel"
     return action.replace("_", " ")
 
 
@@ -74,6 +66,7 @@ class Community(Cog):
     """Moderators' configuration of the community, with an audit log and a private welcome."""
 
     name = "community"
+    channel_purposes = (ChannelPurpose("welcome", "Welcome posts"),)
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
@@ -101,30 +94,32 @@ class Community(Cog):
             return value if len(value) <= 80 else value[:79] + "…"
         return value
 
-    async def _refusal(self, ctx: Context, purpose: str, channel_id: str) -> str | None:
+    async def _refusal(self, ctx: Context, purpose: ChannelPurpose, channel_id: str) -> str | None:
         """Why a channel can't serve `purpose` (a template with ``{where}``), or None.
 
-        The alerts channel names members in distress, so only moderators may read it and it is
-        never shared with a purpose that posts for everyone."""
+        A moderators-only channel (alerts name members in distress) may be read by moderators
+        alone and is never shared with a purpose that posts for everyone."""
         settings = await self.bot.community_settings.all(ctx.community.platform, ctx.community.id)
         others = [
             p
-            for p in CHANNEL_PURPOSES
-            if p != purpose and settings.get(keys.channel_key(p)) == channel_id
+            for p in self.bot.channel_purposes.all()
+            if p != purpose and settings.get(keys.channel_key(p.name)) == channel_id
         ]
-        if purpose == "alerts" and others:
-            used = ", ".join(PURPOSE_LABELS[p].lower() for p in others)
+        if purpose.moderators_only and others:
+            need = "crisis alerts" if purpose.name == "alerts" else purpose.label.lower()
             return (
                 "I didn't change anything: {where} is already used for "
-                f"{used}, and crisis alerts need a channel of their own that only moderators "
+                f"{labels(others)}, and {need} need a channel of their own that only moderators "
                 "can read. Please choose or create one, then try again."
             )
-        if purpose != "alerts" and "alerts" in others:
+        private = next((p for p in others if p.moderators_only), None)
+        if private is not None:
             return (
-                "I didn't change anything: {where} is the moderators' alerts channel, and it "
-                "stays for alerts only. Please choose another channel."
+                "I didn't change anything: {where} is the moderators' "
+                f"{private.name} channel, and it stays for {private.name} only. "
+                "Please choose another channel."
             )
-        if purpose == "alerts" and await ctx.members_can_read(channel_id):
+        if purpose.moderators_only and await ctx.members_can_read(channel_id):
             return (
                 "I didn't change anything: members can read {where}, and alerts name people "
                 "who may be in crisis. Please choose a channel only moderators can see "
@@ -145,10 +140,10 @@ class Community(Cog):
         lines.append("Timezone: {tz}")
         values["region"] = settings.get(keys.REGION) or self.bot.config.bot.region or "not set"
         lines.append("Region: {region}")
-        for purpose in CHANNEL_PURPOSES:
-            key = keys.channel_key(purpose)
-            values[f"channel_{purpose}"] = await self._shown(ctx, key, settings.get(key))
-            lines.append(f"{PURPOSE_LABELS[purpose]} channel: {{channel_{purpose}}}")
+        for purpose in self.bot.channel_purposes.all():
+            key = keys.channel_key(purpose.name)
+            values[f"channel_{purpose.name}"] = await self._shown(ctx, key, settings.get(key))
+            lines.append(f"{purpose.label} channel: {{channel_{purpose.name}}}")
         values["role"] = await self._shown(
             ctx, keys.FACILITATOR_ROLE, settings.get(keys.FACILITATOR_ROLE)
         )
@@ -178,7 +173,7 @@ class Community(Cog):
 
     @command(
         "community channel",
-        "Choose the channel for check-ins, milestones, prompts, alerts or welcomes (or off)",
+        "Choose the channel for check-ins, milestones, prompts, alerts, welcomes… (or off)",
         private=True,
         level=Level.MODERATOR,
         examples=("community channel purpose:alerts channel:#mods", "community channel alerts off"),
@@ -186,14 +181,16 @@ class Community(Cog):
     async def channel(
         self,
         ctx: Context,
-        purpose: Annotated[Purpose, "What the channel is for"],
+        purpose: Annotated[str, PurposeType(), "What the channel is for"],
         channel: Annotated[ChannelRef | Off, OrOff(ChannelType()), "The channel, or off"],
     ) -> None:
         key = keys.channel_key(purpose)
         value = None if channel is OFF else channel.id  # type: ignore[union-attr]
-        label = PURPOSE_LABELS[purpose]
+        declared = self.bot.channel_purposes.get(purpose)
+        assert declared is not None  # PurposeType only accepts declared purposes
+        label = declared.label
         if value is not None:
-            refusal = await self._refusal(ctx, purpose, value)
+            refusal = await self._refusal(ctx, declared, value)
             if refusal is not None:
                 await ctx.reply(refusal, where=await self._shown(ctx, key, value))
                 return
@@ -370,7 +367,7 @@ class Community(Cog):
             values |= {
                 f"when{i}": format_local(entry.at, tz),
                 f"who{i}": entry.actor_name,
-                f"what{i}": _action_label(entry.action),
+                f"what{i}": _action_label(entry.action, self.bot.channel_purposes),
                 f"old{i}": await self._shown(ctx, entry.action, entry.old),
                 f"new{i}": await self._shown(ctx, entry.action, entry.new),
             }

@@ -13,6 +13,7 @@ import logging
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
+from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
@@ -80,6 +81,7 @@ class Prompts(Cog):
     """Scheduled prompts and the prompt bank, run exactly once from the database."""
 
     name = "prompts"
+    channel_purposes = (ChannelPurpose("prompts", "Scheduled prompts"),)
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)

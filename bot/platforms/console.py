@@ -35,8 +35,7 @@ from bot.spec import ChannelRef, Level, MemberRef, RoleRef
 from storage.files import private_dir, write_private
 
 COMMUNITY = CommunityRef("console", "console", "console community")
-DEFAULT_CHANNELS = ("general", "checkins", "milestones", "prompts", "alerts", "welcome")
-MODERATOR_CHANNELS = ("alerts",)  # only moderators read these; every other channel is public
+DEFAULT_CHANNELS = ("general",)  # and one per declared channel purpose, when the console starts
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}")
 
 
@@ -73,7 +72,7 @@ class ConsolePlatform(Platform):
         self.user = user
         self.channel = "general"
         self.channels: dict[str, str] = {c: c for c in DEFAULT_CHANNELS}
-        self.moderator_channels: set[str] = set(MODERATOR_CHANNELS)
+        self.moderator_channels: set[str] = set()  # only moderators read these
         self.roles: dict[str, Level] = {}
         self.named_roles: dict[str, set[str]] = {}  # role name → members (":role NAME +ROLE")
         self.members: set[str] = set()
@@ -128,7 +127,13 @@ class ConsolePlatform(Platform):
     # --- Platform --------------------------------------------------------------------------
 
     async def start(self) -> None:
+        assert self.bot is not None
         self.members.add(self.user)
+        # A channel named after each purpose the loaded features declared, ready to choose.
+        for purpose in self.bot.channel_purposes.all():
+            if purpose.name not in self.channels and purpose.moderators_only:
+                self.moderator_channels.add(purpose.name)
+            self.channels.setdefault(purpose.name, purpose.name)
 
     async def stop(self) -> None:
         """Nothing to disconnect: the terminal stays where it is."""
@@ -307,9 +312,17 @@ class ConsolePlatform(Platform):
                 "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL|+ROLE|-ROLE, :channel NAME [moderators], "
                 ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :quit"
             )
+            self.info(f"channels: {self._channel_list()}")
             return True
         self.info(f"unknown console command :{verb} (try :help)")
         return True
+
+    def _channel_list(self) -> str:
+        """Every channel, the moderators-only ones marked."""
+        return ", ".join(
+            f"#{name}" + (" (moderators only)" if name in self.moderator_channels else "")
+            for name in self.channels
+        )
 
     def _named_role(self, name: str, change: str) -> bool:
         """``:role NAME +ROLE`` gives a named role (like a Discord role), ``-ROLE`` takes it."""

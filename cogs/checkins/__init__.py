@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime  # commands have an option called `time`
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from bot.channels import ChannelPurpose
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.message import Attachment, Button, Message
@@ -77,6 +78,7 @@ class CheckIns(Cog):
     """/checkin and its subcommands, reminders, the daily post and note retention."""
 
     name = "checkins"
+    channel_purposes = (ChannelPurpose("checkins", "Shared check-ins"),)
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)

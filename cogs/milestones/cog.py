@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
@@ -67,6 +68,7 @@ class Milestones(Cog):
     """Recovery counters: milestones celebrated, resets kept with kindness, history private."""
 
     name = "milestones"
+    channel_purposes = (ChannelPurpose("milestones", "Milestone celebrations"),)
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
