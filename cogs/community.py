@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
+from bot.access import refuse_wrong_kind
 from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
 from bot.cog import Cog, listener
 from bot.context import Context
@@ -296,11 +297,7 @@ class Community(Cog):
                 f"Example: {ctx.prefix}community facilitators power:25"
             )
             return
-        if role is not None and platform == "matrix":
-            await ctx.reply("Matrix has no roles; use a power level instead, like power:25.")
-            return
-        if power is not None and platform == "discord":
-            await ctx.reply("On Discord, facilitators are chosen by role, like role:@Facilitators.")
+        if await refuse_wrong_kind(ctx, role, power, "facilitators", "Facilitators"):
             return
         if role is not None:
             key, value = keys.FACILITATOR_ROLE, None if role is OFF else role.id  # type: ignore[union-attr]

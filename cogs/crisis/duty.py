@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 
+from bot.access import refuse_wrong_kind
 from bot.context import Context
 from bot.services import service
 from bot.spec import IntType, Level, OrOff, Range, RoleRef, RoleType, command
@@ -251,6 +252,8 @@ class DutyCommands(CrisisBase):
                 "power:25 (Matrix), or off.",
                 shown=shown,
             )
+            return
+        if await refuse_wrong_kind(ctx, role, power, "responders", "Listeners"):
             return
         if isinstance(role, RoleRef):
             value: str | None = role.id

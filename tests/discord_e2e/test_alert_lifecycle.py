@@ -138,3 +138,12 @@ async def test_nobody_on_duty_mentions_every_moderator_and_the_responders_role(b
     alert = await next_alert(server, before)
     assert alert["pings"] == {"users": {MOD.id}, "roles": {FACILITATOR_ROLE}, "everyone": False}
     assert [int(r) for r in alert["allowed_mentions"]["roles"]] == [FACILITATOR_ROLE]
+
+
+async def test_a_power_level_is_refused_on_discord_for_responders_and_facilitators(bot, server):
+    # Discord has no power levels: both commands say so the same way and change nothing.
+    said = await run(server, MOD, "duty-responders", {"power": "25"})
+    assert said == "On Discord, responders are chosen by role, like role:@Listeners."
+    said = await run(server, MOD, "community facilitators", {"power": "25"})
+    assert said == "On Discord, facilitators are chosen by role, like role:@Facilitators."
+    assert "Responders now: moderators and" in await run(server, MOD, "duty-responders", {})
