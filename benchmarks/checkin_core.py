@@ -32,7 +32,7 @@ from bot.config import parse_config
 from bot.core import Bot
 from bot.message import Message
 from bot.platforms.base import Actor, CommunityRef, Invocation, Platform
-from bot.spec import ChannelRef, Level
+from bot.spec import ChannelRef, Permission
 from storage.db import _split_sql, load_migrations
 
 MEMBERS = 8
@@ -87,7 +87,7 @@ async def _bot(directory: Path) -> Bot:
 async def _checkin(bot: Bot, member: int, n: int) -> float:
     """One check-in through the dispatcher; returns its latency in seconds."""
     responder = _Responder()
-    actor = Actor(f"member{member}", f"member{member}", Level.MEMBER)
+    actor = Actor(f"member{member}", f"member{member}", Permission.MEMBER)
     text = f'checkin {1 + n % 5} cravings:{n % 11} note:"day {n}, still here"'
     started = time.perf_counter()
     await bot.dispatch(Invocation(COMMUNITY, CHANNEL, actor, responder, text=text))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.message import Attachment, Button, Message, Ping
 from bot.platforms.base import Actor, CommunityRef, Platform, Responder
-from bot.spec import ChannelRef, CommandSpec, Level
+from bot.spec import ChannelRef, CommandSpec, Permission
 from storage.db import Database, MemberKey
 
 if TYPE_CHECKING:
@@ -57,9 +57,9 @@ class Context:
         return self.bot.clock.now()
 
     @property
-    def level(self) -> Level:
+    def level(self) -> Permission:
         """The caller's level (member when there is no caller)."""
-        return self.actor.level if self.actor else Level.MEMBER
+        return self.actor.level if self.actor else Permission.MEMBER
 
     def member_key(self, user_id: str | None = None) -> MemberKey:
         """The key of the caller's (or another member's) data in this community."""

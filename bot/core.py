@@ -31,7 +31,7 @@ from bot.privacy import PrivacyRegistry
 from bot.ratelimit import RateLimiter, say_wait
 from bot.scheduler import Scheduler
 from bot.services import SERVICE_MARK, Services
-from bot.spec import ArgumentError, CommandSpec, Level, Param, StrType, build_spec
+from bot.spec import ArgumentError, CommandSpec, Param, Permission, StrType, build_spec
 from bot.words import plural
 from storage.db import Database, MemberKey, StorageError
 from storage.settings import CommunitySettings, Members, MemberSettings
@@ -76,7 +76,7 @@ class CommandRegistry:
                 return spec, length
         return None, 0
 
-    def suggest(self, words: list[str], level: Level) -> list[str]:
+    def suggest(self, words: list[str], level: Permission) -> list[str]:
         """Names close to a mistyped command, among those the caller may use: a member is
         never pointed at a moderator's command."""
         names = sorted({" ".join(p) for p, s in self.commands.items() if s.level <= level})
@@ -228,7 +228,7 @@ class Bot:
             prefix=platform.command_prefix,
         )
 
-    def visible_commands(self, level: Level) -> list[CommandSpec]:
+    def visible_commands(self, level: Permission) -> list[CommandSpec]:
         """Commands someone at `level` may use (help shows only these)."""
         return [s for s in self.registry.all() if s.level <= level and not s.hidden]
 
@@ -400,7 +400,9 @@ class Bot:
         except StorageError as err:
             log.warning("could not record that a member was seen: %s", err)
 
-    async def _unknown(self, ctx: Context, words: list[str], prefix: str, level: Level) -> None:
+    async def _unknown(
+        self, ctx: Context, words: list[str], prefix: str, level: Permission
+    ) -> None:
         if len(words) == 1 and words[0].lower() in self.registry.groups():
             await self._group_alone(ctx, words[0].lower(), prefix, level)
             return
@@ -416,7 +418,7 @@ class Bot:
             help=f"{prefix}help",
         )
 
-    async def _group_alone(self, ctx: Context, group: str, prefix: str, level: Level) -> None:
+    async def _group_alone(self, ctx: Context, group: str, prefix: str, level: Permission) -> None:
         """A command group typed without its subcommand: the ones the caller may use."""
         specs = [s for s in self.visible_commands(level) if s.path[0] == group]
         if not specs:
@@ -592,7 +594,7 @@ def _usage_error(spec: CommandSpec, prefix: str, problem: str) -> Message:
     )
 
 
-def render_help(bot: Bot, level: Level, prefix: str, name: str | None = None) -> Message:
+def render_help(bot: Bot, level: Permission, prefix: str, name: str | None = None) -> Message:
     """Help generated from the spec, showing only what `level` may use."""
     specs = bot.visible_commands(level)
     if name:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 MAX_TEXT = 4000  # the longest free text any command accepts, whatever its own limit says
 
 
-class Level(enum.IntEnum):
+class Permission(enum.IntEnum):
     """Who may run a command. Higher levels include the lower ones."""
 
     MEMBER = 0
@@ -31,6 +31,9 @@ class Level(enum.IntEnum):
     def label(self) -> str:
         """Lower-case name, as people type it."""
         return self.name.lower()
+
+
+Level = Permission  # old name, for the adapters under bot/platforms until their packages land
 
 
 class ArgumentError(ValueError):
@@ -448,7 +451,7 @@ class CommandSpec:
     description: str
     params: list[Param]
     private: bool
-    level: Level
+    level: Permission
     handler: Handler
     cog: Any = None
     hidden: bool = False
@@ -479,7 +482,7 @@ class _PendingCommand:
     path: tuple[str, ...]
     description: str
     private: bool
-    level: Level
+    level: Permission
     hidden: bool
     examples: tuple[str, ...]
     defer: bool
@@ -492,7 +495,7 @@ def command(
     description: str,
     *,
     private: bool = False,
-    level: Level = Level.MEMBER,
+    level: Permission = Permission.MEMBER,
     hidden: bool = False,
     examples: tuple[str, ...] = (),
     defer: bool = False,

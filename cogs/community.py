@@ -21,10 +21,10 @@ from bot.spec import (
     ChannelRef,
     ChannelType,
     IntType,
-    Level,
     MaxLen,
     Off,
     OrOff,
+    Permission,
     Range,
     Rest,
     RoleRef,
@@ -131,7 +131,7 @@ class Community(Cog):
 
     # --- commands ---------------------------------------------------------------------------
 
-    @command("community show", "Every community setting", private=True, level=Level.MODERATOR)
+    @command("community show", "Every community setting", private=True, level=Permission.MODERATOR)
     async def show(self, ctx: Context) -> None:
         settings = await self.bot.community_settings.all(ctx.community.platform, ctx.community.id)
         lines = ["Community settings:"]
@@ -176,7 +176,7 @@ class Community(Cog):
         "community channel",
         "Choose the channel for check-ins, milestones, prompts, alerts, welcomes… (or off)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("community channel purpose:alerts channel:#mods", "community channel alerts off"),
     )
     async def channel(
@@ -223,7 +223,7 @@ class Community(Cog):
         "community timezone",
         "The community's timezone (schedules follow it)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def timezone(
         self, ctx: Context, zone: Annotated[Timezone, "An IANA name like Europe/London"]
@@ -254,7 +254,7 @@ class Community(Cog):
         "community region",
         "The community's country, for local crisis resources (or off)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         autocomplete={"code": "region"},
     )
     async def region(
@@ -277,7 +277,7 @@ class Community(Cog):
         "community facilitators",
         "Who facilitates: a role on Discord, a power level on Matrix",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("community facilitators role:@Facilitators", "community facilitators power:25"),
     )
     async def facilitators(
@@ -322,7 +322,7 @@ class Community(Cog):
         "community welcome",
         "A private welcome for new members (text:off removes it)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def welcome(
         self,
@@ -345,7 +345,7 @@ class Community(Cog):
         "community audit",
         "Every settings change: who, what, old → new, when",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def audit(
         self, ctx: Context, days: Annotated[int, Range(1, 365), "How many days back"] = 30
@@ -382,7 +382,7 @@ class Community(Cog):
         text = await ctx.setting(keys.WELCOME)
         if not text:
             return
-        guide = render_help(self.bot, Level.MEMBER, ctx.prefix)
+        guide = render_help(self.bot, Permission.MEMBER, ctx.prefix)
         template, values = "{welcome}\n\n{guide}", {"welcome": text, "guide": guide.render()}
         channel = await ctx.channel_for("welcome")
         if channel is not None:

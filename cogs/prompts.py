@@ -24,8 +24,8 @@ from bot.scheduler import DueSource
 from bot.spec import (
     ArgumentError,
     ChannelRef,
-    Level,
     MaxLen,
+    Permission,
     Range,
     Resolver,
     Rest,
@@ -119,7 +119,7 @@ class Prompts(Cog):
         "prompt add",
         "Schedule a prompt (text, or bank for the next one from the bank)",
         private=True,
-        level=Level.FACILITATOR,
+        level=Permission.FACILITATOR,
         examples=(
             'prompt add "What is one intention for this week?" schedule:"weekly mon 09:00"',
             'prompt add bank schedule:"daily 09:00" thread:yes',
@@ -193,7 +193,7 @@ class Prompts(Cog):
         "prompt list",
         "Every scheduled prompt, with skipped posts",
         private=True,
-        level=Level.FACILITATOR,
+        level=Permission.FACILITATOR,
     )
     async def list_prompts(self, ctx: Context) -> None:
         prompts = await self.store.list(ctx.community.platform, ctx.community.id)
@@ -222,7 +222,7 @@ class Prompts(Cog):
         "prompt preview",
         "See a prompt privately as members will",
         private=True,
-        level=Level.FACILITATOR,
+        level=Permission.FACILITATOR,
     )
     async def preview(self, ctx: Context, id: PromptId) -> None:
         prompt = await self._find(ctx, id)
@@ -243,7 +243,7 @@ class Prompts(Cog):
             private=True,
         )
 
-    @command("prompt pause", "Pause a prompt", private=True, level=Level.FACILITATOR)
+    @command("prompt pause", "Pause a prompt", private=True, level=Permission.FACILITATOR)
     async def pause(self, ctx: Context, id: PromptId) -> None:
         prompt = await self._find(ctx, id)
         if prompt is None:
@@ -265,7 +265,9 @@ class Prompts(Cog):
             f"Prompt #{id} is paused. {ctx.prefix}prompt resume id:{id} starts it again."
         )
 
-    @command("prompt resume", "Start a paused prompt again", private=True, level=Level.FACILITATOR)
+    @command(
+        "prompt resume", "Start a paused prompt again", private=True, level=Permission.FACILITATOR
+    )
     async def resume(self, ctx: Context, id: PromptId) -> None:
         prompt = await self._find(ctx, id)
         if prompt is None:
@@ -286,7 +288,10 @@ class Prompts(Cog):
         )
 
     @command(
-        "prompt delete", "Delete a prompt and its history", private=True, level=Level.FACILITATOR
+        "prompt delete",
+        "Delete a prompt and its history",
+        private=True,
+        level=Permission.FACILITATOR,
     )
     async def delete(self, ctx: Context, id: PromptId) -> None:
         prompt = await self._find(ctx, id)
@@ -296,7 +301,10 @@ class Prompts(Cog):
         await ctx.reply(f"Prompt #{id} is deleted; it won't post again.")
 
     @command(
-        "prompt skip", "Skip a prompt's post on one date", private=True, level=Level.FACILITATOR
+        "prompt skip",
+        "Skip a prompt's post on one date",
+        private=True,
+        level=Permission.FACILITATOR,
     )
     async def skip(
         self,
@@ -328,7 +336,9 @@ class Prompts(Cog):
             return
         await ctx.reply(f"Prompt #{id} won't post on {shown}.")
 
-    @command("prompt bank add", "Add a prompt to the bank", private=True, level=Level.FACILITATOR)
+    @command(
+        "prompt bank add", "Add a prompt to the bank", private=True, level=Permission.FACILITATOR
+    )
     async def bank_add(
         self, ctx: Context, text: Annotated[str, MaxLen(PROMPT_MAX), Rest(), "The prompt"]
     ) -> None:
@@ -343,7 +353,10 @@ class Prompts(Cog):
         )
 
     @command(
-        "prompt bank list", "The prompt bank, next one first", private=True, level=Level.FACILITATOR
+        "prompt bank list",
+        "The prompt bank, next one first",
+        private=True,
+        level=Permission.FACILITATOR,
     )
     async def bank_list(self, ctx: Context) -> None:
         bank = await self.store.bank(ctx.community.platform, ctx.community.id)
@@ -358,7 +371,10 @@ class Prompts(Cog):
         await ctx.reply("\n".join(lines), **values)
 
     @command(
-        "prompt bank delete", "Remove a prompt from the bank", private=True, level=Level.FACILITATOR
+        "prompt bank delete",
+        "Remove a prompt from the bank",
+        private=True,
+        level=Permission.FACILITATOR,
     )
     async def bank_delete(self, ctx: Context, id: BankId) -> None:
         if await self.store.bank_delete(ctx.community.platform, ctx.community.id, id):

@@ -12,9 +12,9 @@ from bot.context import Context
 from bot.spec import (
     ChannelRef,
     Duration,
-    Level,
     MaxLen,
     MemberRef,
+    Permission,
     Range,
     Rest,
     Timezone,
@@ -66,7 +66,7 @@ class Probe(Cog):
             "when {v}", v=f"{day} {at} {zone} {span} {where and where.name} {who and who.name}"
         )
 
-    @command("probe admin", "Moderators only", level=Level.MODERATOR)
+    @command("probe admin", "Moderators only", level=Permission.MODERATOR)
     async def admin(self, ctx: Context) -> None:
         await ctx.reply("admin ok")
 

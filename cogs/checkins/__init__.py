@@ -15,7 +15,7 @@ from bot.message import Attachment, Button, Message
 from bot.platforms.base import CommunityRef
 from bot.scheduler import DueSource
 from bot.services import service
-from bot.spec import ArgumentError, Level, MaxLen, ParamType, Range, Resolver, Rest, command
+from bot.spec import ArgumentError, MaxLen, ParamType, Permission, Range, Resolver, Rest, command
 from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
 from cogs.checkins.daily import first_due, plan_daily
 from cogs.checkins.periods import closed_weeks
@@ -327,7 +327,7 @@ class CheckIns(Cog):
         "checkin post",
         "Post a daily invitation to check in (HH:MM community time, or off)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def post(
         self,
@@ -359,7 +359,7 @@ class CheckIns(Cog):
         "checkin stats",
         "Anonymous check-in figures for the last closed weeks",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def stats(self, ctx: Context) -> None:
         # Only closed, fixed weeks are reported, each kept as first shown: a figure that moved

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from bot.context import Context
 from bot.core import Bot
-from bot.spec import Level, command
+from bot.spec import Permission, command
 from cogs.crisis.alerts import AlertDesk
 from cogs.crisis.base import (
     AUTO_SETTING,
@@ -191,7 +191,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         "crisis concern-dm",
         "Send members a gentle private message after a worrying message (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def crisis_concern_dm(
         self,

@@ -18,7 +18,7 @@ from bot.context import Context
 from bot.message import Button, Ping
 from bot.platforms.base import CommunityRef
 from bot.scheduler import DueSource
-from bot.spec import Duration, DurationType, Level, OrOff, Range, command
+from bot.spec import Duration, DurationType, OrOff, Permission, Range, command
 from bot.spec import Off as OffType
 from cogs.crisis.base import log
 from cogs.crisis.duty import DutyCommands
@@ -344,7 +344,7 @@ class AlertDesk(DutyCommands):
         "alert settings",
         "When unclaimed urgent alerts are re-posted and sent to every moderator (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("alert settings repost:10m dm:30m",),
     )
     async def alert_settings(
@@ -385,7 +385,7 @@ class AlertDesk(DutyCommands):
         "crisis stats",
         "How alerts ended, per month, without names (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def crisis_stats(
         self, ctx: Context, months: Annotated[int, Range(1, 24), "How many months back"] = 6

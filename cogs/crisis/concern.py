@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from bot.context import Context
-from bot.spec import Level, MaxLen, MemberRef, Range, Rest, command
+from bot.spec import MaxLen, MemberRef, Permission, Range, Rest, command
 from bot.words import plural
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
 from cogs.crisis.watch import detect
@@ -264,7 +264,7 @@ class ConcernCommands(CrisisBase):
         "crisis concerns",
         "Recent concern reports, to follow up and to spot misuse (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def crisis_concerns(
         self,

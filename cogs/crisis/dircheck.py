@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.context import Context
-from bot.spec import Level, MaxLen, Rest, command
+from bot.spec import MaxLen, Permission, Rest, command
 from cogs.crisis.base import REGION_SETTING, CrisisBase, fingerprint, log, shorten
 from cogs.crisis.resources import Service
 from storage.directory_checks import REPORTS_PER_DAY
@@ -78,7 +78,7 @@ class DirectoryCheckCommands(CrisisBase):
         "crisis resource confirm",
         "Record that you checked a directory number for this community (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("crisis resource confirm id:gb-samaritans",),
     )
     async def resource_confirm(

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from bot.access import refuse_wrong_kind
 from bot.context import Context
 from bot.services import service
-from bot.spec import IntType, Level, OrOff, Range, RoleRef, RoleType, command
+from bot.spec import IntType, OrOff, Permission, Range, RoleRef, RoleType, command
 from bot.spec import Off as OffType
 from bot.timeutil import format_local, local_date, resolve_local
 from cogs.crisis.base import CrisisBase
@@ -79,9 +79,11 @@ class DutyCommands(CrisisBase):
         """The duty store."""
         return Duty(self.bot.db)
 
-    async def is_responder(self, ctx: Context, user_id: str, level: Level | None = None) -> bool:
+    async def is_responder(
+        self, ctx: Context, user_id: str, level: Permission | None = None
+    ) -> bool:
         """Moderators, and members with the responders role, may take alerts."""
-        if level is not None and level >= Level.MODERATOR:
+        if level is not None and level >= Permission.MODERATOR:
             return True
         if user_id in await ctx.moderators():
             return True
@@ -232,7 +234,7 @@ class DutyCommands(CrisisBase):
         "duty responders",
         "Who besides moderators may take crisis alerts: a role (Discord), a power level (Matrix)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("duty responders role:@Listeners", "duty responders power:25"),
     )
     async def duty_responders(

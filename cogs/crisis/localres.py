@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.context import Context
-from bot.spec import Level, MaxLen, Range, Rest, command
+from bot.spec import MaxLen, Permission, Range, Rest, command
 from cogs.crisis.dircheck import DirectoryCheckCommands
 from cogs.crisis.texts import community_line
 from cogs.values import HttpsUrl
@@ -22,7 +22,7 @@ class ResourceCommands(DirectoryCheckCommands):
         "crisis resource add",
         "Add a local resource, shown first in /crisis (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=(
             'crisis resource add name:"Riverside crisis team" contact:"call 555 0100" '
             'hours:"24/7" url:https://example.org',
@@ -66,7 +66,7 @@ class ResourceCommands(DirectoryCheckCommands):
         "crisis resource remove",
         "Remove a local resource by its id (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def resource_remove(
         self,
@@ -86,7 +86,7 @@ class ResourceCommands(DirectoryCheckCommands):
         "crisis resource list",
         "This community's own resources and directory lines to check (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def resource_list(self, ctx: Context) -> None:
         """List the community's resources with their ids, then the directory's review list."""

@@ -21,7 +21,7 @@ from bot.cog import listener
 from bot.context import Context
 from bot.platforms.base import CommunityRef, MessageEvent
 from bot.scheduler import DueSource
-from bot.spec import Level
+from bot.spec import Permission
 from bot.words import plural
 from cogs.crisis.base import (
     AUTO_SETTING,
@@ -87,7 +87,7 @@ class Watch(CrisisBase):
         detection = detect(event.text)
         if detection.level == "none":
             return
-        if event.author.level >= Level.MODERATOR and event.channel.id == await self.quietly(
+        if event.author.level >= Permission.MODERATOR and event.channel.id == await self.quietly(
             ctx.channel_for("alerts"), None
         ):
             return  # moderators talking about a flagged message are not at risk themselves

@@ -10,7 +10,7 @@ from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
 from bot.scheduler import DueSource
-from bot.spec import Level, MaxLen, Rest, command
+from bot.spec import MaxLen, Permission, Rest, command
 from bot.timeutil import add_years, humanize_delta, local_date
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
 from cogs.milestones.params import CounterNameType, DayType, RelativeDay
@@ -357,7 +357,7 @@ class Milestones(Cog):
         "community milestones",
         "The milestones this community celebrates (moderators)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("community milestones 24h,7d,30d,90d,6mo,1y,...", "community milestones default"),
     )
     async def ladder(

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.message import Button
 from bot.recurrence import Schedule
 from bot.services import service
-from bot.spec import Level, MaxLen, MemberRef, Range, Rest, command
+from bot.spec import MaxLen, MemberRef, Permission, Range, Rest, command
 from bot.timeutil import UnknownTimezone, next_daily, zone
 from bot.words import plural
 from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, SHARE_KEY, PartnerDue
@@ -486,7 +486,7 @@ class Partners(Cog):
         "partner match",
         "Pair the members waiting in the pool now",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def match_now(self, ctx: Context) -> None:
         summary = await run_round(ctx, self.store)
@@ -521,7 +521,7 @@ class Partners(Cog):
         "partner schedule",
         "Match the pool every week (community time), or off",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
         examples=("partner schedule weekly:mon time:09:00", "partner schedule weekly:off"),
     )
     async def schedule(
@@ -563,7 +563,7 @@ class Partners(Cog):
         "partner trios",
         "Let an odd member out join a pair as a trio",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def trios(
         self, ctx: Context, allow: Annotated[Literal["on", "off"], "on or off"]
@@ -588,7 +588,7 @@ class Partners(Cog):
         "partner pairs",
         "Current partners and open proposals (names only)",
         private=True,
-        level=Level.MODERATOR,
+        level=Permission.MODERATOR,
     )
     async def pairs(self, ctx: Context) -> None:
         overview = await self.store.overview(ctx.community.platform, ctx.community.id)
@@ -613,7 +613,9 @@ class Partners(Cog):
                 lines.append(f"• {who}, {word} {at:%Y-%m-%d %H:%M} UTC")
         await ctx.reply("\n".join(lines), **values)
 
-    @command("partner unpair", "End a member's partnership", private=True, level=Level.MODERATOR)
+    @command(
+        "partner unpair", "End a member's partnership", private=True, level=Permission.MODERATOR
+    )
     async def unpair(self, ctx: Context, member: Annotated[MemberRef, "The member"]) -> None:
         key = ctx.member_key(member.id)
         left = await self.store.leave_partnership(key, ctx.now())

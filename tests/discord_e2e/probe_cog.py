@@ -8,7 +8,7 @@ from typing import Annotated
 from bot.cog import Cog
 from bot.context import Context
 from bot.message import Attachment, Button
-from bot.spec import ChannelRef, Level, MaxLen, MemberRef, Range, RoleRef, Timezone, command
+from bot.spec import ChannelRef, MaxLen, MemberRef, Permission, Range, RoleRef, Timezone, command
 
 
 class Probe(Cog):
@@ -51,11 +51,11 @@ class Probe(Cog):
         lines = [f"line {i:03d} " + "x" * 90 for i in range(60)]
         await ctx.reply("\n".join(lines))
 
-    @command("probe mods", "Moderators only", private=True, level=Level.MODERATOR)
+    @command("probe mods", "Moderators only", private=True, level=Permission.MODERATOR)
     async def mods(self, ctx: Context) -> None:
         await ctx.reply("Hello, moderator.")
 
-    @command("probe facils", "Facilitators only", private=True, level=Level.FACILITATOR)
+    @command("probe facils", "Facilitators only", private=True, level=Permission.FACILITATOR)
     async def facils(self, ctx: Context) -> None:
         await ctx.reply("Hello, facilitator.")
 

@@ -18,7 +18,7 @@ from bot.platforms.discord_commands import (
 )
 from bot.platforms.discord_render import escape, render, split_text
 from bot.platforms.discord_suggest import zone_suggestions
-from bot.spec import CommandSpec, Level, Param, ParamType, StrType
+from bot.spec import CommandSpec, Param, ParamType, Permission, StrType
 from tests.discord_e2e.probe_cog import Probe
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
@@ -94,7 +94,7 @@ def test_a_spec_whose_type_has_no_discord_mapping_is_reported():
         "Paint",
         [Param("shade", Colour(), "A colour", True)],
         True,
-        Level.MEMBER,
+        Permission.MEMBER,
         handler,
     )
     commands = build_commands([spec])
@@ -139,7 +139,7 @@ async def test_moderator_and_facilitator_commands_are_hidden_from_members_by_def
     assert by_name["help"].get("default_member_permissions") is None
     # "probe" mixes member and moderator subcommands: members must still see it
     assert by_name["probe"].get("default_member_permissions") is None
-    restricted = [s for s in specs if s.level >= Level.FACILITATOR and len(s.path) == 1]
+    restricted = [s for s in specs if s.level >= Permission.FACILITATOR and len(s.path) == 1]
     for spec in restricted:
         assert by_name[spec.name]["default_member_permissions"] == "32"
     if any(s.path == ("community", "channel") for s in specs):
@@ -244,7 +244,12 @@ def test_timezone_suggestions_never_fail_on_odd_input(typed):
 
 def test_str_params_keep_their_limit_on_discord():
     spec = CommandSpec(
-        ("say",), "Say", [Param("text", StrType(10_000), "Text", True)], True, Level.MEMBER, None
+        ("say",),
+        "Say",
+        [Param("text", StrType(10_000), "Text", True)],
+        True,
+        Permission.MEMBER,
+        None,
     )
     option = build_commands([spec]).payload[0]["options"][0]
     assert option["max_length"] == 6000

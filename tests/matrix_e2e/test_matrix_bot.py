@@ -17,7 +17,7 @@ from nio import RoomMessageNotice, RoomSendResponse
 
 from bot.app import build_bot
 from bot.config import Config
-from bot.spec import Level
+from bot.spec import Permission
 from tests.matrix_harness.nio_helpers import close_all, send_text, sync_once, sync_until
 
 from .world import (
@@ -249,7 +249,7 @@ async def test_html_and_mass_mentions_in_member_text_are_escaped(world: World):
 
 
 async def test_a_moderator_command_from_a_member_is_refused(world: World, loaded):
-    moderated = [s for s in loaded.registry.all() if s.level == Level.MODERATOR]
+    moderated = [s for s in loaded.registry.all() if s.level == Permission.MODERATOR]
     if not moderated:
         pytest.fail("no moderator command is loaded")
     spec = moderated[0]

@@ -27,7 +27,7 @@ from bot.platforms.matrix_rules import (
     parse_power,
     strip_reply_fallback,
 )
-from bot.spec import Level
+from bot.spec import Permission
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ async def test_every_command_of_every_cog_renders_on_matrix(bot):
     for spec in specs:
         for param in spec.params:
             assert param.type.kind in TEXT_KINDS, f"!{spec.name} {param.name}: no Matrix rendering"
-        help_text = render_help(bot, Level.MODERATOR, "!", spec.name)
+        help_text = render_help(bot, Permission.MODERATOR, "!", spec.name)
         [content] = notice_contents(help_text, "!")
         assert content["body"].startswith(spec.usage("!")), spec.name
         assert spec.usage("!").split()[0] in content["formatted_body"]
@@ -119,10 +119,10 @@ def test_invites_follow_the_configured_rule():
 
 
 def test_power_levels_give_levels():
-    assert level_for_power(100, 50, 25) == Level.MODERATOR
-    assert level_for_power(50, 50, 25) == Level.MODERATOR
-    assert level_for_power(30, 50, 25) == Level.FACILITATOR
-    assert level_for_power(0, 50, 25) == Level.MEMBER
+    assert level_for_power(100, 50, 25) == Permission.MODERATOR
+    assert level_for_power(50, 50, 25) == Permission.MODERATOR
+    assert level_for_power(30, 50, 25) == Permission.FACILITATOR
+    assert level_for_power(0, 50, 25) == Permission.MEMBER
     for bad in ("abc", "-1", "101", "", "1; DROP TABLE x"):
         assert parse_power(bad, 25) == 25
     assert parse_power("40", 25) == 40
