@@ -24,6 +24,7 @@ from storage.privacy import (
     rows_as_dicts,
     scope_clause,
 )
+from storage.sql import exact, instant
 
 OUTCOMES = ("reached-them", "resources-sent", "no-contact", "false-alarm")
 ROTA_SLOTS_PER_RESPONDER = 14
@@ -32,14 +33,6 @@ DELETED_MEMBER = "a member who deleted their data"
 
 # stages of an alert (see cogs/crisis/alerts.py)
 POSTED, REPOSTED, MESSAGED, CLAIMED, REMINDED, CLOSED = range(6)
-
-
-def _iso(instant: datetime | None) -> str | None:
-    return instant.isoformat() if instant is not None else None
-
-
-def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 # --- duty ------------------------------------------------------------------------------------
@@ -88,8 +81,8 @@ class Duty:
                 key.community_id,
                 key.user_id,
                 name[:100],
-                _iso(on_since),
-                _iso(off_until),
+                exact(on_since),
+                exact(off_until),
             ),
         )
 
@@ -100,7 +93,7 @@ class Duty:
             "WHERE platform=? AND community_id=? ORDER BY display_name",
             (platform, community_id),
         )
-        return [DutySwitch(r[0], r[1], _parse(r[2]), _parse(r[3])) for r in rows]
+        return [DutySwitch(r[0], r[1], instant(r[2]), instant(r[3])) for r in rows]
 
     async def slots(self, platform: str, community_id: str) -> list[RotaSlot]:
         """Every rota slot of a community."""
@@ -141,7 +134,7 @@ class Duty:
                     start,
                     end,
                     zone,
-                    _iso(now),
+                    exact(now),
                 ),
             )
             return cursor.lastrowid
@@ -204,15 +197,15 @@ def _alert(row: sqlite3.Row) -> Alert:
         json.loads(row["values_json"]),
         row["channel_id"],
         row["message_id"],
-        _parse(row["created_at"]),
-        _parse(row["delivered_at"]),
+        instant(row["created_at"]),
+        instant(row["delivered_at"]),
         row["claimed_by"],
         row["claimed_name"],
-        _parse(row["claimed_at"]),
-        _parse(row["closed_at"]),
+        instant(row["claimed_at"]),
+        instant(row["closed_at"]),
         row["outcome"],
         row["stage"],
-        _parse(row["next_at"]),
+        instant(row["next_at"]),
     )
 
 
@@ -263,8 +256,8 @@ class Alerts:
                     report_id,
                     template,
                     json.dumps(values, ensure_ascii=False),
-                    _iso(now),
-                    _iso(next_at),
+                    exact(now),
+                    exact(next_at),
                 ),
             )
             row = conn.execute(
@@ -289,7 +282,7 @@ class Alerts:
         changed = await self.db.execute(
             "UPDATE crisis_alerts SET delivered_at=?, channel_id=?, message_id=? "
             "WHERE id=? AND delivered_at IS NULL",
-            (_iso(now), channel_id, message_id, alert.id),
+            (exact(now), channel_id, message_id, alert.id),
         )
         if changed and alert.report_id is not None:
             await self.db.execute(
@@ -374,7 +367,7 @@ class Alerts:
             conn.execute(
                 "UPDATE crisis_alerts SET claimed_by=?, claimed_name=?, claimed_at=?, stage=?, "
                 "next_at=? WHERE id=?",
-                (claimer[0], claimer[1][:100], _iso(now), CLAIMED, _iso(remind_at), alert_id),
+                (claimer[0], claimer[1][:100], exact(now), CLAIMED, exact(remind_at), alert_id),
             )
             row = conn.execute("SELECT * FROM crisis_alerts WHERE id=?", (alert_id,)).fetchone()
             return ClaimResult(_alert(row), True)
@@ -407,7 +400,7 @@ class Alerts:
                 "UPDATE crisis_alerts SET closed_at=?, outcome=?, stage=?, next_at=NULL, "
                 "claimed_by=COALESCE(claimed_by, ?), claimed_name=COALESCE(claimed_name, ?), "
                 "claimed_at=COALESCE(claimed_at, ?) WHERE id=?",
-                (_iso(now), outcome, CLOSED, closer[0], closer[1][:100], _iso(now), alert_id),
+                (exact(now), outcome, CLOSED, closer[0], closer[1][:100], exact(now), alert_id),
             )
             _forget_deleted(conn, row)
             conn.execute(
@@ -427,14 +420,14 @@ class Alerts:
             "SELECT MIN(next_at) FROM crisis_alerts WHERE platform=? AND next_at IS NOT NULL",
             (platform,),
         )
-        return _parse(row[0]) if row and row[0] else None
+        return instant(row[0]) if row and row[0] else None
 
     async def due(self, platform: str, now: datetime) -> list[Alert]:
         """Alerts whose next escalation or reminder is due."""
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_alerts WHERE platform=? AND next_at IS NOT NULL AND next_at<=? "
             "ORDER BY next_at, id",
-            (platform, _iso(now)),
+            (platform, exact(now)),
         )
         return [_alert(r) for r in rows]
 
@@ -442,7 +435,7 @@ class Alerts:
         """Move an alert to its next stage, only if nobody moved it meanwhile."""
         changed = await self.db.execute(
             "UPDATE crisis_alerts SET stage=?, next_at=? WHERE id=? AND stage=?",
-            (stage, _iso(next_at), alert.id, alert.stage),
+            (stage, exact(next_at), alert.id, alert.stage),
         )
         return changed > 0
 
@@ -453,7 +446,7 @@ class Alerts:
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND created_at>=? "
             "AND user_id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT 20",
-            (platform, community_id, _iso(since), excluding),
+            (platform, community_id, exact(since), excluding),
         )
         return [_alert(r) for r in rows]
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from storage.db import Database, MemberKey
 from storage.privacy import DataHandler, rows_as_dicts, scope_clause
 from storage.settings import set_community_setting
+from storage.sql import iso
 
 DELETED_ACTOR_NAME = "deleted member"
 
@@ -58,11 +59,6 @@ class AuditEntry:
     old: str | None
     new: str | None
     at: datetime
-
-
-def iso(instant: datetime) -> str:
-    """An instant as sortable UTC ISO text (whole seconds)."""
-    return instant.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def record_audit(

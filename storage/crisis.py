@@ -14,6 +14,7 @@ from typing import Any
 
 from storage.db import Database, MemberKey
 from storage.privacy import DataHandler, member_table, rows_as_dicts, scope_clause
+from storage.sql import exact, instant
 
 AUTO_COOLDOWN = timedelta(hours=24)
 MERGE_WINDOW = timedelta(hours=1)
@@ -28,14 +29,6 @@ MERGE_WINDOW = timedelta(hours=1)
 MERGED = 2  # `alerted` of a report folded into an alert sent for an earlier one
 DELETED_SUBJECT = "a member who deleted their data"
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
-
-
-def _iso(instant: datetime) -> str:
-    return instant.isoformat()
-
-
-def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 # --- safety plans --------------------------------------------------------------------------
@@ -62,7 +55,7 @@ class SafetyPlans:
             "INSERT INTO crisis_safety_plans (platform, community_id, user_id, section, text, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id, "
             "section) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-            (key.platform, key.community_id, key.user_id, section, text, _iso(now)),
+            (key.platform, key.community_id, key.user_id, section, text, exact(now)),
         )
 
     async def clear(self, key: MemberKey) -> int:
@@ -139,13 +132,13 @@ class CrisisState:
         def write(conn: sqlite3.Connection) -> tuple[bool, tuple[str | None, int | None]]:
             row = _ensure_state(conn, key)
             previous = (row["last_auto_at"], row["last_auto_level"])
-            last = _parse(row["last_auto_at"])
+            last = instant(row["last_auto_at"])
             recent = last is not None and now - last < AUTO_COOLDOWN
             if recent and severity <= (row["last_auto_level"] or 3):
                 return False, previous
             conn.execute(
                 f"UPDATE crisis_member_state SET last_auto_at=?, last_auto_level=? WHERE {_STATE_KEY}",
-                (_iso(now), severity, key.platform, key.community_id, key.user_id),
+                (exact(now), severity, key.platform, key.community_id, key.user_id),
             )
             return True, previous
 
@@ -181,7 +174,7 @@ class CrisisState:
 
         def write(conn: sqlite3.Connection) -> AlertDecision:
             row = _ensure_state(conn, key, name)
-            alert_at = _parse(row["alert_at"])
+            alert_at = instant(row["alert_at"])
             in_window = alert_at is not None and now - alert_at < MERGE_WINDOW
             known = frozenset(filter(None, (row["alert_signs"] or "").split(",")))
             if (
@@ -199,7 +192,7 @@ class CrisisState:
                     (
                         pending_level,
                         link,
-                        _iso(alert_at + MERGE_WINDOW),  # type: ignore[operator]
+                        exact(alert_at + MERGE_WINDOW),  # type: ignore[operator]
                         key.platform,
                         key.community_id,
                         key.user_id,
@@ -211,7 +204,7 @@ class CrisisState:
                 "pending_count=0, pending_level=NULL, pending_link=NULL, summary_due_at=NULL "
                 f"WHERE {_STATE_KEY}",
                 (
-                    _iso(now),
+                    exact(now),
                     level,
                     ",".join(sorted(signs | known if in_window else signs)),
                     key.platform,
@@ -234,7 +227,7 @@ class CrisisState:
             f"UPDATE crisis_member_state SET alert_at=?, alert_level=?, pending_count=? "
             f"WHERE {_STATE_KEY}",
             (
-                _iso(decision.previous_alert_at) if decision.previous_alert_at else None,
+                exact(decision.previous_alert_at) if decision.previous_alert_at else None,
                 decision.previous_level,
                 decision.merged_before,
                 key.platform,
@@ -250,14 +243,14 @@ class CrisisState:
             "AND summary_due_at IS NOT NULL",
             (platform,),
         )
-        return _parse(row[0]) if row and row[0] else None
+        return instant(row[0]) if row and row[0] else None
 
     async def due_summaries(self, platform: str, now: datetime) -> list[PendingSummary]:
         """Every merged follow-up due at ``now`` on a platform."""
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_member_state WHERE platform=? AND summary_due_at IS NOT NULL "
             "AND summary_due_at <= ? ORDER BY summary_due_at",
-            (platform, _iso(now)),
+            (platform, exact(now)),
         )
         return [
             PendingSummary(
@@ -268,7 +261,7 @@ class CrisisState:
                 r["pending_count"],
                 r["pending_level"] or "concern",
                 r["pending_link"] or "",
-                _parse(r["summary_due_at"]),  # type: ignore[arg-type]
+                instant(r["summary_due_at"]),  # type: ignore[arg-type]
             )
             for r in rows
         ]
@@ -280,12 +273,12 @@ class CrisisState:
             "pending_level=NULL, pending_link=NULL, summary_due_at=NULL "
             f"WHERE {_STATE_KEY} AND summary_due_at=?",
             (
-                _iso(now),
+                exact(now),
                 summary.level,
                 summary.platform,
                 summary.community_id,
                 summary.user_id,
-                _iso(summary.due_at),
+                exact(summary.due_at),
             ),
         )
 
@@ -294,7 +287,7 @@ class CrisisState:
         await self.db.execute(
             "UPDATE crisis_member_state SET pending_count=0, pending_level=NULL, "
             f"pending_link=NULL, summary_due_at=NULL WHERE {_STATE_KEY} AND summary_due_at=?",
-            (summary.platform, summary.community_id, summary.user_id, _iso(summary.due_at)),
+            (summary.platform, summary.community_id, summary.user_id, exact(summary.due_at)),
         )
 
     async def claim_notify(self, key: MemberKey, name: str, now: datetime) -> datetime | None:
@@ -302,12 +295,12 @@ class CrisisState:
 
         def write(conn: sqlite3.Connection) -> datetime | None:
             row = _ensure_state(conn, key, name)
-            last = _parse(row["notify_at"])
+            last = instant(row["notify_at"])
             if last is not None and now - last < NOTIFY_WINDOW:
                 return last
             conn.execute(
                 f"UPDATE crisis_member_state SET notify_at=? WHERE {_STATE_KEY}",
-                (_iso(now), key.platform, key.community_id, key.user_id),
+                (exact(now), key.platform, key.community_id, key.user_id),
             )
             return None
 
@@ -368,7 +361,7 @@ class ConcernReports:
         """Store a report unless the reporter's own limits refuse it (then nothing is stored).
         Reports about one member are never refused for their number: see REPORTS_PER_SUBJECT."""
         platform, community_id = community
-        since = _iso(now - REPORT_WINDOW)
+        since = exact(now - REPORT_WINDOW)
 
         def write(conn: sqlite3.Connection) -> ReportOutcome:
             base = (
@@ -385,7 +378,7 @@ class ConcernReports:
             if len(mine) >= per_reporter:
                 return ReportOutcome(
                     refused="reporter",
-                    retry_at=_parse(mine[0][0]) + REPORT_WINDOW,  # type: ignore[operator]
+                    retry_at=instant(mine[0][0]) + REPORT_WINDOW,  # type: ignore[operator]
                 )
             about = conn.execute(
                 f"SELECT reporter_id, created_at, alerted {base} AND subject_id=? "
@@ -394,7 +387,7 @@ class ConcernReports:
             ).fetchall()
             if any(r[0] == reporter[0] and r[2] != 0 for r in about):
                 return ReportOutcome(refused="repeat")
-            hour_ago = _iso(now - MERGE_WINDOW)
+            hour_ago = exact(now - MERGE_WINDOW)
             merged = any(
                 r[2] == 1 and r[1] > hour_ago for r in about[REPORTS_PER_SUBJECT:]
             )  # a report over the daily count was alerted within the hour: join it
@@ -411,7 +404,7 @@ class ConcernReports:
                     subject[1][:100],
                     note,
                     MERGED if merged else 0,
-                    _iso(now),
+                    exact(now),
                 ),
             )
             return ReportOutcome(id=cursor.lastrowid, merged=merged)
@@ -437,7 +430,7 @@ class ConcernReports:
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_concern_reports WHERE platform=? AND community_id=? "
             "AND created_at>=? AND subject_id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT ?",
-            (platform, community_id, _iso(since), excluding, limit),
+            (platform, community_id, exact(since), excluding, limit),
         )
         return [
             ConcernReport(
@@ -448,7 +441,7 @@ class ConcernReports:
                 r["subject_name"],
                 r["note"],
                 bool(r["alerted"]),
-                _parse(r["created_at"]),  # type: ignore[arg-type]
+                instant(r["created_at"]),  # type: ignore[arg-type]
                 r["alerted"] == MERGED,
             )
             for r in rows
@@ -463,7 +456,7 @@ class ConcernReports:
             "SELECT MAX(reporter_name), COUNT(*) FROM crisis_concern_reports WHERE platform=? "
             "AND community_id=? AND created_at>=? AND subject_id IS NOT ? GROUP BY reporter_id "
             "ORDER BY COUNT(*) DESC, MAX(reporter_name)",
-            (platform, community_id, _iso(since), excluding),
+            (platform, community_id, exact(since), excluding),
         )
         return [(r[0], r[1]) for r in rows]
 
@@ -578,7 +571,7 @@ class CommunityResources:
             cursor = conn.execute(
                 "INSERT INTO crisis_community_resources (platform, community_id, name, contact, "
                 "hours, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (platform, community_id, name, contact, hours, url, _iso(now)),
+                (platform, community_id, name, contact, hours, url, exact(now)),
             )
             return cursor.lastrowid
 

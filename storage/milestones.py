@@ -13,12 +13,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from storage.db import Database, MemberKey
 from storage.privacy import DataHandler, rows_as_dicts, scope_clause
 from storage.settings import set_community_setting
+from storage.sql import instant, iso, key_params
 
 VISIBILITIES = ("private", "public")
 
@@ -29,15 +30,6 @@ class CounterLimitReached(Exception):
 
 class CounterChanged(Exception):
     """The counter was reset, corrected or removed meanwhile; nothing was written."""
-
-
-def iso(instant: datetime) -> str:
-    """An instant as sortable UTC ISO text in whole seconds."""
-    return instant.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _instant(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True)
@@ -63,7 +55,7 @@ class Run:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class MilestoneSchedule:
     """When a counter's next milestone falls, and up to when milestones are handled."""
 
     zone: str
@@ -80,7 +72,7 @@ class Counter:
     key: MemberKey
     name: str
     visibility: str
-    schedule: Schedule
+    schedule: MilestoneSchedule
     run: Run
     created_at: datetime
 
@@ -107,14 +99,14 @@ class DueCounter:
 
 
 @dataclass(frozen=True)
-class Claim:
+class MilestoneClaim:
     """What the sweep decided for one due counter: the new schedule and the milestones reached
     (step, instant, 'pending' or 'missed'). Applied only if the counter is still as it was read."""
 
     counter_id: int
     run_id: int
     expected_next_at: datetime
-    schedule: Schedule
+    schedule: MilestoneSchedule
     reached: tuple[tuple[str, datetime, str], ...]
 
 
@@ -149,10 +141,10 @@ def _run(row: Any, at: int = 0) -> Run:
             time.fromisoformat(start_time) if start_time else None,
             datetime.fromisoformat(row[at + 4]),
         ),
-        ended_at=_instant(row[at + 5]),
+        ended_at=instant(row[at + 5]),
         length_days=row[at + 6],
         note=row[at + 7],
-        reset_at=_instant(row[at + 8]),
+        reset_at=instant(row[at + 8]),
     )
 
 
@@ -162,14 +154,10 @@ def _counter(row: Any) -> Counter:
         key=MemberKey(row[1], row[2], row[3]),
         name=row[4],
         visibility=row[5],
-        schedule=Schedule(row[6], datetime.fromisoformat(row[7]), _instant(row[8]), row[9]),
+        schedule=MilestoneSchedule(row[6], datetime.fromisoformat(row[7]), instant(row[8]), row[9]),
         created_at=datetime.fromisoformat(row[10]),
         run=_run(row, 11),
     )
-
-
-def _key_params(key: MemberKey) -> tuple[str, str | None, str]:
-    return (key.platform, key.community_id, key.user_id)
 
 
 def _insert_run(conn: sqlite3.Connection, counter_id: int, key: MemberKey, start: RunStart) -> int:
@@ -178,7 +166,7 @@ def _insert_run(conn: sqlite3.Connection, counter_id: int, key: MemberKey, start
         "start_time, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             counter_id,
-            *_key_params(key),
+            *key_params(key),
             start.start_date.isoformat(),
             start.start_time.strftime("%H:%M") if start.start_time else None,
             iso(start.started_at),
@@ -191,7 +179,7 @@ def _update_schedule(
     conn: sqlite3.Connection,
     counter_id: int,
     run_id: int,
-    schedule: Schedule,
+    schedule: MilestoneSchedule,
     expected_next_at: datetime | None = None,
 ) -> int:
     """Store a schedule if the counter still has this run (and, when given, this next_at)."""
@@ -234,7 +222,7 @@ class MilestoneStore:
         rows = await self.db.fetchall(
             f"SELECT {_COUNTER_COLUMNS} FROM {_COUNTER_FROM} "
             "WHERE c.platform = ? AND c.community_id = ? AND c.user_id = ? ORDER BY c.id",
-            _key_params(key),
+            key_params(key),
         )
         return [_counter(r) for r in rows]
 
@@ -243,7 +231,7 @@ class MilestoneStore:
         row = await self.db.fetchone(
             f"SELECT {_COUNTER_COLUMNS} FROM {_COUNTER_FROM} WHERE c.platform = ? AND "
             "c.community_id = ? AND c.user_id = ? AND c.name_key = ?",
-            (*_key_params(key), name.casefold()),
+            (*key_params(key), name.casefold()),
         )
         return _counter(row) if row else None
 
@@ -268,7 +256,7 @@ class MilestoneStore:
             params += (status,)
         rows = await self.db.fetchall(sql + " ORDER BY due_at, id", params)
         return [
-            Celebration(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], _instant(r[6]))
+            Celebration(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], instant(r[6]))
             for r in rows
         ]
 
@@ -280,7 +268,7 @@ class MilestoneStore:
         name: str,
         visibility: str,
         start: RunStart,
-        schedule: Schedule,
+        schedule: MilestoneSchedule,
         now: datetime,
         *,
         limit: int,
@@ -292,7 +280,7 @@ class MilestoneStore:
             count = conn.execute(
                 "SELECT COUNT(*) FROM milestone_counters WHERE platform = ? AND community_id = ? "
                 "AND user_id = ?",
-                _key_params(key),
+                key_params(key),
             ).fetchone()[0]
             if count >= limit:
                 raise CounterLimitReached()
@@ -302,7 +290,7 @@ class MilestoneStore:
                     "name_key, visibility, zone, celebrated_through, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        *_key_params(key),
+                        *key_params(key),
                         name,
                         name.casefold(),
                         visibility,
@@ -326,7 +314,7 @@ class MilestoneStore:
         self,
         counter: Counter,
         start: RunStart,
-        schedule: Schedule,
+        schedule: MilestoneSchedule,
         visibility: str,
         now: datetime,
         previous: tuple[int, int] | None = None,
@@ -369,7 +357,7 @@ class MilestoneStore:
         length_days: int,
         note: str | None,
         start: RunStart,
-        schedule: Schedule,
+        schedule: MilestoneSchedule,
         now: datetime,
     ) -> int:
         """Close the current run (its length and note kept) and start a new one; returns the new
@@ -418,7 +406,7 @@ class MilestoneStore:
 
         return await self.db.write(write)
 
-    async def reschedule(self, updates: Iterable[tuple[Counter, Schedule]]) -> int:
+    async def reschedule(self, updates: Iterable[tuple[Counter, MilestoneSchedule]]) -> int:
         """Store new schedules (zone or ladder changed); a counter reset meanwhile is skipped.
         Returns how many were updated."""
         items = list(updates)
@@ -436,7 +424,7 @@ class MilestoneStore:
         community_id: str,
         setting: str,
         code: str | None,
-        updates: Iterable[tuple[Counter, Schedule]],
+        updates: Iterable[tuple[Counter, MilestoneSchedule]],
         now: datetime,
     ) -> None:
         """Store a community's ladder (None: the default) and its counters' new schedules in one
@@ -490,7 +478,7 @@ class MilestoneStore:
         )
         return [DueCounter(_counter(r), r[20]) for r in rows]
 
-    async def claim(self, claims: Iterable[Claim], now: datetime) -> int:
+    async def claim(self, claims: Iterable[MilestoneClaim], now: datetime) -> int:
         """Apply the sweep's decisions in one transaction; returns how many counters moved.
         A counter changed since it was read (reset, corrected) is left as it is."""
         items = list(claims)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.community import AuditActor, iso, record_audit
+from storage.community import AuditActor, record_audit
 from storage.db import Database, MemberKey
 from storage.privacy import DataHandler, rows_as_dicts, scope_clause
+from storage.sql import iso
 
 ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"
 BY_FACILITATOR, BY_FAILURES = "facilitator", "failures"
@@ -95,7 +96,7 @@ class BankEntry:
 
 
 @dataclass(frozen=True)
-class Claim:
+class PromptClaim:
     """The result of claiming an occurrence: the run to finish, and the bank text to post."""
 
     run_id: int | None
@@ -282,14 +283,14 @@ class PromptStore:
         outcome: str,
         detail: str | None,
         now: datetime,
-    ) -> Claim | None:
+    ) -> PromptClaim | None:
         """Advance the prompt past everything up to now and record what happens to it, in one
         transaction. `missed` occurrences are recorded as one ``missed`` run; `due` (if any)
         gets `outcome` (``posting`` takes a bank prompt when the prompt uses the bank).
         Returns None when another run already claimed this occurrence."""
         assert prompt.next_at is not None
 
-        def write(conn: sqlite3.Connection) -> Claim | None:
+        def write(conn: sqlite3.Connection) -> PromptClaim | None:
             moved = conn.execute(
                 "UPDATE prompts SET next_at = ?, state = ? "
                 "WHERE id = ? AND state = 'active' AND next_at = ?",
@@ -305,7 +306,7 @@ class PromptStore:
             if missed:
                 _add_run(conn, prompt.id, missed[0], "missed", missed_detail, now)
             if due is None:
-                return Claim(None, None, None)
+                return PromptClaim(None, None, None)
             result, bank_text = outcome, None
             if outcome == "posting" and prompt.uses_bank:
                 entry = _take_from_bank(conn, prompt.platform, prompt.community_id)
@@ -314,7 +315,7 @@ class PromptStore:
                 else:
                     bank_text = entry.text
             run_id = _add_run(conn, prompt.id, due, result, detail, now)
-            return Claim(run_id if result == "posting" else None, result, bank_text)
+            return PromptClaim(run_id if result == "posting" else None, result, bank_text)
 
         return await self.db.write(write)
 

@@ -1,0 +1,71 @@
+"""Blocks (never match me with this member) and the daily SOS count."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from storage.db import MemberKey
+from storage.partners.models import (
+    MEMBER,
+    StoreBase,
+)
+from storage.partners.proposals import load_proposal, pending_id
+from storage.sql import key_params
+
+
+class BlockRepo(StoreBase):
+    """Blocks and SOS counts."""
+
+    async def block(self, key: MemberKey, blocked_id: str, now: datetime) -> tuple[bool, list[str]]:
+        """Record a block; a pending proposal with that member is declined.
+
+        Returns whether the block is new and the members of a proposal it closed.
+        """
+
+        def write(conn: sqlite3.Connection) -> tuple[bool, list[str]]:
+            exists = conn.execute(
+                f"SELECT 1 FROM partner_blocks WHERE {MEMBER} AND blocked_id = ?",
+                (*key_params(key), blocked_id),
+            ).fetchone()
+            if exists:
+                return False, []
+            conn.execute(
+                "INSERT INTO partner_blocks (platform, community_id, user_id, blocked_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (*key_params(key), blocked_id, now.isoformat()),
+            )
+            pending = pending_id(conn, key)
+            if pending is not None:
+                proposal = load_proposal(conn, pending)
+                if proposal is not None and blocked_id in proposal.answers:
+                    # A no like any other: held until the proposal expires.
+                    conn.execute(
+                        "UPDATE partner_proposal_members SET answer = 'decline' "
+                        "WHERE proposal_id = ? AND user_id = ?",
+                        (pending, key.user_id),
+                    )
+            return True, []
+
+        return await self.db.write(write)
+
+    async def take_sos(self, key: MemberKey, today: date, limit: int) -> int | None:
+        """Count one SOS for the member's local day; None (nothing counted) at the limit.
+        Returns how many are left today."""
+
+        def write(conn: sqlite3.Connection) -> int | None:
+            row = conn.execute(
+                f"SELECT local_date, sent FROM partner_sos WHERE {MEMBER}", key_params(key)
+            ).fetchone()
+            sent = row[1] if row and row[0] == today.isoformat() else 0
+            if sent >= limit:
+                return None
+            conn.execute(
+                "INSERT INTO partner_sos (platform, community_id, user_id, local_date, sent) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id) "
+                "DO UPDATE SET local_date = excluded.local_date, sent = excluded.sent",
+                (*key_params(key), today.isoformat(), sent + 1),
+            )
+            return limit - sent - 1
+
+        return await self.db.write(write)

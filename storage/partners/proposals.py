@@ -1,0 +1,216 @@
+"""Proposals: a group of pool members asked whether they want to be partners."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from storage.db import MemberKey
+from storage.partners.models import (
+    ANSWERS,
+    PENDING,
+    Answered,
+    Proposal,
+    StoreBase,
+)
+from storage.partners.partnerships import start_partnership
+from storage.sql import instant, key_params
+
+
+class ProposalRepo(StoreBase):
+    """Proposals and answers."""
+
+    async def propose(
+        self,
+        platform: str,
+        community_id: str,
+        groups: Sequence[Sequence[str]],
+        leftover: Iterable[str],
+        now: datetime,
+        expires_at: datetime,
+    ) -> list[int]:
+        """Record one round: a proposal per group; leftovers go first next round."""
+        leftover = tuple(leftover)  # read again if the write is retried
+
+        def write(conn: sqlite3.Connection) -> list[int]:
+            ids = []
+            for group in groups:
+                cursor = conn.execute(
+                    "INSERT INTO partner_proposals (platform, community_id, created_at, expires_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (platform, community_id, now.isoformat(), expires_at.isoformat()),
+                )
+                pid = int(cursor.lastrowid or 0)
+                ids.append(pid)
+                conn.executemany(
+                    "INSERT INTO partner_proposal_members (proposal_id, platform, community_id, user_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(pid, platform, community_id, uid) for uid in group],
+                )
+                conn.executemany(
+                    "UPDATE partner_pool SET first_in_line = 0 "
+                    "WHERE platform = ? AND community_id = ? AND user_id = ?",
+                    [(platform, community_id, uid) for uid in group],
+                )
+            conn.executemany(
+                "UPDATE partner_pool SET first_in_line = 1 "
+                "WHERE platform = ? AND community_id = ? AND user_id = ?",
+                [(platform, community_id, uid) for uid in leftover],
+            )
+            return ids
+
+        return await self.db.write(write)
+
+    async def pending_proposal(self, key: MemberKey) -> Proposal | None:
+        """The member's pending proposal, if any."""
+
+        def read(conn: sqlite3.Connection) -> Proposal | None:
+            row = conn.execute(
+                "SELECT p.id FROM partner_proposals p JOIN partner_proposal_members m "
+                "ON m.proposal_id = p.id WHERE m.platform = ? AND m.community_id = ? "
+                "AND m.user_id = ? AND p.status = 'pending' ORDER BY p.id DESC",
+                key_params(key),
+            ).fetchone()
+            return load_proposal(conn, row[0]) if row else None
+
+        return await self.db.read(read)
+
+    async def answer(
+        self,
+        key: MemberKey,
+        proposal_id: int,
+        answer: str,
+        now: datetime,
+        nudge_first_at: datetime,
+    ) -> Answered:
+        """Record an answer; the last accept starts the partnership (and takes its members out
+        of the pool), all in one transaction. A decline leaves the proposal open until it
+        expires, so nobody learns from its timing who said no."""
+        if answer not in ANSWERS:
+            raise ValueError(f"unknown answer {answer!r}")
+
+        def write(conn: sqlite3.Connection) -> Answered:
+            proposal = load_proposal(conn, proposal_id)
+            if (
+                proposal is None
+                or proposal.community_id != key.community_id
+                or key.user_id not in proposal.answers
+                or proposal_platform(conn, proposal_id) != key.platform
+            ):
+                return Answered("missing", None)
+            if proposal.status != PENDING:
+                settled = (
+                    proposal.status if proposal.status in ("expired", "accepted") else "closed"
+                )
+                return Answered(settled, proposal)
+            if proposal.expires_at is not None and proposal.expires_at <= now:
+                return Answered("expired", proposal)
+            # A yes may still become a no before everyone has said yes; nothing else changes.
+            if (
+                proposal.answers[key.user_id] == answer
+                or proposal.answers[key.user_id] == "decline"
+            ):
+                return Answered("answered", proposal)
+            conn.execute(
+                "UPDATE partner_proposal_members SET answer = ? WHERE proposal_id = ? AND user_id = ?",
+                (answer, proposal_id, key.user_id),
+            )
+            answers = {**proposal.answers, key.user_id: answer}
+            if answer == "decline":
+                # Held open until it expires: closing now would tell the others who said no.
+                return Answered("declined", load_proposal(conn, proposal_id))
+            if any(a != "accept" for a in answers.values()):
+                return Answered(PENDING, load_proposal(conn, proposal_id))
+            close_proposal(conn, proposal_id, "accepted", now)
+            partnership_id = start_partnership(
+                conn, key.platform, proposal.community_id, list(answers), now, nudge_first_at
+            )
+            self._maybe_partnered.update(
+                (key.platform, proposal.community_id, uid) for uid in answers
+            )
+            return Answered("accepted", load_proposal(conn, proposal_id), partnership_id)
+
+        return await self.db.write(write)
+
+    async def next_expiry(self, platform: str) -> datetime | None:
+        """The earliest expiry of a pending proposal on a platform (indexed)."""
+        row = await self.db.fetchone(
+            "SELECT MIN(expires_at) FROM partner_proposals WHERE platform = ? AND expires_at IS NOT NULL",
+            (platform,),
+        )
+        return instant(row[0]) if row else None
+
+    async def expire_due(self, platform: str, now: datetime) -> list[Proposal]:
+        """Close every pending proposal whose 48 hours are up; returns them."""
+
+        def write(conn: sqlite3.Connection) -> list[Proposal]:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM partner_proposals WHERE platform = ? AND expires_at <= ? "
+                    "AND status = 'pending' ORDER BY expires_at",
+                    (platform, now.isoformat()),
+                )
+            ]
+            for pid in ids:
+                proposal = load_proposal(conn, pid)
+                declined = proposal is not None and "decline" in proposal.answers.values()
+                close_proposal(conn, pid, "declined" if declined else "expired", now)
+            return [p for pid in ids if (p := load_proposal(conn, pid)) is not None]
+
+        return await self.db.write(write)
+
+
+def proposal_platform(conn: sqlite3.Connection, proposal_id: int) -> str | None:
+    row = conn.execute(
+        "SELECT platform FROM partner_proposals WHERE id = ?", (proposal_id,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def load_proposal(conn: sqlite3.Connection, proposal_id: int) -> Proposal | None:
+    row = conn.execute(
+        "SELECT id, community_id, created_at, expires_at, status FROM partner_proposals WHERE id = ?",
+        (proposal_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    answers = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT user_id, answer FROM partner_proposal_members WHERE proposal_id = ? ORDER BY user_id",
+            (proposal_id,),
+        )
+    }
+    return Proposal(
+        row[0], row[1], datetime.fromisoformat(row[2]), instant(row[3]), row[4], answers
+    )
+
+
+def pending_id(conn: sqlite3.Connection, key: MemberKey) -> int | None:
+    row = conn.execute(
+        "SELECT p.id FROM partner_proposals p JOIN partner_proposal_members m ON m.proposal_id = p.id "
+        "WHERE m.platform = ? AND m.community_id = ? AND m.user_id = ? AND p.status = 'pending'",
+        key_params(key),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def close_proposal(conn: sqlite3.Connection, proposal_id: int, status: str, now: datetime) -> None:
+    conn.execute(
+        "UPDATE partner_proposals SET status = ?, expires_at = NULL, closed_at = ? WHERE id = ?",
+        (status, now.isoformat(), proposal_id),
+    )
+
+
+def close_pending(
+    conn: sqlite3.Connection, key: MemberKey, status: str, now: datetime
+) -> list[str]:
+    """Close the member's pending proposal; returns its other members."""
+    pending = pending_id(conn, key)
+    if pending is None:
+        return []
+    proposal = load_proposal(conn, pending)
+    close_proposal(conn, pending, status, now)
+    return proposal.others(key.user_id) if proposal else []
