@@ -27,7 +27,7 @@ from typing import Literal, get_args
 
 from bot.timeutil import UnknownTimezone, local_date, parse_date, parse_hhmm, resolve_local, zone
 
-__all__ = ["Kind", "Schedule", "ScheduleError", "parse_schedule"]
+__all__ = ["Kind", "Recurrence", "ScheduleError", "parse_schedule"]
 
 Kind = Literal["daily", "weekdays", "weekly", "once", "cron"]
 
@@ -100,10 +100,10 @@ class _Rule:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class Recurrence:
     """A prompt schedule. ``spec`` is the canonical text, fit to store and to parse again.
 
-    Constructing a Schedule validates ``spec`` (raising :class:`ScheduleError`) but does not
+    Constructing a Recurrence validates ``spec`` (raising :class:`ScheduleError`) but does not
     check that a ``once`` schedule lies in the future; :func:`parse_schedule` does that.
     """
 
@@ -167,14 +167,14 @@ class Schedule:
 
 def parse_schedule(
     text: str, *, now_utc: datetime | None = None, tz: str | None = None
-) -> Schedule:
-    """Parse a facilitator's schedule text into a :class:`Schedule`.
+) -> Recurrence:
+    """Parse a facilitator's schedule text into a :class:`Recurrence`.
 
     With ``now_utc`` given, a ``once`` schedule must lie in the future in zone ``tz``
     (UTC when not given). Every problem is reported as a :class:`ScheduleError`.
     """
     kind, canonical, _ = _parse(text)
-    schedule = Schedule(kind, canonical)
+    schedule = Recurrence(kind, canonical)
     rule = schedule._rule
     zone_name = tz if tz is not None else "UTC"
     try:

@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.core import Bot
 from bot.message import neutralize_mentions
 from bot.platforms.base import CommunityRef
-from bot.recurrence import Schedule, ScheduleError, parse_schedule
+from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.scheduler import DueSource
 from bot.spec import (
     ArgumentError,
@@ -59,7 +59,7 @@ class ScheduleType(StrType):
             "once 2026-12-24 18:00 or cron 0 9 * * 1-5"
         )
 
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Schedule:
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Recurrence:
         text = await super().convert(raw, resolver)
         try:
             return parse_schedule(text)
@@ -110,7 +110,7 @@ class Prompts(Cog):
         return "the prompts channel, " + await ctx.platform.channel_name(ctx.community.id, current)
 
     @staticmethod
-    def _schedule(prompt: Prompt) -> Schedule:
+    def _schedule(prompt: Prompt) -> Recurrence:
         return parse_schedule(prompt.schedule)
 
     # --- facilitators' commands ---------------------------------------------------------------
@@ -132,7 +132,7 @@ class Prompts(Cog):
             str, MaxLen(PROMPT_MAX), Rest(), "The prompt, or bank to post from the bank"
         ],
         schedule: Annotated[
-            Schedule, ScheduleType(max_len=200), Rest(), "When, in the community's timezone"
+            Recurrence, ScheduleType(max_len=200), Rest(), "When, in the community's timezone"
         ],
         channel: Annotated[ChannelRef, "Where (default: the prompts channel)"] | None = None,
         thread: Annotated[bool, "Open a thread for replies"] = False,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.recurrence import Schedule, ScheduleError, parse_schedule
+from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.timeutil import UnknownTimezone, zone
 
 LONDON = "Europe/London"
@@ -224,14 +224,14 @@ def test_describe(text: str, description: str) -> None:
 )
 def test_spec_round_trips_through_storage(text: str) -> None:
     schedule = parse_schedule(text)
-    again = Schedule(schedule.kind, schedule.spec)
+    again = Recurrence(schedule.kind, schedule.spec)
     assert again == schedule
     assert again.upcoming(NOW, LONDON) == schedule.upcoming(NOW, LONDON)
 
 
 def test_schedule_refuses_a_spec_of_another_kind() -> None:
     with pytest.raises(ScheduleError):
-        Schedule("daily", "weekdays 08:30")
+        Recurrence("daily", "weekdays 08:30")
 
 
 # --- rejections --------------------------------------------------------------------------

@@ -19,12 +19,12 @@ from bot.platforms.base import CommunityRef
 from bot.timeutil import UnknownTimezone, zone
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
 from storage.milestones import (
-    Claim,
     DueCounter,
+    MilestoneClaim,
+    MilestoneSchedule,
     MilestoneStore,
     PendingCelebration,
     RunStart,
-    Schedule,
 )
 
 if TYPE_CHECKING:
@@ -46,10 +46,10 @@ PRIVATE_TEMPLATE = (
 SHARED_NOTE = " I've shared it in the milestones channel so others can cheer you on."
 
 
-def plan(ladder: Ladder, start: RunStart, tz: str, floor: datetime) -> Schedule:
+def plan(ladder: Ladder, start: RunStart, tz: str, floor: datetime) -> MilestoneSchedule:
     """The schedule of a run whose milestones up to `floor` are handled."""
     nxt = ladder.next_after(start, tz, floor)
-    return Schedule(tz, floor, nxt[1] if nxt else None, nxt[0].code if nxt else None)
+    return MilestoneSchedule(tz, floor, nxt[1] if nxt else None, nxt[0].code if nxt else None)
 
 
 async def community_ladder(bot: Bot, platform: str, community_id: str) -> Ladder:
@@ -66,7 +66,7 @@ async def community_ladder(bot: Bot, platform: str, community_id: str) -> Ladder
         return DEFAULT_LADDER
 
 
-def decide(due: DueCounter, ladder: Ladder, tz: str, now: datetime) -> Claim:
+def decide(due: DueCounter, ladder: Ladder, tz: str, now: datetime) -> MilestoneClaim:
     """What to do with one due counter: which milestones it reached and its next one."""
     counter = due.counter
     through = counter.schedule.celebrated_through
@@ -79,8 +79,8 @@ def decide(due: DueCounter, ladder: Ladder, tz: str, now: datetime) -> Claim:
         outcomes.append((last_step.code, last_at, status))
         through = last_at
     # with nothing reached, the zone or the ladder changed since next_at was computed
-    schedule = Schedule(tz, through, nxt[1] if nxt else None, nxt[0].code if nxt else None)
-    return Claim(
+    schedule = MilestoneSchedule(tz, through, nxt[1] if nxt else None, nxt[0].code if nxt else None)
+    return MilestoneClaim(
         counter.id, counter.run.id, counter.schedule.next_at or now, schedule, tuple(outcomes)
     )
 
@@ -116,7 +116,7 @@ class MilestoneSweep:
 
     async def _decide_all(
         self, platform: str, due: Iterable[DueCounter], now: datetime
-    ) -> list[Claim]:
+    ) -> list[MilestoneClaim]:
         ladders: dict[str, Ladder] = {}
         zones: dict[str, str] = {}
         claims = []

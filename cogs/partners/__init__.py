@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, get_args
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.message import Button
-from bot.recurrence import Schedule
+from bot.recurrence import Recurrence
 from bot.services import service
 from bot.spec import MaxLen, MemberRef, Permission, Range, Rest, command
 from bot.timeutil import UnknownTimezone, next_daily, zone
@@ -543,7 +543,7 @@ class Partners(Cog):
             )
             return
         tz = await ctx.community_timezone()
-        spec = Schedule("weekly", f"weekly {weekly} {time:%H:%M}")
+        spec = Recurrence("weekly", f"weekly {weekly} {time:%H:%M}")
         try:
             next_at = spec.next_after(ctx.now(), tz)
         except UnknownTimezone:

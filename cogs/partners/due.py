@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.context import Context
 from bot.platforms.base import CommunityRef
-from bot.recurrence import Schedule
+from bot.recurrence import Recurrence
 from bot.scheduler import DueSource
 from bot.timeutil import UnknownTimezone, local_date, next_daily
 from cogs.partners.rounds import run_round
@@ -111,7 +111,7 @@ class PartnerDue:
                     continue
                 tz = await ctx.community_timezone()
                 try:
-                    following = Schedule("weekly", spec).next_after(now, tz)
+                    following = Recurrence("weekly", spec).next_after(now, tz)
                 except (UnknownTimezone, ValueError):
                     following = None
                 await self.store.advance_schedule(
