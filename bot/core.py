@@ -124,7 +124,7 @@ class Bot:
         # refuse the command (the crisis cog sets it); a Message back is replied privately
         # afterwards unless the command's own reply already answered it (ctx.crisis_answered).
         self.text_screen: Callable[[Context, list[str]], Awaitable[Message | None]] | None = None
-        from storage.privacy import member_table
+        from storage.data_handlers import member_table
 
         self.privacy.register(member_table("settings", "member_settings", order_by="key"))
         self.privacy.register(member_table("profile", "members"))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from storage.data_handlers import DataHandler
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler
 
 
 class PrivacyRegistry:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.db import Database, MemberKey
-from storage.privacy import (
+from storage.data_handlers import (
     PSEUDONYM_PREFIX,
     DataHandler,
     member_table,
@@ -24,6 +23,7 @@ from storage.privacy import (
     rows_as_dicts,
     scope_clause,
 )
+from storage.db import Database, MemberKey
 from storage.sql import exact, instant
 
 OUTCOMES = ("reached-them", "resources-sent", "no-contact", "false-alarm")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from storage.data_handlers import DataHandler, member_table, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, member_table, rows_as_dicts, scope_clause
 from storage.sql import exact, instant
 
 AUTO_COOLDOWN = timedelta(hours=24)

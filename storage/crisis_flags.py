@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
+from storage.data_handlers import DataHandler, member_table
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, member_table
 
 KEPT = timedelta(days=30)  # an edit of an older flagged message is treated as a new message
 _RANK = {"none": 0, "concern": 1, "urgent": 2}

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from storage.data_handlers import DataHandler, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, rows_as_dicts, scope_clause
 
 REPORTS_PER_DAY = 5  # per member and community: enough to flag a region's numbers, not to flood
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storage.data_handlers import DataHandler
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler
 
 PLATFORM = "matrix"
 

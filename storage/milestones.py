@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from storage.data_handlers import DataHandler, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, rows_as_dicts, scope_clause
 from storage.settings import set_community_setting
 from storage.sql import instant, iso, key_params
 

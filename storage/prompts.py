@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.community import AuditActor, record_audit
+from storage.data_handlers import DataHandler, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
-from storage.privacy import DataHandler, rows_as_dicts, scope_clause
 from storage.sql import iso
 
 ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"

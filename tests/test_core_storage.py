@@ -13,8 +13,8 @@ import storage.db as storage_db
 from bot.cog import Cog
 from bot.context import Context
 from bot.spec import command
+from storage.data_handlers import member_table
 from storage.db import Database, DatabaseRefused, StorageError, load_migrations, schema_version
-from storage.privacy import member_table
 from tests.harness import ConsoleCommunity
 
 

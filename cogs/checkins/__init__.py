@@ -21,8 +21,8 @@ from cogs.checkins.daily import first_due, plan_daily
 from cogs.checkins.periods import closed_weeks
 from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
 from storage.checkins import Advance, CheckinStore, DayEntry
+from storage.data_handlers import member_table
 from storage.db import MemberKey
-from storage.privacy import member_table
 
 if TYPE_CHECKING:
     from bot.core import Bot

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from storage.db import Database
 from storage.partners.blocks import BlockRepo
+from storage.partners.data_handler import PRIVACY_TABLES, privacy_handler
 from storage.partners.models import (
     ANSWERS,
     PENDING,
@@ -27,7 +28,6 @@ from storage.partners.notices import NoticeRepo
 from storage.partners.nudges import NudgeRepo
 from storage.partners.partnerships import PartnershipRepo
 from storage.partners.pool import PoolRepo
-from storage.partners.privacy import PRIVACY_TABLES, privacy_handler
 from storage.partners.proposals import ProposalRepo
 from storage.partners.schedules import ScheduleRepo
 

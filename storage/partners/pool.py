@@ -7,6 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.data_handlers import (
+    PSEUDONYM_PREFIX,
+    pseudonyms,
+)
 from storage.db import MemberKey
 from storage.partners.models import (
     MEMBER,
@@ -15,10 +19,6 @@ from storage.partners.models import (
     StoreBase,
 )
 from storage.partners.proposals import close_pending
-from storage.privacy import (
-    PSEUDONYM_PREFIX,
-    pseudonyms,
-)
 from storage.sql import key_params
 
 

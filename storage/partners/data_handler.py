@@ -7,16 +7,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from storage.db import MemberKey
-from storage.partners.notices import notify
-from storage.partners.partnerships import leave
-from storage.partners.proposals import close_pending, load_proposal
-from storage.privacy import (
+from storage.data_handlers import (
     DataHandler,
     pseudonym,
     rows_as_dicts,
     scope_clause,
 )
+from storage.db import MemberKey
+from storage.partners.notices import notify
+from storage.partners.partnerships import leave
+from storage.partners.proposals import close_pending, load_proposal
 
 PRIVACY_TABLES = (
     "partner_pool",

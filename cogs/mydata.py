@@ -16,7 +16,7 @@ from storage.db import MemberKey
 class MyData(Cog):
     """A member's own data: see it all, or remove it all."""
 
-    name = "privacy"
+    name = "mydata"
 
     @command(
         "mydata export", "Everything stored about you in this community, as a file", private=True
