@@ -23,7 +23,7 @@ class Cog:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         """Register privacy handlers and due sources. Called once, before platforms start."""
 
     async def on_stop(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 import logging
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterable
@@ -153,9 +154,13 @@ class Bot:
         self.services.check((c.name, getattr(c, "requires", ())) for c in self.cogs.values())
 
     async def add_cog(self, cog: Any) -> None:
-        """Register a cog's commands and listeners, then run its setup()."""
+        """Register a cog's commands and listeners, then run its on_load()."""
         if cog.name in self.cogs:
             raise ValueError(f"cog {cog.name!r} loaded twice")
+        if inspect.iscoroutinefunction(getattr(type(cog), "setup", None)):
+            # `setup` is the module's factory; the hook it used to share the name with would
+            # silently never run
+            raise TypeError(f"cog {cog.name!r}: rename its async setup() hook to on_load()")
         self.cogs[cog.name] = cog
         for attr in dir(type(cog)):
             method = getattr(cog, attr)
@@ -169,7 +174,7 @@ class Bot:
                 self.services.provide(provided, method, by=cog.name)
         for purpose in getattr(cog, "channel_purposes", ()):
             self.channel_purposes.declare(purpose, by=cog.name)
-        await cog.setup()
+        await cog.on_load()
 
     def add_platform(self, platform: Platform) -> None:
         """Attach a platform adapter."""

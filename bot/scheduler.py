@@ -53,7 +53,7 @@ class Scheduler:
         self._lock = asyncio.Lock()
 
     def add_source(self, source: DueSource) -> None:
-        """Register due work (cogs do this in setup())."""
+        """Register due work (cogs do this in on_load())."""
         self.sources.append(source)
 
     async def start(self, *, realtime: bool, tick_seconds: int = 60) -> None:

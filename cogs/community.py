@@ -73,7 +73,7 @@ class Community(Cog):
         super().__init__(bot)
         self.config = CommunityConfig(bot.db)
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         self.bot.privacy.register(audit_privacy_handler())
 
     # --- helpers ----------------------------------------------------------------------------

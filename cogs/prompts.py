@@ -87,7 +87,7 @@ class Prompts(Cog):
         super().__init__(bot)
         self.store = PromptStore(bot.db)
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         self.bot.privacy.register(prompts_privacy_handler())
         self.bot.scheduler.add_source(DueSource("prompts", self.next_due, self.run_due))
 

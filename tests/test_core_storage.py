@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import storage.db as storage_db
+import storage.backends.sqlite as storage_sqlite
 from bot.cog import Cog
 from bot.context import Context
 from bot.spec import command
@@ -202,10 +202,12 @@ async def _log_size_after_steady_writes(path: Path) -> int:
 async def test_the_write_ahead_log_is_checkpointed_and_reused_under_steady_writes(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("storage.db._copy_log", _copy_that_a_write_overtakes(storage_db._copy_log))
-    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 1_000_000)
+    monkeypatch.setattr(
+        "storage.backends.sqlite._copy_log", _copy_that_a_write_overtakes(storage_sqlite._copy_log)
+    )
+    monkeypatch.setattr("storage.backends.sqlite.CHECKPOINT_EVERY", 1_000_000)
     never_checkpointed = await _log_size_after_steady_writes(tmp_path / "never.db")
-    monkeypatch.setattr("storage.db.CHECKPOINT_EVERY", 5)
+    monkeypatch.setattr("storage.backends.sqlite.CHECKPOINT_EVERY", 5)
     checkpointed = await _log_size_after_steady_writes(tmp_path / "checkpointed.db")
     assert never_checkpointed > 4_800_000  # every transaction stayed in the log
     # the log was copied and reused from the top: no longer than the schema's first writes
@@ -217,7 +219,7 @@ class Diary(Cog):
 
     name = "diary"
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         await self.bot.db.execute(
             "CREATE TABLE IF NOT EXISTS diary (platform TEXT, community_id TEXT, user_id TEXT, entry TEXT)"
         )

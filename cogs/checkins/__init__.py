@@ -86,7 +86,7 @@ class CheckIns(Cog):
         self._next_retention: datetime | None = None
         self._chart_lock = asyncio.Lock()
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         """Register member data with the privacy registry and the three due sources."""
         self.bot.privacy.register(member_table("checkins", "checkins", order_by="created_at"))
         self.bot.privacy.register(

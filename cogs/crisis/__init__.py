@@ -48,7 +48,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
 
     name = "crisis"
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         """Register member data with the privacy registry and the merged-alert due source."""
         for handler in directory_privacy_handlers() + privacy_handlers() + alert_privacy_handlers():
             self.bot.privacy.register(handler)

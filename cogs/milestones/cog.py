@@ -75,7 +75,7 @@ class Milestones(Cog):
         self.store = MilestoneStore(bot.db)
         self.sweep = MilestoneSweep(bot, self.store)
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         """Register the counters with the privacy registry and the sweep with the scheduler."""
         self.bot.privacy.register(privacy_handler())
         self.bot.scheduler.add_source(

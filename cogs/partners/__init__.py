@@ -51,7 +51,7 @@ class Partners(Cog):
         self.store = PartnerStore(bot.db)
         self.due = PartnerDue(bot, self.store, self.checked_in_on)
 
-    async def setup(self) -> None:
+    async def on_load(self) -> None:
         """Register the partners tables with the privacy registry and the due sources."""
         self.bot.privacy.register(privacy_handler(self.bot.clock.now))
         await self.store.load()
