@@ -345,48 +345,40 @@ class DurationType(ParamType):
         return Duration(seconds=seconds)
 
 
-class ChannelType(ParamType):
-    """A channel of this community (``#name`` on text platforms)."""
+MentionKind = Literal["channel", "member", "role"]
 
-    kind = "channel"
-    hint = "a channel like #general"
 
-    async def convert(self, raw: Any, resolver: Resolver | None) -> ChannelRef:
-        if isinstance(raw, ChannelRef):
+@dataclass(frozen=True)
+class _Mentionable:
+    ref: type  # the value a platform may already have resolved (Discord's native pickers)
+    hint: str
+    find: Callable[[Resolver, str], Awaitable[Any]]
+
+
+_MENTIONABLE: dict[str, _Mentionable] = {
+    "channel": _Mentionable(
+        ChannelRef, "a channel like #general", lambda r, t: r.resolve_channel(t)
+    ),
+    "member": _Mentionable(MemberRef, "a member like @alex", lambda r, t: r.resolve_member(t)),
+    "role": _Mentionable(RoleRef, "a role like @Facilitator", lambda r, t: r.resolve_role(t)),
+}
+
+
+class MentionType(ParamType):
+    """A channel, member or role of this community: ``#name`` or ``@name`` typed on text
+    platforms, a native picker on Discord (``kind`` says which)."""
+
+    def __init__(self, kind: MentionKind) -> None:
+        self.kind = kind
+        self._what = _MENTIONABLE[kind]
+        self.hint = self._what.hint
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
+        if isinstance(raw, self._what.ref):
             return raw
-        found = await resolver.resolve_channel(str(raw).strip()) if resolver else None
+        found = await self._what.find(resolver, str(raw).strip()) if resolver else None
         if found is None:
-            raise ArgumentError(f"I can't find a channel called {_shorten(str(raw))!r} here")
-        return found
-
-
-class MemberType(ParamType):
-    """A member of this community (``@name`` on text platforms)."""
-
-    kind = "member"
-    hint = "a member like @alex"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> MemberRef:
-        if isinstance(raw, MemberRef):
-            return raw
-        found = await resolver.resolve_member(str(raw).strip()) if resolver else None
-        if found is None:
-            raise ArgumentError(f"I can't find a member called {_shorten(str(raw))!r} here")
-        return found
-
-
-class RoleType(ParamType):
-    """A role of this community."""
-
-    kind = "role"
-    hint = "a role like @Facilitator"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> RoleRef:
-        if isinstance(raw, RoleRef):
-            return raw
-        found = await resolver.resolve_role(str(raw).strip()) if resolver else None
-        if found is None:
-            raise ArgumentError(f"I can't find a role called {_shorten(str(raw))!r} here")
+            raise ArgumentError(f"I can't find a {self.kind} called {_shorten(str(raw))!r} here")
         return found
 
 
@@ -600,9 +592,9 @@ def _param_type(hint: Any) -> tuple[ParamType, str, bool]:
         Duration: DurationType(),
         date: DateType(),
         time: TimeType(),
-        ChannelRef: ChannelType(),
-        MemberRef: MemberType(),
-        RoleRef: RoleType(),
+        ChannelRef: MentionType("channel"),
+        MemberRef: MentionType("member"),
+        RoleRef: MentionType("role"),
     }
     if hint in simple:
         return simple[hint], description, optional

@@ -19,16 +19,15 @@ from bot.recurrence import parse_schedule
 from bot.spec import (
     OFF,
     ChannelRef,
-    ChannelType,
     IntType,
     MaxLen,
+    MentionType,
     Off,
     OrOff,
     Permission,
     Range,
     Rest,
     RoleRef,
-    RoleType,
     Timezone,
     command,
 )
@@ -183,7 +182,7 @@ class Community(Cog):
         self,
         ctx: Context,
         purpose: Annotated[str, PurposeType(), "What the channel is for"],
-        channel: Annotated[ChannelRef | Off, OrOff(ChannelType()), "The channel, or off"],
+        channel: Annotated[ChannelRef | Off, OrOff(MentionType("channel")), "The channel, or off"],
     ) -> None:
         key = keys.channel_key(purpose)
         value = None if channel is OFF else channel.id  # type: ignore[union-attr]
@@ -283,7 +282,9 @@ class Community(Cog):
     async def facilitators(
         self,
         ctx: Context,
-        role: Annotated[RoleRef | Off, OrOff(RoleType()), "Discord: the facilitators' role, or off"]
+        role: Annotated[
+            RoleRef | Off, OrOff(MentionType("role")), "Discord: the facilitators' role, or off"
+        ]
         | None = None,
         power: Annotated[
             int | Off, OrOff(IntType(0, 100)), "Matrix: power level from 0 to 100, or off"

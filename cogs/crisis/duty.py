@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from bot.access import refuse_wrong_kind
 from bot.context import Context
 from bot.services import service
-from bot.spec import IntType, OrOff, Permission, Range, RoleRef, RoleType, command
+from bot.spec import IntType, MentionType, OrOff, Permission, Range, RoleRef, command
 from bot.spec import Off as OffType
 from bot.timeutil import format_local, local_date, resolve_local
 from cogs.crisis.base import CrisisBase
@@ -240,7 +240,9 @@ class DutyCommands(CrisisBase):
     async def duty_responders(
         self,
         ctx: Context,
-        role: Annotated[RoleRef | OffType, OrOff(RoleType()), "The responders' role, or off"]
+        role: Annotated[
+            RoleRef | OffType, OrOff(MentionType("role")), "The responders' role, or off"
+        ]
         | None = None,
         power: Annotated[int | OffType, OrOff(IntType(0, 100)), "Matrix: power level, or off"]
         | None = None,
