@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 import logging
@@ -11,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.binding import bind, command_words, split_args, usage_error
 from bot.channels import ALERTS, ChannelPurposes
 from bot.clock import Clock
 from bot.cog import PLATFORM_EVENTS
@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.context import Context
 from bot.expiring import ExpiringMap
 from bot.failures import log_failure, new_error_id
+from bot.help import render_help
 from bot.message import Message
 from bot.parser import ParseError, Token, parse
 from bot.platforms.base import (
@@ -30,9 +31,11 @@ from bot.platforms.base import (
 )
 from bot.privacy import PrivacyRegistry
 from bot.ratelimit import RateLimiter, say_wait
+from bot.registry import CommandRegistry
 from bot.scheduler import Scheduler
 from bot.services import SERVICE_MARK, Services
-from bot.spec import ArgumentError, CommandSpec, Param, Permission, StrType, build_spec
+from bot.spec import ArgumentError, CommandSpec, Permission, build_spec
+from bot.suggestions import unknown_command
 from bot.words import plural
 from storage.db import Database, MemberKey, StorageError
 from storage.settings import CommunitySettings, Members, MemberSettings
@@ -46,55 +49,6 @@ NOT_SAVED = (
     "I couldn't save that just now, so nothing was recorded. Please try again in a little while; "
     "I've let the people who run me know."
 )
-
-
-class CommandRegistry:
-    """Every command spec, by path."""
-
-    def __init__(self) -> None:
-        self.commands: dict[tuple[str, ...], CommandSpec] = {}
-
-    def add(self, spec: CommandSpec) -> None:
-        """Register one command; paths must be unique."""
-        if spec.path in self.commands:
-            raise ValueError(f"command {spec.name!r} declared twice")
-        self.commands[spec.path] = spec
-
-    def all(self) -> list[CommandSpec]:
-        """Every command, sorted by name."""
-        return sorted(self.commands.values(), key=lambda s: s.path)
-
-    def groups(self) -> set[str]:
-        """Top-level names that have subcommands."""
-        return {p[0] for p in self.commands if len(p) > 1}
-
-    def match(self, words: list[str]) -> tuple[CommandSpec | None, int]:
-        """The longest command path that starts `words`, and how many words it used."""
-        lowered = tuple(w.lower() for w in words[:3])
-        for length in range(len(lowered), 0, -1):
-            spec = self.commands.get(lowered[:length])
-            if spec is not None:
-                return spec, length
-        return None, 0
-
-    def suggest(self, words: list[str], level: Permission) -> list[str]:
-        """Names close to a mistyped command, among those the caller may use: a member is
-        never pointed at a moderator's command."""
-        names = sorted({" ".join(p) for p, s in self.commands.items() if s.level <= level})
-        scored: dict[str, float] = {}
-        for length in range(min(len(words), 3), 0, -1):
-            typed = " ".join(words[:length]).lower()
-            for name in difflib.get_close_matches(typed, names, n=2, cutoff=0.6):
-                ratio = difflib.SequenceMatcher(None, typed, name).ratio()
-                scored[name] = max(scored.get(name, 0.0), ratio)
-        return sorted(scored, key=lambda name: -scored[name])[:2]
-
-    def typed_name(self, words: list[str]) -> str:
-        """The words that were meant as a command name: a known group and the next word, else
-        the first word."""
-        if len(words) > 1 and words[0].lower() in self.groups():
-            return " ".join(words[:2])
-        return words[0] if words else ""
 
 
 class Bot:
@@ -235,7 +189,7 @@ class Bot:
 
     def visible_commands(self, level: Permission) -> list[CommandSpec]:
         """Commands someone at `level` may use (help shows only these)."""
-        return [s for s in self.registry.all() if s.level <= level and not s.hidden]
+        return self.registry.visible_commands(level)
 
     # --- dispatch ------------------------------------------------------------------------
 
@@ -289,12 +243,7 @@ class Bot:
             tokens = parse(inv.text or "")
         except ParseError:
             return [inv.text] if inv.text else []
-        words: list[str] = []
-        for token in tokens:
-            if token.name is not None:
-                break
-            words.append(token.text)
-        _, used = self.registry.match(words)
+        _, used = self.registry.match(command_words(tokens))
         named = [t.text for t in tokens if t.name is not None]
         bare = " ".join(t.text for t in tokens[used:] if t.name is None)
         return [text for text in [bare, *named] if text.strip()]
@@ -316,18 +265,13 @@ class Bot:
         used = 0
         problem: str | None = None
         if inv.path is not None:
-            spec = self.registry.commands.get(inv.path)
+            spec = self.registry.get(inv.path)
         else:
             try:
                 tokens = parse(inv.text or "")
             except ParseError as err:
                 problem = str(err)
-            words = []
-            for token in tokens:
-                if token.name is not None:
-                    break
-                words.append(token.text)
-            spec, used = self.registry.match(words)
+            spec, used = self.registry.match(command_words(tokens))
         if not (spec is not None and spec.unlimited) and not await self._within_limit(
             inv, base, spec, now
         ):
@@ -343,16 +287,18 @@ class Bot:
                 )
             else:
                 words = [t.text for t in tokens[:3] if t.name is None] or [inv.text or ""]
-                await self._unknown(base, words, inv.prefix, inv.actor.level)
+                await _reply_message(
+                    base, unknown_command(self.registry, words, inv.prefix, inv.actor.level)
+                )
             return
         if inv.path is not None:
             raw_positional: list[Token] = []
             raw_named = dict(inv.args)
         else:
             try:
-                raw_positional, raw_named = _split_args(tokens[used:], spec)
+                raw_positional, raw_named = split_args(tokens[used:], spec)
             except ArgumentError as err:
-                await _reply_message(base, _usage_error(spec, inv.prefix, str(err)))
+                await _reply_message(base, usage_error(spec, inv.prefix, str(err)))
                 return
         if inv.actor.level < spec.level:
             await base.reply(
@@ -364,9 +310,11 @@ class Bot:
         ctx = base
         ctx.spec = spec
         try:
-            kwargs = await self._bind(spec, raw_positional, raw_named, base)
+            kwargs = await bind(
+                spec, raw_positional, raw_named, lambda: base.platform.resolver(inv.community.id)
+            )
         except ArgumentError as err:
-            await _reply_message(ctx, _usage_error(spec, inv.prefix, str(err)))
+            await _reply_message(ctx, usage_error(spec, inv.prefix, str(err)))
             return
         await self._record_seen(ctx, now)
         await self._mention_undelivered(ctx)
@@ -404,79 +352,6 @@ class Bot:
             self._seen.put(key, name, now)
         except StorageError as err:
             log.warning("could not record that a member was seen: %s", err)
-
-    async def _unknown(
-        self, ctx: Context, words: list[str], prefix: str, level: Permission
-    ) -> None:
-        if len(words) == 1 and words[0].lower() in self.registry.groups():
-            await self._group_alone(ctx, words[0].lower(), prefix, level)
-            return
-        word = self.registry.typed_name(words)
-        shown = word if len(word) <= 40 else word[:39] + "…"
-        close = self.registry.suggest(words, level) if len(word) <= 40 else []
-        hint = f" Did you mean {prefix}{close[0]}?" if close else ""
-        await ctx.reply(
-            "I don't know the command {word}.{hint} Type {help} to see what I can do.",
-            private=True,
-            word=shown,
-            hint=hint,
-            help=f"{prefix}help",
-        )
-
-    async def _group_alone(self, ctx: Context, group: str, prefix: str, level: Permission) -> None:
-        """A command group typed without its subcommand: the ones the caller may use."""
-        specs = [s for s in self.visible_commands(level) if s.path[0] == group]
-        if not specs:
-            await ctx.reply(
-                f"The {prefix}{group} commands are for moderators or facilitators. "
-                f"Type {prefix}help to see what you can do.",
-                private=True,
-            )
-            return
-        lines = [f"{prefix}{group} needs one more word:"]
-        lines += [f"{prefix}{s.name} — {s.description}" for s in specs]
-        lines.append(f"Type {prefix}help {group} for the details.")
-        await ctx.reply("\n".join(lines), private=True)
-
-    async def _bind(
-        self, spec: CommandSpec, positional: list[Token], named: dict[str, Any], ctx: Context
-    ) -> dict[str, Any]:
-        params = spec.params
-        for name in named:
-            if spec.param(name) is None:
-                known = ", ".join(p.name for p in params) or "none"
-                raise ArgumentError(f"there is no option called {name!r} (options: {known})")
-        raw: dict[str, Any] = {}
-        for index, token in enumerate(positional):
-            if index >= len(params):
-                raise ArgumentError("there are more values than this command takes")
-            param = params[index]
-            if param.name in named:
-                raise ArgumentError(_given_twice(param.name, str(named[param.name]), token.text))
-            if param.rest:
-                after = positional[index + 1 :]
-                if token.quoted and after:
-                    raise ArgumentError(_unplaced(param.name, after[0].text, params[index + 1 :]))
-                raw[param.name] = " ".join(t.text for t in positional[index:])
-                break
-            raw[param.name] = token.text
-        raw.update(named)
-        resolver = None
-        values: dict[str, Any] = {}
-        for param in params:
-            value = raw.get(param.name)
-            if value is None:
-                if param.required:
-                    raise ArgumentError(f"{param.name} is missing ({param.description})")
-                values[param.name] = param.default
-                continue
-            if resolver is None:
-                resolver = ctx.platform.resolver(ctx.community.id)
-            try:
-                values[param.name] = await param.type.convert(value, resolver)
-            except ArgumentError as err:
-                raise ArgumentError(f"{param.name}: {err}") from None
-        return values
 
     # --- private-message fallback -----------------------------------------------------------
 
@@ -546,76 +421,4 @@ async def _reply_message(ctx: Context, message: Message) -> None:
     await ctx.reply(message.template, private=True, buttons=message.buttons, **dict(message.values))
 
 
-def _unplaced(name: str, word: str, later: list[Param]) -> str:
-    """Why a word after a quoted text option is refused, and how to give it."""
-    shown = word if len(word) <= 40 else word[:39] + "…"
-    example = f", like {later[0].name}:{shown}" if later else ""
-    return f"I couldn't place {shown!r} after {name}. Please give other options by name{example}."
-
-
-def _given_twice(name: str, value: str, word: str) -> str:
-    """A word left over for an option already given by name: most often the rest of a value
-    with spaces typed without quotes."""
-    shown = word if len(word) <= 40 else word[:39] + "…"
-    value = value if len(value) <= 40 else value[:39] + "…"
-    if value.lstrip("-").isdigit():  # a number has no spaces
-        return f"{name} is given twice ({value!r} and {shown!r})"
-    return (
-        f"{name} is given twice ({value!r} and {shown!r}). If it is one value with a space, "
-        f'put it in quotes: {name}:"{value} {shown}"'
-    )
-
-
-def _split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dict[str, str]]:
-    positional: list[Token] = []
-    named: dict[str, str] = {}
-    open_text: str | None = None  # a bare name:value text that takes the following words
-    for token in tokens:
-        if token.name is None:
-            if open_text is not None:
-                named[open_text] += " " + token.text
-                continue
-            last = spec.param(list(named)[-1]) if named else None
-            if last is not None and isinstance(last.type, StrType):
-                raise ArgumentError(_unplaced(last.name, token.text, []))
-            positional.append(token)
-        elif token.name in named:
-            raise ArgumentError(f"{token.name} is given twice")
-        else:
-            named[token.name] = token.text
-            param = spec.param(token.name)
-            open_text = token.name if param and param.rest and not token.quoted else None
-    return positional, named
-
-
-def _usage_error(spec: CommandSpec, prefix: str, problem: str) -> Message:
-    """A bad value: the problem (which may quote what was typed, so it is a value) and usage."""
-    problem = problem.rstrip(".")
-    if not problem.endswith(("?", "!")):
-        problem += "."
-    return Message(
-        "{problem}\nUsage: {usage}",
-        {"problem": problem[:1].upper() + problem[1:], "usage": spec.usage(prefix)},
-    )
-
-
-def render_help(bot: Bot, level: Permission, prefix: str, name: str | None = None) -> Message:
-    """Help generated from the spec, showing only what `level` may use."""
-    specs = bot.visible_commands(level)
-    if name:
-        wanted = tuple(name.lower().lstrip("!/").split())
-        chosen = [s for s in specs if s.path[: len(wanted)] == wanted]
-        if not chosen:
-            return Message("I don't have a command called {name} that you can use.", {"name": name})
-        lines = []
-        for spec in chosen:
-            lines.append(f"{spec.usage(prefix)} — {spec.description}")
-            for p in spec.params:
-                opt = "" if p.required else " (optional)"
-                lines.append(f"    {p.name}: {p.description}; {p.type.describe()}{opt}")
-        return Message("\n".join(lines))
-    lines = ["Here's what I can do (options: name:value, quotes for spaces):"]
-    for spec in specs:
-        lines.append(f"{prefix}{spec.name} — {spec.description}")
-    lines.append(f"Type {prefix}help <command> for details.")
-    return Message("\n".join(lines))
+__all__ = ["Bot", "render_help"]  # render_help lives in bot/help.py; kept here for old imports

@@ -13,7 +13,8 @@ from bot.access import refuse_wrong_kind
 from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
 from bot.cog import Cog, listener
 from bot.context import Context
-from bot.core import Bot, render_help
+from bot.core import Bot
+from bot.help import render_help
 from bot.platforms.base import MemberJoinEvent
 from bot.recurrence import parse_schedule
 from bot.spec import (

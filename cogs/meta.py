@@ -7,7 +7,8 @@ from typing import Annotated
 from bot import __version__
 from bot.cog import Cog
 from bot.context import Context
-from bot.core import Bot, render_help
+from bot.core import Bot
+from bot.help import render_help
 from bot.spec import MaxLen, Rest, command
 
 
