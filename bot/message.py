@@ -49,6 +49,15 @@ class Attachment:
     mime: str = "application/octet-stream"
 
 
+class Hidden(str):
+    """Member text a reader opens on purpose (a post behind a content warning). Platforms show
+    it as a spoiler (Discord ``||…||``, Matrix ``data-mx-spoiler`` kept out of the plain body that
+    notifications preview) or as :data:`HIDDEN` (the console until ``:reveal``)."""
+
+
+HIDDEN = "[hidden]"
+
+
 @dataclass(frozen=True)
 class Message:
     """A message as cogs write it; platforms render it."""
@@ -59,18 +68,32 @@ class Message:
     file: Attachment | None = None
     pings: tuple[Ping, ...] = ()
 
-    def render(self, escape: Callable[[str], str] = str) -> str:
-        """The text with every value escaped by `escape`."""
+    def render(
+        self, escape: Callable[[str], str] = str, hide: Callable[[str], str] | None = None
+    ) -> str:
+        """The text with every value escaped by `escape`; a :class:`Hidden` value escaped and
+        then wrapped by `hide` (without one it shows as :data:`HIDDEN`)."""
         if not self.values:
             return self.template
-        return self.template.format(**{k: escape(str(v)) for k, v in self.values.items()})
+        return self.template.format(**{k: _shown(v, escape, hide) for k, v in self.values.items()})
 
-    def render_with_buttons(self, prefix: str = "!", escape: Callable[[str], str] = str) -> str:
+    def render_with_buttons(
+        self,
+        prefix: str = "!",
+        escape: Callable[[str], str] = str,
+        hide: Callable[[str], str] | None = None,
+    ) -> str:
         """Text for platforms without buttons: the text, then one line per button."""
-        text = self.render(escape)
+        text = self.render(escape, hide)
         if self.buttons:
             text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in self.buttons)
         return text
+
+
+def _shown(value: Any, escape: Callable[[str], str], hide: Callable[[str], str] | None) -> str:
+    if isinstance(value, Hidden):
+        return hide(escape(str(value))) if hide is not None else HIDDEN
+    return escape(str(value))
 
 
 def neutralize_mentions(text: str) -> str:

@@ -166,6 +166,11 @@ class Platform(ABC):
         platform cannot tell."""
         return None
 
+    def typed_in_private(self, channel_id: str, user_id: str) -> bool:
+        """Whether a command this member typed in this channel is seen by them alone (a slash
+        command, a direct room); anonymous posting is refused where others saw it typed."""
+        return True
+
     def command_name(self, path: tuple[str, ...]) -> str:
         """How people type a command here (without the prefix), e.g. ``milestone set``."""
         return " ".join(path)
