@@ -14,8 +14,69 @@ import re
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Annotated, Any, Literal, get_args, get_origin
+
+from bot.param_types import (  # the declaration API: cogs import these from bot.spec
+    OFF,
+    ArgumentError,
+    BoolType,
+    ChannelRef,
+    ChoiceType,
+    DateType,
+    Duration,
+    DurationType,
+    FloatType,
+    IntType,
+    MemberRef,
+    MentionKind,
+    MentionType,
+    Off,
+    OrOff,
+    ParamType,
+    Resolver,
+    RoleRef,
+    StrType,
+    TimeType,
+    Timezone,
+    TimezoneType,
+)
+
+__all__ = [
+    "MAX_TEXT",
+    "OFF",
+    "ArgumentError",
+    "BoolType",
+    "ChannelRef",
+    "ChoiceType",
+    "CommandSpec",
+    "DateType",
+    "Duration",
+    "DurationType",
+    "FloatType",
+    "Handler",
+    "IntType",
+    "MaxLen",
+    "MemberRef",
+    "MentionKind",
+    "MentionType",
+    "MinLen",
+    "Off",
+    "OrOff",
+    "Param",
+    "ParamType",
+    "Permission",
+    "Range",
+    "Resolver",
+    "Rest",
+    "RoleRef",
+    "StrType",
+    "TimeType",
+    "Timezone",
+    "TimezoneType",
+    "build_spec",
+    "command",
+]
 
 MAX_TEXT = 4000  # the longest free text any command accepts, whatever its own limit says
 
@@ -34,10 +95,6 @@ class Permission(enum.IntEnum):
 
 
 Level = Permission  # old name, for the adapters under bot/platforms until their packages land
-
-
-class ArgumentError(ValueError):
-    """A value a person typed is not acceptable; the message is shown to them as is."""
 
 
 # --- markers used inside Annotated[...] ---------------------------------------------------
@@ -70,344 +127,6 @@ class MinLen:
     """The shortest text accepted, in characters."""
 
     n: int
-
-
-class Timezone(str):
-    """An IANA timezone name (validated against the system's zone database)."""
-
-
-class Duration(timedelta):
-    """A span of time typed like ``90m``, ``2h``, ``1d``."""
-
-
-@dataclass(frozen=True)
-class ChannelRef:
-    """A channel (Discord channel, Matrix room, console channel) in the current community."""
-
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class MemberRef:
-    """A member of the current community."""
-
-    id: str
-    name: str
-    is_bot: bool = False
-
-
-@dataclass(frozen=True)
-class RoleRef:
-    """A role (Discord) of the current community."""
-
-    id: str
-    name: str
-
-
-class Resolver(typing.Protocol):
-    """What a platform offers to turn typed text into channels, members and roles."""
-
-    async def resolve_channel(self, text: str) -> ChannelRef | None: ...
-    async def resolve_member(self, text: str) -> MemberRef | None: ...
-    async def resolve_role(self, text: str) -> RoleRef | None: ...
-
-
-# --- parameter types -----------------------------------------------------------------------
-
-
-class ParamType:
-    """Converts one raw value (text typed on a text platform, or a native value from Discord)."""
-
-    kind = "str"  # how adapters render it: str int float bool choice date time timezone duration channel member role
-    hint = "text"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
-        """Return the validated value or raise :class:`ArgumentError`."""
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        """A short human description used in help and usage lines."""
-        return self.hint
-
-    def bind(self, cog: Any) -> ParamType:
-        """The type for this cog's command; types that read the bot's registries bind here."""
-        return self
-
-
-_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,12}")
-_ANY_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
-
-
-@dataclass(eq=False)
-class IntType(ParamType):
-    """A whole number, optionally bounded."""
-
-    min: int | None = None
-    max: int | None = None
-    kind = "int"
-
-    def describe(self) -> str:
-        return _bounds_text("a whole number", self.min, self.max)
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> int:
-        if type(raw) is str and _WHOLE_NUMBER.fullmatch(raw):  # typed text: the usual case
-            value = int(raw)
-        elif isinstance(raw, bool):
-            raise ArgumentError("expected a whole number")
-        elif isinstance(raw, int):
-            value = raw
-        elif isinstance(raw, float) and raw.is_integer():
-            value = int(raw)
-        else:
-            text = str(raw).strip()
-            if _ANY_WHOLE_NUMBER.fullmatch(text) and not _WHOLE_NUMBER.fullmatch(text):
-                # a whole number too long to be meant (and too long to convert cheaply)
-                raise ArgumentError(
-                    f"{_shorten(text)!r} is out of range: expected {self.describe()}"
-                )
-            if not _WHOLE_NUMBER.fullmatch(text):
-                raise ArgumentError(f"{_shorten(text)!r} is not {self.describe()}")
-            value = int(text)
-        _check_bounds(value, self.min, self.max, self.describe)
-        return value
-
-
-@dataclass(eq=False)
-class FloatType(ParamType):
-    """A number with an optional fraction, optionally bounded."""
-
-    min: float | None = None
-    max: float | None = None
-    kind = "float"
-
-    def describe(self) -> str:
-        return _bounds_text("a number", self.min, self.max)
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> float:
-        if isinstance(raw, bool):
-            raise ArgumentError("expected a number")
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            raise ArgumentError(f"{_shorten(str(raw))!r} is not {self.describe()}") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ArgumentError(f"expected {self.describe()}")
-        _check_bounds(value, self.min, self.max, self.describe)
-        return value
-
-
-@dataclass(eq=False)
-class StrType(ParamType):
-    """Free text with a length limit. Stored verbatim; escaped wherever it is shown."""
-
-    max_len: int = 200
-    min_len: int = 1
-    kind = "str"
-
-    def describe(self) -> str:
-        return f"text (up to {self.max_len} characters)"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
-        text = str(raw).strip()
-        if len(text) < self.min_len:
-            raise ArgumentError("this can't be empty")
-        if len(text) > self.max_len:
-            raise ArgumentError(
-                f"that's {len(text):,} characters; the limit is {self.max_len:,}. Could you shorten it?"
-            )
-        return text
-
-
-@dataclass(eq=False)
-class BoolType(ParamType):
-    """yes/no."""
-
-    kind = "bool"
-    hint = "yes or no"
-    TRUE = frozenset({"yes", "y", "true", "on", "1"})
-    FALSE = frozenset({"no", "n", "false", "off", "0"})
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> bool:
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise ArgumentError(f"{_shorten(str(raw))!r} is not yes or no")
-
-
-@dataclass(eq=False)
-class ChoiceType(ParamType):
-    """One of a fixed set of words."""
-
-    choices: tuple[str, ...] = ()
-    kind = "choice"
-
-    def describe(self) -> str:
-        return "one of " + ", ".join(self.choices)
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
-        text = str(raw).strip().lower()
-        for choice in self.choices:
-            if text == choice.lower():
-                return choice
-        raise ArgumentError(
-            f"{_shorten(str(raw))!r} is not an option here. Choose {self.describe()}"
-        )
-
-
-class DateType(ParamType):
-    """A calendar date, ``YYYY-MM-DD``."""
-
-    kind = "date"
-    hint = "a date like 2026-03-14"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> date:
-        if isinstance(raw, date):
-            return raw
-        text = str(raw).strip()
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        if not match:
-            raise ArgumentError(
-                f"{_shorten(text)!r} is not a date. Use YYYY-MM-DD, like 2026-03-14"
-            )
-        try:
-            return date(*(int(g) for g in match.groups()))
-        except ValueError:
-            raise ArgumentError(f"{text} is not a date on the calendar") from None
-
-
-class TimeType(ParamType):
-    """A time of day, 24-hour ``HH:MM``."""
-
-    kind = "time"
-    hint = "a time like 09:00 or 21:30"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> time:
-        if isinstance(raw, time):
-            return raw
-        text = str(raw).strip()
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ArgumentError(
-                f"{_shorten(text)!r} is not a time of day. Use 24-hour time like 09:00 or 21:30"
-            )
-        return time(int(match[1]), int(match[2]))
-
-
-class TimezoneType(ParamType):
-    """An IANA timezone name such as Europe/London (never an offset)."""
-
-    kind = "timezone"
-    hint = "a timezone like Europe/London or America/New_York"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Timezone:
-        from bot.timeutil import UnknownTimezone, abbreviation_hint, canonical_zone, zone
-
-        text = str(raw).strip()
-        hint = abbreviation_hint(text)
-        text = canonical_zone(text)
-        if hint is not None:
-            raise ArgumentError(f"{hint} Use your place's zone, so daylight saving is right.")
-        try:
-            zone(text)
-        except UnknownTimezone as err:
-            hint = (
-                " Did you mean " + " or ".join(err.suggestions[:3]) + "?" if err.suggestions else ""
-            )
-            raise ArgumentError(
-                f"I don't know the timezone {_shorten(text)!r}.{hint} "
-                "Use a name like Europe/London or America/New_York."
-            ) from None
-        return Timezone(text)
-
-
-class DurationType(ParamType):
-    """A span of time such as ``90m``, ``2h``, ``1d``, ``1w``."""
-
-    kind = "duration"
-    hint = "a span of time like 90m, 2h or 1d"
-    UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Duration:
-        if isinstance(raw, timedelta):
-            return Duration(seconds=raw.total_seconds())
-        text = str(raw).strip().lower().replace(" ", "")
-        parts = re.findall(r"(\d{1,6})(min|m|h|d|w)", text)
-        if not parts or "".join(n + u for n, u in parts) != text:
-            raise ArgumentError(f"{_shorten(str(raw))!r} is not {self.hint}")
-        seconds = sum(int(n) * self.UNITS[u] for n, u in parts)
-        if seconds <= 0 or seconds > 3650 * 86400:
-            raise ArgumentError("that span of time is out of range")
-        return Duration(seconds=seconds)
-
-
-MentionKind = Literal["channel", "member", "role"]
-
-
-@dataclass(frozen=True)
-class _Mentionable:
-    ref: type  # the value a platform may already have resolved (Discord's native pickers)
-    hint: str
-    find: Callable[[Resolver, str], Awaitable[Any]]
-
-
-_MENTIONABLE: dict[str, _Mentionable] = {
-    "channel": _Mentionable(
-        ChannelRef, "a channel like #general", lambda r, t: r.resolve_channel(t)
-    ),
-    "member": _Mentionable(MemberRef, "a member like @alex", lambda r, t: r.resolve_member(t)),
-    "role": _Mentionable(RoleRef, "a role like @Facilitator", lambda r, t: r.resolve_role(t)),
-}
-
-
-class MentionType(ParamType):
-    """A channel, member or role of this community: ``#name`` or ``@name`` typed on text
-    platforms, a native picker on Discord (``kind`` says which)."""
-
-    def __init__(self, kind: MentionKind) -> None:
-        self.kind = kind
-        self._what = _MENTIONABLE[kind]
-        self.hint = self._what.hint
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
-        if isinstance(raw, self._what.ref):
-            return raw
-        found = await self._what.find(resolver, str(raw).strip()) if resolver else None
-        if found is None:
-            raise ArgumentError(f"I can't find a {self.kind} called {_shorten(str(raw))!r} here")
-        return found
-
-
-class Off:
-    """The word ``off``: remove a setting."""
-
-    def __repr__(self) -> str:
-        return "OFF"
-
-
-OFF = Off()
-
-
-class OrOff(ParamType):
-    """Another parameter type, or the word ``off`` (returns :data:`OFF`) to remove a setting.
-
-    Rendered as text on every platform, since a native channel or role picker cannot say "off".
-    """
-
-    kind = "str"
-
-    def __init__(self, inner: ParamType) -> None:
-        self.inner = inner
-        self.hint = f"{inner.describe()}, or off"
-
-    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
-        if isinstance(raw, str) and raw.strip().lower() in ("off", "none"):
-            return OFF
-        return await self.inner.convert(raw, resolver)
 
 
 # --- params and commands ----------------------------------------------------------------------
@@ -621,28 +340,3 @@ def _marked(hint: Any, marker: type) -> bool:
 
 def _int_or_none(value: float | None) -> int | None:
     return None if value is None else int(value)
-
-
-def _bounds_text(noun: str, lo: float | None, hi: float | None) -> str:
-    if lo is not None and hi is not None:
-        return f"{noun} from {_num(lo)} to {_num(hi)}"
-    if lo is not None:
-        return f"{noun} of at least {_num(lo)}"
-    if hi is not None:
-        return f"{noun} of at most {_num(hi)}"
-    return noun
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _check_bounds(
-    value: float, lo: float | None, hi: float | None, described: Callable[[], str]
-) -> None:
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ArgumentError(f"{_num(value)} is out of range: expected {described()}")
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
