@@ -63,7 +63,7 @@ class Bot:
         self.services = Services()
         self.channel_purposes = ChannelPurposes()
         self.channel_purposes.declare(ALERTS, by="core")  # ctx.alert posts there
-        self.scheduler = Scheduler(clock)
+        self.scheduler = Scheduler(clock, host=self)
         self.privacy = PrivacyRegistry()
         self.platforms: dict[str, Platform] = {}
         self.cogs: dict[str, Any] = {}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from storage.db import Database, MemberKey
+from storage.due import COMMUNITY_ZONE, MEMBER_ZONE, DueTable
 from storage.settings import set_community_setting
 
 POST_TIME_SETTING = "checkin.post_time"
@@ -44,28 +45,6 @@ class Reminder:
 
 
 @dataclass(frozen=True)
-class DueReminder:
-    """A reminder row that fell due, with what the sweep needs to decide about it."""
-
-    key: MemberKey
-    at: time
-    zone: str | None  # the member's own zone, else the community's; None: the default
-    last_checkin_day: date | None
-    last_reminded_day: date | None
-
-
-@dataclass(frozen=True)
-class DuePost:
-    """A community's daily check-in post that fell due."""
-
-    platform: str
-    community_id: str
-    at: time
-    zone: str | None
-    last_posted_day: date | None
-
-
-@dataclass(frozen=True)
 class CommunityFigures:
     """Anonymous figures for a period."""
 
@@ -74,21 +53,34 @@ class CommunityFigures:
     avg_mood: float | None
 
 
-@dataclass(frozen=True)
-class Advance:
-    """Move one due row forward; `acted_day` records the local day it acted for (if it did)."""
-
-    key: tuple[str, ...]
-    next_at: datetime
-    acted_day: date | None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def _hhmm(at: time) -> str:
     return at.strftime("%H:%M")
+
+
+# Due rows (see storage/due.py): each member's reminder, with their zone and last check-in day.
+REMINDERS = DueTable(
+    "checkin_reminders",
+    at="next_remind_at",
+    key=("community_id", "user_id"),
+    columns={
+        "time": "t.remind_time",
+        "last_reminded_date": "t.last_reminded_date",
+        "zone": MEMBER_ZONE,
+        "last_checkin": "(SELECT MAX(c.local_date) FROM checkin_days c WHERE c.platform = "
+        "t.platform AND c.community_id = t.community_id AND c.user_id = t.user_id)",
+    },
+)
+# Each community's daily check-in post, with the community's zone.
+POSTS = DueTable(
+    "checkin_posts",
+    at="next_post_at",
+    key=("community_id",),
+    columns={
+        "time": "t.post_time",
+        "last_posted_date": "t.last_posted_date",
+        "zone": COMMUNITY_ZONE,
+    },
+)
 
 
 class CheckinStore:
@@ -277,61 +269,6 @@ class CheckinStore:
         )
         return changed > 0
 
-    async def next_reminder_at(self, platform: str) -> datetime | None:
-        """The earliest pending reminder instant on a platform (indexed)."""
-        row = await self.db.fetchone(
-            "SELECT MIN(next_remind_at) FROM checkin_reminders WHERE platform = ?", (platform,)
-        )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    async def due_reminders(self, platform: str, now: datetime, limit: int) -> list[DueReminder]:
-        """Reminders due at `now`, with each member's zone and last check-in day (one query)."""
-        rows = await self.db.fetchall(
-            "SELECT r.community_id, r.user_id, r.remind_time, r.last_reminded_date, "
-            "COALESCE(ms.value, cs.value), "
-            "(SELECT MAX(c.local_date) FROM checkin_days c WHERE c.platform = r.platform "
-            " AND c.community_id = r.community_id AND c.user_id = r.user_id) "
-            "FROM checkin_reminders r "
-            "LEFT JOIN member_settings ms ON ms.platform = r.platform "
-            " AND ms.community_id = r.community_id AND ms.user_id = r.user_id AND ms.key = 'timezone' "
-            "LEFT JOIN community_settings cs ON cs.platform = r.platform "
-            " AND cs.community_id = r.community_id AND cs.key = 'timezone' "
-            "WHERE r.platform = ? AND r.next_remind_at <= ? "
-            "ORDER BY r.next_remind_at LIMIT ?",
-            (platform, now.isoformat(), limit),
-        )
-        return [
-            DueReminder(
-                MemberKey(platform, r[0], r[1]),
-                time.fromisoformat(r[2]),
-                r[4],
-                _day(r[5]),
-                _day(r[3]),
-            )
-            for r in rows
-        ]
-
-    async def advance_reminders(self, platform: str, moves: Sequence[Advance]) -> None:
-        """Move handled reminders forward (and record the day reminded) in one transaction."""
-
-        def write(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "UPDATE checkin_reminders SET next_remind_at = ?, "
-                "last_reminded_date = COALESCE(?, last_reminded_date) "
-                "WHERE platform = ? AND community_id = ? AND user_id = ?",
-                [
-                    (
-                        m.next_at.isoformat(),
-                        m.acted_day.isoformat() if m.acted_day else None,
-                        platform,
-                        *m.key,
-                    )
-                    for m in moves
-                ],
-            )
-
-        await self.db.write(write)
-
     # --- the community's daily post ----------------------------------------------------------
 
     async def set_post_time(
@@ -358,45 +295,6 @@ class CheckinStore:
                 "VALUES (?, ?, ?, ?) ON CONFLICT (platform, community_id) DO UPDATE SET "
                 "post_time = excluded.post_time, next_post_at = excluded.next_post_at",
                 (platform, community_id, value, next_at.isoformat()),
-            )
-
-        await self.db.write(write)
-
-    async def next_post_at(self, platform: str) -> datetime | None:
-        """The earliest pending daily post on a platform."""
-        row = await self.db.fetchone(
-            "SELECT MIN(next_post_at) FROM checkin_posts WHERE platform = ?", (platform,)
-        )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    async def due_posts(self, platform: str, now: datetime) -> list[DuePost]:
-        """Daily posts due at `now`, with each community's zone."""
-        rows = await self.db.fetchall(
-            "SELECT p.community_id, p.post_time, p.last_posted_date, cs.value FROM checkin_posts p "
-            "LEFT JOIN community_settings cs ON cs.platform = p.platform "
-            " AND cs.community_id = p.community_id AND cs.key = 'timezone' "
-            "WHERE p.platform = ? AND p.next_post_at <= ? ORDER BY p.next_post_at",
-            (platform, now.isoformat()),
-        )
-        return [DuePost(platform, r[0], time.fromisoformat(r[1]), r[3], _day(r[2])) for r in rows]
-
-    async def advance_posts(self, platform: str, moves: Sequence[Advance]) -> None:
-        """Move handled posts forward (and record the day posted) in one transaction."""
-
-        def write(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "UPDATE checkin_posts SET next_post_at = ?, "
-                "last_posted_date = COALESCE(?, last_posted_date) "
-                "WHERE platform = ? AND community_id = ?",
-                [
-                    (
-                        m.next_at.isoformat(),
-                        m.acted_day.isoformat() if m.acted_day else None,
-                        platform,
-                        *m.key,
-                    )
-                    for m in moves
-                ],
             )
 
         await self.db.write(write)

@@ -11,18 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from bot.channels import ChannelPurpose
 from bot.cog import Cog, listener
 from bot.context import Context
-from bot.message import Attachment, Button, Message
-from bot.platforms.base import CommunityRef
+from bot.message import Attachment, Message
 from bot.scheduler import DueSource
 from bot.services import service
 from bot.spec import ArgumentError, MaxLen, ParamType, Permission, Range, Resolver, Rest, command
-from bot.timeutil import UnknownTimezone, local_date, parse_hhmm, zone
-from cogs.checkins.daily import first_due, plan_daily
+from bot.timeutil import local_date, parse_hhmm
+from cogs.checkins.daily import first_due
+from cogs.checkins.due import daily_sources, zone_or_default
 from cogs.checkins.periods import closed_weeks
 from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
-from storage.checkins import Advance, CheckinStore, DayEntry
+from storage.checkins import CheckinStore, DayEntry
 from storage.data_handlers import member_table
-from storage.db import MemberKey
 
 if TYPE_CHECKING:
     from bot.core import Bot
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MOOD_EMOJI = {1: "🌧️", 2: "☁️", 3: "⛅", 4: "🌤️", 5: "☀️"}
-SWEEP_BATCH = 1000  # reminders handled per transaction
 DAILY_ROWS_MAX = 31  # longer histories show weekly rows and the chart
 MIN_MEMBERS_FOR_STATS = 5
 STATS_WEEKS = 4
@@ -54,15 +52,6 @@ class TimeOrOff(ParamType):
             return parse_hhmm(text[:40])
         except ValueError as err:
             raise ArgumentError(f"{str(err).rstrip('.')}, or off") from None
-
-
-def _nudge_text(ctx: Context) -> str:
-    """The daily reminder, with the commands spelled as this platform spells them."""
-    return (
-        "A gentle nudge: you haven't checked in today. When you have a moment, "
-        f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds and only you see it. "
-        f"(To stop these: {ctx.command_hint('checkin remind')} off)"
-    )
 
 
 def _plural(n: int, word: str) -> str:
@@ -94,8 +83,8 @@ class CheckIns(Cog):
         )
         self.bot.privacy.register(member_table("checkin reminder", "checkin_reminders"))
         scheduler = self.bot.scheduler
-        scheduler.add_source(DueSource("checkin-reminders", self.next_reminder, self.run_reminders))
-        scheduler.add_source(DueSource("checkin-posts", self.next_post, self.run_posts))
+        for due in daily_sources(self._default_zone):
+            scheduler.declare(due)
         scheduler.add_source(
             DueSource("checkin-note-retention", self.next_retention, self.run_retention)
         )
@@ -125,7 +114,7 @@ class CheckIns(Cog):
         channel = await ctx.channel_for("checkins") if share != "no" else None
         recorded = await self.store.record(
             key,
-            lambda tz: local_date(now, self._zone_or_default(tz)),
+            lambda tz: local_date(now, zone_or_default(tz, self._default_zone())),
             now,
             mood,
             cravings,
@@ -408,92 +397,6 @@ class CheckIns(Cog):
 
     def _default_zone(self) -> str:
         return self.bot.config.bot.timezone
-
-    async def _earliest(self, lookup: Any) -> datetime | None:
-        found = [d for p in list(self.bot.platforms) if (d := await lookup(p)) is not None]
-        return min(found) if found else None
-
-    async def next_reminder(self) -> datetime | None:
-        """The earliest reminder instant on a running platform."""
-        return await self._earliest(self.store.next_reminder_at)
-
-    async def run_reminders(self, now: datetime) -> None:
-        """Send every due reminder to members who haven't checked in today; move each row on."""
-        for platform in list(self.bot.platforms):
-            while True:
-                due = await self.store.due_reminders(platform, now, SWEEP_BATCH)
-                if not due:
-                    break
-                moves, send = [], []
-                for row in due:
-                    plan = plan_daily(
-                        now, row.at, self._zone_or_default(row.zone), row.last_reminded_day
-                    )
-                    checked_in = (
-                        row.last_checkin_day is not None and row.last_checkin_day >= plan.day
-                    )
-                    moves.append(Advance((row.key.community_id, row.key.user_id), plan.next_at,
-                                         plan.day if plan.fire else None))  # fmt: skip
-                    if plan.fire and not checked_in:
-                        send.append(row.key)
-                # Moved on before sending: after a crash a reminder is missed, never doubled.
-                await self.store.advance_reminders(platform, moves)
-                await self._send_reminders(platform, send)
-                if len(due) < SWEEP_BATCH:
-                    break
-
-    def _zone_or_default(self, tz: str | None) -> str:
-        if tz:
-            try:
-                zone(tz)
-                return tz
-            except UnknownTimezone:
-                log.warning("a stored timezone is unknown; using the default")
-        return self._default_zone()
-
-    async def _send_reminders(self, platform: str, keys: list[MemberKey]) -> None:
-        contexts: dict[str, tuple[Context, str] | None] = {}
-        button = Button("Check in", command="checkin", form=True)
-        for key in keys:
-            assert key.community_id is not None
-            if key.community_id not in contexts:
-                ctx = self.bot.context(CommunityRef(platform, key.community_id, key.community_id))
-                contexts[key.community_id] = None if ctx is None else (ctx, _nudge_text(ctx))
-            found = contexts[key.community_id]
-            if found is None:
-                continue
-            ctx, text = found
-            await ctx.send_private(key.user_id, text, buttons=(button,))
-
-    async def next_post(self) -> datetime | None:
-        """The earliest daily check-in post on a running platform."""
-        return await self._earliest(self.store.next_post_at)
-
-    async def run_posts(self, now: datetime) -> None:
-        """Post the daily invitation once per community-local day."""
-        for platform in list(self.bot.platforms):
-            due = await self.store.due_posts(platform, now)
-            if not due:
-                continue
-            moves, send = [], []
-            for row in due:
-                plan = plan_daily(now, row.at, self._zone_or_default(row.zone), row.last_posted_day)
-                moves.append(
-                    Advance((row.community_id,), plan.next_at, plan.day if plan.fire else None)
-                )
-                if plan.fire:
-                    send.append(row.community_id)
-            await self.store.advance_posts(platform, moves)
-            for cid in send:
-                ctx = self.bot.context(CommunityRef(platform, cid, cid))
-                if ctx is None:
-                    continue
-                await ctx.post(
-                    "checkins",
-                    "Daily check-in 🌱 How are you doing today? "
-                    f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds; only you see your answers.",
-                    buttons=[Button("Check in", command="checkin", form=True)],
-                )
 
     async def next_retention(self) -> datetime | None:
         """When the note-retention sweep runs next (daily; None when notes are kept)."""

@@ -55,8 +55,8 @@ class Partners(Cog):
         """Register the partners tables with the privacy registry and the due sources."""
         self.bot.privacy.register(privacy_handler(self.bot.clock.now))
         await self.store.load()
-        for source in self.due.sources():
-            self.bot.scheduler.add_source(source)
+        for due in self.due.sources():
+            self.bot.scheduler.declare(due)
 
     # --- hooks other cogs call ------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Due work for partners: proposals that time out, gentle nudges, owed notices, weekly matching.
 
-Each source asks the database what is due (indexed columns) and moves every handled row on in
-the same transaction that claims it, before any message goes out: after a crash a message may
-be missed, never doubled. Rows of platforms that are not running are left alone.
+Each is a declared due source (``bot.scheduler.declare``): the scheduler claims each due row and
+moves it on (closes the proposal, deletes the notice, moves the matching to next week, moves the
+nudge check a day on) in one transaction, then the act here runs with the community's context.
+After a crash a message may be missed, never doubled; rows of platforms that are offline stay due.
 """
 
 from __future__ import annotations
@@ -13,12 +14,20 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.context import Context
-from bot.platforms.base import CommunityRef
 from bot.recurrence import Recurrence
-from bot.scheduler import DueSource
+from bot.scheduler import Due
 from bot.timeutil import UnknownTimezone, local_date, next_daily
 from cogs.partners.rounds import run_round
-from storage.partners import NudgeCheck, NudgeUpdate, PartnerStore
+from storage.due import DELETE, Claim, DueRow, Move
+from storage.partners import (
+    EXPIRING,
+    MATCHING_DUE,
+    NOTICES_DUE,
+    NUDGES_DUE,
+    NudgeCheck,
+    NudgeUpdate,
+    PartnerStore,
+)
 
 if TYPE_CHECKING:
     from bot.core import Bot
@@ -49,109 +58,88 @@ class PartnerDue:
         self.store = store
         self.checked_in = checked_in
 
-    def sources(self) -> list[DueSource]:
-        """Every due source, to register with the scheduler."""
+    def sources(self) -> list[Due]:
+        """Every due source, to declare to the scheduler."""
         return [
-            DueSource("partner-proposals", self._earliest(self.store.next_expiry), self.expire),
-            DueSource("partner-nudges", self._earliest(self.store.next_nudge_check), self.nudge),
-            DueSource("partner-notices", self._earliest(self.store.next_notice), self.notices),
-            DueSource("partner-matching", self._earliest(self.store.next_schedule), self.match),
+            Due("partner-proposals", EXPIRING, self._plan_expiry, self.expire),
+            Due("partner-nudges", NUDGES_DUE, self._plan_nudge, self.nudge, batch=SWEEP_BATCH),
+            Due("partner-notices", NOTICES_DUE, lambda row, now: DELETE, self.notice),
+            Due("partner-matching", MATCHING_DUE, self._plan_matching, self.match),
         ]
-
-    def _earliest(
-        self, lookup: Callable[[str], Awaitable[datetime | None]]
-    ) -> Callable[[], Awaitable[datetime | None]]:
-        async def earliest() -> datetime | None:
-            found = [d for p in list(self.bot.platforms) if (d := await lookup(p)) is not None]
-            return min(found) if found else None
-
-        return earliest
-
-    def _context(self, platform: str, community_id: str) -> Context | None:
-        return self.bot.context(CommunityRef(platform, community_id, community_id))
 
     # --- proposals that time out -------------------------------------------------------------
 
-    async def expire(self, now: datetime) -> None:
-        """Close proposals after 48 hours; everyone in them returns to the pool."""
-        for platform in list(self.bot.platforms):
-            for proposal in await self.store.expire_due(platform, now):
-                ctx = self._context(platform, proposal.community_id)
-                if ctx is None:
-                    continue
-                # One wording whether someone said no or nobody answered; those who said no
-                # were answered when they did.
-                for member, answer in proposal.answers.items():
-                    if answer != "decline":
-                        await ctx.send_private(member, NOTICES["proposal_closed"])
+    @staticmethod
+    def _plan_expiry(row: DueRow, now: datetime) -> Move:
+        status = "declined" if row["declined"] else "expired"
+        return Move(None, {"status": status, "closed_at": now.isoformat()})
+
+    async def expire(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """A proposal's 48 hours are up: everyone in it returns to the pool."""
+        proposal = await self.store.proposal(claimed.row["id"])
+        if proposal is None:
+            return
+        # One wording whether someone said no or nobody answered; those who said no were
+        # answered when they did.
+        for member, answer in proposal.answers.items():
+            if answer != "decline":
+                await ctx.send_private(member, NOTICES["proposal_closed"])
 
     # --- notices owed after a member deleted their data ------------------------------------------
 
-    async def notices(self, now: datetime) -> None:
-        """Send the neutral lines owed to members whose partner or proposal went away."""
-        for platform in list(self.bot.platforms):
-            for notice in await self.store.take_notices(platform, now):
-                ctx = self._context(platform, notice.community_id)
-                if ctx is None:
-                    continue
-                text = NOTICES.get(notice.kind, NOTICES["partnership_ended"])
-                text = text.replace("{join}", ctx.command_hint("partner join")).replace(
-                    "{status}", ctx.command_hint("partner status")
-                )
-                await ctx.send_private(notice.user_id, text)
+    async def notice(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """Send the neutral line owed to a member whose partner or proposal went away."""
+        text = NOTICES.get(claimed.row["kind"], NOTICES["partnership_ended"])
+        text = text.replace("{join}", ctx.command_hint("partner join")).replace(
+            "{status}", ctx.command_hint("partner status")
+        )
+        await ctx.send_private(claimed.row["user_id"], text)
 
     # --- weekly matching ---------------------------------------------------------------------------
 
-    async def match(self, now: datetime) -> None:
-        """Run each community's weekly matching, moved to its next week first."""
-        for platform in list(self.bot.platforms):
-            for community_id, spec in await self.store.due_schedules(platform, now):
-                ctx = self._context(platform, community_id)
-                if ctx is None:
-                    continue
-                tz = await ctx.community_timezone()
-                try:
-                    following = Recurrence("weekly", spec).next_after(now, tz)
-                except (UnknownTimezone, ValueError):
-                    following = None
-                await self.store.advance_schedule(
-                    platform, community_id, following or now + timedelta(weeks=1)
-                )
-                summary = await run_round(ctx, self.store)
-                log.info("weekly partner matching in %s: %s", community_id, summary)
+    def _plan_matching(self, row: DueRow, now: datetime) -> Move:
+        tz = row["zone"] or self.bot.config.bot.timezone
+        try:
+            following = Recurrence("weekly", row["spec"]).next_after(now, tz)
+        except (UnknownTimezone, ValueError):
+            following = None
+        return Move(following or now + timedelta(weeks=1))
+
+    async def match(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """Run a community's weekly matching (already moved to its next week)."""
+        summary = await run_round(ctx, self.store)
+        log.info("weekly partner matching in %s: %s", ctx.community.id, summary)
 
     # --- gentle nudges -------------------------------------------------------------------------
 
-    async def nudge(self, now: datetime) -> None:
+    @staticmethod
+    def _plan_nudge(row: DueRow, now: datetime) -> Move:
+        # A day on for now; the look (which needs the member's zone and their partners'
+        # check-ins) sets the real next instant.
+        return Move(now + timedelta(days=1))
+
+    async def nudge(self, ctx: Context, claimed: Claim, now: datetime) -> None:
         """Once per lapse: tell a member when their partner hasn't checked in for 2 local days."""
-        for platform in list(self.bot.platforms):
-            while True:
-                due = await self.store.due_nudge_checks(platform, now, SWEEP_BATCH)
-                if not due:
-                    break
-                updates, send = [], []
-                for row in due:
-                    ctx = self._context(platform, row.community_id)
-                    if ctx is None:
-                        # Not running: look again tomorrow rather than spinning on the row.
-                        updates.append(NudgeUpdate(row.partnership_id, row.user_id,
-                                                   now + timedelta(days=1), row.nudged_on))  # fmt: skip
-                        continue
-                    update, lapsed = await self._look(ctx, row, now)
-                    updates.append(update)
-                    if lapsed is not None:
-                        send.append((ctx, row.user_id, lapsed))
-                await self.store.update_nudges(updates)
-                for ctx, user_id, partner in send:
-                    name = await ctx.member_name(partner)
-                    await ctx.send_private(
-                        user_id,
-                        "A gentle thought: {partner} hasn't checked in for a couple of days. "
-                        "A short hello from you might mean a lot, no pressure either way.",
-                        partner=name,
-                    )
-                if len(due) < SWEEP_BATCH:
-                    break
+        row = claimed.row
+        nudged = row["nudged_on"]
+        check = NudgeCheck(
+            row["partnership_id"],
+            row.community_id,
+            row["user_id"],
+            await self.store.partners_of(row["partnership_id"], row["user_id"]),
+            datetime.fromisoformat(row["started_at"]),
+            date.fromisoformat(nudged) if nudged else None,
+        )
+        update, lapsed = await self._look(ctx, check, now)
+        await self.store.record_nudge_check(update)
+        if lapsed is not None:
+            name = await ctx.member_name(lapsed)
+            await ctx.send_private(
+                check.user_id,
+                "A gentle thought: {partner} hasn't checked in for a couple of days. "
+                "A short hello from you might mean a lot, no pressure either way.",
+                partner=name,
+            )
 
     async def _look(
         self, ctx: Context, row: NudgeCheck, now: datetime

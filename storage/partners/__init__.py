@@ -24,15 +24,19 @@ from storage.partners.models import (
     PoolEntry,
     Proposal,
 )
-from storage.partners.notices import NoticeRepo
-from storage.partners.nudges import NudgeRepo
+from storage.partners.notices import NOTICES_DUE
+from storage.partners.nudges import NUDGES_DUE, NudgeRepo
 from storage.partners.partnerships import PartnershipRepo
 from storage.partners.pool import PoolRepo
-from storage.partners.proposals import ProposalRepo
-from storage.partners.schedules import ScheduleRepo
+from storage.partners.proposals import EXPIRING, ProposalRepo
+from storage.partners.schedules import MATCHING_DUE, ScheduleRepo
 
 __all__ = [
     "ANSWERS",
+    "EXPIRING",
+    "MATCHING_DUE",
+    "NOTICES_DUE",
+    "NUDGES_DUE",
     "PENDING",
     "PRIVACY_TABLES",
     "Answered",
@@ -49,9 +53,7 @@ __all__ = [
 ]
 
 
-class PartnerStore(
-    PoolRepo, ProposalRepo, PartnershipRepo, BlockRepo, NudgeRepo, NoticeRepo, ScheduleRepo
-):
+class PartnerStore(PoolRepo, ProposalRepo, PartnershipRepo, BlockRepo, NudgeRepo, ScheduleRepo):
     """SQL for the partners feature."""
 
     def __init__(self, db: Database) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from storage.db import MemberKey
+from storage.due import DueTable
 from storage.partners.models import (
     ANSWERS,
     PENDING,
@@ -16,6 +17,18 @@ from storage.partners.models import (
 )
 from storage.partners.partnerships import start_partnership
 from storage.sql import instant, key_params
+
+# Due rows (storage/due.py): pending proposals whose 48 hours run out; claiming closes them.
+EXPIRING = DueTable(
+    "partner_proposals",
+    at="expires_at",
+    key=("id",),
+    columns={
+        "declined": "EXISTS (SELECT 1 FROM partner_proposal_members m "
+        "WHERE m.proposal_id = t.id AND m.answer = 'decline')"
+    },
+    where="t.status = 'pending'",
+)
 
 
 class ProposalRepo(StoreBase):
@@ -133,33 +146,9 @@ class ProposalRepo(StoreBase):
 
         return await self.db.write(write)
 
-    async def next_expiry(self, platform: str) -> datetime | None:
-        """The earliest expiry of a pending proposal on a platform (indexed)."""
-        row = await self.db.fetchone(
-            "SELECT MIN(expires_at) FROM partner_proposals WHERE platform = ? AND expires_at IS NOT NULL",
-            (platform,),
-        )
-        return instant(row[0]) if row else None
-
-    async def expire_due(self, platform: str, now: datetime) -> list[Proposal]:
-        """Close every pending proposal whose 48 hours are up; returns them."""
-
-        def write(conn: sqlite3.Connection) -> list[Proposal]:
-            ids = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM partner_proposals WHERE platform = ? AND expires_at <= ? "
-                    "AND status = 'pending' ORDER BY expires_at",
-                    (platform, now.isoformat()),
-                )
-            ]
-            for pid in ids:
-                proposal = load_proposal(conn, pid)
-                declined = proposal is not None and "decline" in proposal.answers.values()
-                close_proposal(conn, pid, "declined" if declined else "expired", now)
-            return [p for pid in ids if (p := load_proposal(conn, pid)) is not None]
-
-        return await self.db.write(write)
+    async def proposal(self, proposal_id: int) -> Proposal | None:
+        """A proposal by id, with every member's answer."""
+        return await self.db.read(lambda conn: load_proposal(conn, proposal_id))
 
 
 def proposal_platform(conn: sqlite3.Connection, proposal_id: int) -> str | None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from storage.due import COMMUNITY_ZONE, DueTable
 from storage.partners.models import (
     StoreBase,
 )
-from storage.sql import instant
+
+# Due rows (storage/due.py): each community's weekly matching, with the community's zone.
+MATCHING_DUE = DueTable(
+    "partner_schedules",
+    at="next_run_at",
+    key=("community_id",),
+    columns={"spec": "t.spec", "zone": COMMUNITY_ZONE},
+)
 
 
 class ScheduleRepo(StoreBase):
@@ -45,26 +53,3 @@ class ScheduleRepo(StoreBase):
             return True
 
         return await self.db.write(write)
-
-    async def next_schedule(self, platform: str) -> datetime | None:
-        """The earliest weekly matching on a platform (indexed)."""
-        row = await self.db.fetchone(
-            "SELECT MIN(next_run_at) FROM partner_schedules WHERE platform = ?", (platform,)
-        )
-        return instant(row[0]) if row else None
-
-    async def due_schedules(self, platform: str, now: datetime) -> list[tuple[str, str]]:
-        """(community_id, spec) of every weekly matching due at ``now``."""
-        rows = await self.db.fetchall(
-            "SELECT community_id, spec FROM partner_schedules WHERE platform = ? AND next_run_at <= ? "
-            "ORDER BY next_run_at",
-            (platform, now.isoformat()),
-        )
-        return [(r[0], r[1]) for r in rows]
-
-    async def advance_schedule(self, platform: str, community_id: str, next_at: datetime) -> None:
-        """Move a weekly matching to its next run."""
-        await self.db.execute(
-            "UPDATE partner_schedules SET next_run_at = ? WHERE platform = ? AND community_id = ?",
-            (next_at.isoformat(), platform, community_id),
-        )
