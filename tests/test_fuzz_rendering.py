@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.message import Button, Message
-from bot.platforms import discord_render, matrix_render
+from bot.platforms.discord import render as discord_render
+from bot.platforms.matrix import render as matrix_render
 
 FUZZ = settings(
     max_examples=150,

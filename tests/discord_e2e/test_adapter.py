@@ -8,6 +8,7 @@ import json
 import pytest
 
 import bot.platforms.discord as adapter
+import bot.platforms.discord.interactions as interactions
 from tests.discord_e2e.conftest import ALERTS, CHECKINS, FACILITATOR_ROLE, GENERAL, GUILD
 from tests.discord_loopback import ALICE, BOB, CAROL, MOD
 
@@ -66,7 +67,7 @@ async def test_a_deferred_command_shows_thinking_then_the_answer(inproc):
 
 
 async def test_work_that_takes_long_is_deferred_automatically(inproc, monkeypatch):
-    monkeypatch.setattr(adapter, "AUTO_DEFER_AFTER", 0.05)
+    monkeypatch.setattr(interactions, "AUTO_DEFER_AFTER", 0.05)
     inproc.probe.release.clear()
     rec = await inproc.server.invoke(GUILD, GENERAL, ALICE, "probe wait")
     response = await rec.wait_response()

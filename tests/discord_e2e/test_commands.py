@@ -10,14 +10,14 @@ import pytest
 from bot.app import build_bot
 from bot.config import Config
 from bot.message import Message
-from bot.platforms.discord_commands import (
+from bot.platforms.discord.commands import (
     build_commands,
     button_custom_id,
     parse_custom_id,
     route_of,
 )
-from bot.platforms.discord_render import escape, render, split_text
-from bot.platforms.discord_suggest import zone_suggestions
+from bot.platforms.discord.render import escape, render, split_text
+from bot.platforms.discord.suggest import zone_suggestions
 from bot.spec import CommandSpec, Param, ParamType, Permission, StrType
 from tests.discord_e2e.probe_cog import Probe
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import DiscordSection
 from bot.platforms.discord import DiscordPlatform
-from bot.platforms.discord_connection import (
+from bot.platforms.discord.connection import (
     ConnectionWatch,
     ReconnectLogFilter,
     connection_problem,

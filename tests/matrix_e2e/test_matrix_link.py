@@ -13,7 +13,7 @@ from bot.app import build_bot
 from bot.config import Config, MatrixSection
 from bot.platforms.base import PlatformStartError
 from bot.platforms.matrix import MatrixPlatform
-from bot.platforms.matrix_link import Link, describe
+from bot.platforms.matrix.link import Link, describe
 
 SERVER = "http://127.0.0.1:1"
 
@@ -30,7 +30,7 @@ def test_the_back_off_doubles_up_to_30_seconds_and_starts_over_after_a_success()
 
 
 def test_an_outage_is_logged_once_and_so_is_the_return(caplog):
-    caplog.set_level(logging.INFO, logger="bot.platforms.matrix_link")
+    caplog.set_level(logging.INFO, logger="bot.platforms.matrix.link")
     link = Link(SERVER)
     link.up()
     for _ in range(5):

@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from nio import AsyncClient, JoinResponse
 
-from bot.platforms.matrix_groups import GROUP_MARKER, group_community, invitees
+from bot.platforms.matrix.groups import GROUP_MARKER, group_community, invitees
 from tests.matrix_harness.nio_helpers import (
     accept_invite,
     close_all,

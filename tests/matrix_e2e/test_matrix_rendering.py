@@ -12,14 +12,14 @@ from bot.config import Config, MatrixSection
 from bot.core import render_help
 from bot.message import Button, Message
 from bot.platforms.matrix import MatrixPlatform
-from bot.platforms.matrix_render import (
+from bot.platforms.matrix.render import (
     BUTTONS_KEY,
     TEXT_KINDS,
     buttons_from_content,
     keycap_digit,
     notice_contents,
 )
-from bot.platforms.matrix_rules import (
+from bot.platforms.matrix.rules import (
     SpaceMap,
     creators_privileged,
     invite_allowed,

@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 from nio import Api, AsyncClient, RoomSendResponse
 
-from bot.platforms.matrix_parking import ParkedEvents
+from bot.platforms.matrix.parking import ParkedEvents
 from tests.matrix_harness.nio_helpers import close_all, send_text
 
 from .world import World, build_world, direct_room, seen_ids, wait_for_notice

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from string import Formatter
 from typing import Any
 
-from bot.message import Button, Message, Ping, neutralize_mentions
+from bot.message import Button, Hidden, Message, Ping, neutralize_mentions
 
 BUTTONS_KEY = "org.peerbot.buttons"  # the buttons a post carried, read back when someone reacts
 MAX_BODY = 30_000  # Matrix events are limited to 64 KiB; body and HTML both count
@@ -63,7 +63,11 @@ def render_html(message: Message, prefix: str) -> str:
                 )[0]
                 if conversion:
                     value = Formatter().convert_field(value, conversion)
-                pieces.append(_escape_html(format(value, spec or "")))
+                shown = _escape_html(format(value, spec or ""))
+                if isinstance(message.values.get(field), Hidden):
+                    # the plain body shows only HIDDEN, so notifications never preview it
+                    shown = f"<span data-mx-spoiler>{shown}</span>"
+                pieces.append(shown)
         text = "".join(pieces)
     lines = [text] + ["→ " + _escape_html(b.as_text(prefix)) for b in message.buttons]
     return "\n".join(lines).replace("\n", "<br>")

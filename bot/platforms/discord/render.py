@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from bot.message import Button, Message, Ping
-from bot.platforms.discord_commands import (
+from bot.platforms.discord.commands import (
     button_custom_id,
     form_custom_id,
     form_params,
@@ -22,6 +22,7 @@ from bot.spec import CommandSpec, StrType
 log = logging.getLogger(__name__)
 
 CONTENT_MAX = 2000
+SPOILER_PIECE = CONTENT_MAX - 100  # a spoilered piece and the ||…|| around it fit a message
 NO_MENTIONS = discord.AllowedMentions.none()
 _STYLES = {
     "primary": discord.ButtonStyle.primary,
@@ -45,6 +46,25 @@ def escape(text: str) -> str:
     text = _escape_leftovers(text).replace("<", "\\<")
     text = _LINE_START_MARKUP.sub(r"\1\\\2", text)
     return _LINE_START_NUMBER.sub(r"\1\\.", text)
+
+
+def spoiler(escaped: str) -> str:
+    """Escaped member text behind Discord spoilers, one per line and per piece that fits in a
+    message, so splitting a long message never leaves a piece open (its ``|`` are escaped)."""
+    pieces: list[str] = []
+    for line in escaped.split("\n"):
+        while len(line) > SPOILER_PIECE:
+            cut = SPOILER_PIECE
+            while cut > 1 and _odd_backslashes(line[:cut]):
+                cut -= 1  # never split a backslash from the character it escapes
+            pieces.append(f"||{line[:cut]}||")
+            line = line[cut:]
+        pieces.append(f"||{line}||" if line.strip() else line)
+    return "\n".join(pieces)
+
+
+def _odd_backslashes(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
 def _escape_leftovers(text: str) -> str:
@@ -103,7 +123,7 @@ def render(message: Message, prefix: str = "/", guild: str | None = None) -> lis
     """The message as one or more Discord messages (Discord refuses more than 2000 characters).
     `guild` goes into button ids when the message is a direct message."""
     # Mass mentions are neutralised even in templates: error messages quote what was typed.
-    text = discord.utils.escape_mentions(message.render(escape=escape))
+    text = discord.utils.escape_mentions(message.render(escape=escape, hide=spoiler))
     view, leftover = _view(message.buttons, guild)
     if leftover:
         text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in leftover)

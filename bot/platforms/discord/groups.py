@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.message import Message
-from bot.platforms.discord_render import render
+from bot.platforms.discord.render import render
 
 log = logging.getLogger(__name__)
 
