@@ -22,25 +22,28 @@ of 200 the total compatibility is within about 1% of the exact optimum
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-FOCUSES = frozenset(
-    {"alcohol", "drugs", "gambling", "nicotine", "food", "gaming", "mental-health", "general"}
+from cogs.partners.candidates import CandidateFinder
+from cogs.partners.compatibility import (
+    FOCUSES,
+    FREQUENCIES,
+    Candidate,
+    compatibility,
+    waking_overlap_minutes,
 )
-FREQUENCIES = ("daily", "few-times-a-week", "weekly")
 
-# Compatibility weights; they add up to 1.0, the score of an ideal pair.
-WEIGHT_TIMEZONE = 0.35  # share of waking hours (08:00-22:00 local) the two have in common
-WEIGHT_FOCUS = 0.30  # same focus 1, one of them "general" 0.5, otherwise 0
-WEIGHT_LANGUAGE = 0.20  # a shared language 1, someone named none 0.5 (none shared: incompatible)
-WEIGHT_FREQUENCY = 0.15  # same 1, neighbouring (daily / few-times-a-week) 0.5, daily/weekly 0
-
-WAKING_START_MINUTES = 8 * 60
-WAKING_END_MINUTES = 22 * 60
-_WAKING = WAKING_END_MINUTES - WAKING_START_MINUTES
-_DAY = 24 * 60
+__all__ = [  # the scores live in compatibility.py; callers may take them from here too
+    "FOCUSES",
+    "FREQUENCIES",
+    "Candidate",
+    "MatchResult",
+    "compatibility",
+    "match",
+    "total_weight",
+    "waking_overlap_minutes",
+]
 
 # Candidates per member: 30, fewer in very large pools so that the candidate graph stays
 # within CANDIDATE_EDGE_BUDGET edges (on a 10,000 pool, 15 instead of 30 costs < 0.05%).
@@ -58,31 +61,6 @@ DEEP_ROTATION_BREADTH = 4
 DEEP_SEARCH_POOL = 2000
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A member waiting for an accountability partner.
-
-    ``utc_offset_minutes`` is the member's current offset, computed by the caller from their
-    IANA zone.  An empty ``languages`` means the member named none.  ``waiting_since`` orders
-    members by priority: earlier means waited longer (last round's leftover goes first).
-    """
-
-    member_id: str
-    focus: str
-    utc_offset_minutes: int
-    languages: frozenset[str]
-    frequency: str
-    waiting_since: float
-
-    def __post_init__(self) -> None:
-        if self.focus not in FOCUSES:
-            raise ValueError(f"unknown focus {self.focus!r}; expected one of {sorted(FOCUSES)}")
-        if self.frequency not in FREQUENCIES:
-            raise ValueError(f"unknown frequency {self.frequency!r}; expected {FREQUENCIES}")
-        if not isinstance(self.languages, frozenset):
-            object.__setattr__(self, "languages", frozenset(self.languages))
-
-
 @dataclass
 class MatchResult:
     """The proposal for one round; members are named by ``member_id``.
@@ -96,64 +74,6 @@ class MatchResult:
 
 
 Forbidden = Callable[[str, str], bool] | set[frozenset[str]] | frozenset[frozenset[str]]
-
-
-def waking_overlap_minutes(offset_a: int, offset_b: int) -> int:
-    """Minutes per day that both members are between 08:00 and 22:00 local time."""
-    shift = abs(offset_a - offset_b) % _DAY
-    shift = min(shift, _DAY - shift)
-    # Two arcs of equal length on the 24-hour circle overlap on both sides once far apart.
-    return max(0, _WAKING - shift) + max(0, _WAKING - (_DAY - shift))
-
-
-def _timezone_score(offset_a: int, offset_b: int) -> float:
-    return waking_overlap_minutes(offset_a, offset_b) / _WAKING
-
-
-def _static_score(
-    focus_a: str,
-    freq_a: int,
-    langs_a: frozenset[str],
-    focus_b: str,
-    freq_b: int,
-    langs_b: frozenset[str],
-) -> float | None:
-    """Everything but the timezone part of the score; None when the two cannot talk."""
-    if langs_a and langs_b:
-        if langs_a.isdisjoint(langs_b):
-            return None
-        language = 1.0
-    else:
-        language = 0.5
-    if focus_a == focus_b:
-        focus = 1.0
-    elif focus_a == "general" or focus_b == "general":
-        focus = 0.5
-    else:
-        focus = 0.0
-    frequency = 1.0 - abs(freq_a - freq_b) / 2
-    return WEIGHT_FOCUS * focus + WEIGHT_LANGUAGE * language + WEIGHT_FREQUENCY * frequency
-
-
-def compatibility(a: Candidate, b: Candidate) -> float:
-    """How well two members would suit each other as partners, from 0.0 to 1.0.
-
-    The score is a weighted sum (see the ``WEIGHT_*`` constants): shared waking hours
-    (0.35), focus (0.30), language (0.20) and check-in frequency (0.15).  0.0 means "not
-    compatible at all": both named languages and they share none.  Any other pair scores at
-    least 0.1, because two 14-hour waking windows always share 4 hours.
-    """
-    static = _static_score(
-        a.focus,
-        FREQUENCIES.index(a.frequency),
-        a.languages,
-        b.focus,
-        FREQUENCIES.index(b.frequency),
-        b.languages,
-    )
-    if static is None:
-        return 0.0
-    return static + WEIGHT_TIMEZONE * _timezone_score(a.utc_offset_minutes, b.utc_offset_minutes)
 
 
 def match(
@@ -243,7 +163,7 @@ class _Matcher:
         deep = self.n <= DEEP_SEARCH_POOL
         self.depth = DEEP_ROTATION_DEPTH if deep else ROTATION_DEPTH
         self.breadth = DEEP_ROTATION_BREADTH if deep else ROTATION_BREADTH
-        self.finder = _CandidateFinder(members, blocked)
+        self.finder = CandidateFinder(members, blocked)
         self.finder.fill(self.weights, k)
         self.ranked = [sorted([(-w, j) for j, w in row.items()]) for row in self.weights]
 
@@ -489,170 +409,6 @@ class _Matcher:
                 taken.update((a, b))
                 trios.append((a, b, u))
         return trios
-
-
-class _CandidateFinder:
-    """Finds each member's k most compatible partners without scoring every pair.
-
-    Members fall into classes (focus, frequency, languages) and, within a class, groups of
-    equal UTC offset.  For each (class, offset) profile the groups are visited best weight
-    first, and the search stops once the groups kept hold enough members.  Members of one
-    profile share that list and take members from it in turn.
-    """
-
-    def __init__(self, members: list[Candidate], blocked: Callable[[int, int], bool] | None):
-        self.members = members
-        self.blocked = blocked
-        class_of: dict[tuple[str, int, frozenset[str]], int] = {}
-        self.klass: list[int] = []
-        for c in members:
-            key = (c.focus, FREQUENCIES.index(c.frequency), c.languages)
-            self.klass.append(class_of.setdefault(key, len(class_of)))
-        self.keys = list(class_of)
-        self.by_offset: list[dict[int, list[int]]] = [{} for _ in self.keys]
-        for i, c in enumerate(members):
-            self.by_offset[self.klass[i]].setdefault(c.utc_offset_minutes, []).append(i)
-        self.order = self._class_order()
-        self.static = [dict((other, static) for static, other in row) for row in self.order]
-        # Every offset in the pool, by timezone score from a given offset.
-        self.offsets = sorted({c.utc_offset_minutes for c in members})
-        self._offset_ranking: dict[int, list[tuple[float, int]]] = {}
-        self._groups: dict[tuple[int, int], list[tuple[float, list[int]]]] = {}
-        self._sequences: dict[tuple[int, int, int], tuple] = {}
-        self._tz: dict[tuple[int, int], float] = {}
-        # ceiling[i]: no member outside i's candidate list suits i better than this.
-        self.ceiling = [1.0] * len(members)
-
-    def score(self, i: int, j: int) -> float:
-        """``compatibility`` of members i and j, from the per-class tables."""
-        static = self.static[self.klass[i]].get(self.klass[j])
-        if static is None:
-            return 0.0
-        a, b = self.members[i].utc_offset_minutes, self.members[j].utc_offset_minutes
-        tz = self._tz.get((a, b))
-        if tz is None:
-            tz = self._tz[(a, b)] = _timezone_score(a, b)
-        return static + WEIGHT_TIMEZONE * tz
-
-    def fill(self, weights: list[dict[int, float]], k: int) -> None:
-        """Record every member's candidates, both ways, in ``weights``."""
-        blocked = self.blocked
-        one_way: list[list[tuple[int, float]]] = []
-        for i, c in enumerate(self.members):
-            need = k + 1  # one spare: a member may find itself
-            while True:
-                head, head_weights, tail, tail_weight, complete = self._sequence(
-                    self.klass[i], c.utc_offset_minutes, need
-                )
-                row = dict(zip(head, head_weights, strict=True))
-                if tail:
-                    # Only the last group is cut short; twins start it at different places
-                    # so that their choices spread over the whole group.
-                    size = len(tail)
-                    take = min(size, need - len(head))
-                    start = i % size
-                    picked = tail[start : start + take] + tail[: max(0, start + take - size)]
-                    row.update(dict.fromkeys(picked, tail_weight))
-                row.pop(i, None)
-                if blocked is not None:
-                    for j in [j for j in row if blocked(i, j)]:
-                        del row[j]
-                if len(row) >= k or complete:
-                    break
-                need *= 2  # blocked pairs ate into the list: look further
-            one_way.append(list(row.items()))
-            self.ceiling[i] = min(row.values()) if len(row) >= k and not complete else 0.0
-        for i, row_items in enumerate(one_way):
-            weights[i].update(row_items)
-            for j, w in row_items:
-                weights[j][i] = w
-
-    def _sequence(
-        self, klass: int, offset: int, need: int
-    ) -> tuple[list[int], list[float], list[int], float, bool]:
-        """The ``need`` best partners for a profile.
-
-        Returns the members of every group taken whole with their weights, the last group
-        (from which only part may be needed) with its weight, and whether every compatible
-        member was considered.
-        """
-        key = (klass, offset, need)
-        cached = self._sequences.get(key)
-        if cached is not None:
-            return cached
-        kept: list[tuple[float, int, list[int]]] = []  # min-heap: the worst kept group on top
-        total = 0
-        complete = True
-        serial = 0
-        for static, other in self.order[klass]:
-            if total >= need and static + WEIGHT_TIMEZONE <= kept[0][0]:
-                complete = False
-                break
-            for tz, group in self._offset_groups(other, offset):
-                weight = static + WEIGHT_TIMEZONE * tz
-                if total >= need and weight <= kept[0][0]:
-                    complete = False
-                    break
-                serial -= 1  # among equal weights, groups found earlier sort first
-                heapq.heappush(kept, (weight, serial, group))
-                total += len(group)
-                while total - len(kept[0][2]) >= need:
-                    total -= len(heapq.heappop(kept)[2])
-                    complete = False
-        ordered = sorted(kept, reverse=True)
-        head: list[int] = []
-        head_weights: list[float] = []
-        for weight, _, group in ordered[:-1]:
-            head.extend(group)
-            head_weights.extend([weight] * len(group))
-        tail_weight, tail = (ordered[-1][0], ordered[-1][2]) if ordered else (0.0, [])
-        result = (head, head_weights, tail, tail_weight, complete)
-        self._sequences[key] = result
-        return result
-
-    def _offset_groups(self, klass: int, offset: int) -> list[tuple[float, list[int]]]:
-        """A class's offset groups with their timezone score for ``offset``, best first."""
-        groups = self._groups.get((klass, offset))
-        if groups is None:
-            ranking = self._offset_ranking.get(offset)
-            if ranking is None:
-                ranking = sorted(
-                    ((_timezone_score(offset, other), other) for other in self.offsets),
-                    key=lambda e: -e[0],
-                )
-                self._offset_ranking[offset] = ranking
-            present = self.by_offset[klass]
-            groups = [(tz, present[other]) for tz, other in ranking if other in present]
-            self._groups[(klass, offset)] = groups
-        return groups
-
-    def _class_order(self) -> list[list[tuple[float, int]]]:
-        """For each class, the classes it can pair with, best static score first."""
-        keys = self.keys
-        by_language: dict[str, list[int]] = {}
-        silent: list[int] = []  # classes that named no language talk to everyone
-        for c, (_, _, langs) in enumerate(keys):
-            for lang in langs:
-                by_language.setdefault(lang, []).append(c)
-            if not langs:
-                silent.append(c)
-        order = []
-        for focus, freq, langs in keys:
-            if langs:
-                reachable = set(silent)
-                for lang in langs:
-                    reachable.update(by_language[lang])
-            else:
-                reachable = set(range(len(keys)))
-            row = []
-            for other in reachable:
-                o_focus, o_freq, o_langs = keys[other]
-                static = _static_score(focus, freq, langs, o_focus, o_freq, o_langs)
-                if static is not None:
-                    row.append((static, other))
-            row.sort(key=lambda e: (-e[0], e[1]))
-            order.append(row)
-        return order
 
 
 def total_weight(pool: Iterable[Candidate], result: MatchResult) -> float:
