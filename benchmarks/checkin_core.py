@@ -33,7 +33,8 @@ from bot.core import Bot
 from bot.message import Message
 from bot.platforms.base import Actor, CommunityRef, Invocation, Platform
 from bot.spec import ChannelRef, Permission
-from storage.db import _split_sql, load_migrations
+from storage.backends.sqlite import _split_sql
+from storage.db import load_migrations
 
 MEMBERS = 8
 ROUNDS = 5

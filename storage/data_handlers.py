@@ -59,7 +59,7 @@ def rows_as_dicts(cursor: sqlite3.Cursor, drop: Sequence[str] = ()) -> list[dict
 
 
 def member_table(
-    name: str, table: str, *, user_column: str = "user_id", order_by: str = "rowid"
+    name: str, table: str, *, user_column: str = "user_id", order_by: str = "community_id"
 ) -> DataHandler:
     """A handler for a table keyed by (platform, community_id, `user_column`)."""
 

@@ -18,6 +18,7 @@ from storage.db import Database, DatabaseRefused, StorageError, load_migrations,
 from tests.harness import ConsoleCommunity
 
 
+@pytest.mark.sqlite_only
 async def test_migrations_build_an_empty_database(tmp_path):
     db = await Database.open(tmp_path / "new.db")
     try:
@@ -29,6 +30,7 @@ async def test_migrations_build_an_empty_database(tmp_path):
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_an_older_database_is_upgraded_keeping_its_rows(tmp_path):
     migrations = load_migrations()
     first = migrations[0]
@@ -50,6 +52,7 @@ async def test_an_older_database_is_upgraded_keeping_its_rows(tmp_path):
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_a_database_from_a_newer_version_is_refused(tmp_path):
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
@@ -60,6 +63,7 @@ async def test_a_database_from_a_newer_version_is_refused(tmp_path):
         await Database.open(path)
 
 
+@pytest.mark.sqlite_only
 async def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("my private diary")
@@ -68,6 +72,7 @@ async def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
     assert path.read_text() == "my private diary"
 
 
+@pytest.mark.sqlite_only
 async def test_a_read_only_database_is_refused_clearly(tmp_path):
     path = tmp_path / "ro.db"
     db = await Database.open(path)
@@ -148,6 +153,7 @@ async def test_a_long_write_runs_beside_short_ones_and_every_one_is_committed(tm
         await reopened.close()
 
 
+@pytest.mark.sqlite_only
 async def test_while_another_program_holds_the_lock_the_bot_keeps_answering_and_saves_after(
     community,
 ):
@@ -199,6 +205,7 @@ async def _log_size_after_steady_writes(path: Path) -> int:
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_the_write_ahead_log_is_checkpointed_and_reused_under_steady_writes(
     tmp_path, monkeypatch
 ):
@@ -268,10 +275,9 @@ async def test_delete_needs_confirmation_and_changes_nothing_without_it(communit
 
 
 async def test_every_member_data_table_is_registered_for_export_and_delete(community):
-    rows = await community.bot.db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
     member_tables = []
-    for (table,) in rows:
-        columns = {r[1] for r in await community.bot.db.fetchall(f"PRAGMA table_info({table})")}
+    for table in await community.bot.db.tables():
+        columns = set(await community.bot.db.columns(table))
         if columns & {"user_id", "member_id", "reporter_id", "actor_id", "user_a", "user_b"}:
             member_tables.append(table)
     missing = sorted(set(member_tables) - community.bot.privacy.tables())

@@ -9,8 +9,14 @@ import os
 import re
 import sqlite3
 
+import pytest
+
 from storage.backup import backup
 from tests.harness import ConsoleCommunity
+
+# SQLite's own faults (a full file, PRAGMA query_only, a lock held by another program, the file
+# deleted underneath): PostgreSQL's are in tests/test_postgres.py.
+pytestmark = pytest.mark.sqlite_only
 
 NOT_SAVED = "I couldn't save that just now, so nothing was recorded"
 
@@ -164,9 +170,9 @@ async def test_a_batch_failing_at_commit_reports_every_write_in_it_and_stores_no
 async def test_a_batch_that_fails_unexpectedly_leaves_the_connection_usable(community, monkeypatch):
     """Something nobody planned for breaks a batch while its transaction is open: that batch is
     reported as not saved, and the next command is saved as usual."""
-    import storage.db
+    import storage.backends.sqlite
 
-    real_commit = storage.db._commit
+    real_commit = storage.backends.sqlite._commit
     failures = iter([RuntimeError("unexpected")])
 
     def commit_once_broken(conn):
@@ -175,7 +181,7 @@ async def test_a_batch_that_fails_unexpectedly_leaves_the_connection_usable(comm
         return real_commit(conn)
 
     await community.say("/milestone show")  # the member is on record: the next write is theirs
-    monkeypatch.setattr(storage.db, "_commit", commit_once_broken)
+    monkeypatch.setattr(storage.backends.sqlite, "_commit", commit_once_broken)
     out = await community.text("/milestone set 2026-01-01 name:alcohol")
     assert NOT_SAVED in out
     assert await counters(community) == []

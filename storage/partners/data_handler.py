@@ -130,9 +130,16 @@ def _delete(conn: sqlite3.Connection, key: MemberKey, now: datetime) -> int:
     # Another member's block of this member protects them, not us: it stays, against a keyed
     # one-way hash of the id instead of the id (matching still honours it if they return).
     blocked_clause, blocked_params = scope_clause(key, "blocked_id")
+    hashed = pseudonym(conn, key.platform, key.user_id)
+    removed += conn.execute(  # a block already kept against the hash stands for this one
+        f"DELETE FROM partner_blocks WHERE {blocked_clause} AND EXISTS (SELECT 1 FROM "
+        "partner_blocks h WHERE h.platform = partner_blocks.platform AND h.community_id = "
+        "partner_blocks.community_id AND h.user_id = partner_blocks.user_id AND h.blocked_id = ?)",
+        (*blocked_params, hashed),
+    ).rowcount
     removed += conn.execute(
-        f"UPDATE OR REPLACE partner_blocks SET blocked_id = ? WHERE {blocked_clause}",
-        (pseudonym(conn, key.platform, key.user_id), *blocked_params),
+        f"UPDATE partner_blocks SET blocked_id = ? WHERE {blocked_clause}",
+        (hashed, *blocked_params),
     ).rowcount
     # Proposals and partnerships nobody belongs to any more.
     conn.execute(

@@ -1,0 +1,140 @@
+"""A throwaway PostgreSQL server for the test suite, and a fresh database per test.
+
+The server is the machine's PostgreSQL 15 (``/usr/lib/postgresql/15/bin``), started on a free
+port in a temporary directory (about a second) and stopped at the end of the session. initdb
+refuses to run as root, so as root the server runs as the ``postgres`` account. Each test gets
+its own database, copied from a migrated template (CREATE DATABASE … TEMPLATE is fast).
+
+``PEERBOT_TEST_BACKEND=postgresql`` runs every test that opens a database on PostgreSQL (see
+tests/conftest.py); tests about SQLite files themselves are marked ``sqlite_only``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import asyncpg
+
+BIN = Path(os.environ.get("PEERBOT_PG_BIN", "/usr/lib/postgresql/15/bin"))
+TEMPLATE = "peerbot_template"
+BACKEND = os.environ.get("PEERBOT_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
+
+
+def _as_server_user() -> list[str]:
+    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_sync(coro):
+    """Run a coroutine to completion from synchronous code, whatever loop is running here."""
+    result: list = []
+
+    def target() -> None:
+        result.append(asyncio.run(coro))
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if not result:
+        raise RuntimeError("the PostgreSQL helper failed (see the log above)")
+    return result[0]
+
+
+class PostgresServer:
+    """One server for the session; ``url(name)`` and fresh databases from the template."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="peerbot-pg-"))
+        self.port = _free_port()
+        self._names = itertools.count(1)
+        self.created: list[str] = []
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.dir.chmod(0o700)
+        data = self.dir / "data"
+        user = _as_server_user()
+        subprocess.run(
+            [*user, str(BIN / "initdb"), "-D", str(data), "-U", "peerbot", "--auth=trust",
+             "-E", "UTF8", "--no-sync"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        )
+        subprocess.run(
+            [*user, str(BIN / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"), "-w",
+             "-t", "30", "-o", options, "start"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        run_sync(self._make_template())
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*_as_server_user(), str(BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m",
+             "immediate", "-w", "stop"],
+            capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, name: str) -> str:
+        return f"postgresql://peerbot@127.0.0.1:{self.port}/{name}"
+
+    async def _admin(self) -> asyncpg.Connection:
+        return await asyncpg.connect(self.url("postgres"))
+
+    async def _make_template(self) -> None:
+        from storage.db import Database
+
+        admin = await self._admin()
+        try:
+            await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        finally:
+            await admin.close()
+        db = await Database.open(self.url(TEMPLATE))
+        await db.close()
+
+    async def create(self, *, empty: bool = False, key: str | None = None) -> str:
+        """A new database (migrated unless `empty`); returns its URL."""
+        name = f"t{next(self._names)}_" + hashlib.sha1((key or "").encode()).hexdigest()[:8]
+        admin = await self._admin()
+        try:
+            template = "template0" if empty else TEMPLATE
+            await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        finally:
+            await admin.close()
+        self.created.append(name)
+        return self.url(name)
+
+    def create_sync(self, *, empty: bool = False) -> str:
+        return run_sync(self.create(empty=empty))
+
+    async def drop(self, names: list[str]) -> None:
+        admin = await self._admin()
+        try:
+            for name in names:
+                await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+    def drop_created(self) -> None:
+        """Drop every database made since the last call (a test's own)."""
+        names, self.created = self.created, []
+        if names:
+            run_sync(self.drop(names))
