@@ -23,7 +23,9 @@ async def build_bot(
     config: Config, *, clock: Clock | None = None, database: str | None = None
 ) -> Bot:
     """Open the database and load every cog (no platform attached yet)."""
-    db = await Database.open(database or config.bot.database)
+    db = await Database.open(
+        database or config.bot.database, password=config.bot.database_password or None
+    )
     bot = Bot(config, db, clock or SystemClock())
     try:
         await bot.load_cogs()

@@ -24,7 +24,9 @@ class ConfigError(ValueError):
 class BotSection:
     """[bot]: settings every platform shares."""
 
-    database: str = "peerbot.db"
+    database: str = "peerbot.db"  # a SQLite file, or a postgresql://user@host/name URL
+    database_password_env: str = ""  # PostgreSQL: the environment variable holding the password
+    database_password: str = field(default="", repr=False)
     timezone: str = "UTC"
     command_prefix: str = "!"
     log_level: str = "INFO"
@@ -96,7 +98,7 @@ _SECTIONS: dict[str, type] = {
     "matrix": MatrixSection,
 }
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_SECRET_FIELDS = {"token", "password", "access_token"}
+_SECRET_FIELDS = {"token", "password", "access_token", "database_password"}
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
@@ -210,8 +212,7 @@ def _check_values(
             problems.append(
                 "bot.clock_start: expected an ISO instant with offset, like 2026-12-01T08:59:50+00:00"
             )
-    if not bot.database:
-        problems.append("bot.database: expected a file path")
+    _check_database(bot, env, problems, secrets)
     if bot.region and not (len(bot.region) == 2 and bot.region.isalpha()):
         problems.append("bot.region: expected a two-letter country code like US or GB")
     for key in ("prompt_grace_minutes", "note_retention_days"):
@@ -289,6 +290,37 @@ def _check_communities(communities: dict[str, list[str]], problems: list[str]) -
                     f"{where}: {room} is already in community {owner[room]}; "
                     "a room can be in one community only"
                 )
+
+
+def _check_database(bot: BotSection, env: dict[str, str], problems: list[str], secrets: bool) -> None:
+    """bot.database is a SQLite file path or a postgresql:// URL whose password is never in it."""
+    from storage.db import is_postgres
+
+    if not bot.database:
+        problems.append("bot.database: expected a file path or a postgresql:// URL")
+        return
+    if not is_postgres(bot.database):
+        if "://" in bot.database:
+            problems.append(
+                "bot.database: expected a file path or a postgresql://user@host/name URL, "
+                f"got a {bot.database.split('://', 1)[0]}:// URL"
+            )
+        elif bot.database_password_env:
+            problems.append(
+                "bot.database_password_env: only for a postgresql:// database (a SQLite file "
+                "has no password)"
+            )
+        return
+    userinfo = bot.database.split("://", 1)[1].split("/", 1)[0].rpartition("@")[0]
+    if ":" in userinfo:
+        problems.append(
+            "bot.database: the URL holds a password; remove it and name the environment "
+            "variable that holds it in bot.database_password_env"
+        )
+    if bot.database_password_env:
+        bot.database_password = _secret(
+            "bot.database_password_env", bot.database_password_env, env, problems, required=secrets
+        )
 
 
 def _secret(

@@ -76,6 +76,8 @@ class MyData(Cog):
             )
             return
         key = self._key(ctx, scope)
+        # Features end what is still going on first (an open support session, kindly).
+        await self.bot.emit("member_data_deleting", ctx, key)
         kept = " ".join(await self.bot.privacy.kept(self.bot.db, key))
         counts = await self.bot.privacy.delete(self.bot.db, key)
         removed = {name: n for name, n in counts.items() if n}

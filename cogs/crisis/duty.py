@@ -28,11 +28,12 @@ Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 @dataclass(frozen=True)
 class OnDuty:
-    """A responder on duty now, and until when (None: until they switch off)."""
+    """A responder on duty now, since when, and until when (None: until they switch off)."""
 
     user_id: str
     name: str
     until: datetime | None
+    since: datetime | None = None
 
 
 def slot_window(slot: RotaSlot, now: datetime) -> tuple[datetime, datetime] | None:
@@ -51,13 +52,28 @@ def slot_window(slot: RotaSlot, now: datetime) -> tuple[datetime, datetime] | No
     return None
 
 
+def next_start(slot: RotaSlot, now: datetime) -> datetime:
+    """The next instant the slot begins, after `now` (within eight days)."""
+    today = local_date(now, slot.zone)
+    start_t = time(slot.start_min // 60, slot.start_min % 60)
+    for ahead in range(8):
+        day = today + timedelta(days=ahead)
+        if day.weekday() == slot.weekday:
+            start = resolve_local(day, start_t, slot.zone)
+            if start > now:
+                return start
+    return resolve_local(today + timedelta(days=7), start_t, slot.zone)
+
+
 def on_duty(switches: list[DutySwitch], slots: list[RotaSlot], now: datetime) -> list[OnDuty]:
     """Everyone on duty at `now`: switched on, or in a rota slot they did not switch off."""
     found: dict[str, OnDuty] = {}
     own = {s.user_id: s for s in switches}
     for switch in switches:
         if switch.on_since is not None:
-            found[switch.user_id] = OnDuty(switch.user_id, switch.display_name, None)
+            found[switch.user_id] = OnDuty(
+                switch.user_id, switch.display_name, None, switch.on_since
+            )
     for slot in slots:
         if slot.user_id in found:
             continue
@@ -67,7 +83,7 @@ def on_duty(switches: list[DutySwitch], slots: list[RotaSlot], now: datetime) ->
         switch = own.get(slot.user_id)
         if switch is not None and switch.off_until is not None and now < switch.off_until:
             continue
-        found[slot.user_id] = OnDuty(slot.user_id, slot.display_name, window[1])
+        found[slot.user_id] = OnDuty(slot.user_id, slot.display_name, window[1], window[0])
     return sorted(found.values(), key=lambda d: d.name.lower())
 
 
@@ -101,9 +117,31 @@ class DutyCommands(CrisisBase):
             if await self.is_responder(ctx, d.user_id)
         ]
 
+    @service("crisis.duty_now")
+    async def duty_now(self, ctx: Context) -> list[OnDuty]:
+        """Everyone on duty now by their switch or the rota, whatever their role: a feature
+        sharing ``/duty`` (support sessions) checks its own role."""
+        platform, cid = ctx.community.platform, ctx.community.id
+        switches = await self.quietly(self.duty.switches(platform, cid), [])
+        slots = await self.quietly(self.duty.slots(platform, cid), [])
+        return on_duty(switches, slots, ctx.now())
+
+    @service("crisis.rota_starts")
+    async def rota_starts(self, ctx: Context) -> list[tuple[str, datetime]]:
+        """When each weekly rota slot next begins: (user id, instant), soonest first."""
+        slots = await self.quietly(self.duty.slots(ctx.community.platform, ctx.community.id), [])
+        return sorted(((s.user_id, next_start(s, ctx.now())) for s in slots), key=lambda p: p[1])
+
+    async def _also_on_duty(self, ctx: Context, user_id: str) -> bool:
+        """Whether another feature that shares /duty counts this member (peer supporters)."""
+        shares = self.bot.services.find("support.is_supporter")
+        return shares is not None and bool(await shares(ctx, user_id))
+
     async def _refuse_non_responder(self, ctx: Context) -> bool:
         assert ctx.actor is not None
         if await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
+            return False
+        if await self._also_on_duty(ctx, ctx.actor.id):
             return False
         await ctx.reply(
             "Only moderators and the responders a moderator chose can go on duty for alerts. "
@@ -127,9 +165,10 @@ class DutyCommands(CrisisBase):
         key, now = ctx.member_key(), ctx.now()
         if mode == "on":
             await self.duty.switch(key, ctx.actor.name, now, None)
+            alerts = await self.is_responder(ctx, ctx.actor.id, ctx.actor.level)
             await ctx.reply(
-                "You're on duty: urgent alerts will mention you until you type {off}. "
-                "Thank you for being there.",
+                ("You're on duty: urgent alerts will mention you" if alerts else "You're on duty")
+                + " until you type {off}. Thank you for being there.",
                 off=ctx.command_hint("duty") + " off",
             )
             return

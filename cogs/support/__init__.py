@@ -1,0 +1,65 @@
+"""Support sessions (issue 21): a member asks to talk, an on-duty peer supporter answers in a
+private space (a Discord private thread, a new encrypted Matrix room, a console group).
+
+Parts: ``member`` (request, cancel/end, feedback, history), ``desk`` (supporters: queue,
+claim, handoff, close; moderators: who supporters are, stats), ``due`` (half-hourly updates
+and supporters who are gone), ``base`` (the store, duty through the crisis feature's
+``crisis.duty_now`` and ``crisis.rota_starts``), ``texts``. The request text passes the crisis
+screen first; nothing said in a session is stored. See docs/support-sessions.md.
+"""
+
+from __future__ import annotations
+
+from bot.cog import listener
+from bot.context import Context
+from bot.core import Bot
+from cogs.support.desk import SupporterDesk
+from cogs.support.due import SupportDue
+from cogs.support.member import MemberSide
+from storage.db import MemberKey
+from storage.support import ACTIVE, CLOSED, privacy_handlers
+
+
+class Support(MemberSide, SupporterDesk, SupportDue):
+    """The support cog."""
+
+    name = "support"
+
+    async def on_load(self) -> None:
+        """Register member data and the half-hourly updates."""
+        for handler in privacy_handlers():
+            self.bot.privacy.register(handler)
+        self.bot.scheduler.add_source(self.due_source())
+
+    @listener("member_data_deleting")
+    async def before_delete(self, ctx: Context, key: MemberKey) -> None:
+        """Before /mydata delete: end the member's open session kindly, and put a deleting
+        supporter's sessions back in the queue, so nobody is left waiting on nothing."""
+        if key.community_id is None:
+            return  # scope everywhere: only this community's context is at hand
+        request = await self.store.open_for(key)
+        if request is not None and request.status == ACTIVE:
+            closed = await self.store.finish(
+                request.id, ACTIVE, CLOSED, "member", "member-left", ctx.now()
+            )
+            if closed is not None and closed.supporter_id:
+                await ctx.send_private(
+                    closed.supporter_id,
+                    "Session #{id} has ended: the member deleted their data here. Thank you "
+                    "for being there.",
+                    id=str(closed.id),
+                )
+        for held in await self.store.active(key.platform, key.community_id):
+            if held.supporter_id == key.user_id:
+                await self.store.requeue(held.id, key.user_id, ctx.now())
+                await ctx.send_private(
+                    held.user_id,
+                    "I'm sorry: your supporter had to step away. You're back in the queue, "
+                    "ahead of newer requests. Anything urgent: {crisis}.",
+                    crisis=ctx.command_hint("crisis"),
+                )
+
+
+def setup(bot: Bot) -> Support:
+    """Create the cog."""
+    return Support(bot)

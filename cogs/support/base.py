@@ -1,0 +1,163 @@
+"""What the member and supporter halves of the support feature share: the store, who is a
+supporter, who is on duty (through the crisis feature's ``/duty``), and places in the queue."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from statistics import median
+
+from bot.cog import Cog
+from bot.context import Context
+from bot.core import Bot
+from bot.services import service
+from bot.timeutil import format_local
+from cogs.support.texts import (
+    DEFAULT_WAIT_MIN,
+    DUTY_HOURS,
+    DUTY_NUDGE,
+    FEEDBACK_ASK,
+    HEAVY,
+    SETTING,
+    WELLBEING,
+    minutes_text,
+)
+from storage.support import Request, SupportStore
+
+log = logging.getLogger("cogs.support")
+
+
+class SupportBase(Cog):
+    """State and helpers of the support cog."""
+
+    name = "support"
+    # /duty, who is on it and the rota belong to the crisis feature; this one shares them.
+    requires = ("crisis.duty_now", "crisis.rota_starts")
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.store = SupportStore(bot.db)
+
+    @service("support.is_supporter")
+    async def is_supporter(self, ctx: Context, user_id: str) -> bool:
+        """Members with the supporters role (Discord, console) or power level (Matrix)."""
+        role = await ctx.setting(SETTING)
+        return bool(role) and await ctx.has_role(user_id, role)
+
+    async def refuse_non_supporter(self, ctx: Context) -> bool:
+        """Reply and return True unless the caller is a peer supporter."""
+        assert ctx.actor is not None
+        if await self.is_supporter(ctx, ctx.actor.id):
+            return False
+        await ctx.reply(
+            "Only the peer supporters a moderator chose can do that. If you'd like to talk to "
+            "someone, {request} asks for a supporter.",
+            request=ctx.command_hint("support request"),
+        )
+        return True
+
+    async def on_duty(self, ctx: Context) -> list:
+        """Supporters on duty now (``crisis.OnDuty``: user_id, name, until, since)."""
+        everyone = await self.bot.services.get("crisis.duty_now")(ctx)
+        return [d for d in everyone if await self.is_supporter(ctx, d.user_id)]
+
+    async def free_supporters(self, ctx: Context) -> list:
+        """Supporters on duty with room for another session."""
+        active = await self.store.active(ctx.community.platform, ctx.community.id)
+        free = []
+        for person in await self.on_duty(ctx):
+            holding = sum(1 for r in active if r.supporter_id == person.user_id)
+            settings = await self.store.settings(ctx.member_key(person.user_id))
+            if holding < settings.max_sessions:
+                free.append(person)
+        return free
+
+    async def next_usual(self, ctx: Context) -> datetime | None:
+        """When a supporter's rota slot next begins."""
+        for user_id, start in await self.bot.services.get("crisis.rota_starts")(ctx):
+            if await self.is_supporter(ctx, user_id):
+                return start
+        return None
+
+    async def estimate(self, ctx: Context, place: int, on_duty: int) -> str:
+        """Roughly how long a member at ``place`` may wait, from recent waits and the
+        supporters on duty now."""
+        recent = await self.store.waits(
+            ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=14)
+        )
+        typical = median(recent) if recent else DEFAULT_WAIT_MIN
+        return minutes_text(int(max(5, typical) * place / max(1, on_duty)))
+
+    async def place_of(self, ctx: Context, request: Request) -> int:
+        """The request's place in its community's queue (1 = next)."""
+        waiting = await self.store.waiting(request.platform, request.community_id)
+        ids = [r.id for r in waiting]
+        return ids.index(request.id) + 1 if request.id in ids else 0
+
+    async def tell_new_places(self, ctx: Context) -> None:
+        """A private word to every waiting member whose place moved up."""
+        waiting = await self.store.waiting(ctx.community.platform, ctx.community.id)
+        for place, request in enumerate(waiting, start=1):
+            if request.last_place is not None and place < request.last_place:
+                await ctx.send_private(
+                    request.user_id,
+                    "Your support request moved up: you're now number {place} in the queue.",
+                    place=str(place),
+                )
+            if request.last_place != place:
+                await self.store.set_place(request.id, place)
+
+    async def nobody_on(self, ctx: Context) -> str:
+        """The honest sentence for when no supporter is on duty."""
+        usual = await self.next_usual(ctx)
+        text = "No peer supporter is on duty right now, so this may take a while. "
+        if usual is not None:
+            zone = await ctx.member_timezone()
+            text += f"Someone is usually on from {format_local(usual, zone)}. "
+        return text
+
+    async def nudge_long_duty(self, ctx: Context, user_id: str) -> None:
+        """Once per duty stretch, a private nudge after more than DUTY_HOURS on duty."""
+        now = ctx.now()
+        for person in await self.on_duty(ctx):
+            if person.user_id != user_id or person.since is None:
+                continue
+            if now - person.since < timedelta(hours=DUTY_HOURS):
+                return
+            key = ctx.member_key(user_id)
+            settings = await self.store.settings(key)
+            if settings.nudged_for is not None and settings.nudged_for >= person.since - timedelta(
+                seconds=1
+            ):
+                return
+            await self.store.set_settings(key, replace(settings, nudged_for=person.since))
+            await ctx.send_private(
+                user_id, DUTY_NUDGE, hours=str(DUTY_HOURS), off=ctx.command_hint("duty") + " off"
+            )
+
+    async def after_close(self, ctx: Context, closed: Request, *, ended_by_member: bool) -> None:
+        """Tell the other person, look after the supporter, and ask how it was."""
+        supporter = closed.supporter_id
+        if supporter is None:
+            return
+        if ended_by_member:
+            await ctx.send_private(
+                supporter,
+                "Session #{id} has ended: the member closed it. Thank you for being there.",
+                id=str(closed.id),
+            )
+        else:
+            await ctx.send_private(
+                closed.user_id,
+                FEEDBACK_ASK,
+                feedback=ctx.command_hint("support feedback") + " rating:4 word:helpful",
+            )
+        if HEAVY.intersection(closed.topics):
+            await ctx.send_private(
+                supporter,
+                WELLBEING,
+                off=ctx.command_hint("duty") + " off",
+                crisis=ctx.command_hint("crisis"),
+            )
+        await self.nudge_long_duty(ctx, supporter)

@@ -1,0 +1,357 @@
+"""The supporters' side: who they are, the queue, claim, hand over, close, and the counts
+moderators see (no content, no names)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from statistics import mean
+from typing import Annotated, Literal
+
+from bot.access import refuse_wrong_kind
+from bot.context import Context
+from bot.message import Button
+from bot.spec import (
+    IntType,
+    MaxLen,
+    MemberRef,
+    MentionType,
+    OrOff,
+    Permission,
+    Range,
+    Rest,
+    RoleRef,
+    command,
+)
+from bot.spec import Off as OffType
+from cogs.support.base import SupportBase
+from cogs.support.texts import KINDS, OUTCOMES, SETTING, minutes_text, topics_text, waited
+from storage.support import ACTIVE, CLOSED, Request, SupporterSettings
+
+Outcome = Literal["supported", "referred", "member-left", "no-reply", "other"]
+SPACE_TEXT = (
+    "Support session #{id}: {member} and {supporter}. Only the two of you are here.\n"
+    "What would help: {kind}. Heads-up topics: {topics}. Time they have: {minutes}.\n"
+    "In their words: {note}\n"
+    "{member}, you can end this any time with {end}. {supporter} closes it with {close}."
+)
+
+
+class SupporterDesk(SupportBase):
+    """/community supporters, /support settings, queue, claim, handoff, close, stats."""
+
+    @command(
+        "community supporters",
+        "Who the peer supporters are: a role (Discord), a power level (Matrix)",
+        private=True,
+        level=Permission.MODERATOR,
+        examples=("community supporters role:@Supporters", "community supporters power:25"),
+    )
+    async def supporters(
+        self,
+        ctx: Context,
+        role: Annotated[
+            RoleRef | OffType, OrOff(MentionType("role")), "The supporters' role, or off"
+        ]
+        | None = None,
+        power: Annotated[int | OffType, OrOff(IntType(0, 100)), "Matrix: power level, or off"]
+        | None = None,
+    ) -> None:
+        """Set or show the community's peer supporters."""
+        if (role is None) == (power is None):
+            await ctx.reply(
+                "Peer supporters now: {shown}. Set them with role:@Role (Discord and console) "
+                "or power:25 (Matrix), or off.",
+                shown=await self._shown(ctx, await ctx.setting(SETTING)),
+            )
+            return
+        if await refuse_wrong_kind(ctx, role, power, "supporters", "Supporters"):
+            return
+        if isinstance(role, RoleRef):
+            value: str | None = role.id
+        elif isinstance(power, int) and not isinstance(power, bool):
+            value = str(power)
+        else:
+            value = None
+        await self.bot.community_settings.set(
+            ctx.community.platform, ctx.community.id, SETTING, value, ctx.now()
+        )
+        await ctx.reply(
+            "Done. Peer supporters: {shown}. They go on duty with {on} and see requests with "
+            "{queue}.",
+            shown=await self._shown(ctx, value),
+            on=ctx.command_hint("duty") + " on",
+            queue=ctx.command_hint("support queue"),
+        )
+
+    async def _shown(self, ctx: Context, value: str | None) -> str:
+        if not value:
+            return "nobody yet"
+        if ctx.community.platform == "matrix":
+            return f"power level {value} and up"
+        return await ctx.role_name(value)
+
+    @command(
+        "support settings",
+        "Supporters: sessions at once, and calls when nobody is on",
+        private=True,
+    )
+    async def settings(
+        self,
+        ctx: Context,
+        max: Annotated[int, Range(1, 5), "Most sessions at once (1 to 5)"] | None = None,  # noqa: A002
+        callme: Annotated[
+            Literal["on", "off"], "on: a private nudge when someone waits and nobody is on duty"
+        ]
+        | None = None,
+    ) -> None:
+        """Show or change the supporter's own settings."""
+        if await self.refuse_non_supporter(ctx):
+            return
+        key = ctx.member_key()
+        current = await self.store.settings(key)
+        if max is not None or callme is not None:
+            current = SupporterSettings(
+                max if max is not None else current.max_sessions,
+                (callme == "on") if callme is not None else current.call_me,
+                current.nudged_for,
+            )
+            await self.store.set_settings(key, current)
+        await ctx.reply(
+            f"Your settings: up to {current.max_sessions} session(s) at once; "
+            + ("you're called" if current.call_me else "you're not called")
+            + " when someone waits and nobody is on duty."
+        )
+
+    @command("support queue", "Supporters: waiting requests (no names until claimed)", private=True)
+    async def queue(self, ctx: Context) -> None:
+        """Waiting requests with kind, topics and wait; never who asked."""
+        if await self.refuse_non_supporter(ctx):
+            return
+        waiting = await self.store.waiting(ctx.community.platform, ctx.community.id)
+        if not waiting:
+            await ctx.reply("Nobody is waiting right now.")
+            return
+        now = ctx.now()
+        lines = [f"{len(waiting)} waiting, oldest first:"]
+        for r in waiting[:20]:
+            lines.append(
+                f"#{r.id}: waiting {waited(r.created_at, now)}; {KINDS[r.kind]}; topics: "
+                f"{topics_text(r.topics)}; has {minutes_text(r.minutes)}"
+            )
+        buttons = [
+            Button(f"Claim #{r.id}", command="support claim", args={"id": str(r.id)})
+            for r in waiting[:3]
+        ]
+        await ctx.reply("\n".join(lines), buttons=buttons)
+
+    @command("support claim", "Supporters: take the oldest request, or one by number", private=True)
+    async def claim(
+        self,
+        ctx: Context,
+        id: Annotated[int, Range(1, 2**62), "The request number"] | None = None,  # noqa: A002
+    ) -> None:
+        """Claim a request and open the private space."""
+        assert ctx.actor is not None
+        if await self.refuse_non_supporter(ctx) or await self._refuse_busy(ctx, ctx.actor.id):
+            return
+        request = await self.store.claim(
+            ctx.community.platform, ctx.community.id, id, ctx.actor.id, ctx.now()
+        )
+        if request is None:
+            await ctx.reply(
+                "That request is no longer waiting (someone else may have claimed it, or it "
+                "was cancelled). {queue} shows what is waiting."
+                if id is not None
+                else "Nobody is waiting right now. Thank you for being on duty.",
+                queue=ctx.command_hint("support queue"),
+            )
+            return
+        await self.open_space(ctx, request, ctx.actor.id)
+        await ctx.reply(
+            "You claimed #{id}. I've opened a private space for you and {member}; the request "
+            "is there.",
+            id=str(request.id),
+            member=request.display_name,
+        )
+        await self.tell_new_places(ctx)
+        await self.nudge_long_duty(ctx, ctx.actor.id)
+
+    async def _refuse_busy(self, ctx: Context, user_id: str) -> bool:
+        """Reply and return True when the supporter is off duty or at their limit."""
+        if user_id not in {d.user_id for d in await self.on_duty(ctx)}:
+            await ctx.reply(
+                "Please go on duty first with {on}, so members know someone is there.",
+                on=ctx.command_hint("duty") + " on",
+            )
+            return True
+        active = await self.store.active(ctx.community.platform, ctx.community.id)
+        holding = sum(1 for r in active if r.supporter_id == user_id)
+        limit = (await self.store.settings(ctx.member_key(user_id))).max_sessions
+        if holding >= limit:
+            await ctx.reply(
+                f"You already hold {holding} session(s), your limit. Close one first, or raise "
+                f"the limit with {ctx.command_hint('support settings')} max:2."
+            )
+            return True
+        return False
+
+    async def open_space(self, ctx: Context, request: Request, supporter: str) -> None:
+        """The private space for the member and the supporter, with the triage answers; where
+        a platform can't make one, each hears privately (the answers go to the supporter)."""
+        supporter_name = await ctx.member_name(supporter)
+        values = {
+            "id": str(request.id),
+            "member": request.display_name,
+            "supporter": supporter_name,
+            "kind": KINDS[request.kind],
+            "topics": topics_text(request.topics),
+            "minutes": minutes_text(request.minutes),
+            "note": request.note or "(nothing written)",
+            "end": ctx.command_hint("support end"),
+            "close": ctx.command_hint("support close"),
+        }
+        opened = await ctx.open_private_group(
+            [request.user_id, supporter], f"Support session #{request.id}", SPACE_TEXT, **values
+        )
+        if opened:
+            await ctx.send_private(
+                request.user_id,
+                "{supporter} is here for you: I've opened a private space for just the two of "
+                "you. You can end it any time with {end}.",
+                **values,
+            )
+            return
+        await ctx.send_private(
+            supporter, SPACE_TEXT + "\nPlease write to them privately.", **values
+        )
+        await ctx.send_private(
+            request.user_id,
+            "{supporter} is here for you and will write to you privately. You can end it any "
+            "time with {end}.",
+            **values,
+        )
+
+    async def _held(self, ctx: Context, id: int | None) -> Request | None:  # noqa: A002
+        """The caller's active session (the one numbered ``id`` if given); replies when none."""
+        assert ctx.actor is not None
+        mine = [
+            r
+            for r in await self.store.active(ctx.community.platform, ctx.community.id)
+            if r.supporter_id == ctx.actor.id and (id is None or r.id == id)
+        ]
+        if len(mine) == 1:
+            return mine[0]
+        if not mine:
+            await ctx.reply("You hold no such session right now.")
+        else:
+            numbers = ", ".join(f"#{r.id}" for r in mine)
+            await ctx.reply(f"You hold several sessions ({numbers}); add id: to say which.")
+        return None
+
+    @command(
+        "support handoff",
+        "Supporters: pass your session to another supporter, with a note only they see",
+        private=True,
+        examples=("support handoff member:@sam note:talked about work, wants a follow-up",),
+    )
+    async def handoff(
+        self,
+        ctx: Context,
+        member: Annotated[MemberRef, "The supporter taking over"],
+        note: Annotated[str, MaxLen(1000), Rest(), "A summary for them only"],
+        id: Annotated[int, Range(1, 2**62), "Which session, if you hold several"] | None = None,  # noqa: A002
+    ) -> None:
+        """Hand over: a new private space for the member and the next supporter."""
+        assert ctx.actor is not None
+        if await self.refuse_non_supporter(ctx):
+            return
+        request = await self._held(ctx, id)
+        if request is None:
+            return
+        if member.id in (ctx.actor.id, request.user_id) or not await self.is_supporter(
+            ctx, member.id
+        ):
+            await ctx.reply(
+                "Please hand over to another peer supporter (not yourself or the member). "
+                "Nothing changed."
+            )
+            return
+        if await self._refuse_busy_other(ctx, member.id):
+            return
+        if not await self.store.hand_over(request.id, ctx.actor.id, member.id):
+            await ctx.reply("That session has just ended or moved on. Nothing changed.")
+            return
+        await ctx.send_private(
+            member.id,
+            "{from_} handed session #{id} to you. Their note, for you only: {note}",
+            from_=ctx.actor.name,
+            id=str(request.id),
+            note=note,
+        )
+        await self.open_space(ctx, request, member.id)
+        await ctx.reply(
+            "Handed over to {to}. They have your note and a new private space with {member}. "
+            "Thank you.",
+            to=member.name,
+            member=request.display_name,
+        )
+
+    async def _refuse_busy_other(self, ctx: Context, user_id: str) -> bool:
+        """Like _refuse_busy, worded for the supporter being handed to."""
+        if user_id not in {d.user_id for d in await self.on_duty(ctx)}:
+            await ctx.reply("They aren't on duty right now. Nothing changed.")
+            return True
+        active = await self.store.active(ctx.community.platform, ctx.community.id)
+        holding = sum(1 for r in active if r.supporter_id == user_id)
+        if holding >= (await self.store.settings(ctx.member_key(user_id))).max_sessions:
+            await ctx.reply("They already hold as many sessions as they take. Nothing changed.")
+            return True
+        return False
+
+    @command(
+        "support close",
+        "Supporters: end your session and record how it went (no content)",
+        private=True,
+        examples=("support close outcome:supported",),
+    )
+    async def close(
+        self,
+        ctx: Context,
+        outcome: Annotated[Outcome, "How it ended: " + ", ".join(OUTCOMES)],
+        id: Annotated[int, Range(1, 2**62), "Which session, if you hold several"] | None = None,  # noqa: A002
+    ) -> None:
+        """Close the session, free the supporter, ask the member how it was."""
+        assert ctx.actor is not None
+        if await self.refuse_non_supporter(ctx):
+            return
+        request = await self._held(ctx, id)
+        if request is None:
+            return
+        closed = await self.store.finish(
+            request.id, ACTIVE, CLOSED, "supporter", outcome, ctx.now()
+        )
+        if closed is None:
+            await ctx.reply("That session has already ended.")
+            return
+        await ctx.reply("Closed #{id}. Thank you for being there.", id=str(closed.id))
+        await self.after_close(ctx, closed, ended_by_member=False)
+
+    @command(
+        "support stats",
+        "Moderators: requests, waits and sessions of the last week (no content, no names)",
+        private=True,
+        level=Permission.MODERATOR,
+    )
+    async def stats(self, ctx: Context) -> None:
+        """Counts only."""
+        s = await self.store.stats(
+            ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=7)
+        )
+        per = ", ".join(str(n) for n in s.sessions_by_supporter) or "none"
+        rating = f"{mean(s.ratings):.1f} from {len(s.ratings)}" if s.ratings else "no answers yet"
+        wait = minutes_text(s.median_wait_min) if s.median_wait_min is not None else "no waits yet"
+        await ctx.reply(
+            f"Last 7 days: {s.requests} request(s), {s.claimed} answered, {s.cancelled} "
+            f"cancelled. Typical wait: {wait}. Sessions per supporter: {per}. "
+            f"Feedback: {rating}."
+        )

@@ -1,0 +1,249 @@
+"""The member's side: ask for support, wait, end, say how it was, look back."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from bot.context import Context
+from bot.message import Button, Message
+from bot.spec import Duration, MaxLen, Range, Rest, command
+from bot.timeutil import format_local
+from cogs.support.base import SupportBase
+from cogs.support.texts import (
+    CALL_ME,
+    DAILY_LIMIT,
+    KINDS,
+    MAX_NOTE,
+    TopicsType,
+    minutes_text,
+    topics_text,
+)
+from storage.support import ACTIVE, CANCELLED, CLOSED, WAITING, Request
+
+FORM = Button("Ask for support", command="support request", form=True)
+FEEDBACK = Button("How was this?", command="support feedback", form=True, style="secondary")
+URGENT_ALERT = (
+    "Priority: {name} asked for a peer supporter and what they wrote sounded urgent. They were "
+    "given crisis lines privately. Please reach out to them soon."
+)
+
+
+class MemberSide(SupportBase):
+    """/support request, cancel, end, feedback and history."""
+
+    @command(
+        "support request",
+        "Ask for a peer supporter to talk with you privately",
+        private=True,
+        examples=(
+            "support request kind:listen topics:grief time:45m note:rough week",
+            "support request kind:advice topics:none",
+        ),
+    )
+    async def request(
+        self,
+        ctx: Context,
+        kind: Annotated[
+            Literal["listen", "advice", "practical"],
+            "What would help: someone to listen, advice, or practical help",
+        ]
+        | None = None,
+        topics: Annotated[
+            str, TopicsType(), "Heads-up for the supporter: self-harm, suicide, grief… or none"
+        ]
+        | None = None,
+        time: Annotated[Duration, "How long you have, like 30m or 1h"] | None = None,
+        note: Annotated[str, MaxLen(MAX_NOTE), Rest(), "Anything to tell them (only they see it)"]
+        | None = None,
+    ) -> None:
+        """Queue a request after the crisis screen, or open the form when nothing was given."""
+        assert ctx.actor is not None
+        urgent = self.bot.services.find("crisis.urgent_reply")
+        heard: Message | None = await urgent(ctx, note, "") if urgent and note else None
+        if heard is not None:
+            # Urgent: crisis lines now and the moderators told (never the words), no queue.
+            await ctx.reply(heard.template.lstrip("\n"), buttons=heard.buttons, **heard.values)
+            await ctx.alert(URGENT_ALERT, name=ctx.actor.name)
+            return
+        if kind is None:
+            await ctx.reply(
+                "Let's find someone to talk with you. Tell me: what kind of support would help "
+                "(listen, advice or practical), any topics the supporter should be ready for "
+                "(self-harm, suicide, substance-use, relapse, abuse, grief, other, or none), "
+                "and how long you have. For example: {example}",
+                buttons=[FORM],
+                example=ctx.command_hint("support request")
+                + " kind:listen topics:grief time:30m note:a hard day",
+            )
+            return
+        minutes = int(time.total_seconds() // 60) if time is not None else 30
+        if not 5 <= minutes <= 8 * 60:
+            await ctx.reply(
+                "Please give a time between 5 minutes and 8 hours, like 30m or 1h. Nothing was "
+                "sent yet."
+            )
+            return
+        form = (kind, tuple(topics or ()), minutes, note)
+        request, refused = await self.store.add(
+            ctx.member_key(), ctx.actor.name, form, ctx.now(), DAILY_LIMIT
+        )
+        if request is None:
+            await self._refused(ctx, refused)
+            return
+        await self._queued(ctx, request)
+
+    async def _refused(self, ctx: Context, why: str) -> None:
+        if why == "open":
+            await ctx.reply(
+                "You already have a support request open; I'll keep your place. {cancel} "
+                "cancels or ends it. Anything urgent: {crisis}.",
+                cancel=ctx.command_hint("support cancel"),
+                crisis=ctx.command_hint("crisis"),
+            )
+            return
+        await ctx.reply(
+            f"You've asked {DAILY_LIMIT} times in the last day, which is as many as I can take. "
+            "Please try again later, and if things feel urgent, {crisis} lists people you can "
+            "talk to right now.",
+            crisis=ctx.command_hint("crisis"),
+        )
+
+    async def _queued(self, ctx: Context, request: Request) -> None:
+        """Tell the member their place; tell supporters a request is waiting (no names)."""
+        place = await self.place_of(ctx, request)
+        await self.store.set_place(request.id, place)
+        on_duty = await self.on_duty(ctx)
+        crisis = ctx.command_hint("crisis")
+        cancel = ctx.command_hint("support cancel")
+        if not on_duty:
+            await ctx.reply(
+                await self.nobody_on(ctx)
+                + "Your request is kept (number {place} in the queue) and the first supporter "
+                "on will see it. If it's urgent, please don't wait: {crisis} lists people you "
+                "can talk to right now. {cancel} takes the request back.",
+                place=str(place),
+                crisis=crisis,
+                cancel=cancel,
+            )
+            await self._call_off_duty(ctx)
+            return
+        await ctx.reply(
+            "Thank you for asking. You're number {place} in the queue; it may take {wait}. "
+            "I'll tell you when your place changes, and every half hour. Anything urgent: "
+            "{crisis}. {cancel} takes the request back.",
+            place=str(place),
+            wait=await self.estimate(ctx, place, len(await self.free_supporters(ctx)) or 1),
+            crisis=crisis,
+            cancel=cancel,
+        )
+        for person in await self.free_supporters(ctx):
+            await ctx.send_private(
+                person.user_id,
+                "A support request is waiting ({kind}; topics: {topics}). {queue} shows it.",
+                kind=KINDS[request.kind],
+                topics=topics_text(request.topics),
+                queue=ctx.command_hint("support queue"),
+            )
+
+    async def _call_off_duty(self, ctx: Context) -> None:
+        """Supporters who asked to be called when nobody is on get a private nudge."""
+        for user_id in await self.store.call_me(ctx.community.platform, ctx.community.id):
+            if await self.is_supporter(ctx, user_id):
+                await ctx.send_private(
+                    user_id,
+                    CALL_ME,
+                    on=ctx.command_hint("duty") + " on",
+                    queue=ctx.command_hint("support queue"),
+                )
+
+    @command("support cancel", "Take back your support request, or end your session", private=True)
+    async def cancel(self, ctx: Context) -> None:
+        """Cancel a waiting request, or end an active session."""
+        await self.end_for_member(ctx, "member")
+
+    @command("support end", "End your support session (any time, no reason needed)", private=True)
+    async def end(self, ctx: Context) -> None:
+        """The member ends their session."""
+        await self.end_for_member(ctx, "member")
+
+    async def end_for_member(self, ctx: Context, by: str) -> None:
+        """End whatever the member has open, kindly, telling the supporter."""
+        request = await self.store.open_for(ctx.member_key())
+        if request is None:
+            await ctx.reply(
+                "You have no support request open. {request} asks for one.",
+                request=ctx.command_hint("support request"),
+            )
+            return
+        if request.status == WAITING:
+            if await self.store.finish(request.id, WAITING, CANCELLED, by, None, ctx.now()):
+                await ctx.reply(
+                    "Done, your request is cancelled. You can ask again any time, and {crisis} "
+                    "is there if things get hard.",
+                    crisis=ctx.command_hint("crisis"),
+                )
+                await self.tell_new_places(ctx)
+                return
+            request = await self.store.open_for(ctx.member_key())  # claimed meanwhile
+            if request is None:
+                return
+        closed = await self.store.finish(request.id, ACTIVE, CLOSED, by, "member-ended", ctx.now())
+        if closed is None:
+            return
+        await ctx.reply(
+            "Your session has ended. Thank you for reaching out.",
+            buttons=[FEEDBACK],
+        )
+        await self.after_close(ctx, closed, ended_by_member=True)
+
+    @command(
+        "support feedback",
+        "How was your last session? Optional and anonymous: 1 to 5 and a word",
+        private=True,
+    )
+    async def feedback(
+        self,
+        ctx: Context,
+        rating: Annotated[int, Range(1, 5), "1 (not good) to 5 (very good)"],
+        word: Annotated[str, MaxLen(40), "One word or a few, if you like"] | None = None,
+    ) -> None:
+        """Keep the rating of the member's latest closed session."""
+        closed = [r for r in await self.store.history(ctx.member_key()) if r.status == CLOSED]
+        if not closed or not await self.store.feedback(
+            ctx.member_key(), closed[0].id, rating, word, ctx.now()
+        ):
+            await ctx.reply("You have no finished session to rate yet. Thank you for offering.")
+            return
+        await ctx.reply(
+            "Thank you. Your answer is counted without your name; supporters never see who "
+            "said what."
+        )
+
+    @command(
+        "support history", "Your past support requests and sessions (dates only)", private=True
+    )
+    async def history(self, ctx: Context) -> None:
+        """The member's own requests: when, what kind, how it ended; never what was said."""
+        mine = await self.store.history(ctx.member_key())
+        if not mine:
+            await ctx.reply(
+                "You haven't asked for support here yet. {request} is there whenever you'd like.",
+                request=ctx.command_hint("support request"),
+            )
+            return
+        zone = await ctx.member_timezone()
+        lines = ["Your support requests (newest first):"]
+        for r in mine:
+            how = {
+                WAITING: "waiting",
+                ACTIVE: "session going on",
+                CANCELLED: "cancelled",
+                CLOSED: "session ended",
+            }[r.status]
+            length = ""
+            if r.claimed_at and r.closed_at:
+                length = ", " + minutes_text(
+                    int((r.closed_at - r.claimed_at).total_seconds() // 60)
+                )
+            lines.append(f"- {format_local(r.created_at, zone)}: {KINDS[r.kind]}, {how}{length}")
+        await ctx.reply("\n".join(lines))
