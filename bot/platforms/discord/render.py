@@ -17,6 +17,7 @@ from bot.platforms.discord.commands import (
     form_params,
     form_placeholder,
 )
+from bot.platforms.text_split import split_message
 from bot.spec import CommandSpec, StrType
 
 log = logging.getLogger(__name__)
@@ -154,27 +155,11 @@ def allowed_pings(pings: tuple[Ping, ...]) -> discord.AllowedMentions:
 
 
 def split_text(text: str, limit: int = CONTENT_MAX) -> list[str]:
-    """Split at line breaks (or hard, for one over-long line) into parts of at most `limit`."""
+    """Parts of at most `limit` characters (see ``bot.platforms.text_split``); never empty,
+    since Discord refuses empty messages."""
     if not text.strip():
-        return ["\u200b"]  # Discord refuses empty messages
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current or "\u200b")
-    return parts
+        return ["\u200b"]
+    return split_message(text, limit)
 
 
 def _view(

@@ -13,9 +13,12 @@ from string import Formatter
 from typing import Any
 
 from bot.message import Button, Hidden, Message, Ping, neutralize_mentions
+from bot.platforms.text_split import split_message
 
 BUTTONS_KEY = "org.peerbot.buttons"  # the buttons a post carried, read back when someone reacts
 MAX_BODY = 30_000  # Matrix events are limited to 64 KiB; body and HTML both count
+# HTML escaping can grow text up to 6 times (&quot;), so chunks stay well under the limit
+CHUNK = MAX_BODY // 6
 
 # Parameter kinds a person can type in a Matrix text command (see bot.spec.ParamType.kind).
 TEXT_KINDS = frozenset(
@@ -81,7 +84,8 @@ def notice_contents(message: Message, prefix: str) -> list[dict[str, Any]]:
         {"label": b.label, "command": b.command, "args": dict(b.args), "form": b.form}
         for b in message.buttons
     ]
-    if len(body) <= MAX_BODY and len(formatted) <= MAX_BODY:
+    # Homeservers count bytes: emoji take four each.
+    if len(body.encode()) <= MAX_BODY and len(formatted.encode()) <= MAX_BODY:
         content = _content(body, formatted)
         if buttons:
             content[BUTTONS_KEY] = buttons
@@ -90,7 +94,8 @@ def notice_contents(message: Message, prefix: str) -> list[dict[str, Any]]:
         return [content]
     # Very long text (an export): plain chunks on line boundaries, each escaped on its own.
     contents = [
-        _content(chunk, _escape_html(chunk).replace("\n", "<br>")) for chunk in _chunks(body)
+        _content(chunk, _escape_html(chunk).replace("\n", "<br>"))
+        for chunk in split_message(body, CHUNK)
     ]
     if buttons:
         contents[-1][BUTTONS_KEY] = buttons
@@ -119,27 +124,6 @@ def _add_pings(content: dict[str, Any], pings: tuple[Ping, ...]) -> None:
     )
     content["formatted_body"] = pills + ": " + content["formatted_body"]
     content["m.mentions"] = {"user_ids": [p.id for p in users]}
-
-
-def _chunks(text: str, size: int = MAX_BODY // 6) -> list[str]:
-    # HTML escaping can grow text up to 6 times (&quot;), so chunks stay well under the limit
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > size:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:size])
-            line = line[size:]
-        if current and len(current) + 1 + len(line) > size:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
 
 
 def keycap_digit(key: str) -> int | None:
