@@ -292,7 +292,9 @@ def _check_communities(communities: dict[str, list[str]], problems: list[str]) -
                 )
 
 
-def _check_database(bot: BotSection, env: dict[str, str], problems: list[str], secrets: bool) -> None:
+def _check_database(
+    bot: BotSection, env: dict[str, str], problems: list[str], secrets: bool
+) -> None:
     """bot.database is a SQLite file path or a postgresql:// URL whose password is never in it."""
     from storage.db import is_postgres
 
