@@ -131,3 +131,18 @@ async def test_a_lost_connection_fails_only_its_writes_and_the_next_ones_are_sav
         assert [r[0] for r in rows] == ["a", "c"]
     finally:
         await db.close()
+
+
+def test_the_config_takes_a_postgresql_url_and_its_password_from_the_environment():
+    from bot.config import ConfigError, parse_config
+
+    bot = {"database": "postgresql://peerbot@db.example.org/peerbot"}
+    bot["database_password_env"] = "PEERBOT_DB_PASSWORD"
+    config = parse_config({"bot": bot}, {"PEERBOT_DB_PASSWORD": "s3cret"})
+    assert config.bot.database_password == "s3cret" and "s3cret" not in repr(config)
+    with pytest.raises(ConfigError, match="PEERBOT_DB_PASSWORD is not set"):
+        parse_config({"bot": bot}, {})
+    with pytest.raises(ConfigError, match="the URL holds a password"):
+        parse_config({"bot": {"database": "postgresql://peerbot:pw@db/peerbot"}}, {})
+    with pytest.raises(ConfigError, match="got a mysql:// URL"):
+        parse_config({"bot": {"database": "mysql://db/peerbot"}}, {})
