@@ -69,11 +69,12 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     with capsys.disabled():
         print(f"\ndevelopment data: urgent recall {recall:.3f}, urgent-or-concern {either:.3f}, "
               f"false alarms {alarms:.3f} ({len(development)} messages)")  # fmt: skip
-    # Floors a little under today's development figures (0.94, 0.95, 0.010): a change that
-    # undoes what the development data shows fails here. How good the detector is on messages
-    # nobody tuned on is the blind figure in docs/crisis.md, not this.
-    assert recall >= 0.93
-    assert either >= 0.93
+    # Floors a little under today's development figures (0.94, 0.92, 0.015 on 10,818 messages
+    # with round 8's sets, which brought harder concern messages): a change that undoes what
+    # the development data shows fails here. How good the detector is on messages nobody tuned
+    # on is the blind figure in docs/crisis.md, not this.
+    assert recall >= 0.935
+    assert either >= 0.92
     assert alarms <= 0.02
 
 
@@ -105,9 +106,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     stories = [(r, d) for r, d in development if r["category"] in ("past", "past_story")]
     assert len(stories) >= 100
     urgent = [r["text"] for r, d in stories if d.level == "urgent"]
-    # Today 3 of about 450 development stories (and 1 of 92 in the last blind round): the floor
-    # stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 3, urgent
+    # Today 1 of about 570 development stories (a story dated in a later sentence, or told by
+    # someone who gives their age now, is a story): the floor stops a change from making it
+    # worse; the aim is none.
+    assert len(urgent) <= 1, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -276,3 +278,117 @@ def test_no_message_holds_the_bot(name: str) -> None:
     start = time.perf_counter()
     classify(text)
     assert time.perf_counter() - start < 0.5
+
+
+# --- families of messages (each with paraphrases written for this test, never a set's text) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мене ріже всередині, порізалася глибше ніж хотіла, кров не зупиняється",
+        "я на даху, вниз не піду",
+        "він не відповідає і губи сині, не прокидається",
+    ],
+)
+def test_ukrainian_not_is_not_english_he(text: str) -> None:
+    # "не" (not) once read as English "he": Ukrainian messages looked like reports about
+    # someone else, and English "he" negated what followed it.
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "60 days sober and it changes nothing, i'm killing myself on friday",
+        "3 months clean and I still decided, I'm ending my life this weekend",
+        "10 meses limpio y da igual, me voy a matar este finde",
+    ],
+)
+def test_a_sober_count_does_not_make_an_intent_a_story(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the towel is soaked through and it won't stop bleeding",
+        "went way deeper than usual, i can see something white",
+        "bleeding through my second bandage, do i need stitches",
+        "no para de sangrar, creo que necesito puntos",
+        "ça arrête pas de saigner, il y a du sang partout",
+        "hört nicht auf zu bluten, viel zu tief diesmal",
+        "кров не зупиняється вже пів години",
+        "my friend says she's cutting and it won't stop bleeding",
+    ],
+)
+def test_a_wound_bleeding_now_is_urgent(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my nose won't stop bleeding lol, dry air",
+        "cut my finger chopping onions, bleeding a lot 🙄",
+    ],
+)
+def test_an_ordinary_bleed_is_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "all 45 of them are counted out on my nightstand",
+        "the pills are lined up on the desk, there's enough now",
+        "guardé las pastillas de mi abuela, ya son suficientes",
+        "j'ai mis de côté mes cachets, il y en a assez maintenant",
+        "hab die tabletten gesammelt, es sind jetzt genug",
+    ],
+)
+def test_pills_counted_out_or_enough_now_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+def test_a_weekly_pill_organiser_is_ordinary() -> None:
+    assert classify("counted out my pills for the week into the pill organiser").level == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "walked out onto the pier, i'm not walking back",
+        "sitting on the roof of my building, not climbing back down this time",
+        "estoy en el puente y no pienso volver",
+        "tô no viaduto, não vou voltar pra casa",
+        "je suis sur le pont, je rentrerai pas",
+        "sono sul ponte, non torno",
+    ],
+)
+def test_a_dangerous_place_with_no_way_back_is_urgent(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+def test_a_place_with_an_ordinary_return_is_not_urgent() -> None:
+    assert classify("on the roof fixing the gutters, back down for lunch").level == "none"
+
+
+@pytest.mark.parametrize(
+    "text", ["not safe. need someone", "not safe rn, someone please talk to me"]
+)
+def test_asking_someone_for_help_is_not_about_someone_else(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i stood on that bridge in 2015. that was 9 years ago and i'm so glad i called someone",
+        "at 17 i swallowed a whole box of pills. i'm 38 now and i run a support group",
+        "la noche que escribí mi carta de despedida llamé a la línea. de eso hace dos años",
+        "vor 6 jahren hab ich eine ganze packung geschluckt. heute geht es mir gut",
+    ],
+)
+def test_a_story_dated_later_in_the_message_is_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent", text

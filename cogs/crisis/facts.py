@@ -26,7 +26,7 @@ SUPPRESSIBLE = frozenset(
         "place", "jump", "farewell_strong", "farewell_weak", "unsafe", "distress_call",
         "other_danger", "hopeless", "burden", "relapse", "self_hate", "method_question",
         "die_word", "decision", "dont_stop_me", "arrangements", "other_weak", "distress_strong",
-        "poison", "hoard", "safe_now",
+        "poison", "hoard", "safe_now", "wound_bad", "counted_out", "enough_now", "no_return",
     }
 )  # fmt: skip
 _KEEP = 12  # occurrences per concept kept from each end of a message
@@ -119,8 +119,21 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
             negation[m.end - 1] = True
     for m in raw.get("negation_release", ()):
         release[m.start] = True
-    story = frozenset(sentence[m.start] for m in raw.get("past", ())) | _years(tokens)
-    counts = frozenset(sentence[m.start] for m in raw.get("sober_count", ()))
+    # A sober count ("40 days sober") dates acts told in the past, never an intent said now, and
+    # a count that was just broken ("used after 8 months clean") dates nothing.
+    sober = raw.get("sober_count", ())
+    story = frozenset(
+        sentence[m.start] for m in raw.get("past", ()) if not _overlaps(m, sober)
+    ) | _years(tokens)
+    # "... That was 3 years ago": a later sentence dates everything told before it; a writer
+    # who gives their age now ("I'm 34 now") is telling a story of a younger self.
+    back = [sentence[m.start] for m in raw.get("dated_back", ())]
+    if back:
+        story |= frozenset(range(max(back) + 1))
+    if _age_now(words):
+        story |= frozenset(sentence)
+    broken = frozenset(sentence[m.start] for m in raw.get("relapse", ()))
+    counts = frozenset(sentence[m.start] for m in sober) - broken
     facts = Facts(tokens=tokens, raw=raw, past_sentences=story | counts, story_sentences=story)
     for concept, found in raw.items():
         if concept not in SUPPRESSIBLE:
@@ -136,6 +149,26 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         if kept:
             facts.live[concept] = kept
     return facts
+
+
+_AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені".split())
+_NOW = frozenset("now maintenant ahora agora jetzt ora зараз".split())
+
+
+def _age_now(words: tuple[str, ...]) -> bool:
+    """ "I'm 34 now", "j'en ai 30 maintenant", "ich bin jetzt 40": an age said as today's."""
+    for i in range(1, len(words) - 1):
+        if words[i].isdigit() and 12 <= int(words[i][:3]) <= 99:
+            lead, after = words[i - 1], words[i + 1]
+            if (lead in _AGE_NOW_LEAD or lead in _NOW) and (after in _NOW or lead in _NOW):
+                if lead in _NOW and (i < 2 or words[i - 2] not in _AGE_NOW_LEAD):
+                    continue
+                return True
+    return False
+
+
+def _overlaps(m: Match, others: Iterable[Match]) -> bool:
+    return any(o.start < m.end and m.start < o.end for o in others)
 
 
 _GERMAN = frozenset(
@@ -229,8 +262,14 @@ def first_person(facts: Facts) -> bool:
 
 
 def about_other(facts: Facts) -> bool:
-    """Someone else is the subject and the writer is not."""
-    return facts.raw_has("third") and not facts.raw_has("first_person")
+    """Someone else is the subject and the writer is not.
+
+    "Someone" in a call for help ("need someone", "please someone") is no subject.
+    """
+    if facts.raw_has("first_person"):
+        return False
+    asks = facts.raw.get("help_request", ())
+    return any(not _overlaps(m, asks) for m in facts.raw.get("third", ()))
 
 
 def big_number(facts: Facts, m: Match, after: int) -> bool:

@@ -210,6 +210,9 @@ def _self_harm(facts: Facts, joking: int) -> None:
         and not any(in_past(facts, m, told_in_past=True) for m in facts.get("injury_now"))
     ):
         facts.fire(URGENT, "self-harm.injury")
+    wounds = [m for m in facts.get("wound_bad") if not in_past(facts, m, told_in_past=True)]
+    if wounds and not about_other(facts) and not joking and not facts.has("benign_injury"):
+        facts.fire(URGENT, "self-harm.wound")
     if facts.has("relapse") and facts.has("injury_now") and not facts.has("self_harm"):
         if not any(in_past(facts, m) for m in facts.get("injury_now")):
             facts.fire(URGENT, "self-harm.relapse-injured")
@@ -218,11 +221,12 @@ def _self_harm(facts: Facts, joking: int) -> None:
 def _means_and_places(facts: Facts) -> None:
     if about_other(facts):
         return
+    routine = facts.has("routine_meds")  # "counted out my pills for the week"
     for m in facts.get("means_strong"):
-        if not in_past(facts, m, told_in_past=True):
+        if not in_past(facts, m, told_in_past=True) and not routine:
             facts.fire(URGENT, "means.prepared")
     for m in facts.get("means"):
-        if in_past(facts, m, told_in_past=True):
+        if in_past(facts, m, told_in_past=True) or routine:
             continue
         near = facts.near(m, ("ready_state",), 8, 12)
         ready = near or (facts.raw_has("ready_state") and first_person(facts))
@@ -231,7 +235,8 @@ def _means_and_places(facts: Facts) -> None:
             or risk(facts)
             or facts.raw_has("danger_cue", "weekday", "now_strong", "dont_stop_me")
         )
-        if ready and more and not facts.has("leisure", "positive") and not joke_signs(facts):
+        calm = _calm_near(facts, m)
+        if ready and more and not calm and not joke_signs(facts):
             facts.fire(URGENT, "means.ready")
         elif (
             facts.raw_has("possess")
@@ -239,6 +244,14 @@ def _means_and_places(facts: Facts) -> None:
             and not facts.has("leisure", "positive")
         ):
             facts.fire(URGENT, "means.at-hand-with-intent")
+    _counted_and_enough(facts)
+    for m in facts.get("no_return"):
+        if in_past(facts, m, told_in_past=True) or facts.raw_has("media", "benign_goodbye"):
+            continue
+        if facts.has("place") or facts.raw_has("presence"):
+            if joke_signs(facts) < 2:
+                facts.fire(URGENT, "place.no-return")
+            break
     for m in facts.get("place"):
         if in_past(facts, m, told_in_past=True):
             continue
@@ -256,9 +269,43 @@ def _means_and_places(facts: Facts) -> None:
             facts.fire(URGENT, "place.jump-intent")
 
 
+def _calm_near(facts: Facts, m: Match) -> bool:
+    """Something ordinary (leisure, good news) in the same sentence as the means."""
+    sentence = facts.tokens.sentence[m.start]
+    return any(
+        sentence == facts.tokens.sentence[o.start]
+        for c in ("leisure", "positive")
+        for o in facts.get(c)
+    )
+
+
+def _counted_and_enough(facts: Facts) -> None:
+    """Pills counted out or lined up, or "there are enough now", with a drug or a means."""
+    if facts.has("routine_meds", "positive", "leisure") or joke_signs(facts):
+        return
+    goods = facts.has("drug", "means", "poison", "hoard")
+    for m in facts.get("counted_out") + facts.get("enough_now"):
+        if in_past(facts, m, told_in_past=True):
+            continue
+        counted = m.concept == "counted_out"
+        if goods or (counted and (big_number(facts, Match("n", max(0, m.start - 6), m.start), 0))):
+            facts.fire(
+                URGENT,
+                "means.counted-out" if counted else "means.enough-now",
+                overdose=facts.has("drug", "poison"),
+            )
+            return
+
+
 def _habit_goodbye(facts: Facts, m: Match) -> bool:
+    """A goodbye said to a habit ("goodbye nicotine", "cigarettes, goodbye forever")."""
+    sentence = facts.tokens.sentence
+    # Across a full stop only in a message that celebrates: "2 years clean off heroin. Last
+    # message from me today" is a milestone; "my last message. tell my sponsor" is not.
+    anywhere = facts.has("positive") or facts.raw_has("sober_count")
     habit = any(
-        m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 4
+        (m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 4)
+        and (anywhere or sentence[h.start] == sentence[m.start])
         for c in ("habit", "drug")
         for h in facts.raw.get(c, ())
     )
@@ -335,6 +382,10 @@ def _others(facts: Facts) -> None:
             if not in_past(facts, m, told_in_past=True) and not facts.raw_has("condition"):
                 facts.fire(URGENT, "others.overdose-signs", overdose=True)
                 break
+    if about_other(facts) and any(
+        not in_past(facts, m, told_in_past=True) for m in facts.get("wound_bad")
+    ):
+        facts.fire(URGENT, "others.injured-now")
     if (len(weak) >= 2 or (weak and backed)) and not facts.get("other_danger"):
         facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
     for m in facts.get("other_danger"):

@@ -27,12 +27,16 @@ _FOLDS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "
 _TABLE: dict[int, str | None] = {ord(c): None for c in _ZERO_WIDTH + _APOSTROPHES}
 _TABLE.update({ord(k): v for k, v in _FOLDS.items()})
 _TABLE.update({cp: None for cp in range(0x300, 0x370)})  # combining accents left by NFKD
-# Cyrillic and Greek letters that look Latin ("kіll" with a Cyrillic і) read as Latin. Lexicon
-# entries are folded the same way, so Ukrainian and Russian phrases still match themselves.
+_TRANSLATE = str.maketrans(_TABLE)
+# Cyrillic and Greek letters that look Latin ("kіll" with a Cyrillic і) read as Latin inside a
+# word that also has Latin letters. A word all in Cyrillic stays Cyrillic: Ukrainian "не" (not)
+# must not become English "he".
 _CONFUSABLE = "аеорсухіјѕԁһкмтвнαεικνορτυχ"
 _AS_LATIN = "aeopcyxijsdhkmtbhaeikvoptux"
-_TABLE.update({ord(a): b for a, b in zip(_CONFUSABLE, _AS_LATIN, strict=True)})
-_TRANSLATE = str.maketrans(_TABLE)
+_AS_LATIN_TABLE = str.maketrans(dict(zip(_CONFUSABLE, _AS_LATIN, strict=True)))
+_CONFUSABLE_SET = frozenset(_CONFUSABLE)
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[a-z]")
 
 _LEET = str.maketrans("0134579@$!", "oieastgasi")
 _EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
@@ -73,7 +77,16 @@ def fold(text: str) -> str:
     """Lower case, accents and compatibility forms folded, apostrophes and zero-widths gone."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-    return _SQUEEZE.sub(r"\1", text.lower().translate(_TRANSLATE))
+    text = text.lower().translate(_TRANSLATE)
+    if not text.isascii() and not _CONFUSABLE_SET.isdisjoint(text):
+        text = _WORD.sub(_as_latin, text)
+    return _SQUEEZE.sub(r"\1", text)
+
+
+def _as_latin(word: re.Match[str]) -> str:
+    """A word with Latin letters: its Cyrillic and Greek look-alikes read as Latin too."""
+    text = word.group()
+    return text.translate(_AS_LATIN_TABLE) if _LATIN.search(text) else text
 
 
 def _clean_token(raw: str) -> str:
@@ -207,7 +220,9 @@ class Lexicon:
         out = []
         for word in words:
             core = word.strip("*")
-            if "*" in core and len(core) >= 3:
+            # No lexicon word is longer than 30 letters: a longer starred run hides none, and
+            # trying it against every word would take a quarter of a second ("s*s*s*...").
+            if "*" in core and 3 <= len(core) <= 30:
                 parts = [re.escape(p) for p in re.split(r"\*+", core)]
                 pattern = re.compile("[a-z]{1,3}".join(parts))
                 fits = [w for w in self._star_vocab if pattern.fullmatch(w)]
