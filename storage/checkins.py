@@ -121,8 +121,9 @@ class CheckinStore:
             )
             first_today = (
                 conn.execute(
-                    "INSERT OR IGNORE INTO checkin_days "
-                    "(platform, community_id, user_id, local_date, shared) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO checkin_days "
+                    "(platform, community_id, user_id, local_date, shared) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
                     (*where, day, int(shared)),
                 ).rowcount
                 == 1
