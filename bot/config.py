@@ -81,11 +81,21 @@ class MatrixSection:
 
 
 @dataclass
+class VentSection:
+    """[vent]: anonymous posts (cogs/vent)."""
+
+    keep_days: int = 30  # who wrote a post is forgotten after this, even if the post stays
+    posts_per_day: int = 5  # anonymous posts and replies per member per day
+    relays_per_day: int = 10  # private messages per post per day through "reach out privately"
+
+
+@dataclass
 class Config:
     """The whole configuration."""
 
     bot: BotSection = field(default_factory=BotSection)
     limits: LimitsSection = field(default_factory=LimitsSection)
+    vent: VentSection = field(default_factory=VentSection)
     discord: DiscordSection | None = None
     matrix: MatrixSection | None = None
     source: str = "<defaults>"
@@ -94,6 +104,7 @@ class Config:
 _SECTIONS: dict[str, type] = {
     "bot": BotSection,
     "limits": LimitsSection,
+    "vent": VentSection,
     "discord": DiscordSection,
     "matrix": MatrixSection,
 }
@@ -226,6 +237,9 @@ def _check_values(
     ):
         if getattr(config.limits, key) < 1:
             problems.append(f"limits.{key}: expected 1 or more")
+    for key in ("keep_days", "posts_per_day", "relays_per_day"):
+        if getattr(config.vent, key) < 1:
+            problems.append(f"vent.{key}: expected 1 or more")
     if config.discord is not None:
         d = config.discord
         d.token = _secret("discord.token_env", d.token_env, env, problems, required=secrets)

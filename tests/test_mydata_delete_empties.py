@@ -58,6 +58,13 @@ async def fill_every_member_table(community) -> None:
         "I want to end my life tonight",  # screened: flagged, private reply, an alert
         ":clock +1d",  # the 7-day milestone is celebrated
     )
+    # anonymous posts: a post, a moderator's note to its author (alice on both ends), an answer
+    await c.say(
+        "/community channel purpose:vent channel:#vent",
+        "/vent a hard week",
+        "/vent reach post:1 text:here for you",
+        "/vent answer post:1 text:thanks",
+    )
     # partners: proposed, paired, an SOS; the partner leaves by deleting their data (alice is
     # owed a notice); then alice blocks someone and is back in the pool
     await join(c, "alice")

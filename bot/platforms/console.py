@@ -2,6 +2,7 @@
 
 A person types as a member would. ``/checkin 4`` or ``!checkin 4`` runs a command; any other line
 is an ordinary chat message in the current channel; ``:edit TEXT`` edits your last one there;
+``:reveal N`` shows text hidden behind a content warning;
 ``:as``, ``:role``, ``:channel``, ``:clock`` and ``:quit`` steer the session. Every output line
 says where it went: ``#channel`` for a post, ``(private) NAME`` for a private reply or direct
 message.
@@ -85,6 +86,7 @@ class ConsolePlatform(Platform):
         # (member, channel) → (message id, link) of their last chat message there, for :edit
         self.said: dict[tuple[str, str], tuple[str, str]] = {}
         self._edits = EditMemory()
+        self.hidden: list[str] = []  # texts behind content warnings, for :reveal N
 
     # --- output -----------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ class ConsolePlatform(Platform):
 
     def emit(self, where: str, message: Message) -> None:
         """Print a message with where it went; files are written and their path printed."""
-        text = message.render_with_buttons(self.command_prefix)
+        text = message.render_with_buttons(self.command_prefix, hide=self._hide)
         if message.pings:  # a ping is shown as the mention a chat client would highlight
             text = " ".join(f"@{p.name}" for p in message.pings) + " " + text
         lines = text.split("\n")
@@ -104,6 +106,11 @@ class ConsolePlatform(Platform):
         if message.file is not None:
             path = self._save_file(message.file.filename, message.file.data)
             self._write(f"    (file saved to {path})")
+
+    def _hide(self, text: str) -> str:
+        """Keep hidden text (behind a content warning) for ``:reveal N``."""
+        self.hidden.append(text)
+        return f"[hidden: :reveal {len(self.hidden)}]"
 
     def _write(self, line: str) -> None:
         self.transcript.append(line)
@@ -307,10 +314,16 @@ class ConsolePlatform(Platform):
             self.info(f"you edited your last message in #{self.channel}")
             await self._chat(*said, rest, edited=True)
             return True
+        if verb == "reveal":
+            if not rest.isdigit() or not 1 <= int(rest) <= len(self.hidden):
+                self.info("usage: :reveal N (the number shown in [hidden: :reveal N])")
+                return True
+            self.info(f"hidden text {rest}: {self.hidden[int(rest) - 1]}")
+            return True
         if verb == "help":
             self.info(
                 "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL|+ROLE|-ROLE, :channel NAME [moderators], "
-                ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :quit"
+                ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :reveal N, :quit"
             )
             self.info(f"channels: {self._channel_list()}")
             return True

@@ -58,6 +58,13 @@ class PrivateText(CrisisBase):
         buttons: tuple[Button, ...] = (NOTIFY_BUTTON,)
         return Message(template, values, buttons)
 
+    @service("crisis.level")
+    async def level(self, ctx: Context, text: str | None) -> str:
+        """How the detector reads a text: "none", "concern" or "urgent". Sends nothing: for
+        features that must know before acting (an anonymous post is screened before it goes
+        out)."""
+        return detect(text).level if text else "none"
+
     @service("crisis.emergency_if_urgent")
     async def emergency_if_urgent(self, ctx: Context, text: str | None) -> str | None:
         """The member's regional emergency number when their text is urgent, else None."""

@@ -1,0 +1,41 @@
+"""What the anonymous-post commands share: the store, limits and the private screen."""
+
+from __future__ import annotations
+
+from bot.cog import Cog
+from bot.config import VentSection
+from bot.context import Context
+from bot.core import Bot
+from bot.message import Message
+from storage.vent import VentStore
+
+POST_NUMBER = "The post's number, as shown on it"
+
+
+class VentBase(Cog):
+    """State every part of the vent feature uses."""
+
+    name = "vent"
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.store = VentStore(bot.db)
+
+    @property
+    def limits(self) -> VentSection:
+        """The configured limits ([vent] in the config)."""
+        return self.bot.config.vent
+
+    async def level(self, ctx: Context, text: str) -> str:
+        """How the crisis detector reads `text` ("none", "concern", "urgent")."""
+        return await self.bot.services.get("crisis.level")(ctx, text)
+
+    async def urgent_reply(self, ctx: Context, text: str, done: str) -> Message | None:
+        """The private crisis reply for urgent text (None otherwise); the core adds no second."""
+        return await self.bot.services.get("crisis.urgent_reply")(ctx, text, done)
+
+    async def reply_message(self, ctx: Context, message: Message) -> None:
+        """Reply privately with a prepared message (the crisis reply)."""
+        await ctx.reply(
+            message.template, private=True, buttons=message.buttons, **dict(message.values)
+        )

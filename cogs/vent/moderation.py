@@ -1,0 +1,162 @@
+"""What moderators can do with an anonymous post without learning who wrote it (remove, block
+by post, write to the author through the bot), and the one thing that names the author:
+reveal, only with a reason that goes to the audit log and to the author."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.context import Context
+from bot.message import Button
+from bot.spec import MaxLen, Permission, Range, Rest, command
+from cogs.community import audit_actor
+from cogs.vent import texts
+from cogs.vent.base import POST_NUMBER, VentBase
+from storage.vent import Audit, VentPost
+
+PostNumber = Annotated[int, Range(1, 10**9), POST_NUMBER]
+RelayText = Annotated[str, MaxLen(2000), Rest(), "What to say"]
+
+
+class Moderation(VentBase):
+    """Moderators' commands on anonymous posts, and the author's answers to them."""
+
+    async def _live_post(self, ctx: Context, number: int) -> VentPost | None:
+        post = await self.store.post(ctx.community.platform, ctx.community.id, number)
+        if post is None or post.message_id is None:
+            await ctx.reply(texts.NO_POST, number=number)
+            return None
+        return post
+
+    @command("vent remove", "Take down an anonymous post", level=Permission.MODERATOR, private=True)
+    async def remove(self, ctx: Context, post: PostNumber) -> None:
+        """Remove post N; who wrote it is forgotten with it."""
+        found = await self._live_post(ctx, post)
+        if found is None:
+            return
+        taken_down = found.removed or await ctx.edit_post(
+            found.channel_id, found.message_id or "", texts.REMOVED, number=post
+        )
+        await self.store.remove(
+            ctx.community.platform,
+            ctx.community.id,
+            post,
+            Audit(audit_actor(ctx), "vent.remove", post),
+            ctx.now(),
+        )
+        await ctx.reply(texts.REMOVE_DONE if taken_down else texts.REMOVE_BY_HAND, number=post)
+
+    @command(
+        "vent reveal",
+        "See who wrote an anonymous post (with a reason; they're told)",
+        level=Permission.MODERATOR,
+        private=True,
+    )
+    async def reveal(
+        self,
+        ctx: Context,
+        post: PostNumber,
+        reason: Annotated[str, MaxLen(500), Rest(), "Why you need to know (they'll read it)"],
+    ) -> None:
+        """Name the author to this moderator only; audited and told to the author."""
+        if await self._live_post(ctx, post) is None:
+            return
+        audit = Audit(audit_actor(ctx), "vent.reveal", post, reason)
+        author = await self.store.reveal(ctx.community.platform, ctx.community.id, audit, ctx.now())
+        if author is None:
+            await ctx.reply(texts.REVEAL_GONE, number=post)
+            return
+        await ctx.send_private(author, texts.REVEAL_TOLD, number=post, reason=reason)
+        await ctx.reply(texts.REVEALED, number=post, name=await ctx.member_name(author))
+
+    @command(
+        "vent block",
+        "Stop the author of a post from posting anonymously, without learning who",
+        level=Permission.MODERATOR,
+        private=True,
+    )
+    async def block(self, ctx: Context, post: PostNumber) -> None:
+        """Block the author of post N from anonymous posting."""
+        if await self._live_post(ctx, post) is None:
+            return
+        author = await self.store.author(ctx.community.platform, ctx.community.id, post)
+        if author is None:
+            await ctx.reply(texts.BLOCK_GONE, number=post)
+            return
+        audit = Audit(audit_actor(ctx), "vent.block", post)
+        if not await self.store.block(ctx.member_key(author), post, ctx.now(), audit):
+            await ctx.reply(texts.ALREADY_BLOCKED, number=post)
+            return
+        crisis = ctx.command_hint("crisis")
+        await ctx.send_private(author, texts.BLOCK_TOLD, number=post, crisis=crisis)
+        await ctx.reply(texts.BLOCKED_DONE, number=post, hint=ctx.command_hint("vent unblock"))
+
+    @command(
+        "vent unblock",
+        "Lift a block made after a post",
+        level=Permission.MODERATOR,
+        private=True,
+    )
+    async def unblock(self, ctx: Context, post: PostNumber) -> None:
+        """Let the member blocked after post N post anonymously again."""
+        audit = Audit(audit_actor(ctx), "vent.unblock", post)
+        lifted = await self.store.unblock(
+            ctx.community.platform, ctx.community.id, post, audit, ctx.now()
+        )
+        await ctx.reply(texts.UNBLOCKED if lifted else texts.NOT_BLOCKED, number=post)
+
+    @command(
+        "vent reach",
+        "Write privately to the author of an anonymous post, through me",
+        level=Permission.MODERATOR,
+        private=True,
+    )
+    async def reach(self, ctx: Context, post: PostNumber, text: RelayText) -> None:
+        """Pass a moderator's message to the author of post N; neither learns who the other is
+        from me (the author sees no name)."""
+        assert ctx.actor is not None
+        if await self._live_post(ctx, post) is None:
+            return
+        key = ctx.member_key()
+        author = await self.store.author(key.platform, key.community_id, post)
+        if author is None:
+            await ctx.reply(texts.REACH_GONE, number=post)
+            return
+        limit = self.limits.relays_per_day
+        if not await self.store.reach_out(
+            key.platform, key.community_id, post, ctx.actor.id, await ctx.today(), limit
+        ):
+            await ctx.reply(texts.REACH_LIMIT, number=post, limit=limit)
+            return
+        answer = Button("Answer", command="vent answer", args={"post": str(post)}, form=True)
+        delivered = await ctx.send_private(
+            author,
+            texts.REACHED,
+            buttons=[answer],
+            number=post,
+            text=text,
+            hint=ctx.command_hint("vent answer"),
+        )
+        await ctx.reply(texts.REACH_SENT if delivered else texts.REACH_UNDELIVERED, number=post)
+
+    @command("vent answer", "Answer a moderator who wrote about your anonymous post", private=True)
+    async def answer(self, ctx: Context, post: PostNumber, text: RelayText) -> None:
+        """The author answers the moderators who reached out, still anonymously."""
+        key = ctx.member_key()
+        author = await self.store.author(key.platform, key.community_id, post)
+        moderators = await self.store.reached_out(key.platform, key.community_id, post)
+        if author != key.user_id or not moderators:
+            await ctx.reply(texts.ANSWER_NOT_OPEN, number=post)
+            return
+        limit = self.limits.relays_per_day
+        if not await self.store.use(key, await ctx.today(), "answer", limit):
+            await ctx.reply(texts.ANSWER_LIMIT, limit=limit, crisis=ctx.command_hint("crisis"))
+            return
+        again = Button(
+            texts.REACH_BUTTON, command="vent reach", args={"post": str(post)}, form=True
+        )
+        for moderator in moderators:
+            await ctx.send_private(
+                moderator, texts.ANSWERED, buttons=[again], number=post, text=text
+            )
+        await ctx.reply(texts.ANSWER_SENT)

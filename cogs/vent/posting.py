@@ -1,0 +1,131 @@
+"""Posting anonymously: /vent, /vent reply, /vent forget. Each post is screened for crisis
+before it goes out; an urgent one brings the author the private crisis reply at once and the
+moderators an alert with a way to write to the author without learning who they are."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from bot.context import Context
+from bot.message import Button
+from bot.spec import MaxLen, Range, Rest, command
+from bot.words import plural
+from cogs.vent import texts
+from cogs.vent.base import POST_NUMBER, VentBase
+from storage.vent import week_of
+
+TEXT_MAX = 4000  # a Discord form holds 4,000 characters
+VentText = Annotated[str, MaxLen(TEXT_MAX), Rest(), "What you'd like to share anonymously"]
+
+
+class Posting(VentBase):
+    """The member's side of anonymous posting."""
+
+    @command("vent", "Post anonymously in the vent channel", private=True)
+    async def vent(self, ctx: Context, text: VentText | None = None) -> None:
+        """Post as "Anonymous member #N"; without text, a form to write it (Discord)."""
+        if text is None:
+            await ctx.reply(
+                texts.ASK_TEXT,
+                buttons=[Button("Write it", command="vent", form=True)],
+                usage=ctx.usage(),
+            )
+            return
+        await self._publish(ctx, text, None)
+
+    @command("vent reply", "Answer an anonymous post as your alias", private=True)
+    async def reply(
+        self,
+        ctx: Context,
+        post: Annotated[int, Range(1, 10**9), POST_NUMBER],
+        text: VentText,
+    ) -> None:
+        """Answer in the vent channel as the same alias, on a post you wrote."""
+        key = ctx.member_key()
+        original = await self.store.post(key.platform, key.community_id, post)
+        author = await self.store.author(key.platform, key.community_id, post)
+        if original is None or original.removed or author != key.user_id:
+            await ctx.reply(texts.NOT_YOURS)
+            return
+        await self._publish(ctx, text, post)
+
+    @command("vent forget", "Unlink your anonymous posts from you", private=True)
+    async def forget(
+        self,
+        ctx: Context,
+        posts: Annotated[
+            Literal["keep", "remove"], "keep: they stay, anonymous to all; remove: take them down"
+        ] = "keep",
+    ) -> None:
+        """Forget which posts you wrote (keep them, or take them down too)."""
+        key = ctx.member_key()
+        mine = await self.store.authored(key)
+        for post in mine:
+            if posts == "remove" and post.message_id and not post.removed:
+                await ctx.edit_post(
+                    post.channel_id, post.message_id, texts.REMOVED_BY_AUTHOR, number=post.number
+                )
+            if posts == "remove":
+                await self.store.remove(key.platform, key.community_id, post.number)
+        if posts == "keep":
+            await self.store.unlink(key)
+        removed = " and taken down" if posts == "remove" and mine else ""
+        await ctx.reply(texts.FORGOT, count=plural(len(mine), "anonymous post"), removed=removed)
+
+    async def _publish(self, ctx: Context, text: str, reply_to: int | None) -> None:
+        assert ctx.actor is not None and ctx.channel is not None
+        key = ctx.member_key()
+        if not ctx.platform.typed_in_private(ctx.channel.id, key.user_id):
+            await ctx.reply(texts.NOT_PRIVATE, usage=ctx.usage())
+            return
+        channel_id = await ctx.channel_for("vent")
+        if channel_id is None:
+            await ctx.reply(texts.NOT_OPEN, hint=ctx.command_hint("community channel"))
+            return
+        crisis = ctx.command_hint("crisis")
+        if await self.store.blocked(key):
+            await ctx.reply(texts.BLOCKED, crisis=crisis)
+            return
+        today = await ctx.today()
+        if not await self.store.use(key, today, "post", self.limits.posts_per_day):
+            await ctx.reply(texts.OVER_LIMIT, limit=self.limits.posts_per_day, crisis=crisis)
+            return
+        level = await self.level(ctx, text)
+        if level == "urgent":  # the crisis reply goes out before anything else
+            answer = await self.urgent_reply(ctx, text, texts.URGENT_DONE)
+            if answer is not None:
+                await self.reply_message(ctx, answer)
+        now = ctx.now()
+        post = await self.store.reserve(key, week_of(now.date()), channel_id, reply_to, now)
+        template = texts.POST if reply_to is None else texts.REPLY
+        message_id = await ctx.post_to(
+            channel_id, template, alias=post.alias, number=post.number, text=text, reply_to=reply_to
+        )
+        if message_id is None:
+            await self.store.unuse(key, today, "post")
+            await ctx.reply(texts.NOT_POSTED)
+            return
+        keep = timedelta(days=self.limits.keep_days)
+        await self.store.posted(key, post.number, message_id, now, keep)
+        await ctx.reply(texts.POSTED, alias=post.alias, number=post.number)
+        if level == "concern":
+            await ctx.reply(texts.CONCERN, crisis=crisis)
+        if level in ("urgent", "concern"):
+            await self._alert(ctx, level, post.number, channel_id)
+        if level == "urgent":
+            await ctx.reply(texts.URGENT_TOLD)
+
+    async def _alert(self, ctx: Context, level: str, number: int, channel_id: str) -> None:
+        """Tell the moderators, never who: in the alerts channel, else each privately."""
+        template = texts.ALERT_URGENT if level == "urgent" else texts.ALERT_CONCERN
+        button = Button(
+            texts.REACH_BUTTON, command="vent reach", args={"post": str(number)}, form=True
+        )
+        channel = await ctx.platform.channel_name(ctx.community.id, channel_id)
+        if await ctx.alert(template, buttons=[button], number=number, channel=channel):
+            return
+        for moderator in await ctx.moderators():
+            await ctx.send_private(
+                moderator, template, buttons=[button], number=number, channel=channel
+            )

@@ -1,0 +1,111 @@
+"""What the anonymous-post feature says. Member text always goes in values, never templates."""
+
+from __future__ import annotations
+
+POST = "🕊️ Anonymous member #{alias} · post {number}\n{text}"
+REPLY = "🕊️ Anonymous member #{alias} · post {number}, answering post {reply_to}\n{text}"
+REMOVED = "(Anonymous post {number} was removed by a moderator.)"
+REMOVED_BY_AUTHOR = "(Anonymous post {number} was taken down by its author.)"
+
+ASK_TEXT = "What would you like to post anonymously? Press the button, or type {usage}"
+NOT_OPEN = (
+    "Anonymous posting isn't open in this community. Moderators can open it with "
+    "{hint} purpose:vent channel:#a-channel."
+)
+NOT_PRIVATE = (
+    "I didn't post that: people in this room can see what you typed here, so it wouldn't be "
+    "anonymous. You may want to delete your message. Write to me in our direct room instead "
+    "({usage})."
+)
+BLOCKED = (
+    "A moderator has stopped anonymous posting for you here, so I didn't post that. You're "
+    "still welcome to talk in the channels as yourself, and {crisis} is always there for you."
+)
+OVER_LIMIT = (
+    "You've posted anonymously {limit} times today, the most I can post for one person in a day, "
+    "so I didn't post this one. Please try again tomorrow; {crisis} is always there."
+)
+NO_POST = "There's no anonymous post {number} here."
+NOT_YOURS = "You can answer as your alias only on a post you wrote while it is still yours."
+POSTED = "Posted anonymously as Anonymous member #{alias} (post {number}). Only I know it was you."
+NOT_POSTED = (
+    "I couldn't post that just now, so nothing went out. Please try again in a little while."
+)
+URGENT_TOLD = (
+    "The moderators were told that an anonymous post may mean someone is in danger, never who "
+    "wrote it. One of them may write to you through me; you can answer the same way."
+)
+CONCERN = (
+    "It sounds like things are heavy right now. If you'd like to talk to someone, {crisis} "
+    "lists people you can reach any time, and you can also ask a moderator."
+)
+URGENT_DONE = "Your words matter, and so do you. Before I post them anonymously:"
+
+ALERT_URGENT = (
+    "⚠️ An anonymous post may mean someone is in danger: post {number} in {channel}. I've "
+    "sent its author crisis resources privately. I won't say who wrote it; you can write to "
+    "them through me and they can answer you the same way."
+)
+ALERT_URGENT_TOLD = (
+    "The moderators were told that an anonymous post may mean someone is in danger, never who "
+    "wrote it. One of them may write to you through me; you can answer the same way."
+)
+CONCERN = (
+    "An anonymous post sounds like its author is having a hard time: post {number} in "
+    "{channel}. You can write to them through me without learning who they are."
+)
+REACH_BUTTON = "Reach out privately"
+
+REACHED = (
+    "A moderator is reaching out about your anonymous post {number}. They don't know who you "
+    "are, and I won't tell them.\n\n{text}\n\nYou can answer through me: {hint} post:{number} "
+    "text:…"
+)
+REACH_SENT = (
+    "Sent to the author of post {number}. You won't learn who they are; if they answer, I'll "
+    "pass it to you privately."
+)
+REACH_UNDELIVERED = (
+    "I couldn't deliver that to the author of post {number} (they may not accept private "
+    "messages). Nothing else was shared."
+)
+REACH_GONE = "I can't reach the author of post {number}: who wrote it is no longer kept."
+REACH_LIMIT = (
+    "You've written {limit} times today about post {number}, the most I pass on in a day, so "
+    "I didn't send this one. Please try again tomorrow."
+)
+ANSWER_NOT_OPEN = (
+    "I can pass on an answer only from the author of post {number}, after a moderator wrote to "
+    "them about it."
+)
+ANSWER_LIMIT = (
+    "You've answered {limit} times today, the most I pass on in a day, so I didn't send this "
+    "one. Please try again tomorrow; {crisis} is always there."
+)
+ANSWERED = "The author of anonymous post {number} answered you:\n\n{text}"
+ANSWER_SENT = "I've passed your answer on. The moderator still doesn't know who you are."
+
+REMOVE_DONE = "Post {number} is removed, and who wrote it is forgotten."
+REMOVE_BY_HAND = (
+    "I've forgotten who wrote post {number}, but I couldn't take the message down here: "
+    "please delete it by hand."
+)
+REVEAL_GONE = "Nobody can be named for post {number}: who wrote it is no longer kept."
+REVEALED = (
+    "Post {number} was written by {name}. I've written this to the audit log with your reason, "
+    "and told them privately."
+)
+REVEAL_TOLD = "A moderator saw who wrote your anonymous post {number}, because: {reason}"
+BLOCK_GONE = "I can't block the author of post {number}: who wrote it is no longer kept."
+BLOCKED_DONE = (
+    "The author of post {number} can't post anonymously here any more. I haven't told you who "
+    "it is. {hint} post:{number} lifts it."
+)
+ALREADY_BLOCKED = "The author of post {number} was already blocked from anonymous posting."
+BLOCK_TOLD = (
+    "A moderator has stopped anonymous posting for you here (after post {number}). You're still "
+    "welcome to talk in the channels as yourself, and {crisis} is always there for you."
+)
+UNBLOCKED = "The block made after post {number} is lifted."
+NOT_BLOCKED = "No block was made after post {number}."
+FORGOT = "Done: {count} no longer linked to you{removed}."
