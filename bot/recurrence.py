@@ -11,6 +11,7 @@ Formats::
     daily 09:00
     weekdays 08:30
     weekly mon,thu 19:30
+    monthly first mon 20:00   (also typed "first mon 20:00"; first…fourth or last)
     once 2026-12-24 18:00
     cron 0 9 * * 1-5
 """
@@ -29,7 +30,7 @@ from bot.timeutil import UnknownTimezone, local_date, parse_date, parse_hhmm, re
 
 __all__ = ["Kind", "Recurrence", "ScheduleError", "parse_schedule"]
 
-Kind = Literal["daily", "weekdays", "weekly", "once", "cron"]
+Kind = Literal["daily", "weekdays", "weekly", "monthly", "once", "cron"]
 
 MIN_GAP_MINUTES = 15
 # A cron schedule can skip years (Feb 29 only, across 2100); 11 years covers any gap.
@@ -55,6 +56,7 @@ _USAGE = {
     "daily": "Use 'daily HH:MM', like 'daily 09:00'.",
     "weekdays": "Use 'weekdays HH:MM', like 'weekdays 08:30'.",
     "weekly": "Use 'weekly DAYS HH:MM', like 'weekly mon,thu 19:30'.",
+    "monthly": "Use 'monthly first|second|third|fourth|last DAY HH:MM', like 'first mon 20:00'.",
     "once": "Use 'once YYYY-MM-DD HH:MM', like 'once 2026-12-24 18:00'.",
     "cron": (
         "A cron schedule has 5 fields (minute hour day-of-month month day-of-week), "
@@ -202,6 +204,8 @@ def _parse(text: str) -> tuple[Kind, str, _Rule]:
     if not tokens:
         raise ScheduleError(f"Give a schedule, like {_EXAMPLES}.")
     kind, args = tokens[0], tokens[1:]
+    if kind in _ORDINALS:  # "first mon 20:00" is a monthly schedule
+        kind, args = "monthly", tokens
     if kind not in get_args(Kind):
         raise ScheduleError(
             f"I don't know the schedule kind {_shown(tokens[0])!r}. "
@@ -211,6 +215,7 @@ def _parse(text: str) -> tuple[Kind, str, _Rule]:
         "daily": _parse_daily,
         "weekdays": _parse_weekdays,
         "weekly": _parse_weekly,
+        "monthly": _parse_monthly,
         "once": _parse_once,
         "cron": _parse_cron,
     }
@@ -255,6 +260,31 @@ def _parse_weekly(args: list[str]) -> tuple[str, _Rule]:
     chosen = frozenset(days)
     rule = _Rule((t,), lambda d: d.weekday() in chosen, describe=f"{text} at {_hhmm(t)}")
     return f"weekly {','.join(_DAY_ABBR[i] for i in ordered)} {_hhmm(t)}", rule
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+
+
+def _parse_monthly(args: list[str]) -> tuple[str, _Rule]:
+    if len(args) != 3 or args[0] not in _ORDINALS:
+        raise ScheduleError(_USAGE["monthly"])
+    which, name = _ORDINALS[args[0]], args[1]
+    if name not in _DAY_NAMES:
+        raise ScheduleError(
+            f"{_shown(name)!r} is not a day of the week. Use mon, tue, wed, thu, fri, sat or sun."
+        )
+    weekday, t = _DAY_NAMES[name], _parse_time(args[2])
+
+    def posts_on(d: date) -> bool:
+        if d.weekday() != weekday:
+            return False
+        if which == -1:
+            return d.day + 7 > calendar.monthrange(d.year, d.month)[1]
+        return (d.day - 1) // 7 + 1 == which
+
+    label = _DAY_ABBR[weekday].capitalize()
+    rule = _Rule((t,), posts_on, describe=f"the {args[0]} {label} of each month at {_hhmm(t)}")
+    return f"monthly {args[0]} {_DAY_ABBR[weekday]} {_hhmm(t)}", rule
 
 
 def _parse_once(args: list[str]) -> tuple[str, _Rule]:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from storage.db import Database, MemberKey
 from storage.due import COMMUNITY_ZONE, MEMBER_ZONE, DueTable
 from storage.settings import set_community_setting
+from storage.sql import day_before
 
 POST_TIME_SETTING = "checkin.post_time"
 
@@ -328,10 +329,11 @@ def _distinct_days(
 
 def _streak_ending(conn: sqlite3.Connection, where: tuple[str | None, ...], day: str) -> int:
     """Consecutive check-in days ending on `day` (which has one), walking back on the index."""
+    before = day_before(conn, "run.day")
     row = conn.execute(
-        "WITH RECURSIVE run(day) AS (SELECT ? UNION ALL SELECT date(run.day, '-1 day') FROM run "
-        "WHERE EXISTS (SELECT 1 FROM checkin_days WHERE platform=? AND community_id=? "
-        "AND user_id=? AND local_date = date(run.day, '-1 day'))) SELECT COUNT(*) FROM run",
+        "WITH RECURSIVE run(day) AS (SELECT CAST(? AS TEXT) UNION ALL SELECT "
+        f"{before} FROM run WHERE EXISTS (SELECT 1 FROM checkin_days WHERE platform=? "
+        f"AND community_id=? AND user_id=? AND local_date = {before})) SELECT COUNT(*) FROM run",
         (day, *where),
     ).fetchone()
     return int(row[0])

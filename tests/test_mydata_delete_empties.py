@@ -65,6 +65,11 @@ async def fill_every_member_table(community) -> None:
         "/vent reach post:1 text:here for you",
         "/vent answer post:1 text:thanks",
     )
+    # meetings: alice plans one and RSVPs to it
+    await c.say(
+        '/meeting add title:Circle when:"weekly sun 19:00" length:60 where:https://x.example',
+        "/meeting rsvp 1",
+    )
     # partners: proposed, paired, an SOS; the partner leaves by deleting their data (alice is
     # owed a notice); then alice blocks someone and is back in the pool
     await join(c, "alice")

@@ -11,6 +11,7 @@ from bot.spec import ChannelRef, Level, MemberRef, Resolver, RoleRef
 
 if TYPE_CHECKING:
     from bot.core import Bot
+    from bot.platforms.listing import Listing
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,17 @@ class Platform(ABC):
     ) -> bool:
         """Replace the text of one of peerbot's own posts (its buttons go, nobody is notified);
         False when the platform cannot edit."""
+        return False
+
+    async def list_event(
+        self, community_id: str, listing: Listing, existing_id: str | None
+    ) -> str | None:
+        """Show (or update, when ``existing_id`` is given) an upcoming event the platform's own
+        way; returns its id, or None when this platform has no such thing or it failed."""
+        return None
+
+    async def unlist_event(self, community_id: str, existing_id: str, reason: str) -> bool:
+        """Withdraw a listed event (``reason`` is shown where the platform can show it)."""
         return False
 
     async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:

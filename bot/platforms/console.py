@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.message import Message
+from bot.message import Message, neutralize_mentions
 from bot.parser import strip_prefix
 from bot.platforms.base import (
     Actor,
@@ -32,6 +32,7 @@ from bot.platforms.base import (
     Platform,
 )
 from bot.platforms.edits import EditMemory
+from bot.platforms.listing import Listing
 from bot.spec import ChannelRef, Level, MemberRef, RoleRef
 from storage.files import private_dir, write_private
 
@@ -169,6 +170,19 @@ class ConsolePlatform(Platform):
         self, community_id: str, user_ids: list[str], title: str, message: Message
     ) -> bool:
         self.emit(f"(private group: {', '.join(user_ids)})", message)
+        return True
+
+    async def list_event(
+        self, community_id: str, listing: Listing, existing_id: str | None
+    ) -> str | None:
+        if existing_id is None:
+            self._message_seq += 1
+            existing_id = f"console-event-{self._message_seq}"
+        self._write(f"[event {existing_id}] {neutralize_mentions(listing.summary)}")
+        return existing_id
+
+    async def unlist_event(self, community_id: str, existing_id: str, reason: str) -> bool:
+        self._write(f"[event {existing_id}] withdrawn: {neutralize_mentions(reason)}")
         return True
 
     def resolver(self, community_id: str) -> _ConsoleResolver:

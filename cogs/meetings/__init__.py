@@ -1,0 +1,71 @@
+"""/meeting and /meetings: recurring group sessions in every member's time.
+
+Facilitators plan weekly, monthly or one-off meetings in the community's zone; members see the
+coming week in their own zone, RSVP, and get a private reminder and "it's starting". At each
+start the bot posts "the room is open" in the meetings channel. On Discord each meeting's next
+start is also a Guild Scheduled Event; on Matrix a pinned message in the room (see
+:mod:`cogs.meetings.base`, ``sync_listing``). Moderators keep a meeting finder of outside groups.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.context import Context
+from bot.core import Bot
+from cogs.meetings.due import meeting_sources, send_notice
+from cogs.meetings.facilitators import FacilitatorCommands
+from cogs.meetings.finder import FinderCommands
+from cogs.meetings.members import MemberCommands
+from storage.due import DueRow
+from storage.meetings import meetings_privacy_handlers
+
+log = logging.getLogger(__name__)
+
+
+class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
+    """Meetings, RSVPs, reminders, "the room is open" and the meeting finder."""
+
+    async def on_load(self) -> None:
+        for handler in meetings_privacy_handlers():
+            self.bot.privacy.register(handler)
+        for due in meeting_sources(
+            lambda: self.bot.config.bot.timezone, self._grace, self._opened, self._noticed
+        ):
+            self.bot.scheduler.declare(due)
+
+    def _grace(self) -> timedelta:
+        return timedelta(minutes=self.bot.config.bot.prompt_grace_minutes)
+
+    async def _opened(self, ctx: Context, meeting_id: int, start: datetime) -> None:
+        """ "The room is open", then the listing moves on to the next start. Nothing here may
+        raise after the post, or the scheduler would put the start back and post it again."""
+        meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
+        if meeting is None:
+            return
+        where = await self.where_text(ctx, meeting)
+        posted = await self.post(
+            ctx,
+            meeting,
+            "The room is open: {title} starts now ({length} minutes). Join: {where}. "
+            "Everyone is welcome, come as you are.",
+            title=meeting.title,
+            length=str(meeting.length_minutes),
+            where=where,
+        )
+        if not posted:
+            log.warning("meeting %s: no channel to post that the room is open", meeting.id)
+        await self.sync_listing(ctx, meeting.id)
+
+    async def _noticed(self, ctx: Context, row: DueRow, before: bool) -> None:
+        meeting = await self.store.get(
+            ctx.community.platform, ctx.community.id, int(row["meeting_id"])
+        )
+        where = await self.where_text(ctx, meeting) if meeting else ""
+        await send_notice(ctx, meeting, row, before, where)
+
+
+def setup(bot: Bot) -> Meetings:
+    """Create the cog."""
+    return Meetings(bot)

@@ -1,0 +1,199 @@
+"""What every part of the meetings feature shares: the store, finding a meeting, who may run
+it, its occurrences, where it posts, telling RSVPed members, and the platform's listing."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from bot.channels import ChannelPurpose
+from bot.cog import Cog
+from bot.context import Context
+from bot.core import Bot
+from bot.platforms.listing import Listing
+from bot.recurrence import Recurrence, parse_schedule
+from bot.spec import Permission
+from bot.timeutil import format_local, local_date, start_of_local_day
+from storage.meetings import ACTIVE, Meeting, MeetingStore, Rsvp
+
+log = logging.getLogger(__name__)
+
+PURPOSE = "meetings"
+MOST_RSVPS_PER_MEMBER = 10  # upcoming RSVPs one member may hold at once
+MAX_OCCURRENCES = 200  # occurrences looked at in one listing (a weekly meeting, ~4 years)
+
+
+def schedule_of_text(spec: str) -> Recurrence:
+    """A stored schedule (stored text is canonical, so it parses)."""
+    return parse_schedule(spec)
+
+
+def schedule_of(meeting: Meeting) -> Recurrence:
+    """A stored meeting's schedule."""
+    return schedule_of_text(meeting.schedule)
+
+
+class MeetingsBase(Cog):
+    """Shared helpers of the meetings cog."""
+
+    name = "meetings"
+    channel_purposes = (ChannelPurpose(PURPOSE, "Meetings"),)
+
+    def __init__(self, bot: Bot) -> None:
+        super().__init__(bot)
+        self.store = MeetingStore(bot.db)
+
+    # --- finding and permission -------------------------------------------------------------
+
+    async def find(self, ctx: Context, meeting_id: int) -> Meeting | None:
+        """The meeting, or None after telling the caller it isn't there."""
+        meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
+        if meeting is None:
+            await ctx.reply(
+                f"I can't find meeting #{meeting_id} here. {ctx.command_hint('meetings')} "
+                "shows the coming ones."
+            )
+        return meeting
+
+    async def find_managed(self, ctx: Context, meeting_id: int) -> Meeting | None:
+        """The meeting when the caller may change it: its facilitator, or a moderator."""
+        meeting = await self.find(ctx, meeting_id)
+        if meeting is None:
+            return None
+        assert ctx.actor is not None
+        if ctx.level >= Permission.MODERATOR or meeting.created_by == ctx.actor.id:
+            return meeting
+        await ctx.reply(
+            f"Meeting #{meeting_id} is run by another facilitator, so only they or a moderator "
+            "can change it. Nothing was changed."
+        )
+        return None
+
+    # --- occurrences ------------------------------------------------------------------------
+
+    async def occurrences(
+        self, meeting: Meeting, tz: str, after: datetime, until: datetime
+    ) -> list[datetime]:
+        """Starts after ``after`` up to ``until`` that are not cancelled or skipped."""
+        if meeting.state != ACTIVE:
+            return []
+        off = await self.store.cancelled(meeting.id)
+        schedule = schedule_of(meeting)
+        found: list[datetime] = []
+        current = after
+        for _ in range(MAX_OCCURRENCES):
+            following = schedule.next_after(current, tz)
+            if following is None or following > until:
+                break
+            if following not in off:
+                found.append(following)
+            current = following
+        return found
+
+    async def next_occurrence(self, meeting: Meeting, tz: str, now: datetime) -> datetime | None:
+        """The next start that is not cancelled (within about four years)."""
+        found = await self.occurrences(meeting, tz, now, now + timedelta(days=1500))
+        return found[0] if found else None
+
+    @staticmethod
+    def occurrence_on(meeting: Meeting, day: date, tz: str) -> datetime | None:
+        """The start on a local date in the community's zone, if the schedule has one."""
+        try:
+            first = schedule_of(meeting).next_after(
+                start_of_local_day(day, tz) - timedelta(seconds=1), tz
+            )
+        except (OverflowError, ValueError):
+            return None
+        return first if first is not None and local_date(first, tz) == day else None
+
+    # --- words ------------------------------------------------------------------------------
+
+    async def where_text(self, ctx: Context, meeting: Meeting) -> str:
+        """Where it happens, as members read it."""
+        if meeting.where_channel:
+            return await ctx.platform.channel_name(ctx.community.id, meeting.where_channel)
+        return meeting.where_link or "(no place given)"
+
+    async def post_channel(self, ctx: Context, meeting: Meeting) -> str | None:
+        """Where public posts about a meeting go: the meetings channel, else its own channel."""
+        channel = await ctx.channel_for(PURPOSE) or meeting.where_channel
+        if channel is not None and channel == await ctx.channel_for("alerts"):
+            return None
+        return channel
+
+    async def post(self, ctx: Context, meeting: Meeting, template: str, **values: str) -> bool:
+        """A public post about a meeting (mentions off: every value is escaped)."""
+        channel = await self.post_channel(ctx, meeting)
+        if channel is None:
+            return False
+        return await ctx.post_to(channel, template, **values) is not None
+
+    async def tell_rsvps(self, ctx: Context, meeting: Meeting, rsvps: list[Rsvp], what: str) -> int:
+        """Tell each RSVPed member privately, in their own zone, that their meeting is off.
+        ``what`` completes "… on <time> <what>" ("is cancelled"). Returns how many were told."""
+        told = 0
+        for rsvp in rsvps:
+            tz = await ctx.member_timezone(rsvp.user_id)
+            told += await ctx.send_private(
+                rsvp.user_id,
+                "Meeting update: {title} on {when} ({tz}, your time) " + what + ". "
+                "Your RSVP for it is removed; take care.",
+                title=meeting.title,
+                when=format_local(rsvp.starts_at, tz),
+                tz=tz,
+            )
+        return told
+
+    # --- the platform's own listing -------------------------------------------------------
+
+    async def sync_listing(self, ctx: Context, meeting_id: int) -> None:
+        """Keep the platform's listing (scheduled event, pinned message) on the next start.
+        Never raises: a listing is an extra, the meeting works without it."""
+        try:
+            await self._sync_listing(ctx, meeting_id)
+        except Exception:
+            log.exception("the listing of meeting %s could not be updated", meeting_id)
+
+    async def _sync_listing(self, ctx: Context, meeting_id: int) -> None:
+        meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
+        if meeting is None:
+            return
+        tz = await ctx.community_timezone()
+        start = await self.next_occurrence(meeting, tz, ctx.now())
+        if start is None:
+            if meeting.native_id is not None:
+                await ctx.platform.unlist_event(
+                    ctx.community.id, meeting.native_id, f"{meeting.title}: no meetings planned"
+                )
+                await self.store.set_native(meeting.id, None, None)
+            return
+        if meeting.native_id is not None and meeting.native_at == start:
+            return
+        where = await self.where_text(ctx, meeting)
+        listing = Listing(
+            title=meeting.title,
+            description=meeting.description or "",
+            start=start,
+            end=start + timedelta(minutes=meeting.length_minutes),
+            channel_id=meeting.where_channel,
+            link=meeting.where_link,
+            pin_channel_id=await self.post_channel(ctx, meeting),
+            summary=(
+                f"Next meeting: {meeting.title} — {format_local(start, tz)} ({tz}), "
+                f"{meeting.length_minutes} minutes, {where}. RSVP: "
+                f"{ctx.command_hint('meeting rsvp')} {meeting.id}"
+            ),
+        )
+        listed = await ctx.platform.list_event(ctx.community.id, listing, meeting.native_id)
+        if listed is not None:
+            await self.store.set_native(meeting.id, listed, start)
+
+    async def withdraw_listing(self, ctx: Context, meeting: Meeting, reason: str) -> None:
+        """Withdraw the platform's listing of a meeting that is cancelled or removed."""
+        if meeting.native_id is None:
+            return
+        try:
+            await ctx.platform.unlist_event(ctx.community.id, meeting.native_id, reason)
+            await self.store.set_native(meeting.id, None, None)
+        except Exception:
+            log.exception("the listing of meeting %s could not be withdrawn", meeting.id)

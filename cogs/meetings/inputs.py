@@ -1,0 +1,96 @@
+"""What facilitators and members type for meetings: when, where and reminder options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from bot.recurrence import Recurrence, ScheduleError, parse_schedule
+from bot.spec import ArgumentError, MaxLen, Range, Resolver, StrType
+
+TITLE_MAX = 100  # a Discord scheduled event's name holds 100 characters
+DESCRIPTION_MAX = 1000  # and its description 1000
+LINK_MAX = 500
+LENGTH_MIN, LENGTH_MAX = 10, 480
+CAP_MAX = 1000
+
+MeetingId = Annotated[int, Range(1, 999_999_999), "The meeting's number (see /meetings)"]
+Title = Annotated[str, MaxLen(TITLE_MAX), "The meeting's name"]
+Description = Annotated[str, MaxLen(DESCRIPTION_MAX), "What the meeting is, for members"]
+Length = Annotated[int, Range(LENGTH_MIN, LENGTH_MAX), "How long it lasts, in minutes"]
+Cap = Annotated[int, Range(1, CAP_MAX), "The most members who can RSVP to one meeting"]
+
+_KINDS = ("weekly", "monthly", "once")
+_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_MATRIX_ROOM = re.compile(r"[!#][^\s:]+:[A-Za-z0-9.\-]+(:\d+)?")
+
+
+class WhenType(StrType):
+    """A meeting's schedule: ``weekly sun 19:00``, ``once 2027-01-10 18:00``, ``first mon 20:00``."""
+
+    def describe(self) -> str:
+        return "when: weekly sun 19:00, first mon 20:00 (monthly) or once 2027-01-10 18:00"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Recurrence:
+        text = await super().convert(raw, resolver)
+        try:
+            schedule = parse_schedule(text)
+        except ScheduleError as err:
+            raise ArgumentError(str(err).rstrip(".")) from None
+        if schedule.kind not in _KINDS:
+            raise ArgumentError(
+                "meetings are weekly, monthly or once, like 'weekly sun 19:00', "
+                "'first mon 20:00' or 'once 2027-01-10 18:00'"
+            )
+        return schedule
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a meeting happens: a channel or room of this community, or a link."""
+
+    channel_id: str | None
+    link: str | None
+
+
+class WhereType(StrType):
+    """``#voice`` (a channel or room here), ``https://…`` or a Matrix room address."""
+
+    def describe(self) -> str:
+        return "where: a channel like #voice, a link like https://…, or a Matrix room"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Where:
+        if hasattr(raw, "id") and hasattr(raw, "name"):  # a native channel pick
+            return Where(str(raw.id), None)
+        text = await super().convert(raw, resolver)
+        if _LINK.fullmatch(text):
+            return Where(None, text)
+        if resolver is not None and (found := await resolver.resolve_channel(text)):
+            return Where(found.id, None)
+        if _MATRIX_ROOM.fullmatch(text):
+            return Where(None, "https://matrix.to/#/" + text)
+        raise ArgumentError(
+            "I can't find that channel here; give a channel like #voice or a link starting "
+            "with https://"
+        )
+
+
+class RemindType(StrType):
+    """``15m``, ``1h`` or ``off``: how long before the start a member is reminded."""
+
+    CHOICES = {"15m": 15, "1h": 60, "off": 0}
+
+    def describe(self) -> str:
+        return "15m, 1h or off"
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> int:
+        text = (await super().convert(raw, resolver)).lower()
+        if text not in self.CHOICES:
+            raise ArgumentError("remind can be 15m, 1h or off")
+        return self.CHOICES[text]
+
+
+When = Annotated[Recurrence, WhenType(max_len=100), "When, in the community's timezone"]
+WhereArg = Annotated[Where, WhereType(max_len=LINK_MAX), "A channel, a link or a Matrix room"]
+Remind = Annotated[int, RemindType(max_len=10), "A private reminder before: 15m, 1h or off"]
