@@ -20,7 +20,7 @@ from bot.core import Bot
 from bot.message import neutralize_mentions
 from bot.platforms.base import CommunityRef
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
-from bot.scheduler import DueSource
+from bot.scheduler import PerPlatform
 from bot.spec import (
     ArgumentError,
     ChannelRef,
@@ -89,7 +89,7 @@ class Prompts(Cog):
 
     async def on_load(self) -> None:
         self.bot.privacy.register(prompts_privacy_handler())
-        self.bot.scheduler.add_source(DueSource("prompts", self.next_due, self.run_due))
+        self.bot.scheduler.declare(PerPlatform("prompts", self.next_due, self.run_due))
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -386,13 +386,13 @@ class Prompts(Cog):
 
     # --- due work -----------------------------------------------------------------------------
 
-    async def next_due(self) -> datetime | None:
-        """The earliest post due on a running platform."""
-        return await self.store.next_due(sorted(self.bot.platforms))
+    async def next_due(self, platform: str) -> datetime | None:
+        """The earliest post due on a platform."""
+        return await self.store.next_due([platform])
 
-    async def run_due(self, now: datetime) -> None:
-        """Post (or skip and record) every prompt due at or before `now`."""
-        for prompt in await self.store.due(now, sorted(self.bot.platforms)):
+    async def run_due(self, platform: str, now: datetime) -> None:
+        """Post (or skip and record) every prompt of a platform due at or before `now`."""
+        for prompt in await self.store.due(now, [platform]):
             ctx = self.bot.context(CommunityRef(prompt.platform, prompt.community_id))
             if ctx is None:
                 continue

@@ -52,10 +52,10 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         """Register member data with the privacy registry and the merged-alert due source."""
         for handler in directory_privacy_handlers() + privacy_handlers() + alert_privacy_handlers():
             self.bot.privacy.register(handler)
-        self.bot.scheduler.add_source(self.due_source())
+        self.bot.scheduler.declare(self.due_source())
         self.bot.text_screen = self.screen_typed_text
         for source in self.alert_sources():
-            self.bot.scheduler.add_source(source)
+            self.bot.scheduler.declare(source)
 
     @command(
         "crisis",

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from bot.context import Context
 from bot.message import Button, Ping
 from bot.platforms.base import CommunityRef
-from bot.scheduler import DueSource
+from bot.scheduler import PerPlatform
 from bot.spec import Duration, DurationType, OrOff, Permission, Range, command
 from bot.spec import Off as OffType
 from cogs.crisis.base import log
@@ -60,11 +60,11 @@ class AlertDesk(DutyCommands):
         """The alerts store."""
         return Alerts(self.bot.db)
 
-    def alert_sources(self) -> list[DueSource]:
+    def alert_sources(self) -> list[PerPlatform]:
         """Escalations and reminders when due; waiting alerts on every tick."""
         return [
-            DueSource("crisis-alert-escalation", self._next_escalation, self._run_escalations),
-            DueSource("crisis-alert-delivery", self._never_due, self.deliver_waiting),
+            PerPlatform("crisis-alert-escalation", self._next_escalation, self._run_escalations),
+            PerPlatform("crisis-alert-delivery", self._never_due, self.deliver_waiting),
         ]
 
     # --- raising and delivering ----------------------------------------------------------
@@ -185,27 +185,24 @@ class AlertDesk(DutyCommands):
     async def _moderator_pings(self, ctx: Context) -> list[Ping]:
         return [Ping("user", uid, await ctx.member_name(uid)) for uid in await ctx.moderators()]
 
-    async def _never_due(self) -> datetime | None:
+    async def _never_due(self, platform: str) -> datetime | None:
         """Waiting alerts have no instant: they are tried on every tick and when a channel is
         set, and are never a reason to stop while time is walked forward."""
         return None
 
-    async def deliver_waiting(self, now: datetime) -> None:
-        """Post every alert still waiting, where its platform is up and a channel is set."""
-        for platform in list(self.bot.platforms):
-            channels: dict[str, str | None] = {}
-            for alert in await self.alerts.waiting(platform):
-                ctx = self.bot.context(CommunityRef(platform, alert.community_id))
-                if ctx is None:
-                    break  # the platform is away: the next tick tries again
-                if alert.community_id not in channels:
-                    channels[alert.community_id] = await self.quietly(
-                        ctx.channel_for("alerts"), None
-                    )
-                if channels[alert.community_id] is None:
-                    continue
-                if not await self._deliver(ctx, alert):
-                    channels[alert.community_id] = None  # no use trying its others now
+    async def deliver_waiting(self, platform: str, now: datetime) -> None:
+        """Post every alert of a platform still waiting, where a channel is set."""
+        channels: dict[str, str | None] = {}
+        for alert in await self.alerts.waiting(platform):
+            ctx = self.bot.context(CommunityRef(platform, alert.community_id))
+            if ctx is None:
+                break  # the platform is away: the next tick tries again
+            if alert.community_id not in channels:
+                channels[alert.community_id] = await self.quietly(ctx.channel_for("alerts"), None)
+            if channels[alert.community_id] is None:
+                continue
+            if not await self._deliver(ctx, alert):
+                channels[alert.community_id] = None  # no use trying its others now
 
     async def _escalation_times(self, ctx: Context) -> tuple[timedelta, timedelta]:
         repost = await self.quietly(ctx.setting(REPOST_SETTING), None)
@@ -436,17 +433,15 @@ class AlertDesk(DutyCommands):
 
     # --- escalation ------------------------------------------------------------------------
 
-    async def _next_escalation(self) -> datetime | None:
-        due = [await self.alerts.next_due(p) for p in self.bot.platforms]
-        return min((d for d in due if d is not None), default=None)
+    async def _next_escalation(self, platform: str) -> datetime | None:
+        return await self.alerts.next_due(platform)
 
-    async def _run_escalations(self, now: datetime) -> None:
-        for platform in list(self.bot.platforms):
-            for alert in await self.alerts.due(platform, now):
-                ctx = self.bot.context(CommunityRef(platform, alert.community_id))
-                if ctx is None:
-                    break
-                await self._escalate(ctx, alert)
+    async def _run_escalations(self, platform: str, now: datetime) -> None:
+        for alert in await self.alerts.due(platform, now):
+            ctx = self.bot.context(CommunityRef(platform, alert.community_id))
+            if ctx is None:
+                break
+            await self._escalate(ctx, alert)
 
     async def _escalate(self, ctx: Context, alert: Alert) -> None:
         """One step; the stage moves first, so a restart never repeats a step."""

@@ -20,7 +20,7 @@ from functools import cached_property
 from bot.cog import listener
 from bot.context import Context
 from bot.platforms.base import CommunityRef, MessageEvent
-from bot.scheduler import DueSource
+from bot.scheduler import PerPlatform
 from bot.spec import Permission
 from bot.words import plural
 from cogs.crisis.base import (
@@ -76,9 +76,9 @@ class Watch(CrisisBase):
         """The messages already acted on, and at which level."""
         return FlaggedMessages(self.bot.db)
 
-    def due_source(self) -> DueSource:
+    def due_source(self) -> PerPlatform:
         """Merged alerts are posted when their hour is over."""
-        return DueSource("crisis-alert-summaries", self._next_summary, self._run_summaries)
+        return PerPlatform("crisis-alert-summaries", self._next_summary, self._run_summaries)
 
     @listener("message")
     async def on_message(self, ctx: Context, event: MessageEvent) -> None:
@@ -199,14 +199,12 @@ class Watch(CrisisBase):
 
     # --- merged follow-ups -------------------------------------------------------------------
 
-    async def _next_summary(self) -> datetime | None:
-        due = [await self.state.next_summary(p) for p in self.bot.platforms]
-        return min((d for d in due if d is not None), default=None)
+    async def _next_summary(self, platform: str) -> datetime | None:
+        return await self.state.next_summary(platform)
 
-    async def _run_summaries(self, now: datetime) -> None:
-        for platform in list(self.bot.platforms):
-            for summary in await self.state.due_summaries(platform, now):
-                await self._post_summary(summary, now)
+    async def _run_summaries(self, platform: str, now: datetime) -> None:
+        for summary in await self.state.due_summaries(platform, now):
+            await self._post_summary(summary, now)
 
     async def _post_summary(self, summary: PendingSummary, now: datetime) -> None:
         ctx = self.bot.context(CommunityRef(summary.platform, summary.community_id))

@@ -9,7 +9,7 @@ from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
-from bot.scheduler import DueSource
+from bot.scheduler import PerPlatform
 from bot.spec import MaxLen, Permission, Rest, command
 from bot.timeutil import add_years, humanize_delta, local_date
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
@@ -78,8 +78,8 @@ class Milestones(Cog):
     async def on_load(self) -> None:
         """Register the counters with the privacy registry and the sweep with the scheduler."""
         self.bot.privacy.register(privacy_handler())
-        self.bot.scheduler.add_source(
-            DueSource("milestones", self.sweep.next_due, self.sweep.run_due)
+        self.bot.scheduler.declare(
+            PerPlatform("milestones", self.sweep.next_due, self.sweep.run_due)
         )
 
     # --- commands -----------------------------------------------------------------------

@@ -86,7 +86,7 @@ def decide(due: DueCounter, ladder: Ladder, tz: str, now: datetime) -> Milestone
 
 
 class MilestoneSweep:
-    """The DueSource behind milestones: one indexed query per running platform."""
+    """The due work behind milestones, asked for one platform at a time (see PerPlatform)."""
 
     def __init__(self, bot: Bot, store: MilestoneStore) -> None:
         self.bot = bot
@@ -95,24 +95,21 @@ class MilestoneSweep:
         # celebration of the same run never interleave
         self.lock = asyncio.Lock()
 
-    async def next_due(self) -> datetime | None:
-        """The earliest instant with milestone work on a running platform."""
-        found = [await self.store.next_due(p) for p in list(self.bot.platforms)]
-        found = [f for f in found if f is not None]
-        return min(found) if found else None
+    async def next_due(self, platform: str) -> datetime | None:
+        """The earliest instant with milestone work on a platform."""
+        return await self.store.next_due(platform)
 
-    async def run_due(self, now: datetime) -> None:
-        """Claim every milestone reached by `now`, then celebrate what was claimed."""
-        for platform in list(self.bot.platforms):
-            for _ in range(1000):  # bounded: each round moves every due counter past `now`
-                due = await self.store.due(platform, now, BATCH)
-                if not due:
-                    break
-                claims = await self._decide_all(platform, due, now)
-                moved = await self.store.claim(claims, now)
-                if len(due) < BATCH or moved == 0:
-                    break
-        await self.deliver(now)
+    async def run_due(self, platform: str, now: datetime) -> None:
+        """Claim every milestone of a platform reached by `now`, then celebrate what was claimed."""
+        for _ in range(1000):  # bounded: each round moves every due counter past `now`
+            due = await self.store.due(platform, now, BATCH)
+            if not due:
+                break
+            claims = await self._decide_all(platform, due, now)
+            moved = await self.store.claim(claims, now)
+            if len(due) < BATCH or moved == 0:
+                break
+        await self.deliver(platform, now)
 
     async def _decide_all(
         self, platform: str, due: Iterable[DueCounter], now: datetime
@@ -133,28 +130,27 @@ class MilestoneSweep:
         own = await self.bot.community_settings.get(platform, community_id, "timezone")
         return _valid_zone(own) or _valid_zone(self.bot.config.bot.timezone) or "UTC"
 
-    async def deliver(self, now: datetime) -> None:
+    async def deliver(self, platform: str, now: datetime) -> None:
         """Celebrate every pending milestone (those over a day late become 'missed').
 
         Each group is marked delivered before it is sent: a crash in between can cost a
         celebration, never send one twice."""
         async with self.lock:
-            for platform in list(self.bot.platforms):
-                pending = await self.store.pending(platform, now)
-                late = [p.id for p in pending if now - p.due_at >= LATE_LIMIT]
-                ready: list[tuple[Context, PendingCelebration]] = []
-                for item in pending:
-                    if now - item.due_at >= LATE_LIMIT:
-                        continue
-                    ctx = self.bot.context(CommunityRef(platform, item.key.community_id or ""))
-                    if ctx is not None:  # else it stays pending until the platform is back
-                        ready.append((ctx, item))
-                for start in range(0, len(ready), MARK_EVERY):
-                    group = ready[start : start + MARK_EVERY]
-                    await self.store.finish([item.id for _, item in group], "delivered", now)
-                    for ctx, item in group:
-                        await celebrate(ctx, item)
-                await self.store.finish(late, "missed", now)
+            pending = await self.store.pending(platform, now)
+            late = [p.id for p in pending if now - p.due_at >= LATE_LIMIT]
+            ready: list[tuple[Context, PendingCelebration]] = []
+            for item in pending:
+                if now - item.due_at >= LATE_LIMIT:
+                    continue
+                ctx = self.bot.context(CommunityRef(platform, item.key.community_id or ""))
+                if ctx is not None:  # else it stays pending until the platform is back
+                    ready.append((ctx, item))
+            for start in range(0, len(ready), MARK_EVERY):
+                group = ready[start : start + MARK_EVERY]
+                await self.store.finish([item.id for _, item in group], "delivered", now)
+                for ctx, item in group:
+                    await celebrate(ctx, item)
+            await self.store.finish(late, "missed", now)
 
 
 async def celebrate(ctx: Context, item: PendingCelebration) -> None:
