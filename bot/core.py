@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.binding import bind, command_words, split_args, usage_error
-from bot.channels import ALERTS, ChannelPurposes
+from bot.channels import ALERTS, ChannelPurpose, ChannelPurposes
 from bot.clock import Clock
 from bot.cog import PLATFORM_EVENTS
 from bot.config import Config
@@ -190,6 +190,36 @@ class Bot:
     def visible_commands(self, level: Permission) -> list[CommandSpec]:
         """Commands someone at `level` may use (help shows only these)."""
         return self.registry.visible_commands(level)
+
+    # --- what a platform may ask (bot.platforms.base.PlatformHost) -------------------------
+
+    def all_commands(self) -> list[CommandSpec]:
+        """Every command, sorted by name, hidden ones included."""
+        return self.registry.all()
+
+    def find_command(self, path: tuple[str, ...]) -> CommandSpec | None:
+        """The command with exactly this path."""
+        return self.registry.get(path)
+
+    def declared_channel_purposes(self) -> list[ChannelPurpose]:
+        """Every channel purpose a loaded feature (or the core) declared."""
+        return self.channel_purposes.all()
+
+    async def community_setting(self, platform: str, community_id: str, key: str) -> str | None:
+        """A community setting."""
+        return await self.community_settings.get(platform, community_id, key)
+
+    def find_service(self, name: str) -> Callable[..., Any] | None:
+        """A declared service, or None when no loaded feature provides it."""
+        return self.services.find(name)
+
+    def platform_storage(self) -> Database:
+        """The database, for an adapter's own tables."""
+        return self.db
+
+    async def run_due_until(self, target: datetime) -> None:
+        """Run due work up to `target`, instant by instant (manual clock)."""
+        await self.scheduler.advance_to(target)
 
     # --- dispatch ------------------------------------------------------------------------
 

@@ -94,9 +94,6 @@ class Permission(enum.IntEnum):
         return self.name.lower()
 
 
-Level = Permission  # old name, for the adapters under bot/platforms until their packages land
-
-
 # --- markers used inside Annotated[...] ---------------------------------------------------
 
 

@@ -3,6 +3,7 @@ services (``@service`` / ``requires`` / ``bot.services``), never by looking up a
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -142,3 +143,50 @@ async def test_services_are_found_by_name_and_provided_once(community):
 
     with pytest.raises(ValueError, match="provided twice"):
         await bot.add_cog(Copy(bot))
+
+
+# --- what a platform adapter may ask of the bot ---------------------------------------------
+
+FORBIDDEN_TO_ADAPTERS = re.compile(r"\bbot\s*\.\s*(registry|db|scheduler|cogs)\b")
+
+
+def bot_attributes(source: str) -> set[str]:
+    """Names an adapter reads on the bot: ``self.bot.X`` and ``bot.X`` (a parameter)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if (isinstance(owner, ast.Name) and owner.id == "bot") or (
+            isinstance(owner, ast.Attribute)
+            and owner.attr == "bot"
+            and isinstance(owner.value, ast.Name)
+            and owner.value.id == "self"
+        ):
+            found.add(node.attr)
+    return found
+
+
+def test_the_adapter_scan_catches_a_reach_past_the_view():
+    old = "state = PlatformState(self.bot.db, 'x')\nspec = self.bot.registry.commands.get(p)\n"
+    assert FORBIDDEN_TO_ADAPTERS.findall(old) == ["db", "registry"]
+    assert bot_attributes(old) == {"db", "registry"}
+
+
+def test_adapters_use_only_their_typed_view_of_the_bot():
+    from bot.core import Bot
+    from bot.platforms.base import PlatformHost
+
+    allowed = {n for n in vars(PlatformHost) if not n.startswith("_")}
+    allowed |= set(PlatformHost.__annotations__)
+    assert all(hasattr(Bot, n) or n in ("config", "clock") for n in allowed)
+    reached, used = [], set()
+    for path in sorted(ROOT.glob("bot/platforms/**/*.py")):
+        source = path.read_text("utf-8")
+        relative = path.relative_to(ROOT).as_posix()
+        reached += [f"{relative}: {m.group(0)}" for m in FORBIDDEN_TO_ADAPTERS.finditer(source)]
+        used |= {f"{relative}: bot.{name}" for name in bot_attributes(source) - allowed}
+        imported = {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)}
+        assert "bot.core" not in imported, f"{relative} imports the core (use PlatformHost)"
+    assert reached == [], "adapters go through bot.platforms.base.PlatformHost"
+    assert sorted(used) == [], "add what an adapter needs to PlatformHost, not a side door"

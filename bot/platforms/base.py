@@ -7,11 +7,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.message import Message
-from bot.spec import ChannelRef, Level, MemberRef, Resolver, RoleRef
+from bot.spec import ChannelRef, MemberRef, Permission, Resolver, RoleRef
 
 if TYPE_CHECKING:
-    from bot.core import Bot
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from bot.channels import ChannelPurpose
+    from bot.clock import Clock
+    from bot.config import Config
     from bot.platforms.listing import Listing
+    from bot.spec import CommandSpec
+    from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Actor:
 
     id: str
     name: str
-    level: Level = Level.MEMBER
+    level: Permission = Permission.MEMBER
     is_bot: bool = False
 
 
@@ -91,6 +98,59 @@ class MemberJoinEvent:
     member: Actor
 
 
+class PlatformHost(Protocol):
+    """Everything a platform adapter may ask of the bot (the core's :class:`~bot.core.Bot`
+    provides it). Adapters never reach the registry, the scheduler, the cogs or the database
+    any other way; ``tests/test_contracts.py`` checks."""
+
+    config: Config
+    clock: Clock  # the one clock; the console's manual clock is moved through it
+
+    async def dispatch(self, inv: Invocation) -> None:
+        """Run one command; never raises (every failure becomes a kind reply)."""
+        ...
+
+    async def emit_message(self, event: MessageEvent) -> None:
+        """An ordinary chat message (or an edit of one), for the features that listen."""
+        ...
+
+    async def emit_member_join(self, event: MemberJoinEvent) -> None:
+        """A member joined a community."""
+        ...
+
+    def all_commands(self) -> list[CommandSpec]:
+        """Every command, sorted by name, hidden ones included (for registering them)."""
+        ...
+
+    def find_command(self, path: tuple[str, ...]) -> CommandSpec | None:
+        """The command with exactly this path (a button's or a slash command's)."""
+        ...
+
+    def visible_commands(self, level: Permission) -> list[CommandSpec]:
+        """What someone with `level` may use and help shows."""
+        ...
+
+    def declared_channel_purposes(self) -> list[ChannelPurpose]:
+        """Every channel purpose a loaded feature declared."""
+        ...
+
+    async def community_setting(self, platform: str, community_id: str, key: str) -> str | None:
+        """A community setting (``channel.alerts``, ``facilitator_role`` …)."""
+        ...
+
+    def find_service(self, name: str) -> Callable[..., Any] | None:
+        """A feature's declared service, or None when no loaded feature provides it."""
+        ...
+
+    def platform_storage(self) -> Database:
+        """The database, for the adapter's own tables only (platform state, direct rooms)."""
+        ...
+
+    async def run_due_until(self, target: datetime) -> None:
+        """Run the due work up to `target`, instant by instant (the console's manual clock)."""
+        ...
+
+
 class PlatformStartError(RuntimeError):
     """A platform could not start; the message says why, for the person running the bot."""
 
@@ -105,9 +165,9 @@ class Platform(ABC):
     online: bool = True  # False while the platform cannot reach its service: due work waits
 
     def __init__(self) -> None:
-        self.bot: Bot | None = None
+        self.bot: PlatformHost | None = None
 
-    def attach(self, bot: Bot) -> None:
+    def attach(self, bot: PlatformHost) -> None:
         """Called once by the core before start()."""
         self.bot = bot
 

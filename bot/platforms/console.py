@@ -33,7 +33,7 @@ from bot.platforms.base import (
 )
 from bot.platforms.edits import EditMemory
 from bot.platforms.listing import Listing
-from bot.spec import ChannelRef, Level, MemberRef, RoleRef
+from bot.spec import ChannelRef, MemberRef, Permission, RoleRef
 from storage.files import private_dir, write_private
 
 COMMUNITY = CommunityRef("console", "console", "console community")
@@ -75,7 +75,7 @@ class ConsolePlatform(Platform):
         self.channel = "general"
         self.channels: dict[str, str] = {c: c for c in DEFAULT_CHANNELS}
         self.moderator_channels: set[str] = set()  # only moderators read these
-        self.roles: dict[str, Level] = {}
+        self.roles: dict[str, Permission] = {}
         self.named_roles: dict[str, set[str]] = {}  # role name → members (":role NAME +ROLE")
         self.members: set[str] = set()
         self.files_dir = files_dir or Path("peerbot-files")
@@ -138,7 +138,7 @@ class ConsolePlatform(Platform):
         assert self.bot is not None
         self.members.add(self.user)
         # A channel named after each purpose the loaded features declared, ready to choose.
-        for purpose in self.bot.channel_purposes.all():
+        for purpose in self.bot.declared_channel_purposes():
             if purpose.name not in self.channels and purpose.moderators_only:
                 self.moderator_channels.add(purpose.name)
             self.channels.setdefault(purpose.name, purpose.name)
@@ -203,13 +203,13 @@ class ConsolePlatform(Platform):
     async def can_read(self, community_id: str, channel_id: str, user_id: str) -> bool | None:
         if channel_id not in self.moderator_channels:
             return channel_id in self.channels or None
-        return self.roles.get(user_id) == Level.MODERATOR
+        return self.roles.get(user_id) == Permission.MODERATOR
 
     async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
         return user_id in self.named_roles.get(role, set())
 
     async def moderators(self, community_id: str) -> list[str] | None:
-        return sorted(name for name, level in self.roles.items() if level == Level.MODERATOR)
+        return sorted(name for name, level in self.roles.items() if level == Permission.MODERATOR)
 
     # --- input -----------------------------------------------------------------------------
 
@@ -224,7 +224,7 @@ class ConsolePlatform(Platform):
     def actor(self, name: str | None = None) -> Actor:
         """The current (or named) member with their console role."""
         name = name or self.user
-        return Actor(name, name, self.roles.get(name, Level.MEMBER))
+        return Actor(name, name, self.roles.get(name, Permission.MEMBER))
 
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the session should end."""
@@ -294,7 +294,7 @@ class ConsolePlatform(Platform):
             parts = rest.split()
             if len(parts) == 2 and parts[1][:1] in "+-" and NAME_RE.fullmatch(parts[1][1:]):
                 return self._named_role(parts[0], parts[1])
-            levels = {lvl.label: lvl for lvl in Level}
+            levels = {lvl.label: lvl for lvl in Permission}
             if len(parts) != 2 or not NAME_RE.fullmatch(parts[0]) or parts[1].lower() not in levels:
                 self.info("usage: :role NAME moderator|facilitator|member")
                 return True
@@ -380,7 +380,7 @@ class ConsolePlatform(Platform):
         if target < clock.now():
             self.info("time only moves forward here")
             return True
-        await self.bot.scheduler.advance_to(target)
+        await self.bot.run_due_until(target)
         self.info(f"the time is now {clock.now().strftime('%Y-%m-%d %H:%M')} UTC")
         return True
 

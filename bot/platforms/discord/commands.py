@@ -19,8 +19,8 @@ from bot.spec import (
     CommandSpec,
     FloatType,
     IntType,
-    Level,
     Param,
+    Permission,
     StrType,
 )
 
@@ -147,7 +147,7 @@ def _top_level(name: str, node: Node, result: CommandSet) -> dict[str, Any]:
         "integration_types": [0],
     }
     lowest = min(s.level for s in specs)
-    if lowest >= Level.FACILITATOR:
+    if lowest >= Permission.FACILITATOR:
         command["default_member_permissions"] = RESTRICTED_PERMISSIONS
     _check_name(name, result)
     if spec is not None:

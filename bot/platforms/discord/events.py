@@ -31,7 +31,7 @@ from bot.platforms.discord.shared import (
     stop_view,
 )
 from bot.platforms.discord.suggest import suggestions
-from bot.spec import ChannelRef, CommandSpec, Level, MemberRef, RoleRef
+from bot.spec import ChannelRef, CommandSpec, MemberRef, Permission, RoleRef
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class DiscordEvents:
 
     def _spec(self, path: tuple[str, ...] | None) -> CommandSpec | None:
         assert self.bot is not None
-        return self.bot.registry.commands.get(path) if path else None
+        return self.bot.find_command(path) if path else None
 
     async def _dm_member(
         self, interaction: discord.Interaction, data: dict[str, Any]
@@ -254,7 +254,7 @@ class DiscordEvents:
         assert self.bot is not None
         community = community_of(member.guild)
         assert community is not None
-        actor = Actor(str(member.id), member.display_name, Level.MEMBER, member.bot)
+        actor = Actor(str(member.id), member.display_name, Permission.MEMBER, member.bot)
         await self.bot.emit_member_join(MemberJoinEvent(community, actor))
 
     # --- who is who ---------------------------------------------------------------------------
@@ -269,15 +269,13 @@ class DiscordEvents:
         configured facilitator role → facilitator."""
         assert self.bot is not None
         perms = permissions if permissions is not None else getattr(user, "guild_permissions", None)
-        level = Level.MEMBER
+        level = Permission.MEMBER
         if perms is not None and moderating(perms):
-            level = Level.MODERATOR
+            level = Permission.MODERATOR
         else:
-            role_id = await self.bot.community_settings.get(
-                PLATFORM, community.id, "facilitator_role"
-            )
+            role_id = await self.bot.community_setting(PLATFORM, community.id, "facilitator_role")
             if role_id and any(str(role.id) == role_id for role in getattr(user, "roles", ())):
-                level = Level.FACILITATOR
+                level = Permission.FACILITATOR
         return Actor(str(user.id), user.display_name, level, user.bot)
 
     def _first_time(self, interaction_id: int) -> bool:

@@ -83,7 +83,7 @@ class DiscordPlatform(DiscordEvents, DiscordSending, DiscordLookups, Platform):
             discord.http.Route.BASE = self.config.api_base.rstrip("/")
         if self.config.gateway_url:
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.config.gateway_url)
-        self.commands = build_commands(self.bot.registry.all())
+        self.commands = build_commands(self.bot.all_commands())
         for problem in self.commands.problems:
             log.error("discord command mapping: %s", problem)
         intents = discord.Intents.default()
@@ -152,7 +152,7 @@ class DiscordPlatform(DiscordEvents, DiscordSending, DiscordLookups, Platform):
     async def sync_commands(self) -> bool:
         """Upload the commands when their hash differs from the last upload. True if uploaded."""
         assert self.bot is not None and self.client is not None
-        state = PlatformState(self.bot.db, PLATFORM)
+        state = PlatformState(self.bot.platform_storage(), PLATFORM)
         digest = f"{self.commands.digest}:{self.config.dev_guild_id}"
         if await state.get("commands_hash") == digest:
             log.info("discord: commands unchanged, not syncing")

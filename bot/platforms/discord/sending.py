@@ -108,9 +108,7 @@ class DiscordSending:
         guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
         if guild is None:
             return False
-        channel_id = await self.bot.community_settings.get(
-            PLATFORM, community_id, "channel.checkins"
-        )
+        channel_id = await self.bot.community_setting(PLATFORM, community_id, "channel.checkins")
         parent = (
             await self._channel(community_id, channel_id) if channel_id else guild.system_channel
         )

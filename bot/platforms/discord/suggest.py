@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from bot.spec import ChoiceType, Param
 
 if TYPE_CHECKING:
-    from bot.core import Bot
-    from bot.platforms.base import CommunityRef
+    from bot.platforms.base import CommunityRef, PlatformHost
 
 LIMIT = 25
 COMMON_ZONES = (
@@ -43,7 +42,7 @@ COMMON_ZONES = (
 
 
 def suggestions(
-    bot: Bot | None, community: CommunityRef | None, param: Param, typed: str
+    bot: PlatformHost | None, community: CommunityRef | None, param: Param, typed: str
 ) -> list[str]:
     """Up to 25 values for what a member has typed so far in `param`."""
     if param.autocomplete == "timezone" or param.type.kind == "timezone":
@@ -70,10 +69,10 @@ def zone_suggestions(typed: str) -> list[str]:
     return found[:LIMIT]
 
 
-def region_suggestions(bot: Bot | None, typed: str) -> list[str]:
+def region_suggestions(bot: PlatformHost | None, typed: str) -> list[str]:
     """Region codes from the ``crisis.region_codes`` service that start with what was typed;
     without that service, or when none matches, two typed letters are offered back as they are."""
-    provider = bot.services.find("crisis.region_codes") if bot is not None else None
+    provider = bot.find_service("crisis.region_codes") if bot is not None else None
     codes: list[str] = list(provider()) if provider is not None else []
     query = typed.strip().upper()
     found = [c for c in codes if c.upper().startswith(query)][:LIMIT]

@@ -7,7 +7,7 @@ import logging
 
 from bot.platforms.base import Actor, CommunityRef
 from bot.platforms.matrix.rules import CREATOR_POWER, level_for_power, parse_power
-from bot.spec import Level
+from bot.spec import Permission
 from storage.matrix import last_active_community
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class MatrixCommunities:
         if not self.is_direct_room(room_id):
             return self._community_ref(self._community_of(room_id))
         assert self.bot is not None
-        community_id = await last_active_community(self.bot.db, user_id)
+        community_id = await last_active_community(self.bot.platform_storage(), user_id)
         return self._community_ref(community_id) if community_id else None
 
     def _community_of(self, room_id: str) -> str:
@@ -86,12 +86,10 @@ class MatrixCommunities:
         room, a private group or a room of their own that names the space as its parent. Where
         the bot is not in the community's space, everyone is a member."""
         assert self.bot is not None and self.client is not None
-        level = Level.MEMBER
+        level = Permission.MEMBER
         if community_id in self.client.rooms:
             power = self._power(community_id, user_id)
-            setting = await self.bot.community_settings.get(
-                self.name, community_id, "facilitator_power"
-            )
+            setting = await self.bot.community_setting(self.name, community_id, "facilitator_power")
             level = level_for_power(
                 power,
                 self.config.moderator_power,

@@ -209,7 +209,7 @@ class MatrixEvents:
             return
         buttons = await self._buttons_of(room_id, event.reacts_to)
         for button in buttons:
-            spec = self.bot.registry.commands.get(tuple(button.command.split()))
+            spec = self.bot.find_command(tuple(button.command.split()))
             if spec is None:
                 continue
             param = next(

@@ -47,7 +47,7 @@ from bot.platforms.matrix.rules import SpaceMap
 from bot.platforms.matrix.sending import MatrixSending
 from bot.platforms.matrix.sync import SYNC_FILTER, MatrixSync, SyncBatch
 from storage.files import private_dir, private_umask, write_private
-from storage.matrix import DirectRooms, direct_rooms_handler
+from storage.matrix import DirectRooms  # the core registers its privacy handler
 from storage.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
@@ -98,12 +98,6 @@ class MatrixPlatform(
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    def attach(self, bot: Any) -> None:
-        """Attach to the core and register the direct-room table with the privacy registry."""
-        super().attach(bot)
-        if "matrix_direct_room" not in bot.privacy.handlers:
-            bot.privacy.register(direct_rooms_handler())
-
     @property
     def user_id(self) -> str:
         """The bot's own Matrix id."""
@@ -117,8 +111,9 @@ class MatrixPlatform(
     async def start(self) -> None:
         """Log in, sync once (full state, invites handled), start the sync loop; then return."""
         assert self.bot is not None
-        self._state = PlatformState(self.bot.db, "matrix")
-        self._direct = DirectRooms(self.bot.db)
+        storage = self.bot.platform_storage()
+        self._state = PlatformState(storage, "matrix")
+        self._direct = DirectRooms(storage)
         self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
         try:
             await self._connect()

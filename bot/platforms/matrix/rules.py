@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
-from bot.spec import Level
+from bot.spec import Permission
 
 
 def server_of(user_id: str) -> str:
@@ -30,13 +30,13 @@ def invite_allowed(inviter: str, allowed: list[str], own_user_id: str) -> bool:
     return bool(server_of(inviter)) and server_of(inviter) == server_of(own_user_id)
 
 
-def level_for_power(power: int, moderator_power: int, facilitator_power: int) -> Level:
+def level_for_power(power: int, moderator_power: int, facilitator_power: int) -> Permission:
     """The command level a room power level gives."""
     if power >= moderator_power:
-        return Level.MODERATOR
+        return Permission.MODERATOR
     if power >= facilitator_power:
-        return Level.FACILITATOR
-    return Level.MEMBER
+        return Permission.FACILITATOR
+    return Permission.MEMBER
 
 
 CREATOR_POWER = 1_000_000  # creators of v12+ rooms outrank every power level
