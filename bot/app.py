@@ -14,7 +14,7 @@ from bot.clock import Clock, ManualClock, OffsetClock, SystemClock
 from bot.config import Config
 from bot.core import Bot
 from bot.platforms.console import ConsolePlatform
-from storage.db import Database
+from storage.db import Database, is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ async def run_console(
     bot = await build_bot(config, clock=clock, database=database)
     console = ConsolePlatform(
         user=user,
-        files_dir=Path(database).resolve().parent / "peerbot-files",
+        files_dir=(Path.cwd() if is_postgres(database) else Path(database).resolve().parent)
+        / "peerbot-files",
         prefix=config.bot.command_prefix,
     )
     bot.add_platform(console)

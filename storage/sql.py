@@ -51,3 +51,13 @@ def claim_lock(db: Any) -> str:
     one of them. SQLite has one writer at a time, so it needs nothing.
     """
     return " FOR UPDATE SKIP LOCKED" if dialect(db) == POSTGRESQL else ""
+
+
+def day_before(db: Any, day_sql: str) -> str:
+    """SQL for the YYYY-MM-DD day before the YYYY-MM-DD text `day_sql` (a column or ``?``).
+
+    `db` may be the Database or the connection a write function gets (both know their dialect).
+    """
+    if dialect(db) == POSTGRESQL:
+        return f"to_char(CAST({day_sql} AS date) - 1, 'YYYY-MM-DD')"
+    return f"date({day_sql}, '-1 day')"

@@ -13,7 +13,11 @@ import threading
 import time
 from pathlib import Path
 
+import asyncpg
 import pytest
+
+from tests.conftest import postgres
+from tests.postgres_server import BACKEND, run_sync
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.faults
@@ -22,7 +26,7 @@ KILL_POINTS = 5
 LINES_PER_ROUND = 3000
 
 
-def run_round(db: Path, config: Path, round_no: int, kill_after: float) -> tuple[int, int]:
+def run_round(db: Path | str, config: Path, round_no: int, kill_after: float) -> tuple[int, int]:
     """Stream check-ins, kill the process after `kill_after` seconds; (sent, confirmed)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "console", "--db", str(db), "--config", str(config)],
@@ -64,8 +68,34 @@ def run_round(db: Path, config: Path, round_no: int, kill_after: float) -> tuple
     return sent, confirmed
 
 
+def _marked_notes(db: Path | str, round_no: int) -> set[str]:
+    """The round's check-in notes in the database (checking a SQLite file's integrity first)."""
+    if BACKEND == "postgresql":
+
+        async def fetch() -> set[str]:
+            conn = await asyncpg.connect(str(db))
+            try:
+                query = "SELECT note FROM checkins WHERE note LIKE $1"
+                return {r[0] for r in await conn.fetch(query, f"mark-{round_no}-%")}
+            finally:
+                await conn.close()
+
+        return run_sync(fetch())
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return {
+            r[0]
+            for r in conn.execute(
+                "SELECT note FROM checkins WHERE note LIKE ?", (f"mark-{round_no}-%",)
+            )
+        }
+    finally:
+        conn.close()
+
+
 def test_sigkill_never_loses_a_confirmed_checkin(tmp_path):
-    db = tmp_path / "crash.db"
+    db = postgres().create_sync() if BACKEND == "postgresql" else tmp_path / "crash.db"
     config = tmp_path / "c.toml"
     config.write_text("[limits]\ncommands_per_minute = 1000000\n")
     rng = random.Random(20261122)
@@ -73,17 +103,7 @@ def test_sigkill_never_loses_a_confirmed_checkin(tmp_path):
     for round_no in range(KILL_POINTS):
         kill_after = rng.uniform(1.0, 3.0)
         _, confirmed = run_round(db, config, round_no, kill_after)
-        conn = sqlite3.connect(db)
-        try:
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            notes = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT note FROM checkins WHERE note LIKE ?", (f"mark-{round_no}-%",)
-                )
-            }
-        finally:
-            conn.close()
+        notes = _marked_notes(db, round_no)
         # replies come in order, so the first `confirmed` check-ins were acknowledged
         missing = [i for i in range(confirmed) if f"mark-{round_no}-{i}" not in notes]
         assert not missing, f"round {round_no}: {len(missing)} confirmed check-ins lost"
