@@ -163,6 +163,23 @@ class SupportStore:
             lambda c: _one(c, f"{MEMBER} AND status IN (?, ?)", (*key_params(key), WAITING, ACTIVE))
         )
 
+    async def open_anywhere(self, key: MemberKey) -> list[Request]:
+        """The member's waiting or active requests in one community, or in every community of
+        the platform when ``key.community_id`` is None; and the active sessions they hold as
+        a supporter there."""
+        clause, params = scope_clause(key)
+        held, held_params = scope_clause(key, "supporter_id")
+
+        def read(conn: sqlite3.Connection) -> list[Request]:
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM support_requests WHERE status IN (?, ?) "
+                f"AND (({clause}) OR ({held})) ORDER BY id",
+                (WAITING, ACTIVE, *params, *held_params),
+            ).fetchall()
+            return [_request(r) for r in rows]
+
+        return await self.db.read(read)
+
     async def get(self, platform: str, community_id: str, request_id: int) -> Request | None:
         """One request of this community."""
         return await self.db.read(
@@ -299,33 +316,6 @@ class SupportStore:
             )
         )
 
-    async def next_due(self) -> datetime | None:
-        """The earliest timed update of any request."""
-        row = await self.db.fetchone(
-            "SELECT MIN(next_update_at) FROM support_requests WHERE next_update_at IS NOT NULL"
-        )
-        return instant(row[0]) if row and row[0] else None
-
-    async def take_due(self, platform: str, now: datetime) -> list[Request]:
-        """Requests of a platform whose timed update is due, moved on by 30 minutes in the same
-        transaction (so a restart neither repeats nor loses one)."""
-
-        def write(conn: sqlite3.Connection) -> list[Request]:
-            rows = conn.execute(
-                f"SELECT {COLUMNS} FROM support_requests WHERE platform = ? "
-                "AND next_update_at IS NOT NULL AND next_update_at <= ? ORDER BY next_update_at",
-                (platform, iso(now)),
-            ).fetchall()
-            found = [_request(r) for r in rows]
-            for request in found:
-                conn.execute(
-                    "UPDATE support_requests SET next_update_at = ? WHERE id = ?",
-                    (iso(now + self.UPDATE_EVERY), request.id),
-                )
-            return found
-
-        return await self.db.write(write)
-
     async def waits(self, platform: str, community_id: str, since: datetime) -> list[int]:
         """Minutes waited by requests claimed since ``since``."""
         rows = await self.db.fetchall(
@@ -452,7 +442,10 @@ def privacy_handlers() -> list[DataHandler]:
             f"FROM support_requests WHERE {clause} ORDER BY id",
             params,
         )
-        return {"requests": requests, "sessions_held_as_supporter": rows_as_dicts(held)}
+        sessions = rows_as_dicts(held)
+        if not requests and not sessions:
+            return {}
+        return {"requests": requests, "sessions_held_as_supporter": sessions}
 
     def delete_requests(conn: sqlite3.Connection, key: MemberKey) -> int:
         clause, params = scope_clause(key)

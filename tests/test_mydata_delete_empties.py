@@ -79,6 +79,21 @@ async def fill_every_member_table(community) -> None:
     await c.say(":as alice", "/partner sos rough evening")
     await c.say(":as carol", "/mydata delete confirm:yes")
     await c.say(":as alice", "/partner block @dave", "/partner join alcohol")
+    # support sessions: alice, a supporter herself, asks; dave claims and closes; she rates it
+    await c.say(
+        ":as alice",
+        "/community supporters role:Supporters",
+        ":role alice +Supporters",
+        ":role dave +Supporters",
+        "/support settings callme:on",
+        "/support request kind:listen topics:grief note:a long week",
+        ":as dave",
+        "/duty on",
+        "/support claim",
+        "/support close outcome:supported",
+        ":as alice",
+        "/support feedback rating:4",
+    )
 
 
 async def test_mydata_delete_leaves_no_row_of_the_member_in_any_table(community):

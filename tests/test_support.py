@@ -86,7 +86,7 @@ async def test_handoff_gives_the_note_to_the_next_supporter_only(desk):
 
 
 async def test_handoff_refuses_non_supporters_and_off_duty_supporters(desk):
-    await desk.say(REQUEST, ":as bob", "/support claim")
+    await desk.say(":as carol", ":as alice", REQUEST, ":as bob", "/support claim")
     out = await desk.text('/support handoff member:carol note:"hi"')
     assert "another peer supporter" in out and "Nothing changed" in out
     out = await desk.text('/support handoff member:sam note:"hi"')
@@ -264,7 +264,7 @@ async def test_one_member_cannot_flood_the_queue(desk):
 
 async def test_a_60_kb_request_is_refused_kindly(desk):
     out = await desk.text("/support request kind:listen note:" + "a" * 60_000)
-    assert "Could you shorten it?" in out and len(out) < 2_000
+    assert "too long" in out and len(out) < 2_000
     assert await desk.bot.db.fetchall("SELECT id FROM support_requests") == []
 
 
@@ -283,6 +283,19 @@ async def test_a_supporter_who_leaves_mid_session_hands_the_member_back_to_the_q
     out = await desk.text(":as sam", "/duty on", "/support claim")
     assert "You claimed #1" in out
     assert "rough week at work" in lines_for(out, "(private group: alice, sam)")
+
+
+async def test_deleting_everywhere_mid_session_still_tells_the_supporter(desk):
+    await desk.say(REQUEST, ":as bob", "/support claim", ":as alice")
+    out = await desk.text("/mydata delete confirm:yes scope:everywhere")
+    assert "deleted their data" in lines_for(out, "(private) bob")
+
+
+async def test_everyone_cannot_be_made_a_supporter(desk):
+    out = await desk.text(":as mod", "/community supporters power:0")
+    assert "everyone" in out and "Nothing changed" in out
+    out = await desk.text("/community supporters")
+    assert "Supporters" in out
 
 
 async def test_a_restart_mid_session_loses_nothing(desk):

@@ -13,11 +13,12 @@ from __future__ import annotations
 from bot.cog import listener
 from bot.context import Context
 from bot.core import Bot
+from bot.platforms.base import CommunityRef
 from cogs.support.desk import SupporterDesk
 from cogs.support.due import SupportDue
 from cogs.support.member import MemberSide
 from storage.db import MemberKey
-from storage.support import ACTIVE, CLOSED, privacy_handlers
+from storage.support import ACTIVE, CLOSED, Request, privacy_handlers
 
 
 class Support(MemberSide, SupporterDesk, SupportDue):
@@ -29,35 +30,37 @@ class Support(MemberSide, SupporterDesk, SupportDue):
         """Register member data and the half-hourly updates."""
         for handler in privacy_handlers():
             self.bot.privacy.register(handler)
-        self.bot.scheduler.add_source(self.due_source())
+        self.bot.scheduler.declare(self.due_work())
 
     @listener("member_data_deleting")
     async def before_delete(self, ctx: Context, key: MemberKey) -> None:
-        """Before /mydata delete: end the member's open session kindly, and put a deleting
-        supporter's sessions back in the queue, so nobody is left waiting on nothing."""
-        if key.community_id is None:
-            return  # scope everywhere: only this community's context is at hand
-        request = await self.store.open_for(key)
-        if request is not None and request.status == ACTIVE:
-            closed = await self.store.finish(
-                request.id, ACTIVE, CLOSED, "member", "member-left", ctx.now()
-            )
-            if closed is not None and closed.supporter_id:
-                await ctx.send_private(
-                    closed.supporter_id,
-                    "Session #{id} has ended: the member deleted their data here. Thank you "
-                    "for being there.",
-                    id=str(closed.id),
-                )
-        for held in await self.store.active(key.platform, key.community_id):
-            if held.supporter_id == key.user_id:
-                await self.store.requeue(held.id, key.user_id, ctx.now())
-                await ctx.send_private(
-                    held.user_id,
+        """Before /mydata delete (here or everywhere): end the member's open sessions kindly,
+        and put a deleting supporter's sessions back in the queue, so nobody is left waiting
+        on nothing."""
+        for request in await self.store.open_anywhere(key):
+            here = self.bot.context(CommunityRef(request.platform, request.community_id)) or ctx
+            if request.user_id == key.user_id:
+                if request.status == ACTIVE:
+                    await self._member_gone(here, request)
+            elif await self.store.requeue(request.id, key.user_id, here.now()):
+                await here.send_private(
+                    request.user_id,
                     "I'm sorry: your supporter had to step away. You're back in the queue, "
                     "ahead of newer requests. Anything urgent: {crisis}.",
-                    crisis=ctx.command_hint("crisis"),
+                    crisis=here.command_hint("crisis"),
                 )
+
+    async def _member_gone(self, ctx: Context, request: Request) -> None:
+        closed = await self.store.finish(
+            request.id, ACTIVE, CLOSED, "member", "member-left", ctx.now()
+        )
+        if closed is not None and closed.supporter_id:
+            await ctx.send_private(
+                closed.supporter_id,
+                "Session #{id} has ended: the member deleted their data here. Thank you for "
+                "being there.",
+                id=str(closed.id),
+            )
 
 
 def setup(bot: Bot) -> Support:

@@ -66,6 +66,14 @@ class SupporterDesk(SupportBase):
             return
         if await refuse_wrong_kind(ctx, role, power, "supporters", "Supporters"):
             return
+        if (isinstance(role, RoleRef) and role.id == ctx.community.id) or power == 0:
+            # Discord's @everyone role, Matrix's default level: every member would read requests.
+            await ctx.reply(
+                "Supporters can't be everyone: they read what members write when they ask for "
+                "support. Please choose a role (or a power level above 0) for trained "
+                "supporters only. Nothing changed."
+            )
+            return
         if isinstance(role, RoleRef):
             value: str | None = role.id
         elif isinstance(power, int) and not isinstance(power, bool):

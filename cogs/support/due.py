@@ -1,39 +1,49 @@
 """Timed work: every half hour a waiting member hears their place, and a session whose
 supporter is no longer a supporter (left the server, lost the role) goes back to the queue.
 
-One module, so it moves to the declared due sources in one place when they land."""
+Declared once as due rows (bot.scheduler.Due): the claim moves ``next_update_at`` on by half
+an hour in the claiming transaction, so a restart neither repeats nor loses an update."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.context import Context
-from bot.platforms.base import CommunityRef
-from bot.scheduler import DueSource
+from bot.scheduler import Due
 from cogs.support.base import SupportBase
-from storage.support import WAITING, Request
+from storage.due import Claim, DueRow, DueTable, Move
+from storage.support import ACTIVE, WAITING, Request, SupportStore
+
+UPDATES = DueTable(
+    "support_requests",
+    "next_update_at",
+    key=("id",),
+    columns={"status": "t.status"},
+    where=f"t.status IN ('{WAITING}', '{ACTIVE}')",
+)
+
+
+def plan_update(row: DueRow, now: datetime) -> Move:
+    """Due again in half an hour."""
+    return Move(now + SupportStore.UPDATE_EVERY)
 
 
 class SupportDue(SupportBase):
     """The half-hourly updates."""
 
-    def due_source(self) -> DueSource:
-        """Registered in on_load()."""
-        return DueSource("support", self.store.next_due, self.run_due)
+    def due_work(self) -> Due:
+        """Declared in on_load()."""
+        return Due("support-updates", UPDATES, plan_update, self.update)
 
-    async def run_due(self, now: datetime) -> None:
-        """Every request whose update is due, on every platform that is online."""
-        for name, platform in self.bot.platforms.items():
-            if not getattr(platform, "online", False):
-                continue
-            for request in await self.store.take_due(name, now):
-                ctx = self.bot.context(CommunityRef(request.platform, request.community_id))
-                if ctx is None:
-                    continue
-                if request.status == WAITING:
-                    await self._still_waiting(ctx, request)
-                else:
-                    await self.check_supporter(ctx, request)
+    async def update(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """One request's half-hourly turn."""
+        request = await self.store.get(ctx.community.platform, ctx.community.id, claimed.row.key[0])
+        if request is None:
+            return
+        if request.status == WAITING:
+            await self._still_waiting(ctx, request)
+        elif request.status == ACTIVE:
+            await self.check_supporter(ctx, request)
 
     async def _still_waiting(self, ctx: Context, request: Request) -> None:
         place = await self.place_of(ctx, request)
