@@ -18,7 +18,6 @@ from bot.config import Config
 from bot.context import Context
 from bot.expiring import ExpiringMap
 from bot.failures import log_failure, new_error_id
-from bot.help import render_help
 from bot.message import Message
 from bot.parser import ParseError, Token, parse
 from bot.platforms.base import (
@@ -450,5 +449,3 @@ class Bot:
 async def _reply_message(ctx: Context, message: Message) -> None:
     await ctx.reply(message.template, private=True, buttons=message.buttons, **dict(message.values))
 
-
-__all__ = ["Bot", "render_help"]  # render_help lives in bot/help.py; kept here for old imports

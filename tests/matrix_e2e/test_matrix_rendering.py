@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build_bot
 from bot.config import Config, MatrixSection
-from bot.core import render_help
+from bot.help import render_help
 from bot.message import Button, Message
 from bot.platforms.matrix import MatrixPlatform
 from bot.platforms.matrix.render import (
