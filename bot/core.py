@@ -448,4 +448,3 @@ class Bot:
 
 async def _reply_message(ctx: Context, message: Message) -> None:
     await ctx.reply(message.template, private=True, buttons=message.buttons, **dict(message.values))
-
