@@ -300,3 +300,11 @@ async def test_unknown_zone_in_the_finder_is_refused(c):
         '18:00" zone:Mars/Olympus language:en link:https://x.example',
     )
     assert "Added" not in out and "Mars/Olympus" in out
+
+
+async def test_editing_a_meeting_updates_its_listing_even_when_the_start_stays(c):
+    """Found on the loopback Discord API: an edit of the length left the event's end as it was."""
+    await c.say(":as fran", ADD)
+    out = await c.say("/meeting edit 1 length:90 title:Renamed")
+    listing = [x for x in out if x.startswith("[event console-event-")]
+    assert listing and "Renamed" in listing[0] and "90 minutes" in listing[0]

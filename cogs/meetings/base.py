@@ -146,15 +146,16 @@ class MeetingsBase(Cog):
 
     # --- the platform's own listing -------------------------------------------------------
 
-    async def sync_listing(self, ctx: Context, meeting_id: int) -> None:
-        """Keep the platform's listing (scheduled event, pinned message) on the next start.
+    async def sync_listing(self, ctx: Context, meeting_id: int, *, changed: bool = False) -> None:
+        """Keep the platform's listing (scheduled event, pinned message) on the next start;
+        ``changed``: the meeting itself changed, so update the listing even if its start did not.
         Never raises: a listing is an extra, the meeting works without it."""
         try:
-            await self._sync_listing(ctx, meeting_id)
+            await self._sync_listing(ctx, meeting_id, changed)
         except Exception:
             log.exception("the listing of meeting %s could not be updated", meeting_id)
 
-    async def _sync_listing(self, ctx: Context, meeting_id: int) -> None:
+    async def _sync_listing(self, ctx: Context, meeting_id: int, changed: bool) -> None:
         meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
         if meeting is None:
             return
@@ -167,7 +168,7 @@ class MeetingsBase(Cog):
                 )
                 await self.store.set_native(meeting.id, None, None)
             return
-        if meeting.native_id is not None and meeting.native_at == start:
+        if meeting.native_id is not None and meeting.native_at == start and not changed:
             return
         where = await self.where_text(ctx, meeting)
         listing = Listing(

@@ -156,7 +156,7 @@ class FacilitatorCommands(MeetingsBase):
             )
             gone = await self.store.drop_rsvps_not_at(found.id, kept)
             told = await self.tell_rsvps(ctx, found, gone, "has moved to a new time")
-        await self.sync_listing(ctx, found.id)
+        await self.sync_listing(ctx, found.id, changed=True)
         extra = f" I told {told} member(s) with an RSVP that the time moved." if told else ""
         await ctx.reply(
             f"Meeting #{found.id} is updated: {{title}}, {{when}} ({{tz}}), next {{next}}.{extra}",

@@ -34,6 +34,7 @@ from .records import (
     InteractionRecord,
     RecordedCall,
 )
+from .scheduled_events import ScheduledEventRoutes
 from .threads import ThreadRoutes
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class RestApi:
     def __init__(self, srv: LoopbackDiscord) -> None:
         self.srv = srv
         self.threads = ThreadRoutes(srv)
+        self.scheduled_events = ScheduledEventRoutes(srv)
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._add_routes()
 
@@ -82,6 +84,7 @@ class RestApi:
             ),
             ("GET", r"guilds/(?P<gid>\d+)/members/(?P<uid>\d+)", self._get_member),
             *self.threads.table(),
+            *self.scheduled_events.table(),
         ]
         self._routes = [(m, re.compile(p), h) for m, p, h in table]
 

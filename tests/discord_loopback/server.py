@@ -101,6 +101,7 @@ class LoopbackDiscord(_Waitable):
         self.interactions: list[InteractionRecord] = []
         self.member_messages: list[dict[str, Any]] = []
         self.thread_members: dict[int, list[int]] = {}  # thread id → user ids, creator first
+        self.scheduled_events: dict[int, dict[str, Any]] = {}  # event id → event object
         self.refusals: list[Refusal] = []
         self.port = 0
         self.gateway = Gateway(

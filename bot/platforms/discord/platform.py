@@ -28,6 +28,7 @@ from bot.platforms.discord.connection import (
     start_problem,
 )
 from bot.platforms.discord.events import DiscordEvents
+from bot.platforms.discord.listings import DiscordListings
 from bot.platforms.discord.lookups import DiscordLookups
 from bot.platforms.discord.render import NO_MENTIONS
 from bot.platforms.discord.sending import DiscordSending
@@ -47,7 +48,7 @@ class DiscordStartError(PlatformStartError):
     """The bot could not connect to Discord; the message says why and what to do."""
 
 
-class DiscordPlatform(DiscordEvents, DiscordSending, DiscordLookups, Platform):
+class DiscordPlatform(DiscordEvents, DiscordSending, DiscordListings, DiscordLookups, Platform):
     """Discord through discord.py: one client, every guild it is in is a community."""
 
     name = PLATFORM
