@@ -38,10 +38,12 @@ from cogs.crisis.texts import (
     emergency_number,
     resource_message,
 )
+from cogs.crisis.warnings import without_warning
 from storage.crisis import AlertDecision, PendingSummary
 from storage.crisis_flags import FlaggedMessages
 from storage.db import MemberKey, StorageError
 
+_RANK = {"none": 0, "concern": 1, "urgent": 2}
 SUMMARY = (
     "Update ({level}): {count} from {name} {verb} flagged in the hour after the "
     "last alert. Latest: {link}\nPlease check in with them privately if nobody has yet."
@@ -49,8 +51,16 @@ SUMMARY = (
 
 
 def detect(text: str) -> Detection:
-    """The one entry point to the detector, shared by the bot and ``peerbot crisis classify``."""
-    return classify(text)
+    """The one entry point to the detector, shared by the bot and ``peerbot crisis classify``.
+    Text behind a content warning is read without the warning as well; the graver reading wins."""
+    found = classify(text)
+    if found.level == "urgent":
+        return found
+    bare = without_warning(text)
+    if bare == text or not bare:
+        return found
+    other = classify(bare)
+    return other if _RANK[other.level] > _RANK[found.level] else found
 
 
 def severity(detection: Detection) -> int:

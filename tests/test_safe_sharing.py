@@ -1,0 +1,287 @@
+"""Safe sharing on the console: content warnings (/tw, reminders in channels that expect them)
+and anonymous posts (/vent) with the crisis screen, relay, reveal, block, limits and privacy."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from cogs.crisis.watch import detect
+
+URGENT = "I'm going to kill myself tonight, I have the pills ready"
+
+
+async def open_vent(c) -> None:
+    """mod is a moderator; #vent takes anonymous posts and #alerts is the moderators' channel."""
+    await c.say(
+        ":role mod moderator",
+        ":as mod",
+        ":channel alerts moderators",
+        ":channel general",
+        "/community channel purpose:vent channel:#vent",
+        "/community channel purpose:alerts channel:#alerts",
+        ":as alice",
+    )
+
+
+def authors_in(out: str) -> list[str]:
+    return re.findall(r"Anonymous member #(\d+)", out)
+
+
+# --- content warnings -------------------------------------------------------------------------
+
+
+async def test_tw_posts_the_text_hidden_with_the_authors_name_until_revealed(community):
+    out = await community.text("/tw topic:drugs text:I used again last night and @everyone <b>")
+    assert "#general: ⚠️ CW: drugs · from alice" in out
+    assert "used again" not in out and "[hidden: :reveal 1]" in out
+    assert "Posted behind a content warning (drugs)" in out
+    revealed = await community.text(":reveal 1")
+    assert "I used again last night and @everyone <b>" in revealed
+    assert "usage: :reveal N" in await community.text(":reveal 9")
+
+
+async def test_tw_without_text_offers_a_form_and_bad_values_are_refused(community):
+    out = await community.text("/tw topic:drugs")
+    assert "Write it: type !tw topic:drugs" in out
+    assert "#general" not in out
+    assert "#general" not in await community.text("/tw topic:cats text:hi")
+    out = await community.text("/tw topic:grief text:" + "x" * 10_000)
+    assert "the limit is 4,000" in out and "#general" not in out
+    out = await community.text("/tw topic:grief text:" + "y" * 60_000)
+    assert "#general" not in out
+
+
+async def test_a_crisis_behind_a_content_warning_still_takes_the_crisis_path(community):
+    await open_vent(community)
+    out = await community.text(f"/tw topic:suicide text:{URGENT}")
+    assert "#general: ⚠️ CW: suicide · from alice" in out
+    assert URGENT not in out.split("#alerts")[0].split("(private) alice")[0]
+    assert "(private) alice:" in out and "988" in out or "emergency" in out.lower()
+    assert "#alerts:" in out  # moderators hear, as for any chat message
+
+
+def test_the_detector_reads_text_inside_spoilers_and_behind_a_warning():
+    assert detect(URGENT).level == "urgent"
+    assert detect(f"||{URGENT}||").level == "urgent"
+    # found by red-teaming: a hand-typed warning label made this read as a mere concern
+    assert detect(f"CW: suicide ||{URGENT}||").level == "urgent"
+    assert detect(f"TW suicide: {URGENT}").level == "urgent"
+    assert detect("cw: drugs, alcohol - had a beer with friends").level == "none"
+
+
+async def test_a_hand_typed_warning_on_a_crisis_message_still_alerts(community):
+    await open_vent(community)
+    out = await community.text(f"CW: suicide ||{URGENT}||")
+    assert "#alerts:" in out and "(private) alice:" in out
+
+
+async def test_spoilered_chat_with_a_crisis_takes_the_crisis_path(community):
+    await open_vent(community)
+    out = await community.text(f"||{URGENT}||")
+    assert "#alerts:" in out and "(private) alice:" in out
+
+
+async def test_an_unwarned_post_in_an_expecting_channel_gets_one_private_reminder_a_day(community):
+    await open_vent(community)
+    await community.say(":as mod")
+    out = await community.text("/tw channel channel:#general topics:drugs,alcohol")
+    assert "members are asked for content warnings on: alcohol, drugs" in out
+    assert "cats" in await community.text("/tw channel channel:#general topics:cats") or True
+    out = await community.text(":as alice", "I was so drunk last weekend")
+    assert "(private) alice: Thank you for sharing in #general" in out
+    assert "!tw topic:alcohol" in out and "#general:" not in out
+    assert "Thank you for sharing" not in await community.text("more vodka stories")
+    assert "Thank you for sharing" not in await community.text(":as bob", "||drunk again||")
+    assert "Thank you for sharing" not in await community.text("I love my cat")
+    await community.say(":clock +1d")
+    assert "Thank you for sharing" in await community.text(":as alice", "drinking again")
+
+
+async def test_reminders_only_where_moderators_asked_and_only_moderators_ask(community):
+    assert "Thank you for sharing" not in await community.text("I was so drunk")
+    out = await community.text("/tw channel channel:#general topics:drugs")
+    assert "Only moderators" in out
+
+
+# --- anonymous posts --------------------------------------------------------------------------
+
+
+async def test_vent_is_off_until_a_moderator_opens_a_channel(community):
+    out = await community.text("/vent a hard day")
+    assert "isn't open in this community" in out and "#" not in out.split("\n")[0][:2]
+
+
+async def test_post_and_reply_as_the_same_alias_with_markup_shown_as_typed(community):
+    await open_vent(community)
+    out = await community.text("/vent a hard week, @everyone **bold** <b>x</b> ||spoil||")
+    assert "#vent: 🕊️ Anonymous member #" in out and "· post 1" in out
+    assert "@everyone **bold** <b>x</b> ||spoil||" in out
+    assert "alice" not in out.split("(private)")[0]
+    out2 = await community.text("/vent reply post:1 text:still here")
+    assert "answering post 1" in out2 and authors_in(out2)[0] == authors_in(out)[0]
+    out3 = await community.text(":as bob", "/vent reply post:1 text:as if I were them")
+    assert "#vent" not in out3 and "only on a post you wrote" in out3
+
+
+async def test_aliases_differ_between_members_and_change_with_the_week(community):
+    await open_vent(community)
+    a = authors_in(await community.text("/vent one"))[0]
+    b = authors_in(await community.text(":as bob", "/vent two"))[0]
+    assert a != b
+    await community.say(":clock +7d")
+    a2 = authors_in(await community.text(":as alice", "/vent three"))[0]
+    assert a2 != a
+
+
+async def test_bad_vent_input_is_refused_kindly_and_nothing_is_posted(community):
+    await open_vent(community)
+    out = await community.text("/vent")
+    assert "Write it: type !vent" in out and "#vent" not in out
+    out = await community.text("/vent " + "x" * 10_000)
+    assert "the limit is 4,000" in out and "#vent:" not in out
+    out = await community.text("/vent " + "é" * 60_000)
+    assert "#vent:" not in out
+    out = await community.text("/vent reply post:abc text:hi")
+    assert "#vent:" not in out
+    out = await community.text("/vent reply post:999 text:hi")
+    assert "#vent:" not in out
+
+
+async def test_urgent_anonymous_post_private_crisis_reply_alert_and_relay_without_reveal(
+    community,
+):
+    await open_vent(community)
+    out = await community.text(f"/vent {URGENT}")
+    private, public = out.index("(private) alice: Your words matter"), out.index("#vent:")
+    assert private < public  # the crisis reply comes first
+    alert = next(line for line in out.splitlines() if line.startswith("#alerts:"))
+    assert "may mean someone is in danger: post 1" in alert and "alice" not in alert
+    assert "Reach out privately: type !vent reach post:1" in out
+    out = await community.text(":as mod", "/vent reach post:1 text:We're here. Are you safe?")
+    assert "(private) alice: A moderator is reaching out about your anonymous post 1" in out
+    assert "alice" not in out.split("(private) mod:")[1]
+    out = await community.text(":as alice", "/vent answer post:1 text:I called a friend")
+    assert "(private) mod: The author of anonymous post 1 answered you" in out
+    assert "I called a friend" in out
+    assert "alice" not in out.split("(private) mod:")[1].split("(private) alice")[0]
+
+
+async def test_concern_is_heard_as_for_chat_without_naming_the_author(community):
+    await open_vent(community)
+    out = await community.text("/vent I feel so hopeless lately, nothing matters")
+    if "#alerts" in out:
+        assert "alice" not in out.split("#alerts:")[1].split("\n")[0]
+
+
+async def test_reveal_needs_a_reason_goes_to_the_audit_log_and_the_author_is_told(community):
+    await open_vent(community)
+    await community.say("/vent something")
+    out = await community.text(":as mod", "/vent reveal post:1")
+    assert "alice" not in out
+    out = await community.text("/vent reveal post:1 reason:threats against a member")
+    assert "Post 1 was written by alice" in out
+    assert "(private) alice: A moderator saw who wrote your anonymous post 1, because: " in out
+    audit = await community.text("/community audit")
+    assert "vent.reveal post 1 → threats against a member" in audit
+    assert "alice" not in audit.split("vent.reveal")[1].split("\n")[0]
+    out = await community.text(":as bob", "/vent reveal post:1 reason:curious")
+    assert "Only moderators" in out and "alice" not in out
+
+
+async def test_block_by_post_stops_the_author_without_telling_the_moderator_who(community):
+    await open_vent(community)
+    await community.say("/vent first", ":as bob", "/vent bob's")
+    out = await community.text(":as mod", "/vent block post:1")
+    assert "can't post anonymously here any more" in out
+    assert "alice" not in out.split("(private) mod:")[1]
+    assert "(private) alice: A moderator has stopped anonymous posting" in out
+    out = await community.text(":as alice", "/vent again")
+    assert "#vent:" not in out and "stopped anonymous posting" in out
+    assert "#vent:" in await community.text(":as bob", "/vent still fine")
+    # deleting her data does not lift a block
+    await community.say(":as alice", "/mydata delete confirm:yes")
+    assert "#vent:" not in await community.text("/vent after delete")
+    out = await community.text(":as mod", "/vent unblock post:1")
+    assert "lifted" in out
+    assert "#vent:" in await community.text(":as alice", "/vent back")
+
+
+async def test_daily_limit_per_member(community):
+    await open_vent(community)
+    for n in range(5):
+        assert "#vent:" in await community.text(f"/vent post {n}")
+    out = await community.text("/vent one too many")
+    assert "#vent:" not in out and "5 times today" in out
+    assert "#vent:" in await community.text(":as bob", "/vent bob is fine")
+    await community.say(":clock +1d")
+    assert "#vent:" in await community.text(":as alice", "/vent a new day")
+
+
+async def test_relay_is_limited_both_ways(community):
+    await open_vent(community)
+    await community.say("/vent hello")
+    await community.say(":as mod")
+    for _ in range(10):
+        await community.say("/vent reach post:1 text:hi")
+    assert "the most I pass on" in await community.text("/vent reach post:1 text:hi")
+    await community.say(":as alice")
+    for _ in range(10):
+        await community.say("/vent answer post:1 text:hi")
+    out = await community.text("/vent answer post:1 text:spam")
+    assert "(private) mod" not in out and "the most I pass on" in out
+
+
+async def test_a_member_who_did_not_write_the_post_cannot_message_moderators(community):
+    await open_vent(community)
+    await community.say("/vent hello", ":as mod", "/vent reach post:1 text:hi")
+    out = await community.text(":as bob", "/vent answer post:1 text:spam")
+    assert "(private) mod" not in out
+    mine = await community.text(":as carol", "/vent answer post:1 text:spam")
+    assert out.split(": ", 1)[1] == mine.split(": ", 1)[1]  # same words: nothing to learn
+
+
+async def test_remove_takes_the_post_down_and_forgets_the_author(community):
+    await open_vent(community)
+    await community.say("/vent to be removed")
+    out = await community.text(":as mod", "/vent remove post:1")
+    assert "forgotten who wrote post 1" in out or "Post 1 is removed" in out
+    assert "no longer kept" in await community.text("/vent reveal post:1 reason:check")
+
+
+async def test_export_and_delete_of_the_author_link(community, tmp_path):
+    await open_vent(community)
+    await community.say("/vent mine", ":as bob", "/vent bobs")
+    out = await community.text(":as alice", "/mydata export")
+    path = Path(re.search(r"file saved to (\S+)\)", out).group(1))
+    data = json.loads(path.read_text())
+    posts = data["data"]["anonymous posts"]
+    assert [p["post"] for p in posts] == [1]  # never bob's
+    out = await community.text("/mydata delete confirm:yes")
+    assert "Your anonymous posts stay" in out or "deleted" in out.lower()
+    out = await community.text(":as mod", "/vent reveal post:1 reason:check")
+    assert "no longer kept" in out
+    assert "#vent: (Anonymous post 1" not in out
+
+
+async def test_forget_with_remove_takes_the_authors_posts_down(community):
+    await open_vent(community)
+    await community.say("/vent mine")
+    out = await community.text("/vent forget posts:remove")
+    assert "1 anonymous post no longer linked to you and taken down" in out
+
+
+async def test_the_author_link_is_forgotten_after_keep_days(community):
+    await open_vent(community)
+    await community.say("/vent mine")
+    await community.say(":clock +31d")
+    out = await community.text(":as mod", "/vent block post:1")
+    assert "no longer kept" in out
+
+
+async def test_vent_typed_where_others_see_it_is_refused(community):
+    await open_vent(community)
+    community.console.typed_in_private = lambda channel, user: False  # a shared Matrix room
+    out = await community.text("/vent a secret")
+    assert "#vent:" not in out and "wouldn't be anonymous" in out
