@@ -24,6 +24,7 @@ from storage.data_handlers import (
     scope_clause,
 )
 from storage.db import Database, MemberKey
+from storage.due import DueTable, community_setting
 from storage.sql import exact, instant
 
 OUTCOMES = ("reached-them", "resources-sent", "no-contact", "false-alarm")
@@ -33,6 +34,21 @@ DELETED_MEMBER = "a member who deleted their data"
 
 # stages of an alert (see cogs/crisis/alerts.py)
 POSTED, REPOSTED, MESSAGED, CLAIMED, REMINDED, CLOSED = range(6)
+
+
+def escalation_rows(*settings: str) -> DueTable:
+    """Due rows (storage/due.py): alerts whose next escalation or reminder is due, with their
+    stage, when they were raised and the community settings named (the escalation times)."""
+    return DueTable(
+        "crisis_alerts",
+        at="next_at",
+        key=("id",),
+        columns={
+            "stage": "t.stage",
+            "created_at": "t.created_at",
+            **{name: community_setting(name) for name in settings},
+        },
+    )
 
 
 # --- duty ------------------------------------------------------------------------------------
@@ -413,31 +429,6 @@ class Alerts:
             return ClaimResult(_alert(row), True)
 
         return await self.db.write(write)
-
-    async def next_due(self, platform: str) -> datetime | None:
-        """The earliest escalation or reminder on a platform."""
-        row = await self.db.fetchone(
-            "SELECT MIN(next_at) FROM crisis_alerts WHERE platform=? AND next_at IS NOT NULL",
-            (platform,),
-        )
-        return instant(row[0]) if row and row[0] else None
-
-    async def due(self, platform: str, now: datetime) -> list[Alert]:
-        """Alerts whose next escalation or reminder is due."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM crisis_alerts WHERE platform=? AND next_at IS NOT NULL AND next_at<=? "
-            "ORDER BY next_at, id",
-            (platform, exact(now)),
-        )
-        return [_alert(r) for r in rows]
-
-    async def advance(self, alert: Alert, stage: int, next_at: datetime | None) -> bool:
-        """Move an alert to its next stage, only if nobody moved it meanwhile."""
-        changed = await self.db.execute(
-            "UPDATE crisis_alerts SET stage=?, next_at=? WHERE id=? AND stage=?",
-            (stage, exact(next_at), alert.id, alert.stage),
-        )
-        return changed > 0
 
     async def recent(
         self, platform: str, community_id: str, since: datetime, *, excluding: str | None = None

@@ -36,6 +36,15 @@ COMMUNITY_ZONE = (
 )
 
 
+def community_setting(name: str) -> str:
+    """A column expression: the row's community setting ``name`` (a constant, never input)."""
+    quoted = name.replace("'", "''")
+    return (
+        "(SELECT cs.value FROM community_settings cs WHERE cs.platform = t.platform "
+        f"AND cs.community_id = t.community_id AND cs.key = '{quoted}')"
+    )
+
+
 @dataclass(frozen=True)
 class DueTable:
     """Where a feature's due items live: one row per item, one indexed due-instant column.

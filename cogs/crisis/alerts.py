@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from bot.context import Context
 from bot.message import Button, Ping
 from bot.platforms.base import CommunityRef
-from bot.scheduler import PerPlatform
+from bot.scheduler import Due, PerPlatform
 from bot.spec import Duration, DurationType, OrOff, Permission, Range, command
 from bot.spec import Off as OffType
 from cogs.crisis.base import log
@@ -31,7 +31,9 @@ from storage.alerts import (
     REPOSTED,
     Alert,
     Alerts,
+    escalation_rows,
 )
+from storage.due import Claim, DueRow, Move
 
 REPOST_SETTING = "crisis.escalate_repost"  # minutes before an unclaimed urgent alert is re-posted
 DM_SETTING = "crisis.escalate_dm"  # minutes before every moderator is written to privately
@@ -52,6 +54,14 @@ def _utc(instant: datetime) -> str:
     return instant.strftime("%H:%M UTC")
 
 
+def escalation_times(repost: str | None, dm: str | None) -> tuple[timedelta, timedelta]:
+    """When an unclaimed alert is re-posted, and when every moderator is written to, from the
+    community's settings (minutes; None: the defaults)."""
+    first = timedelta(minutes=int(repost)) if repost else REPOST_AFTER
+    second = timedelta(minutes=int(dm)) if dm else DM_AFTER
+    return first, max(second, first)
+
+
 class AlertDesk(DutyCommands):
     """Raising, delivering, claiming, closing and escalating alerts."""
 
@@ -60,10 +70,15 @@ class AlertDesk(DutyCommands):
         """The alerts store."""
         return Alerts(self.bot.db)
 
-    def alert_sources(self) -> list[PerPlatform]:
+    def alert_sources(self) -> list[Due | PerPlatform]:
         """Escalations and reminders when due; waiting alerts on every tick."""
         return [
-            PerPlatform("crisis-alert-escalation", self._next_escalation, self._run_escalations),
+            Due(
+                "crisis-alert-escalation",
+                escalation_rows(REPOST_SETTING, DM_SETTING),
+                self._plan_escalation,
+                self._escalate,
+            ),
             PerPlatform("crisis-alert-delivery", self._never_due, self.deliver_waiting),
         ]
 
@@ -207,9 +222,7 @@ class AlertDesk(DutyCommands):
     async def _escalation_times(self, ctx: Context) -> tuple[timedelta, timedelta]:
         repost = await self.quietly(ctx.setting(REPOST_SETTING), None)
         dm = await self.quietly(ctx.setting(DM_SETTING), None)
-        first = timedelta(minutes=int(repost)) if repost else REPOST_AFTER
-        second = timedelta(minutes=int(dm)) if dm else DM_AFTER
-        return first, max(second, first)
+        return escalation_times(repost, dm)
 
     # --- claim and close -----------------------------------------------------------------
 
@@ -433,31 +446,25 @@ class AlertDesk(DutyCommands):
 
     # --- escalation ------------------------------------------------------------------------
 
-    async def _next_escalation(self, platform: str) -> datetime | None:
-        return await self.alerts.next_due(platform)
+    @staticmethod
+    def _plan_escalation(row: DueRow, now: datetime) -> Move:
+        """The next stage, moved in the claim, so a restart never repeats a step."""
+        stage = row["stage"]
+        if stage == POSTED:
+            _, dm_after = escalation_times(row[REPOST_SETTING], row[DM_SETTING])
+            created = datetime.fromisoformat(row["created_at"]) if row["created_at"] else now
+            return Move(created + dm_after, {"stage": REPOSTED})
+        if stage in (REPOSTED, CLAIMED):
+            return Move(None, {"stage": MESSAGED if stage == REPOSTED else REMINDED})
+        return Move(None, act=False)
 
-    async def _run_escalations(self, platform: str, now: datetime) -> None:
-        for alert in await self.alerts.due(platform, now):
-            ctx = self.bot.context(CommunityRef(platform, alert.community_id))
-            if ctx is None:
-                break
-            await self._escalate(ctx, alert)
-
-    async def _escalate(self, ctx: Context, alert: Alert) -> None:
-        """One step; the stage moves first, so a restart never repeats a step."""
-        _, dm_after = await self._escalation_times(ctx)
-        created = alert.created_at or ctx.now()
-        if alert.stage == POSTED:
-            if await self.alerts.advance(alert, REPOSTED, created + dm_after):
-                await self._repost(ctx, alert)
-        elif alert.stage == REPOSTED:
-            if await self.alerts.advance(alert, MESSAGED, None):
-                await self._message_moderators(ctx, alert)
-        elif alert.stage == CLAIMED:
-            if await self.alerts.advance(alert, REMINDED, None):
-                await self._remind(ctx, alert)
-        else:
-            await self.alerts.advance(alert, alert.stage, None)
+    async def _escalate(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """One step of an alert: re-post it, write to every moderator, or remind its claimer."""
+        alert = await self.alerts.get(ctx.community.platform, ctx.community.id, claimed.row["id"])
+        if alert is None:
+            return
+        step = {POSTED: self._repost, REPOSTED: self._message_moderators, CLAIMED: self._remind}
+        await step[claimed.row["stage"]](ctx, alert)
 
     async def _repost(self, ctx: Context, alert: Alert) -> None:
         minutes = int((ctx.now() - (alert.created_at or ctx.now())).total_seconds() // 60)
