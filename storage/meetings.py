@@ -289,9 +289,14 @@ class MeetingStore:
         def write(conn: sqlite3.Connection) -> str:
             mine = "platform = ? AND community_id = ? AND user_id = ?"
             existing = conn.execute(
-                f"SELECT 1 FROM meeting_rsvps WHERE {mine} AND meeting_id = ? AND starts_at = ?",
+                f"SELECT stage FROM meeting_rsvps WHERE {mine} AND meeting_id = ? "
+                "AND starts_at = ?",
                 (*member, meeting_id, when),
             ).fetchone()
+            # A reminder already sent is never re-armed by confirming again.
+            stage_now, next_now = stage, next_at
+            if existing is not None and existing[0] == START:
+                stage_now, next_now = START, starts_at
             if existing is None:
                 held = conn.execute(
                     f"SELECT COUNT(*) FROM meeting_rsvps WHERE {mine}", member
@@ -312,7 +317,7 @@ class MeetingStore:
                 "ON CONFLICT (platform, community_id, user_id, meeting_id, starts_at) DO UPDATE "
                 "SET remind_minutes = excluded.remind_minutes, stage = excluded.stage, "
                 "next_at = excluded.next_at",
-                (*member, meeting_id, when, remind_minutes, stage, iso(next_at), iso(now)),
+                (*member, meeting_id, when, remind_minutes, stage_now, iso(next_now), iso(now)),
             )
             return "changed" if existing else "new"
 

@@ -308,3 +308,11 @@ async def test_editing_a_meeting_updates_its_listing_even_when_the_start_stays(c
     out = await c.say("/meeting edit 1 length:90 title:Renamed")
     listing = [x for x in out if x.startswith("[event console-event-")]
     assert listing and "Renamed" in listing[0] and "90 minutes" in listing[0]
+
+
+async def test_rsvp_again_after_the_reminder_does_not_remind_twice(c):
+    """Red team: re-confirming an RSVP once the reminder went out re-armed a second reminder."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1 remind:1h")
+    out = await c.say(":clock 2026-11-08T18:10", "/meeting rsvp 1", ":clock 2026-11-08T19:00")
+    assert len([x for x in out if "Reminder: Sunday circle" in x]) == 1
+    assert len([x for x in out if "is starting now" in x]) == 1
