@@ -57,6 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("path")
     restore.add_argument("--config", help="config file naming the database")
     restore.add_argument("--db", help="database file (instead of --config)")
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy every row from one database to another (SQLite file or postgresql:// URL)",
+    )
+    copy.add_argument("source", metavar="FROM")
+    copy.add_argument("target", metavar="TO")
+    copy.add_argument("--replace", action="store_true", help="delete the rows TO already holds")
+    for side in ("from", "to"):
+        copy.add_argument(
+            f"--{side}-password-env",
+            metavar="VAR",
+            help=f"environment variable holding the {side.upper()} server's password",
+        )
     return parser
 
 
@@ -108,16 +121,26 @@ def main(argv: list[str] | None = None) -> int:
                 return _no_verb(args.tools["db"])
             from storage.backup import cli_backup, cli_restore
 
-            database = args.db or (
-                load_config(args.config, secrets=False).bot.database if args.config else None
-            )
+            if args.db_verb == "copy":
+                from storage.copy import cli_copy
+
+                return cli_copy(
+                    args.source,
+                    args.target,
+                    replace=args.replace,
+                    source_password=_env_value(args.from_password_env),
+                    target_password=_env_value(args.to_password_env),
+                )
+            section = load_config(args.config, secrets=False).bot if args.config else None
+            database = args.db or (section.database if section else None)
             if database is None:
                 print("peerbot db: give --db FILE or --config FILE", file=sys.stderr)
                 return 2
+            password = section.database_password if section else None
             if args.db_verb == "backup":
-                return cli_backup(database, Path(args.path))
+                return cli_backup(database, Path(args.path), password=password)
             if args.db_verb == "restore":
-                return cli_restore(database, Path(args.path))
+                return cli_restore(database, Path(args.path), password=password)
     except ConfigError as err:
         for problem in err.problems:
             print(f"config error: {problem}", file=sys.stderr)
@@ -131,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _env_value(var: str | None) -> str | None:
+    """The value of an environment variable named on the command line (None: not named)."""
+    import os
+
+    return os.environ.get(var) if var else None
 
 
 NO_PLATFORM = "no platform is configured: add [discord] or [matrix]"

@@ -6,7 +6,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from storage.db import APPLICATION_ID, SQLITE_HEADER, schema_version
+from storage.db import APPLICATION_ID, SQLITE_HEADER, is_postgres, schema_version
 from storage.files import copy_private, create_private
 
 
@@ -108,8 +108,18 @@ def _free_name(path: Path) -> Path:
     return candidate
 
 
-def cli_backup(database: str, target: Path) -> int:
-    """`peerbot db backup PATH`."""
+def cli_backup(database: str, target: Path, password: str | None = None) -> int:
+    """`peerbot db backup PATH` (pg_dump for a PostgreSQL database)."""
+    if is_postgres(database):
+        from storage.pg_backup import pg_backup
+
+        try:
+            pg_backup(database, target, password)
+        except BackupError as err:
+            print(f"backup failed: {err}", file=sys.stderr)
+            return 1
+        print(f"backed up the PostgreSQL database to {target} (pg_dump custom format)")
+        return 0
     try:
         version = backup(database, target)
     except (BackupError, sqlite3.Error) as err:
@@ -119,8 +129,18 @@ def cli_backup(database: str, target: Path) -> int:
     return 0
 
 
-def cli_restore(database: str, source: Path) -> int:
-    """`peerbot db restore PATH`."""
+def cli_restore(database: str, source: Path, password: str | None = None) -> int:
+    """`peerbot db restore PATH` (pg_restore for a PostgreSQL database)."""
+    if is_postgres(database):
+        from storage.pg_backup import pg_restore
+
+        try:
+            pg_restore(database, source, password)
+        except BackupError as err:
+            print(f"restore refused: {err}", file=sys.stderr)
+            return 1
+        print(f"restored the PostgreSQL database from {source}")
+        return 0
     try:
         version, kept = restore(database, source)
     except (BackupError, sqlite3.Error) as err:
