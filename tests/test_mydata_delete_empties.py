@@ -17,10 +17,8 @@ NOT_FILLABLE_HERE = {
 async def member_tables(community) -> dict[str, list[str]]:
     """Every table with a member column, with those columns."""
     found = {}
-    for (table,) in await community.bot.db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type='table'"
-    ):
-        columns = [r[1] for r in await community.bot.db.fetchall(f"PRAGMA table_info({table})")]
+    for table in await community.bot.db.tables():
+        columns = await community.bot.db.columns(table)
         chosen = [c for c in columns if c in MEMBER_COLUMNS]
         if chosen:
             found[table] = chosen
@@ -111,3 +109,20 @@ async def test_mydata_delete_leaves_no_row_of_the_member_in_any_table(community)
     assert not left, f"rows of alice kept after /mydata delete: {left}"
     # other members keep theirs
     assert (await rows_of(community, "dave"))["checkins"] == 1
+    # what she wrote is in no column of any table (on PostgreSQL too), and export finds nothing
+    assert await cells_holding(community, "sister graduate") == []
+    assert await cells_holding(community, "a long week") == []
+    assert "nothing stored" in await community.text("/mydata export")
+
+
+async def cells_holding(community, text: str) -> list[str]:
+    """``table.column`` of every cell whose text contains `text`, in every table."""
+    db, found = community.bot.db, []
+    for table in await db.tables():
+        for column in await db.columns(table):
+            row = await db.fetchone(
+                f"SELECT COUNT(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE ?", (f"%{text}%",)
+            )
+            if row[0]:
+                found.append(f"{table}.{column}")
+    return found
