@@ -1,0 +1,132 @@
+"""Support sessions on a real Synapse (issue 21): supporters are a power level; a claimed
+request becomes a new encrypted room holding only the member, the supporter and the bot, with
+the triage answers there only; handoff, close, nobody on duty and an urgent request."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import pytest_asyncio
+from nio import AsyncClient
+
+from tests.matrix_e2e.test_matrix_partners import group_invite
+from tests.matrix_harness.nio_helpers import (
+    accept_invite,
+    close_all,
+    login_client,
+    send_text,
+    sync_once,
+)
+
+from .world import World, build_world, direct_room, register, seen_ids, set_power, wait_for_notice
+
+pytestmark = [pytest.mark.matrix, pytest.mark.asyncio(loop_scope="module")]
+
+NOTE = "rough week at work <b>x</b>"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(synapse, tmp_path_factory):
+    """The community with a supporter (`world.sup`, power 25 in the space) in #general."""
+    tmp = tmp_path_factory.mktemp("matrix-support")
+    w = await build_world(synapse, tmp)
+    user = register(synapse, "sup")
+    sup = await login_client(synapse.base_url, user.user_id, user.password, tmp / "sup")
+    try:
+        await sync_once(sup)
+        for room in (w.space, w.general):
+            await w.mod.room_invite(room, sup.user_id)
+            await accept_invite(sup, room)
+        await set_power(w.mod, w.space, sup.user_id, 25)
+        w.sup = sup  # type: ignore[attr-defined]
+        yield w
+    finally:
+        await asyncio.to_thread(w.bot.stop)
+        await close_all(w.mod, w.member, sup)
+
+
+async def says(w: World, client: AsyncClient, text: str, accepts) -> str:
+    """Someone types a command in #general; the bot's private answer to them."""
+    seen = seen_ids(client)
+    await send_text(client, w.general, text)
+    dm = await direct_room(w, client, timeout=30)
+    return (await wait_for_notice(client, dm, w.bot_id, accepts, after=seen, timeout=30)).body
+
+
+async def test_request_claim_encrypted_room_handoff_and_close(world: World):
+    w, sup = world, world.sup  # type: ignore[attr-defined]
+    said = await says(w, w.mod, "!community supporters power:0", lambda b: "everyone" in b)
+    assert "Nothing changed" in said
+    said = await says(w, w.mod, "!community supporters power:25", lambda b: "Done." in b)
+    assert "power level 25 and up" in said
+    await says(
+        w,
+        w.mod,
+        f"!community channel purpose:alerts channel:{w.alerts}",
+        lambda b: b.startswith("Done."),
+    )
+    assert "on duty" in await says(w, sup, "!duty on", lambda b: "on duty" in b)
+
+    said = await says(
+        w,
+        w.member,
+        f"!support request kind:listen topics:grief time:45m note:{NOTE}",
+        lambda b: "queue" in b,
+    )
+    assert "You're number 1 in the queue" in said
+    refused = await says(w, w.member, "!support queue", lambda b: "Only the peer" in b)
+    assert "rough week" not in refused
+    queue = await says(w, sup, "!support queue", lambda b: "#1: waiting" in b)
+    assert "#1: waiting" in queue and "member" not in queue and "rough week" not in queue
+
+    before = seen_ids(w.member)
+    assert "You claimed #1" in await says(w, sup, "!support claim", lambda b: "claimed" in b)
+    room_id = await group_invite(w, w.member)
+    assert room_id == await group_invite(w, sup)
+    for client in (w.member, sup):
+        room = client.rooms[room_id]
+        assert room.encrypted and room.join_rule == "invite"
+        assert set(room.users) == {w.member.user_id, sup.user_id, w.bot_id}
+        welcome = await wait_for_notice(client, room_id, w.bot_id, lambda b: "Support session" in b)
+        assert welcome.decrypted and NOTE in welcome.body and "grief" in welcome.body
+        assert "<b>" not in welcome.source["content"]["formatted_body"]
+    dm = await direct_room(w, w.member)
+    await wait_for_notice(w.member, dm, w.bot_id, lambda b: "is here for you" in b, after=before)
+
+    # hand over to the moderator (power 100, so also a supporter), who goes on duty
+    assert "on duty" in await says(w, w.mod, "!duty on", lambda b: "on duty" in b)
+    said = await says(
+        w, sup, f"!support handoff member:{w.mod.user_id} note:call back", lambda b: "Handed" in b
+    )
+    assert "Handed over" in said
+    second = await group_invite(w, w.mod)
+    assert second != room_id
+    assert "Closed #1" in await says(
+        w, w.mod, "!support close outcome:supported", lambda b: "Closed" in b
+    )
+    await wait_for_notice(w.member, dm, w.bot_id, lambda b: "How was this?" in b, after=before)
+
+
+async def test_nobody_on_duty_and_an_urgent_request(world: World):
+    w, sup = world, world.sup  # type: ignore[attr-defined]
+    for client in (sup, w.mod):
+        await says(w, client, "!duty off", lambda b: "off duty" in b)
+    said = await says(
+        w, w.member, "!support request kind:advice topics:none", lambda b: "queue" in b
+    )
+    assert "No peer supporter is on duty right now" in said and "!crisis" in said
+    await says(w, w.member, "!support cancel", lambda b: "cancelled" in b)
+
+    seen = seen_ids(w.mod)
+    said = await says(
+        w,
+        w.member,
+        "!support request kind:listen note:I want to kill myself tonight",
+        lambda b: "Let a moderator know" in b,
+    )
+    assert "queue" not in said
+    alert = await wait_for_notice(
+        w.mod, w.alerts, w.bot_id, lambda b: "asked for a peer supporter" in b, after=seen
+    )
+    assert "kill" not in alert.body
