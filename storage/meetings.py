@@ -16,7 +16,7 @@ from typing import Any
 from storage.data_handlers import DataHandler, member_table, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
 from storage.due import COMMUNITY_ZONE, DueTable
-from storage.sql import instant, iso
+from storage.sql import instant, iso, row_lock
 
 ACTIVE, CANCELLED, FINISHED = "active", "cancelled", "finished"
 REMIND, START = "remind", "start"
@@ -76,6 +76,21 @@ class Rsvp:
     meeting_id: int
     starts_at: datetime
     remind_minutes: int
+
+
+REMINDER_AHEAD = "ahead"  # a reminder will come before the start
+REMINDER_SENT = "sent"  # it already went out: only "it's starting" is left
+REMINDER_LATE = "late"  # asked for too close to the start: only "it's starting"
+REMINDER_OFF = "off"  # none asked for
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    """What an RSVP did (``new``, ``changed``, ``full``, ``too-many``) and which notices the
+    member gets before the start (one of the ``REMINDER_*`` words)."""
+
+    outcome: str
+    reminder: str
 
 
 @dataclass(frozen=True)
@@ -275,9 +290,11 @@ class MeetingStore:
         cap: int | None,
         most_per_member: int,
         now: datetime,
-    ) -> str:
-        """RSVP (or change the reminder of an RSVP). Returns ``new``, ``changed``, ``full`` or
-        ``too-many``; the checks and the write are one transaction, so a cap holds."""
+    ) -> RsvpResult:
+        """RSVP (or change the reminder of an RSVP): ``new``, ``changed``, ``full`` or
+        ``too-many``, and what the member will hear before the start. The checks and the write
+        are one transaction that first locks the meeting's row (on PostgreSQL; SQLite has one
+        writer at a time), so two RSVPs arriving at once cannot both take the last place."""
         when = iso(starts_at)
         remind_at = starts_at.timestamp() - remind_minutes * 60
         stage = REMIND if remind_minutes and remind_at > now.timestamp() else START
@@ -286,30 +303,36 @@ class MeetingStore:
         )
         member = (key.platform, key.community_id, key.user_id)
 
-        def write(conn: sqlite3.Connection) -> str:
+        def write(conn: sqlite3.Connection) -> RsvpResult:
+            conn.execute(f"SELECT id FROM meetings WHERE id = ?{row_lock(conn)}", (meeting_id,))
             mine = "platform = ? AND community_id = ? AND user_id = ?"
             existing = conn.execute(
-                f"SELECT stage FROM meeting_rsvps WHERE {mine} AND meeting_id = ? "
-                "AND starts_at = ?",
+                f"SELECT stage, remind_minutes, created_at FROM meeting_rsvps WHERE {mine} "
+                "AND meeting_id = ? AND starts_at = ?",
                 (*member, meeting_id, when),
             ).fetchone()
             # A reminder already sent is never re-armed by confirming again.
             stage_now, next_now = stage, next_at
+            reminder = REMINDER_AHEAD if stage == REMIND else REMINDER_LATE
+            if not remind_minutes:
+                reminder = REMINDER_OFF
             if existing is not None and existing[0] == START:
                 stage_now, next_now = START, starts_at
+                if remind_minutes and _reminder_went_out(starts_at, existing[1], existing[2]):
+                    reminder = REMINDER_SENT
             if existing is None:
                 held = conn.execute(
                     f"SELECT COUNT(*) FROM meeting_rsvps WHERE {mine}", member
                 ).fetchone()[0]
                 if held >= most_per_member:
-                    return "too-many"
+                    return RsvpResult("too-many", REMINDER_OFF)
                 if cap is not None:
                     taken = conn.execute(
                         "SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND starts_at = ?",
                         (meeting_id, when),
                     ).fetchone()[0]
                     if taken >= cap:
-                        return "full"
+                        return RsvpResult("full", REMINDER_OFF)
             conn.execute(
                 "INSERT INTO meeting_rsvps (platform, community_id, user_id, meeting_id, "
                 "starts_at, remind_minutes, stage, next_at, created_at) "
@@ -319,7 +342,7 @@ class MeetingStore:
                 "next_at = excluded.next_at",
                 (*member, meeting_id, when, remind_minutes, stage_now, iso(next_now), iso(now)),
             )
-            return "changed" if existing else "new"
+            return RsvpResult("changed" if existing else "new", reminder)
 
         return await self.db.write(write)
 
@@ -410,6 +433,13 @@ class MeetingStore:
             )
             > 0
         )
+
+
+def _reminder_went_out(starts_at: datetime, remind_minutes: int, created_at: str) -> bool:
+    """Whether an RSVP now at its start stage had a reminder due after it was made (so it went
+    out), rather than one asked for too late to send."""
+    due = starts_at.timestamp() - int(remind_minutes) * 60
+    return bool(remind_minutes) and due > datetime.fromisoformat(created_at).timestamp()
 
 
 def _rsvps(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[Rsvp]:

@@ -53,6 +53,13 @@ def claim_lock(db: Any) -> str:
     return " FOR UPDATE SKIP LOCKED" if dialect(db) == POSTGRESQL else ""
 
 
+def row_lock(db: Any) -> str:
+    """The lock clause that makes a SELECT hold its rows until the transaction ends, so a
+    check-then-write (a count against a cap) is not raced by another process. PostgreSQL:
+    ``FOR UPDATE``; SQLite has one writer at a time and needs nothing."""
+    return " FOR UPDATE" if dialect(db) == POSTGRESQL else ""
+
+
 def day_before(db: Any, day_sql: str) -> str:
     """SQL for the YYYY-MM-DD day before the YYYY-MM-DD text `day_sql` (a column or ``?``).
 

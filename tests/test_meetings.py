@@ -316,3 +316,26 @@ async def test_rsvp_again_after_the_reminder_does_not_remind_twice(c):
     out = await c.say(":clock 2026-11-08T18:10", "/meeting rsvp 1", ":clock 2026-11-08T19:00")
     assert len([x for x in out if "Reminder: Sunday circle" in x]) == 1
     assert len([x for x in out if "is starting now" in x]) == 1
+
+
+async def test_rsvp_reply_says_what_will_actually_come(c):
+    """Confirming again after the reminder went out said "I'll remind you before" (test first)."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1 remind:1h")
+    out = await c.text(":clock 2026-11-08T18:10", "/meeting rsvp 1 remind:1h")
+    assert "Updated: you're going" in out
+    assert "remind you privately an hour before" not in out
+    assert "Your reminder already went out, so next I'll tell you privately when it starts" in out
+    # too close to the start for the reminder asked for
+    out = await c.text(":as cat", "/meeting rsvp 1 remind:1h")
+    assert "remind you privately an hour before" not in out
+    assert "It starts in less than an hour, so there's no reminder before" in out
+    out = await c.text(":as dan", "/meeting rsvp 1 remind:off")
+    assert "I'll tell you privately when it starts." in out
+    out = await c.say(":clock 2026-11-08T19:00")
+    assert len([x for x in out if "Reminder: Sunday circle" in x]) == 0
+    starting = [x for x in out if "is starting now" in x]
+    assert sorted(x.split(":")[0] for x in starting) == [
+        "(private) bob",
+        "(private) cat",
+        "(private) dan",
+    ]

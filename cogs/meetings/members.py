@@ -10,7 +10,7 @@ from bot.spec import command
 from bot.timeutil import format_local
 from cogs.meetings.base import MOST_RSVPS_PER_MEMBER, MeetingsBase
 from cogs.meetings.inputs import MeetingId, Remind
-from storage.meetings import Meeting
+from storage.meetings import REMINDER_AHEAD, REMINDER_LATE, REMINDER_SENT, Meeting
 
 WEEK = timedelta(days=7)
 MOST_BUTTONS = 10
@@ -90,7 +90,7 @@ class MemberCommands(MeetingsBase):
                 f"Meeting #{found.id} has no meetings coming, so there's nothing to RSVP to."
             )
             return
-        outcome = await self.store.rsvp(
+        result = await self.store.rsvp(
             ctx.member_key(),
             found.id,
             start,
@@ -99,6 +99,7 @@ class MemberCommands(MeetingsBase):
             MOST_RSVPS_PER_MEMBER,
             ctx.now(),
         )
+        outcome = result.outcome
         tz = await ctx.member_timezone()
         when = format_local(start, tz)
         if outcome == "full":
@@ -116,12 +117,7 @@ class MemberCommands(MeetingsBase):
                 f"I keep at once. {ctx.command_hint('meeting leave')} frees one."
             )
             return
-        reminder = (
-            f"I'll remind you privately {'an hour' if remind == 60 else f'{remind} minutes'} "
-            "before, and again when it starts."
-            if remind
-            else "I'll tell you privately when it starts."
-        )
+        reminder = _what_comes(result.reminder, remind)
         first = "You're going" if outcome == "new" else "Updated: you're going"
         await ctx.reply(
             first
@@ -143,3 +139,18 @@ class MemberCommands(MeetingsBase):
             )
         else:
             await ctx.reply(f"You had no RSVP to meeting #{meeting}, so nothing changed.")
+
+
+def _what_comes(reminder: str, remind: int) -> str:
+    """The private notices this RSVP will actually bring, in words."""
+    ahead = "an hour" if remind == 60 else f"{remind} minutes"
+    if reminder == REMINDER_AHEAD:
+        return f"I'll remind you privately {ahead} before, and again when it starts."
+    if reminder == REMINDER_SENT:
+        return "Your reminder already went out, so next I'll tell you privately when it starts."
+    if reminder == REMINDER_LATE:
+        return (
+            f"It starts in less than {ahead}, so there's no reminder before; "
+            "I'll tell you privately when it starts."
+        )
+    return "I'll tell you privately when it starts."
