@@ -60,7 +60,7 @@ def _database_backend(request, monkeypatch) -> Iterator[None]:
         target = str(target)
         if not is_postgres(target):
             if target == ":memory:" or target not in opened:
-                url = await server.create(key=target)
+                url = await server.lend()
                 if target != ":memory:":
                     opened[target] = url
             else:

@@ -265,7 +265,7 @@ async def test_injection_in_a_note_is_stored_verbatim_and_never_shown(community)
     out = await community.text(f'/checkin 4 note:"{NOTE_INJECTION}" share:yes')
     assert "DROP" not in out and "<script>" not in out and "@everyone" not in out
     assert await rows(community, "SELECT note FROM checkins") == [(NOTE_INJECTION,)]
-    assert len(await rows(community, "SELECT name FROM sqlite_master WHERE name='checkins'")) == 1
+    assert "checkins" in await community.bot.db.tables()
 
 
 # --- history -------------------------------------------------------------------------------------
@@ -538,7 +538,7 @@ async def test_mydata_export_and_delete_cover_checkins_reminders_and_timezone(co
 
 async def test_checkin_member_tables_are_registered_with_privacy(community):
     for table in ("checkins", "checkin_reminders", "checkin_posts"):
-        columns = {r[1] for r in await rows(community, f"PRAGMA table_info({table})")}
+        columns = set(await community.bot.db.columns(table))
         assert ("user_id" in columns) == (table in community.bot.privacy.tables())
 
 
