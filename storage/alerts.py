@@ -422,7 +422,7 @@ class Alerts:
             conn.execute(
                 "INSERT INTO crisis_alert_outcomes (platform, community_id, month, outcome, "
                 "count) VALUES (?, ?, ?, ?, 1) ON CONFLICT (platform, community_id, month, "
-                "outcome) DO UPDATE SET count = count + 1",
+                "outcome) DO UPDATE SET count = crisis_alert_outcomes.count + 1",
                 (community[0], community[1], now.strftime("%Y-%m"), outcome),
             )
             row = conn.execute("SELECT * FROM crisis_alerts WHERE id=?", (alert_id,)).fetchone()
