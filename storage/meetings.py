@@ -41,6 +41,9 @@ NOTICES = DueTable(
     columns={"stage": "t.stage", "remind_minutes": "t.remind_minutes"},
 )
 
+# When a listed occurrence ends, the platform's listing moves on to the next start.
+LISTINGS = DueTable("meetings", at="listing_until", key=("id",))
+
 _MEETING_COLUMNS = (
     "id, platform, community_id, created_by, title, description, schedule, length_minutes, "
     "where_channel, where_link, cap, state, next_at, native_id, native_at"
@@ -229,11 +232,22 @@ class MeetingStore:
         return await self.db.write(write)
 
     async def set_native(
-        self, meeting_id: int, native_id: str | None, native_at: datetime | None
+        self,
+        meeting_id: int,
+        native_id: str | None,
+        native_at: datetime | None,
+        until: datetime | None = None,
     ) -> None:
+        """The platform's listing, the start it shows and when that occurrence ends (then the
+        listing moves on: ``LISTINGS``)."""
         await self.db.execute(
-            "UPDATE meetings SET native_id = ?, native_at = ? WHERE id = ?",
-            (native_id, iso(native_at) if native_at else None, meeting_id),
+            "UPDATE meetings SET native_id = ?, native_at = ?, listing_until = ? WHERE id = ?",
+            (
+                native_id,
+                iso(native_at) if native_at else None,
+                iso(until) if until else None,
+                meeting_id,
+            ),
         )
 
     # --- occurrences ------------------------------------------------------------------------

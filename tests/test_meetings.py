@@ -339,3 +339,16 @@ async def test_rsvp_reply_says_what_will_actually_come(c):
         "(private) cat",
         "(private) dan",
     ]
+
+
+async def test_the_listing_stays_on_a_meeting_until_it_ends_then_moves_on(c):
+    """The listing moved to next week as soon as the room opened (test first)."""
+    await c.say(":as fran", ADD)
+    opening = await c.say(":clock 2026-11-08T19:00", ":clock 2026-11-08T19:59")
+    assert lines_of(opening, "#meetings") and lines_of(opening, "[event") == []
+    ended = await c.say(":clock 2026-11-08T20:00")
+    (moved,) = lines_of(ended, "[event console-event-")
+    assert "Sun 15 Nov 2026, 19:00" in moved
+    await c.restart()
+    again = await c.say(":clock 2026-11-08T21:00")
+    assert lines_of(again, "[event") == []

@@ -31,7 +31,11 @@ class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
         for handler in meetings_privacy_handlers():
             self.bot.privacy.register(handler)
         for due in meeting_sources(
-            lambda: self.bot.config.bot.timezone, self._grace, self._opened, self._noticed
+            lambda: self.bot.config.bot.timezone,
+            self._grace,
+            self._opened,
+            self._noticed,
+            self.sync_listing,
         ):
             self.bot.scheduler.declare(due)
 
@@ -39,8 +43,9 @@ class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
         return timedelta(minutes=self.bot.config.bot.prompt_grace_minutes)
 
     async def _opened(self, ctx: Context, meeting_id: int, start: datetime) -> None:
-        """ "The room is open", then the listing moves on to the next start. Nothing here may
-        raise after the post, or the scheduler would put the start back and post it again."""
+        """ "The room is open"; the listing stays on this start until the meeting ends. Nothing
+        here may raise after the post, or the scheduler would put the start back and post it
+        again."""
         meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
         if meeting is None:
             return

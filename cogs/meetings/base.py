@@ -160,7 +160,9 @@ class MeetingsBase(Cog):
         if meeting is None:
             return
         tz = await ctx.community_timezone()
-        start = await self.next_occurrence(meeting, tz, ctx.now())
+        # An occurrence under way stays listed until it ends (LISTINGS moves it on then).
+        length = timedelta(minutes=meeting.length_minutes)
+        start = await self.next_occurrence(meeting, tz, ctx.now() - length)
         if start is None:
             if meeting.native_id is not None:
                 await ctx.platform.unlist_event(
@@ -175,7 +177,7 @@ class MeetingsBase(Cog):
             title=meeting.title,
             description=meeting.description or "",
             start=start,
-            end=start + timedelta(minutes=meeting.length_minutes),
+            end=start + length,
             channel_id=meeting.where_channel,
             link=meeting.where_link,
             pin_channel_id=await self.post_channel(ctx, meeting),
@@ -187,7 +189,7 @@ class MeetingsBase(Cog):
         )
         listed = await ctx.platform.list_event(ctx.community.id, listing, meeting.native_id)
         if listed is not None:
-            await self.store.set_native(meeting.id, listed, start)
+            await self.store.set_native(meeting.id, listed, start, start + length)
 
     async def withdraw_listing(self, ctx: Context, meeting: Meeting, reason: str) -> None:
         """Withdraw the platform's listing of a meeting that is cancelled or removed."""

@@ -8,6 +8,9 @@
 - notices: each RSVP's reminder before the start and "it's starting" at the start, in the
   member's own zone; the row moves from remind to start, then is deleted, in the claiming
   transaction.
+- listings: when the occurrence a platform's listing shows has ended (start + length), the
+  listing moves on to the next start; until then it stays, so a Discord scheduled event is in
+  the events list while the meeting runs.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from bot.recurrence import ScheduleError, parse_schedule
 from bot.scheduler import Due
 from bot.timeutil import UnknownTimezone, format_local, zone
 from storage.due import Claim, DueRow, Move
-from storage.meetings import FINISHED, NOTICES, OPENINGS, REMIND, START, Meeting
+from storage.meetings import FINISHED, LISTINGS, NOTICES, OPENINGS, REMIND, START, Meeting
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,11 @@ def meeting_sources(
     grace: Callable[[], timedelta],
     opened: Callable[[Context, int, datetime], Awaitable[None]],
     noticed: Callable[[Context, DueRow, bool], Awaitable[None]],
+    ended: Callable[[Context, int], Awaitable[None]],
 ) -> list[Due]:
-    """The two due sources; ``opened`` posts "the room is open", ``noticed`` sends a member's
-    reminder (True) or "it's starting" (False)."""
+    """The three due sources; ``opened`` posts "the room is open", ``noticed`` sends a member's
+    reminder (True) or "it's starting" (False), ``ended`` moves the platform's listing on once
+    the occurrence it shows has ended."""
 
     def plan_opening(row: DueRow, now: datetime) -> Move:
         try:
@@ -67,9 +72,16 @@ def meeting_sources(
     async def notice(ctx: Context, claimed: Claim, now: datetime) -> None:
         await noticed(ctx, claimed.row, not claimed.move.delete)
 
+    def plan_listing(row: DueRow, now: datetime) -> Move:
+        return Move(None)
+
+    async def move_listing(ctx: Context, claimed: Claim, now: datetime) -> None:
+        await ended(ctx, int(claimed.row["id"]))
+
     return [
         Due("meeting-openings", OPENINGS, plan_opening, open_room),
         Due("meeting-notices", NOTICES, plan_notice, notice, batch=500),
+        Due("meeting-listings", LISTINGS, plan_listing, move_listing),
     ]
 
 

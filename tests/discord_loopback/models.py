@@ -108,7 +108,7 @@ class FakeRole:
 
 @dataclass
 class FakeChannel:
-    """A guild channel (type 0 text by default) or a thread (types 11/12)."""
+    """A guild channel (type 0 text by default, 2 voice, 13 stage) or a thread (types 11/12)."""
 
     id: int
     name: str
@@ -141,6 +141,8 @@ class FakeChannel:
         }
         if guild_id is not None:
             data["guild_id"] = str(guild_id)
+        if self.type in (2, 13):  # voice, stage
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
         if self.is_thread:
             data.update(
                 owner_id=str(self.owner_id or 0),

@@ -40,12 +40,15 @@ class DiscordResolver:
         self.guild = client.get_guild(int(community_id)) if community_id.isdigit() else None
 
     async def resolve_channel(self, text: str) -> ChannelRef | None:
-        """A text channel or thread of this server."""
+        """A text channel or thread of this server, else a voice or stage channel (they have a
+        text chat too, and a meeting may happen in one)."""
         if self.guild is None:
             return None
         wanted = snowflake(_CHANNEL, text)
         name = _name(text, "#").lower()
-        for channel in [*self.guild.text_channels, *self.guild.threads]:
+        guild = self.guild
+        channels = [*guild.text_channels, *guild.threads]
+        for channel in [*channels, *guild.voice_channels, *guild.stage_channels]:
             if channel.id == wanted or (wanted is None and channel.name.lower() == name):
                 return ChannelRef(str(channel.id), channel.name)
         return None
