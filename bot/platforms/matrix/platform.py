@@ -41,6 +41,7 @@ from bot.platforms.edits import EditMemory
 from bot.platforms.matrix.communities import MatrixCommunities
 from bot.platforms.matrix.events import MatrixEvents
 from bot.platforms.matrix.link import CONNECTION_ERRORS, Link, describe
+from bot.platforms.matrix.listings import MatrixListings
 from bot.platforms.matrix.parking import ParkedEvents
 from bot.platforms.matrix.resolver import MatrixLookups
 from bot.platforms.matrix.rules import SpaceMap
@@ -60,7 +61,13 @@ STARTUP_PATIENCE_S = 60.0  # how long the first sync is retried before start-up 
 
 
 class MatrixPlatform(
-    MatrixSync, MatrixEvents, MatrixCommunities, MatrixSending, MatrixLookups, Platform
+    MatrixSync,
+    MatrixEvents,
+    MatrixCommunities,
+    MatrixSending,
+    MatrixLookups,
+    MatrixListings,
+    Platform,
 ):
     """Matrix through matrix-nio, with end-to-end encryption."""
 
