@@ -392,3 +392,45 @@ def test_asking_someone_for_help_is_not_about_someone_else(text: str) -> None:
 )
 def test_a_story_dated_later_in_the_message_is_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in the bathroom with a razor, done a few already and i can't stop",
+        "estoy con la navaja en el baño y no puedo parar",
+        "je suis avec le cutter, j'arrive pas à m'arrêter",
+        "tô com a gilete, não consigo parar",
+        "сиджу з лезом, не можу зупинитись",
+    ],
+)
+def test_a_blade_in_hand_and_cannot_stop_is_urgent(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vypyla vsi tabletky, des 40 shtuk",
+        "kupyla verevku, vse hotovo, nikoho doma",
+        "stoyu na dakhu, proshchavaite",
+    ],
+)
+def test_ukrainian_in_latin_letters_is_read(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "planned it all out, it's happening on saturday",
+        "the plan's sorted, just picking the day now",
+        "i think i took too many of the white ones, everything feels slow",
+    ],
+)
+def test_a_plan_with_a_day_or_too_many_pills_is_urgent(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+def test_too_many_shifts_is_not_an_overdose() -> None:
+    assert classify("took too many shifts this week, so tired").level == "none"

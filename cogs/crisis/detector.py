@@ -40,7 +40,7 @@ _CORE = (
     "poison", "suicidal_thoughts", "injury_now", "self_hate", "decision", "dont_stop_me",
     "arrangements", "other_weak", "distress_strong",
     "farewell_weak", "unsafe", "other_danger", "hopeless", "burden", "method_question",
-    "aimed_at_others", "worry", "wound_bad", "counted_out", "enough_now", "no_return",
+    "aimed_at_others", "worry", "wound_bad", "counted_out", "enough_now", "no_return", "keep_going",
 )  # fmt: skip
 _CORE_SET = frozenset(_CORE)
 _ASCII_WORD = re.compile(r"[a-z]+")

@@ -210,6 +210,15 @@ def _self_harm(facts: Facts, joking: int) -> None:
         and not any(in_past(facts, m, told_in_past=True) for m in facts.get("injury_now"))
     ):
         facts.fire(URGENT, "self-harm.injury")
+    # A blade in hand and "I can't stop" / "already several": self-harm happening now.
+    if (
+        facts.has("keep_going")
+        and (facts.has("blade") or facts.has("self_harm"))
+        and not about_other(facts)
+        and not joking
+        and not any(in_past(facts, m, told_in_past=True) for m in facts.get("keep_going"))
+    ):
+        facts.fire(URGENT, "self-harm.cannot-stop")
     wounds = [m for m in facts.get("wound_bad") if not in_past(facts, m, told_in_past=True)]
     if wounds and not about_other(facts) and not joking and not facts.has("benign_injury"):
         facts.fire(URGENT, "self-harm.wound")
