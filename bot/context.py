@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.message import Attachment, Button, Message, Ping
-from bot.platforms.base import Actor, CommunityRef, Platform, Responder
+from bot.platforms.base import Actor, CommunityRef, Platform, Responder, WithdrawsCommand
 from bot.spec import ChannelRef, CommandSpec, Permission
 from storage.db import Database, MemberKey
 
@@ -128,6 +128,18 @@ class Context:
             await self.send_private(self.actor.id, template, buttons=buttons, file=file, **values)
         elif self.channel is not None:
             await self.platform.post(self.community.id, self.channel.id, message)
+
+    async def withdraw_command(self, reason: str) -> bool | None:
+        """Take the command as typed out of the room where others read it (its words were
+        meant to be hidden): True when removed, False when it stays there (the platform may not
+        remove it), None when nobody else could read it (a slash command, a private room)."""
+        if not isinstance(self.responder, WithdrawsCommand):
+            return None
+        try:
+            return await self.responder.withdraw_command(reason)
+        except Exception:
+            log.exception("could not withdraw a typed command")
+            return False
 
     async def send_private(
         self,

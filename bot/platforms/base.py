@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bot.message import Message
 from bot.spec import ChannelRef, MemberRef, Permission, Resolver, RoleRef
@@ -56,6 +56,16 @@ class Responder(Protocol):
     """Answers one invocation."""
 
     async def reply(self, message: Message, private: bool) -> None: ...
+
+
+@runtime_checkable
+class WithdrawsCommand(Protocol):
+    """A responder whose invocation was typed where others read it (a Matrix room) and that can
+    take it back out (redact it)."""
+
+    async def withdraw_command(self, reason: str) -> bool | None:
+        """True: removed; False: it stays (no power to); None: nothing others could read."""
+        ...
 
 
 @dataclass

@@ -59,7 +59,12 @@ class ContentWarnings(Cog):
         if posted is None:
             await ctx.reply(texts.NOT_POSTED)
             return
-        await ctx.reply(texts.POSTED, topic=topic)
+        # Typed in a room (Matrix), the command itself carries the words the warning hides.
+        if await ctx.withdraw_command(texts.WITHDRAW_REASON) is False:
+            channel = await ctx.platform.channel_name(ctx.community.id, ctx.channel.id)
+            await ctx.reply(texts.POSTED_COMMAND_SHOWS, topic=topic, channel=channel)
+        else:
+            await ctx.reply(texts.POSTED, topic=topic)
         # The post is this member's chat as much as a message typed there: the crisis listener
         # hears it (the hidden text as a spoiler, as it would read one typed by hand).
         ctx.crisis_answered = True

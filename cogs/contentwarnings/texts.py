@@ -9,6 +9,12 @@ POSTED = "Posted behind a content warning ({topic}). Thank you for looking out f
 NOT_POSTED = (
     "I couldn't post that just now, so nothing went out. Please try again in a little while."
 )
+WITHDRAW_REASON = "posted behind a content warning"
+POSTED_COMMAND_SHOWS = (
+    POSTED + "\n\nYour command, with the words it hides, still shows in {channel} where you "
+    "typed it: I'm not allowed to remove messages there. You may want to delete it yourself. "
+    "(Moderators can let me tidy it away by giving me the power to remove messages.)"
+)
 UNKNOWN_TOPICS = "I don't know all of those topics. Choose from: {topics} (or off)."
 EXPECTED = "Done. In {channel}, members are asked for content warnings on: {topics}."
 NOT_EXPECTED = "Done. {channel} no longer asks for content warnings."

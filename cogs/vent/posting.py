@@ -77,7 +77,9 @@ class Posting(VentBase):
         assert ctx.actor is not None and ctx.channel is not None
         key = ctx.member_key()
         if not ctx.platform.typed_in_private(ctx.channel.id, key.user_id):
-            await ctx.reply(texts.NOT_PRIVATE, usage=ctx.usage())
+            withdrawn = await ctx.withdraw_command(texts.WITHDRAW_REASON)
+            after = texts.WITHDRAWN if withdrawn else texts.DELETE_IT
+            await ctx.reply(texts.NOT_PRIVATE, usage=ctx.usage(), after=after)
             return
         channel_id = await ctx.channel_for("vent")
         if channel_id is None:

@@ -14,9 +14,11 @@ NOT_OPEN = (
 )
 NOT_PRIVATE = (
     "I didn't post that: people in this room can see what you typed here, so it wouldn't be "
-    "anonymous. You may want to delete your message. Write to me in our direct room instead "
-    "({usage})."
+    "anonymous. {after} Write to me in our direct room instead ({usage})."
 )
+DELETE_IT = "You may want to delete your message."
+WITHDRAWN = "I've removed your message from that room."
+WITHDRAW_REASON = "an anonymous post typed in a shared room"
 BLOCKED = (
     "A moderator has stopped anonymous posting for you here, so I didn't post that. You're "
     "still welcome to talk in the channels as yourself, and {crisis} is always there for you."

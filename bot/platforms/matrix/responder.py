@@ -45,6 +45,12 @@ class MatrixResponder:
         self.in_direct_room = in_direct_room
         self._told = False
 
+    async def withdraw_command(self, reason: str) -> bool | None:
+        """Redact the typed command where the bot has the power to (None in a direct room)."""
+        if self.in_direct_room:
+            return None
+        return await self.platform.redact(self.room_id, self.event_id, reason)
+
     async def reply(self, message: Message, private: bool) -> None:
         """Send one reply."""
         if not private or self.in_direct_room:

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from nio import RoomCreateError, RoomPreset, RoomSendResponse
+from nio import RoomCreateError, RoomPreset, RoomRedactResponse, RoomSendResponse
 
 from bot.message import Message
 from bot.platforms.matrix.groups import group_room_options, invitees
@@ -23,6 +23,18 @@ WAIT_FOR_ROOM_S = 15.0  # how long a new direct room may take to appear in a syn
 
 class MatrixSending:
     """Sending messages and opening the rooms they go to."""
+
+    async def redact(self, room_id: str, event_id: str, reason: str) -> bool:
+        """Redact someone's event when the bot's power level allows it; False otherwise."""
+        client = self.client
+        room = client.rooms.get(room_id) if client is not None else None
+        if client is None or room is None or not room.power_levels.can_user_redact(client.user_id):
+            return False
+        response = await client.room_redact(room_id, event_id, reason=reason)
+        if not isinstance(response, RoomRedactResponse):
+            log.warning("redacting %s in %s failed: %s", event_id, room_id, response)
+            return False
+        return True
 
     async def send(
         self, room_id: str, message: Message, *, reply_to: str | None = None

@@ -1,0 +1,217 @@
+"""Safe sharing on a real Synapse (issue 22): ``!tw`` in an encrypted room posts a content
+warning whose text is only in the ``data-mx-spoiler`` of the formatted body (the plain body, the
+one notifications preview, says [hidden]) and the typed command is redacted when the bot may;
+``!vent`` in the member's direct room posts as "Anonymous member #N" in the vent room, the author
+replies as the alias, an urgent post brings the private crisis reply and an alert whose relay
+never names either side, reveal is audited and told, block by post holds, and ``!vent`` typed in
+a shared room is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+
+import pytest
+import pytest_asyncio
+from nio import AsyncClient, RedactedEvent, RoomGetEventResponse
+
+from tests.matrix_harness.nio_helpers import (
+    accept_invite,
+    close_all,
+    create_room,
+    send_text,
+    wait_for_member,
+)
+
+from .world import (
+    World,
+    build_world,
+    direct_room,
+    link,
+    notices,
+    seen_ids,
+    set_power,
+    wait_for_notice,
+)
+
+pytestmark = [pytest.mark.matrix, pytest.mark.asyncio(loop_scope="module")]
+
+URGENT = "I'm going to kill myself tonight, I have the pills ready"
+SECRET = "I used again last night <b>x</b> @room"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(synapse, tmp_path_factory):
+    """The community with a #vent room (`world.vent`) and the alerts and vent purposes set."""
+    w = await build_world(synapse, tmp_path_factory.mktemp("matrix-safe-sharing"))
+    try:
+        vent = await create_room(w.mod, name="vent", invite=[w.member.user_id, w.bot_id])
+        await link(w.mod, w.space, vent, synapse.server_name)
+        await accept_invite(w.member, vent)
+        await wait_for_member(w.member, vent, w.bot_id, timeout=30)
+        w.vent = vent  # type: ignore[attr-defined]
+        for purpose, room in (("alerts", w.alerts), ("vent", vent)):
+            await says(w, w.mod, f"!community channel purpose:{purpose} channel:{room}", "Done.")
+        # the member's direct room, and the space as where they were last active
+        await says(w, w.member, "!vent", "What would you like to post anonymously?")
+        yield w
+    finally:
+        await asyncio.to_thread(w.bot.stop)
+        await close_all(w.mod, w.member)
+
+
+async def says(
+    w: World, client: AsyncClient, text: str, expect: str, *, room: str | None = None
+) -> str:
+    """`client` types `text` in `room` (#general by default); the bot's private answer that
+    contains `expect`."""
+    seen = seen_ids(client)
+    await send_text(client, room or w.general, text)
+    dm = await direct_room(w, client, timeout=30)
+    return (await wait_for_notice(client, dm, w.bot_id, lambda b: expect in b, after=seen)).body
+
+
+async def in_dm(w: World, client: AsyncClient, text: str, expect: str) -> str:
+    """`client` types `text` in their direct room with the bot; the answer containing `expect`."""
+    dm = await direct_room(w, client, timeout=30)
+    return await says(w, client, text, expect, room=dm)
+
+
+async def vent_post(w: World, expect: str, seen: set[str]) -> str:
+    """The newest post in #vent containing `expect` (not among `seen`)."""
+    vent = w.vent  # type: ignore[attr-defined]
+    return (await wait_for_notice(w.mod, vent, w.bot_id, lambda b: expect in b, after=seen)).body
+
+
+async def typed_by(client: AsyncClient, room_id: str, event_id: str) -> object:
+    """The event `event_id` in `room_id` as the homeserver gives it now (redacted or not)."""
+    response = await client.room_get_event(room_id, event_id)
+    assert isinstance(response, RoomGetEventResponse), response
+    return response.event
+
+
+async def test_tw_in_an_encrypted_room_hides_the_text_and_tells_the_member_of_the_command(world):
+    w = world
+    seen = seen_ids(w.mod)
+    told = await says(w, w.member, f"!tw topic:drugs text:{SECRET}", "Posted behind", room=w.circle)
+    post = await wait_for_notice(w.mod, w.circle, w.bot_id, lambda b: "CW: drugs" in b, after=seen)
+    content = post.source["content"]
+    assert post.decrypted
+    assert "[hidden]" in post.body and "used again" not in post.body
+    spoiler = re.search(r"<span data-mx-spoiler>(.*?)</span>", content["formatted_body"])
+    assert spoiler and "used again last night &lt;b&gt;x&lt;/b&gt;" in spoiler.group(1)
+    assert "@room" not in content["formatted_body"] and not content.get("m.mentions")
+    # the bot has no power to redact here: the member is told their command is still visible
+    assert "still shows" in told
+
+
+async def test_tw_command_is_redacted_where_the_bot_may(world):
+    w = world
+    await set_power(w.mod, w.circle, w.bot_id, 50)
+    await asyncio.sleep(1)  # the bot reads the new power levels from its sync
+    seen = seen_ids(w.member)
+    command = await send_text(w.member, w.circle, "!tw topic:grief text:the funeral was today")
+    await wait_for_notice(w.member, w.circle, w.bot_id, lambda b: "CW: grief" in b, after=seen)
+    dm = await direct_room(w, w.member)
+    told = await wait_for_notice(w.member, dm, w.bot_id, lambda b: "Posted behind" in b, after=seen)
+    assert "still shows" not in told.body
+
+    for _ in range(40):
+        if isinstance(await typed_by(w.mod, w.circle, command), RedactedEvent):
+            break
+        await asyncio.sleep(0.25)
+    assert isinstance(await typed_by(w.mod, w.circle, command), RedactedEvent)
+
+    # an anonymous post typed in a room where the bot may redact is refused and taken away
+    told = await says(w, w.member, "!vent it names me", "wouldn't be anonymous", room=w.circle)
+    assert "I've removed your message from that room" in told
+
+
+async def test_vent_from_the_direct_room_and_a_reply_as_the_alias(world):
+    w = world
+    seen = seen_ids(w.mod)
+    told = await in_dm(w, w.member, "!vent a hard week <i>really</i>", "Posted anonymously")
+    post = await vent_post(w, "a hard week", seen)
+    assert post.startswith("🕊️ Anonymous member #")
+    assert w.member.user_id not in post and "member" not in post.split("#", 1)[1]
+    alias = post.split(" · ")[0]
+    number = int(re.search(r"post (\d+)", post).group(1))
+    assert f"post {number}" in told
+    await in_dm(w, w.member, f"!vent reply post:{number} text:still here", "Posted anonymously")
+    reply = await vent_post(w, "still here", seen)
+    assert reply.split(" · ")[0] == alias and f"answering post {number}" in reply
+
+
+async def test_vent_typed_in_a_shared_room_is_refused(world):
+    w = world
+    seen = seen_ids(w.mod)
+    told = await says(w, w.member, "!vent everyone can see this", "wouldn't be anonymous")
+    assert "direct room" in told and "You may want to delete your message" in told
+    await asyncio.sleep(2)
+    vent = w.vent  # type: ignore[attr-defined]
+    assert not [n for n in notices(w.mod, vent, w.bot_id) if n.event_id not in seen]
+
+
+async def test_urgent_post_crisis_reply_alert_and_relay_without_reveal(world):
+    w = world
+    seen = seen_ids(w.mod)
+    told = await in_dm(w, w.member, f"!vent {URGENT}", "Before I post them anonymously")
+    assert "!crisis" in told or "988" in told or "emergency" in told.lower()
+    alert = await wait_for_notice(
+        w.mod, w.alerts, w.bot_id, lambda b: "may mean someone is in danger" in b, after=seen
+    )
+    assert w.member.user_id not in alert.body and "kill" not in alert.body
+    number = int(re.search(r"post (\d+)", alert.body).group(1))
+    assert "!vent reach" in alert.body
+
+    mseen = seen_ids(w.member)
+    sent = await says(w, w.mod, f"!vent reach post:{number} text:Are you safe?", "Sent to")
+    assert w.member.user_id not in sent
+    dm = await direct_room(w, w.member)
+    reached = await wait_for_notice(
+        w.member, dm, w.bot_id, lambda b: "Are you safe?" in b, after=mseen
+    )
+    assert w.mod.user_id not in reached.body, reached.body
+
+    mod_seen = seen_ids(w.mod)
+    await in_dm(w, w.member, f"!vent answer post:{number} text:with a friend", "passed")
+    mod_dm = await direct_room(w, w.mod)
+    answer = await wait_for_notice(
+        w.mod, mod_dm, w.bot_id, lambda b: "with a friend" in b, after=mod_seen
+    )
+    assert w.member.user_id not in answer.body and "member" not in answer.body.lower().replace(
+        "anonymous", ""
+    )
+
+
+async def test_reveal_is_audited_and_told_and_block_by_post_holds(world):
+    w = world
+    seen = seen_ids(w.mod)
+    await in_dm(w, w.member, "!vent something to reveal", "Posted anonymously")
+    post = await vent_post(w, "something to reveal", seen)
+    number = int(re.search(r"post (\d+)", post).group(1))
+
+    mseen = seen_ids(w.member)
+    said = await says(
+        w, w.mod, f"!vent reveal post:{number} reason:a threat to a member", "was written by"
+    )
+    assert f"Post {number} was written by" in said
+    dm = await direct_room(w, w.member)
+    await wait_for_notice(
+        w.member, dm, w.bot_id, lambda b: "because: a threat to a member" in b, after=mseen
+    )
+    with sqlite3.connect(f"file:{w.db_path}?mode=ro", uri=True) as conn:
+        audit = conn.execute(
+            "SELECT old_value, new_value FROM community_audit WHERE action = 'vent.reveal'"
+        ).fetchall()
+    assert (f"post {number}", "a threat to a member") in audit
+
+    said = await says(w, w.mod, f"!vent block post:{number}", "can't post anonymously")
+    assert w.member.user_id not in said
+    seen = seen_ids(w.mod)
+    told = await in_dm(w, w.member, "!vent again", "stopped anonymous posting")
+    assert "!crisis" in told
+    await asyncio.sleep(2)
+    vent = w.vent  # type: ignore[attr-defined]
+    assert not [n for n in notices(w.mod, vent, w.bot_id) if n.event_id not in seen]
