@@ -85,7 +85,7 @@ async def _measure() -> list[dict]:
             # nor does it carry the bulk load's objects through the collector on every sweep
             gc.collect()  # as peerbot run does once it is ready
             gc.freeze()
-            sweep = bot.cogs["milestones"].sweep
+            sweep = bot.scheduler.source("milestones")
             idle = []
             for minute in range(5):
                 clock.set(NOW + timedelta(seconds=1 + minute))

@@ -26,6 +26,7 @@ from bot.app import build_bot, freeze_startup_objects
 from bot.clock import ManualClock
 from bot.config import parse_config
 from bot.platforms.base import Platform
+from bot.scheduler import DueSource
 from bot.timeutil import next_daily
 from storage.db import Database
 
@@ -97,11 +98,11 @@ def _populate(path: Path) -> None:
     conn.close()
 
 
-async def _sweep(cog, platform: _Platform, now: datetime) -> tuple[float, int]:
+async def _sweep(reminders: DueSource, platform: _Platform, now: datetime) -> tuple[float, int]:
     """(milliseconds, messages sent) for one sweep at `now`."""
     sent = platform.sent
     started = time.perf_counter()
-    await cog.run_reminders(now)
+    await reminders.run_due(now)
     return (time.perf_counter() - started) * 1000, platform.sent - sent
 
 
@@ -122,22 +123,22 @@ async def _run() -> list[dict]:
         bot = await build_bot(config, clock=ManualClock(START), database=str(path))
         platform = _Platform()
         bot.add_platform(platform)
-        cog = bot.cogs["checkins"]
+        reminders = bot.scheduler.source("checkin-reminders")
         freeze_startup_objects()  # as `peerbot run` does once it is ready
         try:
             started = time.perf_counter()
-            await cog.next_reminder()
+            await reminders.next_due()
             next_due_ms = (time.perf_counter() - started) * 1000
-            quiet = [(await _sweep(cog, platform, START))[0] for _ in range(5)]
+            quiet = [(await _sweep(reminders, platform, START))[0] for _ in range(5)]
             busiest = await _busiest(bot.db)
             typical, typical_sent = [], []
             minute = START + timedelta(minutes=1)
             while minute < busiest:  # every minute of the day up to the busiest one
-                ms, sent = await _sweep(cog, platform, minute)
+                ms, sent = await _sweep(reminders, platform, minute)
                 typical.append(ms)
                 typical_sent.append(sent)
                 minute += timedelta(minutes=1)
-            busy_ms, busy_sent = await _sweep(cog, platform, busiest)
+            busy_ms, busy_sent = await _sweep(reminders, platform, busiest)
         finally:
             await bot.stop()
     return [

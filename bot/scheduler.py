@@ -52,6 +52,10 @@ class DueSource:
     name: str
     next_due: Callable[[], Awaitable[datetime | None]]
     run_due: Callable[[datetime], Awaitable[None]]
+    # Work of no platform runs on one process of those sharing a PostgreSQL database (the holder
+    # of the "global" lock); work fanned out per platform runs everywhere, each process for the
+    # communities it serves.
+    per_platform: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class Scheduler:
         self._id = uuid.uuid4().hex
         self._aps: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
+        self._leader: Any = None  # storage.locks.ProcessLock on PostgreSQL, once asked
 
     def add_source(self, source: DueSource) -> None:
         """Register due work (cogs do this in on_load())."""
@@ -115,22 +120,54 @@ class Scheduler:
         """Register a feature's due work, fanned out over the online platforms."""
         if isinstance(work, Due):
             work = self._per_platform(work)
-        self.add_source(DueSource(work.name, self._earliest(work), self._each(work)))
+        self.add_source(
+            DueSource(work.name, self._earliest(work), self._each(work), per_platform=True)
+        )
 
     def _per_platform(self, due: Due) -> PerPlatform:
         async def next_rows(platform: str) -> datetime | None:
-            return await rows.next_due(self._db(), due.table, platform)
+            return await rows.next_due(self._db(), due.table, platform, self._owned(platform))
 
         async def run_rows(platform: str, now: datetime) -> None:
             await self._run_rows(due, platform, now)
 
         return PerPlatform(due.name, next_rows, run_rows)
 
+    def source(self, name: str) -> DueSource:
+        """A registered source by name (benchmarks and tests drive one directly)."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise KeyError(name)
+
     def online(self) -> list[str]:
         """The platforms due work runs for now: running and online, in name order."""
         if self.host is None:
             return []
         return sorted(n for n, p in list(self.host.platforms.items()) if getattr(p, "online", True))
+
+    def _owned(self, platform: str) -> rows.Only | None:
+        """The communities this process serves on ``platform`` (None: all of them), as a
+        condition on due rows: a sharded Discord process serves its shards' guilds only."""
+        assert self.host is not None
+        owned = getattr(self.host.platforms.get(platform), "community_filter", None)
+        return owned() if owned is not None else None
+
+    async def _leads(self) -> bool:
+        """Whether this process runs the work of no platform: always on SQLite; on PostgreSQL
+        the process holding the "global" lock (another takes it over when it dies)."""
+        db = getattr(self.host, "db", None)
+        if getattr(db, "dialect", "sqlite") != "postgresql":
+            return True
+        if self._leader is None:
+            from storage.locks import ProcessLock
+
+            config = getattr(self.host, "config", None)
+            password = config.bot.database_password if config is not None else None
+            self._leader = ProcessLock.for_database(db, "global", password or None)
+        if await self._leader.held():
+            return True
+        return await self._leader.try_acquire()
 
     def _db(self) -> Any:
         assert self.host is not None, "declared due work needs a scheduler bound to the bot"
@@ -158,7 +195,9 @@ class Scheduler:
         assert self.host is not None
         contexts: dict[str, Context | None] = {}
         while True:
-            claims = await rows.claim(self._db(), work.table, platform, now, work.plan, work.batch)
+            claims = await rows.claim(
+                self._db(), work.table, platform, now, work.plan, work.batch, self._owned(platform)
+            )
             for claimed in claims:
                 if not claimed.move.act:
                     continue
@@ -217,13 +256,17 @@ class Scheduler:
         _RUNNING.pop(self._id, None)
         await self._lock.acquire()  # wait for a tick that is still running
         self._lock.release()
+        if self._leader is not None:
+            await self._leader.release()
 
     async def run_all(self) -> None:
         """Run every source for the current instant."""
         async with self._lock:
             now = self.clock.now()
+            leads = await self._leads()
             for source in self.sources:
-                await self._run(source, now)
+                if source.per_platform or leads:
+                    await self._run(source, now)
 
     async def _run(self, source: DueSource, now: datetime) -> None:
         try:
@@ -242,7 +285,10 @@ class Scheduler:
         while True:
             async with self._lock:
                 earliest: tuple[datetime, DueSource] | None = None
+                leads = await self._leads()
                 for source in self.sources:
+                    if not (source.per_platform or leads):
+                        continue
                     try:
                         due = await source.next_due()
                     except Exception:

@@ -63,7 +63,7 @@ class DueTable:
 @dataclass(frozen=True)
 class DueRow:
     """One due item as claimed: its platform, community, key, due instant and columns
-    (``row["user_id"]`` reads a key column or a declared one)."""
+    (``row["user_id"]`` reads any column of the row, or one declared in ``columns``)."""
 
     platform: str
     community_id: str
@@ -110,75 +110,108 @@ def _key_clause(table: DueTable) -> str:
     return " AND ".join(f"{column} = ?" for column in ("platform", *table.key))
 
 
-async def next_due(db: Database, table: DueTable, platform: str) -> datetime | None:
-    """The earliest due instant on a platform (an indexed MIN)."""
+Only = tuple[str, tuple[Any, ...]]  # an extra condition on ``t`` and its parameters
+
+
+def shard_filter(shard_count: int, shard_ids: tuple[int, ...]) -> Only:
+    """Rows of the Discord guilds on these shards (Discord's rule: (guild_id >> 22) % count)."""
+    marks = ", ".join("?" for _ in shard_ids)
+    return (
+        f"((CAST(t.community_id AS BIGINT) >> 22) % ?) IN ({marks})",
+        (shard_count, *shard_ids),
+    )
+
+
+def _only(only: Only | None) -> tuple[str, tuple[Any, ...]]:
+    return (f" AND {only[0]}", only[1]) if only else ("", ())
+
+
+async def next_due(
+    db: Database, table: DueTable, platform: str, only: Only | None = None
+) -> datetime | None:
+    """The earliest due instant on a platform (an indexed MIN); ``only`` narrows the rows (the
+    communities this process serves)."""
     where = f" AND {table.where}" if table.where else ""
+    extra, extra_params = _only(only)
     row = await db.fetchone(
-        f"SELECT MIN(t.{table.at}) FROM {table.table} t WHERE t.platform = ?{where}", (platform,)
+        f"SELECT MIN(t.{table.at}) FROM {table.table} t WHERE t.platform = ?{where}{extra}",
+        (platform, *extra_params),
     )
     return instant(row[0]) if row else None
 
 
 async def claim(
-    db: Database, table: DueTable, platform: str, now: datetime, plan: Plan, limit: int
+    db: Database,
+    table: DueTable,
+    platform: str,
+    now: datetime,
+    plan: Plan,
+    limit: int,
+    only: Only | None = None,
 ) -> list[Claim]:
     """Claim up to ``limit`` rows due at ``now`` on ``platform``, oldest first, moving each as
     ``plan`` says in the same transaction. ``plan`` must be quick and pure (it runs inside the
-    transaction, and again if the transaction is retried)."""
+    transaction, and again if the transaction is retried). ``only`` narrows the rows."""
     names = list(table.columns)
-    selected = ", ".join(
-        ["t.community_id", *(f"t.{k}" for k in table.key), f"t.{table.at}"]
-        + [table.columns[n] for n in names]
-    )
+    exprs = "".join(f", {table.columns[n]}" for n in names)
     where = f" AND {table.where}" if table.where else ""
+    extra, extra_params = _only(only)
     sql = (
-        f"SELECT {selected} FROM {table.table} t WHERE t.platform = ? "
-        f"AND t.{table.at} IS NOT NULL AND t.{table.at} <= ?{where} "
+        f"SELECT t.*{exprs} FROM {table.table} t WHERE t.platform = ? "
+        f"AND t.{table.at} IS NOT NULL AND t.{table.at} <= ?{where}{extra} "
         f"ORDER BY t.{table.at} LIMIT ?{claim_lock(db)}"
     )
-    width = len(table.key)
 
     def write(conn: sqlite3.Connection) -> list[Claim]:
+        cursor = conn.execute(sql, (platform, now.isoformat(), *extra_params, limit))
+        width = len(cursor.description) - len(names)
+        raw_names = [d[0] for d in cursor.description[:width]]
         claims = []
-        for r in conn.execute(sql, (platform, now.isoformat(), limit)).fetchall():
-            key = tuple(r[1 : 1 + width])
+        moves = _Moves(table)
+        for r in cursor.fetchall():
+            raw = dict(zip(raw_names, r[:width], strict=True))
             row = DueRow(
                 platform,
-                r[0],
-                key,
-                datetime.fromisoformat(r[1 + width]),
-                {
-                    **dict(zip(table.key, key, strict=True)),
-                    **dict(zip(names, r[2 + width :], strict=True)),
-                },
+                raw["community_id"],
+                tuple(raw[k] for k in table.key),
+                datetime.fromisoformat(raw[table.at]),
+                {**raw, **dict(zip(names, r[width:], strict=True))},
             )
             move = plan(row, now)
-            claims.append(Claim(row, move, _apply(conn, table, row, move)))
+            claims.append(Claim(row, move, moves.add(row, move, raw)))
+        moves.apply(conn)
         return claims
 
     return await db.write(write)
 
 
-def _apply(conn: sqlite3.Connection, table: DueTable, row: DueRow, move: Move) -> dict[str, Any]:
-    """Move one row; returns the values needed to undo it."""
-    params = (row.platform, *row.key)
-    where = _key_clause(table)
-    if move.delete:
-        cursor = conn.execute(f"SELECT * FROM {table.table} WHERE {where}", params)
-        names = [d[0] for d in cursor.description]
-        found = cursor.fetchone()
-        conn.execute(f"DELETE FROM {table.table} WHERE {where}", params)
-        return dict(zip(names, found, strict=True)) if found else {}
-    changed = [table.at, *move.set]
-    before = conn.execute(
-        f"SELECT {', '.join(changed)} FROM {table.table} WHERE {where}", params
-    ).fetchone()
-    values = [_stamp(move.next_at), *(_stamp(v) for v in move.set.values())]
-    conn.execute(
-        f"UPDATE {table.table} SET {', '.join(f'{c} = ?' for c in changed)} WHERE {where}",
-        (*values, *params),
-    )
-    return dict(zip(changed, before, strict=True)) if before else {}
+class _Moves:
+    """The moves of one claim, applied with one statement per shape of change."""
+
+    def __init__(self, table: DueTable) -> None:
+        self.table = table
+        self.where = _key_clause(table)
+        self.updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        self.deletes: list[tuple[Any, ...]] = []
+
+    def add(self, row: DueRow, move: Move, raw: dict[str, Any]) -> dict[str, Any]:
+        """Queue one row's move; returns the values needed to undo it (read with the row)."""
+        params = (row.platform, *row.key)
+        if move.delete:
+            self.deletes.append(params)
+            return dict(raw)
+        changed = (self.table.at, *move.set)
+        values = (_stamp(move.next_at), *(_stamp(v) for v in move.set.values()))
+        self.updates.setdefault(changed, []).append((*values, *params))
+        return {c: raw[c] for c in changed}
+
+    def apply(self, conn: sqlite3.Connection) -> None:
+        name = self.table.table
+        for changed, rows in self.updates.items():
+            assignments = ", ".join(f"{c} = ?" for c in changed)
+            conn.executemany(f"UPDATE {name} SET {assignments} WHERE {self.where}", rows)
+        if self.deletes:
+            conn.executemany(f"DELETE FROM {name} WHERE {self.where}", self.deletes)
 
 
 async def release(db: Database, table: DueTable, claimed: Claim, retry_at: datetime) -> bool:
