@@ -56,6 +56,10 @@ class DiscordSection:
     token_env: str = "DISCORD_TOKEN"
     dev_guild_id: int = 0
     message_content: bool = True  # the privileged intent the crisis listener needs
+    # Sharding (big bots): this process serves shards shard_ids of shard_count (0: Discord decides,
+    # one process serves every shard). See docs/scaling.md.
+    shard_count: int = 0
+    shard_ids: list[int] = field(default_factory=list)
     api_base: str = ""  # tests only: a loopback Discord API
     gateway_url: str = ""  # tests only
     token: str = field(default="", repr=False)
@@ -173,7 +177,12 @@ def parse_config(
                 problems.append(f"{name}.{key}: expected a whole number, got {value!r}")
             elif expected is str and not isinstance(value, str):
                 problems.append(f"{name}.{key}: expected a string, got {value!r}")
-            elif expected is list and not (
+            elif key == "shard_ids" and not (
+                isinstance(value, list)
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            ):
+                problems.append(f"{name}.{key}: expected a list of whole numbers, got {value!r}")
+            elif key != "shard_ids" and expected is list and not (
                 isinstance(value, list) and all(isinstance(v, str) for v in value)
             ):
                 problems.append(f"{name}.{key}: expected a list of strings, got {value!r}")
@@ -247,6 +256,7 @@ def _check_values(
             value = getattr(d, key)
             if value and not value.startswith(("http://", "https://", "ws://", "wss://")):
                 problems.append(f"discord.{key}: expected a URL")
+        _check_shards(d, problems)
     if config.matrix is not None:
         m = config.matrix
         if not m.homeserver.startswith(("https://", "http://")):
@@ -282,6 +292,25 @@ def _check_values(
             if not 0 <= getattr(m, key) <= 100:
                 problems.append(f"matrix.{key}: expected a power level from 0 to 100")
         _check_communities(m.communities, problems)
+
+
+def _check_shards(d: DiscordSection, problems: list[str]) -> None:
+    """discord.shard_count / shard_ids: each process serves a block of the shards."""
+    if d.shard_count < 0:
+        problems.append("discord.shard_count: expected 0 (no sharding) or a number of shards")
+    if d.shard_ids and not d.shard_count:
+        problems.append(
+            "discord.shard_ids: needs discord.shard_count (the total number of shards of the bot)"
+        )
+    if d.shard_count > 0:
+        wrong = [i for i in d.shard_ids if not 0 <= i < d.shard_count]
+        if wrong:
+            problems.append(
+                f"discord.shard_ids: {wrong} are not shards of {d.shard_count} "
+                f"(expected numbers from 0 to {d.shard_count - 1})"
+            )
+        if len(set(d.shard_ids)) != len(d.shard_ids):
+            problems.append("discord.shard_ids: a shard is listed twice")
 
 
 def _is_room_id(text: str) -> bool:

@@ -37,8 +37,8 @@ def _observe_claims() -> None:
     """Print each committed claim (observing only: the claim itself is storage.due.claim)."""
     claim = storage.due.claim
 
-    async def observed(db: Any, table: Any, platform: str, now: datetime, plan: Any, limit: int):
-        claims = await claim(db, table, platform, now, plan, limit)
+    async def observed(db: Any, table: Any, platform: str, now: datetime, plan: Any, *args: Any):
+        claims = await claim(db, table, platform, now, plan, *args)
         for c in claims:
             if c.move.act:
                 day = next(iter(c.move.set.values()), c.row.at.date().isoformat())

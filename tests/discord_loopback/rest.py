@@ -158,9 +158,14 @@ class RestApi:
         )
 
     async def _get_gateway(self, **_: Any) -> web.Response:
-        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        limit = {
+            "total": 1000,
+            "remaining": 1000,
+            "reset_after": 0,
+            "max_concurrency": self.srv.max_concurrency,
+        }
         return json_response(
-            {"url": self.srv.gateway_url, "shards": 1, "session_start_limit": limit}
+            {"url": self.srv.gateway_url, "shards": self.srv.shard_count, "session_start_limit": limit}
         )
 
     def _check_app(self, app: str) -> None:

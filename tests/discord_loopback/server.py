@@ -59,6 +59,7 @@ from .records import (
     _Waitable,
 )
 from .rest import RestApi
+from .shards import ShardedGateway, shard_of
 from .threads import Refusal
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
@@ -82,8 +83,12 @@ class LoopbackDiscord(_Waitable):
         guilds: list[FakeGuild] | None = None,
         token_ttl: float = 900.0,
         response_deadline: float | None = None,
+        shard_count: int = 1,
+        max_concurrency: int = 1,
     ) -> None:
         super().__init__()
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
+        self.max_concurrency = max_concurrency
         self.token = token
         self.app_id = app_id
         self.bot_user = FakeUser(bot_user_id, bot_name, bot=True)
@@ -110,6 +115,16 @@ class LoopbackDiscord(_Waitable):
             members_for=self._members_for,
             on_change=self._touch,
         )
+        if shard_count > 1:  # one session per shard behind the same URL
+            self.gateway = ShardedGateway(  # type: ignore[assignment]
+                shard_count,
+                lambda _: Gateway(
+                    token=token,
+                    build_ready=self._build_ready,
+                    members_for=self._members_for,
+                    on_change=self._touch,
+                ),
+            )
         self._commands: dict[int | None, list[dict[str, Any]]] = {}
         self._synced = asyncio.Event()
         self._by_token: dict[str, InteractionRecord] = {}
@@ -440,15 +455,19 @@ class LoopbackDiscord(_Waitable):
             "relationships": [],
             "geo_ordered_rtc_regions": [],
         }
+        guilds = list(self.guilds.values())
         if identify.get("shard"):
             ready["shard"] = identify["shard"]
+            shard_id, count = identify["shard"]
+            guilds = [g for g in guilds if shard_of(g.id, count) == shard_id]
+            ready["guilds"] = [{"id": str(g.id), "unavailable": True} for g in guilds]
         with_members = bool(intents & GUILD_MEMBERS)
         creates = [
             (
                 "GUILD_CREATE",
                 g.create_payload(with_members=with_members, bot_user_id=self.bot_user.id),
             )
-            for g in self.guilds.values()
+            for g in guilds
         ]
         return [("READY", ready), *creates]
 

@@ -13,12 +13,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class DiscordClient(discord.Client):
-    """discord.Client wired to the platform (no command tree: the platform routes everything)."""
+class _PlatformHooks:
+    """Every discord.py event the platform cares about, handed to it."""
 
-    def __init__(self, platform: DiscordPlatform, **options: Any) -> None:
-        super().__init__(**options)
-        self.platform = platform
+    platform: DiscordPlatform
 
     async def setup_hook(self) -> None:
         # After login (the application id is known), before the gateway: members never see
@@ -27,6 +25,13 @@ class DiscordClient(discord.Client):
             await self.platform.sync_commands()
         except discord.HTTPException as err:
             log.error("discord: could not sync commands (%s); the previous set stays in use", err)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not self.platform.sharded:  # one process: discord.py's own spacing is enough
+            await super().before_identify_hook(shard_id, initial=initial)  # type: ignore[misc]
+            return
+        # Discord allows max_concurrency IDENTIFYs per 5 s across every process of the bot
+        await self.platform.identify_turn(shard_id)
 
     async def on_ready(self) -> None:
         self.platform.watch.up()
@@ -50,3 +55,19 @@ class DiscordClient(discord.Client):
 
     async def on_member_join(self, member: discord.Member) -> None:
         await self.platform.on_member_join(member)
+
+
+class DiscordClient(_PlatformHooks, discord.Client):
+    """discord.Client wired to the platform (no command tree: the platform routes everything)."""
+
+    def __init__(self, platform: DiscordPlatform, **options: Any) -> None:
+        super().__init__(**options)
+        self.platform = platform
+
+
+class DiscordShardedClient(_PlatformHooks, discord.AutoShardedClient):
+    """The same client serving a block of shards (``discord.shard_count`` / ``shard_ids``)."""
+
+    def __init__(self, platform: DiscordPlatform, **options: Any) -> None:
+        super().__init__(**options)
+        self.platform = platform

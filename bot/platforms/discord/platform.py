@@ -13,13 +13,14 @@ import collections
 import contextlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 import discord
 import yarl
 
 from bot.config import DiscordSection
 from bot.platforms.base import Capabilities, Platform, PlatformStartError
-from bot.platforms.discord.client import DiscordClient
+from bot.platforms.discord.client import DiscordClient, DiscordShardedClient
 from bot.platforms.discord.commands import CommandSet, build_commands
 from bot.platforms.discord.connection import (
     ConnectionWatch,
@@ -34,6 +35,8 @@ from bot.platforms.discord.render import NO_MENTIONS
 from bot.platforms.discord.sending import DiscordSending
 from bot.platforms.discord.shared import PLATFORM
 from bot.platforms.edits import EditMemory
+from storage.due import Only, shard_filter
+from storage.locks import ProcessLock, take_turn
 from storage.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ START_TIMEOUT = 60.0  # seconds from start() to READY before giving up with a cl
 # How long a post or DM waits for a lost connection to come back (counted from the loss)
 # before it is given up as undelivered; discord.py's own reconnect backoff stays well below.
 OUTAGE_WAIT = 45.0
+IDENTIFY_EVERY = timedelta(seconds=5)  # Discord: max_concurrency IDENTIFYs per 5 s
 
 
 class DiscordStartError(PlatformStartError):
@@ -69,6 +73,7 @@ class DiscordPlatform(DiscordEvents, DiscordSending, DiscordListings, DiscordLoo
         self._stopping = False
         self.watch = ConnectionWatch()
         self.outage_wait = OUTAGE_WAIT
+        self._max_concurrency: int | None = None
         # What happens when the connection ends for good while running (a revoked token):
         # by default the process stops with exit code 1, so a service manager notices.
         self.on_fatal: Callable[[str], None] = _stop_process
@@ -95,8 +100,13 @@ class DiscordPlatform(DiscordEvents, DiscordSending, DiscordListings, DiscordLoo
                 "discord.message_content is off: chat messages are not read, so crisis words in "
                 "chat are not noticed; only /crisis works"
             )
-        self.client = DiscordClient(
+        shards: dict[str, object] = {}
+        if self.sharded:
+            ids = self.config.shard_ids or list(range(self.config.shard_count))
+            shards = {"shard_count": self.config.shard_count, "shard_ids": ids}
+        self.client = (DiscordShardedClient if self.sharded else DiscordClient)(
             self,
+            **shards,
             intents=intents,
             allowed_mentions=NO_MENTIONS,
             chunk_guilds_at_startup=False,
@@ -150,8 +160,59 @@ class DiscordPlatform(DiscordEvents, DiscordSending, DiscordListings, DiscordLoo
                 await self._task
         self._task = None
 
+    @property
+    def sharded(self) -> bool:
+        """Whether this process serves a block of shards (``discord.shard_count`` set)."""
+        return self.config.shard_count > 0
+
+    def owns(self, community_id: str) -> bool:
+        """Whether this process serves the guild (its shard is one of ours)."""
+        if not self.sharded:
+            return True
+        ids = self.config.shard_ids or range(self.config.shard_count)
+        return (int(community_id) >> 22) % self.config.shard_count in ids
+
+    def community_filter(self) -> Only | None:
+        """For the scheduler: due rows of the guilds this process serves (None: every guild)."""
+        if not self.sharded or not self.config.shard_ids:
+            return None
+        return shard_filter(self.config.shard_count, tuple(self.config.shard_ids))
+
+    async def identify_turn(self, shard_id: int | None) -> None:
+        """Wait for this shard's IDENTIFY turn, shared through the database by every process:
+        shards in one bucket (shard_id % max_concurrency) identify at least 5 s apart."""
+        assert self.bot is not None and self.client is not None
+        if self._max_concurrency is None:
+            try:
+                _, _, limit = await self.client.http.get_bot_gateway()
+                self._max_concurrency = max(1, int(limit.get("max_concurrency", 1)))
+            except (discord.HTTPException, discord.GatewayNotFound, KeyError, ValueError):
+                self._max_concurrency = 1
+        bucket = (shard_id or 0) % self._max_concurrency
+        await take_turn(
+            self.bot.platform_storage(), PLATFORM, f"identify:{bucket}", IDENTIFY_EVERY
+        )
+        log.info("discord: shard %s identifies (bucket %d)", shard_id, bucket)
+
     async def sync_commands(self) -> bool:
-        """Upload the commands when their hash differs from the last upload. True if uploaded."""
+        """Upload the commands when their hash differs from the last upload. True if uploaded.
+
+        With several processes on one PostgreSQL database one of them uploads at a time (a lock
+        in the database); the others then find the hash unchanged."""
+        assert self.bot is not None and self.client is not None
+        db = self.bot.platform_storage()
+        if getattr(db, "dialect", "sqlite") != "postgresql":
+            return await self._sync_commands()
+        lock = ProcessLock.for_database(
+            db, "discord-commands", self.bot.config.bot.database_password or None
+        )
+        await lock.acquire(poll=0.5)
+        try:
+            return await self._sync_commands()
+        finally:
+            await lock.release()
+
+    async def _sync_commands(self) -> bool:
         assert self.bot is not None and self.client is not None
         state = PlatformState(self.bot.platform_storage(), PLATFORM)
         digest = f"{self.commands.digest}:{self.config.dev_guild_id}"

@@ -1,0 +1,150 @@
+"""Several processes, one database: Discord shard settings, each process's due work limited to
+the guilds of its shards, and work of no platform run by one process only (a lock in the
+database, taken over when its holder stops)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import ConfigError, parse_config
+from bot.scheduler import Due, DueSource, Scheduler
+from storage.checkins import REMINDERS
+from storage.db import Database
+from storage.due import Move, shard_filter
+from storage.locks import ProcessLock, take_turn
+
+NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
+GUILDS = {0: "1000", 1: str((1 << 22) + 7)}  # shard of 2 → a guild on it
+
+
+def config(**discord) -> object:
+    return parse_config({"discord": {"token_env": "T", **discord}}, {"T": "x"})
+
+
+def problems(**discord) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        config(**discord)
+    return err.value.problems
+
+
+def test_shard_settings_are_checked_with_clear_messages():
+    ok = config(shard_count=4, shard_ids=[2, 3]).discord
+    assert (ok.shard_count, ok.shard_ids) == (4, [2, 3])
+    assert config().discord.shard_count == 0  # no sharding by default
+    assert problems(shard_ids=[0]) == [
+        "discord.shard_ids: needs discord.shard_count (the total number of shards of the bot)"
+    ]
+    assert problems(shard_count=2, shard_ids=[1, 2]) == [
+        "discord.shard_ids: [2] are not shards of 2 (expected numbers from 0 to 1)"
+    ]
+    assert problems(shard_count=2, shard_ids=["0"]) == [
+        "discord.shard_ids: expected a list of whole numbers, got ['0']"
+    ]
+    assert problems(shard_count=2, shard_ids=[1, 1]) == [
+        "discord.shard_ids: a shard is listed twice"
+    ]
+    assert problems(shard_count=-1)[0].startswith("discord.shard_count: expected 0")
+
+
+def shard_host(db: Database, shards: tuple[int, ...] | None) -> SimpleNamespace:
+    platform = SimpleNamespace(
+        online=True, community_filter=lambda: shard_filter(2, shards) if shards else None
+    )
+    return SimpleNamespace(
+        db=db, platforms={"discord": platform}, config=None, context=lambda ref: object()
+    )
+
+
+async def test_a_process_claims_due_work_of_its_own_shards_guilds_only(tmp_path):
+    db = await Database.open(tmp_path / "peerbot.db")
+    try:
+        for guild in GUILDS.values():
+            await db.execute(
+                "INSERT INTO checkin_reminders (platform, community_id, user_id, remind_time, "
+                "next_remind_at, updated_at) VALUES ('discord', ?, 'u1', '09:00', ?, ?)",
+                (guild, NOW.isoformat(), NOW.isoformat()),
+            )
+        acted: dict[int, list[str]] = {0: [], 1: []}
+        schedulers = []
+        for shard in (1, 0):
+            scheduler = Scheduler(ManualClock(NOW), shard_host(db, (shard,)))
+
+            async def act(ctx, claimed, now, shard=shard):
+                acted[shard].append(claimed.row.community_id)
+
+            scheduler.declare(
+                Due("reminders", REMINDERS, lambda row, now: Move(now + timedelta(days=1)), act)
+            )
+            schedulers.append(scheduler)
+        await schedulers[0].run_all()  # shard 1's process first: it must leave guild 0 alone
+        assert acted == {0: [], 1: [GUILDS[1]]}
+        await schedulers[1].run_all()
+        assert acted == {0: [GUILDS[0]], 1: [GUILDS[1]]}
+    finally:
+        await db.close()
+
+
+async def test_work_of_no_platform_runs_on_one_process_and_moves_when_it_stops(pg):
+    url = await pg.create()
+    dbs = [await Database.open(url) for _ in range(2)]
+    ran: list[int] = []
+    schedulers = []
+    for n, db in enumerate(dbs):
+        scheduler = Scheduler(ManualClock(NOW), shard_host(db, None))
+
+        async def sweep(now, n=n):
+            ran.append(n)
+
+        scheduler.add_source(DueSource("retention", lambda: _none(), sweep))
+        schedulers.append(scheduler)
+    try:
+        for _ in range(3):
+            for s in schedulers:
+                await s.run_all()
+        assert ran == [0, 0, 0]  # the first to ask holds the global lock
+        await schedulers[0].shutdown()  # the holder stops: its lock is freed
+        await schedulers[1].run_all()
+        assert ran == [0, 0, 0, 1]
+    finally:
+        for s in schedulers:
+            await s.shutdown()
+        for db in dbs:
+            await db.close()
+
+
+async def _none():
+    return None
+
+
+async def test_a_process_lock_is_freed_when_its_holder_goes(pg, tmp_path):
+    for target in (await pg.create(), tmp_path / "peerbot.db"):
+        a, b = ProcessLock(target, "matrix-sync"), ProcessLock(target, "matrix-sync")
+        assert await a.try_acquire() and await a.held()
+        assert not await b.try_acquire()
+        await a.release()
+        assert await b.try_acquire()
+        await b.release()
+
+
+async def test_turns_are_spaced_across_processes(tmp_path, monkeypatch):
+    db = await Database.open(tmp_path / "peerbot.db")
+    clock = [NOW]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # time passes only here
+        slept.append(seconds)
+        clock[0] += timedelta(seconds=seconds)
+
+    try:
+        turn = dict(every=timedelta(seconds=5), now=lambda: clock[0])
+        await take_turn(db, "discord", "identify:0", **turn)
+        monkeypatch.setattr("storage.locks.asyncio.sleep", sleep)
+        await take_turn(db, "discord", "identify:0", **turn)  # e.g. another process's shard
+        await take_turn(db, "discord", "identify:1", **turn)  # another bucket: no wait
+        assert slept == [5.0]
+    finally:
+        await db.close()
