@@ -48,10 +48,12 @@ from bot.platforms.matrix.rules import SpaceMap
 from bot.platforms.matrix.sending import MatrixSending
 from bot.platforms.matrix.sync import SYNC_FILTER, MatrixSync, SyncBatch
 from storage.files import private_dir, private_umask, write_private
+from storage.locks import ProcessLock
 from storage.matrix import DirectRooms  # the core registers its privacy handler
 from storage.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
+LOCK_POLL_S = 1.0  # how often a standby asks for the sync lock, and the holder checks it
 
 # nio logs every event type it handles at INFO; peerbot's own lines are what operators need.
 logging.getLogger("nio").setLevel(logging.WARNING)
@@ -91,6 +93,8 @@ class MatrixPlatform(
             weakref.WeakValueDictionary()
         )
         self._tasks: list[asyncio.Task] = []
+        self._sync_lock: ProcessLock | None = None  # PostgreSQL: one process syncs the account
+        self._standby: asyncio.Task | None = None
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._edits = EditMemory()
         self._buttons: collections.OrderedDict[str, list[Button]] = collections.OrderedDict()
@@ -116,12 +120,51 @@ class MatrixPlatform(
         return self.link.online
 
     async def start(self) -> None:
-        """Log in, sync once (full state, invites handled), start the sync loop; then return."""
+        """Log in, sync once (full state, invites handled), start the sync loop; then return.
+
+        On PostgreSQL several processes may run this account: the one holding the
+        ``matrix-sync`` lock syncs; the others return at once and wait (offline) for the lock,
+        then take over with the same device and encryption store (docs/scaling.md)."""
         assert self.bot is not None
         storage = self.bot.platform_storage()
         self._state = PlatformState(storage, "matrix")
         self._direct = DirectRooms(storage)
         self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
+        if getattr(storage, "dialect", "sqlite") == "postgresql":
+            self._sync_lock = ProcessLock.for_database(
+                storage, "matrix-sync", self.bot.config.bot.database_password or None
+            )
+            if not await self._sync_lock.try_acquire():
+                log.info("matrix: another process syncs this account; waiting to take over")
+                self._standby = asyncio.create_task(self._take_over(), name="matrix-standby")
+                return
+        await self._begin()
+
+    async def _take_over(self) -> None:
+        """Wait for the sync lock (its holder died or stopped), then start syncing here."""
+        assert self._sync_lock is not None
+        await self._sync_lock.acquire(poll=LOCK_POLL_S)
+        log.info("matrix: took over syncing")
+        try:
+            assert self._direct is not None  # what the old holder learnt meanwhile
+            self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
+            await self._begin()
+        except Exception:
+            log.exception("matrix: taking over failed")
+            await self._sync_lock.release()
+
+    async def _keep_lock(self) -> None:
+        """The heartbeat: while syncing, check the lock's connection; if it is lost another
+        process may take over, so this one stops syncing at once."""
+        assert self._sync_lock is not None
+        while await self._sync_lock.held():
+            await asyncio.sleep(LOCK_POLL_S)
+        log.critical("matrix: lost the sync lock; stopping sync so that one process answers")
+        if self._tasks:
+            self._tasks[0].cancel()
+        self.link.down("the sync lock was lost")
+
+    async def _begin(self) -> None:
         try:
             await self._connect()
         except CONNECTION_ERRORS as error:
@@ -134,6 +177,8 @@ class MatrixPlatform(
             asyncio.create_task(self._sync_loop(), name="matrix-sync"),
             asyncio.create_task(self._work_loop(), name="matrix-worker"),
         ]
+        if self._sync_lock is not None:
+            self._tasks.append(asyncio.create_task(self._keep_lock(), name="matrix-lock"))
         assert self.client is not None
         log.info("matrix: logged in as %s (device %s)", self.user_id, self.client.device_id)
 
@@ -174,6 +219,10 @@ class MatrixPlatform(
 
     async def stop(self) -> None:
         """Stop syncing, finish the events already received, close the connection."""
+        if self._standby is not None:
+            self._standby.cancel()
+            await asyncio.gather(self._standby, return_exceptions=True)
+            self._standby = None
         sync_task = self._tasks[0] if self._tasks else None
         if sync_task is not None:
             sync_task.cancel()
@@ -188,6 +237,8 @@ class MatrixPlatform(
         self._tasks = []
         if self.client is not None:
             await self.client.close()
+        if self._sync_lock is not None:
+            await self._sync_lock.release()
 
     async def _login(self) -> AsyncClient:
         # device keys and the access token; files an older version left open are closed too
