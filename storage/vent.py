@@ -156,21 +156,19 @@ class VentStore:
         """Count one use of `kind` today; False (nothing counted) when the limit is reached."""
 
         def write(conn: sqlite3.Connection) -> bool:
-            row = conn.execute(
-                "SELECT used FROM vent_usage WHERE platform = ? AND community_id = ? "
-                "AND user_id = ? AND day = ? AND kind = ?",
-                (key.platform, key.community_id, key.user_id, day.isoformat(), kind),
-            ).fetchone()
-            if row is not None and int(row[0]) >= limit:
+            if limit < 1:
                 return False
-            conn.execute(
+            # One statement: a read-then-write would let two processes (PostgreSQL, READ
+            # COMMITTED) both see room for one more and both count it.
+            row = conn.execute(
                 "INSERT INTO vent_usage (platform, community_id, user_id, day, kind, used) "
                 "VALUES (?, ?, ?, ?, ?, 1) "
                 "ON CONFLICT (platform, community_id, user_id, day, kind) "
-                "DO UPDATE SET used = vent_usage.used + 1",
-                (key.platform, key.community_id, key.user_id, day.isoformat(), kind),
-            )
-            return True
+                "DO UPDATE SET used = vent_usage.used + 1 WHERE vent_usage.used < ? "
+                "RETURNING used",
+                (key.platform, key.community_id, key.user_id, day.isoformat(), kind, limit),
+            ).fetchone()
+            return row is not None
 
         return await self.db.write(write)
 

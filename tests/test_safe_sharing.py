@@ -285,3 +285,72 @@ async def test_vent_typed_where_others_see_it_is_refused(community):
     community.console.typed_in_private = lambda channel, user: False  # a shared Matrix room
     out = await community.text("/vent a secret")
     assert "#vent:" not in out and "wouldn't be anonymous" in out
+
+
+# --- red team (issue 22, second look) ---------------------------------------------------------
+
+
+async def test_an_urgent_post_over_the_daily_limit_still_reaches_help_and_the_moderators(
+    community,
+):
+    """Found by red-teaming: the sixth post of a hard day, an urgent one, was refused with "try
+    again tomorrow" and the moderators never heard of it."""
+    await open_vent(community)
+    for n in range(5):
+        await community.say(f"/vent post {n}")
+    out = await community.text(f"/vent {URGENT}")
+    private = out.split("(private) alice:", 1)[1]
+    assert "try again tomorrow" not in out.lower()
+    assert "Before I post them anonymously" in private
+    assert "#alerts:" in out and "may mean someone is in danger" in out
+    assert "#vent: 🕊️ Anonymous member #" in out
+
+
+async def test_flooding_vent_with_crisis_words_is_still_limited(community):
+    """Urgent posts over the limit go out, but not without end: a flood of them stops."""
+    await open_vent(community)
+    for n in range(5):
+        await community.say(f"/vent post {n}")
+    posted = [await community.text(f"/vent {URGENT} {n}") for n in range(5)]
+    assert sum("#vent:" in out for out in posted) <= 5
+    assert "#vent:" not in posted[-1] and "#alerts:" not in posted[-1]
+    refused = posted[-1].split("(private) alice:", 1)[1]
+    assert "the most I can post for one person today" in refused
+    assert "tomorrow" not in refused and "emergency" in refused.lower()
+
+
+async def test_a_crisis_behind_a_warning_at_3am_with_nobody_on_duty_gets_the_private_reply(
+    community,
+):
+    """A member writes their crisis inside a CW in the middle of the night; no moderator is on
+    duty and no alerts channel is set: the crisis reply still comes, privately, at once."""
+    await community.say(":clock 2026-03-04T03:00")
+    out = await community.text(f"/tw topic:suicide text:{URGENT}")
+    assert "#general: ⚠️ CW: suicide · from alice" in out
+    public = [line for line in out.splitlines() if line.startswith("#general")]
+    assert all("pills" not in line for line in public)
+    private = "\n".join(line for line in out.splitlines() if "(private) alice" in line)
+    assert private and ("988" in out or "emergency" in out.lower())
+
+
+async def test_two_bot_processes_posting_at_once_never_pass_the_daily_limit(tmp_path):
+    """Two processes on one database (PostgreSQL: each its own connection) count the same
+    member's posts at once: the limit holds (the count is one atomic statement)."""
+    import asyncio
+    from datetime import date
+
+    from storage.db import Database, MemberKey
+    from storage.vent import VentStore
+
+    first = await Database.open(tmp_path / "shared.db")
+    second = await Database.open(tmp_path / "shared.db")
+    try:
+        key = MemberKey("console", "c1", "alice")
+        stores = (VentStore(first), VentStore(second))
+        for n in range(20):
+            day = date(2026, 1, 1 + n % 28) if n < 28 else date(2026, 2, 1)
+            results = await asyncio.gather(*(s.use(key, day, "post", 1) for s in stores * 3))
+            assert sum(results) == 1, (n, results)
+    finally:
+        await first.close()
+        await second.close()

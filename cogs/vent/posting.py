@@ -4,7 +4,7 @@ moderators an alert with a way to write to the author without learning who they 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from bot.context import Context
@@ -13,9 +13,13 @@ from bot.spec import MaxLen, Range, Rest, command
 from bot.words import plural
 from cogs.vent import texts
 from cogs.vent.base import POST_NUMBER, VentBase
+from storage.db import MemberKey
 from storage.vent import week_of
 
 TEXT_MAX = 4000  # a Discord form holds 4,000 characters
+# Over the daily limit, this many urgent posts a day still go out: someone in crisis on a hard
+# day is not told to come back tomorrow, and crisis words can't be used to flood the channel.
+URGENT_EXTRA = 2
 VentText = Annotated[str, MaxLen(TEXT_MAX), Rest(), "What you'd like to share anonymously"]
 
 
@@ -89,11 +93,11 @@ class Posting(VentBase):
         if await self.store.blocked(key):
             await ctx.reply(texts.BLOCKED, crisis=crisis)
             return
-        today = await ctx.today()
-        if not await self.store.use(key, today, "post", self.limits.posts_per_day):
-            await ctx.reply(texts.OVER_LIMIT, limit=self.limits.posts_per_day, crisis=crisis)
-            return
         level = await self.level(ctx, text)
+        today = await ctx.today()
+        kind = await self._count(ctx, key, today, level, text)
+        if kind is None:
+            return
         if level == "urgent":  # the crisis reply goes out before anything else
             answer = await self.urgent_reply(ctx, text, texts.URGENT_DONE)
             if answer is not None:
@@ -105,7 +109,7 @@ class Posting(VentBase):
             channel_id, template, alias=post.alias, number=post.number, text=text, reply_to=reply_to
         )
         if message_id is None:
-            await self.store.unuse(key, today, "post")
+            await self.store.unuse(key, today, kind)
             await ctx.reply(texts.NOT_POSTED)
             return
         keep = timedelta(days=self.limits.keep_days)
@@ -117,6 +121,24 @@ class Posting(VentBase):
             await self._alert(ctx, level, post.number, channel_id)
         if level == "urgent":
             await ctx.reply(texts.URGENT_TOLD)
+
+    async def _count(
+        self, ctx: Context, key: MemberKey, today: date, level: str, text: str
+    ) -> str | None:
+        """Count the post against today's limit (an urgent one over it against a small extra
+        allowance); the kind counted, or None when refused (the member was told)."""
+        limit = self.limits.posts_per_day
+        if await self.store.use(key, today, "post", limit):
+            return "post"
+        if level != "urgent":
+            await ctx.reply(texts.OVER_LIMIT, limit=limit, crisis=ctx.command_hint("crisis"))
+            return None
+        if await self.store.use(key, today, "urgent", URGENT_EXTRA):
+            return "urgent"
+        answer = await self.urgent_reply(ctx, text, texts.OVER_LIMIT_URGENT)
+        if answer is not None:
+            await self.reply_message(ctx, answer)
+        return None
 
     async def _alert(self, ctx: Context, level: str, number: int, channel_id: str) -> None:
         """Tell the moderators, never who: in the alerts channel, else each privately."""

@@ -27,6 +27,11 @@ OVER_LIMIT = (
     "You've posted anonymously {limit} times today, the most I can post for one person in a day, "
     "so I didn't post this one. Please try again tomorrow; {crisis} is always there."
 )
+OVER_LIMIT_URGENT = (
+    "I couldn't post this one anonymously: that's the most I can post for one person today. "
+    "Please don't wait with what you wrote. The people below are there for you right now, and "
+    "the button lets a moderator know you need someone."
+)
 NO_POST = "There's no anonymous post {number} here."
 NOT_YOURS = "You can answer as your alias only on a post you wrote while it is still yours."
 POSTED = "Posted anonymously as Anonymous member #{alias} (post {number}). Only I know it was you."
