@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
 
 from storage.db import Database, is_postgres
 from tests.harness import ConsoleCommunity
-from tests.postgres_server import BACKEND, PostgresServer
+from tests.postgres_server import (
+    BACKEND,
+    PostgresServer,
+    database_for,
+    long_lived,
+    shared_server,
+    stop_shared_server,
+)
 
 pytest_plugins = ["tests.matrix_harness.fixtures"]
-
-_server: PostgresServer | None = None
 
 
 def postgres() -> PostgresServer:
     """The session's PostgreSQL server, started on first use."""
-    global _server
-    if _server is None:
-        server = PostgresServer()
-        server.start()
-        _server = server
-    return _server
+    return shared_server()
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if _server is not None:
-        _server.stop()
+    stop_shared_server()
 
 
 def pytest_report_header(config) -> str:
@@ -42,35 +42,54 @@ def pg() -> Iterator[PostgresServer]:
     server.drop_created()
 
 
+class _Redirect:
+    """With PEERBOT_TEST_BACKEND=postgresql every database opened by file path (or ":memory:")
+    is a PostgreSQL database instead; the same path opens the same database again (a restart).
+    Inside a test it is lent for that test (emptied afterwards); outside one (a module-wide
+    bot) it is made for that path and kept for the session."""
+
+    active = False  # inside a test's body
+    opened: dict[str, str] = {}
+    original = Database.open.__func__
+
+    @classmethod
+    async def open(cls, db_cls, target, **kwargs):
+        target = str(target)
+        if not is_postgres(target):
+            if long_lived(target):
+                target = long_lived(target)
+            elif not cls.active:
+                target = await asyncio.to_thread(database_for, target)
+            elif target in cls.opened:
+                target = cls.opened[target]
+            else:
+                url = await postgres().lend()
+                if target != ":memory:":
+                    cls.opened[target] = url
+                target = url
+        return await cls.original(db_cls, target, **kwargs)
+
+
+def pytest_sessionstart(session) -> None:
+    if BACKEND == "postgresql":
+        Database.open = classmethod(_Redirect.open)  # for the whole session
+
+
 @pytest.fixture(autouse=True)
-def _database_backend(request, monkeypatch) -> Iterator[None]:
-    """With PEERBOT_TEST_BACKEND=postgresql, every database a test opens by file path (or
-    ":memory:") is a fresh PostgreSQL database instead; the same path opens the same database
-    again (a restart). Tests about SQLite files themselves are marked ``sqlite_only``."""
+def _database_backend(request) -> Iterator[None]:
+    """Lend the test its PostgreSQL databases and take them back (see :class:`_Redirect`).
+    Tests about SQLite files themselves are marked ``sqlite_only`` and run in the SQLite pass."""
     if BACKEND != "postgresql":
         yield
         return
     if request.node.get_closest_marker("sqlite_only"):
         pytest.skip("about SQLite files themselves: runs in the SQLite pass")
-    server = postgres()
-    opened: dict[str, str] = {}
-    original = Database.open.__func__
-
-    async def open_on_postgres(cls, target, **kwargs):
-        target = str(target)
-        if not is_postgres(target):
-            if target == ":memory:" or target not in opened:
-                url = await server.lend()
-                if target != ":memory:":
-                    opened[target] = url
-            else:
-                url = opened[target]
-            target = url
-        return await original(cls, target, **kwargs)
-
-    monkeypatch.setattr(Database, "open", classmethod(open_on_postgres))
-    yield
-    server.drop_created()
+    _Redirect.active, _Redirect.opened = True, {}
+    try:
+        yield
+    finally:
+        _Redirect.active = False
+        postgres().drop_created()
 
 
 @pytest.fixture

@@ -217,3 +217,60 @@ class PostgresServer:
             run_sync(self.drop(names))
         if self.lent:
             run_sync(self._give_back())
+
+
+_shared: PostgresServer | None = None
+_long_lived: dict[str, str] = {}
+
+
+def shared_server() -> PostgresServer:
+    """The session's server, started on first use (tests/conftest.py stops it at the end)."""
+    global _shared
+    if _shared is None:
+        server = PostgresServer()
+        server.start()
+        _shared = server
+    return _shared
+
+
+def stop_shared_server() -> None:
+    if _shared is not None:
+        _shared.stop()
+
+
+def long_lived(path: str | Path) -> str | None:
+    """The PostgreSQL URL :func:`database_for` gave for `path`, if any."""
+    return _long_lived.get(str(path))
+
+
+def database_for(path: str | Path) -> str:
+    """What ``bot.database`` should say for a database a test module keeps at `path` (a bot
+    in a subprocess, a module-wide bot): the path itself on SQLite; on PostgreSQL a database
+    made for that path, the same one each time, kept until the server stops."""
+    if BACKEND != "postgresql":
+        return str(path)
+    key = str(path)
+    if key not in _long_lived:
+        _long_lived[key] = shared_server().create_sync()
+        shared_server().created.remove(_long_lived[key].rsplit("/", 1)[1])  # not per test
+    return _long_lived[key]
+
+
+def query(database: str | Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of one query (``?`` placeholders) on a test database, SQLite file or PostgreSQL."""
+    target = long_lived(database) or str(database)
+    if target.startswith("postgresql://"):
+        from storage.backends.postgres import to_dollar
+
+        async def fetch() -> list[tuple]:
+            conn = await asyncpg.connect(target)
+            try:
+                return [tuple(r) for r in await conn.fetch(to_dollar(sql), *params)]
+            finally:
+                await conn.close()
+
+        return run_sync(fetch())
+    import sqlite3
+
+    with sqlite3.connect(target) as conn:
+        return conn.execute(sql, params).fetchall()

@@ -8,7 +8,6 @@ import contextlib
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -25,6 +24,8 @@ from bot.config import parse_config
 from bot.core import Bot
 from bot.platforms.discord import DiscordPlatform
 from tests.discord_loopback import LoopbackDiscord
+from tests.postgres_server import database_for
+from tests.postgres_server import query as query_database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,7 +58,8 @@ def write_config(
     **bot_keys: object,
 ) -> Path:
     """A config for `peerbot run` pointed at the loopback server."""
-    lines = ["[bot]", f'database = "{database}"', "tick_seconds = 1", 'log_level = "INFO"']
+    target = database_for(database)  # the file, or a PostgreSQL database made for it
+    lines = ["[bot]", f'database = "{target}"', "tick_seconds = 1", 'log_level = "INFO"']
     for key, value in bot_keys.items():
         lines.append(f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}")
     lines += [
@@ -154,9 +156,9 @@ def _signal(proc: asyncio.subprocess.Process, sig: int) -> None:
 
 
 def query(database: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    """Read the bot's database from the test (WAL allows a reader next to the bot)."""
-    with sqlite3.connect(database) as conn:
-        return conn.execute(sql, params).fetchall()
+    """Read the bot's database from the test (WAL allows a reader next to the bot; on
+    PostgreSQL, the database made for that path)."""
+    return query_database(database, sql, params)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -202,7 +204,7 @@ async def start_in_process(
         },
     }
     config = parse_config(data, {"DISCORD_TOKEN": TOKEN})
-    bot = await build_bot(config, clock=SystemClock(), database=str(database))
+    bot = await build_bot(config, clock=SystemClock(), database=database_for(database))
     await bot.add_cog(Probe(bot))
     assert config.discord is not None
     platform = DiscordPlatform(config.discord, start_timeout=20)
