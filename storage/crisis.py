@@ -14,6 +14,7 @@ from typing import Any
 
 from storage.data_handlers import DataHandler, member_table, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
+from storage.due import DueTable
 from storage.sql import exact, instant
 
 AUTO_COOLDOWN = timedelta(hours=24)
@@ -79,19 +80,10 @@ class AlertDecision:
     previous_level: str | None = None
 
 
-@dataclass(frozen=True)
-class PendingSummary:
-    """Flagged messages merged into an alert window, due to be reported to moderators."""
-
-    platform: str
-    community_id: str
-    user_id: str
-    display_name: str
-    count: int
-    level: str
-    link: str
-    due_at: datetime
-
+# Due rows (storage/due.py): flagged messages merged into an alert window, reported to the
+# moderators when the window's hour is over; claiming clears what was pending.
+SUMMARIES = DueTable("crisis_member_state", at="summary_due_at", key=("community_id", "user_id"))
+SUMMARY_TAKEN = {"pending_count": 0, "pending_level": None, "pending_link": None}
 
 _STATE_KEY = "platform=? AND community_id=? AND user_id=?"
 
@@ -236,58 +228,11 @@ class CrisisState:
             ),
         )
 
-    async def next_summary(self, platform: str) -> datetime | None:
-        """When the earliest merged follow-up falls due on a platform."""
-        row = await self.db.fetchone(
-            "SELECT MIN(summary_due_at) FROM crisis_member_state WHERE platform=? "
-            "AND summary_due_at IS NOT NULL",
-            (platform,),
-        )
-        return instant(row[0]) if row and row[0] else None
-
-    async def due_summaries(self, platform: str, now: datetime) -> list[PendingSummary]:
-        """Every merged follow-up due at ``now`` on a platform."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM crisis_member_state WHERE platform=? AND summary_due_at IS NOT NULL "
-            "AND summary_due_at <= ? ORDER BY summary_due_at",
-            (platform, exact(now)),
-        )
-        return [
-            PendingSummary(
-                r["platform"],
-                r["community_id"],
-                r["user_id"],
-                r["display_name"] or r["user_id"],
-                r["pending_count"],
-                r["pending_level"] or "concern",
-                r["pending_link"] or "",
-                instant(r["summary_due_at"]),  # type: ignore[arg-type]
-            )
-            for r in rows
-        ]
-
-    async def summary_sent(self, summary: PendingSummary, now: datetime) -> None:
-        """The follow-up went out: it opens a new window at its own level."""
+    async def summary_opened(self, key: MemberKey, level: str, now: datetime) -> None:
+        """A merged follow-up went out: it opens a new alert window at its own level."""
         await self.db.execute(
-            "UPDATE crisis_member_state SET alert_at=?, alert_level=?, pending_count=0, "
-            "pending_level=NULL, pending_link=NULL, summary_due_at=NULL "
-            f"WHERE {_STATE_KEY} AND summary_due_at=?",
-            (
-                exact(now),
-                summary.level,
-                summary.platform,
-                summary.community_id,
-                summary.user_id,
-                exact(summary.due_at),
-            ),
-        )
-
-    async def summary_failed(self, summary: PendingSummary) -> None:
-        """The follow-up could not be posted (no alerts channel): drop it, it was logged."""
-        await self.db.execute(
-            "UPDATE crisis_member_state SET pending_count=0, pending_level=NULL, "
-            f"pending_link=NULL, summary_due_at=NULL WHERE {_STATE_KEY} AND summary_due_at=?",
-            (summary.platform, summary.community_id, summary.user_id, exact(summary.due_at)),
+            f"UPDATE crisis_member_state SET alert_at=?, alert_level=? WHERE {_STATE_KEY}",
+            (exact(now), level, key.platform, key.community_id, key.user_id),
         )
 
     async def claim_notify(self, key: MemberKey, name: str, now: datetime) -> datetime | None:

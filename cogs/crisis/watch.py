@@ -19,8 +19,8 @@ from functools import cached_property
 
 from bot.cog import listener
 from bot.context import Context
-from bot.platforms.base import CommunityRef, MessageEvent
-from bot.scheduler import PerPlatform
+from bot.platforms.base import MessageEvent
+from bot.scheduler import Due
 from bot.spec import Permission
 from bot.words import plural
 from cogs.crisis.base import (
@@ -39,9 +39,10 @@ from cogs.crisis.texts import (
     resource_message,
 )
 from cogs.crisis.warnings import without_warning
-from storage.crisis import AlertDecision, PendingSummary
+from storage.crisis import SUMMARIES, SUMMARY_TAKEN, AlertDecision
 from storage.crisis_flags import FlaggedMessages
 from storage.db import MemberKey, StorageError
+from storage.due import Claim, Move
 
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
 SUMMARY = (
@@ -86,9 +87,14 @@ class Watch(CrisisBase):
         """The messages already acted on, and at which level."""
         return FlaggedMessages(self.bot.db)
 
-    def due_source(self) -> PerPlatform:
+    def due_source(self) -> Due:
         """Merged alerts are posted when their hour is over."""
-        return PerPlatform("crisis-alert-summaries", self._next_summary, self._run_summaries)
+        return Due(
+            "crisis-alert-summaries",
+            SUMMARIES,
+            lambda row, now: Move(None, SUMMARY_TAKEN),
+            self._post_summary,
+        )
 
     @listener("message")
     async def on_message(self, ctx: Context, event: MessageEvent) -> None:
@@ -209,30 +215,23 @@ class Watch(CrisisBase):
 
     # --- merged follow-ups -------------------------------------------------------------------
 
-    async def _next_summary(self, platform: str) -> datetime | None:
-        return await self.state.next_summary(platform)
-
-    async def _run_summaries(self, platform: str, now: datetime) -> None:
-        for summary in await self.state.due_summaries(platform, now):
-            await self._post_summary(summary, now)
-
-    async def _post_summary(self, summary: PendingSummary, now: datetime) -> None:
-        ctx = self.bot.context(CommunityRef(summary.platform, summary.community_id))
-        if ctx is None:
-            return
+    async def _post_summary(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """Report the messages merged into a window (already taken off the member's state)."""
+        row = claimed.row
+        level = row["pending_level"] or "concern"
+        count = row["pending_count"]
         posted = await ctx.alert(
             SUMMARY,
-            level=summary.level,
-            count=plural(summary.count, "more message"),
-            verb="was" if summary.count == 1 else "were",
-            name=summary.display_name,
-            link=summary.link or "(no link)",
+            level=level,
+            count=plural(count, "more message"),
+            verb="was" if count == 1 else "were",
+            name=row["display_name"] or row["user_id"],
+            link=row["pending_link"] or "(no link)",
         )
         if posted:
-            await self.state.summary_sent(summary, now)
+            await self.state.summary_opened(ctx.member_key(row["user_id"]), level, now)
         else:
             log.warning(
                 "merged crisis alert in community %s could not be posted: no alerts channel",
-                summary.community_id,
+                row.community_id,
             )
-            await self.state.summary_failed(summary)
