@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.channels import ChannelPurpose
     from bot.core import Bot
+    from bot.declared_settings import CommunitySetting
 
 
 class Cog:
@@ -19,6 +20,8 @@ class Cog:
     requires: tuple[str, ...] = ()
     # channels this feature posts to (bot/channels.py); /community channel offers each
     channel_purposes: tuple[ChannelPurpose, ...] = ()
+    # community settings this feature reads (bot/declared_settings.py); /community show lists them
+    community_settings: tuple[CommunitySetting, ...] = ()
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot

@@ -87,6 +87,14 @@ class Context:
             self.community.platform, self.community.id, key
         )
 
+    async def setting_value(self, name: str) -> str | None:
+        """A declared community setting (bot/declared_settings.py): stored, else its default."""
+        stored = await self.setting(name)
+        if stored is not None:
+            return stored
+        declared = self.bot.declared_settings.get(name)
+        return declared.default if declared is not None else None
+
     async def community_timezone(self) -> str:
         """The community's zone (moderator setting, else the configured default)."""
         return await self.setting("timezone") or self.bot.config.bot.timezone

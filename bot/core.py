@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.cog import PLATFORM_EVENTS
 from bot.config import Config
 from bot.context import Context
+from bot.declared_settings import DeclaredSettings
 from bot.expiring import ExpiringMap
 from bot.failures import log_failure, new_error_id
 from bot.message import Message
@@ -62,6 +63,7 @@ class Bot:
         self.services = Services()
         self.channel_purposes = ChannelPurposes()
         self.channel_purposes.declare(ALERTS, by="core")  # ctx.alert posts there
+        self.declared_settings = DeclaredSettings()
         self.scheduler = Scheduler(clock, host=self)
         self.privacy = PrivacyRegistry()
         self.platforms: dict[str, Platform] = {}
@@ -127,6 +129,8 @@ class Bot:
                 self.services.provide(provided, method, by=cog.name)
         for purpose in getattr(cog, "channel_purposes", ()):
             self.channel_purposes.declare(purpose, by=cog.name)
+        for setting in getattr(cog, "community_settings", ()):
+            self.declared_settings.declare(setting, by=cog.name)
         await cog.on_load()
 
     def add_platform(self, platform: Platform) -> None:

@@ -1,4 +1,5 @@
-"""/community: where the bot speaks, who facilitates, the community's zone, region and welcome.
+"""/community: where the bot speaks, who facilitates, the community's zone, region and welcome,
+and every setting a feature declared (``/community show``, ``/community set``).
 
 Only moderators use these commands. Every change is written together with its audit row (who,
 what, old → new, when) in one transaction; ``/community audit`` shows the log.
@@ -14,11 +15,13 @@ from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.core import Bot
+from bot.declared_settings import RESET, CommunitySetting, SettingNameType
 from bot.help import render_help
 from bot.platforms.base import MemberJoinEvent
 from bot.recurrence import parse_schedule
 from bot.spec import (
     OFF,
+    ArgumentError,
     ChannelRef,
     IntType,
     MaxLen,
@@ -57,6 +60,24 @@ def _action_label(action: str, purposes: ChannelPurposes) -> str:
     return action.replace("_", " ")
 
 
+async def _zone_shown(ctx: Context, value: str | None) -> str:
+    return value or f"{ctx.bot.config.bot.timezone} (the default)"
+
+
+async def _region_shown(ctx: Context, value: str | None) -> str:
+    return value or ctx.bot.config.bot.region or "not set"
+
+
+async def _role_shown(ctx: Context, value: str | None) -> str:
+    return await ctx.platform.role_name(ctx.community.id, value) if value else "not set"
+
+
+async def _welcome_shown(ctx: Context, value: str | None) -> str:
+    if value is None:
+        return "not set"
+    return value if len(value) <= 80 else value[:79] + "…"
+
+
 def audit_actor(ctx: Context) -> AuditActor:
     """Who is making a change, for the audit log."""
     assert ctx.actor is not None
@@ -68,6 +89,24 @@ class Community(Cog):
 
     name = "community"
     channel_purposes = (ChannelPurpose("welcome", "Welcome posts"),)
+    community_settings = (
+        CommunitySetting(keys.TIMEZONE, "Timezone", command="community timezone", show=_zone_shown),
+        CommunitySetting(keys.REGION, "Region", command="community region", show=_region_shown),
+        CommunitySetting(
+            keys.FACILITATOR_ROLE,
+            "Facilitator role (Discord)",
+            command="community facilitators",
+            show=_role_shown,
+        ),
+        CommunitySetting(
+            keys.FACILITATOR_POWER,
+            "Facilitator power level (Matrix)",
+            command="community facilitators",
+        ),
+        CommunitySetting(
+            keys.WELCOME, "Welcome message", command="community welcome", show=_welcome_shown
+        ),
+    )
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
@@ -85,15 +124,13 @@ class Community(Cog):
 
     async def _shown(self, ctx: Context, key: str, value: str | None) -> str:
         """A setting value as moderators read it."""
+        declared = self.bot.declared_settings.get(key)
         if value is None:
-            return "not set"
+            has_default = declared is not None and declared.default is not None
+            return f"{declared.default} (the default)" if has_default else "not set"  # type: ignore[union-attr]
         if key.startswith("channel."):
             return await ctx.platform.channel_name(ctx.community.id, value)
-        if key == keys.FACILITATOR_ROLE:
-            return await ctx.platform.role_name(ctx.community.id, value)
-        if key == keys.WELCOME:
-            return value if len(value) <= 80 else value[:79] + "…"
-        return value
+        return await declared.shown(ctx, value) if declared is not None else value
 
     async def _refusal(self, ctx: Context, purpose: ChannelPurpose, channel_id: str) -> str | None:
         """Why a channel can't serve `purpose` (a template with ``{where}``), or None.
@@ -136,35 +173,15 @@ class Community(Cog):
         settings = await self.bot.community_settings.all(ctx.community.platform, ctx.community.id)
         lines = ["Community settings:"]
         values: dict[str, str] = {}
-        tz = settings.get(keys.TIMEZONE)
-        values["tz"] = tz or f"{self.bot.config.bot.timezone} (the default)"
-        lines.append("Timezone: {tz}")
-        values["region"] = settings.get(keys.REGION) or self.bot.config.bot.region or "not set"
-        lines.append("Region: {region}")
+        for i, setting in enumerate(self.bot.declared_settings.all()):
+            values[f"setting{i}"] = await setting.shown(ctx, settings.get(setting.name))
+            named = "" if setting.command else f" ({setting.name})"
+            how = setting.how_to_change(ctx)
+            lines.append(f"{setting.label}{named}: {{setting{i}}}; change it with {how}")
         for purpose in self.bot.channel_purposes.all():
             key = keys.channel_key(purpose.name)
             values[f"channel_{purpose.name}"] = await self._shown(ctx, key, settings.get(key))
             lines.append(f"{purpose.label} channel: {{channel_{purpose.name}}}")
-        values["role"] = await self._shown(
-            ctx, keys.FACILITATOR_ROLE, settings.get(keys.FACILITATOR_ROLE)
-        )
-        values["power"] = settings.get(keys.FACILITATOR_POWER) or "not set"
-        lines.append("Facilitator role (Discord): {role}")
-        lines.append("Facilitator power level (Matrix): {power}")
-        values["welcome"] = await self._shown(ctx, keys.WELCOME, settings.get(keys.WELCOME))
-        lines.append("Welcome message: {welcome}")
-        concern_dm = settings.get("crisis.concern_dm") or "on (the default)"
-        lines.append(
-            f"Gentle private message after a worrying message (crisis.concern_dm): {concern_dm}; "
-            f"change it with {ctx.command_hint('crisis concern-dm')} on|off"
-        )
-        responders_shown = self.bot.services.find("crisis.responders_shown")
-        if responders_shown is not None:
-            values["responders"] = await responders_shown(ctx, settings.get("crisis.responders"))
-            lines.append(
-                "Crisis responders (may go on duty and take alerts): {responders}; change with "
-                f"{ctx.command_hint('duty responders')}"
-            )
         if not settings.get(keys.channel_key("alerts")):
             lines.append(
                 "⚠ No moderator alerts channel is set, so crisis alerts and concern reports can't "
@@ -218,6 +235,52 @@ class Community(Cog):
             new=await self._shown(ctx, key, value),
             old=await self._shown(ctx, key, old),
         )
+
+    @command(
+        "community set",
+        "Change a feature's setting (/community show lists them), or back to its default",
+        private=True,
+        level=Permission.FACILITATOR,
+        examples=("community set crisis.concern_dm off", "community set crisis.concern_dm default"),
+    )
+    async def set_setting(
+        self,
+        ctx: Context,
+        name: Annotated[str, SettingNameType(), "Which setting"],
+        value: Annotated[str, MaxLen(200), Rest(), "The new value, or default"],
+    ) -> None:
+        setting = self.bot.declared_settings.get(name)
+        assert setting is not None and ctx.actor is not None  # SettingNameType: declared only
+        if ctx.actor.level < setting.level:
+            await ctx.reply(
+                f"Only {setting.level.label}s can change this setting; nothing was changed."
+            )
+            return
+        if setting.command is not None:
+            await ctx.reply(
+                f"{setting.label} has a command of its own that checks it: "
+                f"{setting.how_to_change(ctx)}. Nothing was changed."
+            )
+            return
+        new = None
+        if value.lower() != RESET:
+            try:
+                new = str(
+                    await setting.type.convert(value, ctx.platform.resolver(ctx.community.id))
+                )
+            except ArgumentError as err:
+                await ctx.reply(
+                    "I didn't change anything: {problem}. Try {how}.",
+                    problem=str(err),
+                    how=setting.how_to_change(ctx),
+                )
+                return
+        old = await self._change(ctx, name, new)
+        shown = {"new": await setting.shown(ctx, new), "old": await setting.shown(ctx, old)}
+        if old == new:
+            await ctx.reply(f"Nothing changed: {setting.label} already is {{new}}.", **shown)
+            return
+        await ctx.reply(f"Done. {setting.label} is now {{new}} (before: {{old}}).", **shown)
 
     @command(
         "community timezone",

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from bot.context import Context
 from bot.core import Bot
+from bot.declared_settings import ON_OFF, CommunitySetting
 from bot.spec import Permission, command
 from cogs.crisis.alerts import AlertDesk
 from cogs.crisis.base import (
@@ -43,10 +44,25 @@ NOTIFY_ALERT = (
 )
 
 
+async def _responders_shown(ctx: Context, value: str | None) -> str:
+    return await ctx.bot.services.get("crisis.responders_shown")(ctx, value)
+
+
 class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, AlertDesk):
     """The crisis cog: /crisis and its settings, plus the listener, reports and safety plans."""
 
     name = "crisis"
+    community_settings = (
+        CommunitySetting(
+            CONCERN_DM_SETTING, "Gentle private message after a worrying message", ON_OFF, "on"
+        ),
+        CommunitySetting(
+            "crisis.responders",
+            "Crisis responders (may go on duty and take alerts)",
+            command="duty responders",
+            show=_responders_shown,
+        ),
+    )
 
     async def on_load(self) -> None:
         """Register member data with the privacy registry and the merged-alert due source."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
 from bot.cog import Cog, listener
 from bot.context import Context
+from bot.declared_settings import ON_OFF, CommunitySetting
 from bot.message import Button
 from bot.services import service
 from bot.spec import MaxLen, MemberRef, Range, Rest, command
@@ -42,6 +43,15 @@ class Partners(PartnerModeration, Cog):
 
     name = "partners"
     requires = ("checkins.checked_in_on",)  # the daily nudge asks whether partners checked in
+    community_settings = (
+        CommunitySetting(
+            "partner.trios",
+            "Trios when a round leaves one member out",
+            ON_OFF,
+            "off",
+            command="partner trios",
+        ),
+    )
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)

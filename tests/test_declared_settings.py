@@ -1,0 +1,78 @@
+"""Features own their community settings: each is declared by the feature that reads it, and
+/community show, /community set and /help pick it up (a feature loaded only in a test is in
+tests/test_new_feature.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.declared_settings import CommunitySetting, DeclaredSettings
+
+
+@pytest.fixture
+async def mod(community):
+    await community.say(":role alice moderator")
+    return community
+
+
+async def test_show_lists_each_features_settings_with_how_to_change_them(mod):
+    show = await mod.text("/community show")
+    assert "Timezone: UTC (the default); change it with !community timezone" in show
+    assert (
+        "Gentle private message after a worrying message (crisis.concern_dm): on (the default); "
+        "change it with !community set crisis.concern_dm on|off"
+    ) in show
+    assert "Crisis responders (may go on duty and take alerts): moderators only" in show
+    assert "Trios when a round leaves one member out: off (the default)" in show
+
+
+async def test_a_setting_is_set_audited_read_back_and_reset(mod):
+    out = await mod.text("/community set crisis.concern_dm off")
+    assert "Done. Gentle private message after a worrying message is now off" in out
+    assert "(before: on (the default))" in out
+    assert "crisis.concern_dm): off" in await mod.text("/community show")
+    assert "crisis.concern dm on (the default) → off" in await mod.text("/community audit")
+    await mod.say(":as bob")
+    assert "(private) bob" not in await mod.text("I want to die")  # the crisis cog reads it
+    await mod.say(":as alice")
+    assert "Nothing changed" in await mod.text("/community set crisis.concern_dm OFF")
+    assert "is now on (the default)" in await mod.text("/community set crisis.concern_dm default")
+
+
+async def test_a_bad_value_or_name_changes_nothing(mod):
+    out = await mod.text("/community set crisis.concern_dm maybe")
+    assert "I didn't change anything" in out and "on|off" in out
+    out = await mod.text("/community set crisis.unknown on")
+    assert "crisis.concern_dm" in out and "partner.trios" in out  # the choices, from the features
+    assert "crisis.concern_dm): on (the default)" in await mod.text("/community show")
+
+
+async def test_a_setting_with_its_own_command_points_there(mod):
+    out = await mod.text("/community set partner.trios on")
+    assert "has a command of its own that checks it: !partner trios" in out
+    assert "Trios when a round leaves one member out: off (the default)" in (
+        await mod.text("/community show")
+    )
+
+
+async def test_only_the_declared_level_may_change_a_setting(mod):
+    await mod.say(":role bob facilitator", ":as bob")
+    out = await mod.text("/community set crisis.concern_dm off")
+    assert "Only moderators can change this setting" in out
+    await mod.say(":as carol")
+    assert "Done" not in await mod.text("/community set crisis.concern_dm off")
+
+
+async def test_help_names_the_declared_settings(mod):
+    out = await mod.text("/help community set")
+    assert "crisis.concern_dm" in out and "partner.trios" in out
+
+
+def test_a_setting_has_one_owner_and_a_proper_name():
+    settings = DeclaredSettings()
+    settings.declare(CommunitySetting("garden.size", "Garden size"), by="garden")
+    with pytest.raises(ValueError, match="declared twice"):
+        settings.declare(CommunitySetting("garden.size", "Garden size"), by="copy")
+    for bad in ("Garden Size", "channel.garden"):
+        with pytest.raises(ValueError):
+            settings.declare(CommunitySetting(bad, "x"), by="garden")
