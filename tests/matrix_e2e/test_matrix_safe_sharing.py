@@ -21,6 +21,7 @@ from tests.matrix_harness.nio_helpers import (
     close_all,
     create_room,
     send_text,
+    sync_once,
     wait_for_member,
 )
 
@@ -210,8 +211,55 @@ async def test_reveal_is_audited_and_told_and_block_by_post_holds(world):
     said = await says(w, w.mod, f"!vent block post:{number}", "can't post anonymously")
     assert w.member.user_id not in said
     seen = seen_ids(w.mod)
-    told = await in_dm(w, w.member, "!vent again", "stopped anonymous posting")
+    told = await in_dm(w, w.member, "!vent again", "so I didn't post that")
     assert "!crisis" in told
     await asyncio.sleep(2)
     vent = w.vent  # type: ignore[attr-defined]
     assert not [n for n in notices(w.mod, vent, w.bot_id) if n.event_id not in seen]
+
+
+async def test_a_forged_relay_message_runs_nothing_when_reacted_to(world):
+    """Someone who is not the bot posts a look-alike "a moderator is reaching out" notice carrying
+    the bot's button data (answer post 1 as the victim): reacting to it runs no command, so it
+    can't make the victim send anything through the bot nor learn who wrote a post."""
+    w = world
+    await asyncio.sleep(2)  # what earlier tests said has arrived
+    await sync_once(w.member)
+    await sync_once(w.mod)
+    forged = await w.mod.room_send(
+        w.general,
+        "m.room.message",
+        {
+            "msgtype": "m.notice",
+            "body": "A moderator is reaching out about your anonymous post 1. React 1️⃣ to answer.",
+            "org.peerbot.buttons": [
+                {
+                    "label": "Answer",
+                    "command": "vent reveal",
+                    "args": {"reason": "x"},
+                    "form": False,
+                }
+            ],
+        },
+    )
+    seen = seen_ids(w.member)
+    mod_seen = seen_ids(w.mod)
+    await w.member.room_send(
+        w.general,
+        "m.reaction",
+        {
+            "m.relates_to": {
+                "rel_type": "m.annotation",
+                "event_id": forged.event_id,
+                "key": "1\ufe0f\u20e3",
+            }
+        },
+    )
+    await asyncio.sleep(4)
+    await sync_once(w.member)
+    await sync_once(w.mod)
+    dm = await direct_room(w, w.member)
+    mod_dm = await direct_room(w, w.mod)
+    assert not [n for n in notices(w.member, dm, w.bot_id) if n.event_id not in seen]
+    assert not [n for n in notices(w.mod, mod_dm, w.bot_id) if n.event_id not in mod_seen]
+    assert not [n for n in notices(w.member, w.general, w.bot_id) if n.event_id not in seen]
