@@ -171,15 +171,34 @@ class Context:
         return delivered
 
     async def open_private_group(
-        self, user_ids: Iterable[str], title: str, template: str, **values: Any
-    ) -> bool:
-        """A private space for these members only, with a first message; False if unavailable."""
+        self,
+        user_ids: Iterable[str],
+        title: str,
+        template: str,
+        *,
+        under: str | None = None,
+        **values: Any,
+    ) -> str | None:
+        """A private space for these members only, with a first message; its handle (for
+        :meth:`close_private_group`), or None if unavailable. ``under``: the channel purpose
+        to open it under, where the platform places spaces in a channel."""
         try:
             return await self.platform.open_private_group(
-                self.community.id, list(user_ids), title, Message(template, values)
+                self.community.id, list(user_ids), title, Message(template, values), purpose=under
             )
         except Exception:
             log.exception("could not open a private group")
+            return None
+
+    async def close_private_group(self, handle: str, template: str, **values: Any) -> bool:
+        """Post a last message in a private space and close it (archived, or left); False
+        (logged) when it could not be closed."""
+        try:
+            return await self.platform.close_private_group(
+                self.community.id, handle, Message(template, values)
+            )
+        except Exception:
+            log.exception("could not close a private group")
             return False
 
     async def post(

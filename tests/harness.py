@@ -60,6 +60,8 @@ class ConsoleCommunity:
             self.console.roles = previous.roles
             self.console.named_roles = previous.named_roles
             self.console.members = previous.members
+            self.console.gone = previous.gone
+            self.console.open_groups = previous.open_groups
             self.console.said = previous.said
             self.console.channels = previous.channels
             self.console.moderator_channels = previous.moderator_channels

@@ -205,11 +205,25 @@ class Platform(ABC):
         """Send a private (direct) message; False when it could not be delivered."""
 
     async def open_private_group(
-        self, community_id: str, user_ids: list[str], title: str, message: Message
-    ) -> bool:
+        self,
+        community_id: str,
+        user_ids: list[str],
+        title: str,
+        message: Message,
+        *,
+        purpose: str | None = None,
+    ) -> str | None:
         """Open a private space for these members only (a private thread, a new encrypted room)
-        and post `message` there. False when the platform cannot: callers then write to each
-        member privately instead."""
+        and post `message` there; returns its handle for :meth:`close_private_group`. None when
+        the platform cannot: callers then write to each member privately instead. `purpose`
+        names the channel purpose to open it under where the platform places it in a channel."""
+        return None
+
+    async def close_private_group(
+        self, community_id: str, handle: str, message: Message | None = None
+    ) -> bool:
+        """Post `message` in a space :meth:`open_private_group` opened, then close it for good
+        (archived and locked on Discord, left on Matrix); False when it could not be closed."""
         return False
 
     async def members_can_read(self, community_id: str, channel_id: str) -> bool | None:

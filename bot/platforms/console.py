@@ -78,6 +78,8 @@ class ConsolePlatform(Platform):
         self.roles: dict[str, Permission] = {}
         self.named_roles: dict[str, set[str]] = {}  # role name → members (":role NAME +ROLE")
         self.members: set[str] = set()
+        self.gone: set[str] = set()  # ":leave NAME": left, so nothing reaches them
+        self.open_groups: dict[str, list[str]] = {}  # private group handle → its members
         self.files_dir = files_dir or Path("peerbot-files")
         self.command_prefix = prefix
         self._out = out or self._print
@@ -163,13 +165,37 @@ class ConsolePlatform(Platform):
         return f"console-{self._message_seq}"
 
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
+        if user_id in self.gone:
+            return False
         self.emit(f"(private) {user_id}", message)
         return True
 
     async def open_private_group(
-        self, community_id: str, user_ids: list[str], title: str, message: Message
-    ) -> bool:
+        self,
+        community_id: str,
+        user_ids: list[str],
+        title: str,
+        message: Message,
+        *,
+        purpose: str | None = None,
+    ) -> str | None:
+        if self.gone.intersection(user_ids):
+            return None
+        self._message_seq += 1
+        handle = f"console-group-{self._run}-{self._message_seq}"
+        self.open_groups[handle] = list(user_ids)
         self.emit(f"(private group: {', '.join(user_ids)})", message)
+        return handle
+
+    async def close_private_group(
+        self, community_id: str, handle: str, message: Message | None = None
+    ) -> bool:
+        members = self.open_groups.pop(handle, None)
+        if members is None:
+            return False
+        if message is not None:
+            self.emit(f"(private group: {', '.join(members)})", message)
+        self._write(f"(private group closed: {', '.join(members)})")
         return True
 
     async def list_event(
@@ -290,6 +316,13 @@ class ConsolePlatform(Platform):
                 self.members.add(rest)
                 await self.bot.emit_member_join(MemberJoinEvent(COMMUNITY, self.actor(rest)))
             return True
+        if verb == "leave":
+            if rest not in self.members:
+                self.info("usage: :leave NAME (someone who is here)")
+                return True
+            self.gone.add(rest)
+            self.info(f"{rest} left the community; private messages to them now fail")
+            return True
         if verb == "role":
             parts = rest.split()
             if len(parts) == 2 and parts[1][:1] in "+-" and NAME_RE.fullmatch(parts[1][1:]):
@@ -337,7 +370,7 @@ class ConsolePlatform(Platform):
         if verb == "help":
             self.info(
                 "commands: /NAME or !NAME; :as NAME, :role NAME LEVEL|+ROLE|-ROLE, :channel NAME [moderators], "
-                ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :reveal N, :quit"
+                ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :reveal N, :leave NAME, :quit"
             )
             self.info(f"channels: {self._channel_list()}")
             return True

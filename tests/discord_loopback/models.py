@@ -118,6 +118,8 @@ class FakeChannel:
     owner_id: int | None = None
     topic: str | None = None
     overwrites: list[dict[str, Any]] = field(default_factory=list)  # permission_overwrites
+    archived: bool = False  # threads only
+    locked: bool = False  # threads only: only moderators may unarchive
 
     @property
     def is_thread(self) -> bool:
@@ -150,8 +152,8 @@ class FakeChannel:
                 member_count=1,
                 total_message_sent=0,
                 thread_metadata={
-                    "archived": False,
-                    "locked": False,
+                    "archived": self.archived,
+                    "locked": self.locked,
                     "auto_archive_duration": 1440,
                     "archive_timestamp": iso_now(),
                     "create_timestamp": iso_now(),

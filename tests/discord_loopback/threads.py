@@ -35,7 +35,8 @@ class Refusal:
 
 
 class ThreadRoutes:
-    """Handlers for ``channels/{thread}/thread-members/...`` and ``DELETE channels/{id}``."""
+    """Handlers for ``channels/{thread}/thread-members/...``, ``DELETE channels/{id}`` and
+    ``PATCH channels/{thread}`` (archive and lock)."""
 
     def __init__(self, srv: LoopbackDiscord) -> None:
         self.srv = srv
@@ -47,6 +48,7 @@ class ThreadRoutes:
             ("PUT", rf"{members}/(?P<uid>@me|\d+)", self.add_member),
             ("GET", members, self.list_members),
             ("DELETE", r"channels/(?P<cid>\d+)", self.delete_channel),
+            ("PATCH", r"channels/(?P<cid>\d+)", self.edit_thread),
         ]
 
     def created(self, thread: FakeChannel) -> None:
@@ -80,6 +82,22 @@ class ThreadRoutes:
                 for u in self.srv.thread_members.get(thread.id, [])
             ]
         )
+
+    async def edit_thread(self, cid: str, body: Any = None, **_: Any) -> web.Response:
+        """Archive/lock a thread (Discord refuses other changes to a locked, archived thread
+        from a bot without Manage Threads; here every change is the bot's own)."""
+        guild_id, thread = self._thread(cid)
+        changes = body if isinstance(body, dict) else {}
+        for name in ("archived", "locked"):
+            if name in changes:
+                if not isinstance(changes[name], bool):
+                    raise ApiError(400, 50035, f"Invalid Form Body: {name} must be a boolean")
+                setattr(thread, name, changes[name])
+        if "name" in changes:
+            thread.name = str(changes["name"])[:100]
+        payload = thread.payload(guild_id)
+        self.srv.gateway.dispatch("THREAD_UPDATE", payload, intent=GUILDS)
+        return json_response(payload)
 
     async def delete_channel(self, cid: str, **_: Any) -> web.Response:
         guild_id, thread = self._thread(cid)

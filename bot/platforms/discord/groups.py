@@ -1,8 +1,9 @@
 """Private spaces on Discord: a private thread that only the chosen members (and peerbot) see.
 
-Used for partners' introductions. Every failure (a missing permission, a member who left, a
-refused request) is logged and reported as False, so that the core falls back to a private
-message to each member instead.
+Used for partners' introductions and support sessions. Every failure (a missing permission, a
+member who left, a refused request) is logged and reported as None, so that the core falls back to
+a private message to each member instead. A thread is closed by archiving and locking it: the
+members keep what was said, nobody can write there again.
 """
 
 from __future__ import annotations
@@ -47,16 +48,16 @@ async def open_private_thread(
     title: str,
     message: Message,
     call: Call | None = None,
-) -> bool:
+) -> str | None:
     """Open a private, non-invitable thread in `parent`, add the members, post `message`.
 
-    `call` wraps each request (the adapter retries once after a network failure). Returns
-    False, with the thread removed where possible, when any step fails.
+    `call` wraps each request (the adapter retries once after a network failure). Returns the
+    thread's id, or None, with the thread removed where possible, when any step fails.
     """
     run: Call = call or _direct
     if not isinstance(parent, discord.TextChannel):
         log.warning("discord: no text channel for a private thread (got %r)", parent)
-        return False
+        return None
     missing = missing_permissions(parent)
     if missing:
         log.warning(
@@ -64,7 +65,7 @@ async def open_private_thread(
             parent.name,
             " and ".join(missing),
         )
-        return False
+        return None
     try:
         thread = await run(
             lambda: parent.create_thread(
@@ -76,7 +77,7 @@ async def open_private_thread(
         )
     except FAILURES as err:
         log.warning("discord: could not open a private thread in #%s: %s", parent.name, err)
-        return False
+        return None
     try:
         for user_id in user_ids:
             member = discord.Object(int(user_id))
@@ -88,6 +89,27 @@ async def open_private_thread(
     except FAILURES as err:
         log.warning("discord: private thread %s could not be set up: %s", thread.id, err)
         await _discard(thread)
+        return None
+    return str(thread.id)
+
+
+async def close_private_thread(
+    thread: Any, message: Message | None, call: Call | None = None
+) -> bool:
+    """Post `message` in the thread, then archive and lock it; False (logged) when refused."""
+    run: Call = call or _direct
+    if not isinstance(thread, discord.Thread):
+        log.warning("discord: %r is not a thread to close", thread)
+        return False
+    try:
+        if message is not None:
+            for part in render(message):
+                await run(lambda part=part: thread.send(**part.kwargs()))
+                if part.view is not None:
+                    part.view.stop()
+        await run(lambda: thread.edit(archived=True, locked=True))
+    except FAILURES as err:
+        log.warning("discord: could not close private thread %s: %s", thread.id, err)
         return False
     return True
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 import discord
 
 from bot.message import Message
-from bot.platforms.discord.groups import open_private_thread
+from bot.platforms.discord.groups import close_private_thread, open_private_thread
 from bot.platforms.discord.render import NO_MENTIONS, escape, render, split_text
 from bot.platforms.discord.shared import NETWORK_ERRORS, PLATFORM, stop_view
 
@@ -100,22 +100,49 @@ class DiscordSending:
         return True
 
     async def open_private_group(
-        self, community_id: str, user_ids: list[str], title: str, message: Message
-    ) -> bool:
-        """A private thread in the check-ins channel (else the server's system channel) with
-        these members added and `message` posted; False when none can be opened there."""
+        self,
+        community_id: str,
+        user_ids: list[str],
+        title: str,
+        message: Message,
+        *,
+        purpose: str | None = None,
+    ) -> str | None:
+        """A private thread in the channel set for `purpose` (else the check-ins channel, else
+        the server's system channel) with these members added and `message` posted; its id, or
+        None when none can be opened there."""
         assert self.bot is not None and self.client is not None
         guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
         if guild is None:
-            return False
-        channel_id = await self.bot.community_setting(PLATFORM, community_id, "channel.checkins")
+            return None
+        channel_id = None
+        for setting in (f"channel.{purpose}" if purpose else None, "channel.checkins"):
+            if setting and not channel_id:
+                channel_id = await self.bot.community_setting(PLATFORM, community_id, setting)
         parent = (
             await self._channel(community_id, channel_id) if channel_id else guild.system_channel
         )
         if parent is None:
-            log.info("discord: no check-ins or system channel in %s for a private thread", guild.id)
-            return False
+            log.info("discord: no channel in %s for a private thread", guild.id)
+            return None
         return await open_private_thread(parent, user_ids, title, message, self._outlasting)
+
+    async def close_private_group(
+        self, community_id: str, handle: str, message: Message | None = None
+    ) -> bool:
+        """Post `message` in the private thread, then archive and lock it."""
+        assert self.client is not None
+        client = self.client
+        if not handle.isdigit():
+            return False
+        try:
+            thread = client.get_channel(int(handle)) or await self._outlasting(
+                lambda: client.fetch_channel(int(handle))
+            )
+        except (discord.HTTPException, *NETWORK_ERRORS) as err:
+            log.warning("discord: private thread %s is gone: %s", handle, err)
+            return False
+        return await close_private_thread(thread, message, self._outlasting)
 
     async def _outlasting(self, call: Callable[[], Awaitable[T]]) -> T:
         """Make a REST call; after a network failure, wait for the connection and retry once.

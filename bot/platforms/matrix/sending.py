@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from nio import RoomCreateError, RoomPreset, RoomRedactResponse, RoomSendResponse
+from nio import RoomCreateError, RoomLeaveError, RoomPreset, RoomRedactResponse, RoomSendResponse
 
 from bot.message import Message
 from bot.platforms.matrix.groups import group_room_options, invitees
@@ -120,29 +120,58 @@ class MatrixSending:
         return await self.send(room_id, message) is not None
 
     async def open_private_group(
-        self, community_id: str, user_ids: list[str], title: str, message: Message
-    ) -> bool:
+        self,
+        community_id: str,
+        user_ids: list[str],
+        title: str,
+        message: Message,
+        *,
+        purpose: str | None = None,
+    ) -> str | None:
         """Open a new encrypted room for these members (named `title`, not direct, each invited)
-        and post `message` there as a notice; False (logged) when any step fails.
+        and post `message` there as a notice; the room id, or None (logged) when any step fails.
+        Matrix rooms stand alone, so `purpose` does not apply.
 
         Nothing about the room goes into the database: it carries its community in its own state
         (see ``groups``). The bot stays in the room, so commands typed there work."""
         members = invitees(user_ids, self.user_id)
         if self.client is None or not members:
             log.warning("matrix: no one to open a private group for")
-            return False
+            return None
         try:
             room_id = await self._create_group(community_id, members, title)
             if room_id is None:
-                return False
+                return None
             if await self.send(room_id, message) is None:
                 log.warning("matrix: the welcome could not be posted in private group %s", room_id)
                 await self._abandon_group(room_id, members)
-                return False
+                return None
         except Exception:
             log.exception("matrix: opening a private group failed")
-            return False
+            return None
         log.info("matrix: opened private group %s for %d members", room_id, len(members))
+        return room_id
+
+    async def close_private_group(
+        self, community_id: str, handle: str, message: Message | None = None
+    ) -> bool:
+        """Post `message` in a private group room as a notice, then leave it: the members keep
+        the room and what was said; the bot no longer reads or answers there."""
+        client = self.client
+        if client is None or self._groups.get(handle, community_id) != community_id:
+            return False
+        if handle not in client.rooms:
+            return False
+        if message is not None and await self.send(handle, message) is None:
+            log.warning("matrix: the closing notice could not be posted in %s", handle)
+        response = await self.link.call(
+            lambda: client.room_leave(handle), patience=self._patience()
+        )
+        if response is None or isinstance(response, RoomLeaveError):
+            log.warning("matrix: could not leave private group %s: %s", handle, response)
+            return False
+        self._groups.pop(handle, None)
+        log.info("matrix: left private group %s", handle)
         return True
 
     async def _create_group(self, community_id: str, members: list[str], title: str) -> str | None:
