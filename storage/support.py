@@ -27,8 +27,9 @@ MEMBER = "platform = ? AND community_id = ? AND user_id = ?"
 COLUMNS = (
     "id, platform, community_id, user_id, display_name, kind, topics, minutes, note, status, "
     "created_at, claimed_at, closed_at, supporter_id, handoffs, outcome, ended_by, last_place, "
-    "next_update_at"
+    "next_update_at, space"
 )
+PRIVATELY = "private"  # `space` when no private space could open: each was written to privately
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Request:
     ended_by: str | None
     last_place: int | None
     next_update_at: datetime | None
+    space: str | None = None  # the private space's handle; None while it is being opened
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def _request(row: Any) -> Request:
         ended_by=row[16],
         last_place=row[17],
         next_update_at=instant(row[18]),
+        space=row[19],
     )
 
 
@@ -110,6 +113,9 @@ class SupportStore:
     """The support tables."""
 
     UPDATE_EVERY = timedelta(minutes=30)
+    # A claimed session's space should be open well within this; if not (the bot stopped between
+    # the claim and opening it), the due work finds it and opens it then.
+    SPACE_GRACE = timedelta(minutes=5)
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -271,22 +277,38 @@ class SupportStore:
                 return None
             done = conn.execute(
                 "UPDATE support_requests SET status = ?, supporter_id = ?, claimed_at = ?, "
-                "next_update_at = ? WHERE id = ? AND status = ?",
-                (ACTIVE, supporter, iso(now), iso(now + self.UPDATE_EVERY), row[0], WAITING),
+                "next_update_at = ?, space = NULL WHERE id = ? AND status = ?",
+                (ACTIVE, supporter, iso(now), iso(now + self.SPACE_GRACE), row[0], WAITING),
             ).rowcount
             return _one(conn, "id = ?", (row[0],)) if done else None
 
         return await self.db.write(write)
 
-    async def hand_over(self, request_id: int, from_id: str, to_id: str) -> bool:
-        """Pass an active session from one supporter to another."""
+    async def hand_over(self, request_id: int, from_id: str, to_id: str, now: datetime) -> bool:
+        """Pass an active session from one supporter to another; its new space is to open."""
 
         def write(conn: sqlite3.Connection) -> bool:
             return bool(
                 conn.execute(
-                    "UPDATE support_requests SET supporter_id = ?, handoffs = handoffs + 1 "
+                    "UPDATE support_requests SET supporter_id = ?, handoffs = handoffs + 1, "
+                    "space = NULL, next_update_at = ? "
                     "WHERE id = ? AND status = ? AND supporter_id = ?",
-                    (to_id, request_id, ACTIVE, from_id),
+                    (to_id, iso(now + self.SPACE_GRACE), request_id, ACTIVE, from_id),
+                ).rowcount
+            )
+
+        return await self.db.write(write)
+
+    async def set_space(self, request_id: int, supporter: str, space: str, now: datetime) -> bool:
+        """Record the opened space of a session still held by ``supporter``; its next update
+        is half an hour away. False when the session ended or moved on meanwhile."""
+
+        def write(conn: sqlite3.Connection) -> bool:
+            return bool(
+                conn.execute(
+                    "UPDATE support_requests SET space = ?, next_update_at = ? "
+                    "WHERE id = ? AND status = ? AND supporter_id = ?",
+                    (space, iso(now + self.UPDATE_EVERY), request_id, ACTIVE, supporter),
                 ).rowcount
             )
 
@@ -300,7 +322,8 @@ class SupportStore:
             return bool(
                 conn.execute(
                     "UPDATE support_requests SET status = ?, supporter_id = NULL, claimed_at = NULL, "
-                    "next_update_at = ?, last_place = NULL WHERE id = ? AND status = ? "
+                    "next_update_at = ?, last_place = NULL, space = NULL WHERE id = ? "
+                    "AND status = ? "
                     "AND supporter_id = ?",
                     (WAITING, iso(now + self.UPDATE_EVERY), request_id, ACTIVE, supporter),
                 ).rowcount
@@ -409,6 +432,18 @@ class SupportStore:
                 "max_sessions = excluded.max_sessions, call_me = excluded.call_me, "
                 "nudged_for = excluded.nudged_for",
                 (*key_params(key), settings.max_sessions, int(settings.call_me), nudged),
+            )
+        )
+
+    async def arm_nudge(self, key: MemberKey, since: datetime, at: datetime) -> None:
+        """A duty stretch began at ``since``: the long-duty nudge falls due at ``at``."""
+        await self.db.write(
+            lambda c: c.execute(
+                "INSERT INTO support_supporters (platform, community_id, user_id, duty_since, "
+                "nudge_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (platform, community_id, user_id) DO UPDATE SET "
+                "duty_since = excluded.duty_since, nudge_at = excluded.nudge_at",
+                (*key_params(key), iso(since), iso(at)),
             )
         )
 

@@ -169,9 +169,112 @@ async def test_stats_for_moderators_have_no_names_or_content(desk):
 async def test_the_duty_hours_nudge(desk):
     await desk.say(REQUEST, ":clock +5h", ":as carol", REQUEST)
     out = await desk.text(":as bob", "/support claim")
-    assert "on duty for more than 4 hours" in out
+    assert "more than 4 hours" not in out  # already nudged at 4 hours, once per stretch
     out = await desk.text("/support settings max:2", "/support claim")
+    assert "more than 4 hours" not in out
+
+
+async def test_the_duty_hours_nudge_comes_with_nobody_waiting(desk):
+    """bob went on duty at 12:00 and nobody asks for support all afternoon."""
+    out = await desk.text(":clock +3h59m")
+    assert "more than 4 hours" not in out
+    out = await desk.text(":clock +2m")
+    assert "on duty for more than 4 hours" in lines_for(out, "(private) bob")
+    assert "!duty off" in out
+    out = await desk.text(":clock +8h")
     assert "more than 4 hours" not in out  # once per stretch
+    out = await desk.text(":as bob", "/duty off", "/duty on", ":clock +3h")
+    assert "more than 4 hours" not in out
+    out = await desk.text(":clock +1h1m")  # a new stretch earns its own nudge
+    assert "on duty for more than 4 hours" in lines_for(out, "(private) bob")
+
+
+async def test_the_duty_hours_nudge_survives_a_restart_and_skips_who_went_off(desk):
+    await desk.say(":as sam", "/duty on", ":clock +2h", ":as bob", "/duty off")
+    await desk.restart()
+    out = await desk.text(":clock +2h1m")
+    assert "more than 4 hours" in lines_for(out, "(private) sam")
+    assert "more than 4 hours" not in lines_for(out, "(private) bob")
+
+
+# --- the private space ----------------------------------------------------------------------
+
+
+async def test_closing_a_session_closes_its_private_space(desk):
+    await desk.say(REQUEST, ":as bob", "/support claim")
+    out = await desk.text("/support close outcome:supported")
+    group = lines_for(out, "(private group: alice, bob)")
+    assert "Session #1 has ended" in group and "!crisis" in group
+    assert "(private group closed: alice, bob)" in out
+    assert "rough week" not in out
+
+
+async def test_the_member_ending_closes_the_space_too(desk):
+    await desk.say(REQUEST, ":as bob", "/support claim", ":as alice")
+    out = await desk.text("/support end")
+    assert "(private group closed: alice, bob)" in out
+
+
+async def test_a_handoff_closes_the_first_space_and_opens_a_new_one(desk):
+    await desk.say(REQUEST, ":as sam", "/duty on", ":as bob", "/support claim")
+    out = await desk.text('/support handoff member:sam note:"call back"')
+    assert "bob handed session #1 on to sam" in lines_for(out, "(private group: alice, bob)")
+    assert "(private group closed: alice, bob)" in out
+    assert "Support session #1" in lines_for(out, "(private group: alice, sam)")
+    out = await desk.text(":as sam", "/support close outcome:supported")
+    assert "(private group closed: alice, sam)" in out
+
+
+async def test_a_supporter_who_loses_the_role_has_the_space_closed(desk):
+    await desk.say(REQUEST, ":as bob", "/support claim", ":role bob -Supporters")
+    out = await desk.text(":clock +31m")
+    assert "the supporter had to step away" in lines_for(out, "(private group: alice, bob)")
+    assert "(private group closed: alice, bob)" in out
+
+
+async def test_a_crash_between_claim_and_space_opens_it_after_the_restart(desk):
+    """The claim was saved, then the bot stopped before opening the space."""
+    from storage.support import SupportStore
+
+    await desk.say(REQUEST)
+    claimed = await SupportStore(desk.bot.db).claim(
+        "console", "console", None, "bob", desk.clock.now()
+    )
+    assert claimed is not None and claimed.space is None
+    await desk.restart()
+    out = await desk.text(":clock +6m")
+    assert "Sorry for the delay" in lines_for(out, "(private) bob")
+    assert "rough week at work" in lines_for(out, "(private group: alice, bob)")
+    assert "bob is here for you" in lines_for(out, "(private) alice")
+    out = await desk.text(":clock +31m")
+    assert "private group: alice, bob" not in out  # opened once, not again
+    out = await desk.text(":as bob", "/support close outcome:supported")
+    assert "(private group closed: alice, bob)" in out
+
+
+async def test_a_crash_before_the_space_with_the_supporter_gone_requeues_kindly(desk):
+    from storage.support import SupportStore
+
+    await desk.say(REQUEST)
+    await SupportStore(desk.bot.db).claim("console", "console", None, "bob", desk.clock.now())
+    await desk.restart()
+    out = await desk.text(":role bob -Supporters", ":clock +6m")
+    assert "back in the queue as number 1" in lines_for(out, "(private) alice")
+    assert "private group" not in out
+    out = await desk.text(":as sam", "/duty on", "/support claim")
+    assert "You claimed #1" in out
+
+
+async def test_a_member_who_left_before_the_claim_is_closed_kindly(desk):
+    await desk.say(REQUEST, ":as carol", REQUEST, ":leave alice")
+    out = await desk.text(":as bob", "/support claim")
+    assert "couldn't reach the member of request #1" in out and "free for the next one" in out
+    assert "private group" not in out and "rough week" not in out
+    assert "You claimed" not in out
+    out = await desk.text("/support claim")  # bob is free: the next request
+    assert "You claimed #2" in out
+    row = await desk.bot.db.fetchone("SELECT status, outcome FROM support_requests WHERE id = 1")
+    assert tuple(row) == ("closed", "member-left")
 
 
 # --- member data ----------------------------------------------------------------------------

@@ -165,6 +165,7 @@ class DutyCommands(CrisisBase):
         key, now = ctx.member_key(), ctx.now()
         if mode == "on":
             await self.duty.switch(key, ctx.actor.name, now, None)
+            await self.bot.emit("duty_started", ctx, key.user_id, now)
             alerts = await self.is_responder(ctx, ctx.actor.id, ctx.actor.level)
             await ctx.reply(
                 ("You're on duty: urgent alerts will mention you" if alerts else "You're on duty")

@@ -10,13 +10,15 @@ screen first; nothing said in a session is stored. See docs/support-sessions.md.
 
 from __future__ import annotations
 
+from bot.channels import ChannelPurpose
 from bot.cog import listener
 from bot.context import Context
 from bot.core import Bot
 from bot.platforms.base import CommunityRef
-from cogs.support.desk import SupporterDesk
+from cogs.support.desk import PURPOSE, SupporterDesk
 from cogs.support.due import SupportDue
 from cogs.support.member import MemberSide
+from cogs.support.texts import SPACE_REQUEUED
 from storage.db import MemberKey
 from storage.support import ACTIVE, CLOSED, Request, privacy_handlers
 
@@ -25,12 +27,15 @@ class Support(MemberSide, SupporterDesk, SupportDue):
     """The support cog."""
 
     name = "support"
+    # Discord opens sessions' private threads under this channel (else the check-ins one).
+    channel_purposes = (ChannelPurpose(PURPOSE, "Support sessions' private threads"),)
 
     async def on_load(self) -> None:
         """Register member data and the half-hourly updates."""
         for handler in privacy_handlers():
             self.bot.privacy.register(handler)
-        self.bot.scheduler.declare(self.due_work())
+        for work in self.due_work():
+            self.bot.scheduler.declare(work)
 
     @listener("member_data_deleting")
     async def before_delete(self, ctx: Context, key: MemberKey) -> None:
@@ -43,6 +48,7 @@ class Support(MemberSide, SupporterDesk, SupportDue):
                 if request.status == ACTIVE:
                     await self._member_gone(here, request)
             elif await self.store.requeue(request.id, key.user_id, here.now()):
+                await self.close_space(here, request, SPACE_REQUEUED)
                 await here.send_private(
                     request.user_id,
                     "I'm sorry: your supporter had to step away. You're back in the queue, "
@@ -54,6 +60,8 @@ class Support(MemberSide, SupporterDesk, SupportDue):
         closed = await self.store.finish(
             request.id, ACTIVE, CLOSED, "member", "member-left", ctx.now()
         )
+        if closed is not None:
+            await self.close_space(ctx, closed)
         if closed is not None and closed.supporter_id:
             await ctx.send_private(
                 closed.supporter_id,

@@ -20,10 +20,11 @@ from cogs.support.texts import (
     FEEDBACK_ASK,
     HEAVY,
     SETTING,
+    SPACE_CLOSED,
     WELLBEING,
     minutes_text,
 )
-from storage.support import Request, SupportStore
+from storage.support import PRIVATELY, Request, SupportStore
 
 log = logging.getLogger("cogs.support")
 
@@ -136,8 +137,29 @@ class SupportBase(Cog):
                 user_id, DUTY_NUDGE, hours=str(DUTY_HOURS), off=ctx.command_hint("duty") + " off"
             )
 
+    async def open_space(self, ctx: Context, request: Request, supporter: str) -> bool:
+        """Open the session's private space (the supporters' desk does it)."""
+        raise NotImplementedError
+
+    async def close_space(
+        self, ctx: Context, request: Request, template: str = SPACE_CLOSED, **values: str
+    ) -> None:
+        """Post a last word in the session's private space and close it (archived on Discord,
+        left on Matrix); nothing to do when the two were written to privately."""
+        if request.space is None or request.space == PRIVATELY:
+            return
+        await ctx.close_private_group(
+            request.space,
+            template,
+            id=str(request.id),
+            member=request.display_name,
+            crisis=ctx.command_hint("crisis"),
+            **values,
+        )
+
     async def after_close(self, ctx: Context, closed: Request, *, ended_by_member: bool) -> None:
-        """Tell the other person, look after the supporter, and ask how it was."""
+        """Close the space, tell the other person, look after the supporter, ask how it was."""
+        await self.close_space(ctx, closed)
         supporter = closed.supporter_id
         if supporter is None:
             return

@@ -24,10 +24,20 @@ from bot.spec import (
 )
 from bot.spec import Off as OffType
 from cogs.support.base import SupportBase
-from cogs.support.texts import KINDS, OUTCOMES, SETTING, minutes_text, topics_text, waited
-from storage.support import ACTIVE, CLOSED, Request, SupporterSettings
+from cogs.support.texts import (
+    KINDS,
+    OUTCOMES,
+    SETTING,
+    SPACE_HANDED,
+    UNREACHABLE,
+    minutes_text,
+    topics_text,
+    waited,
+)
+from storage.support import ACTIVE, CLOSED, PRIVATELY, Request, SupporterSettings
 
 Outcome = Literal["supported", "referred", "member-left", "no-reply", "other"]
+PURPOSE = "support"  # the channel Discord private threads open under (else check-ins)
 SPACE_TEXT = (
     "Support session #{id}: {member} and {supporter}. Only the two of you are here.\n"
     "What would help: {kind}. Heads-up topics: {topics}. Time they have: {minutes}.\n"
@@ -174,14 +184,15 @@ class SupporterDesk(SupportBase):
                 queue=ctx.command_hint("support queue"),
             )
             return
-        await self.open_space(ctx, request, ctx.actor.id)
+        await self.tell_new_places(ctx)
+        if not await self.open_space(ctx, request, ctx.actor.id):
+            return
         await ctx.reply(
             "You claimed #{id}. I've opened a private space for you and {member}; the request "
             "is there.",
             id=str(request.id),
             member=request.display_name,
         )
-        await self.tell_new_places(ctx)
         await self.nudge_long_duty(ctx, ctx.actor.id)
 
     async def _refuse_busy(self, ctx: Context, user_id: str) -> bool:
@@ -203,9 +214,11 @@ class SupporterDesk(SupportBase):
             return True
         return False
 
-    async def open_space(self, ctx: Context, request: Request, supporter: str) -> None:
+    async def open_space(self, ctx: Context, request: Request, supporter: str) -> bool:
         """The private space for the member and the supporter, with the triage answers; where
-        a platform can't make one, each hears privately (the answers go to the supporter)."""
+        a platform can't make one, each hears privately (the answers go to the supporter).
+        False when the member can't be reached at all: the session is then closed kindly and
+        the supporter is free again."""
         supporter_name = await ctx.member_name(supporter)
         values = {
             "id": str(request.id),
@@ -219,25 +232,49 @@ class SupporterDesk(SupportBase):
             "close": ctx.command_hint("support close"),
         }
         opened = await ctx.open_private_group(
-            [request.user_id, supporter], f"Support session #{request.id}", SPACE_TEXT, **values
+            [request.user_id, supporter],
+            f"Support session #{request.id}",
+            SPACE_TEXT,
+            under=PURPOSE,
+            **values,
         )
         if opened:
+            await self.store.set_space(request.id, supporter, opened, ctx.now())
             await ctx.send_private(
                 request.user_id,
                 "{supporter} is here for you: I've opened a private space for just the two of "
                 "you. You can end it any time with {end}.",
                 **values,
             )
-            return
-        await ctx.send_private(
-            supporter, SPACE_TEXT + "\nPlease write to them privately.", **values
-        )
-        await ctx.send_private(
+            return True
+        reached = await ctx.send_private(
             request.user_id,
             "{supporter} is here for you and will write to you privately. You can end it any "
             "time with {end}.",
             **values,
         )
+        if not reached:
+            await self.unreachable(ctx, request, supporter)
+            return False
+        await self.store.set_space(request.id, supporter, PRIVATELY, ctx.now())
+        await ctx.send_private(
+            supporter, SPACE_TEXT + "\nPlease write to them privately.", **values
+        )
+        return True
+
+    async def unreachable(self, ctx: Context, request: Request, supporter: str) -> None:
+        """The member left or closed their messages: close the session, free the supporter,
+        and tell them (as the reply when they are the one claiming)."""
+        closed = await self.store.finish(
+            request.id, ACTIVE, CLOSED, "bot", "member-left", ctx.now()
+        )
+        if closed is None:
+            return
+        values = {"id": str(request.id), "queue": ctx.command_hint("support queue")}
+        if ctx.actor is not None and ctx.actor.id == supporter:
+            await ctx.reply(UNREACHABLE, **values)
+        else:
+            await ctx.send_private(supporter, UNREACHABLE, **values)
 
     async def _held(self, ctx: Context, id: int | None) -> Request | None:  # noqa: A002
         """The caller's active session (the one numbered ``id`` if given); replies when none."""
@@ -286,9 +323,10 @@ class SupporterDesk(SupportBase):
             return
         if await self._refuse_busy_other(ctx, member.id):
             return
-        if not await self.store.hand_over(request.id, ctx.actor.id, member.id):
+        if not await self.store.hand_over(request.id, ctx.actor.id, member.id, ctx.now()):
             await ctx.reply("That session has just ended or moved on. Nothing changed.")
             return
+        await self.close_space(ctx, request, SPACE_HANDED, supporter=ctx.actor.name, to=member.name)
         await ctx.send_private(
             member.id,
             "{from_} handed session #{id} to you. Their note, for you only: {note}",
@@ -296,7 +334,14 @@ class SupporterDesk(SupportBase):
             id=str(request.id),
             note=note,
         )
-        await self.open_space(ctx, request, member.id)
+        if not await self.open_space(ctx, request, member.id):
+            await ctx.reply(
+                "I couldn't reach {member} to open a new space, so the session is closed and "
+                "{to} has been told. Thank you.",
+                to=member.name,
+                member=request.display_name,
+            )
+            return
         await ctx.reply(
             "Handed over to {to}. They have your note and a new private space with {member}. "
             "Thank you.",

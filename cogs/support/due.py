@@ -1,17 +1,24 @@
 """Timed work: every half hour a waiting member hears their place, and a session whose
-supporter is no longer a supporter (left the server, lost the role) goes back to the queue.
+supporter is no longer a supporter (left the server, lost the role) goes back to the queue; a
+session whose private space never opened (the bot stopped between the claim and opening it) is
+opened then. And a supporter on duty for more than DUTY_HOURS gets one nudge to rest, due from
+the start of their duty stretch, whether or not anyone is waiting.
 
 Declared once as due rows (bot.scheduler.Due): the claim moves ``next_update_at`` on by half
-an hour in the claiming transaction, so a restart neither repeats nor loses an update."""
+an hour in the claiming transaction, so a restart neither repeats nor loses an update. A claim
+makes the session due again after only ``SupportStore.SPACE_GRACE``, moved on to half an hour
+once its space is recorded, so a space lost to a crash is found within minutes of a restart."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.cog import listener
 from bot.context import Context
 from bot.scheduler import Due
 from cogs.support.base import SupportBase
-from storage.due import Claim, DueRow, DueTable, Move
+from cogs.support.texts import DUTY_HOURS, SPACE_REQUEUED
+from storage.due import DONE, Claim, DueRow, DueTable, Move
 from storage.support import ACTIVE, WAITING, Request, SupportStore
 
 UPDATES = DueTable(
@@ -23,17 +30,50 @@ UPDATES = DueTable(
 )
 
 
+NUDGES = DueTable("support_supporters", "nudge_at", key=("community_id", "user_id"))
+
+
 def plan_update(row: DueRow, now: datetime) -> Move:
     """Due again in half an hour."""
     return Move(now + SupportStore.UPDATE_EVERY)
 
 
+def plan_nudge(row: DueRow, now: datetime) -> Move:
+    """Once per arming: the act arms the next one when a rota slot will bring them back."""
+    return DONE
+
+
+def nudge_due(since: datetime) -> datetime:
+    """When a duty stretch that began at ``since`` earns the nudge (a whole second after, so
+    the stored instant is never a fraction early)."""
+    return since.replace(microsecond=0) + timedelta(hours=DUTY_HOURS, seconds=1)
+
+
 class SupportDue(SupportBase):
     """The half-hourly updates."""
 
-    def due_work(self) -> Due:
+    def due_work(self) -> list[Due]:
         """Declared in on_load()."""
-        return Due("support-updates", UPDATES, plan_update, self.update)
+        return [
+            Due("support-updates", UPDATES, plan_update, self.update),
+            Due("support-duty-nudges", NUDGES, plan_nudge, self.duty_nudge),
+        ]
+
+    @listener("duty_started")
+    async def duty_started(self, ctx: Context, user_id: str, since: datetime) -> None:
+        """A supporter went on duty (``/duty on``): the nudge falls due DUTY_HOURS later."""
+        if await self.is_supporter(ctx, user_id):
+            await self.store.arm_nudge(ctx.member_key(user_id), since, nudge_due(since))
+
+    async def duty_nudge(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """The nudge, if they are still on the same stretch; then arm it for their next rota
+        slot, if they have one."""
+        user_id = claimed.row["user_id"]
+        await self.nudge_long_duty(ctx, user_id)
+        for who, start in await self.bot.services.get("crisis.rota_starts")(ctx):
+            if who == user_id:
+                await self.store.arm_nudge(ctx.member_key(user_id), start, nudge_due(start))
+                return
 
     async def update(self, ctx: Context, claimed: Claim, now: datetime) -> None:
         """One request's half-hourly turn."""
@@ -42,8 +82,20 @@ class SupportDue(SupportBase):
             return
         if request.status == WAITING:
             await self._still_waiting(ctx, request)
-        elif request.status == ACTIVE:
-            await self.check_supporter(ctx, request)
+        elif request.status == ACTIVE and not await self.check_supporter(ctx, request):
+            if request.space is None:
+                await self.reopen_space(ctx, request)
+
+    async def reopen_space(self, ctx: Context, request: Request) -> None:
+        """Open the space a claim never got to (the bot stopped in between), with a word of
+        apology to the supporter; the member hears the space is there."""
+        assert request.supporter_id is not None
+        await ctx.send_private(
+            request.supporter_id,
+            "Sorry for the delay: I'm opening the private space for session #{id} now.",
+            id=str(request.id),
+        )
+        await self.open_space(ctx, request, request.supporter_id)
 
     async def _still_waiting(self, ctx: Context, request: Request) -> None:
         place = await self.place_of(ctx, request)
@@ -62,15 +114,16 @@ class SupportDue(SupportBase):
         )
         await self.store.set_place(request.id, place)
 
-    async def check_supporter(self, ctx: Context, request: Request) -> None:
-        """Back to the queue, kindly, when the supporter can no longer be one."""
+    async def check_supporter(self, ctx: Context, request: Request) -> bool:
+        """Back to the queue, kindly, when the supporter can no longer be one; True then."""
         supporter = request.supporter_id
         if supporter is None or await self.is_supporter(ctx, supporter):
             if supporter is not None:
                 await self.nudge_long_duty(ctx, supporter)
-            return
+            return False
         if not await self.store.requeue(request.id, supporter, ctx.now()):
-            return
+            return True
+        await self.close_space(ctx, request, SPACE_REQUEUED)
         place = await self.place_of(ctx, request)
         await self.store.set_place(request.id, place)
         await ctx.send_private(
@@ -81,3 +134,4 @@ class SupportDue(SupportBase):
             place=str(place),
             crisis=ctx.command_hint("crisis"),
         )
+        return True

@@ -36,6 +36,23 @@ FEEDBACK_ASK = (
     "Your support session has ended. Thank you for reaching out. How was this? If you'd like to "
     "say (optional and anonymous): {feedback}"
 )
+SPACE_CLOSED = (
+    "Session #{id} has ended. Thank you both. This space is closed now; nothing more can be "
+    "written here. If things get hard, {crisis} lists people you can talk to any time."
+)
+SPACE_HANDED = (
+    "{supporter} handed session #{id} on to {to}, who will continue with {member} in a new "
+    "private space. This one is closed now."
+)
+SPACE_REQUEUED = (
+    "Session #{id}: the supporter had to step away, so this space is closed. {member}, you're "
+    "back in the queue ahead of newer requests."
+)
+UNREACHABLE = (
+    "I couldn't reach the member of request #{id}: they may have left the community or closed "
+    "their private messages. I've closed the session kindly, so you're free for the next one. "
+    "Thank you for answering. {queue} shows who else is waiting."
+)
 CALL_ME = (
     "Someone is waiting for support and nobody is on duty right now. If you can, {on} and "
     "{queue} shows the request (no names until you claim it). No pressure if you can't."
