@@ -12,7 +12,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from tests.harness import ConsoleCommunity
+
+# Bytes of the SQLite file and its log; on PostgreSQL deletion is covered by
+# tests/test_mydata_delete_empties.py and what the disk keeps is documented in docs/postgresql.md.
+pytestmark = pytest.mark.sqlite_only
 
 ALICE = "alice-private-5c1e9a"  # unique marker text, found nowhere else in a database
 BOB = "bob-private-77d20f"
