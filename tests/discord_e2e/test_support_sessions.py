@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.discord, pytest.mark.asyncio(loop_scope="module")]
 
 SUPPORTERS = FACILITATOR_ROLE  # the server's role chosen for peer supporters in this module
 SAM, TESS, UMA = FakeUser(2101, "sam"), FakeUser(2102, "tess"), FakeUser(2103, "uma")
+WES, XAN = FakeUser(2105, "wes"), FakeUser(2106, "xan")  # supporters of the later tests
 NOTE = "rough week at work, @everyone <b>x</b>"
 
 
@@ -99,10 +100,17 @@ async def test_request_claim_private_thread_handoff_and_close(bot, server):  # n
     second = [t for t in private_threads(server) if t.id != thread.id]
     assert len(second) == 1
     assert set(server.thread_members[second[0].id]) == {server.bot_user.id, ALICE.id, TESS.id}
+    # the first thread says where the session went, then is archived and locked
+    assert "handed session #1 on to tess" in server.channel_messages(thread.id)[-1]["content"]
+    assert thread.archived and thread.locked
+    assert not second[0].archived
 
     assert "Closed #1" in await run(server, TESS, "support close", {"outcome": "supported"})
     await told(server, ALICE, "How was this?")
     await told(server, TESS, "take a break")
+    last = server.channel_messages(second[0].id)[-1]
+    assert "Session #1 has ended" in last["content"] and "rough week" not in last["content"]
+    assert second[0].archived and second[0].locked
 
 
 async def test_nobody_on_duty_and_an_urgent_request(bot, server):  # noqa: F811
@@ -136,3 +144,38 @@ async def test_a_supporter_who_leaves_the_server_hands_the_member_back(bot, serv
     await told(server, UMA, "had to step away")
     assert "on duty" in await run(server, TESS, "duty", {"mode": "on"})
     assert "You claimed" in await run(server, TESS, "support claim", {})
+
+
+async def test_threads_open_under_the_support_channel_and_the_member_ending_archives(
+    bot,  # noqa: F811
+    server,
+):
+    said = await run(
+        server, MOD, "community channel", {"purpose": "support", "channel": f"<#{GENERAL}>"}
+    )
+    assert "Done" in said or "support" in said.lower()
+    await server.add_member(GUILD, WES, roles=(SUPPORTERS,))
+    await run(server, WES, "duty", {"mode": "on"})
+    before = {t.id for t in private_threads(server)}
+    assert "number 1" in await run(server, CAROL, "support request", {"kind": "listen"})
+    assert "You claimed" in await run(server, WES, "support claim", {})
+    [thread] = [t for t in private_threads(server) if t.id not in before]
+    assert thread.parent_id == GENERAL  # the channel moderators chose, not check-ins
+    assert "ended" in await run(server, CAROL, "support end", {})
+    await server.wait_until(lambda: thread.archived, timeout=10, what="the thread archived")
+    assert thread.locked
+
+
+async def test_a_member_who_left_with_dms_closed_is_closed_kindly(bot, server):  # noqa: F811
+    vic = FakeUser(2104, "vic")
+    await server.add_member(GUILD, vic)
+    await server.add_member(GUILD, XAN, roles=(SUPPORTERS,))
+    await run(server, XAN, "duty", {"mode": "on"})
+    before = {t.id for t in private_threads(server)}
+    assert "number 1" in await run(server, vic, "support request", {"kind": "listen"})
+    await server.remove_member(GUILD, vic)
+    server.dm_closed_users.add(vic.id)
+    said = await run(server, XAN, "support claim", {})
+    assert "couldn't reach the member" in said and "free for the next one" in said
+    assert {t.id for t in private_threads(server)} == before  # no empty thread left behind
+    assert "Nobody is waiting" in await run(server, XAN, "support claim", {})

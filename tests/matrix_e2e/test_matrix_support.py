@@ -17,6 +17,7 @@ from tests.matrix_harness.nio_helpers import (
     login_client,
     send_text,
     sync_once,
+    sync_until,
 )
 
 from .world import World, build_world, direct_room, register, seen_ids, set_power, wait_for_notice
@@ -102,10 +103,27 @@ async def test_request_claim_encrypted_room_handoff_and_close(world: World):
     assert "Handed over" in said
     second = await group_invite(w, w.mod)
     assert second != room_id
+    # the first room is told where the session went, then the bot leaves it
+    await wait_for_notice(w.member, room_id, w.bot_id, lambda b: "handed session #1 on" in b)
+    await left(w, w.member, room_id)
+    assert second == await group_invite(w, w.member)
     assert "Closed #1" in await says(
         w, w.mod, "!support close outcome:supported", lambda b: "Closed" in b
     )
     await wait_for_notice(w.member, dm, w.bot_id, lambda b: "How was this?" in b, after=before)
+    ended = await wait_for_notice(w.member, second, w.bot_id, lambda b: "Session #1 has ended" in b)
+    assert ended.decrypted and "rough week" not in ended.body
+    await left(w, w.member, second)
+
+
+async def left(w: World, client: AsyncClient, room_id: str) -> None:
+    """Wait until ``client`` sees the bot gone from the room."""
+    await sync_until(
+        client,
+        lambda: room_id in client.rooms and w.bot_id not in client.rooms[room_id].users,
+        timeout=30,
+        what="the bot leaving the private group",
+    )
 
 
 async def test_nobody_on_duty_and_an_urgent_request(world: World):
