@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.data_handlers import DataHandler
 from storage.db import Database, MemberKey
+from storage.sql import iso
 
 PLATFORM = "matrix"
 
@@ -96,3 +97,32 @@ async def last_active_community(db: Database, user_id: str) -> str | None:
         (PLATFORM, user_id),
     )
     return row[0] if row else None
+
+
+class HandledEvents:
+    """Matrix events claimed for handling, shared by every process on the database: an event is
+    acted on only by the one claim that inserted its id (at most once, even across a takeover)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim(self, event_id: str, now: datetime) -> bool:
+        """True if this call is the first to claim `event_id` (acknowledged after COMMIT)."""
+        rows = await self.db.write(
+            lambda c: c.execute(
+                "INSERT INTO matrix_handled_events (event_id, handled_at) VALUES (?, ?) "
+                "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+                (event_id, iso(now)),
+            ).fetchall()
+        )
+        return bool(rows)
+
+    async def prune(self, before: datetime) -> int:
+        """Forget claims older than `before` (their events are behind every stored sync token)."""
+        return await self.db.write(
+            lambda c: (
+                c.execute(
+                    "DELETE FROM matrix_handled_events WHERE handled_at < ?", (iso(before),)
+                ).rowcount
+            )
+        )

@@ -151,7 +151,7 @@ async def sync_until(
         await sync_once(client, timeout_ms=300)
 
 
-def _retry_decryption(client: AsyncClient) -> None:
+def retry_decryption(client: AsyncClient) -> None:
     """Decrypt recorded events whose room key arrived after the event itself."""
     for entry in timeline(client):
         if isinstance(entry.event, MegolmEvent):
@@ -175,7 +175,7 @@ async def wait_for_event(
     found: list[Event] = []
 
     def seen() -> bool:
-        _retry_decryption(client)
+        retry_decryption(client)
         first = next(
             (e.event for e in timeline(client) if e.room_id == room_id and match(e.event)), None
         )

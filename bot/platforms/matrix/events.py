@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from nio import MegolmEvent, ReactionEvent, RoomGetEventResponse, RoomMemberEvent, RoomMessageText
@@ -21,6 +22,8 @@ from bot.spec import ChannelRef
 
 log = logging.getLogger(__name__)
 
+HANDLED_KEPT = timedelta(days=7)  # claims older than this are behind any stored sync token
+PRUNE_EVERY_S = 3600.0
 DECRYPT_GRACE_S = 8.0  # how long an unreadable event waits (parked) before the room is told
 UNDECRYPTABLE_NOTICE_EVERY_S = 600.0
 
@@ -48,17 +51,31 @@ class MatrixEvents:
                     except Exception:
                         log.exception("matrix: handling an event in %s failed", room_id)
                 await self._state.set("next_batch", batch.next_batch)
+                await self._prune_handled()
                 await self._tell_unreadable()
             except Exception:
                 log.exception("matrix: could not store the sync token")
             finally:
                 self._queue.task_done()
 
+    async def _prune_handled(self) -> None:
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
+            return
+        assert self.bot is not None and self._handled is not None
+        self._pruned_at = time.monotonic()
+        await self._handled.prune(self.bot.clock.now() - HANDLED_KEPT)
+
     async def _handle(self, room_id: str, event: Any) -> None:
         if isinstance(event, MegolmEvent):
             event = await self._decrypt_later(room_id, event)
             if event is None:
                 return
+        # Claimed in the database before acting: an event the stored sync token does not yet
+        # cover (a crash, a takeover by another process) is never answered twice.
+        assert self.bot is not None and self._handled is not None
+        if not await self._handled.claim(event.event_id, self.bot.clock.now()):
+            log.info("matrix: %s was already handled; not answered again", event.event_id)
+            return
         if isinstance(event, RoomMessageText):
             await self._on_text(room_id, event)
         elif isinstance(event, ReactionEvent):

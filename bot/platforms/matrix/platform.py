@@ -49,7 +49,7 @@ from bot.platforms.matrix.sending import MatrixSending
 from bot.platforms.matrix.sync import SYNC_FILTER, MatrixSync, SyncBatch
 from storage.files import private_dir, private_umask, write_private
 from storage.locks import ProcessLock
-from storage.matrix import DirectRooms  # the core registers its privacy handler
+from storage.matrix import DirectRooms, HandledEvents  # the core registers DirectRooms' handler
 from storage.platform_state import PlatformState
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,8 @@ class MatrixPlatform(
         self._first_start_ms = 0
         self._state: PlatformState | None = None
         self._direct: DirectRooms | None = None
+        self._handled: HandledEvents | None = None  # events claimed for handling (any process)
+        self._pruned_at = -float("inf")
         self.link = Link(config.homeserver)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -129,6 +131,7 @@ class MatrixPlatform(
         storage = self.bot.platform_storage()
         self._state = PlatformState(storage, "matrix")
         self._direct = DirectRooms(storage)
+        self._handled = HandledEvents(storage)
         self._direct_by_user = {d.user_id: d.room_id for d in await self._direct.all()}
         if getattr(storage, "dialect", "sqlite") == "postgresql":
             self._sync_lock = ProcessLock.for_database(
