@@ -30,6 +30,7 @@ from storage.partners.partnerships import PartnershipRepo
 from storage.partners.pool import PoolRepo
 from storage.partners.proposals import EXPIRING, ProposalRepo
 from storage.partners.schedules import MATCHING_DUE, ScheduleRepo
+from storage.sql import POSTGRESQL, dialect
 
 __all__ = [
     "ANSWERS",
@@ -62,6 +63,9 @@ class PartnerStore(PoolRepo, ProposalRepo, PartnershipRepo, BlockRepo, NudgeRepo
         # "who is my partner?" on every check-in then needs no database round trip for the
         # many members who have none.
         self._maybe_partnered: set[tuple[str, str, str]] = set()
+        # On PostgreSQL other processes write too: a member missing from this set may have been
+        # paired by one of them, so every question goes to the database (read-through).
+        self._shared = dialect(db) == POSTGRESQL
 
     async def load(self) -> None:
         """Read who is in an active partnership (once, at start-up)."""

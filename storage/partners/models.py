@@ -123,3 +123,4 @@ class StoreBase:
     db: Database
     # Members who may be in a partnership (see PartnerStore.__init__).
     _maybe_partnered: set[tuple[str, str, str]]
+    _shared: bool  # other processes write to the database too: the set is not trusted

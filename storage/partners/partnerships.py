@@ -21,7 +21,8 @@ class PartnershipRepo(StoreBase):
 
     async def partnership(self, key: MemberKey) -> Partnership | None:
         """The member's active partnership, if any."""
-        if (key.platform, key.community_id, key.user_id) not in self._maybe_partnered:
+        member = (key.platform, key.community_id, key.user_id)
+        if not self._shared and member not in self._maybe_partnered:
             return None
 
         def read(conn: sqlite3.Connection) -> Partnership | None:
@@ -29,7 +30,7 @@ class PartnershipRepo(StoreBase):
 
         found = await self.db.read(read)
         if found is None:
-            self._maybe_partnered.discard((key.platform, key.community_id, key.user_id))
+            self._maybe_partnered.discard(member)
         return found
 
     async def leave_partnership(self, key: MemberKey, now: datetime) -> Left | None:
