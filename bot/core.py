@@ -106,7 +106,7 @@ class Bot:
 
     def check_requirements(self) -> None:
         """Every service a loaded cog requires is provided (else :class:`MissingService`)."""
-        self.services.check((c.name, getattr(c, "requires", ())) for c in self.cogs.values())
+        self.services.check((c.name, c.requires) for c in self.cogs.values())
 
     async def add_cog(self, cog: Any) -> None:
         """Register a cog's commands and listeners, then run its on_load()."""
@@ -127,9 +127,9 @@ class Bot:
             provided = getattr(method, SERVICE_MARK, None)
             if provided:
                 self.services.provide(provided, method, by=cog.name)
-        for purpose in getattr(cog, "channel_purposes", ()):
+        for purpose in cog.channel_purposes:
             self.channel_purposes.declare(purpose, by=cog.name)
-        for setting in getattr(cog, "community_settings", ()):
+        for setting in cog.community_settings:
             self.declared_settings.declare(setting, by=cog.name)
         await cog.on_load()
 

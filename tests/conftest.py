@@ -98,3 +98,20 @@ async def community(tmp_path):
     c = await ConsoleCommunity.create(tmp_path)
     yield c
     await c.stop()
+
+
+@pytest.fixture
+async def community_with(tmp_path):
+    """Start a console community that also loads features only this test has, through the
+    normal loader, and/or answers services with stand-ins (tests/harness.py):
+    ``c = await community_with(Garden, stand_ins={"partners.partner_name": fake})``."""
+    started: list[ConsoleCommunity] = []
+
+    async def start(*features, **kwargs) -> ConsoleCommunity:
+        c = await ConsoleCommunity.create(tmp_path, features=features, **kwargs)
+        started.append(c)
+        return c
+
+    yield start
+    for c in started:
+        await c.stop()

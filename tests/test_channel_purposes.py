@@ -10,8 +10,6 @@ from bot.channels import ChannelPurpose, ChannelPurposes
 from bot.cog import Cog
 from bot.context import Context
 from bot.spec import command
-from tests import harness
-from tests.harness import ConsoleCommunity
 
 
 class Garden(Cog):
@@ -27,20 +25,11 @@ class Garden(Cog):
 
 
 @pytest.fixture
-async def garden(tmp_path, monkeypatch):
+async def garden(community_with):
     """A console community whose bot also loads the Garden feature, alice a moderator."""
-    real_build = harness.build_bot
-
-    async def build_with_garden(*args, **kwargs):
-        bot = await real_build(*args, **kwargs)
-        await bot.add_cog(Garden(bot))
-        return bot
-
-    monkeypatch.setattr(harness, "build_bot", build_with_garden)
-    community = await ConsoleCommunity.create(tmp_path)
+    community = await community_with(Garden)
     await community.say(":role alice moderator")
-    yield community
-    await community.stop()
+    return community
 
 
 async def test_a_new_feature_channel_is_chosen_shown_and_posted_to(garden):

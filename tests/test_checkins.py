@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,36 +10,25 @@ from hypothesis import strategies as st
 
 from cogs.checkins.daily import plan_daily
 from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
-from tests.harness import ConsoleCommunity
+from tests.harness import ConsoleCommunity, saved_file
 
 NOTE_INJECTION = (
     "@everyone <script>alert(1)</script> [click](http://x.example) '); DROP TABLE checkins;--"
 )
 
-
-async def rows(community, sql: str, params: tuple = ()) -> list[tuple]:
-    """Rows of a query on the community's database, as plain tuples."""
-    return [tuple(r) for r in await community.bot.db.fetchall(sql, params)]
+STORED = (  # everything this feature (and the member settings) stores
+    "SELECT * FROM checkins ORDER BY id",
+    "SELECT * FROM checkin_reminders ORDER BY user_id",
+    "SELECT * FROM checkin_posts ORDER BY community_id",
+    "SELECT platform, community_id, user_id, key, value FROM member_settings "
+    "WHERE key != 'undelivered' ORDER BY user_id, key",
+    "SELECT key, value FROM community_settings ORDER BY key",
+)
 
 
 async def rows_of(community) -> list[tuple]:
     """Each check-in's note and whether it was shared."""
-    return await rows(community, "SELECT note, shared FROM checkins ORDER BY id")
-
-
-async def stored(community) -> list[list[tuple]]:
-    """Everything this feature (and the member settings) stores, to compare before and after."""
-    return [
-        await rows(community, "SELECT * FROM checkins ORDER BY id"),
-        await rows(community, "SELECT * FROM checkin_reminders ORDER BY user_id"),
-        await rows(community, "SELECT * FROM checkin_posts ORDER BY community_id"),
-        await rows(
-            community,
-            "SELECT platform, community_id, user_id, key, value FROM member_settings "
-            "WHERE key != 'undelivered' ORDER BY user_id, key",
-        ),  # fmt: skip
-        await rows(community, "SELECT key, value FROM community_settings ORDER BY key"),
-    ]
+    return await community.rows("SELECT note, shared FROM checkins ORDER BY id")
 
 
 async def set_checkin_channel(community, channel: str = "checkins") -> None:
@@ -94,7 +82,9 @@ async def test_streak_and_window_for_members_with_a_long_history(
     await _history(community, days_ago)
     out = await community.text("/checkin 4")
     if streak > 1:
-        assert f"That's {streak} days in a row, and {recent} check-in days in the last 14 days." in out
+        assert (
+            f"That's {streak} days in a row, and {recent} check-in days in the last 14 days." in out
+        )
     else:
         assert "in a row" not in out and f"{recent} check-in days in the last 14 days." in out
     assert "lost" not in out.lower()
@@ -107,7 +97,7 @@ async def test_several_checkins_a_day_count_once(community):
     out = await community.text('/checkin 2 note:"later that day"')
     assert "(private) alice: Thanks, I've added that to today" in out
     assert "1 check-in day in the last 14 days" in out
-    assert len(await rows(community, "SELECT * FROM checkins")) == 2
+    assert len(await community.rows("SELECT * FROM checkins")) == 2
 
 
 async def test_streak_grows_and_a_missed_day_erases_nothing(community):
@@ -123,7 +113,7 @@ async def test_streak_grows_and_a_missed_day_erases_nothing(community):
 async def test_checkin_day_is_the_members_local_day(community):
     # 2026-11-02 12:00 UTC is already 2026-11-03 in Auckland.
     await community.say("/timezone set zone:Pacific/Auckland", "/checkin 4")
-    assert await rows(community, "SELECT local_date FROM checkins") == [("2026-11-03",)]
+    assert await community.rows("SELECT local_date FROM checkins") == [("2026-11-03",)]
 
 
 @pytest.mark.parametrize("line", ["/checkin 3 cravings:8", "/checkin 1", "/checkin 1 cravings:10"])
@@ -156,7 +146,7 @@ async def test_a_failing_partner_lookup_still_saves_and_replies(community):
     community.bot.services.stand_in("partners.partner_name", broken)
     out = await community.text("/checkin 1")
     assert "Thank you for checking in" in out and "!crisis" in out
-    assert len(await rows(community, "SELECT * FROM checkins")) == 1
+    assert len(await community.rows("SELECT * FROM checkins")) == 1
 
 
 # --- sharing -------------------------------------------------------------------------------------
@@ -193,7 +183,7 @@ async def test_share_without_a_checkin_channel_stays_private(community):
     out = await community.say("/checkin 4 share:yes")
     assert all(line.startswith(("(private) alice", "    ")) for line in out)
     assert "no check-in channel yet" in "\n".join(out)
-    assert await rows(community, "SELECT shared FROM checkins") == [(0,)]
+    assert await community.rows("SELECT shared FROM checkins") == [(0,)]
 
 
 async def test_shared_name_is_escaped_text_not_a_mention(community):
@@ -236,35 +226,35 @@ BAD = [
 @pytest.mark.parametrize(("line", "message"), BAD, ids=[b[0][:40] for b in BAD])
 async def test_bad_input_is_answered_kindly_and_changes_nothing(community, line, message):
     await community.say('/checkin 3 note:"first"', "/checkin remind 20:00")
-    before = await stored(community)
+    before = await community.snapshot(*STORED)
     out = await community.text(line)
     assert out.startswith("(private) alice: ")
     assert message in out
     assert "error id" not in out
-    assert await stored(community) == before
+    assert await community.snapshot(*STORED) == before
 
 
 async def test_moderator_commands_are_refused_to_members(community):
-    before = await stored(community)
+    before = await community.snapshot(*STORED)
     out = await community.text("/checkin post 09:00", "/checkin stats")
     assert out.count("Only moderators can use") == 2
-    assert await stored(community) == before
+    assert await community.snapshot(*STORED) == before
 
 
 @pytest.mark.parametrize("line", ["/checkin post 24:00", "/checkin post 9", "/checkin post noon"])
 async def test_bad_post_times_change_nothing(community, line):
     await community.say(":role alice moderator")
-    before = await stored(community)
+    before = await community.snapshot(*STORED)
     out = await community.text(line)
     assert "not a time of day" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*STORED) == before
 
 
 async def test_injection_in_a_note_is_stored_verbatim_and_never_shown(community):
     await set_checkin_channel(community)
     out = await community.text(f'/checkin 4 note:"{NOTE_INJECTION}" share:yes')
     assert "DROP" not in out and "<script>" not in out and "@everyone" not in out
-    assert await rows(community, "SELECT note FROM checkins") == [(NOTE_INJECTION,)]
+    assert await community.rows("SELECT note FROM checkins") == [(NOTE_INJECTION,)]
     assert "checkins" in await community.bot.db.tables()
 
 
@@ -290,9 +280,7 @@ async def test_history_table_streaks_averages_and_chart(community, tmp_path):
     assert "3 check-in days in the last 7 days" in out
     assert "Current streak: 1 day; longest: 2 days; check-in days in all: 3." in out
     assert "week of 2026-11-02: mood 3.2, cravings 3.3 (3 days)" in out
-    saved = out.split("(file saved to ")[1].rstrip(")")
-    with open(saved, "rb") as handle:
-        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert saved_file(out).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 async def test_cravings_not_given_are_not_counted_as_zero(community, monkeypatch):
@@ -303,7 +291,7 @@ async def test_cravings_not_given_are_not_counted_as_zero(community, monkeypatch
     monkeypatch.setattr(chart, "history_png", lambda *a: drawn.append(a[2]) or real(*a))
     await community.say("/checkin 2", ":clock +1d", "/checkin 4 cravings:6", "/checkin 5")
     await community.say(":clock +1d", "/checkin 3 cravings:0")
-    stored_cravings = await rows(community, "SELECT cravings FROM checkins ORDER BY id")
+    stored_cravings = await community.rows("SELECT cravings FROM checkins ORDER BY id")
     assert stored_cravings == [(None,), (6,), (None,), (0,)]
     out = await community.text("/checkin history days:7")
     assert "Mon 11-02    2     –" in out  # not given: a dash, not 0
@@ -456,11 +444,11 @@ async def test_daily_post_without_a_channel_tells_the_moderator(community):
     ],
 )
 async def test_a_word_that_cannot_be_placed_is_an_error_not_note_text(community, line):
-    before = await stored(community)
+    before = await community.snapshot(*STORED)
     out = await community.text(line)
     assert "couldn't place" in out or "there are more values" in out or "is not a whole" in out
     assert "#" not in out  # nothing shared
-    assert await stored(community) == before
+    assert await community.snapshot(*STORED) == before
 
 
 async def test_the_note_takes_the_rest_of_unquoted_words_and_named_options_still_work(community):
@@ -522,17 +510,14 @@ async def test_mydata_export_and_delete_cover_checkins_reminders_and_timezone(co
         '/checkin 4 note:"only mine"', "/checkin remind 20:00", "/timezone set zone:Europe/Paris"
     )
     await community.say(":as bob", "/checkin 2", ":as alice")
-    out = await community.text("/mydata export")
-    saved = out.split("(file saved to ")[1].rstrip(")")
-    with open(saved, encoding="utf-8") as handle:
-        data = json.load(handle)["data"]
+    data = await community.export()
     assert data["checkins"][0]["note"] == "only mine" and data["checkins"][0]["mood"] == 4
     assert data["checkin reminder"][0]["remind_time"] == "20:00"
     assert {"key": "timezone", "value": "Europe/Paris"}.items() <= data["settings"][0].items()
     out = await community.text("/mydata delete confirm:yes")
     assert "checkins (1)" in out and "checkin reminder (1)" in out
-    assert await rows(community, "SELECT user_id FROM checkins") == [("bob",)]
-    assert await rows(community, "SELECT * FROM checkin_reminders") == []
+    assert await community.rows("SELECT user_id FROM checkins") == [("bob",)]
+    assert await community.rows("SELECT * FROM checkin_reminders") == []
     assert nudges(await community.say(":clock +2d")) == 0
 
 
@@ -547,7 +532,7 @@ async def test_note_retention_blanks_old_notes_only(tmp_path):
     try:
         await c.say('/checkin 4 note:"old words"', ":clock +20d", '/checkin 3 note:"newer words"')
         await c.say(":clock +11d")  # the first note is now 31 days old, the second 11
-        notes = await rows(c, "SELECT mood, note FROM checkins ORDER BY id")
+        notes = await c.rows("SELECT mood, note FROM checkins ORDER BY id")
         assert notes == [(4, None), (3, "newer words")]
     finally:
         await c.stop()
@@ -555,7 +540,7 @@ async def test_note_retention_blanks_old_notes_only(tmp_path):
 
 async def test_notes_are_kept_when_retention_is_off(community):
     await community.say('/checkin 4 note:"keep me"', ":clock +400d")
-    assert await rows(community, "SELECT note FROM checkins") == [("keep me",)]
+    assert await community.rows("SELECT note FROM checkins") == [("keep me",)]
 
 
 # --- pure parts --------------------------------------------------------------------------------------------
@@ -602,7 +587,7 @@ async def test_moving_across_the_date_line_keeps_every_checkin_in_history(tmp_pa
         await c.say("/timezone set zone:Pacific/Kiritimati", "/checkin 4", "/checkin 4")  # 3 Nov
         out = await c.text("/timezone set zone:Pacific/Pago_Pago", "/checkin 2", "/checkin 5")
         assert "2 check-in days in the last 14 days" in out  # 2 and 3 November: both days count
-        stored_days = await rows(c, "SELECT local_date FROM checkins ORDER BY id")
+        stored_days = await c.rows("SELECT local_date FROM checkins ORDER BY id")
         assert [d for (d,) in stored_days] == ["2026-11-02", "2026-11-03", "2026-11-03",
                                                "2026-11-02", "2026-11-02"]  # fmt: skip
         out = await c.text("/checkin history days:7")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from bot.platforms.console import COMMUNITY
@@ -20,14 +17,6 @@ async def audit_rows(c: ConsoleCommunity) -> list[tuple]:
         "SELECT user_id, actor_name, action, old_value, new_value FROM community_audit ORDER BY id"
     )
     return [tuple(r) for r in rows]
-
-
-async def export(c: ConsoleCommunity) -> dict:
-    out = await c.text("/mydata export")
-    if "nothing stored" in out:
-        return {}
-    path = out.split("(file saved to ", 1)[1].split(")", 1)[0]
-    return json.loads(Path(path).read_text())["data"]
 
 
 @pytest.fixture
@@ -212,7 +201,7 @@ async def test_the_settings_survive_a_restart(mod):
 async def test_export_includes_my_audit_rows_and_delete_pseudonymises_them(mod):
     await mod.say(":role dana moderator", ":as dana", "/community region code:IE", ":as alice")
     await mod.say("/community region code:GB", "/community timezone Europe/Dublin")
-    data = await export(mod)
+    data = await mod.export()
     mine = data["community_audit"]
     assert [(r["action"], r["new_value"]) for r in mine] == [
         ("region", "GB"),
@@ -227,7 +216,7 @@ async def test_export_includes_my_audit_rows_and_delete_pseudonymises_them(mod):
         ("", "deleted member", "region", "IE", "GB"),
         ("", "deleted member", "timezone", None, "Europe/Dublin"),
     ]
-    assert "community_audit" not in await export(mod)
+    assert "community_audit" not in await mod.export()
     await mod.say(":as dana")
     out = await mod.text("/community audit")
     assert "deleted member: region IE → GB" in out and "alice" not in out

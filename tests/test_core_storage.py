@@ -15,7 +15,6 @@ from bot.context import Context
 from bot.spec import command
 from storage.data_handlers import member_table
 from storage.db import Database, DatabaseRefused, StorageError, load_migrations, schema_version
-from tests.harness import ConsoleCommunity
 
 
 @pytest.mark.sqlite_only
@@ -242,20 +241,12 @@ class Diary(Cog):
         await ctx.reply("saved")
 
 
-async def _export(community: ConsoleCommunity) -> dict:
-    out = await community.text("/mydata export")
-    if "nothing stored" in out:
-        return {}
-    path = out.split("(file saved to ", 1)[1].split(")", 1)[0]
-    return json.loads(Path(path).read_text())["data"]
-
-
 async def test_export_and_delete_cover_a_cog_added_later(community):
     await community.bot.add_cog(Diary(community.bot))
     await community.say(
         '/diary "a private line for alice"', ":as bob", '/diary "bob line"', ":as alice"
     )
-    data = await _export(community)
+    data = await community.export()
     assert data["diary"][0]["entry"] == "a private line for alice"
     assert all("bob" not in json.dumps(v) for v in data.values())
     out = await community.text("/mydata delete confirm:yes")

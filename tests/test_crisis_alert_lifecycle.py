@@ -10,8 +10,7 @@ import pytest
 
 from cogs.crisis.duty import on_duty
 from storage.alerts import DutySwitch, RotaSlot
-from tests.harness import ConsoleCommunity
-from tests.test_crisis_cog import alerts, export, private_to
+from tests.harness import ConsoleCommunity, posted_in, private_to, said_to
 
 URGENT = "I want to end my life tonight, I have the pills ready"
 CONCERN = "I want to die"
@@ -94,16 +93,18 @@ async def test_rota_slot_puts_a_responder_on_duty_then_off(team):
 async def test_urgent_alerts_mention_the_responders_on_duty_and_concerns_mention_nobody(team):
     await team.say("/duty on")
     out = await flag(team)
-    assert alerts(out).startswith("#alerts: @alice Priority alert (urgent)")
-    assert "I'm on it: type !alert claim number:1" in alerts(out)
+    assert posted_in(out, "#alerts").startswith("@alice Priority alert (urgent)")
+    assert "I'm on it: type !alert claim number:1" in posted_in(out, "#alerts")
     out = await flag(team, CONCERN, who="erin")
-    assert "Low priority (concern)" in alerts(out) and "@" not in alerts(out)
+    assert "Low priority (concern)" in posted_in(out, "#alerts") and "@" not in posted_in(
+        out, "#alerts"
+    )
 
 
 async def test_nobody_on_duty_pings_every_moderator_and_the_responders_role_at_once(team):
     await team.say("/duty responders role:listeners")
-    out = alerts(await flag(team))
-    assert out.startswith("#alerts: @alice @dan @listeners Priority alert")
+    out = posted_in(await flag(team), "#alerts")
+    assert out.startswith("@alice @dan @listeners Priority alert")
     assert "Nobody is on duty right now, so I mentioned every moderator." in out
 
 
@@ -142,11 +143,11 @@ async def test_alert_rows_are_in_the_export_and_deleted(team):
     await team.say("/duty on", "/duty rota add day:tue start:09:00 end:10:00")
     await flag(team)
     await team.say("/alert claim 1")
-    mine = await export(team)
+    mine = await team.export()
     assert mine["crisis duty"] and mine["crisis rota"]
     assert mine["crisis alerts"]["you handled"][0]["kind"] == "urgent"
     await team.say(":as bob")
-    assert (await export(team))["crisis alerts"]["about you"][0]["kind"] == "urgent"
+    assert (await team.export())["crisis alerts"]["about you"][0]["kind"] == "urgent"
 
 
 # --- escalation -----------------------------------------------------------------------------
@@ -155,10 +156,10 @@ async def test_alert_rows_are_in_the_export_and_deleted(team):
 async def test_unclaimed_urgent_alert_is_reposted_then_sent_to_every_moderator(team):
     await flag(team)
     out = await team.say(":clock +9m")
-    assert alerts(out) == ""
+    assert posted_in(out, "#alerts") == ""
     out = await team.say(":clock +2m")
-    repost = alerts(out)
-    assert repost.startswith("#alerts: @alice @dan Still unclaimed after 10 minutes: alert #1")
+    repost = posted_in(out, "#alerts")
+    assert repost.startswith("@alice @dan Still unclaimed after 10 minutes: alert #1")
     out = await team.say(":clock +20m")
     assert "Nobody has taken urgent alert #1 in 30 minutes" in private_to(out, "alice")
     assert "Nobody has taken urgent alert #1" in private_to(out, "dan")
@@ -213,10 +214,10 @@ async def test_alerts_without_a_channel_are_kept_and_delivered_once_when_one_is_
     out = await community.text('/crisis concern member:@bob note:"said goodbye"')
     assert "hasn't reached the moderators yet" in out and "they have it" not in out
     out = await community.say(":as alice", "/community channel purpose:alerts channel:#alerts")
-    posted = alerts(out)
-    assert posted.count("Alert #") == 2 and posted.count("#alerts:") == 2
+    posted = posted_in(out, "#alerts")
+    assert posted.count("Alert #") == 2 and len(said_to(out, "#alerts")) == 2
     assert "carol asked for a moderator" in posted and "Note from carol: said goodbye" in posted
-    assert alerts(await community.say(":clock +5m", "/community show")) == ""
+    assert posted_in(await community.say(":clock +5m", "/community show"), "#alerts") == ""
     assert "(alerted)" in await community.text("/crisis concerns")
 
 

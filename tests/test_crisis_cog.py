@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from pathlib import Path
 
 import pytest
 
 from cogs.crisis.resources import load_directory
 from cogs.crisis.texts import OPENING, SECTIONS, resource_message
 from storage.crisis import CommunityResource
-from tests.harness import ConsoleCommunity
+from tests.harness import ConsoleCommunity, posted_in, private_to
 
 CRISIS_TABLES = (
     "crisis_safety_plans",
@@ -31,44 +29,6 @@ BAD_TEXTS = [
     "2026-02-30",
     "-1",
 ]
-
-
-async def snapshot(c: ConsoleCommunity) -> dict[str, list[tuple]]:
-    """Every row of every table the crisis cog writes."""
-    out = {}
-    for table in CRISIS_TABLES:
-        rows = await c.bot.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")
-        out[table] = [tuple(r) for r in rows]
-    return out
-
-
-def private_to(lines: list[str], name: str) -> str:
-    """Everything sent privately to ``name`` (with continuation lines)."""
-    return _blocks(lines, f"(private) {name}:")
-
-
-def alerts(lines: list[str]) -> str:
-    return _blocks(lines, "#alerts:")
-
-
-def _blocks(lines: list[str], head: str) -> str:
-    out, inside = [], False
-    for line in lines:
-        if line.startswith("    ") and inside:
-            out.append(line)
-            continue
-        inside = line.startswith(head)
-        if inside:
-            out.append(line)
-    return "\n".join(out)
-
-
-async def export(c: ConsoleCommunity) -> dict:
-    out = await c.text("/mydata export")
-    if "nothing stored" in out:
-        return {}
-    path = out.split("(file saved to ", 1)[1].split(")", 1)[0]
-    return json.loads(Path(path).read_text())["data"]
 
 
 @pytest.fixture
@@ -121,22 +81,22 @@ async def test_region_typed_with_crisis_suggests_and_still_helps(mod):
 
 @pytest.mark.parametrize("bad", BAD_TEXTS)
 async def test_crisis_never_refuses_whatever_region_is_typed(mod, bad):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.say(f'/crisis region:"{bad}"')
     text = "\n".join(out)
     assert out[0].startswith("(private) alice:") and "Emergency:" in text
     assert len(text) < 2000
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 @pytest.mark.parametrize("bad", ["XX", "USA", "123", *BAD_TEXTS])
 async def test_region_set_refuses_unknown_codes_kindly(mod, bad):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.text(f'/crisis region set:"{bad}"')
     assert "nothing changed" in out
     if bad == "USA":
         assert "Did you mean US?" in out
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 async def test_region_set_accepts_codes_with_only_an_emergency_number(mod):
@@ -164,7 +124,7 @@ async def test_urgent_message_gets_private_resources_and_a_priority_alert(mod):
     out = await mod.say(":as bob", "i'm going to kill myself tonight")
     dm = private_to(out, "bob")
     assert "These people are there for you" in dm and "!crisis auto off" in dm
-    alert = alerts(out)
+    alert = posted_in(out, "#alerts")
     assert "Priority alert (urgent)" in alert and "bob" in alert
     assert "#general message" in alert and "sent them crisis resources" in alert
     assert "kill" not in alert and "tonight" not in alert  # never quotes the message
@@ -173,7 +133,7 @@ async def test_urgent_message_gets_private_resources_and_a_priority_alert(mod):
 
 async def test_concern_message_alerts_moderators_and_messages_the_member_gently(mod):
     out = await mod.say(":as bob", "i feel so hopeless about everything")
-    assert "Low priority (concern)" in alerts(out)
+    assert "Low priority (concern)" in posted_in(out, "#alerts")
     assert "It sounded like things might be heavy today" in private_to(out, "bob")
 
 
@@ -183,7 +143,7 @@ async def test_community_can_ask_for_a_private_message_on_concern_too(mod):
     )
     out = await mod.say(":as bob", "i feel so hopeless about everything")
     assert "heavy today" in private_to(out, "bob")
-    assert "sent them crisis resources" in alerts(out)
+    assert "sent them crisis resources" in posted_in(out, "#alerts")
 
 
 @pytest.mark.parametrize(
@@ -201,10 +161,10 @@ async def test_community_can_ask_for_a_private_message_on_concern_too(mod):
 async def test_ordinary_chat_and_quoted_replies_raise_nothing(mod, message):
     # A member's own "> " quote or code block is read (people hide what is hard to say in
     # formatting); only the quoted part of a reply is someone else's words.
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.say(":as bob", message)
     assert out == ["* you are now bob"]
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 async def test_overdose_puts_emergency_and_poison_line_first(mod):
@@ -213,7 +173,7 @@ async def test_overdose_puts_emergency_and_poison_line_first(mod):
     dm = private_to(out, "bob").splitlines()
     assert "call 911 now" in dm[0]
     assert "Poison Help" in dm[2]  # first line after the opening
-    assert "overdose" in alerts(out)
+    assert "overdose" in posted_in(out, "#alerts")
 
 
 async def test_one_automatic_message_per_day_survives_a_restart(mod):
@@ -222,27 +182,29 @@ async def test_one_automatic_message_per_day_survives_a_restart(mod):
     await mod.restart()
     out = await mod.say(":clock +2h", "i want to end it all tonight")
     assert private_to(out, "bob") == ""
-    assert "already received resources from me" in alerts(out)
+    assert "already received resources from me" in posted_in(out, "#alerts")
     out = await mod.say(":clock +23h", "i want to kill myself")
     assert private_to(out, "bob")
 
 
 async def test_alerts_within_an_hour_are_merged_into_one_follow_up(mod):
     out = await mod.say(":as bob", "i want to kill myself")
-    assert alerts(out).count("Priority alert") == 1
+    assert posted_in(out, "#alerts").count("Priority alert") == 1
     out = await mod.say("i want to kill myself", "i don't want to be here anymore")
-    assert alerts(out) == ""  # merged, nothing posted yet
+    assert posted_in(out, "#alerts") == ""  # merged, nothing posted yet
     await mod.restart()  # the merged count is persisted
     out = await mod.say(":clock +61m")
-    summary = alerts(out)
+    summary = posted_in(out, "#alerts")
     assert "2 more messages from bob were flagged" in summary and "(urgent)" in summary
     out = await mod.say(":clock +3h")
-    assert alerts(out) == ""  # posted once
+    assert posted_in(out, "#alerts") == ""  # posted once
 
 
 async def test_escalation_from_concern_to_urgent_alerts_at_once(mod):
     out = await mod.say(":as bob", "i feel so hopeless", "i'm going to kill myself")
-    assert "Low priority (concern)" in alerts(out) and "Priority alert (urgent)" in alerts(out)
+    assert "Low priority (concern)" in posted_in(
+        out, "#alerts"
+    ) and "Priority alert (urgent)" in posted_in(out, "#alerts")
 
 
 async def test_auto_off_stops_messages_but_not_alerts_or_crisis(mod):
@@ -250,7 +212,7 @@ async def test_auto_off_stops_messages_but_not_alerts_or_crisis(mod):
     assert "won't send you automatic messages" in out
     out = await mod.say("i want to kill myself")
     assert private_to(out, "bob") == ""
-    assert "turned automatic messages off" in alerts(out)
+    assert "turned automatic messages off" in posted_in(out, "#alerts")
     assert "Emergency:" in await mod.text("/crisis")
     assert "at most once a day" in await mod.text("/crisis auto on")
     out = await mod.say("i want to kill myself")
@@ -259,10 +221,10 @@ async def test_auto_off_stops_messages_but_not_alerts_or_crisis(mod):
 
 @pytest.mark.parametrize("bad", ["maybe", "", "1", "@everyone", "x" * 10_000])
 async def test_auto_refuses_bad_values(mod, bad):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.text(f'/crisis auto "{bad}"')
     assert "Usage: !crisis auto <mode>" in out
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 async def test_undelivered_private_message_is_told_to_moderators_only(mod):
@@ -271,7 +233,7 @@ async def test_undelivered_private_message_is_told_to_moderators_only(mod):
 
     mod.console.send_private = closed
     out = await mod.say(":as bob", "i want to kill myself")
-    assert "could not reach them privately" in alerts(out)
+    assert "could not reach them privately" in posted_in(out, "#alerts")
     assert [line for line in out if not line.startswith(("#alerts:", "    ", "*"))] == []
 
 
@@ -295,12 +257,12 @@ async def test_moderators_talking_in_the_alerts_channel_are_not_flagged(mod):
 
 async def test_notify_tells_moderators_the_name_only_once_an_hour(mod):
     out = await mod.say(":as bob", "/crisis notify")
-    assert "bob asked for a moderator" in alerts(out)
+    assert "bob asked for a moderator" in posted_in(out, "#alerts")
     assert "let the moderators know privately" in private_to(out, "bob")
     out = await mod.say("/crisis notify")
-    assert alerts(out) == "" and "within the last hour" in private_to(out, "bob")
+    assert posted_in(out, "#alerts") == "" and "within the last hour" in private_to(out, "bob")
     out = await mod.say(":clock +61m", "/crisis notify")
-    assert "bob asked for a moderator" in alerts(out)
+    assert "bob asked for a moderator" in posted_in(out, "#alerts")
 
 
 async def test_notify_without_alerts_channel_is_honest(community):
@@ -315,19 +277,19 @@ async def test_notify_without_alerts_channel_is_honest(community):
 
 async def test_concern_goes_to_moderators_never_to_the_person_named(mod):
     out = await mod.say(":as bob", '/crisis concern member:@carol note:"said goodbye to everyone"')
-    assert "Concern report: bob is worried about carol" in alerts(out)
-    assert "said goodbye to everyone" in alerts(out)
+    assert "Concern report: bob is worried about carol" in posted_in(out, "#alerts")
+    assert "said goodbye to everyone" in posted_in(out, "#alerts")
     assert "Thank you for looking out for carol" in private_to(out, "bob")
     assert private_to(out, "carol") == ""
 
 
 async def test_concern_about_oneself_or_a_bot_is_refused_kindly(mod):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.text(":as bob", "/crisis concern member:@bob")
     assert "might be the one having a hard time" in out and "!crisis notify" in out
     out = await mod.text("/crisis concern member:@peerbot")
     assert "is a bot" in out
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
     assert "#alerts" not in out
 
 
@@ -343,16 +305,16 @@ async def test_concern_about_oneself_or_a_bot_is_refused_kindly(mod):
     ],
 )
 async def test_concern_bad_input_changes_nothing(mod, args):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.text(":as bob", f"/crisis concern {args}")
     assert "Usage: !crisis concern" in out
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 async def test_concern_note_with_markup_is_stored_verbatim_and_shown_only_to_moderators(mod):
     note = "**urgent** <script>x</script> @everyone '; --"
     out = await mod.say(":as bob", f'/crisis concern member:@carol note:"{note}"')
-    assert note in alerts(out)
+    assert note in posted_in(out, "#alerts")
     row = await mod.bot.db.fetchone("SELECT note FROM crisis_concern_reports")
     assert row[0] == note
 
@@ -363,10 +325,10 @@ async def test_concern_reports_are_rate_limited_per_reporter_across_restarts(tmp
         await c.say(":as dan", ":as erin", ":as fay", ":as bob")
         await c.say("/crisis concern member:@dan", "/crisis concern member:@erin")
         await c.restart()
-        before = await snapshot(c)
+        before = await c.snapshot(*CRISIS_TABLES)
         out = await c.text("/crisis concern member:@fay")
         assert "You've sent 2 concern reports today" in out and "about 24 hours" in out
-        assert await snapshot(c) == before
+        assert await c.snapshot(*CRISIS_TABLES) == before
         assert "Thank you for looking out for fay" in await c.text(
             ":clock +1d", "/crisis concern member:@fay"
         )
@@ -384,7 +346,7 @@ async def test_throwaway_reports_about_a_member_do_not_silence_a_genuine_one(mod
     note = "gave away his guitar and hasn't eaten in days"
     out = await mod.say(":as dan", f'/crisis concern member:@carol note:"{note}"')
     assert "Thank you for" in private_to(out, "dan")  # (the detector may hear danger now)
-    assert note in alerts(out)
+    assert note in posted_in(out, "#alerts")
     listing = await mod.text(":as alice", "/crisis concerns")
     assert f"dan about carol (alerted); note: {note}" in listing
 
@@ -395,14 +357,16 @@ async def test_reports_past_the_daily_count_share_one_alert_an_hour(mod):
     for name in names[:4]:
         await mod.say(f":as {name}", "/crisis concern member:@carol")
     out = await mod.say(":as erin", '/crisis concern member:@carol note:"pills in the drawer"')
-    assert alerts(out) == ""  # merged: dan's alert within the hour already brought moderators
+    assert (
+        posted_in(out, "#alerts") == ""
+    )  # merged: dan's alert within the hour already brought moderators
     assert "your report and note are with theirs" in private_to(out, "erin")
     listing = await mod.text(":as alice", "/crisis concerns")
     assert "erin about carol (merged into the alert before it); note: pills in the drawer" in (
         listing
     )
     out = await mod.say(":clock +61m", ":as fay", "/crisis concern member:@carol")
-    assert "carol" in alerts(out)  # an hour on, the next report alerts again
+    assert "carol" in posted_in(out, "#alerts")  # an hour on, the next report alerts again
 
 
 async def test_concerns_list_is_for_moderators_and_counts_reporters(mod):
@@ -460,22 +424,22 @@ async def test_overdose_keeps_the_poison_line_before_community_resources(mod):
     ],
 )
 async def test_resource_add_refuses_bad_input(mod, args):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.text(f"/crisis resource add {args}")
     assert "Usage: !crisis resource add" in out
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 async def test_resource_commands_are_for_moderators_and_limited(mod):
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     assert "Only moderators" in await mod.text(":as bob", "/crisis resource add name:x contact:y")
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
     await mod.say(":as alice")
     for i in range(10):
         await mod.say(f"/crisis resource add name:r{i} contact:c{i}")
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     assert "already has 10 resources" in await mod.text("/crisis resource add name:x contact:y")
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
     lines = (await mod.text("/crisis")).splitlines()
     assert sum(line.startswith("    • ") for line in lines) == 3  # two local + one official
 
@@ -510,10 +474,10 @@ async def test_safety_plan_edit_show_clear(mod):
 )
 async def test_safety_plan_bad_input_changes_nothing(mod, args):
     await mod.say('/safetyplan edit section:reasons text:"my dog"')
-    before = await snapshot(mod)
+    before = await mod.snapshot(*CRISIS_TABLES)
     out = await mod.text(f"/safetyplan edit {args}")
     assert "Usage: !safetyplan edit" in out
-    assert await snapshot(mod) == before
+    assert await mod.snapshot(*CRISIS_TABLES) == before
 
 
 async def test_safety_plan_stores_markup_verbatim_and_replies_privately(mod):
@@ -537,12 +501,12 @@ async def test_a_full_plan_is_1000_characters_per_section(mod):
 async def test_export_and_delete_cover_plan_state_and_reports(mod):
     await mod.say(":as bob", '/safetyplan edit section:coping text:"call Jo"')
     await mod.say("i want to kill myself", '/crisis concern member:@carol note:"quiet lately"')
-    data = await export(mod)
+    data = await mod.export()
     assert data["safety plan"][0]["text"] == "call Jo"
     assert data["crisis state"][0]["last_auto_at"]
     assert data["crisis concern reports"][0]["note"] == "quiet lately"
     # carol's export never shows that someone reported her
-    assert "crisis concern reports" not in await export(await _as(mod, "carol"))
+    assert "crisis concern reports" not in await (await _as(mod, "carol")).export()
     out = await mod.text(":as bob", "/mydata delete confirm:yes")
     assert "safety plan (1)" in out and "crisis state (1)" in out
     assert "crisis concern reports (1)" in out

@@ -10,17 +10,7 @@ import logging
 
 import pytest
 
-from tests.harness import ConsoleCommunity
-
 TABLES = ("crisis_directory_checks", "crisis_directory_reports")
-
-
-async def rows(c: ConsoleCommunity, table: str) -> list[tuple]:
-    return [tuple(r) for r in await c.bot.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")]
-
-
-async def snapshot(c: ConsoleCommunity) -> dict[str, list[tuple]]:
-    return {t: await rows(c, t) for t in TABLES}
 
 
 @pytest.fixture
@@ -62,7 +52,7 @@ async def test_confirm_is_shown_to_members_in_crisis_and_survives_a_restart(mod)
     listed = await mod.text(":as alice", "/crisis resource list")
     assert "• ie-text-50808" not in listed
     assert "Checked by this community's moderators: ie-text-50808 on 2026-11-02" in listed
-    assert (await rows(mod, "crisis_directory_checks"))[0][:3] == (
+    assert (await mod.rows("crisis_directory_checks"))[0][:3] == (
         "console",
         "console",
         "ie-text-50808",
@@ -79,7 +69,7 @@ async def test_a_check_lapses_when_the_entrys_number_changes(mod):
 async def test_only_moderators_list_and_confirm(mod):
     assert "Only moderators" in await mod.text(":as bob", "/crisis resource confirm id:ie-pieta")
     assert "Only moderators" in await mod.text("/crisis resource list")
-    assert await rows(mod, "crisis_directory_checks") == []
+    assert await mod.rows("crisis_directory_checks") == []
 
 
 async def test_a_member_reports_a_wrong_number_moderators_and_the_operator_see_it(mod, caplog):
@@ -105,7 +95,7 @@ async def test_a_member_may_name_the_line_or_its_number_instead_of_the_id(mod):
     await mod.say(":as bob")
     assert "Thank you" in await mod.text('/crisis resource report id:pieta note:"closed"')
     assert "Thank you" in await mod.text('/crisis resource report id:"1800 247 247" note:"x"')
-    assert [r[3] for r in await rows(mod, "crisis_directory_reports")] == ["ie-pieta"] * 2
+    assert [r[3] for r in await mod.rows("crisis_directory_reports")] == ["ie-pieta"] * 2
 
 
 @pytest.mark.parametrize("command", ["confirm id:{bad}", 'report id:{bad} note:"wrong"'])
@@ -113,7 +103,7 @@ async def test_a_member_may_name_the_line_or_its_number_instead_of_the_id(mod):
 async def test_unknown_ids_are_refused_and_nothing_is_stored(mod, command, bad):
     out = await mod.text("/crisis resource " + command.format(bad=f'"{bad}"'))
     assert "There's no directory entry" in out or "I don't know an entry" in out
-    assert await snapshot(mod) == {t: [] for t in TABLES}
+    assert await mod.snapshot(*TABLES) == {t: [] for t in TABLES}
 
 
 async def test_unknown_id_in_a_report_lists_the_members_ids(mod):
@@ -125,13 +115,13 @@ async def test_unknown_id_in_a_report_lists_the_members_ids(mod):
 async def test_empty_or_huge_notes_are_refused(mod, note):
     out = await mod.text(":as bob", f"/crisis resource report id:ie-pieta note:{note}")
     assert "Usage: !crisis resource report" in out
-    assert await rows(mod, "crisis_directory_reports") == []
+    assert await mod.rows("crisis_directory_reports") == []
 
 
 async def test_markup_mentions_and_sql_in_a_note_are_kept_verbatim_and_never_filled_in(mod):
     note = "**bold** @everyone <@&1> {emergency} '; DROP TABLE crisis_directory_reports; --"
     await mod.say(":as bob", f'/crisis resource report id:ie-pieta note:"{note}"')
-    assert (await rows(mod, "crisis_directory_reports"))[0][5] == note
+    assert (await mod.rows("crisis_directory_reports"))[0][5] == note
     listed = await mod.text(":as alice", "/crisis resource list")
     assert note in listed  # a value: escaped by each platform, mentions off, never a template
 
@@ -144,7 +134,7 @@ async def test_reports_are_limited_per_member_per_day(mod):
         )
     out = await mod.text('/crisis resource report id:ie-pieta note:"busy"')
     assert "already sent 5 reports today" in out
-    assert len(await rows(mod, "crisis_directory_reports")) == 5
+    assert len(await mod.rows("crisis_directory_reports")) == 5
     await mod.say(":clock +25h")
     assert "Thank you for telling me" in await mod.text(
         '/crisis resource report id:ie-pieta note:"busy"'
@@ -154,12 +144,9 @@ async def test_reports_are_limited_per_member_per_day(mod):
 async def test_mydata_exports_and_deletes_reports_and_unnames_checks(mod):
     await mod.say("/crisis resource confirm id:ie-pieta")
     await mod.say(":as bob", '/crisis resource report id:ie-pieta note:"no answer"')
-    out = await mod.text("/mydata export")
-    assert (
-        "crisis directory reports" in open(out.split("(file saved to ", 1)[1].split(")")[0]).read()
-    )
+    assert "crisis directory reports" in await mod.export()
     await mod.say("/mydata delete confirm:yes")
-    assert await rows(mod, "crisis_directory_reports") == []
+    assert await mod.rows("crisis_directory_reports") == []
     await mod.say(":as alice", "/mydata delete confirm:yes")
-    checks = await rows(mod, "crisis_directory_checks")
+    checks = await mod.rows("crisis_directory_checks")
     assert len(checks) == 1 and checks[0][5] is None  # the community's check stays, unnamed

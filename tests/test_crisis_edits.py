@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_crisis_cog import alerts, private_to
+from tests.harness import posted_in, private_to
 
 URGENT = "i'm going to kill myself tonight"
 URGENT_AGAIN = "i'm going to kill myself tonight, i have the pills ready"
@@ -30,58 +30,64 @@ async def mod(community):
 
 async def test_an_edit_into_an_urgent_message_is_heard_once(mod):
     out = await mod.say(":as bob", "see you tomorrow")
-    assert alerts(out) == "" and private_to(out, "bob") == ""
+    assert posted_in(out, "#alerts") == "" and private_to(out, "bob") == ""
     out = await mod.say(f":edit {URGENT}")
     assert "These people are there for you" in private_to(out, "bob")
-    assert alerts(out).count("Priority alert (urgent)") == 1
-    assert "#general message 1" in alerts(out)  # the link of the edited message
+    assert posted_in(out, "#alerts").count("Priority alert (urgent)") == 1
+    assert "#general message 1" in posted_in(out, "#alerts")  # the link of the edited message
     out = await mod.say(f":edit {URGENT_AGAIN}")
     assert out == ["* you edited your last message in #general"]  # same message, same level
     out = await mod.say(":clock +2h")
-    assert "Update (" not in alerts(out)  # not even counted into a merged follow-up
+    assert "Update (" not in posted_in(out, "#alerts")  # not even counted into a merged follow-up
 
 
 async def test_an_edit_that_changes_nothing_is_ignored(mod):
     await mod.say(":as bob", URGENT, ":clock +25h")
     out = await mod.say(f":edit {URGENT}")
-    assert alerts(out) == "" and private_to(out, "bob") == ""
+    assert posted_in(out, "#alerts") == "" and private_to(out, "bob") == ""
 
 
 async def test_an_edit_from_concern_to_urgent_alerts_at_once_and_back_down_does_not(mod):
     out = await mod.say(":as bob", "i feel so hopeless about everything")
-    assert "Low priority (concern)" in alerts(out)
+    assert "Low priority (concern)" in posted_in(out, "#alerts")
     out = await mod.say(f":edit {URGENT}")
-    assert "Priority alert (urgent)" in alerts(out)  # a higher level is never merged away
+    assert "Priority alert (urgent)" in posted_in(
+        out, "#alerts"
+    )  # a higher level is never merged away
     out = await mod.say(":edit i feel so hopeless about everything", ":clock +2h")
-    assert "Low priority" not in alerts(out) and "Update (" not in alerts(out)
+    assert "Low priority" not in posted_in(out, "#alerts") and "Update (" not in posted_in(
+        out, "#alerts"
+    )
 
 
 async def test_an_edited_message_is_remembered_across_a_restart(mod):
     out = await mod.say(":as bob", "i feel so hopeless about everything")
-    assert "Low priority (concern)" in alerts(out)
+    assert "Low priority (concern)" in posted_in(out, "#alerts")
     await mod.restart()
     await mod.say(":as bob", ":clock +2h")
     out = await mod.say(":edit i feel so hopeless about everything, like a burden")
-    assert alerts(out) == "" and private_to(out, "bob") == ""  # same level: nothing new
+    assert (
+        posted_in(out, "#alerts") == "" and private_to(out, "bob") == ""
+    )  # same level: nothing new
     out = await mod.say(f":edit {URGENT}")
-    assert "Priority alert (urgent)" in alerts(out)  # the edit was heard
+    assert "Priority alert (urgent)" in posted_in(out, "#alerts")  # the edit was heard
 
 
 async def test_each_message_is_its_own_and_a_like_urgent_message_is_still_merged(mod):
     out = await mod.say(":as bob", URGENT)
     out = await mod.say(URGENT, ":clock +1h")  # a new kind of danger would be alerted at once
-    assert "Update (urgent): 1 more message" in alerts(out)
+    assert "Update (urgent): 1 more message" in posted_in(out, "#alerts")
 
 
 async def test_a_moderator_editing_in_the_alerts_channel_is_ignored(mod):
     out = await mod.say(":channel alerts", "checking on bob now", f":edit {URGENT}")
-    assert alerts(out) == "" and private_to(out, "alice") == ""
+    assert posted_in(out, "#alerts") == "" and private_to(out, "alice") == ""
 
 
 async def test_a_spoiler_hides_nothing_from_the_listener(mod):
     out = await mod.say(":as bob", f"||{URGENT}||")
     assert "These people are there for you" in private_to(out, "bob")
-    assert "Priority alert (urgent)" in alerts(out)
+    assert "Priority alert (urgent)" in posted_in(out, "#alerts")
 
 
 async def test_edit_without_an_earlier_message_explains_itself(mod):

@@ -43,15 +43,6 @@ async def checkpoint(community: ConsoleCommunity) -> None:
     assert busy == 0
 
 
-async def export(community: ConsoleCommunity) -> dict:
-    """The member's /mydata export (empty when nothing is stored)."""
-    out = await community.text("/mydata export")
-    if "nothing stored" in out:
-        return {}
-    path = out.split("(file saved to ", 1)[1].split(")", 1)[0]
-    return json.loads(Path(path).read_text())["data"]
-
-
 async def write_everywhere(community: ConsoleCommunity, member: str, marker: str) -> None:
     """A check-in note, a milestone reset note, a safety plan entry and a partner intro."""
     out = await community.text(
@@ -78,7 +69,7 @@ async def test_deleted_member_text_is_not_left_on_disk(tmp_path):
 
         out = await community.text(":as alice", "/mydata delete confirm:yes")
         assert "Done. I deleted everything I had about you" in out
-        assert await export(community) == {}
+        assert await community.export() == {}
 
         # without VACUUM: secure_delete overwrites the freed space as rows are deleted
         await checkpoint(community)
@@ -90,7 +81,7 @@ async def test_deleted_member_text_is_not_left_on_disk(tmp_path):
         # another member's words are untouched, and still theirs to see
         assert files_holding(community.db_path, BOB) == [community.db_path.name]
         await community.say(":as bob")
-        assert BOB in json.dumps(await export(community))
+        assert BOB in json.dumps(await community.export())
     finally:
         await community.stop()
     assert files_holding(community.db_path, ALICE) == []  # nor after a clean shutdown
@@ -106,11 +97,11 @@ async def test_note_retention_erases_old_notes_and_keeps_the_check_ins(tmp_path)
             f'/checkin 2 note:"{old}"', ":clock +20d", f'/checkin 4 note:"{recent}"'
         )
         await community.say(":clock +9d")  # the first note is 29 days old: kept
-        notes = [c.get("note") for c in (await export(community))["checkins"]]
+        notes = [c.get("note") for c in (await community.export())["checkins"]]
         assert notes == [old, recent]
 
         await community.say(":clock +2d")  # 31 days old now: the daily sweep erases it
-        checkins = (await export(community))["checkins"]
+        checkins = (await community.export())["checkins"]
         assert [(c["mood"], c.get("note")) for c in checkins] == [(2, None), (4, recent)]
         history = await community.text("/checkin history days:60")
         assert "2 check-in days in the last 60 days" in history  # the check-ins themselves stay
@@ -121,7 +112,7 @@ async def test_note_retention_erases_old_notes_and_keeps_the_check_ins(tmp_path)
         assert files_holding(community.db_path, recent) == [community.db_path.name]
 
         await community.say(":clock +30d")  # the newer note reaches 30+ days in turn
-        assert [c.get("note") for c in (await export(community))["checkins"]] == [None, None]
+        assert [c.get("note") for c in (await community.export())["checkins"]] == [None, None]
     finally:
         await community.stop()
 
@@ -130,6 +121,6 @@ async def test_notes_are_kept_when_retention_is_off(tmp_path):
     community = await ConsoleCommunity.create(tmp_path, config=LIMITS)
     try:
         await community.say('/checkin 3 note:"kept-note-0c55"', ":clock +400d")
-        assert [c.get("note") for c in (await export(community))["checkins"]] == ["kept-note-0c55"]
+        assert [c.get("note") for c in (await community.export())["checkins"]] == ["kept-note-0c55"]
     finally:
         await community.stop()

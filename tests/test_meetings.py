@@ -3,7 +3,6 @@ room is open", cancellations with private notices, DST, restarts, permissions an
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -215,9 +214,7 @@ async def test_attendance_is_a_number_linked_to_nobody(c):
 
 async def test_rsvps_are_in_export_and_gone_after_delete(c):
     await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1")
-    out = await c.text("/mydata export")
-    path = out.split("(file saved to ", 1)[1].split(")", 1)[0]
-    data = json.loads(Path(path).read_text())["data"]
+    data = await c.export()
     assert data["meeting_rsvps"][0]["meeting_id"] == 1
     await c.say("/mydata delete confirm:yes")
     assert (await c.bot.db.fetchone("SELECT COUNT(*) FROM meeting_rsvps"))[0] == 0

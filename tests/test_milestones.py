@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,18 +14,8 @@ from storage.db import MemberKey
 from tests.harness import ConsoleCommunity
 
 TABLES = ("milestone_counters", "milestone_runs", "milestone_celebrations")
+LADDER = "SELECT value FROM community_settings WHERE key = 'milestones.ladder'"
 ALICE = MemberKey("console", "console", "alice")
-
-
-async def snapshot(c: ConsoleCommunity) -> dict[str, list[tuple]]:
-    """Everything milestones stores, plus the ladder setting."""
-    out = {}
-    for table in TABLES:
-        out[table] = [
-            tuple(r) for r in await c.bot.db.fetchall(f"SELECT * FROM {table} ORDER BY id")
-        ]
-    out["ladder"] = [await c.bot.community_settings.get("console", "console", "milestones.ladder")]
-    return out
 
 
 async def community_at(tmp_path, start: datetime, tz: str = "UTC") -> ConsoleCommunity:
@@ -221,21 +210,21 @@ BAD_INPUTS = [
 @pytest.mark.parametrize(("line", "expected"), BAD_INPUTS)
 async def test_bad_input_gets_a_kind_message_and_changes_nothing(community, line, expected):
     await community.text("/milestone set 2026-10-01")
-    before = await snapshot(community)
+    before = await community.snapshot(*TABLES, LADDER)
     out = await community.text(line)
     assert expected in out
     assert out.startswith("(private) alice:")
     assert "went wrong" not in out
-    assert await snapshot(community) == before
+    assert await community.snapshot(*TABLES, LADDER) == before
 
 
 async def test_at_most_ten_counters(community):
     for i in range(10):
         await community.text(f"/milestone set 2026-10-01 name:c{i}")
-    before = await snapshot(community)
+    before = await community.snapshot(*TABLES, LADDER)
     out = await community.text("/milestone set 2026-10-01 name:eleventh")
     assert "You already have 10 counters" in out
-    assert await snapshot(community) == before
+    assert await community.snapshot(*TABLES, LADDER) == before
     # correcting an existing counter is still fine
     assert "I've corrected your c3 counter" in await community.text(
         "/milestone set 2026-10-02 name:C3"
@@ -271,20 +260,20 @@ async def test_correcting_the_start_remeasures_the_run_before(community):
     out = await community.text("/milestone set 2026-07-25")
     assert "I've corrected your recovery counter: it began on 2026-07-25." in out
     assert "2026-03-01 to 2026-07-25: 146 days" in await community.text("/milestone history")
-    before = await snapshot(community)
+    before = await community.snapshot(*TABLES, LADDER)
     out = await community.text("/milestone set 2026-02-01")
     assert "before your previous recovery run began (2026-03-01)" in out
-    assert await snapshot(community) == before
+    assert await community.snapshot(*TABLES, LADDER) == before
 
 
 async def test_which_counter_when_there_are_several(community):
     await community.text(
         "/milestone set 2026-10-01 name:alcohol", "/milestone set 2026-10-05 name:nicotine"
     )
-    before = await snapshot(community)
+    before = await community.snapshot(*TABLES, LADDER)
     out = await community.text("/milestone reset")
     assert "Which counter? You have: alcohol, nicotine." in out
-    assert await snapshot(community) == before
+    assert await community.snapshot(*TABLES, LADDER) == before
 
 
 async def test_share_and_remove(community):
@@ -295,7 +284,7 @@ async def test_share_and_remove(community):
     assert "is private" in await community.text("/milestone share gambling private")
     out = await community.text("/milestone remove name:gambling confirm:yes")
     assert "deleted" in out
-    assert all(not rows for rows in list((await snapshot(community)).values())[:3])
+    assert all(not rows for rows in list((await community.snapshot(*TABLES, LADDER)).values())[:3])
 
 
 # --- celebrations ----------------------------------------------------------------------------
@@ -505,10 +494,10 @@ async def test_moderator_sets_ladder_and_bad_ladders_change_nothing(community):
         ("x" * 10_000, "10,000 characters"),
         ("99999d", "out of range"),
     ]:
-        before = await snapshot(community)
+        before = await community.snapshot(*TABLES, LADDER)
         out = await community.text(f"/community milestones {bad}")
         assert message in out, out
-        assert await snapshot(community) == before
+        assert await community.snapshot(*TABLES, LADDER) == before
     out = await community.text("/community milestones 1d,40d,100d,...")
     assert "now celebrates: 1 day, 40 days, 100 days, then every year" in out
     await community.text(":as alice")
@@ -530,15 +519,13 @@ async def test_export_and_delete_cover_counters_and_history(community):
     await community.text("/milestone set 2026-03-01 name:alcohol")
     await community.text('/milestone reset alcohol 2026-10-27 note:"only for me"')
     await community.text(":clock 2026-11-03T00:00")
-    out = await community.text("/mydata export")
-    path = out.split("(file saved to ")[1].split(")")[0]
-    data = json.loads(open(path, encoding="utf-8").read())["data"]["milestones"]
+    data = (await community.export())["milestones"]
     assert data[0]["name"] == "alcohol"
     assert [r["note"] for r in data[0]["runs"]] == ["only for me", None]
     assert data[0]["celebrations"]
     out = await community.text("/mydata delete confirm:yes")
     assert "milestones" in out
-    assert all(not rows for rows in list((await snapshot(community)).values())[:3])
+    assert all(not rows for rows in list((await community.snapshot(*TABLES, LADDER)).values())[:3])
     assert "You don't have a counter yet" in await community.text("/milestone show")
 
 

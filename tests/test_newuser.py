@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 from cogs.crisis.resources import load_directory
+from tests.harness import saved_file
 
 # --- 1. a moderator never sees concern reports about themselves --------------------------------
 
@@ -322,9 +323,7 @@ async def test_two_exports_never_overwrite_each_other(community):
     here = await community.text("/mydata export")
     everywhere = await community.text("/mydata export scope:everywhere")
     again = await community.text("/mydata export")
-    paths = [
-        out.split("(file saved to ", 1)[1].split(")", 1)[0] for out in (here, everywhere, again)
-    ]
+    paths = [str(saved_file(out)) for out in (here, everywhere, again)]
     assert len(set(paths)) == 3
     assert "-here-" in paths[0] and "-everywhere-" in paths[1]
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.harness import ConsoleCommunity
+from tests.harness import ConsoleCommunity, private_messages
 
 PARTNER_TABLES = (
     "partner_pool",
@@ -21,20 +21,12 @@ PARTNER_TABLES = (
     "partner_notices",
     "partner_schedules",
 )
+
+MEMBER_SETTINGS = (
+    "SELECT user_id, key, value FROM member_settings WHERE key != 'undelivered' "
+    "ORDER BY user_id, key"
+)
 INJECTION = "**bold** <b>x</b> [link](http://x.example) '); DROP TABLE partner_pool;--"
-
-
-async def stored(community) -> dict[str, list[tuple]]:
-    """Every row this feature stores (plus member settings), to compare before and after."""
-    out = {}
-    for table in PARTNER_TABLES:
-        rows = await community.bot.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")
-        out[table] = [tuple(r) for r in rows]
-    rows = await community.bot.db.fetchall(
-        "SELECT user_id, key, value FROM member_settings WHERE key != 'undelivered' ORDER BY user_id, key"
-    )
-    out["member_settings"] = [tuple(r) for r in rows]
-    return out
 
 
 async def join(community, name: str, zone: str = "Europe/London", options: str = "alcohol") -> str:
@@ -46,20 +38,6 @@ async def join(community, name: str, zone: str = "Europe/London", options: str =
 async def as_moderator(community, *lines: str) -> str:
     """Run lines as the moderator mod."""
     return await community.text(":role mod moderator", ":as mod", *lines)
-
-
-def private(out: str, name: str) -> list[str]:
-    """The private messages a member received in `out` (first lines, then continuation)."""
-    messages, current = [], None
-    for line in out.split("\n"):
-        if line.startswith(f"(private) {name}: "):
-            current = [line[len(f"(private) {name}: ") :]]
-            messages.append(current)
-        elif line.startswith("    ") and current is not None:
-            current.append(line.strip())
-        else:
-            current = None
-    return ["\n".join(m) for m in messages]
 
 
 async def paired(community, a: str = "bob", b: str = "carol") -> None:
@@ -84,12 +62,12 @@ async def test_join_match_consent_introduction_and_kind_ending(community):
 
     out = await as_moderator(community, "/partner match")
     assert "(private) mod: Proposed 1 pair; each member was asked privately" in out
-    [to_carol] = private(out, "carol")
+    [to_carol] = private_messages(out, "carol")
     assert "A possible accountability partner for you: bob." in to_carol
     assert "Day 40, evenings are hard" in to_carol
     assert "They're 1 hour behind you." in to_carol
     assert "Accept: type !partner accept proposal:1" in to_carol
-    [to_bob] = private(out, "bob")
+    [to_bob] = private_messages(out, "bob")
     assert "carol" in to_bob and "1 hour ahead of you" in to_bob
     assert "#" not in out.split(":", 1)[0]  # nothing public
 
@@ -97,7 +75,7 @@ async def test_join_match_consent_introduction_and_kind_ending(community):
     out = await community.text(":as bob", "!partner accept")
     assert "noted your yes" in out
     assert "accountability partners" not in out
-    assert private(out, "carol") == []
+    assert private_messages(out, "carol") == []
 
     out = await community.text(":as carol", "!partner accept proposal:1")
     assert "(private) carol: 🌱 You and bob are now accountability partners." in out
@@ -112,16 +90,18 @@ async def test_join_match_consent_introduction_and_kind_ending(community):
 
     out = await community.text(":as bob", '/partner end reason:"we never talked"')
     assert "(private) bob: Your partnership with carol has ended." in out
-    to_carol = private(out, "carol")
+    to_carol = private_messages(out, "carol")
     assert to_carol and "Your accountability partnership with bob has ended" in to_carol[0]
     assert "never talked" not in out.replace("(private) bob", "")  # the reason goes nowhere
-    assert "never talked" not in json.dumps(await stored(community))
+    assert "never talked" not in json.dumps(
+        await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
+    )
 
     # Both may rejoin; the pair is not proposed again within 90 days.
     await community.say("/partner join alcohol", ":as carol", "/partner join alcohol")
     out = await as_moderator(community, "/partner match")
     assert "No new matches this time" in out
-    assert private(out, "bob") == [] and private(out, "carol") == []
+    assert private_messages(out, "bob") == [] and private_messages(out, "carol") == []
 
 
 async def test_four_members_make_two_pairs_by_compatibility(community):
@@ -131,8 +111,8 @@ async def test_four_members_make_two_pairs_by_compatibility(community):
     await join(community, "erin", "Asia/Tokyo", "food language:ja")
     out = await as_moderator(community, "/partner match")
     assert "Proposed 2 pairs" in out
-    assert "for you: dave." in private(out, "bob")[0]
-    assert "for you: erin." in private(out, "carol")[0]
+    assert "for you: dave." in private_messages(out, "bob")[0]
+    assert "for you: erin." in private_messages(out, "carol")[0]
 
 
 async def test_a_decline_is_held_until_the_proposal_closes_and_worded_like_silence(community):
@@ -141,24 +121,26 @@ async def test_a_decline_is_held_until_the_proposal_closes_and_worded_like_silen
     await join(community, "dave")
     await join(community, "erin")
     await as_moderator(community, "/partner match")
-    pairs = await community.bot.db.fetchall(
-        "SELECT group_concat(user_id) FROM partner_proposal_members GROUP BY proposal_id"
-    )
-    assert sorted(sorted(p[0].split(",")) for p in pairs) == [["bob", "carol"], ["dave", "erin"]]
+    pairs: dict[int, list[str]] = {}
+    for proposal_id, user_id in await community.bot.db.fetchall(
+        "SELECT proposal_id, user_id FROM partner_proposal_members"
+    ):
+        pairs.setdefault(proposal_id, []).append(user_id)
+    assert sorted(sorted(p) for p in pairs.values()) == [["bob", "carol"], ["dave", "erin"]]
     # bob and dave say yes; carol says no, erin never answers
     await community.say(":as bob", "/partner accept", ":as dave", "/partner accept")
     out = await community.text(":as carol", "/partner decline")
     assert "(private) carol: Thanks for letting me know" in out and "Nobody is told" in out
-    assert private(out, "bob") == []  # not told the moment carol says no
+    assert private_messages(out, "bob") == []  # not told the moment carol says no
     out = await community.text(":as bob", "/partner status")
     assert "waiting for everyone's answer" in out
     out = await community.text(":as carol", "/partner status")
     assert "you've said no" in out
     out = await community.text(":clock +49h")
-    [to_bob], [to_dave] = private(out, "bob"), private(out, "dave")
+    [to_bob], [to_dave] = private_messages(out, "bob"), private_messages(out, "dave")
     assert to_bob == to_dave  # the same words whether someone said no or nobody answered
     assert "won't go ahead this time" in to_bob
-    assert private(out, "carol") == []  # she already knows
+    assert private_messages(out, "carol") == []  # she already knows
     assert "accountability partners" not in out
     out = await community.text(":as bob", "/partner status", ":as carol", "/partner status")
     assert out.count("You're in the pool") == 2
@@ -188,12 +170,12 @@ async def test_a_proposal_expires_after_48_hours(community):
     out = await community.text(":as bob", "/partner accept", ":clock +47h")
     assert "won't go ahead" not in out
     out = await community.text(":clock +2h")
-    assert "won't go ahead this time" in "\n".join(private(out, "bob"))
-    assert "won't go ahead this time" in "\n".join(private(out, "carol"))
-    before = await stored(community)
+    assert "won't go ahead this time" in "\n".join(private_messages(out, "bob"))
+    assert "won't go ahead this time" in "\n".join(private_messages(out, "carol"))
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(":as carol", "/partner accept proposal:1")
     assert "has expired" in out and "back in the pool" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
     # A restart does not send the expiry again.
     await community.restart()
     out = await community.text(":clock +1d")
@@ -205,10 +187,10 @@ async def test_expired_but_not_yet_swept_proposal_cannot_be_accepted(community):
     await join(community, "carol")
     await as_moderator(community, "/partner match")
     community.clock.set(community.clock.now() + timedelta(hours=49))  # the sweep has not run yet
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(":as bob", "/partner accept proposal:1")
     assert "expired" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -232,41 +214,41 @@ async def test_expired_but_not_yet_swept_proposal_cannot_be_accepted(community):
 )
 async def test_join_refuses_bad_values_kindly_and_stores_nothing(community, options, expected):
     await community.say(":as bob", "/timezone set Europe/London")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(f"/partner join {options}")
     assert expected in out
     assert out.startswith("(private) bob: ")
     assert "Usage: !partner join <focus>" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_join_twice_without_timezone_and_while_partnered(community):
     await community.say(":as bob")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner join alcohol")
     assert "please set your timezone first: !timezone set" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
     await join(community, "bob")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner join general")
     assert "You're already in the pool" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
     await join(community, "carol")
     await as_moderator(community, "/partner match")
     await community.say(":as bob", "/partner accept", ":as carol", "/partner accept")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner join alcohol")
     assert "You already have an accountability partner, bob" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_intro_with_markup_is_stored_verbatim_and_shown_only_privately(community):
     await join(community, "bob", options=f'alcohol intro:"{INJECTION}"')
     await join(community, "carol")
     out = await as_moderator(community, "/partner match")
-    assert INJECTION in private(out, "carol")[0]
+    assert INJECTION in private_messages(out, "carol")[0]
     assert all(
         line.startswith("(private)") or line.startswith("    ")
         for line in out.split("\n")
@@ -283,11 +265,11 @@ async def test_answering_with_bad_proposal_ids(community, value):
     await join(community, "bob")
     await join(community, "carol")
     await as_moderator(community, "/partner match")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(":as bob", f"/partner accept proposal:{value}")
     assert "(private) bob:" in out
     assert "Usage: !partner accept [proposal]" in out or "can't find that proposal" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_accepting_someone_elses_proposal(community):
@@ -295,27 +277,27 @@ async def test_accepting_someone_elses_proposal(community):
     await join(community, "carol")
     await as_moderator(community, "/partner match")
     await community.say(":as dave")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(
         "/partner accept proposal:1", "/partner decline proposal:1", "/partner accept"
     )
     assert out.count("can't find that proposal among yours") == 2
     assert "don't have a proposed match waiting" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_matching_needs_two_members_and_a_moderator(community):
     out = await as_moderator(community, "/partner match")
     assert "There are 0 members waiting in the pool; matching needs at least two." in out
     await join(community, "bob")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await as_moderator(community, "/partner match")
     assert "There is 1 member waiting" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
     await join(community, "carol")
     out = await community.text("/partner match", "/partner pairs", "/partner unpair member:@bob")
     assert out.count("Only moderators can use !partner") == 3
-    assert await stored(community) != before  # carol joined
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) != before  # carol joined
     assert await community.bot.db.fetchall("SELECT * FROM partner_proposals") == []
 
 
@@ -326,9 +308,9 @@ async def test_sos_goes_privately_to_the_partner_three_times_a_day_even_across_r
     await paired(community)
     out = await community.text(":as bob", '/partner sos "rough night, **help** @everyone"')
     assert "leave out @everyone" in out
-    assert private(out, "carol") == []
+    assert private_messages(out, "carol") == []
     out = await community.text("/partner sos rough night, <b>scared</b>")
-    [to_carol] = private(out, "carol")
+    [to_carol] = private_messages(out, "carol")
     assert "bob could use some support right now" in to_carol
     assert "They wrote: rough night, <b>scared</b>" in to_carol
     assert "(private) bob: I've let carol know privately." in out
@@ -336,11 +318,11 @@ async def test_sos_goes_privately_to_the_partner_three_times_a_day_even_across_r
     await community.restart()
     out = await community.text(":as bob", "/partner sos")
     assert "I've let carol know" in out
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner sos still here")
     assert "You've sent today's 3 SOS messages" in out and "!crisis" in out
-    assert private(out, "carol") == []
-    assert await stored(community) == before
+    assert private_messages(out, "carol") == []
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
     out = await community.text(":clock +1d", "/partner sos")
     assert "I've let carol know" in out
 
@@ -358,11 +340,11 @@ async def test_sos_goes_privately_to_the_partner_three_times_a_day_even_across_r
 async def test_sos_and_end_refuse_bad_text_and_change_nothing(community, line, expected):
     await paired(community)
     await community.say(":as bob")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(line)
     assert expected in out
-    assert private(out, "carol") == []
-    assert await stored(community) == before
+    assert private_messages(out, "carol") == []
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_answering_twice_changes_nothing_and_tells_nobody_again(community):
@@ -370,20 +352,20 @@ async def test_answering_twice_changes_nothing_and_tells_nobody_again(community)
     await join(community, "carol")
     await as_moderator(community, "/partner match")
     await community.say(":as bob", "/partner decline proposal:1")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner decline proposal:1", "/partner accept proposal:1")
     assert out.count("You've already answered that one") == 2
-    assert private(out, "carol") == []
-    assert await stored(community) == before
+    assert private_messages(out, "carol") == []
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_sos_without_a_partner_stores_nothing(community):
     await join(community, "bob")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner sos help", "/partner end")
     assert "don't have an accountability partner right now, so there's no one" in out
     assert "nothing to end" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_status_shows_todays_checkin_only_when_both_share(community):
@@ -394,7 +376,7 @@ async def test_status_shows_todays_checkin_only_when_both_share(community):
     assert "once you both turn on" in out and "(yours is on)" in out
     out = await community.text(":as carol", "/partner share on", ":as bob", "/partner status")
     assert "carol has checked in today." in out
-    status = private(out, "bob")[-1]
+    status = private_messages(out, "bob")[-1]
     assert (
         status
         == "Your accountability partner: carol, since 2026-11-02.\ncarol has checked in today."
@@ -408,10 +390,10 @@ async def test_status_shows_todays_checkin_only_when_both_share(community):
 
 
 async def test_share_refuses_other_values(community):
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner share checkins:maybe", "/partner share")
     assert out.count("Usage: !partner share <checkins>") == 2
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_one_gentle_nudge_after_two_days_without_the_partners_checkin(community):
@@ -420,18 +402,18 @@ async def test_one_gentle_nudge_after_two_days_without_the_partners_checkin(comm
     out = await community.text(":clock +2d")
     assert "gentle thought" not in out
     out = await community.text(":clock +1d")
-    nudges = [m for m in private(out, "bob") if "gentle thought" in m]
+    nudges = [m for m in private_messages(out, "bob") if "gentle thought" in m]
     assert nudges == [
         "A gentle thought: carol hasn't checked in for a couple of days. "
         "A short hello from you might mean a lot, no pressure either way."
     ]
-    assert any("gentle thought: bob" in m for m in private(out, "carol"))
+    assert any("gentle thought: bob" in m for m in private_messages(out, "carol"))
     out = await community.text(":clock +3d")
     assert "gentle thought" not in out  # once per lapse
     # After carol checks in again, a new lapse may be nudged again.
     await community.say(":as carol", "/checkin 3")
     out = await community.text(":clock +4d")
-    assert any("gentle thought: carol" in m for m in private(out, "bob"))
+    assert any("gentle thought: carol" in m for m in private_messages(out, "bob"))
 
 
 async def test_no_nudge_without_sharing_on_both_sides(community):
@@ -456,10 +438,10 @@ async def test_block_never_proposes_the_pair_and_is_not_told(community):
     await community.say(":as peerbot")
     out = await community.text(":as bob", "/partner block member:@carol")
     assert "(private) bob: Done: I'll never propose you and carol as partners." in out
-    assert private(out, "carol") == []
+    assert private_messages(out, "carol") == []
     out = await as_moderator(community, "/partner match")
     assert "No new matches this time" in out
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(
         ":as bob",
         "/partner block member:@bob",
@@ -473,7 +455,7 @@ async def test_block_never_proposes_the_pair_and_is_not_told(community):
     assert "can't find a member called '@nobody'" in out
     assert "bots are never proposed" in out
     assert "Member is missing" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_blocking_during_a_proposal_closes_it_neutrally(community):
@@ -483,12 +465,14 @@ async def test_blocking_during_a_proposal_closes_it_neutrally(community):
     out = await community.text(
         ":as carol", "/partner accept", ":as bob", "/partner block member:@carol"
     )
-    assert private(out, "carol") == [  # only her own answer: the no is held until it closes
+    assert private_messages(
+        out, "carol"
+    ) == [  # only her own answer: the no is held until it closes
         "Thank you, I've noted your yes. I'll introduce you as soon as everyone has said yes "
         "(within 48 hours); if not, you simply go back into the pool."
     ]
     out = await community.text(":clock +49h")
-    [to_carol] = private(out, "carol")
+    [to_carol] = private_messages(out, "carol")
     assert "won't go ahead this time" in to_carol and "block" not in to_carol
 
 
@@ -513,13 +497,15 @@ async def test_pairs_and_unpair_show_names_only(community):
     assert "secret intro" not in out and "alcohol" not in out
     out = await community.text("/partner unpair member:@bob")
     assert "Done: bob's partnership has ended" in out
-    assert "A moderator has ended your accountability partnership" in private(out, "bob")[0]
-    assert "(a moderator ended it)" in private(out, partner)[0]
-    before = await stored(community)
+    assert (
+        "A moderator has ended your accountability partnership" in private_messages(out, "bob")[0]
+    )
+    assert "(a moderator ended it)" in private_messages(out, partner)[0]
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text("/partner unpair member:@bob", "/partner unpair member:@ghost")
     assert "bob doesn't have a partner right now" in out
     assert "can't find a member called '@ghost'" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
 
 
 async def test_trios_when_allowed_else_the_leftover_goes_first_next_round(community):
@@ -535,7 +521,9 @@ async def test_trios_when_allowed_else_the_leftover_goes_first_next_round(commun
     await join(community, "erin")
     out = await as_moderator(community, "/partner match")
     assert f"for you: {left}." in "\n".join(
-        private(out, "bob") + private(out, "carol") + private(out, "erin")
+        private_messages(out, "bob")
+        + private_messages(out, "carol")
+        + private_messages(out, "erin")
     )
 
 
@@ -547,7 +535,7 @@ async def test_trio_needs_all_three_yeses(community):
     await join(community, "dave")
     out = await as_moderator(community, "/partner match")
     assert "Proposed 0 pairs and 1 trio" in out
-    assert "possible accountability group (a trio)" in private(out, "bob")[0]
+    assert "possible accountability group (a trio)" in private_messages(out, "bob")[0]
     await community.say(":as bob", "/partner accept", ":as carol", "/partner accept")
     assert await community.bot.db.fetchall("SELECT * FROM partnerships") == []
     out = await community.text(":as dave", "/partner accept")
@@ -556,7 +544,7 @@ async def test_trio_needs_all_three_yeses(community):
         out,
     )
     out = await community.text("/partner end")
-    assert "stepped back from your accountability group" in private(out, "bob")[0]
+    assert "stepped back from your accountability group" in private_messages(out, "bob")[0]
     out = await community.text(":as bob", "/partner status")
     assert "Your accountability partner: carol" in out
 
@@ -564,7 +552,7 @@ async def test_trio_needs_all_three_yeses(community):
 async def test_weekly_matching_runs_at_community_time_and_survives_restart(community):
     await join(community, "bob")
     await join(community, "carol")
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await as_moderator(
         community,
         "/partner schedule weekly:someday time:09:00",
@@ -576,14 +564,14 @@ async def test_weekly_matching_runs_at_community_time_and_survives_restart(commu
         and "is not a time of day" in out
         and "Please add a time" in out
     )
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
     out = await community.text("/partner schedule weekly:mon time:09:00")
     assert "Weekly matching: " in out and "Mon 2026-11-09 at 09:00" in out
     await community.restart()
     out = await community.text(":clock 2026-11-09T08:59")
     assert "possible accountability partner" not in out
     out = await community.text(":clock +2m")
-    assert private(out, "bob") and private(out, "carol")
+    assert private_messages(out, "bob") and private_messages(out, "carol")
     out = await community.text("/partner schedule weekly:off", "/partner schedule weekly:off")
     assert "Weekly matching is off." in out and "was already off" in out
 
@@ -599,19 +587,15 @@ async def test_export_shows_only_the_members_own_view(community):
     await community.say(
         ":as bob", "/partner accept", ":as carol", "/partner accept", "/partner sos"
     )
-    out = await community.text(":as bob", "/mydata export")
-    path = re.search(r"file saved to (.+)\)", out)[1]
-    data = json.loads(open(path, encoding="utf-8").read())["data"]["partners"]
+    data = (await community.export("bob"))["partners"]
     assert data["proposals"][0]["with"] == ["carol"]
     assert data["partnerships"][0]["with"] == ["carol"]
     assert "carol secret" not in json.dumps(data)
     assert "blocks" not in data  # dave's block of bob is dave's
-    out = await community.text(":as dave", "/mydata export")
-    dave = json.loads(open(re.search(r"file saved to (.+)\)", out)[1], encoding="utf-8").read())
-    assert dave["data"]["partners"]["blocks"][0]["blocked_id"] == "bob"
-    out = await community.text(":as carol", "/mydata export")
-    carol = json.loads(open(re.search(r"file saved to (.+)\)", out)[1], encoding="utf-8").read())
-    assert carol["data"]["partners"]["sos"][0]["sent"] == 1
+    dave = await community.export("dave")
+    assert dave["partners"]["blocks"][0]["blocked_id"] == "bob"
+    carol = await community.export("carol")
+    assert carol["partners"]["sos"][0]["sent"] == 1
     assert "bob secret" not in json.dumps(carol)
 
 
@@ -626,7 +610,7 @@ async def test_delete_removes_pool_proposals_partnerships_and_blocks(community):
     out = await community.text(":as carol", "/mydata delete confirm:yes")
     assert "partners" in out
     out = await community.text(":clock +1m")
-    [to_bob] = private(out, "bob")
+    [to_bob] = private_messages(out, "bob")
     assert to_bob.startswith("Your accountability partnership has ended.")
     assert "delete" not in to_bob and "carol" not in to_bob
     for table in PARTNER_TABLES[:-1]:
@@ -647,23 +631,23 @@ async def test_delete_during_a_proposal_tells_the_other_neutrally(community):
     await as_moderator(community, "/partner match")
     await community.say(":as carol", "/partner accept", ":as bob", "/mydata delete confirm:yes")
     out = await community.text(":clock +1m")
-    [to_carol] = private(out, "carol")
+    [to_carol] = private_messages(out, "carol")
     assert "won't go ahead this time" in to_carol and "bob" not in to_carol
     out = await community.text(":as carol", "/partner status")
     assert "You're in the pool" in out
 
 
 async def test_leave_pool(community):
-    before = await stored(community)
+    before = await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS)
     out = await community.text(":as bob", "/partner leave-pool")
     assert "You're not in the pool right now" in out
-    assert await stored(community) == before
+    assert await community.snapshot(*PARTNER_TABLES, MEMBER_SETTINGS) == before
     await join(community, "bob")
     await join(community, "carol")
     await as_moderator(community, "/partner match")
     out = await community.text(":as bob", "/partner leave-pool")
     assert "you're out of the pool" in out
-    assert "won't go ahead this time" in private(out, "carol")[0]
+    assert "won't go ahead this time" in private_messages(out, "carol")[0]
     out = await community.text(":as carol", "/partner status")
     assert "You're in the pool" in out
 
@@ -694,7 +678,7 @@ async def test_a_block_survives_the_blocked_members_deletion_without_their_id(co
     await join(community, "alice")
     out = await as_moderator(community, "/partner match")
     assert "No new matches this time" in out
-    assert private(out, "alice") == [] and private(out, "bob") == []
+    assert private_messages(out, "alice") == [] and private_messages(out, "bob") == []
     # bob deleting his own data removes his block entirely
     await community.say(":as bob", "/mydata delete confirm:yes")
     assert await community.bot.db.fetchall("SELECT * FROM partner_blocks") == []

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -424,8 +422,7 @@ async def test_the_hourly_limit_skips_and_records_extra_posts(tmp_path):
 
 async def test_export_lists_my_prompts_and_delete_keeps_them_without_my_name(fac):
     await fac.say('/prompt add "Morning" schedule:daily 09:00', '/prompt bank add "From the bank"')
-    out = await fac.text("/mydata export")
-    data = json.loads(Path(out.split("(file saved to ", 1)[1].split(")", 1)[0]).read_text())["data"]
+    data = await fac.export()
     assert data["prompts"]["prompts"][0]["text"] == "Morning"
     assert data["prompts"]["prompt_bank"][0]["text"] == "From the bank"
     assert data["community_audit"][0]["action"] == "prompt #1"

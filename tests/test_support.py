@@ -4,9 +4,6 @@ nobody on duty, urgent requests, bad input and the attacks a red-teamer would tr
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.harness import ConsoleCommunity
@@ -282,9 +279,7 @@ async def test_a_member_who_left_before_the_claim_is_closed_kindly(desk):
 
 async def test_mydata_export_and_delete_include_support(desk):
     await desk.say(REQUEST, ":as bob", "/support claim", ":as alice")
-    out = await desk.text("/mydata export")
-    path = out.split("(file saved to ", 1)[1].split(")", 1)[0]
-    data = json.loads(Path(path).read_text())["data"]
+    data = await desk.export()
     assert data["support requests"]["requests"][0]["note"] == "rough week at work"
     out = await desk.text("/mydata delete confirm:yes")
     assert "Done" in out
