@@ -436,7 +436,7 @@ class Alerts:
         """Alerts since an instant, newest first; none about the member ``excluding``."""
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND created_at>=? "
-            "AND user_id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT 20",
+            "AND user_id IS DISTINCT FROM ? ORDER BY created_at DESC, id DESC LIMIT 20",
             (platform, community_id, exact(since), excluding),
         )
         return [_alert(r) for r in rows]

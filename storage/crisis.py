@@ -374,7 +374,7 @@ class ConcernReports:
         """Reports since an instant, newest first; none about the member ``excluding``."""
         rows = await self.db.fetchall(
             "SELECT * FROM crisis_concern_reports WHERE platform=? AND community_id=? "
-            "AND created_at>=? AND subject_id IS NOT ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            "AND created_at>=? AND subject_id IS DISTINCT FROM ? ORDER BY created_at DESC, id DESC LIMIT ?",
             (platform, community_id, exact(since), excluding, limit),
         )
         return [
@@ -399,7 +399,7 @@ class ConcernReports:
         about the member ``excluding`` are left out."""
         rows = await self.db.fetchall(
             "SELECT MAX(reporter_name), COUNT(*) FROM crisis_concern_reports WHERE platform=? "
-            "AND community_id=? AND created_at>=? AND subject_id IS NOT ? GROUP BY reporter_id "
+            "AND community_id=? AND created_at>=? AND subject_id IS DISTINCT FROM ? GROUP BY reporter_id "
             "ORDER BY COUNT(*) DESC, MAX(reporter_name)",
             (platform, community_id, exact(since), excluding),
         )

@@ -274,3 +274,13 @@ def query(database: str | Path, sql: str, params: tuple = ()) -> list[tuple]:
 
     with sqlite3.connect(target) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def table_names(database: str | Path) -> list[str]:
+    """The tables of a test database, SQLite file or PostgreSQL."""
+    target = long_lived(database) or str(database)
+    if target.startswith("postgresql://"):
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return [r[0] for r in query(target, sql)]

@@ -91,7 +91,8 @@ async def test_no_command_crashes_on_any_typed_value(tmp_path):
             assert "something went wrong on my side" not in out, (
                 f"crash on {line[:200]!r}: {out[:300]}"
             )
-        ok = await community.bot.db.fetchone("PRAGMA integrity_check")
-        assert ok[0] == "ok"
+        if community.bot.db.dialect == "sqlite":  # PostgreSQL has no whole-file check
+            ok = await community.bot.db.fetchone("PRAGMA integrity_check")
+            assert ok[0] == "ok"
     finally:
         await community.stop()

@@ -16,8 +16,8 @@ async def everything(community: ConsoleCommunity) -> list[tuple]:
         "crisis_community_resources",
         "partner_pool",
     ):
-        found = await community.bot.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")
-        rows += [(table, *tuple(r)) for r in found]
+        found = await community.bot.db.fetchall(f"SELECT * FROM {table}")
+        rows += sorted(((table, *tuple(r)) for r in found), key=repr)  # any order, both backends
     return [r for r in rows if "undelivered" not in r]
 
 

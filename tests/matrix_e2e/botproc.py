@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.postgres_server import database_for
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PEERBOT = Path(sys.executable).parent / "peerbot"
 
@@ -28,7 +30,7 @@ def write_config(
     inviters = ", ".join(f'"{u}"' for u in allowed_inviters)
     path.write_text(
         "[bot]\n"
-        f'database = "{database}"\n'
+        f'database = "{database_for(database)}"\n'
         'command_prefix = "!"\n'
         'log_level = "INFO"\n'
         "tick_seconds = 1\n"

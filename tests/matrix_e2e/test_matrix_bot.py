@@ -8,7 +8,6 @@ homeserver outage scenarios are in test_matrix_outage.py (they stop their own Sy
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from bot.app import build_bot
 from bot.config import Config
 from bot.spec import Permission
 from tests.matrix_harness.nio_helpers import close_all, send_text, sync_once, sync_until
+from tests.postgres_server import query
 
 from .world import (
     World,
@@ -377,10 +377,7 @@ async def test_mydata_export_includes_and_delete_removes_the_direct_room(world: 
 
 
 def _direct_rows(db_path: Path, user_id: str) -> list[tuple]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(
-            "SELECT * FROM matrix_direct_rooms WHERE user_id = ?", (user_id,)
-        ).fetchall()
+    return query(db_path, "SELECT * FROM matrix_direct_rooms WHERE user_id = ?", (user_id,))
 
 
 async def test_a_command_sent_while_the_bot_is_down_is_answered_exactly_once(world: World):
@@ -413,11 +410,11 @@ async def test_a_command_sent_while_the_bot_is_down_is_answered_exactly_once(wor
 
 
 def _moods(db_path: Path, user_id: str) -> list[int]:
-    with sqlite3.connect(db_path) as conn:
-        rows = conn.execute(
-            "SELECT mood FROM checkins WHERE platform = 'matrix' AND user_id = ? ORDER BY id",
-            (user_id,),
-        ).fetchall()
+    rows = query(
+        db_path,
+        "SELECT mood FROM checkins WHERE platform = 'matrix' AND user_id = ? ORDER BY id",
+        (user_id,),
+    )
     return [mood for (mood,) in rows]
 
 

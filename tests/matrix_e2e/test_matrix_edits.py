@@ -10,7 +10,6 @@ moderators one alert; a second edit at the same level brings nothing more; someo
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 import pytest_asyncio
@@ -24,6 +23,7 @@ from tests.matrix_harness.nio_helpers import (
     sync_once,
     wait_for_member,
 )
+from tests.postgres_server import query
 
 from .world import (
     World,
@@ -104,11 +104,10 @@ async def settled(w: World, client: AsyncClient) -> None:
 
 def pending_follow_ups(w: World, user_id: str) -> int:
     """Flagged messages counted into the member's next merged follow-up alert."""
-    with sqlite3.connect(w.db_path) as db:
-        row = db.execute(
-            "SELECT pending_count FROM crisis_member_state WHERE user_id = ?", (user_id,)
-        ).fetchone()
-    return row[0] if row else 0
+    rows = query(
+        w.db_path, "SELECT pending_count FROM crisis_member_state WHERE user_id = ?", (user_id,)
+    )
+    return rows[0][0] if rows else 0
 
 
 def alerts_since(w: World, seen: set[str]) -> list[str]:

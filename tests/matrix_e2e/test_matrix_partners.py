@@ -4,7 +4,6 @@ for the two of them, and each member also hears about it in their direct room.""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +19,7 @@ from tests.matrix_harness.nio_helpers import (
     sync_once,
     sync_until,
 )
+from tests.postgres_server import query, table_names
 
 from .world import World, build_world, direct_room, register, seen_ids, wait_for_notice
 
@@ -136,11 +136,9 @@ async def test_accepted_partners_meet_in_a_new_encrypted_room(world: World):
     assert "Sam <b>R</b>" in status.body
 
     # Nothing about the room is kept in the bot's database.
-    with sqlite3.connect(world.db_path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for row in db.execute(f'SELECT * FROM "{table}"'):
-                assert group not in repr(row), f"the partners' room is stored in {table}"
+    for table in table_names(world.db_path):
+        for row in query(world.db_path, f'SELECT * FROM "{table}"'):
+            assert group not in repr(row), f"the partners' room is stored in {table}"
 
 
 def _state(sender: str, content: object, state_key: str = "") -> SimpleNamespace:

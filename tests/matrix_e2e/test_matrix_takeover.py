@@ -9,7 +9,6 @@ reports stay exactly as they were.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 import pytest_asyncio
@@ -23,6 +22,7 @@ from tests.matrix_harness.nio_helpers import (
     send_text,
     wait_for_member,
 )
+from tests.postgres_server import query
 
 from .world import World, build_world, direct_room, register, seen_ids, set_power, wait_for_notice
 
@@ -69,15 +69,15 @@ async def member_says(w: World, client: AsyncClient, room: str, command: str) ->
 
 def snapshot(w: World, community_id: str) -> dict[str, list[tuple]]:
     """Everything the bot keeps about a community that an attacker would want to change."""
-    with sqlite3.connect(w.db_path) as db:
-        return {
-            table: db.execute(
-                f"SELECT * FROM {table} WHERE platform = 'matrix' AND community_id = ? "  # noqa: S608
-                "ORDER BY 1, 2, 3, 4",
-                (community_id,),
-            ).fetchall()
-            for table in ("community_settings", "community_audit", "crisis_concern_reports")
-        }
+    return {
+        table: query(
+            w.db_path,
+            f"SELECT * FROM {table} WHERE platform = 'matrix' AND community_id = ? "  # noqa: S608
+            "ORDER BY 1, 2, 3, 4",
+            (community_id,),
+        )
+        for table in ("community_settings", "community_audit", "crisis_concern_reports")
+    }
 
 
 async def put_state(client: AsyncClient, room: str, kind: str, key: str, content: dict) -> None:

@@ -32,6 +32,7 @@ from tests.matrix_harness.nio_helpers import (
     wait_for_member,
 )
 from tests.matrix_harness.synapse import SynapseServer
+from tests.postgres_server import database_for
 
 from .botproc import BotProcess, write_config
 
@@ -113,7 +114,7 @@ async def build_world(
     refused = await create_room(member, name="not allowed", invite=[bot_user.user_id])
 
     db_path = tmp / "bot.db"
-    db = await Database.open(db_path)
+    db = await Database.open(database_for(db_path))  # the file, or PostgreSQL's stand-in
     settings = CommunitySettings(db)
     now = datetime.now(UTC)
     for purpose, room in (("prompts", prompts), ("checkins", general)):
