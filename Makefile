@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-faults bench lint format setup synapse clean
+.PHONY: run test test-postgres test-faults bench lint format setup synapse clean
 
 $(BIN)/peerbot: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,10 +17,22 @@ setup: $(BIN)/peerbot
 run: setup
 	$(BIN)/peerbot console --db peerbot-console.db
 
-## Every test: unit, console end-to-end, Discord loopback, real Synapse, fault tests.
+## Every test: unit, console end-to-end, Discord loopback, real Synapse, fault tests; then every
+## test that opens a database again on PostgreSQL (a throwaway server the suite starts itself).
 test: setup synapse
 	$(BIN)/ruff check bot cogs storage tests benchmarks scripts
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+	PEERBOT_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider $(NO_DATABASE)
+
+## Tests that never open a database: the PostgreSQL pass leaves them out (they ran just before).
+NO_DATABASE := --ignore=tests/test_crisis_detector.py --ignore=tests/test_timeutil.py \
+	--ignore=tests/test_recurrence.py --ignore=tests/test_fuzz_rendering.py \
+	--ignore=tests/test_text_split.py --ignore=tests/test_crisis_cli.py \
+	--ignore=tests/test_fuzz_config.py
+
+## The suite on PostgreSQL only.
+test-postgres: setup
+	PEERBOT_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider $(NO_DATABASE)
 
 ## Only the long fault-injection tests.
 test-faults: setup
