@@ -32,11 +32,17 @@ from tests.matrix_harness.nio_helpers import (
     timeline,
     wait_for_member,
 )
+from tests.postgres_server import BACKEND
 
 from .botproc import BotProcess, write_config
 from .world import direct_room, register, wait_for_notice, wait_for_pointer
 
-pytestmark = [pytest.mark.matrix, pytest.mark.faults]
+# Several processes share a database only on PostgreSQL: run once, in make test's PostgreSQL
+# pass, not again in the SQLite pass.
+ONLY_ON_POSTGRES_PASS = pytest.mark.skipif(
+    BACKEND != "postgresql", reason="several processes: in the PostgreSQL pass"
+)
+pytestmark = [pytest.mark.matrix, pytest.mark.faults, ONLY_ON_POSTGRES_PASS]
 
 TAKEOVER_LIMIT_S = 20.0  # LOCK_POLL_S (1 s) + login and the first full sync on a busy machine
 POINTER = "I've sent you a private message."
