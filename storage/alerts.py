@@ -140,7 +140,8 @@ class Duty:
                 return None
             cursor = conn.execute(
                 "INSERT INTO crisis_rota (platform, community_id, user_id, display_name, "
-                "weekday, start_min, end_min, zone, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "weekday, start_min, end_min, zone, created_at) VALUES (?,?,?,?,?,?,?,?,?) "
+                "RETURNING id",
                 (
                     key.platform,
                     key.community_id,
@@ -153,7 +154,7 @@ class Duty:
                     exact(now),
                 ),
             )
-            return cursor.lastrowid
+            return cursor.fetchone()[0]
 
         return await self.db.write(write)
 
@@ -261,7 +262,7 @@ class Alerts:
             cursor = conn.execute(
                 "INSERT INTO crisis_alerts (platform, community_id, kind, urgent, user_id, "
                 "reporter_id, report_id, template, values_json, created_at, next_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (
                     community[0],
                     community[1],
@@ -277,7 +278,7 @@ class Alerts:
                 ),
             )
             row = conn.execute(
-                "SELECT * FROM crisis_alerts WHERE id=?", (cursor.lastrowid,)
+                "SELECT * FROM crisis_alerts WHERE id=?", (cursor.fetchone()[0],)
             ).fetchone()
             return _alert(row)
 

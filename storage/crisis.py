@@ -339,7 +339,7 @@ class ConcernReports:
             cursor = conn.execute(
                 "INSERT INTO crisis_concern_reports (platform, community_id, reporter_id, "
                 "reporter_name, subject_id, subject_name, note, alerted, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     platform,
                     community_id,
@@ -352,7 +352,7 @@ class ConcernReports:
                     exact(now),
                 ),
             )
-            return ReportOutcome(id=cursor.lastrowid, merged=merged)
+            return ReportOutcome(id=cursor.fetchone()[0], merged=merged)
 
         return await self.db.write(write)
 
@@ -515,10 +515,10 @@ class CommunityResources:
                 return None
             cursor = conn.execute(
                 "INSERT INTO crisis_community_resources (platform, community_id, name, contact, "
-                "hours, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "hours, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (platform, community_id, name, contact, hours, url, exact(now)),
             )
-            return cursor.lastrowid
+            return cursor.fetchone()[0]
 
         return await self.db.write(write)
 

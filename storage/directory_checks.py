@@ -80,10 +80,10 @@ class DirectoryChecks:
                 return None
             cursor = conn.execute(
                 "INSERT INTO crisis_directory_reports (platform, community_id, entry_id, "
-                "reporter_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "reporter_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (key.platform, key.community_id, entry_id, key.user_id, note, now.isoformat()),
             )
-            return cursor.lastrowid
+            return cursor.fetchone()[0]
 
         return await self.db.write(write)
 

@@ -163,7 +163,7 @@ def _counter(row: Any) -> Counter:
 def _insert_run(conn: sqlite3.Connection, counter_id: int, key: MemberKey, start: RunStart) -> int:
     cursor = conn.execute(
         "INSERT INTO milestone_runs (counter_id, platform, community_id, user_id, start_date, "
-        "start_time, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "start_time, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             counter_id,
             *key_params(key),
@@ -172,7 +172,7 @@ def _insert_run(conn: sqlite3.Connection, counter_id: int, key: MemberKey, start
             iso(start.started_at),
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.fetchone()[0])
 
 
 def _update_schedule(
@@ -288,7 +288,7 @@ class MilestoneStore:
                 conn.execute(
                     "INSERT INTO milestone_counters (platform, community_id, user_id, name, "
                     "name_key, visibility, zone, celebrated_through, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         *key_params(key),
                         name,
@@ -298,7 +298,7 @@ class MilestoneStore:
                         iso(schedule.celebrated_through),
                         iso(now),
                     ),
-                ).lastrowid
+                ).fetchone()[0]
                 or 0
             )
             run_id = _insert_run(conn, counter_id, key, start)

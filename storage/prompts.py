@@ -129,7 +129,8 @@ class PromptStore:
         def write(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
                 "INSERT INTO prompts (platform, community_id, created_by, text, schedule, "
-                "channel_id, thread, state, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "channel_id, thread, state, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (
                     platform,
                     community_id,
@@ -143,7 +144,7 @@ class PromptStore:
                     iso(now),
                 ),
             )
-            pid = int(cursor.lastrowid or 0)
+            pid = int(cursor.fetchone()[0])
             record_audit(conn, platform, community_id, actor, f"prompt #{pid}", None, schedule, now)
             return pid
 
@@ -382,10 +383,10 @@ class PromptStore:
             ).fetchone()[0]
             cursor = conn.execute(
                 "INSERT INTO prompt_bank (platform, community_id, created_by, text, uses, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (platform, community_id, actor_id, text, low or 0, iso(now)),
             )
-            return int(cursor.lastrowid or 0)
+            return int(cursor.fetchone()[0])
 
         return await self.db.write(write)
 
@@ -418,10 +419,11 @@ def _add_run(
     now: datetime,
 ) -> int:
     cursor = conn.execute(
-        "INSERT INTO prompt_runs (prompt_id, due_at, outcome, detail, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO prompt_runs (prompt_id, due_at, outcome, detail, at) VALUES (?, ?, ?, ?, ?) "
+        "RETURNING id",
         (prompt_id, iso(due), outcome, detail, iso(now)),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.fetchone()[0])
 
 
 def _take_from_bank(conn: sqlite3.Connection, platform: str, community_id: str) -> BankEntry | None:

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -91,7 +90,10 @@ class PgCursor:
         self._next = 0
         self.rowcount = rowcount
         self.description = tuple((name, None, None, None, None, None, None) for name in names)
-        self.lastrowid = None  # use RETURNING id: it works on both backends
+
+    @property
+    def lastrowid(self) -> int:
+        raise AttributeError("lastrowid is SQLite's: write INSERT … RETURNING id (both backends)")
 
     def fetchone(self) -> Any | None:
         if self._next >= len(self._rows):
@@ -118,7 +120,6 @@ class PgConnection:
         self._loop = loop
         self.raw = conn
         self._statements: OrderedDict[str, Any] = OrderedDict()
-        self._identity: dict[str, bool] = {}
 
     def run(self, coro: Any) -> Any:
         """Run one asyncpg call to completion on this thread's loop."""
@@ -146,13 +147,6 @@ class PgConnection:
         if not params and _is_control(sql):
             status = self.run(self.raw.execute(sql))
             return PgCursor([], _count(status), ())
-        table = _inserted_table(sql)
-        if table is not None and self._has_identity(table):
-            # sqlite3's lastrowid, for INSERTs written before RETURNING id was the rule
-            cursor = self.execute(sql + " RETURNING id", params)
-            rows = cursor.fetchall()
-            cursor.lastrowid = rows[-1][0] if rows else None
-            return cursor
         stmt = self._prepared(sql)
         try:
             rows = self.run(stmt.fetch(*params))
@@ -162,21 +156,6 @@ class PgConnection:
             rows = self.run(stmt.fetch(*params))
         names = [a.name for a in stmt.get_attributes()]
         return PgCursor(rows, _count(stmt.get_statusmsg()), names)
-
-    def _has_identity(self, table: str) -> bool:
-        known = self._identity.get(table)
-        if known is None:
-            known = (
-                self.execute(
-                    "SELECT 1 FROM information_schema.columns WHERE table_schema = "
-                    "current_schema() AND table_name = ? AND column_name = 'id' "
-                    "AND is_identity = 'YES'",
-                    (table,),
-                ).fetchone()
-                is not None
-            )
-            self._identity[table] = known
-        return known
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
         """One statement for each parameter tuple."""
@@ -199,18 +178,6 @@ _CONTROL = (
     "VACUUM",
     "LOCK",
 )
-
-
-_INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.I)
-
-
-@functools.lru_cache(maxsize=4096)
-def _inserted_table(sql: str) -> str | None:
-    """The table an INSERT without RETURNING writes to (None for anything else)."""
-    match = _INSERT.match(sql)
-    if match is None or re.search(r"\bRETURNING\b", sql, re.I):
-        return None
-    return match[1].lower()
 
 
 def _is_control(sql: str) -> bool:

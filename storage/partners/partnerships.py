@@ -79,10 +79,11 @@ def start_partnership(
     nudge_first_at: datetime,
 ) -> int:
     cursor = conn.execute(
-        "INSERT INTO partnerships (platform, community_id, started_at) VALUES (?, ?, ?)",
+        "INSERT INTO partnerships (platform, community_id, started_at) VALUES (?, ?, ?) "
+        "RETURNING id",
         (platform, community_id, now.isoformat()),
     )
-    pid = int(cursor.lastrowid or 0)
+    pid = int(cursor.fetchone()[0])
     conn.executemany(
         "INSERT INTO partnership_members (partnership_id, platform, community_id, user_id, "
         "nudge_check_at) VALUES (?, ?, ?, ?, ?)",

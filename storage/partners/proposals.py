@@ -51,10 +51,10 @@ class ProposalRepo(StoreBase):
             for group in groups:
                 cursor = conn.execute(
                     "INSERT INTO partner_proposals (platform, community_id, created_at, expires_at) "
-                    "VALUES (?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?) RETURNING id",
                     (platform, community_id, now.isoformat(), expires_at.isoformat()),
                 )
-                pid = int(cursor.lastrowid or 0)
+                pid = int(cursor.fetchone()[0])
                 ids.append(pid)
                 conn.executemany(
                     "INSERT INTO partner_proposal_members (proposal_id, platform, community_id, user_id) "
