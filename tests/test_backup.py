@@ -12,6 +12,9 @@ import pytest
 from storage.backup import BackupError, backup, restore
 from storage.db import schema_version
 
+# About SQLite files themselves; PostgreSQL's side is in tests/test_postgres.py.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -18,6 +18,9 @@ import pytest
 from storage.db import Database, schema_version
 from tests.harness import ConsoleCommunity
 
+# About SQLite files themselves; PostgreSQL's side is in tests/test_postgres.py.
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 FIXTURES = sorted(FIXTURES_DIR.glob("schema-*.sql"))
 Rows = dict[str, tuple[list[str], list[tuple]]]

@@ -17,6 +17,9 @@ from bot.platforms.base import PlatformStartError
 from bot.platforms.matrix import MatrixPlatform
 from tests.harness import ConsoleCommunity
 
+# About SQLite files themselves; PostgreSQL's side is in tests/test_postgres.py.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[1]
 PERMISSIVE = 0o022
 
