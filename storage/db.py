@@ -191,6 +191,10 @@ class Database:
         """A table's column names, in order."""
         raise NotImplementedError
 
+    async def configure(self, pragma: str) -> None:
+        """Apply one SQLite PRAGMA to every connection (SQLite only)."""
+        raise StorageError(f"{pragma!r}: PRAGMA settings are SQLite's; this is {self.dialect}")
+
     async def settle(self) -> None:
         """Wait until every pending write is committed."""
 
