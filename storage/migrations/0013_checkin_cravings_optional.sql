@@ -1,6 +1,9 @@
 -- Cravings become optional: NULL means "not given" and is left out of averages and the chart.
 -- Rows stored before this kept 0 for "not given"; they stay 0, because a 0 that was really
 -- typed cannot be told apart from one that was not.
+-- PostgreSQL drops the constraint in place; SQLite cannot, so it rebuilds the table.
+-- postgresql: ALTER TABLE checkins ALTER COLUMN cravings DROP NOT NULL;
+-- sqlite only {
 CREATE TABLE checkins_new (
     id           INTEGER PRIMARY KEY,
     platform     TEXT NOT NULL,
@@ -22,3 +25,4 @@ ALTER TABLE checkins_new RENAME TO checkins;
 CREATE INDEX checkins_member_day ON checkins (platform, community_id, user_id, local_date);
 CREATE INDEX checkins_community_day ON checkins (platform, community_id, local_date);
 CREATE INDEX checkins_created ON checkins (created_at);
+-- }
