@@ -185,13 +185,20 @@ class VentStore:
         await self.db.write(write)
 
     async def reserve(
-        self, key: MemberKey, week: str, channel_id: str, reply_to: int | None, now: datetime
+        self,
+        key: MemberKey,
+        week: str,
+        channel_id: str,
+        reply_to: int | None,
+        now: datetime,
+        alias: int | None = None,
     ) -> VentPost:
-        """A new post number and the member's alias this week (the post is not yet linked)."""
+        """A new post number and the member's alias this week, or `alias` (a reply keeps the
+        alias of the post it answers); the post is not yet linked."""
 
         def write(conn: sqlite3.Connection) -> VentPost:
             secret = _secret(conn, key.platform, key.community_id)
-            alias = _alias(conn, key, secret, week)
+            shown = alias if alias is not None else _alias(conn, key, secret, week)
             number = conn.execute(
                 "UPDATE vent_communities SET last_number = last_number + 1 "
                 "WHERE platform = ? AND community_id = ? RETURNING last_number",
@@ -200,9 +207,9 @@ class VentStore:
             conn.execute(
                 "INSERT INTO vent_posts (platform, community_id, number, alias, channel_id, "
                 "message_id, reply_to, posted_at, removed) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 1)",
-                (key.platform, key.community_id, number, alias, channel_id, reply_to, iso(now)),
+                (key.platform, key.community_id, number, shown, channel_id, reply_to, iso(now)),
             )
-            return VentPost(int(number), alias, channel_id, None, reply_to, iso(now), True)
+            return VentPost(int(number), shown, channel_id, None, reply_to, iso(now), True)
 
         return await self.db.write(write)
 

@@ -52,7 +52,9 @@ class Posting(VentBase):
         if original is None or original.removed or author != key.user_id:
             await ctx.reply(texts.NOT_YOURS)
             return
-        await self._publish(ctx, text, post)
+        # The alias of the post answered, not this week's: a reply a week later would tie the
+        # member's aliases of both weeks together in everyone's eyes.
+        await self._publish(ctx, text, post, original.alias)
 
     @command("vent forget", "Unlink your anonymous posts from you", private=True)
     async def forget(
@@ -77,7 +79,9 @@ class Posting(VentBase):
         removed = " and taken down" if posts == "remove" and mine else ""
         await ctx.reply(texts.FORGOT, count=plural(len(mine), "anonymous post"), removed=removed)
 
-    async def _publish(self, ctx: Context, text: str, reply_to: int | None) -> None:
+    async def _publish(
+        self, ctx: Context, text: str, reply_to: int | None, alias: int | None = None
+    ) -> None:
         assert ctx.actor is not None and ctx.channel is not None
         key = ctx.member_key()
         if not ctx.platform.typed_in_private(ctx.channel.id, key.user_id):
@@ -103,7 +107,7 @@ class Posting(VentBase):
             if answer is not None:
                 await self.reply_message(ctx, answer)
         now = ctx.now()
-        post = await self.store.reserve(key, week_of(now.date()), channel_id, reply_to, now)
+        post = await self.store.reserve(key, week_of(now.date()), channel_id, reply_to, now, alias)
         template = texts.POST if reply_to is None else texts.REPLY
         message_id = await ctx.post_to(
             channel_id, template, alias=post.alias, number=post.number, text=text, reply_to=reply_to
