@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_partners import as_moderator, join, private
+from tests.harness import private_messages
+from tests.test_partners import as_moderator, join
 
 # --- "did you mean" -----------------------------------------------------------------------------
 
@@ -92,7 +93,7 @@ async def test_a_trio_is_not_told_you_both(community):
     for name in ("bob", "carol", "dan"):
         await community.say(f":as {name}", "/partner accept")
     out = await community.text(":as dan", "/partner status")
-    (status,) = private(out, "dan")
+    (status,) = private_messages(out, "dan")
     assert "you both" not in status
     assert "once all three of you turn on" in status
 
