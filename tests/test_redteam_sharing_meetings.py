@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 async def open_vent(c) -> None:
     """mod moderates; #vent takes anonymous posts, #alerts is the moderators' channel."""
@@ -36,3 +38,25 @@ async def test_a_reply_a_week_later_does_not_tie_this_weeks_alias_to_last_weeks(
     assert "answering post 1" in reply
     assert alias_of(reply) == last_week  # the same alias as the post it answers
     assert alias_of(await community.text("/vent and today")) == this_week
+
+
+URGENT = "I'm going to kill myself tonight, I have the pills ready"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not fixed yet: the wording lives in cogs/crisis (heard.py, texts.py), which another "
+    "engineer was rewriting for translations at the time",
+)
+async def test_the_crisis_reply_to_an_urgent_anonymous_post_does_not_promise_secrecy(community):
+    """At 3 a.m. an urgent /vent brought the crisis reply saying "What you wrote stays private:
+    moderators hear only if you choose" and, a moment later, "The moderators were told": a
+    promise broken in front of someone in crisis. The reply now says what will happen."""
+    await open_vent(community)
+    await community.say(":clock 2026-11-03T03:00")
+    out = await community.text(f"/vent {URGENT}")
+    assert "#alerts:" in out  # the moderators are told, as the docs say
+    crisis_reply = out.split("(private) alice:", 1)[1].split("#vent:", 1)[0]
+    assert "999" in crisis_reply
+    assert "stays private" not in crisis_reply
+    assert "moderators" in crisis_reply and "never who wrote it" in crisis_reply
