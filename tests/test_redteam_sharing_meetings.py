@@ -60,3 +60,29 @@ async def test_the_crisis_reply_to_an_urgent_anonymous_post_does_not_promise_sec
     assert "999" in crisis_reply
     assert "stays private" not in crisis_reply
     assert "moderators" in crisis_reply and "never who wrote it" in crisis_reply
+
+
+async def test_a_meeting_cannot_be_held_in_a_channel_members_cannot_read(community):
+    """A facilitator planned a meeting "in" the moderators' private channel: members were sent
+    to a place they can't open, and without a meetings channel "the room is open" and the
+    cancellations were posted among the moderators."""
+    await community.say(
+        ":role mod moderator",
+        ":role fran facilitator",
+        ":as mod",
+        ":channel modchat moderators",
+        ":channel general",
+        ":as fran",
+    )
+    out = await community.text(
+        '/meeting add title:Circle when:"weekly sun 19:00" length:60 where:#modchat'
+    )
+    assert "Meeting #1 is planned" not in out and "members can't" in out
+    assert await community.rows("meetings") == []
+    out = await community.text(
+        '/meeting add title:Circle when:"weekly sun 19:00" length:60 where:#general'
+    )
+    assert "Meeting #1 is planned" in out
+    out = await community.text("/meeting edit 1 where:#modchat")
+    assert "is updated" not in out and "members can't" in out
+    assert "#modchat" not in await community.text(":clock 2026-11-08T19:00")

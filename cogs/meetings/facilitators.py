@@ -54,6 +54,12 @@ class FacilitatorCommands(MeetingsBase):
                     "Please choose another place. Nothing was changed."
                 )
                 return False
+            if not await ctx.members_can_read(where.channel_id):
+                await ctx.reply(
+                    "Only moderators can open that channel, so members can't come to a meeting "
+                    "there. Please choose a channel they can open, or a link. Nothing was changed."
+                )
+                return False
         return True
 
     @command(
