@@ -361,7 +361,13 @@ class VentStore:
                 params,
             ).fetchone()
             sent = int(row[1]) if row is not None and row[0] == day.isoformat() else 0
-            if sent >= limit:
+            # The limit is the author's: all moderators together, not each of them.
+            (today,) = conn.execute(
+                "SELECT COALESCE(SUM(sent), 0) FROM vent_relays WHERE platform = ? "
+                "AND community_id = ? AND number = ? AND day = ?",
+                (platform, community_id, number, day.isoformat()),
+            ).fetchone()
+            if int(today) >= limit:
                 return False
             conn.execute(
                 "INSERT INTO vent_relays (platform, community_id, number, user_id, day, sent) "

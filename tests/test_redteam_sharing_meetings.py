@@ -86,3 +86,17 @@ async def test_a_meeting_cannot_be_held_in_a_channel_members_cannot_read(communi
     out = await community.text("/meeting edit 1 where:#modchat")
     assert "is updated" not in out and "members can't" in out
     assert "#modchat" not in await community.text(":clock 2026-11-08T19:00")
+
+
+async def test_the_relay_limit_is_per_post_not_per_moderator(community):
+    """ "relays_per_day (10) private messages a day each way per post": each moderator had their
+    own ten, so a team of moderators could send the author of one post ten times as many."""
+    await open_vent(community)
+    await community.say("/vent hello", ":role mod2 moderator", ":as mod")
+    for n in range(6):
+        await community.say(f"/vent reach post:1 text:hi {n}")
+    out = await community.text(
+        ":as mod2", *(f"/vent reach post:1 text:again {n}" for n in range(6))
+    )
+    assert out.count("(private) alice: A moderator is reaching out") == 4
+    assert "the most I pass on" in out
