@@ -52,5 +52,20 @@ format: setup
 	$(BIN)/ruff format bot cogs storage tests benchmarks scripts
 	$(BIN)/ruff check --fix bot cogs storage tests benchmarks scripts
 
+## Translations (docs/translating.md): find marked messages, merge them into every catalog,
+## compile the catalogs the bot loads (the .mo files are committed, so a fresh clone has them).
+LOCALES := bot/locales
+POT := $(LOCALES)/peerbot.pot
+
+i18n-extract: setup
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k t -k tr -k nt:1,2 -k plural:1,2 \
+		--add-location=file --sort-output --project=peerbot -o $(POT) bot cogs
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALES) -D peerbot --ignore-obsolete --previous
+
+i18n-compile: setup
+	$(BIN)/pybabel compile -d $(LOCALES) -D peerbot --statistics
+
 clean:
 	rm -rf $(VENV) .synapse-venv peerbot-console.db* peerbot-files

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.i18n import ENGLISH, Translator, _
 from bot.message import Message
 from bot.parser import Token
 from bot.spec import ArgumentError, CommandSpec, Param, Resolver, StrType
@@ -42,7 +43,7 @@ def split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dic
                 raise ArgumentError(_unplaced(last.name, token.text, []))
             positional.append(token)
         elif token.name in named:
-            raise ArgumentError(f"{token.name} is given twice")
+            raise ArgumentError(_("{name} is given twice"), name=token.name)
         else:
             named[token.name] = token.text
             param = spec.param(token.name)
@@ -62,11 +63,15 @@ async def bind(
     for name in named:
         if spec.param(name) is None:
             known = ", ".join(p.name for p in params) or "none"
-            raise ArgumentError(f"there is no option called {name!r} (options: {known})")
+            raise ArgumentError(
+                _("there is no option called {name} (options: {known})"),
+                name=repr(name),
+                known=known,
+            )
     raw: dict[str, Any] = {}
     for index, token in enumerate(positional):
         if index >= len(params):
-            raise ArgumentError("there are more values than this command takes")
+            raise ArgumentError(_("there are more values than this command takes"))
         param = params[index]
         if param.name in named:
             raise ArgumentError(_given_twice(param.name, str(named[param.name]), token.text))
@@ -84,7 +89,11 @@ async def bind(
         value = raw.get(param.name)
         if value is None:
             if param.required:
-                raise ArgumentError(f"{param.name} is missing ({param.description})")
+                raise ArgumentError(
+                    _("{name} is missing ({description})"),
+                    name=param.name,
+                    description=param.description,
+                )
             values[param.name] = param.default
             continue
         if found is None:
@@ -92,17 +101,22 @@ async def bind(
         try:
             values[param.name] = await param.type.convert(value, found)
         except ArgumentError as err:
-            raise ArgumentError(f"{param.name}: {err}") from None
+            raise ArgumentError("{name}: {problem}", name=param.name, problem=err) from None
     return values
 
 
-def usage_error(spec: CommandSpec, prefix: str, problem: str) -> Message:
-    """A bad value: the problem (which may quote what was typed, so it is a value) and usage."""
+def usage_error(
+    spec: CommandSpec, prefix: str, problem: str | ArgumentError, tr: Translator = ENGLISH
+) -> Message:
+    """A bad value: the problem (which may quote what was typed, so it is a value) and usage,
+    in ``tr``'s language."""
+    if isinstance(problem, ArgumentError):
+        problem = problem.translated(tr)
     problem = problem.rstrip(".")
     if not problem.endswith(("?", "!")):
         problem += "."
     return Message(
-        "{problem}\nUsage: {usage}",
+        tr.gettext("{problem}\nUsage: {usage}"),
         {"problem": problem[:1].upper() + problem[1:], "usage": spec.usage(prefix)},
     )
 

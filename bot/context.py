@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import ENGLISH, Translator, translator
 from bot.message import Attachment, Button, Message, Ping
 from bot.platforms.base import Actor, CommunityRef, Platform, Responder, WithdrawsCommand
 from bot.spec import ChannelRef, CommandSpec, Permission
@@ -44,6 +46,7 @@ class Context:
         self.replies = 0
         self.crisis_answered = False  # the private crisis reply went out (see Bot.text_screen)
         self._own_key: MemberKey | None = None
+        self._reader: Translator | None = None  # the caller's language, once known
 
     # --- shortcuts ------------------------------------------------------------------------
 
@@ -78,6 +81,47 @@ class Context:
     def command_hint(self, name: str) -> str:
         """How to type a command on this platform, e.g. ``!crisis`` or ``/checkin-history``."""
         return self.prefix + self.platform.command_name(tuple(name.split()))
+
+    # --- language (bot/i18n.py, bot/languages.py) -----------------------------------------
+
+    @property
+    def tr(self) -> Translator:
+        """The caller's translator (known once the core dispatched the command; English
+        before). In due work, where nobody called, use :meth:`translator_for`."""
+        return self._reader or ENGLISH
+
+    def t(self, message: str, **values: object) -> str:
+        """``message`` in the caller's language, filled in with peerbot's own ``values``
+        (numbers, command hints). Member text goes in a reply's values instead."""
+        return self.tr(message, **values)
+
+    def nt(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The plural form for ``n`` in the caller's language, with ``{count}`` filled in."""
+        return self.tr.plural(singular, plural, n, **values)
+
+    async def use_reader_language(self, *, again: bool = False) -> Translator:
+        """Find (once, or ``again`` after it changed) the language the caller reads: theirs,
+        the community's, their client's, else English. Without a caller: the community's."""
+        if self._reader is None or again:
+            languages = self.bot.languages
+            if self.actor is None:
+                code = await languages.community(self.community.platform, self.community.id)
+            else:
+                code = await languages.reader(self.member_key(), self.actor.locale, self.now())
+            self._reader = translator(code)
+        return self._reader
+
+    async def translator_for(self, user_id: str | None = None) -> Translator:
+        """The translator of a member (the caller when ``user_id`` is None)."""
+        if user_id is None or (self.actor is not None and user_id == self.actor.id):
+            return await self.use_reader_language()
+        return translator(await self.bot.languages.member(self.member_key(user_id)))
+
+    async def community_translator(self) -> Translator:
+        """The community's translator: for posts in channels and alerts to moderators."""
+        return translator(
+            await self.bot.languages.community(self.community.platform, self.community.id)
+        )
 
     # --- settings and time ---------------------------------------------------------------
 
@@ -128,12 +172,14 @@ class Context:
         """Answer the caller. Private by the command's default; member text goes in `values`."""
         if private is None:
             private = self.spec.private if self.spec else True
-        message = Message(template, values, tuple(buttons), file)
         self.replies += 1
+        if self.responder is None and private and self.actor is not None:
+            await self.send_private(self.actor.id, template, buttons=buttons, file=file, **values)
+            return
+        tr = await self.use_reader_language()
+        message = _translated(tr, template, values, buttons, file)
         if self.responder is not None:
             await self.responder.reply(message, private)
-        elif private and self.actor is not None:
-            await self.send_private(self.actor.id, template, buttons=buttons, file=file, **values)
         elif self.channel is not None:
             await self.platform.post(self.community.id, self.channel.id, message)
 
@@ -158,8 +204,9 @@ class Context:
         file: Attachment | None = None,
         **values: Any,
     ) -> bool:
-        """A private message to any member; False (and logged) when it could not be delivered."""
-        message = Message(template, values, tuple(buttons), file)
+        """A private message to any member, in their language; False (and logged) when it
+        could not be delivered."""
+        message = _translated(await self.translator_for(user_id), template, values, buttons, file)
         try:
             delivered = await self.platform.send_private(self.community.id, user_id, message)
         except Exception:
@@ -183,8 +230,13 @@ class Context:
         :meth:`close_private_group`), or None if unavailable. ``under``: the channel purpose
         to open it under, where the platform places spaces in a channel."""
         try:
+            tr = await self.community_translator()
             return await self.platform.open_private_group(
-                self.community.id, list(user_ids), title, Message(template, values), purpose=under
+                self.community.id,
+                list(user_ids),
+                tr.gettext(title),
+                _translated(tr, template, values),
+                purpose=under,
             )
         except Exception:
             log.exception("could not open a private group")
@@ -194,8 +246,9 @@ class Context:
         """Post a last message in a private space and close it (archived, or left); False
         (logged) when it could not be closed."""
         try:
+            tr = await self.community_translator()
             return await self.platform.close_private_group(
-                self.community.id, handle, Message(template, values)
+                self.community.id, handle, _translated(tr, template, values)
             )
         except Exception:
             log.exception("could not close a private group")
@@ -232,7 +285,8 @@ class Context:
     ) -> str | None:
         """Post publicly in a given channel; None when it could not be delivered. `pings` are
         the only people (or role) the post may notify."""
-        message = Message(template, values, tuple(buttons), pings=tuple(pings))
+        tr = await self.community_translator()
+        message = _translated(tr, template, values, buttons, pings=pings)
         try:
             return await self.platform.post(
                 self.community.id, channel_id, message, thread_title=thread_title
@@ -274,8 +328,9 @@ class Context:
         """Replace the text of one of peerbot's posts (buttons removed, nobody notified);
         False where the platform cannot edit (then post a follow-up instead)."""
         try:
+            tr = await self.community_translator()
             return await self.platform.edit(
-                self.community.id, channel_id, message_id, Message(template, values)
+                self.community.id, channel_id, message_id, _translated(tr, template, values)
             )
         except Exception:
             log.exception("editing %s in %s failed", message_id, channel_id)
@@ -324,3 +379,22 @@ class Context:
         """A display name for a member (never a mention)."""
         name = await self.bot.members.name(self.member_key(user_id))
         return name or await self.platform.member_name(self.community.id, user_id)
+
+
+def _translated(
+    tr: Translator,
+    template: str,
+    values: dict[str, Any],
+    buttons: Iterable[Button] = (),
+    file: Attachment | None = None,
+    *,
+    pings: Iterable[Ping] = (),
+) -> Message:
+    """A message in ``tr``'s language: the template and button labels are looked up in the
+    catalog (text already translated, or never marked, stays as it is); values are the
+    platform's to escape."""
+    shown = tuple(
+        b if tr.gettext(b.label) == b.label else replace(b, label=tr.gettext(b.label))
+        for b in buttons
+    )
+    return Message(tr.gettext(template), values, shown, file, pings=tuple(pings))

@@ -19,6 +19,8 @@ from bot.context import Context
 from bot.declared_settings import DeclaredSettings
 from bot.expiring import ExpiringMap
 from bot.failures import log_failure, new_error_id
+from bot.i18n import _
+from bot.languages import Languages
 from bot.message import Message
 from bot.parser import ParseError, Token, parse
 from bot.platforms.base import (
@@ -36,7 +38,6 @@ from bot.scheduler import Scheduler
 from bot.services import SERVICE_MARK, Services
 from bot.spec import ArgumentError, CommandSpec, Permission, build_spec
 from bot.suggestions import unknown_command
-from bot.words import plural
 from storage.db import Database, MemberKey, StorageError
 from storage.settings import CommunitySettings, Members, MemberSettings
 
@@ -45,10 +46,24 @@ SEEN_REFRESH = timedelta(days=1)  # how often a member's display name is written
 SEEN_MAX_MEMBERS = 10_000  # names remembered at once; a forgotten one is only written again
 
 
-NOT_SAVED = (
+NOT_SAVED = _(
     "I couldn't save that just now, so nothing was recorded. Please try again in a little while; "
-    "I've let the people who run me know."
+    "I've let the people who run me know. (error id {error_id})"
 )
+WENT_WRONG = _(
+    "Sorry, something went wrong on my side and I couldn't finish that. (error id {error_id})"
+)
+# Who may use a command, by its level (Permission.label).
+ONLY_LEVEL = {
+    "facilitator": _(
+        "Only facilitators can use {command}. If you think you should have access, ask a "
+        "moderator."
+    ),
+    "moderator": _(
+        "Only moderators can use {command}. If you think you should have access, ask a "
+        "moderator."
+    ),
+}
 
 
 class Bot:
@@ -71,6 +86,7 @@ class Bot:
         self.community_settings = CommunitySettings(db)
         self.member_settings = MemberSettings(db)
         self.members = Members(db)
+        self.languages = Languages(self.member_settings, self.community_settings)
         self.command_limiter = RateLimiter(config.limits.commands_per_minute, timedelta(minutes=1))
         self.started = False
         # member → the name last recorded, for a day: members who come and go are forgotten
@@ -239,23 +255,21 @@ class Bot:
             prefix=inv.prefix,
         )
         try:
+            await base.use_reader_language()
+        except Exception:
+            log.exception("could not read the caller's language; English it is")
+        try:
             await self._dispatch(inv, base)
         except Exception as err:
             error_id = new_error_id()
             path = base.spec.path if base.spec is not None else inv.path
             log_failure(log, error_id, " ".join(path) if path else "(not yet known)", err)
-            if isinstance(err, StorageError):
-                await self._safe_reply(base, f"{NOT_SAVED} (error id {error_id})")
-            else:
-                await self._safe_reply(
-                    base,
-                    "Sorry, something went wrong on my side and I couldn't finish that. "
-                    f"(error id {error_id})",
-                )
+            text = NOT_SAVED if isinstance(err, StorageError) else WENT_WRONG
+            await self._safe_reply(base, text, error_id)
 
-    async def _safe_reply(self, ctx: Context, text: str) -> None:
+    async def _safe_reply(self, ctx: Context, text: str, error_id: str) -> None:
         try:
-            await ctx.reply(text, private=True)
+            await ctx.reply(text, private=True, error_id=error_id)
         except Exception:
             log.exception("could not even send an apology")
 
@@ -310,18 +324,21 @@ class Bot:
         ):
             return
         if problem is not None:
-            await base.reply("I couldn't read that: {problem}.", private=True, problem=problem)
+            await base.reply(_("I couldn't read that: {problem}."), private=True, problem=problem)
             return
         if spec is None:
             if inv.path is not None:
                 await base.reply(
-                    f"I don't know the command {' '.join(inv.path)}. Try {inv.prefix}help.",
+                    _("I don't know the command {name}. Try {help}."),
                     private=True,
+                    name=" ".join(inv.path),
+                    help=f"{inv.prefix}help",
                 )
             else:
                 words = [t.text for t in tokens[:3] if t.name is None] or [inv.text or ""]
                 await _reply_message(
-                    base, unknown_command(self.registry, words, inv.prefix, inv.actor.level)
+                    base,
+                    unknown_command(self.registry, words, inv.prefix, inv.actor.level, base.tr),
                 )
             return
         if inv.path is not None:
@@ -331,13 +348,13 @@ class Bot:
             try:
                 raw_positional, raw_named = split_args(tokens[used:], spec)
             except ArgumentError as err:
-                await _reply_message(base, usage_error(spec, inv.prefix, str(err)))
+                await _reply_message(base, usage_error(spec, inv.prefix, err, base.tr))
                 return
         if inv.actor.level < spec.level:
             await base.reply(
-                f"Only {spec.level.label}s can use {inv.prefix}{spec.name}. "
-                "If you think you should have access, ask a moderator.",
+                ONLY_LEVEL.get(spec.level.label, ONLY_LEVEL["moderator"]),
                 private=True,
+                command=f"{inv.prefix}{spec.name}",
             )
             return
         ctx = base
@@ -347,7 +364,7 @@ class Bot:
                 spec, raw_positional, raw_named, lambda: base.platform.resolver(inv.community.id)
             )
         except ArgumentError as err:
-            await _reply_message(ctx, usage_error(spec, inv.prefix, str(err)))
+            await _reply_message(ctx, usage_error(spec, inv.prefix, err, base.tr))
             return
         await self._record_seen(ctx, now)
         await self._mention_undelivered(ctx)
@@ -361,12 +378,14 @@ class Bot:
         key = (inv.community.platform, inv.community.id, inv.actor.id)
         if self.command_limiter.hit(key, now):
             return True
-        wait = say_wait(self.command_limiter.retry_after(key, now))
-        what = base.command_hint(spec.name) if spec is not None else "that"
+        wait = say_wait(self.command_limiter.retry_after(key, now), base.tr)
+        what = base.command_hint(spec.name) if spec is not None else base.t("that")
         await base.reply(
-            "I didn't run {what}: you're sending commands faster than I "
-            "can keep up with. Please try again in {wait}. {crisis} always answers, however "
-            "fast you type.",
+            _(
+                "I didn't run {what}: you're sending commands faster than I "
+                "can keep up with. Please try again in {wait}. {crisis} always answers, however "
+                "fast you type."
+            ),
             private=True,
             what=what,
             wait=wait,
@@ -410,8 +429,13 @@ class Bot:
             return
         await self.member_settings.set(key, "undelivered", None, ctx.now())
         await ctx.reply(
-            f"I tried to send you {plural(int(count), 'private message')} but couldn't reach you. "
-            "If you'd like reminders and private notes, allow direct messages from this community.",
+            ctx.nt(
+                "I tried to send you {count} private message but couldn't reach you. If you'd "
+                "like reminders and private notes, allow direct messages from this community.",
+                "I tried to send you {count} private messages but couldn't reach you. If you'd "
+                "like reminders and private notes, allow direct messages from this community.",
+                int(count),
+            ),
             private=True,
         )
 

@@ -14,9 +14,28 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any, Literal
 
+from bot.i18n import Translator, _
+
 
 class ArgumentError(ValueError):
-    """A value a person typed is not acceptable; the message is shown to them as is."""
+    """A value a person typed is not acceptable; the message is shown to them.
+
+    ``ArgumentError(_("{name} is missing"), name=...)`` keeps the marked template and its
+    values apart so :meth:`translated` can say it in the reader's language; ``str(err)`` is
+    the English text."""
+
+    def __init__(self, message: str, **values: Any) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(message.format(**values) if values else message)
+
+    def translated(self, tr: Translator) -> str:
+        """The message in ``tr``'s language (a nested error's too)."""
+        values = {
+            k: v.translated(tr) if isinstance(v, ArgumentError) else v
+            for k, v in self.values.items()
+        }
+        return tr(self.template, **values)
 
 
 class Timezone(str):
@@ -101,7 +120,7 @@ class IntType(ParamType):
         if type(raw) is str and _WHOLE_NUMBER.fullmatch(raw):  # typed text: the usual case
             value = int(raw)
         elif isinstance(raw, bool):
-            raise ArgumentError("expected a whole number")
+            raise ArgumentError(_("expected a whole number"))
         elif isinstance(raw, int):
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
@@ -133,7 +152,7 @@ class FloatType(ParamType):
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> float:
         if isinstance(raw, bool):
-            raise ArgumentError("expected a number")
+            raise ArgumentError(_("expected a number"))
         try:
             value = float(raw)
         except (TypeError, ValueError):
@@ -158,10 +177,12 @@ class StrType(ParamType):
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         text = str(raw).strip()
         if len(text) < self.min_len:
-            raise ArgumentError("this can't be empty")
+            raise ArgumentError(_("this can't be empty"))
         if len(text) > self.max_len:
             raise ArgumentError(
-                f"that's {len(text):,} characters; the limit is {self.max_len:,}. Could you shorten it?"
+                _("that's {length} characters; the limit is {limit}. Could you shorten it?"),
+                length=f"{len(text):,}",
+                limit=f"{self.max_len:,}",
             )
         return text
 
@@ -183,7 +204,7 @@ class BoolType(ParamType):
             return True
         if text in self.FALSE:
             return False
-        raise ArgumentError(f"{_shorten(str(raw))!r} is not yes or no")
+        raise ArgumentError(_("{typed} is not yes or no"), typed=repr(_shorten(str(raw))))
 
 
 @dataclass(eq=False)

@@ -8,6 +8,7 @@ from collections.abc import Hashable
 from datetime import datetime, timedelta
 
 from bot.expiring import ExpiringMap
+from bot.i18n import ENGLISH, Translator
 
 # Keys held at most: more members than this sending within one period are not expected; past
 # it the least recently counted are forgotten first.
@@ -47,13 +48,19 @@ class RateLimiter:
         return max(timedelta(0), events[0] + self.period - now)
 
 
-def say_wait(wait: timedelta) -> str:
+def say_wait(wait: timedelta, tr: Translator = ENGLISH) -> str:
     """A wait as people say it: "about 40 seconds", "about a minute", "about 2 minutes"."""
     seconds = max(1, math.ceil(wait.total_seconds()))
     if seconds < 60:
-        return "about a second" if seconds == 1 else f"about {seconds} seconds"
+        if seconds == 1:
+            return tr.gettext("about a second")
+        return tr.plural("about {count} second", "about {count} seconds", seconds)
     minutes = max(1, round(seconds / 60))
     if minutes < 60:
-        return "about a minute" if minutes == 1 else f"about {minutes} minutes"
+        if minutes == 1:
+            return tr.gettext("about a minute")
+        return tr.plural("about {count} minute", "about {count} minutes", minutes)
     hours = round(minutes / 60)
-    return "about an hour" if hours == 1 else f"about {hours} hours"
+    if hours == 1:
+        return tr.gettext("about an hour")
+    return tr.plural("about {count} hour", "about {count} hours", hours)

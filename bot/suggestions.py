@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 
 from bot.help import group_help
+from bot.i18n import ENGLISH, Translator
 from bot.message import Message
 from bot.registry import CommandRegistry
 from bot.spec import Permission
@@ -34,16 +35,27 @@ def typed_name(registry: CommandRegistry, words: list[str]) -> str:
 
 
 def unknown_command(
-    registry: CommandRegistry, words: list[str], prefix: str, level: Permission
+    registry: CommandRegistry,
+    words: list[str],
+    prefix: str,
+    level: Permission,
+    tr: Translator = ENGLISH,
 ) -> Message:
-    """The reply to a command name that matched nothing."""
+    """The reply to a command name that matched nothing, in ``tr``'s language."""
     if len(words) == 1 and words[0].lower() in registry.groups():
-        return group_help(registry, words[0].lower(), prefix, level)
+        return group_help(registry, words[0].lower(), prefix, level, tr)
     word = typed_name(registry, words)
     shown = word if len(word) <= LONGEST_SHOWN else word[: LONGEST_SHOWN - 1] + "…"
     close = suggest(registry, words, level) if len(word) <= LONGEST_SHOWN else []
-    hint = f" Did you mean {prefix}{close[0]}?" if close else ""
+    if close:
+        return Message(
+            tr.gettext(
+                "I don't know the command {word}. Did you mean {close}? Type {help} to see what "
+                "I can do."
+            ),
+            {"word": shown, "close": f"{prefix}{close[0]}", "help": f"{prefix}help"},
+        )
     return Message(
-        "I don't know the command {word}.{hint} Type {help} to see what I can do.",
-        {"word": shown, "hint": hint, "help": f"{prefix}help"},
+        tr.gettext("I don't know the command {word}. Type {help} to see what I can do."),
+        {"word": shown, "help": f"{prefix}help"},
     )

@@ -9,6 +9,7 @@ from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
 from bot.help import render_help
+from bot.i18n import _
 from bot.spec import MaxLen, Rest, command
 
 
@@ -17,28 +18,34 @@ class Meta(Cog):
 
     name = "meta"
 
-    @command("help", "What I can do, or the details of one command", private=True)
+    @command("help", _("What I can do, or the details of one command"), private=True)
     async def help(
         self,
         ctx: Context,
-        command: Annotated[str, MaxLen(60), Rest(), "A command to explain, e.g. checkin"]
+        command: Annotated[str, MaxLen(60), Rest(), _("A command to explain, e.g. checkin")]
         | None = None,
     ) -> None:
-        message = render_help(self.bot, ctx.level, ctx.prefix, command)
+        message = render_help(self.bot, ctx.level, ctx.prefix, command, ctx.tr)
         await ctx.reply(message.template, **dict(message.values))
 
-    @command("about", "About peerbot: version, platforms, your data", private=True)
+    @command("about", _("About peerbot: version, platforms, your data"), private=True)
     async def about(self, ctx: Context) -> None:
         platforms = ", ".join(sorted(self.bot.platforms)) or "none"
         await ctx.reply(
-            f"peerbot {__version__}, a peer-support bot for recovery and mental-health communities.\n"
-            f"Running on: {platforms}.\n"
-            "What you tell me is stored in this community's database only, scoped to this community; "
-            "other members and moderators can't see your check-ins, counters or notes.\n"
-            f"See everything stored about you: {ctx.prefix}mydata export. "
-            f"Delete it all: {ctx.prefix}mydata delete confirm:yes.\n"
-            "I never contact emergency services myself. If you are in danger, "
-            f"{ctx.prefix}crisis shows help you can reach right now."
+            _(
+                "peerbot {version}, a peer-support bot for recovery and mental-health "
+                "communities.\nRunning on: {platforms}.\nWhat you tell me is stored in this "
+                "community's database only, scoped to this community; other members and "
+                "moderators can't see your check-ins, counters or notes.\nSee everything stored "
+                "about you: {export}. Delete it all: {delete}.\nI never contact emergency "
+                "services myself. If you are in danger, {crisis} shows help you can reach right "
+                "now."
+            ),
+            version=__version__,
+            platforms=platforms,
+            export=f"{ctx.prefix}mydata export",
+            delete=f"{ctx.prefix}mydata delete confirm:yes",
+            crisis=f"{ctx.prefix}crisis",
         )
 
 

@@ -110,6 +110,21 @@ class MemberSettings:
         )
         return row[0] if row else None
 
+    async def languages(self, key: MemberKey) -> tuple[str | None, str | None, str | None]:
+        """The member's chosen language, their last client language and their community's
+        (one query; None where unset)."""
+        row = await self.db.fetchone(
+            "SELECT"
+            " (SELECT value FROM member_settings WHERE platform=? AND community_id=? AND user_id=?"
+            "  AND key='language'),"
+            " (SELECT value FROM member_settings WHERE platform=? AND community_id=? AND user_id=?"
+            "  AND key='client_language'),"
+            " (SELECT value FROM community_settings WHERE platform=? AND community_id=?"
+            "  AND key='language')",
+            (*key, *key, key.platform, key.community_id),
+        )
+        return (row[0], row[1], row[2]) if row else (None, None, None)
+
     async def set(self, key: MemberKey, name: str, value: str | None, now: datetime) -> None:
         """Set (or with None, remove) a member setting."""
 

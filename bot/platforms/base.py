@@ -38,6 +38,7 @@ class Actor:
     name: str
     level: Permission = Permission.MEMBER
     is_bot: bool = False
+    locale: str | None = None  # the language their chat client sent (Discord), if any
 
 
 @dataclass(frozen=True)

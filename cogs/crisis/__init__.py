@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import ON_OFF, CommunitySetting
+from bot.i18n import N_, _
 from bot.spec import Permission, command
 from cogs.crisis.alerts import AlertDesk
 from cogs.crisis.base import (
@@ -38,7 +39,7 @@ from storage.crisis import privacy_handlers
 from storage.db import StorageError
 from storage.directory_checks import directory_privacy_handlers
 
-NOTIFY_ALERT = (
+NOTIFY_ALERT = N_(
     "Priority: {name} asked for a moderator to reach out to them privately (crisis support). "
     "Please contact them soon."
 )
@@ -75,7 +76,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
 
     @command(
         "crisis",
-        "People to talk to right now, for your region (only you see this)",
+        _("People to talk to right now, for your region (only you see this)"),
         private=True,
         unlimited=True,
         autocomplete={"region": "region"},
@@ -84,13 +85,13 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
     async def crisis(
         self,
         ctx: Context,
-        region: Annotated[str, RegionText(), "A two-letter country code, like GB or US"]
+        region: Annotated[str, RegionText(), _("A two-letter country code, like GB or US")]
         | None = None,
     ) -> None:
         """Resources for the member's region, their safety plan, and "let a moderator know"."""
         key = ctx.member_key()
         code = await self.region_code(ctx)
-        note: tuple[str, str] | None = None
+        note: tuple[str, dict[str, str]] | None = None
         if region:
             if self.directory.known(region):
                 code = region.upper()
@@ -98,12 +99,13 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
                 guess = self.directory.suggest(region)
                 if guess is not None:
                     code = guess
-                    note = (f"(I took {{asked}} to mean {guess}.)", shorten(region, 20))
+                    asked = {"asked": shorten(region, 20), "guess": guess}
+                    note = (N_("(I took {asked} to mean {guess}.)"), asked)
                 else:
                     code = None
                     note = (
-                        "(I don't have a list for {asked}, so here is what works everywhere.)",
-                        shorten(region, 20),
+                        N_("(I don't have a list for {asked}, so here is what works everywhere.)"),
+                        {"asked": shorten(region, 20)},
                     )
         template, values = resource_message(
             "asked",
@@ -112,6 +114,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             prefix=ctx.prefix,
             plan=await self.quietly(self.plans.get(key), {}),
             note=note,
+            tr=ctx.tr,
         )
         ctx.crisis_answered = True
         await ctx.reply(template, buttons=[NOTIFY_BUTTON], **values)
@@ -240,7 +243,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         """Alert the moderators with the member's name (never any message content)."""
         assert ctx.actor is not None
         key = ctx.member_key()
-        emergency = emergency_number(await self.region_resources(ctx))
+        emergency = emergency_number(await self.region_resources(ctx), ctx.tr)
         earlier = await self.quietly(self.state.claim_notify(key, ctx.actor.name, ctx.now()), None)
         if earlier is not None and await self.quietly(
             self.alerts.is_waiting(ctx.community.platform, ctx.community.id, "notify", key.user_id),
@@ -254,8 +257,10 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             return
         if earlier is not None:
             await ctx.reply(
-                "I let the moderators know within the last hour, and someone should reach out "
-                "privately. If you're in danger right now, please call {emergency}.",
+                _(
+                    "I let the moderators know within the last hour, and someone should reach "
+                    "out privately. If you're in danger right now, please call {emergency}."
+                ),
                 emergency=emergency,
             )
             return
@@ -270,8 +275,10 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
                 await self.quietly(self.state.release_notify(key), None)
         if delivered:
             await ctx.reply(
-                "I've let the moderators know privately that you'd like someone to reach out. "
-                "If you're in danger right now, please call {emergency}.",
+                _(
+                    "I've let the moderators know privately that you'd like someone to reach "
+                    "out. If you're in danger right now, please call {emergency}."
+                ),
                 emergency=emergency,
             )
             return

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from bot.context import Context
+from bot.i18n import ENGLISH, Translator
 from bot.message import Button, Ping
 from bot.platforms.base import CommunityRef
 from bot.scheduler import Due, PerPlatform
@@ -157,8 +158,9 @@ class AlertDesk(DutyCommands):
         late = ""
         if alert.created_at is not None and ctx.now() - alert.created_at > timedelta(minutes=1):
             late = f"\n(Raised at {_utc(alert.created_at)}; I could not post it until now.)"
+        tr = await ctx.community_translator()  # moderators read the community's language
         posted = await ctx.alert_post(
-            self._text(ctx, alert) + late + note,
+            self._text(ctx, alert, tr) + late + note,
             buttons=[self._claim_button(alert)],
             pings=pings,
             **alert.values,
@@ -169,13 +171,14 @@ class AlertDesk(DutyCommands):
             log.info("alert %s was already delivered; the repost stays", alert.id)
         return True
 
-    def _text(self, ctx: Context, alert: Alert) -> str:
+    def _text(self, ctx: Context, alert: Alert, tr: Translator = ENGLISH) -> str:
         close = ctx.command_hint("alert close")
-        return (
-            f"{alert.template}\n"
-            f"Alert #{alert.id}. When it's handled: {close} {alert.id} "
-            "outcome:reached-them|resources-sent|no-contact|false-alarm"
+        handled = tr(
+            "Alert #{id}. When it's handled: {command}",
+            id=alert.id,
+            command=f"{close} {alert.id} outcome:reached-them|resources-sent|no-contact|false-alarm",
         )
+        return f"{tr.gettext(alert.template)}\n{handled}"
 
     def _claim_button(self, alert: Alert) -> Button:
         return Button(

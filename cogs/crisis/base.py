@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
+from bot.i18n import N_
 from bot.message import Button
 from bot.services import service
 from bot.spec import ParamType, Resolver
@@ -28,7 +29,7 @@ from storage.directory_checks import DirectoryChecks
 log = logging.getLogger("cogs.crisis")
 T = TypeVar("T")
 
-NOTIFY_BUTTON = Button("Let a moderator know", command="crisis notify")
+NOTIFY_BUTTON = Button(N_("Let a moderator know"), command="crisis notify")
 AUTO_SETTING = "crisis.auto"  # member setting: "off" stops automatic messages
 REGION_SETTING = "region"  # member and community setting: ISO 3166-1 alpha-2
 CONCERN_DM_SETTING = "crisis.concern_dm"  # community setting: "off" stops messages on concern

@@ -14,18 +14,19 @@ from datetime import timedelta
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import N_
 from bot.spec import MaxLen, MemberRef, Permission, Range, Rest, command
 from bot.words import plural
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
 from cogs.crisis.watch import detect
 from storage.crisis import REPORT_WINDOW
 
-URGENT_CONCERN_ALERT = (
+URGENT_CONCERN_ALERT = N_(
     "Priority concern report (urgent): {reporter} says {subject} may be in danger now.\n"
     "Note from {reporter}: {note}\n"
     "Please reach out to {subject} privately now, and don't say who asked."
 )
-CONCERN_ALERT = (
+CONCERN_ALERT = N_(
     "Concern report: {reporter} is worried about {subject}.\n"
     "Note from {reporter}: {note}\n"
     "Please check in with {subject} privately, and don't say who asked."

@@ -12,6 +12,7 @@ moderator know" (and then only their name).
 from __future__ import annotations
 
 from bot.context import Context
+from bot.i18n import _
 from bot.message import Button, Message
 from bot.services import service
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase
@@ -42,7 +43,7 @@ class PrivateText(CrisisBase):
             return None
         if all(rule.startswith("others.") for d in urgent for rule in d.matched):
             return Message(
-                "If someone is in danger now, call {emergency} for them.",
+                _("If someone is in danger now, call {emergency} for them."),
                 {"emergency": await self.emergency(ctx)},
             )
         return await self._crisis_reply(ctx, max(urgent, key=lambda d: d.overdose))
@@ -54,6 +55,7 @@ class PrivateText(CrisisBase):
             await self.community_resources(ctx),
             prefix=ctx.prefix,
             overdose=detection.overdose,
+            tr=await ctx.translator_for(),
         )
         buttons: tuple[Button, ...] = (NOTIFY_BUTTON,)
         return Message(template, values, buttons)
@@ -70,4 +72,4 @@ class PrivateText(CrisisBase):
         """The member's regional emergency number when their text is urgent, else None."""
         if not text or detect(text).level != "urgent":
             return None
-        return emergency_number(await self.region_resources(ctx))
+        return emergency_number(await self.region_resources(ctx), await ctx.translator_for())

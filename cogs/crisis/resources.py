@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from bot.i18n import ENGLISH, N_, Translator
+
 RESOURCES_PATH = Path(__file__).with_name("resources.toml")
 
 Kind = Literal["suicide", "substance", "overdose/poison", "youth", "general", "group"]
@@ -82,59 +84,106 @@ class Service:
         """True until a person has checked the number against the live source page."""
         return self.review != VERIFIED
 
-    def format_line(self) -> str:
-        """One line for a member: "Name — call or text 988, chat at 988lifeline.org"."""
-        parts = self._contact_parts()
-        merged = _merge_numbers(parts)
+    def format_line(self, tr: Translator = ENGLISH) -> str:
+        """One line for a member: "Name — call or text 988, chat at 988lifeline.org", in
+        ``tr``'s language (names, hours and notes come from the directory as written)."""
+        merged = [_say(tr, part) for part in _merge_numbers(self._contact_parts())]
         name = self.name + "".join(
             f" ({extra})" for extra in (self.hours, self.cost) if extra not in _PLAIN_HOURS
         )
         body = ", ".join(merged)
         if self.emergency_first:
-            ask = f" and {self.emergency_note}" if self.emergency_note else ""
-            body = f"in an emergency call {self.emergency_first} first{ask}; otherwise {body}"
+            if self.emergency_note:
+                body = tr(
+                    "in an emergency call {emergency} first and {note}; otherwise {rest}",
+                    emergency=self.emergency_first,
+                    note=self.emergency_note,
+                    rest=body,
+                )
+            else:
+                body = tr(
+                    "in an emergency call {emergency} first; otherwise {rest}",
+                    emergency=self.emergency_first,
+                    rest=body,
+                )
         line = f"{name} — {body}" if merged else name
         if self.checked_on is not None:
-            line += f" (checked by this community's moderators on {self.checked_on.isoformat()})"
+            line += " " + tr(
+                "(checked by this community's moderators on {date})",
+                date=self.checked_on.isoformat(),
+            )
         return line
 
-    def _contact_parts(self) -> list[str]:
-        parts: list[str] = []
-        grouped: dict[str, list[str]] = {}
-        order: list[str] = []
+    def speaks(self, language: str | None) -> bool:
+        """Whether the directory says this service answers in ``language`` (a catalog code
+        like pt_BR, or an ISO 639-1 code)."""
+        return bool(language) and language.split("_")[0].lower() in self.languages
+
+    def _contact_parts(self) -> list[_Part]:
+        grouped: dict[tuple[str, str, str], list[str]] = {}
         for contact in self.contacts:
             if contact.method in ("chat", "web"):
-                parts_key = f"{contact.method}:{contact.value}"
+                key = (contact.method, contact.value, "")
             elif contact.keyword:
-                parts_key = f"kw:{contact.keyword}:{contact.value}"
+                key = ("kw", contact.value, contact.keyword)
             else:
-                parts_key = f"num:{contact.value}"
-            if parts_key not in grouped:
-                grouped[parts_key] = []
-                order.append(parts_key)
-            grouped[parts_key].append(contact.method)
-        for key in order:
-            kind, _, rest = key.partition(":")
-            if kind == "chat":
-                parts.append(f"chat at {rest}")
-            elif kind == "web":
-                parts.append(f"visit {rest}")
-            elif kind == "kw":
-                keyword, _, number = rest.partition(":")
-                parts.append(f"text {keyword} to {number}")
-            else:
-                parts.append(f"{' or '.join(grouped[key])} {rest}")
-        return parts
+                key = ("num", contact.value, "")
+            grouped.setdefault(key, []).append(contact.method)
+        return [
+            _Part(kind, tuple(methods), (value,), keyword)
+            for (kind, value, keyword), methods in grouped.items()
+        ]
 
 
-def _merge_numbers(parts: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class _Part:
+    """One way to reach a service, before it is said: a method group and its values."""
+
+    kind: str  # chat | web | kw | num
+    methods: tuple[str, ...]
+    values: tuple[str, ...]
+    keyword: str = ""
+
+
+# How each way of reaching a service is said; {number}/{address} are the directory's.
+_NUMBER_PHRASES = {
+    ("call",): N_("call {number}"),
+    ("text",): N_("text {number}"),
+    ("call", "text"): N_("call or text {number}"),
+    ("text", "call"): N_("text or call {number}"),
+}
+
+
+def _say(tr: Translator, part: _Part) -> str:
+    if part.kind == "chat":
+        return tr("chat at {address}", address=part.values[0])
+    if part.kind == "web":
+        return tr("visit {address}", address=part.values[0])
+    if part.kind == "kw":
+        return tr("text {keyword} to {number}", keyword=part.keyword, number=part.values[0])
+    number = part.values[0]
+    for other in part.values[1:]:
+        number = tr("{first} or {second}", first=number, second=other)
+    phrase = _NUMBER_PHRASES.get(part.methods)
+    if phrase is None:
+        return f"{' or '.join(part.methods)} {number}"
+    return tr(phrase, number=number)
+
+
+def _merge_numbers(parts: list[_Part]) -> list[_Part]:
     """Join "call 0800 1" and "call 0800 2" into "call 0800 1 or 0800 2"."""
-    out: list[str] = []
+    out: list[_Part] = []
     for part in parts:
-        verb, _, number = part.partition(" ")
-        prev = out[-1] if out else ""
-        if verb in ("call", "text") and prev.startswith(verb + " ") and " or " not in prev:
-            out[-1] = f"{out[-1]} or {number}"
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and part.kind == prev.kind == "num"
+            and part.methods == prev.methods
+            and len(part.methods) == 1
+            and part.methods[0] in ("call", "text")
+            and len(prev.values) == 1
+        ):
+            out[-1] = dataclasses.replace(prev, values=(*prev.values, *part.values))
         else:
             out.append(part)
     return out
@@ -150,8 +199,9 @@ class RegionResources:
     services: tuple[Service, ...]
     is_fallback: bool = False
 
-    def top(self, n: int = 3, overdose: bool = False) -> list[Service]:
-        """The ``n`` services to show first; with ``overdose`` the poison/overdose line leads."""
+    def top(self, n: int = 3, overdose: bool = False, language: str | None = None) -> list[Service]:
+        """The ``n`` services to show first; with ``overdose`` the poison/overdose line leads;
+        with ``language`` the services the directory says answer in it come first."""
         order = _ORDER_OVERDOSE if overdose else _ORDER
         ranked = sorted(
             enumerate(self.services), key=lambda item: (order.get(item[1].kind, 9), item[0])
@@ -170,6 +220,8 @@ class RegionResources:
         # overdose line still leads an overdose reply); sorted() keeps the order otherwise.
         lead = picked[:1] if overdose else []
         picked = sorted(picked, key=lambda s: s not in lead and s.checked_on is None)
+        if language and any(s.speaks(language) for s in picked):
+            picked = sorted(picked, key=lambda s: s not in lead and not s.speaks(language))
         return picked[: max(n, 0)]
 
     def with_checks(self, checked: dict[str, dt.date]) -> RegionResources:

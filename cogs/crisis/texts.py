@@ -6,7 +6,9 @@ suicide". peerbot never contacts emergency services itself; it tells people how 
 
 Every builder returns ``(template, values)``: anything that is not fixed text here (service
 lines, moderators' resources, the member's own plan) travels in ``values`` so each platform
-escapes it.
+escapes it. Builders take the reader's :class:`~bot.i18n.Translator`: the member's for what they
+read, the community's for alerts. Each language's catalog says the same things with the same
+care, written for that language (docs/translating.md), not word for word.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.words import plural
+from bot.i18n import ENGLISH, N_, Translator
 from cogs.crisis.resources import RegionResources, Service
 from storage.crisis import CommunityResource
 
@@ -23,30 +25,38 @@ Occasion = Literal["asked", "urgent", "concern", "note"]
 
 # Fixed sentences. tests/test_crisis_cog.py checks each message against the rules above.
 OPENING: dict[Occasion, str] = {
-    "asked": "I'm really glad you reached out. These people are there for you right now:",
-    "urgent": "I'm thinking of you after your message. These people are there for you right now:",
-    "concern": "It sounded like things might be heavy today. If you'd like to talk, these people listen:",
-    "note": "After what you wrote, I'm thinking of you; these people are there for you right now:",
+    "asked": N_("I'm really glad you reached out. These people are there for you right now:"),
+    "urgent": N_(
+        "I'm thinking of you after your message. These people are there for you right now:"
+    ),
+    "concern": N_(
+        "It sounded like things might be heavy today. If you'd like to talk, these people listen:"
+    ),
+    "note": N_(
+        "After what you wrote, I'm thinking of you; these people are there for you right now:"
+    ),
 }
-NOTE_PRIVATE = (
+NOTE_PRIVATE = N_(
     'What you wrote stays private: moderators hear only if you choose "Let a moderator know".'
 )
-OVERDOSE_FIRST = "If someone may have taken too much, call {emergency} now and stay with them."
-IN_DANGER = "If you're in danger right now, please call {emergency}."
-AUTO_OFF_OVERDOSE = "If you may have taken too much, call {emergency} now."
-AUTO_FOOTER = "To stop messages like this, type {auto_off}."
-FALLBACK_TIP = "For lines in your country, type {region_set}."
-UNKNOWN_EMERGENCY = "your local emergency number"
+OVERDOSE_FIRST = N_("If someone may have taken too much, call {emergency} now and stay with them.")
+IN_DANGER = N_("If you're in danger right now, please call {emergency}.")
+AUTO_OFF_OVERDOSE = N_("If you may have taken too much, call {emergency} now.")
+AUTO_FOOTER = N_("To stop messages like this, type {auto_off}.")
+FALLBACK_TIP = N_("For lines in your country, type {region_set}.")
+UNKNOWN_EMERGENCY = N_("your local emergency number")
+EMERGENCY = N_("Emergency: {emergency}")
+PLAN_HEADING = N_("Your safety plan:")
 PLAN_SHOWN_CHARS = 200
 
 SECTION_LABELS: dict[str, str] = {
-    "warning-signs": "Warning signs",
-    "coping": "Things I can do on my own",
-    "distraction": "People and places that take my mind off things",
-    "people": "People I can ask for help",
-    "professionals": "Professionals and services",
-    "environment": "Making my surroundings safer",
-    "reasons": "My reasons for living",
+    "warning-signs": N_("Warning signs"),
+    "coping": N_("Things I can do on my own"),
+    "distraction": N_("People and places that take my mind off things"),
+    "people": N_("People I can ask for help"),
+    "professionals": N_("Professionals and services"),
+    "environment": N_("Making my surroundings safer"),
+    "reasons": N_("My reasons for living"),
 }
 SECTIONS: tuple[str, ...] = tuple(SECTION_LABELS)
 
@@ -70,9 +80,9 @@ class _Builder:
         return "\n".join(self.lines), self.values
 
 
-def emergency_number(region: RegionResources) -> str:
+def emergency_number(region: RegionResources, tr: Translator = ENGLISH) -> str:
     """The number to call in an emergency, or a plain reminder when it is not known."""
-    return region.emergency or UNKNOWN_EMERGENCY
+    return region.emergency or tr.gettext(UNKNOWN_EMERGENCY)
 
 
 def community_line(resource: CommunityResource) -> str:
@@ -90,16 +100,18 @@ def pick_resources(
     *,
     overdose: bool = False,
     total: int = 3,
+    tr: Translator = ENGLISH,
 ) -> list[str]:
-    """Two or three lines: the community's own first (at most two), then the directory's.
+    """Two or three lines: the community's own first (at most two), then the directory's, the
+    services that answer in the reader's language first.
 
     For an overdose the directory's poison/overdose line leads. At least one directory line is
     always kept, so an official service is never pushed out by local ones.
     """
     own = [community_line(r) for r in community[:2]]
     room = max(1, total - len(own))
-    services: list[Service] = region.top(room, overdose=overdose)
-    official = [s.format_line() for s in services]
+    services: list[Service] = region.top(room, overdose=overdose, language=tr.code)
+    official = [s.format_line(tr) for s in services]
     return official + own if overdose else own + official
 
 
@@ -111,69 +123,89 @@ def resource_message(
     prefix: str,
     overdose: bool = False,
     plan: dict[str, str] | None = None,
-    note: tuple[str, str] | None = None,
+    note: tuple[str, dict[str, str]] | None = None,
+    tr: Translator = ENGLISH,
 ) -> tuple[str, dict[str, str]]:
     """The private message with resources: for /crisis ("asked") or an automatic one.
 
-    ``note`` is an optional (template, value) line shown first, e.g. about a region the member
-    typed. ``plan`` holds the member's safety-plan sections (shown shortened, for /crisis).
+    ``note`` is an optional (template, values) line shown first, e.g. about a region the member
+    typed (its template marked with ``N_``). ``plan`` holds the member's safety-plan sections
+    (shown shortened, for /crisis). Everything fixed is said in ``tr``'s language.
     """
-    b = _Builder([], {"emergency": emergency_number(region)})
+    b = _Builder([], {"emergency": emergency_number(region, tr)})
     if note is not None:
-        b.add(note[0], asked=note[1])
+        b.add(tr.gettext(note[0]), **note[1])
     if overdose:
-        b.add(OVERDOSE_FIRST)
-    b.add(OPENING[occasion])
-    for i, line in enumerate(pick_resources(region, community, overdose=overdose)):
+        b.add(tr.gettext(OVERDOSE_FIRST))
+    b.add(tr.gettext(OPENING[occasion]))
+    for i, line in enumerate(pick_resources(region, community, overdose=overdose, tr=tr)):
         b.value_line("• ", f"r{i}", line)
-    b.add("Emergency: {emergency}")
+    b.add(tr.gettext(EMERGENCY))
     if plan:
-        b.add("Your safety plan:")
+        b.add(tr.gettext(PLAN_HEADING))
         for section in SECTIONS:
             if section in plan:
                 text = plan[section]
                 if len(text) > PLAN_SHOWN_CHARS:
                     text = text[: PLAN_SHOWN_CHARS - 1] + "…"
-                b.value_line(f"  {SECTION_LABELS[section]}: ", f"plan_{section}", text)
+                label = tr.gettext(SECTION_LABELS[section])
+                b.value_line(f"  {label}: ", f"plan_{section}", text)
     if not overdose:
-        b.add(IN_DANGER)
+        b.add(tr.gettext(IN_DANGER))
     if occasion == "asked" and region.is_fallback and note is None:
-        b.add(FALLBACK_TIP, region_set=f"{prefix}crisis region set:XX")
+        b.add(tr.gettext(FALLBACK_TIP), region_set=f"{prefix}crisis region set:XX")
     if occasion == "note":
-        b.add(NOTE_PRIVATE)
+        b.add(tr.gettext(NOTE_PRIVATE))
     elif occasion != "asked":
-        b.add(AUTO_FOOTER, auto_off=f"{prefix}crisis auto off")
+        b.add(tr.gettext(AUTO_FOOTER), auto_off=f"{prefix}crisis auto off")
     return b.result()
 
 
 def alert_message(
-    level: str, name: str, link: str, *, delivery: str, overdose: bool, merged_before: int
+    level: str,
+    name: str,
+    link: str,
+    *,
+    delivery: str,
+    overdose: bool,
+    merged_before: int,
+    tr: Translator = ENGLISH,
 ) -> tuple[str, dict[str, str]]:
-    """The moderators' alert about a flagged message: who, where, how serious. Never the text."""
+    """The moderators' alert about a flagged message: who, where, how serious. Never the text.
+    ``tr`` is the community's (moderators read it); ``delivery`` a :data:`DELIVERY` key."""
     if level == "urgent":
-        head = "Priority alert (urgent): a message from {name} may mean they are in danger now."
+        head = tr.gettext(
+            "Priority alert (urgent): a message from {name} may mean they are in danger now."
+        )
         if overdose:
-            head += " It may be about an overdose."
-        ask = "Please reach out to them privately soon."
+            head += " " + tr.gettext("It may be about an overdose.")
+        ask = tr.gettext("Please reach out to them privately soon.")
     else:
-        head = "Low priority (concern): a message from {name} suggests they may be struggling."
-        ask = "A gentle private check-in may help."
-    lines = [head, "Message: {link}", delivery]
+        head = tr.gettext(
+            "Low priority (concern): a message from {name} suggests they may be struggling."
+        )
+        ask = tr.gettext("A gentle private check-in may help.")
+    lines = [head, tr.gettext("Message: {link}"), tr.gettext(DELIVERY.get(delivery, delivery))]
     if merged_before:
-        more = plural(merged_before, "more flagged message")
-        lines.append(f"{more} from them since the previous alert.")
+        lines.append(
+            tr.plural(
+                "{count} more flagged message from them since the previous alert.",
+                "{count} more flagged messages from them since the previous alert.",
+                merged_before,
+            )
+        )
     lines.append(ask)
-    return "\n".join(lines), {"name": name, "link": link or "(no link)"}
+    return "\n".join(lines), {"name": name, "link": link or tr.gettext("(no link)")}
 
 
 DELIVERY = {
-    "sent": "I sent them crisis resources privately.",
-    "undelivered": "I could not reach them privately (their direct messages may be closed).",
-    "auto_off": "They turned automatic messages off, so I sent them nothing.",
-    "auto_off_overdose": (
+    "sent": N_("I sent them crisis resources privately."),
+    "undelivered": N_("I could not reach them privately (their direct messages may be closed)."),
+    "auto_off": N_("They turned automatic messages off, so I sent them nothing."),
+    "auto_off_overdose": N_(
         "They turned automatic messages off; as it may be an overdose, I sent them one line "
         "with the emergency number."
     ),
-    "cooldown": "They already received resources from me in the last 24 hours.",
-    "none": "I sent them nothing; this community only tells moderators about concerns.",
+    "cooldown": N_("They already received resources from me in the last 24 hours."),
+    "none": N_("I sent them nothing; this community only tells moderators about concerns."),
 }

@@ -135,10 +135,11 @@ class Watch(CrisisBase):
             if not detection.overdose:
                 return "auto_off"
             # An overdose can't wait for a choice made on a calmer day: one line, no list.
+            reader = await ctx.translator_for(event.author.id)
             sent = await ctx.send_private(
                 event.author.id,
                 AUTO_OFF_OVERDOSE,
-                emergency=emergency_number(await self.region_resources(ctx, key)),
+                emergency=emergency_number(await self.region_resources(ctx, key), reader),
             )
             return "auto_off_overdose" if sent else "undelivered"
         now = ctx.now()
@@ -157,6 +158,7 @@ class Watch(CrisisBase):
             await self.community_resources(ctx),
             prefix=ctx.prefix,
             overdose=detection.overdose,
+            tr=await ctx.translator_for(event.author.id),
         )
         if await ctx.send_private(event.author.id, template, buttons=[NOTIFY_BUTTON], **values):
             return "sent"
@@ -195,6 +197,7 @@ class Watch(CrisisBase):
             delivery=DELIVERY[delivery],
             overdose=detection.overdose,
             merged_before=decision.merged_before,
+            tr=await ctx.community_translator(),
         )
         try:
             if await self.raise_alert(

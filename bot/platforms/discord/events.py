@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -168,6 +169,7 @@ class DiscordEvents:
         person = person or interaction.user
         permissions = interaction.permissions if interaction.guild is not None else None
         actor = await self._actor(person, community, permissions)
+        actor = replace(actor, locale=str(getattr(interaction.locale, "value", "") or "") or None)
         responder = InteractionResponder(interaction)
         if spec.defer:
             await responder.defer(spec.private)
