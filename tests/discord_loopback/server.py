@@ -265,6 +265,7 @@ class LoopbackDiscord(_Waitable):
         member_permissions: int | None = None,
         roles: tuple[int, ...] = (),
         validate: bool = True,
+        locale: str = "en-US",
     ) -> InteractionRecord:
         """A member runs ``/name`` (``"milestone set"`` for subcommands) with options.
 
@@ -273,7 +274,8 @@ class LoopbackDiscord(_Waitable):
         users, channels and roles may be given as ids or Fake objects. Raises LookupError for a
         command that was not synced and ValueError for options Discord's client would refuse
         (pass ``validate=False`` to send them anyway). ``member_permissions`` overrides the
-        permissions computed from the member's roles plus ``roles``.
+        permissions computed from the member's roles plus ``roles``. ``locale`` is the language
+        of the member's Discord client.
         """
         parts = name.split()
         schema = self._find_command(parts[0], guild_id)
@@ -309,6 +311,7 @@ class LoopbackDiscord(_Waitable):
             member_permissions,
             roles,
             validate,
+            locale=locale,
         )
 
     async def press_button(
@@ -491,6 +494,7 @@ class LoopbackDiscord(_Waitable):
         roles: tuple[int, ...],
         validate: bool,
         message: dict[str, Any] | None = None,
+        locale: str = "en-US",
     ) -> InteractionRecord:
         author = self._user(user, guild_id, allow_unknown=not validate)
         iid, token = new_snowflake(), f"itok-{uuid.uuid4().hex}"
@@ -501,7 +505,7 @@ class LoopbackDiscord(_Waitable):
             "token": token,
             "version": 1,
             "data": data,
-            "locale": "en-US",
+            "locale": locale,
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "app_permissions": str(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.i18n import DISCORD_LOCALES, translator
 from bot.spec import (
     ChoiceType,
     CommandSpec,
@@ -143,6 +144,7 @@ def _top_level(name: str, node: Node, result: CommandSet) -> dict[str, Any]:
         "type": 1,
         "name": name,
         "description": _description(spec.description if spec else f"{name} commands"),
+        **_localized(spec.description if spec else None),
         "contexts": [0],  # in servers only: every command needs a community
         "integration_types": [0],
     }
@@ -171,6 +173,7 @@ def _group_options(
                     "type": SUB_COMMAND,
                     "name": name,
                     "description": _description(spec.description),
+                    **_localized(spec.description),
                     "options": _options(spec, result),
                 }
             )
@@ -214,6 +217,7 @@ def param_option(spec: CommandSpec, param: Param, result: CommandSet) -> dict[st
         "type": KIND_TO_OPTION[kind],
         "name": param.name,
         "description": _description(param.description),
+        **_localized(param.description),
         "required": param.required,
     }
     ptype = param.type
@@ -243,6 +247,19 @@ def param_option(spec: CommandSpec, param: Param, result: CommandSet) -> dict[st
 def _description(text: str) -> str:
     text = " ".join(text.split()) or "—"
     return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _localized(text: str | None) -> dict[str, dict[str, str]]:
+    """``description_localizations`` for the Discord locales whose catalog translates ``text``
+    (names stay English: members type the same command everywhere)."""
+    if not text:
+        return {}
+    found = {}
+    for code, locales in DISCORD_LOCALES.items():
+        said = translator(code).gettext(text)
+        if said != text:
+            found.update({locale: _description(said) for locale in locales})
+    return {"description_localizations": found} if found else {}
 
 
 def _check_name(name: str, result: CommandSet) -> None:
