@@ -434,3 +434,70 @@ def test_a_plan_with_a_day_or_too_many_pills_is_urgent(text: str) -> None:
 
 def test_too_many_shifts_is_not_an_overdose() -> None:
     assert classify("took too many shifts this week, so tired").level == "none"
+
+
+# Families of messages the lexicon now covers, in paraphrases written for these tests (not taken
+# from any set): rules only, so the learned second opinion cannot hide a gap in the lexicon.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i keep telling myself one more day but tonight its no more days",
+        "i have made my peace with it. weirdly calm tonight",
+        "this time there isnt a next time, i'm sure of it",
+        "giving my switch to my cousin, i won't need it where i'm going",
+        "мене вже не буде після суботи, дякую вам усім",
+        "ya no voy a estar aca el lunes, gracias por todo chicos",
+        "stasera la faccio finita, scusate",
+    ],
+)
+def test_intent_that_never_names_the_act_is_urgent(detector: Detector, text: str) -> None:
+    assert detector.classify_rules(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "found a good home for my rabbit and paid off the debts, that's everything",
+        "rehomed my cat this morning and cancelled my lease. you guys were the best part of my life",
+        "написав заповіт і віддав кота сусідці. бережіть себе",
+        "deixei o gato com a minha irmã, está tudo tratado. cuidem-se",
+        "ho scritto il testamento e lasciato le chiavi a mio fratello. non preoccupatevi per me",
+    ],
+)
+def test_goodbyes_said_as_arrangements_are_urgent(detector: Detector, text: str) -> None:
+    assert detector.classify_rules(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly i've lost all hope that this gets any better",
+        "my family would be fine if i were gone, i'm only ever in the way",
+        "i'm so done with life, everything just gets worse",
+        "every morning i'm disappointed that i woke up again",
+        "не бачу майбутнього, все марно",
+        "я тягар для всіх, без мене буде краще",
+        "набридло жити, хочу просто заснути і не прокинутись",
+        "my brother stays in bed all day since the breakup, how do i help him",
+        "переживаю за неї, вона перестала їсти",
+        "perdi la esperanza, nada va a cambiar",
+    ],
+)
+def test_hopelessness_burden_passive_wishes_and_worry_are_concern(
+    detector: Detector, text: str
+) -> None:
+    assert detector.classify_rules(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no more days off until the release, crunch time",
+        "found a good home for my old bike, the kid loved it",
+        "paid off the debts last year and it feels amazing, 2 years sober",
+        "tonight is my last night shift ever, goodbye night shift!",
+        "don't worry about me, just tired after the gym lol",
+    ],
+)
+def test_ordinary_chat_near_those_families_stays_none(detector: Detector, text: str) -> None:
+    assert detector.classify_rules(text).level == "none"
