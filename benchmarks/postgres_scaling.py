@@ -2,10 +2,10 @@
 benchmark starts itself (the test suite's helper, tests/postgres_server.py: fsync and
 synchronous_commit off, as in the tests).
 
-- ``check-ins, group commit``: 8 members checking in at once through the full core of one
-  process (parse → validate → store → reply) on PostgreSQL, writes group-committed.
-  Reference, measured in alternating rounds of the same run: ``one transaction per check-in``,
-  the same INSERT from 8 members on a pool of 8 asyncpg connections, each its own COMMIT.
+- ``check-ins``: 8 members checking in at once through the full core of one process (parse →
+  validate → store → reply) on PostgreSQL, in alternating rounds of the same run: writes
+  group-committed (the default), and the same core and storage path with one transaction per
+  check-in (``PostgresDatabase.batch_limit = 1``).
 - ``due claims, N processes``: N processes (1, 2, 4) claim 40,000 due check-in reminders
   through ``storage.due.claim`` (the declared source's claim: ``FOR UPDATE SKIP LOCKED`` and the
   move in one transaction, 200 rows a batch) until none is left; per-process rate and total.
@@ -41,8 +41,7 @@ from storage.due import Move, claim
 from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
-PER_MEMBER = 500  # check-ins per member and round (group commit)
-NAIVE_TOTAL = 2_000  # check-ins per round, one transaction each
+PER_MEMBER = 200  # check-ins per member and round
 DUE_ROWS = 40_000
 BATCH = 200
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -58,46 +57,29 @@ async def _core_rate(bot) -> float:
     return MEMBERS * PER_MEMBER / (time.perf_counter() - started)
 
 
-async def _naive_rate(pool: asyncpg.Pool) -> float:
-    async def member(m: int) -> None:
-        for n in range(NAIVE_TOTAL // MEMBERS):
-            async with pool.acquire() as conn:  # autocommit: one transaction per check-in
-                await conn.execute(
-                    "INSERT INTO checkins (platform, community_id, user_id, local_date, "
-                    "created_at, mood, cravings, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    "bench", "bench", f"naive{m}", "2026-11-02", "2026-11-02T12:00:00+00:00",
-                    1 + n % 5, n % 11, f"day {n}",
-                )  # fmt: skip
-
-    started = time.perf_counter()
-    await asyncio.gather(*(member(m) for m in range(MEMBERS)))
-    return NAIVE_TOTAL / (time.perf_counter() - started)
-
-
 async def _checkins(url: str) -> list[dict]:
     config = parse_config({"limits": {"commands_per_minute": 1_000_000_000}}, {})
     bot = await build_bot(config, clock=ManualClock(datetime(2026, 11, 2, 12, tzinfo=UTC)),
                           database=url)  # fmt: skip
     bot.add_platform(_BenchPlatform())
     await bot.start(realtime=False)
-    pool = await asyncpg.create_pool(url, min_size=MEMBERS, max_size=MEMBERS)
-    core, naive = [], []
+    group, single = [], []
     try:
-        await _naive_rate(pool)  # warm-up
-        await _core_rate(bot)
+        await _core_rate(bot)  # warm-up
         for _ in range(ROUNDS):
-            naive.append(await _naive_rate(pool))
-            core.append(await _core_rate(bot))
+            bot.db.batch_limit = 1
+            single.append(await _core_rate(bot))
+            bot.db.batch_limit = None
+            group.append(await _core_rate(bot))
     finally:
-        await pool.close()
         await bot.stop()
-    ratio = statistics.median(c / n for c, n in zip(core, naive, strict=True))
-    reference = f"1 txn/check-in {statistics.median(naive):,.0f}/s"
+    ratio = statistics.median(g / s for g, s in zip(group, single, strict=True))
+    reference = f"1 txn/check-in {statistics.median(single):,.0f}/s"
     return [
-        _row("PostgreSQL: 1 transaction per check-in, 8 members", "throughput",
-             statistics.median(naive), "check-ins/s/process"),
+        _row("PostgreSQL: core, 1 transaction per check-in, 8 members", "throughput",
+             statistics.median(single), "check-ins/s/process"),
         _row("PostgreSQL: core, group commit, 8 members", "throughput",
-             statistics.median(core), "check-ins/s/process", reference, ratio),
+             statistics.median(group), "check-ins/s/process", reference, ratio),
     ]  # fmt: skip
 
 
