@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from bot.access import refuse_wrong_kind
+from bot.access import PeopleGroup, change_people
 from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
 from bot.cog import Cog, listener
 from bot.context import Context
@@ -76,6 +76,16 @@ async def _welcome_shown(ctx: Context, value: str | None) -> str:
     if value is None:
         return "not set"
     return value if len(value) <= 80 else value[:79] + "…"
+
+
+FACILITATORS = PeopleGroup(
+    "facilitators",
+    "Facilitators",
+    keys.FACILITATOR_ROLE,
+    keys.FACILITATOR_POWER,
+    "they plan meetings and prompts that reach the whole community",
+    "your facilitators",
+)
 
 
 def audit_actor(ctx: Context) -> AuditActor:
@@ -362,15 +372,14 @@ class Community(Cog):
                 f"Example: {ctx.prefix}community facilitators power:25"
             )
             return
-        if await refuse_wrong_kind(ctx, role, power, "facilitators", "Facilitators"):
+        change = await change_people(ctx, FACILITATORS, role, power)
+        if change is None:
             return
+        value, old = change.value, change.old
         if role is not None:
-            key, value = keys.FACILITATOR_ROLE, None if role is OFF else role.id  # type: ignore[union-attr]
             what = "off" if role is OFF else f"@{role.name}"  # type: ignore[union-attr]
         else:
-            key, value = keys.FACILITATOR_POWER, None if power is OFF else str(power)
             what = "off" if power is OFF else f"power level {power} and up"
-        old = await self._change(ctx, key, value)
         note = ""
         if platform == "console":
             note = " (In the console, :role NAME facilitator decides who facilitates.)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 
-from bot.access import refuse_wrong_kind
+from bot.access import PeopleGroup, change_people
 from bot.context import Context
 from bot.services import service
 from bot.spec import IntType, MentionType, OrOff, Permission, Range, RoleRef, command
@@ -22,6 +22,14 @@ from cogs.crisis.base import CrisisBase
 from storage.alerts import Duty, DutySwitch, RotaSlot
 
 RESPONDERS_SETTING = "crisis.responders"  # Discord role id, console role name, Matrix power
+RESPONDERS = PeopleGroup(
+    "responders",
+    "Listeners",
+    RESPONDERS_SETTING,
+    RESPONDERS_SETTING,
+    "they take crisis alerts, which name members who may be in danger",
+    "trusted responders",
+)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -297,17 +305,10 @@ class DutyCommands(CrisisBase):
                 shown=shown,
             )
             return
-        if await refuse_wrong_kind(ctx, role, power, "responders", "Listeners"):
+        change = await change_people(ctx, RESPONDERS, role, power)
+        if change is None:
             return
-        if isinstance(role, RoleRef):
-            value: str | None = role.id
-        elif isinstance(power, int) and not isinstance(power, bool):
-            value = str(power)
-        else:
-            value = None
-        await self.bot.community_settings.set(
-            ctx.community.platform, ctx.community.id, RESPONDERS_SETTING, value, ctx.now()
-        )
+        value = change.value
         await ctx.reply(
             "Done. Responders: {shown}. They (and every moderator) can go on duty with {on} "
             "and take alerts.",

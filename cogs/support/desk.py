@@ -7,7 +7,7 @@ from datetime import timedelta
 from statistics import mean
 from typing import Annotated, Literal
 
-from bot.access import refuse_wrong_kind
+from bot.access import PeopleGroup, change_people
 from bot.context import Context
 from bot.message import Button
 from bot.spec import (
@@ -45,6 +45,15 @@ SPACE_TEXT = (
     "{member}, you can end this any time with {end}. {supporter} closes it with {close}."
 )
 
+SUPPORTERS = PeopleGroup(
+    "supporters",
+    "Supporters",
+    SETTING,
+    SETTING,
+    "they read what members write when they ask for support",
+    "trained supporters",
+)
+
 
 class SupporterDesk(SupportBase):
     """/community supporters, /support settings, queue, claim, handoff, close, stats."""
@@ -74,25 +83,10 @@ class SupporterDesk(SupportBase):
                 shown=await self._shown(ctx, await ctx.setting(SETTING)),
             )
             return
-        if await refuse_wrong_kind(ctx, role, power, "supporters", "Supporters"):
+        change = await change_people(ctx, SUPPORTERS, role, power)
+        if change is None:
             return
-        if (isinstance(role, RoleRef) and role.id == ctx.community.id) or power == 0:
-            # Discord's @everyone role, Matrix's default level: every member would read requests.
-            await ctx.reply(
-                "Supporters can't be everyone: they read what members write when they ask for "
-                "support. Please choose a role (or a power level above 0) for trained "
-                "supporters only. Nothing changed."
-            )
-            return
-        if isinstance(role, RoleRef):
-            value: str | None = role.id
-        elif isinstance(power, int) and not isinstance(power, bool):
-            value = str(power)
-        else:
-            value = None
-        await self.bot.community_settings.set(
-            ctx.community.platform, ctx.community.id, SETTING, value, ctx.now()
-        )
+        value = change.value
         await ctx.reply(
             "Done. Peer supporters: {shown}. They go on duty with {on} and see requests with "
             "{queue}.",
