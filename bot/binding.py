@@ -40,7 +40,7 @@ def split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dic
                 continue
             last = spec.param(list(named)[-1]) if named else None
             if last is not None and isinstance(last.type, StrType):
-                raise ArgumentError(_unplaced(last.name, token.text, []))
+                raise _unplaced(last.name, token.text, [])
             positional.append(token)
         elif token.name in named:
             raise ArgumentError(_("{name} is given twice"), name=token.name)
@@ -74,11 +74,11 @@ async def bind(
             raise ArgumentError(_("there are more values than this command takes"))
         param = params[index]
         if param.name in named:
-            raise ArgumentError(_given_twice(param.name, str(named[param.name]), token.text))
+            raise _given_twice(param.name, str(named[param.name]), token.text)
         if param.rest:
             after = positional[index + 1 :]
             if token.quoted and after:
-                raise ArgumentError(_unplaced(param.name, after[0].text, params[index + 1 :]))
+                raise _unplaced(param.name, after[0].text, params[index + 1 :])
             raw[param.name] = " ".join(t.text for t in positional[index:])
             break
         raw[param.name] = token.text
@@ -125,20 +125,44 @@ def _shown(word: str) -> str:
     return word if len(word) <= SHOWN else word[: SHOWN - 1] + "…"
 
 
-def _unplaced(name: str, word: str, later: list[Param]) -> str:
+def _unplaced(name: str, word: str, later: list[Param]) -> ArgumentError:
     """Why a word after a quoted text option is refused, and how to give it."""
     shown = _shown(word)
-    example = f", like {later[0].name}:{shown}" if later else ""
-    return f"I couldn't place {shown!r} after {name}. Please give other options by name{example}."
+    if later:
+        return ArgumentError(
+            _(
+                "I couldn't place {word} after {name}. Please give other options by name, like "
+                "{example}."
+            ),
+            word=repr(shown),
+            name=name,
+            example=f"{later[0].name}:{shown}",
+        )
+    return ArgumentError(
+        _("I couldn't place {word} after {name}. Please give other options by name."),
+        word=repr(shown),
+        name=name,
+    )
 
 
-def _given_twice(name: str, value: str, word: str) -> str:
+def _given_twice(name: str, value: str, word: str) -> ArgumentError:
     """A word left over for an option already given by name: most often the rest of a value
     with spaces typed without quotes."""
     shown, value = _shown(word), _shown(value)
     if value.lstrip("-").isdigit():  # a number has no spaces
-        return f"{name} is given twice ({value!r} and {shown!r})"
-    return (
-        f"{name} is given twice ({value!r} and {shown!r}). If it is one value with a space, "
-        f'put it in quotes: {name}:"{value} {shown}"'
+        return ArgumentError(
+            _("{name} is given twice ({first} and {second})"),
+            name=name,
+            first=repr(value),
+            second=repr(shown),
+        )
+    return ArgumentError(
+        _(
+            "{name} is given twice ({first} and {second}). If it is one value with a space, "
+            "put it in quotes: {quoted}"
+        ),
+        name=name,
+        first=repr(value),
+        second=repr(shown),
+        quoted=f'{name}:"{value} {shown}"',
     )

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import ENGLISH, Translator, translator
-from bot.message import Attachment, Button, Message, Ping
+from bot.message import BUTTON_LINE, Attachment, Button, Message, Ping
 from bot.platforms.base import Actor, CommunityRef, Platform, Responder, WithdrawsCommand
 from bot.spec import ChannelRef, CommandSpec, Permission
 from storage.db import Database, MemberKey
@@ -397,4 +397,11 @@ def _translated(
         b if tr.gettext(b.label) == b.label else replace(b, label=tr.gettext(b.label))
         for b in buttons
     )
-    return Message(tr.gettext(template), values, shown, file, pings=tuple(pings))
+    return Message(
+        tr.gettext(template),
+        values,
+        shown,
+        file,
+        pings=tuple(pings),
+        button_line=tr.gettext(BUTTON_LINE),
+    )

@@ -310,21 +310,25 @@ class Bot:
         spec: CommandSpec | None = None
         tokens: list[Token] = []
         used = 0
-        problem: str | None = None
+        problem: ParseError | None = None
         if inv.path is not None:
             spec = self.registry.get(inv.path)
         else:
             try:
                 tokens = parse(inv.text or "")
             except ParseError as err:
-                problem = str(err)
+                problem = err
             spec, used = self.registry.match(command_words(tokens))
         if not (spec is not None and spec.unlimited) and not await self._within_limit(
             inv, base, spec, now
         ):
             return
         if problem is not None:
-            await base.reply(_("I couldn't read that: {problem}."), private=True, problem=problem)
+            await base.reply(
+                _("I couldn't read that: {problem}."),
+                private=True,
+                problem=problem.translated(await base.use_reader_language()),
+            )
             return
         if spec is None:
             if inv.path is not None:

@@ -41,7 +41,9 @@ def render_help(
             lines.append(f"{spec.usage(prefix)} — {tr.gettext(spec.description)}")
             for p in spec.params:
                 opt = "" if p.required else optional
-                lines.append(f"    {p.name}: {tr.gettext(p.description)}; {p.type.describe()}{opt}")
+                lines.append(
+                    f"    {p.name}: {tr.gettext(p.description)}; {p.type.describe_in(tr)}{opt}"
+                )
         return Message("\n".join(lines))
     lines = [tr.gettext("Here's what I can do (options: name:value, quotes for spaces):")]
     for spec in specs:

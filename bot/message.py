@@ -11,6 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.i18n import N_
+
+# How a text platform offers a button, in the reader's language (Context fills it in).
+BUTTON_LINE = N_("{label}: type {command}")
+
 
 @dataclass(frozen=True)
 class Button:
@@ -22,11 +27,12 @@ class Button:
     form: bool = False
     style: str = "primary"  # primary | secondary | success | danger
 
-    def as_text(self, prefix: str = "!") -> str:
-        """How a text platform offers the same action."""
+    def as_text(self, prefix: str = "!", line: str = BUTTON_LINE) -> str:
+        """How a text platform offers the same action (``line``: :data:`BUTTON_LINE` in the
+        reader's language)."""
         args = " ".join(f'{k}:"{v}"' if " " in v else f"{k}:{v}" for k, v in self.args.items())
         typed = f"{prefix}{self.command}" + (f" {args}" if args else "")
-        return f"{self.label}: type {typed}"
+        return line.format(label=self.label, command=typed)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class Message:
     buttons: tuple[Button, ...] = ()
     file: Attachment | None = None
     pings: tuple[Ping, ...] = ()
+    button_line: str = BUTTON_LINE  # how text platforms offer each button, translated
 
     def render(
         self, escape: Callable[[str], str] = str, hide: Callable[[str], str] | None = None
@@ -86,7 +93,9 @@ class Message:
         """Text for platforms without buttons: the text, then one line per button."""
         text = self.render(escape, hide)
         if self.buttons:
-            text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in self.buttons)
+            text += "\n" + "\n".join(
+                "→ " + b.as_text(prefix, self.button_line) for b in self.buttons
+            )
         return text
 
 

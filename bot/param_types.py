@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any, Literal
 
-from bot.i18n import Translator, _
+from bot.i18n import ENGLISH, N_, Translator, _
 
 
 class ArgumentError(ValueError):
@@ -30,12 +30,27 @@ class ArgumentError(ValueError):
         super().__init__(message.format(**values) if values else message)
 
     def translated(self, tr: Translator) -> str:
-        """The message in ``tr``'s language (a nested error's too)."""
+        """The message in ``tr``'s language (a nested error's or phrase's too)."""
         values = {
-            k: v.translated(tr) if isinstance(v, ArgumentError) else v
+            k: v.translated(tr) if isinstance(v, ArgumentError | Phrase) else v
             for k, v in self.values.items()
         }
         return tr(self.template, **values)
+
+
+class Phrase:
+    """Text peerbot wrote that is said in the reader's language where it is shown (a type's
+    description inside an error): ``say(tr)`` writes it; ``str()`` is the English."""
+
+    def __init__(self, say: Callable[[Translator], str]) -> None:
+        self.say = say
+
+    def translated(self, tr: Translator) -> str:
+        """The text in ``tr``'s language."""
+        return self.say(tr)
+
+    def __str__(self) -> str:
+        return self.say(ENGLISH)
 
 
 class Timezone(str):
@@ -86,15 +101,19 @@ class ParamType:
     """Converts one raw value (text typed on a text platform, or a native value from Discord)."""
 
     kind = "str"  # how adapters render it: str int float bool choice date time timezone duration channel member role
-    hint = "text"
+    hint = N_("text")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
         """Return the validated value or raise :class:`ArgumentError`."""
         raise NotImplementedError
 
     def describe(self) -> str:
-        """A short human description used in help and usage lines."""
+        """A short human description used in help and usage lines (English)."""
         return self.hint
+
+    def describe_in(self, tr: Translator) -> str:
+        """The description in ``tr``'s language (types that compose it override this)."""
+        return tr.gettext(self.describe())
 
     def bind(self, cog: Any) -> ParamType:
         """The type for this cog's command; types that read the bot's registries bind here."""
@@ -114,7 +133,10 @@ class IntType(ParamType):
     kind = "int"
 
     def describe(self) -> str:
-        return _bounds_text("a whole number", self.min, self.max)
+        return self.describe_in(ENGLISH)
+
+    def describe_in(self, tr: Translator) -> str:
+        return _bounds_text(tr, WHOLE_BOUNDS, self.min, self.max)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> int:
         if type(raw) is str and _WHOLE_NUMBER.fullmatch(raw):  # typed text: the usual case
@@ -130,12 +152,18 @@ class IntType(ParamType):
             if _ANY_WHOLE_NUMBER.fullmatch(text) and not _WHOLE_NUMBER.fullmatch(text):
                 # a whole number too long to be meant (and too long to convert cheaply)
                 raise ArgumentError(
-                    f"{_shorten(text)!r} is out of range: expected {self.describe()}"
+                    _("{typed} is out of range: expected {expected}"),
+                    typed=repr(_shorten(text)),
+                    expected=Phrase(self.describe_in),
                 )
             if not _WHOLE_NUMBER.fullmatch(text):
-                raise ArgumentError(f"{_shorten(text)!r} is not {self.describe()}")
+                raise ArgumentError(
+                    _("{typed} is not {expected}"),
+                    typed=repr(_shorten(text)),
+                    expected=Phrase(self.describe_in),
+                )
             value = int(text)
-        _check_bounds(value, self.min, self.max, self.describe)
+        _check_bounds(value, self.min, self.max, self.describe_in)
         return value
 
 
@@ -148,7 +176,10 @@ class FloatType(ParamType):
     kind = "float"
 
     def describe(self) -> str:
-        return _bounds_text("a number", self.min, self.max)
+        return self.describe_in(ENGLISH)
+
+    def describe_in(self, tr: Translator) -> str:
+        return _bounds_text(tr, NUMBER_BOUNDS, self.min, self.max)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> float:
         if isinstance(raw, bool):
@@ -156,10 +187,14 @@ class FloatType(ParamType):
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise ArgumentError(f"{_shorten(str(raw))!r} is not {self.describe()}") from None
+            raise ArgumentError(
+                _("{typed} is not {expected}"),
+                typed=repr(_shorten(str(raw))),
+                expected=Phrase(self.describe_in),
+            ) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ArgumentError(f"expected {self.describe()}")
-        _check_bounds(value, self.min, self.max, self.describe)
+            raise ArgumentError(_("expected {expected}"), expected=Phrase(self.describe_in))
+        _check_bounds(value, self.min, self.max, self.describe_in)
         return value
 
 
@@ -172,7 +207,10 @@ class StrType(ParamType):
     kind = "str"
 
     def describe(self) -> str:
-        return f"text (up to {self.max_len} characters)"
+        return self.describe_in(ENGLISH)
+
+    def describe_in(self, tr: Translator) -> str:
+        return tr("text (up to {limit} characters)", limit=self.max_len)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         text = str(raw).strip()
@@ -192,7 +230,7 @@ class BoolType(ParamType):
     """yes/no."""
 
     kind = "bool"
-    hint = "yes or no"
+    hint = N_("yes or no")
     TRUE = frozenset({"yes", "y", "true", "on", "1"})
     FALSE = frozenset({"no", "n", "false", "off", "0"})
 
@@ -215,7 +253,10 @@ class ChoiceType(ParamType):
     kind = "choice"
 
     def describe(self) -> str:
-        return "one of " + ", ".join(self.choices)
+        return self.describe_in(ENGLISH)
+
+    def describe_in(self, tr: Translator) -> str:
+        return tr("one of {choices}", choices=", ".join(self.choices))
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         text = str(raw).strip().lower()
@@ -223,7 +264,9 @@ class ChoiceType(ParamType):
             if text == choice.lower():
                 return choice
         raise ArgumentError(
-            f"{_shorten(str(raw))!r} is not an option here. Choose {self.describe()}"
+            _("{typed} is not an option here. Choose {expected}"),
+            typed=repr(_shorten(str(raw))),
+            expected=Phrase(self.describe_in),
         )
 
 
@@ -231,7 +274,7 @@ class DateType(ParamType):
     """A calendar date, ``YYYY-MM-DD``."""
 
     kind = "date"
-    hint = "a date like 2026-03-14"
+    hint = N_("a date like 2026-03-14")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> date:
         if isinstance(raw, date):
@@ -240,19 +283,20 @@ class DateType(ParamType):
         match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
         if not match:
             raise ArgumentError(
-                f"{_shorten(text)!r} is not a date. Use YYYY-MM-DD, like 2026-03-14"
+                _("{typed} is not a date. Use YYYY-MM-DD, like 2026-03-14"),
+                typed=repr(_shorten(text)),
             )
         try:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
-            raise ArgumentError(f"{text} is not a date on the calendar") from None
+            raise ArgumentError(_("{typed} is not a date on the calendar"), typed=text) from None
 
 
 class TimeType(ParamType):
     """A time of day, 24-hour ``HH:MM``."""
 
     kind = "time"
-    hint = "a time like 09:00 or 21:30"
+    hint = N_("a time like 09:00 or 21:30")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> time:
         if isinstance(raw, time):
@@ -261,34 +305,65 @@ class TimeType(ParamType):
         match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise ArgumentError(
-                f"{_shorten(text)!r} is not a time of day. Use 24-hour time like 09:00 or 21:30"
+                _("{typed} is not a time of day. Use 24-hour time like 09:00 or 21:30"),
+                typed=repr(_shorten(text)),
             )
         return time(int(match[1]), int(match[2]))
+
+
+# Why an abbreviation is not a zone (bot/timeutil.py), said with the zones it may mean.
+NOT_A_PLACE: dict[str, str] = {
+    "has no daylight saving": N_(
+        "{name} has no daylight saving; did you mean {places}? Use your place's zone, so "
+        "daylight saving is right."
+    ),
+    "is an abbreviation, not a zone": N_(
+        "{name} is an abbreviation, not a zone; did you mean {places}? Use your place's zone, "
+        "so daylight saving is right."
+    ),
+    "follows only old US rules": N_(
+        "{name} follows only old US rules; did you mean {places}? Use your place's zone, so "
+        "daylight saving is right."
+    ),
+}
 
 
 class TimezoneType(ParamType):
     """An IANA timezone name such as Europe/London (never an offset)."""
 
     kind = "timezone"
-    hint = "a timezone like Europe/London or America/New_York"
+    hint = N_("a timezone like Europe/London or America/New_York")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Timezone:
-        from bot.timeutil import UnknownTimezone, abbreviation_hint, canonical_zone, zone
+        from bot.timeutil import UnknownTimezone, abbreviation, canonical_zone, zone
 
         text = str(raw).strip()
-        hint = abbreviation_hint(text)
+        found = abbreviation(text)
         text = canonical_zone(text)
-        if hint is not None:
-            raise ArgumentError(f"{hint} Use your place's zone, so daylight saving is right.")
+        if found is not None:
+            name, why, places = found
+            raise ArgumentError(
+                NOT_A_PLACE[why], name=name, places=Phrase(lambda tr: tr(" or ").join(places))
+            )
         try:
             zone(text)
         except UnknownTimezone as err:
-            hint = (
-                " Did you mean " + " or ".join(err.suggestions[:3]) + "?" if err.suggestions else ""
-            )
+            suggestions = err.suggestions[:3]
+            if suggestions:
+                raise ArgumentError(
+                    _(
+                        "I don't know the timezone {typed}. Did you mean {suggestions}? "
+                        "Use a name like Europe/London or America/New_York."
+                    ),
+                    typed=repr(_shorten(text)),
+                    suggestions=Phrase(lambda tr: tr(" or ").join(suggestions)),
+                ) from None
             raise ArgumentError(
-                f"I don't know the timezone {_shorten(text)!r}.{hint} "
-                "Use a name like Europe/London or America/New_York."
+                _(
+                    "I don't know the timezone {typed}. "
+                    "Use a name like Europe/London or America/New_York."
+                ),
+                typed=repr(_shorten(text)),
             ) from None
         return Timezone(text)
 
@@ -297,7 +372,7 @@ class DurationType(ParamType):
     """A span of time such as ``90m``, ``2h``, ``1d``, ``1w``."""
 
     kind = "duration"
-    hint = "a span of time like 90m, 2h or 1d"
+    hint = N_("a span of time like 90m, 2h or 1d")
     UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Duration:
@@ -306,14 +381,23 @@ class DurationType(ParamType):
         text = str(raw).strip().lower().replace(" ", "")
         parts = re.findall(r"(\d{1,6})(min|m|h|d|w)", text)
         if not parts or "".join(n + u for n, u in parts) != text:
-            raise ArgumentError(f"{_shorten(str(raw))!r} is not {self.hint}")
+            raise ArgumentError(
+                _("{typed} is not {expected}"),
+                typed=repr(_shorten(str(raw))),
+                expected=Phrase(self.describe_in),
+            )
         seconds = sum(int(n) * self.UNITS[u] for n, u in parts)
         if seconds <= 0 or seconds > 3650 * 86400:
-            raise ArgumentError("that span of time is out of range")
+            raise ArgumentError(_("that span of time is out of range"))
         return Duration(seconds=seconds)
 
 
 MentionKind = Literal["channel", "member", "role"]
+NOT_FOUND: dict[str, str] = {
+    "channel": N_("I can't find a channel called {typed} here"),
+    "member": N_("I can't find a member called {typed} here"),
+    "role": N_("I can't find a role called {typed} here"),
+}
 
 
 @dataclass(frozen=True)
@@ -325,10 +409,10 @@ class _Mentionable:
 
 _MENTIONABLE: dict[str, _Mentionable] = {
     "channel": _Mentionable(
-        ChannelRef, "a channel like #general", lambda r, t: r.resolve_channel(t)
+        ChannelRef, N_("a channel like #general"), lambda r, t: r.resolve_channel(t)
     ),
-    "member": _Mentionable(MemberRef, "a member like @alex", lambda r, t: r.resolve_member(t)),
-    "role": _Mentionable(RoleRef, "a role like @Facilitator", lambda r, t: r.resolve_role(t)),
+    "member": _Mentionable(MemberRef, N_("a member like @alex"), lambda r, t: r.resolve_member(t)),
+    "role": _Mentionable(RoleRef, N_("a role like @Facilitator"), lambda r, t: r.resolve_role(t)),
 }
 
 
@@ -346,7 +430,7 @@ class MentionType(ParamType):
             return raw
         found = await self._what.find(resolver, str(raw).strip()) if resolver else None
         if found is None:
-            raise ArgumentError(f"I can't find a {self.kind} called {_shorten(str(raw))!r} here")
+            raise ArgumentError(NOT_FOUND[self.kind], typed=repr(_shorten(str(raw))))
         return found
 
 
@@ -370,7 +454,10 @@ class OrOff(ParamType):
 
     def __init__(self, inner: ParamType) -> None:
         self.inner = inner
-        self.hint = f"{inner.describe()}, or off"
+        self.hint = self.describe_in(ENGLISH)
+
+    def describe_in(self, tr: Translator) -> str:
+        return tr("{what}, or off", what=self.inner.describe_in(tr))
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
         if isinstance(raw, str) and raw.strip().lower() in ("off", "none"):
@@ -378,25 +465,47 @@ class OrOff(ParamType):
         return await self.inner.convert(raw, resolver)
 
 
-def _bounds_text(noun: str, lo: float | None, hi: float | None) -> str:
+# How a bounded number is described: (no bounds, both, lower only, upper only).
+WHOLE_BOUNDS = (
+    N_("a whole number"),
+    N_("a whole number from {low} to {high}"),
+    N_("a whole number of at least {low}"),
+    N_("a whole number of at most {high}"),
+)
+NUMBER_BOUNDS = (
+    N_("a number"),
+    N_("a number from {low} to {high}"),
+    N_("a number of at least {low}"),
+    N_("a number of at most {high}"),
+)
+
+
+def _bounds_text(
+    tr: Translator, texts: tuple[str, str, str, str], lo: float | None, hi: float | None
+) -> str:
     if lo is not None and hi is not None:
-        return f"{noun} from {_num(lo)} to {_num(hi)}"
+        return tr(texts[1], low=_num(lo, tr), high=_num(hi, tr))
     if lo is not None:
-        return f"{noun} of at least {_num(lo)}"
+        return tr(texts[2], low=_num(lo, tr))
     if hi is not None:
-        return f"{noun} of at most {_num(hi)}"
-    return noun
+        return tr(texts[3], high=_num(hi, tr))
+    return tr.gettext(texts[0])
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _num(value: float, tr: Translator = ENGLISH) -> str:
+    """A bound or a typed number: whole numbers as typed, fractions as the reader writes them."""
+    return str(int(value)) if float(value).is_integer() else tr.number(value)
 
 
 def _check_bounds(
-    value: float, lo: float | None, hi: float | None, described: Callable[[], str]
+    value: float, lo: float | None, hi: float | None, described: Callable[[Translator], str]
 ) -> None:
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ArgumentError(f"{_num(value)} is out of range: expected {described()}")
+        raise ArgumentError(
+            _("{value} is out of range: expected {expected}"),
+            value=Phrase(lambda tr: _num(value, tr)),
+            expected=Phrase(described),
+        )
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from bot.i18n import Translator, _
 
 MAX_LINE = 12_000
 
 
 class ParseError(ValueError):
-    """The line could not be split into a command; the message is safe to show."""
+    """The line could not be split into a command; the message is safe to show, in the
+    reader's language with :meth:`translated` (``str()`` is the English)."""
+
+    def __init__(self, message: str, **values: Any) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(message.format(**values) if values else message)
+
+    def translated(self, tr: Translator) -> str:
+        """The message in ``tr``'s language."""
+        return tr(self.template, **self.values)
 
 
 @dataclass
@@ -58,7 +70,7 @@ _QUOTED_PART = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 def tokenize(text: str) -> list[Token]:
     """Split into tokens: bare words, ``"quoted words"``, ``name:value``, ``name:"quoted value"``."""
     if len(text) > MAX_LINE:
-        raise ParseError(f"that line is too long ({len(text):,} characters)")
+        raise ParseError(_("that line is too long ({length} characters)"), length=f"{len(text):,}")
     tokens: list[Token] = []
     pos = 0
     last = len(text.rstrip())
@@ -67,13 +79,13 @@ def tokenize(text: str) -> list[Token]:
         if match is None:
             rest = text[pos:].lstrip()
             if rest[:1] in ('"', "“", "”"):
-                raise ParseError('a quote is not closed: add the missing "')
-            raise ParseError("I couldn't read that command")
+                raise ParseError(_('a quote is not closed: add the missing "'))
+            raise ParseError(_("I couldn't read that command"))
         name, value = match.groups()
         end = match.end()
         if end < last and not text[end].isspace():
             # a quote opened inside a word and never closed
-            raise ParseError('a quote is not closed: add the missing "')
+            raise ParseError(_('a quote is not closed: add the missing "'))
         first = value[0]
         quoted = first in ('"', "“")
         if quoted:
@@ -81,7 +93,7 @@ def tokenize(text: str) -> list[Token]:
         elif '"' in value:
             value = _QUOTED_PART.sub(lambda m: m.group(1).replace('\\"', '"'), value)
         elif name is None and value[-1] == ":" and _NAME_ONLY.fullmatch(value):
-            raise ParseError(f"{value[:-1].lower()}: needs a value after the colon")
+            raise ParseError(_("{name}: needs a value after the colon"), name=value[:-1].lower())
         tokens.append(Token(value, name[:-1].lower() if name else None, quoted))
         pos = end
     return tokens
@@ -97,4 +109,4 @@ def parse(text: str) -> list[Token]:
     except ParseError:
         raise
     except Exception as err:  # defensive: the parser must never raise anything else
-        raise ParseError("I couldn't read that command") from err
+        raise ParseError(_("I couldn't read that command")) from err

@@ -115,13 +115,23 @@ _ABBREVIATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def abbreviation_hint(name: str) -> str | None:
-    """A hint for a zone abbreviation or fixed-offset name: "EST has no daylight saving; did
-    you mean America/New_York?" (None for a place's zone)."""
+def abbreviation(name: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """A zone abbreviation or fixed-offset name as (name, why it is not a zone, the places'
+    zones meant), or None for a place's zone."""
     key = name.strip().upper()
     if key not in _ABBREVIATIONS:
         return None
     why, places = _ABBREVIATIONS[key]
+    return key, why, places
+
+
+def abbreviation_hint(name: str) -> str | None:
+    """A hint for a zone abbreviation or fixed-offset name: "EST has no daylight saving; did
+    you mean America/New_York?" (None for a place's zone)."""
+    found = abbreviation(name)
+    if found is None:
+        return None
+    key, why, places = found
     return f"{key} {why}; did you mean {' or '.join(places)}?"
 
 

@@ -127,7 +127,7 @@ def render(message: Message, prefix: str = "/", guild: str | None = None) -> lis
     text = discord.utils.escape_mentions(message.render(escape=escape, hide=spoiler))
     view, leftover = _view(message.buttons, guild)
     if leftover:
-        text += "\n" + "\n".join("→ " + b.as_text(prefix) for b in leftover)
+        text += "\n" + "\n".join("→ " + b.as_text(prefix, message.button_line) for b in leftover)
     if message.pings:
         text = " ".join(_mention(p) for p in message.pings) + " " + text
     parts = split_text(text)

@@ -72,7 +72,9 @@ def render_html(message: Message, prefix: str) -> str:
                     shown = f"<span data-mx-spoiler>{shown}</span>"
                 pieces.append(shown)
         text = "".join(pieces)
-    lines = [text] + ["→ " + _escape_html(b.as_text(prefix)) for b in message.buttons]
+    lines = [text] + [
+        "→ " + _escape_html(b.as_text(prefix, message.button_line)) for b in message.buttons
+    ]
     return "\n".join(lines).replace("\n", "<br>")
 
 
