@@ -228,6 +228,10 @@ class Bot:
         """A community setting."""
         return await self.community_settings.get(platform, community_id, key)
 
+    def declared_setting_names(self) -> tuple[str, ...]:
+        """Every community setting a loaded feature declared."""
+        return self.declared_settings.names()
+
     def find_service(self, name: str) -> Callable[..., Any] | None:
         """A declared service, or None when no loaded feature provides it."""
         return self.services.find(name)

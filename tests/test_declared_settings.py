@@ -76,3 +76,46 @@ def test_a_setting_has_one_owner_and_a_proper_name():
     for bad in ("Garden Size", "channel.garden"):
         with pytest.raises(ValueError):
             settings.declare(CommunitySetting(bad, "x"), by="garden")
+
+
+async def test_every_setting_set_by_its_own_command_shows_and_points_there(mod):
+    show = await mod.text("/community show")
+    for line in (
+        "Minutes before an unclaimed urgent alert is re-posted: 10 (the default); "
+        "change it with !alert settings",
+        "Minutes before every moderator is written to about an unclaimed urgent alert: "
+        "30 (the default)",
+        "Daily check-in post (community time): off; change it with !checkin post",
+        "Milestones celebrated: 24 hours",
+        "Peer supporters: nobody yet; change it with !community supporters",
+        "Weekly partner matching (community time): off; change it with !partner schedule",
+        "Channels that expect content warnings: none; change it with !tw channel",
+    ):
+        assert line in show
+    await mod.say(
+        "/alert settings repost:15m",
+        "/checkin post 09:30",
+        "/community milestones 7d,30d",
+        "/community supporters role:@helpers",
+        "/partner schedule weekly:mon time:09:00",
+        "/tw channel channel:#general topics:self-harm,drugs",
+    )
+    show = await mod.text("/community show")
+    for line in (
+        "re-posted: 15; change it with !alert settings",
+        "Daily check-in post (community time): 09:30",
+        "Milestones celebrated: 7 days, 30 days;",
+        "Peer supporters: helpers;",
+        "Weekly partner matching (community time): weekly mon 09:00",
+        "Channels that expect content warnings: #general (self-harm, drugs)",
+    ):
+        assert line in show
+    out = await mod.text("/community set milestones.ladder 24h")
+    assert "has a command of its own that checks it: !community milestones" in out
+
+
+async def test_the_console_help_lists_the_declared_settings(community):
+    out = await community.text(":help")
+    assert "community settings" in out
+    for name in ("crisis.escalate_repost", "checkin.post_time", "milestones.ladder", "cw.expected"):
+        assert name in out

@@ -149,6 +149,10 @@ class PlatformHost(Protocol):
         """A community setting (``channel.alerts``, ``facilitator_role`` …)."""
         ...
 
+    def declared_setting_names(self) -> tuple[str, ...]:
+        """Every community setting a loaded feature declared (for the console's help)."""
+        ...
+
     def find_service(self, name: str) -> Callable[..., Any] | None:
         """A feature's declared service, or None when no loaded feature provides it."""
         ...

@@ -373,6 +373,11 @@ class ConsolePlatform(Platform):
                 ":clock +1d|+90m|2026-12-01T09:00, :edit TEXT, :reveal N, :leave NAME, :quit"
             )
             self.info(f"channels: {self._channel_list()}")
+            assert self.bot is not None
+            self.info(
+                "community settings (moderators: /community show, /community set NAME VALUE): "
+                + ", ".join(self.bot.declared_setting_names())
+            )
             return True
         self.info(f"unknown console command :{verb} (try :help)")
         return True

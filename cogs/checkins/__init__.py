@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from bot.channels import ChannelPurpose
 from bot.cog import Cog, listener
 from bot.context import Context
+from bot.declared_settings import CommunitySetting
 from bot.message import Attachment, Message
 from bot.scheduler import DueSource
 from bot.services import service
@@ -20,7 +21,7 @@ from cogs.checkins.daily import first_due
 from cogs.checkins.due import daily_sources, zone_or_default
 from cogs.checkins.periods import closed_weeks
 from cogs.checkins.streaks import current_streak, longest_streak, weekly_averages
-from storage.checkins import CheckinStore, DayEntry
+from storage.checkins import POST_TIME_SETTING, CheckinStore, DayEntry
 from storage.data_handlers import member_table
 
 if TYPE_CHECKING:
@@ -63,11 +64,23 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}".removesuffix(".0")
 
 
+async def _post_time_shown(ctx: Context, value: str | None) -> str:
+    return value or "off"
+
+
 class CheckIns(Cog):
     """/checkin and its subcommands, reminders, the daily post and note retention."""
 
     name = "checkins"
     channel_purposes = (ChannelPurpose("checkins", "Shared check-ins"),)
+    community_settings = (
+        CommunitySetting(
+            POST_TIME_SETTING,
+            "Daily check-in post (community time)",
+            command="checkin post",
+            show=_post_time_shown,
+        ),
+    )
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)

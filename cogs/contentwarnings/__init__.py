@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.core import Bot
+from bot.declared_settings import CommunitySetting
 from bot.message import Button, Hidden
 from bot.platforms.base import MessageEvent
 from bot.spec import ChannelRef, MaxLen, Permission, Rest, command
@@ -27,10 +28,31 @@ def expected_key(channel_id: str) -> str:
     return f"cw.expected.{channel_id}"
 
 
+async def _expected_shown(ctx: Context, value: str | None) -> str:
+    """Each channel that expects warnings, with its topics (one setting per channel)."""
+    settings = await ctx.bot.community_settings.all(ctx.community.platform, ctx.community.id)
+    prefix = expected_key("")
+    shown = [
+        f"{await ctx.platform.channel_name(ctx.community.id, key.removeprefix(prefix))} "
+        f"({topics.replace(',', ', ')})"
+        for key, topics in sorted(settings.items())
+        if key.startswith(prefix)
+    ]
+    return "; ".join(shown) or "none"
+
+
 class ContentWarnings(Cog):
     """/tw, /tw channel and the reminder listener."""
 
     name = "contentwarnings"
+    community_settings = (
+        CommunitySetting(
+            "cw.expected",  # stored per channel as cw.expected.<channel id>
+            "Channels that expect content warnings",
+            command="tw channel",
+            show=_expected_shown,
+        ),
+    )
     requires = ("crisis.level",)
 
     def __init__(self, bot: Bot) -> None:

@@ -19,7 +19,7 @@ from bot.core import Bot
 from bot.declared_settings import ON_OFF, CommunitySetting
 from bot.i18n import N_, _
 from bot.spec import Permission, command
-from cogs.crisis.alerts import AlertDesk
+from cogs.crisis.alerts import DM_AFTER, DM_SETTING, REPOST_AFTER, REPOST_SETTING, AlertDesk
 from cogs.crisis.base import (
     AUTO_SETTING,
     CONCERN_DM_SETTING,
@@ -56,6 +56,18 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
     community_settings = (
         CommunitySetting(
             CONCERN_DM_SETTING, "Gentle private message after a worrying message", ON_OFF, "on"
+        ),
+        CommunitySetting(
+            REPOST_SETTING,
+            "Minutes before an unclaimed urgent alert is re-posted",
+            default=str(int(REPOST_AFTER.total_seconds() // 60)),
+            command="alert settings",
+        ),
+        CommunitySetting(
+            DM_SETTING,
+            "Minutes before every moderator is written to about an unclaimed urgent alert",
+            default=str(int(DM_AFTER.total_seconds() // 60)),
+            command="alert settings",
         ),
         CommunitySetting(
             "crisis.responders",

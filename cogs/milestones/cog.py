@@ -9,6 +9,7 @@ from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
+from bot.declared_settings import CommunitySetting
 from bot.scheduler import PerPlatform
 from bot.spec import MaxLen, Permission, Rest, command
 from bot.timeutil import add_years, humanize_delta, local_date
@@ -64,11 +65,24 @@ class Lines:
         await ctx.reply("\n".join(self.parts), private=True, **self.values)
 
 
+async def _ladder_shown(ctx: Context, value: str | None) -> str:
+    ladder = await community_ladder(ctx.bot, ctx.community.platform, ctx.community.id)
+    return ladder.describe() + (" (the default)" if value is None else "")
+
+
 class Milestones(Cog):
     """Recovery counters: milestones celebrated, resets kept with kindness, history private."""
 
     name = "milestones"
     channel_purposes = (ChannelPurpose("milestones", "Milestone celebrations"),)
+    community_settings = (
+        CommunitySetting(
+            LADDER_SETTING,
+            "Milestones celebrated",
+            command="community milestones",
+            show=_ladder_shown,
+        ),
+    )
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)

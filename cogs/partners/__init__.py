@@ -38,6 +38,11 @@ assert set(get_args(Focus)) == FOCUSES and get_args(Frequency) == FREQUENCIES
 ProposalId = Annotated[int, Range(1), "Which proposal (you can leave it out)"]
 
 
+async def _schedule_shown(ctx: Context, value: str | None) -> str:
+    found = await PartnerStore(ctx.bot.db).schedule(ctx.community.platform, ctx.community.id)
+    return found[0] if found else "off"
+
+
 class Partners(PartnerModeration, Cog):
     """/partner: the opt-in pool, proposals with consent, partnerships, SOS and moderation."""
 
@@ -50,6 +55,12 @@ class Partners(PartnerModeration, Cog):
             ON_OFF,
             "off",
             command="partner trios",
+        ),
+        CommunitySetting(
+            "partner.schedule",  # kept in partner_schedules with its next run
+            "Weekly partner matching (community time)",
+            command="partner schedule",
+            show=_schedule_shown,
         ),
     )
 

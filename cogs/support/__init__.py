@@ -14,11 +14,12 @@ from bot.channels import ChannelPurpose
 from bot.cog import listener
 from bot.context import Context
 from bot.core import Bot
+from bot.declared_settings import CommunitySetting
 from bot.platforms.base import CommunityRef
-from cogs.support.desk import PURPOSE, SupporterDesk
+from cogs.support.desk import PURPOSE, SupporterDesk, supporters_shown
 from cogs.support.due import SupportDue
 from cogs.support.member import MemberSide
-from cogs.support.texts import SPACE_REQUEUED
+from cogs.support.texts import SETTING, SPACE_REQUEUED
 from storage.db import MemberKey
 from storage.support import ACTIVE, CLOSED, Request, privacy_handlers
 
@@ -29,6 +30,11 @@ class Support(MemberSide, SupporterDesk, SupportDue):
     name = "support"
     # Discord opens sessions' private threads under this channel (else the check-ins one).
     channel_purposes = (ChannelPurpose(PURPOSE, "Support sessions' private threads"),)
+    community_settings = (
+        CommunitySetting(
+            SETTING, "Peer supporters", command="community supporters", show=supporters_shown
+        ),
+    )
 
     async def on_load(self) -> None:
         """Register member data and the half-hourly updates."""

@@ -55,6 +55,15 @@ SUPPORTERS = PeopleGroup(
 )
 
 
+async def supporters_shown(ctx: Context, value: str | None) -> str:
+    """The supporters setting as moderators read it."""
+    if not value:
+        return "nobody yet"
+    if ctx.community.platform == "matrix":
+        return f"power level {value} and up"
+    return await ctx.role_name(value)
+
+
 class SupporterDesk(SupportBase):
     """/community supporters, /support settings, queue, claim, handoff, close, stats."""
 
@@ -80,7 +89,7 @@ class SupporterDesk(SupportBase):
             await ctx.reply(
                 "Peer supporters now: {shown}. Set them with role:@Role (Discord and console) "
                 "or power:25 (Matrix), or off.",
-                shown=await self._shown(ctx, await ctx.setting(SETTING)),
+                shown=await supporters_shown(ctx, await ctx.setting(SETTING)),
             )
             return
         change = await change_people(ctx, SUPPORTERS, role, power)
@@ -90,17 +99,10 @@ class SupporterDesk(SupportBase):
         await ctx.reply(
             "Done. Peer supporters: {shown}. They go on duty with {on} and see requests with "
             "{queue}.",
-            shown=await self._shown(ctx, value),
+            shown=await supporters_shown(ctx, value),
             on=ctx.command_hint("duty") + " on",
             queue=ctx.command_hint("support queue"),
         )
-
-    async def _shown(self, ctx: Context, value: str | None) -> str:
-        if not value:
-            return "nobody yet"
-        if ctx.community.platform == "matrix":
-            return f"power level {value} and up"
-        return await ctx.role_name(value)
 
     @command(
         "support settings",
