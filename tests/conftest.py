@@ -101,6 +101,20 @@ async def community(tmp_path):
 
 
 @pytest.fixture
+async def alerts_team(community):
+    """The community with alice moderating, alerts going to #alerts, and bob and carol as
+    members (acting as alice): the crisis tests' starting point."""
+    await community.say(
+        ":role alice moderator",
+        "/community channel purpose:alerts channel:#alerts",
+        ":as bob",
+        ":as carol",
+        ":as alice",
+    )
+    return community
+
+
+@pytest.fixture
 async def community_with(tmp_path):
     """Start a console community that also loads features only this test has, through the
     normal loader, and/or answers services with stand-ins (tests/harness.py):

@@ -32,16 +32,9 @@ BAD_TEXTS = [
 
 
 @pytest.fixture
-async def mod(community):
-    """alice moderates; alerts go to #alerts; bob and carol are members."""
-    await community.say(
-        ":role alice moderator",
-        "/community channel purpose:alerts channel:#alerts",
-        ":as bob",
-        ":as carol",
-        ":as alice",
-    )
-    return community
+def mod(alerts_team):
+    """alice moderates; alerts go to #alerts; bob and carol are members (tests/conftest.py)."""
+    return alerts_team
 
 
 # --- /crisis -----------------------------------------------------------------------------

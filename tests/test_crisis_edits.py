@@ -16,16 +16,9 @@ URGENT_AGAIN = "i'm going to kill myself tonight, i have the pills ready"
 
 
 @pytest.fixture
-async def mod(community):
-    """alice moderates; alerts go to #alerts; bob and carol are members."""
-    await community.say(
-        ":role alice moderator",
-        "/community channel purpose:alerts channel:#alerts",
-        ":as bob",
-        ":as carol",
-        ":as alice",
-    )
-    return community
+def mod(alerts_team):
+    """alice moderates; alerts go to #alerts; bob and carol are members (tests/conftest.py)."""
+    return alerts_team
 
 
 async def test_an_edit_into_an_urgent_message_is_heard_once(mod):
