@@ -9,10 +9,16 @@ with its audit row. Each command keeps its own words for showing and confirming.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from bot.context import Context
-from bot.spec import OFF, RoleRef
+from bot.spec import OFF, IntType, MentionType, Off, OrOff, RoleRef
 from storage.community import AuditActor, CommunityConfig
+
+# The two options of such a command; each adds its own description:
+# ``role: Annotated[RoleOrOff, "The responders' role, or off"] | None = None``.
+RoleOrOff = Annotated[RoleRef | Off, OrOff(MentionType("role"))]
+PowerOrOff = Annotated[int | Off, OrOff(IntType(0, 100))]
 
 
 @dataclass(frozen=True)

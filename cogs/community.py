@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from bot.access import PeopleGroup, change_people
+from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
 from bot.cog import Cog, listener
 from bot.context import Context
@@ -23,7 +23,6 @@ from bot.spec import (
     OFF,
     ArgumentError,
     ChannelRef,
-    IntType,
     MaxLen,
     MentionType,
     Off,
@@ -31,7 +30,6 @@ from bot.spec import (
     Permission,
     Range,
     Rest,
-    RoleRef,
     Timezone,
     command,
 )
@@ -356,14 +354,8 @@ class Community(Cog):
     async def facilitators(
         self,
         ctx: Context,
-        role: Annotated[
-            RoleRef | Off, OrOff(MentionType("role")), "Discord: the facilitators' role, or off"
-        ]
-        | None = None,
-        power: Annotated[
-            int | Off, OrOff(IntType(0, 100)), "Matrix: power level from 0 to 100, or off"
-        ]
-        | None = None,
+        role: Annotated[RoleOrOff, "Discord: the facilitators' role, or off"] | None = None,
+        power: Annotated[PowerOrOff, "Matrix: power level from 0 to 100, or off"] | None = None,
     ) -> None:
         platform = ctx.community.platform
         if (role is None) == (power is None):

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 
-from bot.access import PeopleGroup, change_people
+from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.context import Context
 from bot.services import service
-from bot.spec import IntType, MentionType, OrOff, Permission, Range, RoleRef, command
-from bot.spec import Off as OffType
+from bot.spec import Permission, Range, command
 from bot.timeutil import format_local, local_date, resolve_local
 from cogs.crisis.base import CrisisBase
 from storage.alerts import Duty, DutySwitch, RotaSlot
@@ -288,12 +287,8 @@ class DutyCommands(CrisisBase):
     async def duty_responders(
         self,
         ctx: Context,
-        role: Annotated[
-            RoleRef | OffType, OrOff(MentionType("role")), "The responders' role, or off"
-        ]
-        | None = None,
-        power: Annotated[int | OffType, OrOff(IntType(0, 100)), "Matrix: power level, or off"]
-        | None = None,
+        role: Annotated[RoleOrOff, "The responders' role, or off"] | None = None,
+        power: Annotated[PowerOrOff, "Matrix: power level, or off"] | None = None,
     ) -> None:
         """Set the community's responders."""
         if (role is None) == (power is None):

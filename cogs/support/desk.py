@@ -7,22 +7,17 @@ from datetime import timedelta
 from statistics import mean
 from typing import Annotated, Literal
 
-from bot.access import PeopleGroup, change_people
+from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.context import Context
 from bot.message import Button
 from bot.spec import (
-    IntType,
     MaxLen,
     MemberRef,
-    MentionType,
-    OrOff,
     Permission,
     Range,
     Rest,
-    RoleRef,
     command,
 )
-from bot.spec import Off as OffType
 from cogs.support.base import SupportBase
 from cogs.support.texts import (
     KINDS,
@@ -77,12 +72,8 @@ class SupporterDesk(SupportBase):
     async def supporters(
         self,
         ctx: Context,
-        role: Annotated[
-            RoleRef | OffType, OrOff(MentionType("role")), "The supporters' role, or off"
-        ]
-        | None = None,
-        power: Annotated[int | OffType, OrOff(IntType(0, 100)), "Matrix: power level, or off"]
-        | None = None,
+        role: Annotated[RoleOrOff, "The supporters' role, or off"] | None = None,
+        power: Annotated[PowerOrOff, "Matrix: power level, or off"] | None = None,
     ) -> None:
         """Set or show the community's peer supporters."""
         if (role is None) == (power is None):
