@@ -30,7 +30,7 @@ class Meta(Cog):
 
     @command("about", _("About peerbot: version, platforms, your data"), private=True)
     async def about(self, ctx: Context) -> None:
-        platforms = ", ".join(sorted(self.bot.platforms)) or "none"
+        platforms = ", ".join(sorted(self.bot.platforms)) or ctx.t("none")
         await ctx.reply(
             _(
                 "peerbot {version}, a peer-support bot for recovery and mental-health "

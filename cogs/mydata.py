@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
+from bot.i18n import _
 from bot.message import Attachment
 from bot.spec import command
 from storage.db import MemberKey
@@ -19,13 +20,13 @@ class MyData(Cog):
     name = "mydata"
 
     @command(
-        "mydata export", "Everything stored about you in this community, as a file", private=True
+        "mydata export", _("Everything stored about you in this community, as a file"), private=True
     )
     async def export(
         self,
         ctx: Context,
         scope: Annotated[
-            Literal["here", "everywhere"], "This community, or every community"
+            Literal["here", "everywhere"], _("This community, or every community")
         ] = "here",
     ) -> None:
         key = self._key(ctx, scope)
@@ -39,59 +40,78 @@ class MyData(Cog):
         }
         body = json.dumps(document, indent=2, ensure_ascii=False, default=str)
         if not data:
-            await ctx.reply("I have nothing stored about you here.")
+            await ctx.reply(_("I have nothing stored about you here."))
             return
         sections = ", ".join(sorted(data))
         if ctx.platform.capabilities.files:
             await ctx.reply(
-                f"Here is everything I store about you ({sections}).",
+                _("Here is everything I store about you ({sections})."),
                 # Named by scope and time, so one export never replaces another.
                 file=Attachment(
                     f"peerbot-export-{scope}-{ctx.now():%Y-%m-%d-%H%M%S}.json",
                     body.encode(),
                     "application/json",
                 ),
+                sections=sections,
             )
         else:
-            await ctx.reply("Here is everything I store about you:\n{body}", body=body)
+            await ctx.reply(_("Here is everything I store about you:\n{body}"), body=body)
 
     @command(
-        "mydata delete", "Delete everything stored about you (asks for confirm:yes)", private=True
+        "mydata delete",
+        _("Delete everything stored about you (asks for confirm:yes)"),
+        private=True,
     )
     async def delete(
         self,
         ctx: Context,
-        confirm: Annotated[Literal["yes", "no"], "Type yes to delete for good"] = "no",
+        confirm: Annotated[Literal["yes", "no"], _("Type yes to delete for good")] = "no",
         scope: Annotated[
-            Literal["here", "everywhere"], "This community, or every community"
+            Literal["here", "everywhere"], _("This community, or every community")
         ] = "here",
     ) -> None:
         if confirm != "yes":
+            everywhere = scope == "everywhere"
             await ctx.reply(
-                "This deletes everything I store about you"
-                + (" in every community" if scope == "everywhere" else " in this community")
-                + " (check-ins, counters, notes, settings…) and can't be undone. "
-                f"To go ahead: {ctx.prefix}mydata delete confirm:yes"
-                + (" scope:everywhere" if scope == "everywhere" else "")
+                _(
+                    "This deletes everything I store about you in every community (check-ins, "
+                    "counters, notes, settings…) and can't be undone. To go ahead: {command}"
+                )
+                if everywhere
+                else _(
+                    "This deletes everything I store about you in this community (check-ins, "
+                    "counters, notes, settings…) and can't be undone. To go ahead: {command}"
+                ),
+                command=f"{ctx.prefix}mydata delete confirm:yes"
+                + (" scope:everywhere" if everywhere else ""),
             )
             return
         key = self._key(ctx, scope)
         # Features end what is still going on first (an open support session, kindly).
         await self.bot.emit("member_data_deleting", ctx, key)
-        kept = " ".join(await self.bot.privacy.kept(self.bot.db, key))
+        # What features keep is their sentence, translated where they marked it.
+        kept = " ".join(ctx.tr.gettext(k) for k in await self.bot.privacy.kept(self.bot.db, key))
         counts = await self.bot.privacy.delete(self.bot.db, key)
         removed = {name: n for name, n in counts.items() if n}
         if not removed:
-            text = (
-                "There was nothing else stored about you."
-                if kept
-                else ("There was nothing stored about you, so nothing needed deleting.")
-            )
-            await ctx.reply(f"{kept} {text}".strip())
+            if kept:
+                await ctx.reply(_("{kept} There was nothing else stored about you."), kept=kept)
+            else:
+                await ctx.reply(
+                    _("There was nothing stored about you, so nothing needed deleting.")
+                )
             return
         summary = ", ".join(f"{name} ({n})" for name, n in sorted(removed.items()))
-        done = "everything else" if kept else "everything"
-        await ctx.reply(f"Done. I deleted {done} I had about you: {summary}. {kept}".strip())
+        if kept:
+            await ctx.reply(
+                _("Done. I deleted everything else I had about you: {summary}. {kept}"),
+                summary=summary,
+                kept=kept,
+            )
+        else:
+            await ctx.reply(
+                _("Done. I deleted everything I had about you: {summary}."), summary=summary
+            )
 
     @staticmethod
     def _key(ctx: Context, scope: str) -> MemberKey:

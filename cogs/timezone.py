@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from babel.dates import format_date
+
 from bot.cog import Cog
 from bot.context import Context
+from bot.i18n import _
 from bot.spec import OFF, Off, OrOff, Timezone, TimezoneType, command
 from bot.timeutil import zone
 
@@ -25,7 +28,7 @@ class TimezoneCog(Cog):
 
     @command(
         "timezone set",
-        "Set your timezone, like Europe/London (off: use the community's)",
+        _("Set your timezone, like Europe/London (off: use the community's)"),
         private=True,
         autocomplete={"zone": "timezone"},
     )
@@ -35,7 +38,7 @@ class TimezoneCog(Cog):
         zone: Annotated[
             Timezone | Off,
             OrOff(TimezoneType()),
-            "Your timezone: an IANA name like Europe/London or America/New_York, or off",
+            _("Your timezone: an IANA name like Europe/London or America/New_York, or off"),
         ],
     ) -> None:
         assert ctx.actor is not None
@@ -47,36 +50,52 @@ class TimezoneCog(Cog):
             if previous is not None and previous != community:
                 await self._tell_cogs(ctx, ctx.actor.id, community)
             await ctx.reply(
-                f"Done. You now follow the community's timezone, {community} (it's "
-                f"{_local_clock(ctx, community)} there). Your day and your reminders follow it."
+                _(
+                    "Done. You now follow the community's timezone, {zone} (it's {clock} there). "
+                    "Your day and your reminders follow it."
+                ),
+                zone=community,
+                clock=_local_clock(ctx, community),
             )
             return
         await self.bot.member_settings.set(key, "timezone", str(zone), ctx.now())
         if previous != zone:
             await self._tell_cogs(ctx, ctx.actor.id, str(zone))
         await ctx.reply(
-            f"Your timezone is now {zone} (it's {_local_clock(ctx, str(zone))} there). "
-            "Your day and your reminders follow it."
+            _(
+                "Your timezone is now {zone} (it's {clock} there). Your day and your reminders "
+                "follow it."
+            ),
+            zone=str(zone),
+            clock=_local_clock(ctx, str(zone)),
         )
 
-    @command("timezone", "Your timezone, and the time there now", private=True)
+    @command("timezone", _("Your timezone, and the time there now"), private=True)
     async def bare(self, ctx: Context) -> None:
         await self.show(ctx)
 
-    @command("timezone show", "Your timezone, and the time there now", private=True)
+    @command("timezone show", _("Your timezone, and the time there now"), private=True)
     async def show(self, ctx: Context) -> None:
         own = await self.bot.member_settings.get(ctx.member_key(), "timezone")
         if own:
             await ctx.reply(
-                f"Your timezone is {own}; it's {_local_clock(ctx, own)} there. "
-                f"{ctx.command_hint('timezone set')} zone:off follows the community's instead."
+                _(
+                    "Your timezone is {zone}; it's {clock} there. {off} follows the community's instead."
+                ),
+                zone=own,
+                clock=_local_clock(ctx, own),
+                off=f"{ctx.command_hint('timezone set')} zone:off",
             )
             return
         community = await ctx.community_timezone()
         await ctx.reply(
-            f"You haven't set a timezone, so I use the community's: {community} "
-            f"(it's {_local_clock(ctx, community)} there). "
-            f"To set yours: {ctx.command_hint('timezone set')} zone:Europe/London"
+            _(
+                "You haven't set a timezone, so I use the community's: {zone} (it's {clock} "
+                "there). To set yours: {set}"
+            ),
+            zone=community,
+            clock=_local_clock(ctx, community),
+            set=f"{ctx.command_hint('timezone set')} zone:Europe/London",
         )
 
     async def _tell_cogs(self, ctx: Context, user_id: str, tz: str) -> None:
@@ -85,7 +104,14 @@ class TimezoneCog(Cog):
 
 
 def _local_clock(ctx: Context, tz: str) -> str:
-    return ctx.now().astimezone(zone(tz)).strftime("%H:%M on %a %d %b")
+    """The time and day in ``tz`` now, as the reader writes them ("07:00 on Mon 02 Nov")."""
+    local = ctx.now().astimezone(zone(tz))
+    tr = ctx.tr
+    return tr(
+        "{time} on {day}",
+        time=tr.time(local, "HH:mm"),
+        day=format_date(local, "EEE dd MMM", locale=tr.locale),
+    )
 
 
 def setup(bot: Bot) -> TimezoneCog:

@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.spec import OFF, ArgumentError, Off, ParamType, Resolver
 
 _HTTPS_URL = re.compile(r"https://[^\s<>\"'`{}|\\^]+", re.I)
@@ -34,8 +35,11 @@ def https_url(raw: Any) -> str:
     text = str(raw).strip()
     if not _HTTPS_URL.fullmatch(text) or len(text) > 200:
         raise ArgumentError(
-            f"{_shown(text)!r} isn't a web address I can list: it must start with https:// "
-            "and have no spaces"
+            _(
+                "{typed} isn't a web address I can list: it must start with https:// and have "
+                "no spaces"
+            ),
+            typed=repr(_shown(text)),
         )
     return text
 
@@ -44,7 +48,7 @@ class HttpsUrl(ParamType):
     """A web address starting with https://."""
 
     kind = "str"
-    hint = "a web address starting with https://"
+    hint = N_("a web address starting with https://")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         return https_url(raw)
@@ -55,12 +59,14 @@ def language_code(raw: Any) -> str:
     text = str(raw).strip()
     if not _LANGUAGE.fullmatch(text) or len(text) > 20:
         raise ArgumentError(
-            f"{_shown(text)!r} is not a language code. Use one like en, es or pt-BR"
+            _("{typed} is not a language code. Use one like en, es or pt-BR"),
+            typed=repr(_shown(text)),
         )
     code = re.split(r"[-_]", text)[0].lower()
     if code not in LANGUAGES:
         raise ArgumentError(
-            f"{_shown(text)!r} is not a language code I know. Use one like en, es or pt-BR"
+            _("{typed} is not a language code I know. Use one like en, es or pt-BR"),
+            typed=repr(_shown(text)),
         )
     return code
 
@@ -69,7 +75,7 @@ class LanguageCode(ParamType):
     """A language code (ISO 639-1, optionally with a region like pt-BR)."""
 
     kind = "str"
-    hint = "a language code like en, es or pt-BR"
+    hint = N_("a language code like en, es or pt-BR")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         return language_code(raw)
@@ -111,15 +117,23 @@ def country_code(raw: Any) -> str:
     if re.fullmatch(r"[A-Z]{2}", code) and (not known or code in known):
         return code
     guess = suggest_country(text)
-    hint = f" Did you mean {guess}?" if guess else " Use two letters, like GB or US."
-    raise ArgumentError(f"{_shown(text)!r} is not a country code.{hint}")
+    if guess:
+        raise ArgumentError(
+            _("{typed} is not a country code. Did you mean {guess}?"),
+            typed=repr(_shown(text)),
+            guess=guess,
+        )
+    raise ArgumentError(
+        _("{typed} is not a country code. Use two letters, like GB or US."),
+        typed=repr(_shown(text)),
+    )
 
 
 class CountryCode(ParamType):
     """A two-letter country code like GB or US, or ``off``."""
 
     kind = "str"
-    hint = "a two-letter country code like GB or US, or off"
+    hint = N_("a two-letter country code like GB or US, or off")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str | Off:
         if str(raw).strip().lower() in ("off", "none"):
