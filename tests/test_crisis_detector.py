@@ -73,8 +73,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # with round 8's sets, which brought harder concern messages): a change that undoes what
     # the development data shows fails here. How good the detector is on messages nobody tuned
     # on is the blind figure in docs/crisis.md, not this.
-    assert recall >= 0.935
-    assert either >= 0.92
+    assert recall >= 0.945
+    assert either >= 0.94
     assert alarms <= 0.02
 
 

@@ -1,29 +1,62 @@
-"""A second opinion for the crisis detector: a linear model over words and concepts.
+"""A second opinion for the crisis detector: a linear model over what transfers between writers.
 
 The rules (:mod:`cogs.crisis.judge`) read combinations a moderator would name; this model
-scores the words and concepts of a message with weights learned from the labelled development
-sets (``scripts/train_crisis_model.py`` writes ``model.json``). It can raise a message the rules
-left at ``none`` or ``concern``, never lower one, so everything the rules catch stays caught.
-Its features are whole words, word pairs and concept names: no text leaves the message, and a
-message's explanation is the rule id ``model.urgent`` or ``model.concern``.
+scores a message with weights learned from the labelled development sets
+(``scripts/train_crisis_model.py`` writes ``model.json``). Its features are chosen to carry over
+to people who write differently from the development data: character n-grams over the folded
+words (typos, inflections and compounds share most of them), words and word pairs, the
+lexicon's concepts (those still live and those a negation, an idiom or a film took back), the
+rules that fired, and what the facts say about the message (a story of the past, about someone
+else, said in the first person). It can raise a message by one level, never lower one and never
+a story of the past, so everything the rules catch stays caught. A message's explanation is the
+rule id ``model.urgent`` or ``model.concern``; no text of the message leaves it.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 
+# The kinds of feature a model file was trained with ("w" words, "b" word pairs, "c" live
+# concepts, "t" concepts taken back, "r" rules fired, "x" facts, "g" character n-grams).
+ALL_KINDS = frozenset("wbctrxg")
+_LEGACY_KINDS = frozenset("wbc")
+_GRAM_SIZES = (3, 4, 5)
+_GRAM_CHARS = 600  # character n-grams from the first 600 characters of the folded words
 
-def features(words: Iterable[str], concepts: Iterable[str]) -> set[str]:
-    """The features of one message: words, neighbouring word pairs, concepts."""
+
+def features(
+    words: tuple[str, ...] | list[str],
+    live: set[str] | frozenset[str],
+    taken_back: set[str] | frozenset[str] = frozenset(),
+    rules: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+    kinds: frozenset[str] = ALL_KINDS,
+) -> set[str]:
+    """The features of one message (names only; the weights live in ``model.json``)."""
     words = list(words)
-    out = {f"w:{w}" for w in words}
-    out.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    out.update(f"c:{c}" for c in concepts)
+    out: set[str] = set()
+    if "w" in kinds:
+        out.update(f"w:{w}" for w in words)
+    if "b" in kinds:
+        out.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    if "c" in kinds:
+        out.update(f"c:{c}" for c in live)
+    if "t" in kinds:
+        out.update(f"t:{c}" for c in taken_back)
+    if "r" in kinds:
+        out.update(f"r:{r}" for r in rules)
+        out.update(f"r:{r.split('.', 1)[0]}" for r in rules)
+    if "x" in kinds:
+        out.update(f"x:{f}" for f in flags)
+    if "g" in kinds:
+        text = f" {' '.join(words)[:_GRAM_CHARS]} "
+        last = len(text)
+        out.update([f"g:{text[i : i + n]}" for n in _GRAM_SIZES for i in range(last - n + 1)])
     return out
 
 
@@ -31,7 +64,17 @@ class LinearModel:
     """Two logistic scores: ``urgent`` against the rest, and any risk against none."""
 
     def __init__(self, path: Path | str | None = None) -> None:
-        data = json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8"))
+        self._load(json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LinearModel:
+        """A model from the content of a model file (used by the trainer's evaluations)."""
+        model = cls.__new__(cls)
+        model._load(data)
+        return model
+
+    def _load(self, data: dict[str, Any]) -> None:
+        self.kinds = frozenset(data.get("kinds", _LEGACY_KINDS))
         self.heads: dict[str, tuple[float, dict[str, float], float]] = {
             name: (head["bias"], head["weights"], head["threshold"])
             for name, head in data["heads"].items()
@@ -41,15 +84,12 @@ class LinearModel:
         """Probability-like score per head."""
         out = {}
         for name, (bias, weights, _) in self.heads.items():
-            z = bias + sum(weights.get(f, 0.0) for f in feats)
+            z = bias + sum(weights[f] for f in weights.keys() & feats)
             out[name] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         return out
 
-    def verdict(self, feats: set[str]) -> str | None:
-        """``"urgent"``, ``"concern"`` or None when neither head passes its threshold."""
-        scores = self.scores(feats)
-        if scores.get("urgent", 0.0) >= self.heads["urgent"][2]:
-            return "urgent"
-        if scores.get("risk", 0.0) >= self.heads["risk"][2]:
-            return "concern"
-        return None
+    def passes(self, feats: set[str], head: str) -> bool:
+        """True when the head's score reaches its threshold."""
+        bias, weights, threshold = self.heads[head]
+        z = bias + sum(weights[f] for f in weights.keys() & feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) >= threshold
