@@ -112,22 +112,30 @@ async def test_a_lost_connection_fails_only_its_writes_and_the_next_ones_are_sav
     try:
         await db.execute("INSERT INTO platform_state (platform, key, value) VALUES ('p', 'a', '1')")
         admin = await asyncpg.connect(pg.url("postgres"))
+        name = db.path.rsplit("/", 1)[1]
         await admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = $1 AND pid <> pg_backend_pid()",
-            db.path.rsplit("/", 1)[1],
+            name,
         )
+        for _ in range(100):  # the server ends them a moment later
+            if not await admin.fetchval(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1", name
+            ):
+                break
+            await asyncio.sleep(0.05)
         await admin.close()
         with pytest.raises(StorageError):
             await db.execute(
                 "INSERT INTO platform_state (platform, key, value) VALUES ('p', 'b', '2')"
             )
         await db.execute("INSERT INTO platform_state (platform, key, value) VALUES ('p', 'c', '3')")
-        for _ in range(2):  # every reader thread reconnects too
+        for _ in range(5):  # every reader thread reconnects too
             try:
                 rows = await db.fetchall("SELECT key FROM platform_state ORDER BY key")
             except StorageError:
                 continue
+            break
         assert [r[0] for r in rows] == ["a", "c"]
     finally:
         await db.close()
