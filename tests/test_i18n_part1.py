@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import translator
 from tests.harness import ConsoleCommunity, private_to
 
 LANGUAGES = ("es", "pt_BR", "de", "fr", "uk")
@@ -89,3 +90,37 @@ async def test_english_stays_the_default(community: ConsoleCommunity) -> None:
     out = await community.text("/timezone set Europe/Kyiv", "/crisis")
     assert "(it's 14:00 on Mon 02 Nov there)" in out
     assert "Let a moderator know: type !crisis notify" in out
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+async def test_checkins_in_each_language(community: ConsoleCommunity, code: str) -> None:
+    tr = translator(code)
+    await community.text(f"/language set {code}")
+    out = private_to(await community.text("/checkin 1 cravings:8"), "alice")
+    assert tr("Thank you for checking in; it takes something to do that on a hard day. 🌱") in out
+    assert (
+        tr.plural(
+            "{count} check-in day in the last {days} days.",
+            "{count} check-in days in the last {days} days.",
+            1,
+            days=14,
+        )
+        in out
+    )
+    assert "!crisis" in out and "{" not in out
+    out = private_to(await community.text("/checkin history"), "alice")
+    assert tr("Your check-ins, {first} to {last}:", first="2026-10-20", last="2026-11-02") in out
+    assert tr("Weekly averages:") in out and "{" not in out
+    out = private_to(await community.text("/checkin remind 20:00"), "alice")
+    assert "20:00 (UTC)" in out and "!checkin remind off" in out and "{" not in out
+    assert "I'll send you" not in out
+
+
+async def test_the_reminder_and_its_button_come_in_the_member_language(
+    community: ConsoleCommunity,
+) -> None:
+    await community.text("/language set de", "/checkin remind 20:00")
+    out = await community.text(":clock +9h")
+    reminder = private_to(out, "alice")
+    assert "Ein sanfter Stups" in reminder and "!checkin <Stimmung 1-5>" in reminder
+    assert "→ Einchecken: tippe !checkin" in reminder

@@ -8,10 +8,14 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime  # commands have an option called `time`
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 from bot.channels import ChannelPurpose
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.declared_settings import CommunitySetting
+from bot.i18n import Translator, _
 from bot.message import Attachment, Message
 from bot.scheduler import DueSource
 from bot.services import service
@@ -40,7 +44,7 @@ class TimeOrOff(ParamType):
     """A 24-hour time of day (``20:00``), or ``off``."""
 
     kind = "str"
-    hint = "a time like 09:00 or 21:30, or off"
+    hint = _("a time like 09:00 or 21:30, or off")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> dtime | None:
         """A :class:`datetime.time`, or None for ``off``."""
@@ -51,17 +55,22 @@ class TimeOrOff(ParamType):
             return None
         try:
             return parse_hhmm(text[:40])
-        except ValueError as err:
-            raise ArgumentError(f"{str(err).rstrip('.')}, or off") from None
+        except ValueError:
+            raise ArgumentError(
+                _("{typed} is not a time of day. Use a 24-hour time like 09:00 or 21:30, or off"),
+                typed=repr(text[:40]),
+            ) from None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _num(value: float | None, tr: Translator) -> str:
+    """A figure for the history table (one decimal at most, as the reader writes it); a dash
+    for cravings that were not given."""
+    return "–" if value is None else format_decimal(value, "#,##0.#", locale=tr.locale)
 
 
-def _num(value: float | None) -> str:
-    """A figure for the history table; a dash for cravings that were not given."""
-    return "–" if value is None else f"{value:.1f}".removesuffix(".0")
+def _one_decimal(value: float, tr: Translator) -> str:
+    """A figure with exactly one decimal, as the reader writes it (1.5 · 1,5)."""
+    return format_decimal(value, "#,##0.0", locale=tr.locale)
 
 
 async def _post_time_shown(ctx: Context, value: str | None) -> str:
@@ -72,11 +81,11 @@ class CheckIns(Cog):
     """/checkin and its subcommands, reminders, the daily post and note retention."""
 
     name = "checkins"
-    channel_purposes = (ChannelPurpose("checkins", "Shared check-ins"),)
+    channel_purposes = (ChannelPurpose("checkins", _("Shared check-ins")),)
     community_settings = (
         CommunitySetting(
             POST_TIME_SETTING,
-            "Daily check-in post (community time)",
+            _("Daily check-in post (community time)"),
             command="checkin post",
             show=_post_time_shown,
         ),
@@ -106,19 +115,20 @@ class CheckIns(Cog):
 
     @command(
         "checkin",
-        "Log how you are doing today (only you see it)",
+        _("Log how you are doing today (only you see it)"),
         private=True,
         examples=('checkin 4 cravings:2 note:"rough day, but here"',),
     )
     async def checkin(
         self,
         ctx: Context,
-        mood: Annotated[int, Range(1, 5), "How you feel, 1 (very low) to 5 (good)"],
-        cravings: Annotated[int, Range(0, 10), "Cravings, 0 (none) to 10"] | None = None,
-        note: Annotated[str, MaxLen(500), Rest(), "A private note, only you see it"] | None = None,
+        mood: Annotated[int, Range(1, 5), _("How you feel, 1 (very low) to 5 (good)")],
+        cravings: Annotated[int, Range(0, 10), _("Cravings, 0 (none) to 10")] | None = None,
+        note: Annotated[str, MaxLen(500), Rest(), _("A private note, only you see it")]
+        | None = None,
         share: Annotated[
             Literal["no", "yes", "mood"],
-            "Post that you checked in (mood: with your mood emoji); never your note",
+            _("Post that you checked in (mood: with your mood emoji); never your note"),
         ] = "no",
     ) -> None:
         assert ctx.actor is not None
@@ -140,27 +150,58 @@ class CheckIns(Cog):
             await ctx.reply(heard.template, buttons=heard.buttons, **heard.values)
             return
         recent = recorded.recent_days
-        count_line = f"{_plural(recent, 'check-in day')} in the last 14 days."
+        days = ctx.tr.number(RECENT_WINDOW)
         if not recorded.first_today:
-            lines = ["Thanks, I've added that to today. Today already counts: " + count_line]
+            lines = [
+                ctx.nt(
+                    "Thanks, I've added that to today. Today already counts: {count} check-in "
+                    "day in the last {days} days.",
+                    "Thanks, I've added that to today. Today already counts: {count} check-in "
+                    "days in the last {days} days.",
+                    recent,
+                    days=days,
+                )
+            ]
         else:
             streak = recorded.streak or 1
-            lines = [self._thanks(mood)]
+            lines = [ctx.t(self._thanks(mood))]
             if streak >= 2:
                 lines.append(
-                    f"That's {streak} days in a row, and {count_line[0].lower()}{count_line[1:]}"
+                    ctx.nt(
+                        "That's {count} day in a row, and {recent}",
+                        "That's {count} days in a row, and {recent}",
+                        streak,
+                        recent=ctx.nt(
+                            "{count} check-in day in the last {days} days.",
+                            "{count} check-in days in the last {days} days.",
+                            recent,
+                            days=days,
+                        ),
+                    )
                 )
             else:
-                lines.append(count_line.capitalize())
+                lines.append(
+                    ctx.nt(
+                        "{count} check-in day in the last {days} days.",
+                        "{count} check-in days in the last {days} days.",
+                        recent,
+                        days=days,
+                    )
+                )
         values: dict[str, Any] = {}
         if (cravings or 0) >= 7 or mood == 1:
             lines.append(
-                f"If things feel heavy right now, you don't have to hold it alone: {ctx.command_hint('crisis')} "
-                "shows people you can reach at any hour."
+                ctx.t(
+                    "If things feel heavy right now, you don't have to hold it alone: {crisis} "
+                    "shows people you can reach at any hour.",
+                    crisis=ctx.command_hint("crisis"),
+                )
             )
             partner = await self._partner_name(ctx, ctx.actor.id)
             if partner:
-                lines.append("Your partner {partner} may be glad to hear from you too.")
+                lines.append(
+                    ctx.tr.gettext(_("Your partner {partner} may be glad to hear from you too."))
+                )
                 values["partner"] = partner
         if share != "no":
             lines.append(await self._share(ctx, channel, recorded.shared_today_before, mood, share))
@@ -170,17 +211,17 @@ class CheckIns(Cog):
     @staticmethod
     def _thanks(mood: int) -> str:
         if mood <= 2:
-            return "Thank you for checking in; it takes something to do that on a hard day. 🌱"
+            return _("Thank you for checking in; it takes something to do that on a hard day. 🌱")
         if mood >= 4:
-            return "Thank you for checking in, glad to hear it. 🌱"
-        return "Thank you for checking in. 🌱"
+            return _("Thank you for checking in, glad to hear it. 🌱")
+        return _("Thank you for checking in. 🌱")
 
     async def _crisis_reply(self, ctx: Context, note: str | None) -> Message | None:
         """The crisis cog's private reply when the note is urgent (None without that cog)."""
         hook = self.bot.services.find("crisis.urgent_reply")
         if hook is None or not note:
             return None
-        return await hook(ctx, note, "I've saved your check-in; only you can see your note.")
+        return await hook(ctx, note, ctx.t("I've saved your check-in; only you can see your note."))
 
     async def _partner_name(self, ctx: Context, user_id: str) -> str | None:
         hook = self.bot.services.find("partners.partner_name")
@@ -197,43 +238,55 @@ class CheckIns(Cog):
     ) -> str:
         assert ctx.actor is not None
         if channel is None:
-            return (
+            return ctx.t(
                 "This community has no check-in channel yet, so I kept your check-in private. "
                 "(Moderators can set one.)"
             )
         if already:
-            return "You've already shared today, so I didn't post again."
-        emoji = " " + MOOD_EMOJI[mood] if share == "mood" else ""
-        posted = await ctx.post_to(
-            channel, "{name} checked in today 🌱" + emoji, name=ctx.actor.name
-        )
-        if posted is None:
-            return "I couldn't post in the check-in channel just now; your check-in is saved."
+            return ctx.t("You've already shared today, so I didn't post again.")
         if share == "mood":
-            return (
-                f"I let the community know you checked in, with your mood ({MOOD_EMOJI[mood]}); "
-                "never your note."
+            posted = await ctx.post_to(
+                channel,
+                _("{name} checked in today 🌱 {emoji}"),
+                name=ctx.actor.name,
+                emoji=MOOD_EMOJI[mood],
             )
-        return "I let the community know that you checked in; never your mood, never your note."
+        else:
+            posted = await ctx.post_to(
+                channel, _("{name} checked in today 🌱"), name=ctx.actor.name
+            )
+        if posted is None:
+            return ctx.t(
+                "I couldn't post in the check-in channel just now; your check-in is saved."
+            )
+        if share == "mood":
+            return ctx.t(
+                "I let the community know you checked in, with your mood ({emoji}); never your "
+                "note.",
+                emoji=MOOD_EMOJI[mood],
+            )
+        return ctx.t(
+            "I let the community know that you checked in; never your mood, never your note."
+        )
 
     @command(
         "checkin history",
-        "Your last days: table, streaks, weekly averages, chart",
+        _("Your last days: table, streaks, weekly averages, chart"),
         private=True,
         defer=True,
     )
     async def history(
         self,
         ctx: Context,
-        days: Annotated[int, Range(7, 365), "How many days to look back, 7 to 365"] = 14,
+        days: Annotated[int, Range(7, 365), _("How many days to look back, 7 to 365")] = 14,
     ) -> None:
         key = ctx.member_key()
         today = await ctx.today()
         all_days = await self.store.all_days(key)
         if not all_days:
             await ctx.reply(
-                "You haven't checked in yet. Whenever you're ready: "
-                f"{ctx.command_hint('checkin')} <mood 1-5>. Only you see it."
+                _("You haven't checked in yet. Whenever you're ready: {checkin}. Only you see it."),
+                checkin=ctx.t("{command} <mood 1-5>", command=ctx.command_hint("checkin")),
             )
             return
         # A check-in keeps the local date it was made on: after a move west across the date
@@ -241,105 +294,166 @@ class CheckIns(Cog):
         today = max(today, all_days[0])
         first = today - timedelta(days=days - 1)
         entries = await self.store.day_entries(key, first, today)
-        text = self._history_text(entries, all_days, first, today, days)
+        text = self._history_text(ctx.tr, entries, all_days, first, today, days)
         attachment = None
         if ctx.platform.capabilities.files and entries:
             attachment = Attachment(
                 f"checkins-{today.isoformat()}.png",
-                await self._chart(first, today, entries),
+                await self._chart(ctx.tr, first, today, entries),
                 "image/png",
             )
         await ctx.reply(text, file=attachment)
 
     def _history_text(
-        self, entries: list[DayEntry], all_days: list[date], first: date, today: date, days: int
+        self,
+        tr: Translator,
+        entries: list[DayEntry],
+        all_days: list[date],
+        first: date,
+        today: date,
+        days: int,
     ) -> str:
         by_day = {e.day: e for e in entries}
-        lines = [f"Your check-ins, {first.isoformat()} to {today.isoformat()}:"]
+        lines = [
+            tr(
+                "Your check-ins, {first} to {last}:",
+                first=first.isoformat(),
+                last=today.isoformat(),
+            )
+        ]
         if days <= DAILY_ROWS_MAX:
-            lines.append("day          mood  cravings")
+            header = (tr("day"), tr("mood"), tr("cravings"))
+            width, mood_width = max(11, len(header[0])), max(6, len(header[1]) + 1)
+            lines.append(f"{header[0]:<{width}}  {header[1]:<{mood_width}}{header[2]}")
             for i in range(days):
                 day = first + timedelta(days=i)
                 entry = by_day.get(day)
-                label = day.strftime("%a %m-%d")
+                label = format_date(day, "EEE MM-dd", locale=tr.locale)
+                label = f"{label:<{width - 2}}"
                 if entry is None:
-                    lines.append(f"{label}    ·     ·")
+                    lines.append(f"{label}    {'·':<{mood_width}}·")
                     continue
                 extra = (f"  ({entry.count}×)" if entry.count > 1 else "") + (
                     "  ✎" if entry.notes else ""
                 )
-                lines.append(f"{label}    {_num(entry.mood):<5} {_num(entry.cravings)}{extra}")
+                lines.append(
+                    f"{label}    {_num(entry.mood, tr):<{mood_width}}{_num(entry.cravings, tr)}{extra}"
+                )
         lines.append(
-            f"{_plural(len(entries), 'check-in day')} in the last {days} days. "
-            f"Current streak: {_plural(current_streak(all_days, today), 'day')}; "
-            f"longest: {_plural(longest_streak(all_days), 'day')}; "
-            f"check-in days in all: {len(all_days)}."
+            " ".join(
+                (
+                    tr.plural(
+                        "{count} check-in day in the last {days} days.",
+                        "{count} check-in days in the last {days} days.",
+                        len(entries),
+                        days=tr.number(days),
+                    ),
+                    tr(
+                        "Current streak: {current}; longest: {longest}; check-in days in all: "
+                        "{total}.",
+                        current=tr.plural(
+                            "{count} day", "{count} days", current_streak(all_days, today)
+                        ),
+                        longest=tr.plural("{count} day", "{count} days", longest_streak(all_days)),
+                        total=tr.number(len(all_days)),
+                    ),
+                )
+            )
         )
         weeks = weekly_averages([(e.day, e.mood, e.cravings) for e in entries])
         if weeks:
-            lines.append("Weekly averages:")
+            lines.append(tr("Weekly averages:"))
             for week in weeks:
                 lines.append(
-                    f"  week of {week.monday.isoformat()}: mood {_num(week.mood)}, "
-                    f"cravings {_num(week.cravings)} ({_plural(week.days, 'day')})"
+                    "  "
+                    + tr(
+                        "week of {monday}: mood {mood}, cravings {cravings} ({days})",
+                        monday=week.monday.isoformat(),
+                        mood=_num(week.mood, tr),
+                        cravings=_num(week.cravings, tr),
+                        days=tr.plural("{count} day", "{count} days", week.days),
+                    )
                 )
         return "\n".join(lines)
 
-    async def _chart(self, first: date, last: date, entries: list[DayEntry]) -> bytes:
-        from cogs.checkins.chart import history_png
+    async def _chart(
+        self, tr: Translator, first: date, last: date, entries: list[DayEntry]
+    ) -> bytes:
+        from cogs.checkins.chart import ChartWords, history_png
 
         points = {e.day: (e.mood, e.cravings) for e in entries}
+        words = ChartWords(
+            mood=tr("mood"),
+            cravings=tr("cravings"),
+            title=tr(
+                "Your check-ins, {first} to {last}", first=first.isoformat(), last=last.isoformat()
+            ),
+        )
         async with self._chart_lock:  # one chart at a time keeps memory and CPU bounded
-            return await asyncio.to_thread(history_png, first, last, points)
+            return await asyncio.to_thread(history_png, first, last, points, words)
 
     @command(
         "checkin remind",
-        "A private reminder each day you haven't checked in (HH:MM, or off)",
+        _("A private reminder each day you haven't checked in (HH:MM, or off)"),
         private=True,
     )
     async def remind(
         self,
         ctx: Context,
-        time: Annotated[object, TimeOrOff(), "Your local time like 20:00, or off"],
+        time: Annotated[object, TimeOrOff(), _("Your local time like 20:00, or off")],
     ) -> None:
         key = ctx.member_key()
         if time is None:
             if await self.store.clear_reminder(key):
-                await ctx.reply("Reminders are off. You can turn them on again any time.")
+                await ctx.reply(_("Reminders are off. You can turn them on again any time."))
             else:
-                await ctx.reply("You don't have a reminder set, so there was nothing to stop.")
+                await ctx.reply(_("You don't have a reminder set, so there was nothing to stop."))
             return
         assert isinstance(time, dtime)
         tz = await ctx.member_timezone()
         await self.store.set_reminder(key, time, first_due(ctx.now(), time, tz), ctx.now())
         own = await self.bot.member_settings.get(key, "timezone")
-        hint = (
-            ""
-            if own
-            else f" That's the community's timezone; to use yours: {ctx.command_hint('timezone set')} zone:Europe/London."
-        )
+        stop = f"{ctx.command_hint('checkin remind')} off"
+        if own:
+            await ctx.reply(
+                _(
+                    "Done: I'll send you a private reminder at {time} ({zone}) on days you "
+                    "haven't checked in yet. To stop: {stop}."
+                ),
+                time=time.strftime("%H:%M"),
+                zone=tz,
+                stop=stop,
+            )
+            return
         await ctx.reply(
-            f"Done: I'll send you a private reminder at {time.strftime('%H:%M')} ({tz}) on days you "
-            f"haven't checked in yet.{hint} To stop: {ctx.command_hint('checkin remind')} off."
+            _(
+                "Done: I'll send you a private reminder at {time} ({zone}) on days you haven't "
+                "checked in yet. That's the community's timezone; to use yours: {set}. To stop: "
+                "{stop}."
+            ),
+            time=time.strftime("%H:%M"),
+            zone=tz,
+            set=f"{ctx.command_hint('timezone set')} zone:Europe/London",
+            stop=stop,
         )
 
     # --- moderators --------------------------------------------------------------------------
 
     @command(
         "checkin post",
-        "Post a daily invitation to check in (HH:MM community time, or off)",
+        _("Post a daily invitation to check in (HH:MM community time, or off)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def post(
         self,
         ctx: Context,
-        time: Annotated[object, TimeOrOff(), "Community time like 09:00, or off"],
+        time: Annotated[object, TimeOrOff(), _("Community time like 09:00, or off")],
     ) -> None:
         platform, cid = ctx.community.platform, ctx.community.id
         if time is None:
             await self.store.set_post_time(platform, cid, None, None, ctx.now())
-            await ctx.reply("The daily check-in post is off.")
+            await ctx.reply(_("The daily check-in post is off."))
             return
         assert isinstance(time, dtime)
         tz = await ctx.community_timezone()
@@ -347,19 +461,27 @@ class CheckIns(Cog):
             platform, cid, time, first_due(ctx.now(), time, tz), ctx.now()
         )
         channel = await ctx.channel_for("checkins")
-        where = (
-            f"in {await ctx.platform.channel_name(cid, channel)}"
-            if channel
-            else "once there is a check-in channel (set one with "
-            f"{ctx.command_hint('community channel')} purpose:checkins channel:#name)"
-        )
+        if channel:
+            await ctx.reply(
+                _("The daily check-in post will go out at {time} ({zone}) in {channel}."),
+                time=time.strftime("%H:%M"),
+                zone=tz,
+                channel=await ctx.platform.channel_name(cid, channel),
+            )
+            return
         await ctx.reply(
-            f"The daily check-in post will go out at {time.strftime('%H:%M')} ({tz}) {where}."
+            _(
+                "The daily check-in post will go out at {time} ({zone}) once there is a check-in "
+                "channel (set one with {command})."
+            ),
+            time=time.strftime("%H:%M"),
+            zone=tz,
+            command=f"{ctx.command_hint('community channel')} purpose:checkins channel:#name",
         )
 
     @command(
         "checkin stats",
-        "Anonymous check-in figures for the last closed weeks",
+        _("Anonymous check-in figures for the last closed weeks"),
         private=True,
         level=Permission.MODERATOR,
     )
@@ -367,25 +489,37 @@ class CheckIns(Cog):
         # Only closed, fixed weeks are reported, each kept as first shown: a figure that moved
         # with each new check-in (or deletion) would let a moderator subtract one member out.
         today = local_date(ctx.now(), await ctx.community_timezone())
+        tr = ctx.tr
         lines = [
-            "Figures for the last closed weeks (Monday to Sunday, over in every timezone); "
-            "they never change once shown, so no one check-in can be traced:"
+            tr(
+                "Figures for the last closed weeks (Monday to Sunday, over in every timezone); "
+                "they never change once shown, so no one check-in can be traced:"
+            )
         ]
         for week_start in closed_weeks(today, STATS_WEEKS):
             figures = await self.store.week_figures(
                 ctx.community.platform, ctx.community.id, week_start
             )
-            label = f"Week of {week_start.isoformat()}"
+            week = week_start.isoformat()
             if figures.members < MIN_MEMBERS_FOR_STATS:
                 lines.append(
-                    f"{label}: fewer than {MIN_MEMBERS_FOR_STATS} members checked in, so I'm "
-                    "not showing figures (that way nobody can be singled out)."
+                    tr(
+                        "Week of {week}: fewer than {least} members checked in, so I'm not "
+                        "showing figures (that way nobody can be singled out).",
+                        week=week,
+                        least=tr.number(MIN_MEMBERS_FOR_STATS),
+                    )
                 )
                 continue
             lines.append(
-                f"{label}: {figures.members} members checked in; "
-                f"{figures.checkins / 7:.1f} check-ins per day; "
-                f"average mood {figures.avg_mood:.1f} of 5."
+                tr(
+                    "Week of {week}: {members} members checked in; {per_day} check-ins per day; "
+                    "average mood {mood} of 5.",
+                    week=week,
+                    members=tr.number(figures.members),
+                    per_day=_one_decimal(figures.checkins / 7, tr),
+                    mood=_one_decimal(figures.avg_mood, tr),
+                )
             )
         await ctx.reply("\n".join(lines))
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 
 from bot.context import Context
+from bot.i18n import Translator, _
 from bot.message import Button
 from bot.scheduler import Due
 from bot.timeutil import UnknownTimezone, zone
@@ -28,12 +29,17 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def reminder_text(ctx: Context) -> str:
-    """The daily reminder, with the commands spelled as this platform spells them."""
-    return (
-        "A gentle nudge: you haven't checked in today. When you have a moment, "
-        f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds and only you see it. "
-        f"(To stop these: {ctx.command_hint('checkin remind')} off)"
+CHECK_IN = _("Check in")  # the button under the reminder and the daily post
+
+
+def reminder_text(ctx: Context, tr: Translator) -> str:
+    """The daily reminder in the member's language, with the commands spelled as this platform
+    spells them."""
+    return tr(
+        "A gentle nudge: you haven't checked in today. When you have a moment, {checkin} takes "
+        "ten seconds and only you see it. (To stop these: {stop})",
+        checkin=tr("{command} <mood 1-5>", command=ctx.command_hint("checkin")),
+        stop=f"{ctx.command_hint('checkin remind')} off",
     )
 
 
@@ -72,15 +78,21 @@ def daily_sources(default_zone: Callable[[], str]) -> list[Due]:
         return Move(move.next_at, move.set, act=move.act and not checked_in)
 
     async def remind(ctx: Context, claimed: Claim, now: datetime) -> None:
-        button = Button("Check in", command="checkin", form=True)
-        await ctx.send_private(claimed.row["user_id"], reminder_text(ctx), buttons=(button,))
+        user_id = claimed.row["user_id"]
+        button = Button(CHECK_IN, command="checkin", form=True)
+        text = reminder_text(ctx, await ctx.translator_for(user_id))
+        await ctx.send_private(user_id, text, buttons=(button,))
 
     async def post(ctx: Context, claimed: Claim, now: datetime) -> None:
+        tr = await ctx.community_translator()
         await ctx.post(
             "checkins",
-            "Daily check-in 🌱 How are you doing today? "
-            f"{ctx.command_hint('checkin')} <mood 1-5> takes ten seconds; only you see your answers.",
-            buttons=[Button("Check in", command="checkin", form=True)],
+            tr(
+                "Daily check-in 🌱 How are you doing today? {checkin} takes ten seconds; only you "
+                "see your answers.",
+                checkin=tr("{command} <mood 1-5>", command=ctx.command_hint("checkin")),
+            ),
+            buttons=[Button(CHECK_IN, command="checkin", form=True)],
         )
 
     return [
