@@ -54,18 +54,20 @@ class BlockRepo(StoreBase):
         Returns how many are left today."""
 
         def write(conn: sqlite3.Connection) -> int | None:
-            row = conn.execute(
-                f"SELECT local_date, sent FROM partner_sos WHERE {MEMBER}", key_params(key)
-            ).fetchone()
-            sent = row[1] if row and row[0] == today.isoformat() else 0
-            if sent >= limit:
+            if limit < 1:
                 return None
-            conn.execute(
+            # One conditional statement, not a read then a write: two processes counting at
+            # once would both see the last one free (PostgreSQL re-checks the WHERE on the row
+            # the other just updated).
+            row = conn.execute(
                 "INSERT INTO partner_sos (platform, community_id, user_id, local_date, sent) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, community_id, user_id) "
-                "DO UPDATE SET local_date = excluded.local_date, sent = excluded.sent",
-                (*key_params(key), today.isoformat(), sent + 1),
-            )
-            return limit - sent - 1
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (platform, community_id, user_id) "
+                "DO UPDATE SET local_date = excluded.local_date, sent = CASE "
+                "WHEN partner_sos.local_date = excluded.local_date THEN partner_sos.sent + 1 ELSE 1 END "
+                "WHERE partner_sos.local_date <> excluded.local_date OR partner_sos.sent < ? "
+                "RETURNING sent",
+                (*key_params(key), today.isoformat(), limit),
+            ).fetchone()
+            return None if row is None else limit - int(row[0])
 
         return await self.db.write(write)
