@@ -253,7 +253,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--min-count", type=int, default=3)
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--keep", type=float, default=0.02, help="smallest weight kept")
-    parser.add_argument("--budget", type=float, default=0.007, help="added false alarms")
+    parser.add_argument("--budget", type=float, default=0.004, help="added false alarms")
     args = parser.parse_args(argv)
     args.kinds = frozenset(args.kinds)
     started = time.time()
