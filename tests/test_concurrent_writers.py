@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="several processes: in the PostgreSQL pass"
 )
 
-WINDOW = 1.0  # seconds each worker waits after the slowed read
+WINDOW = 0.5  # seconds each worker waits after the slowed read
 
 
 class Worker:

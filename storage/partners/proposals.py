@@ -16,7 +16,7 @@ from storage.partners.models import (
     StoreBase,
 )
 from storage.partners.partnerships import start_partnership
-from storage.sql import instant, key_params
+from storage.sql import instant, key_params, row_lock
 
 # Due rows (storage/due.py): pending proposals whose 48 hours run out; claiming closes them.
 EXPIRING = DueTable(
@@ -104,6 +104,12 @@ class ProposalRepo(StoreBase):
             raise ValueError(f"unknown answer {answer!r}")
 
         def write(conn: sqlite3.Connection) -> Answered:
+            # Answers to one proposal are taken one at a time: two yeses read at once would
+            # each see the other missing (nobody introduced), or one yes twice would start two
+            # partnerships. PostgreSQL: the row lock; SQLite has one writer anyway.
+            conn.execute(
+                f"SELECT id FROM partner_proposals WHERE id = ?{row_lock(conn)}", (proposal_id,)
+            )
             proposal = load_proposal(conn, proposal_id)
             if (
                 proposal is None
