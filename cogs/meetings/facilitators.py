@@ -22,6 +22,7 @@ from cogs.meetings.inputs import (
     Where,
     WhereArg,
 )
+from cogs.meetings.screen import held_for_crisis
 from storage.meetings import ACTIVE, CANCELLED, Meeting, MeetingFields
 
 DayArg = Annotated[date, "The meeting's date, YYYY-MM-DD (community timezone)"]
@@ -84,7 +85,7 @@ class FacilitatorCommands(MeetingsBase):
         cap: Cap | None = None,
     ) -> None:
         assert ctx.actor is not None
-        if not await self._where_ok(ctx, where):
+        if await held_for_crisis(ctx, title, description) or not await self._where_ok(ctx, where):
             return
         tz = await ctx.community_timezone()
         first = await self._first_start(ctx, when, tz)
@@ -137,6 +138,8 @@ class FacilitatorCommands(MeetingsBase):
         description: Description | None = None,
         cap: CapOrOff | None = None,
     ) -> None:
+        if await held_for_crisis(ctx, title, description):
+            return
         found = await self.find_managed(ctx, meeting)
         if found is None or not await self._where_ok(ctx, where):
             return
