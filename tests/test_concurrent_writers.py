@@ -67,8 +67,11 @@ class Worker:
         """Type the lines (once the bot is up) and let the worker finish."""
         assert self.ready.wait(60), "the worker did not start"
         assert self.proc.stdin
-        self.proc.stdin.write("\n".join(lines) + "\n")
-        self.proc.stdin.close()
+        try:
+            self.proc.stdin.write("\n".join(lines) + "\n")
+            self.proc.stdin.close()
+        except BrokenPipeError:  # the worker died: finish() shows why
+            pass
 
     def finish(self) -> list[str]:
         """Wait for the worker; its transcript."""

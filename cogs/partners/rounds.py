@@ -49,11 +49,13 @@ async def run_round(ctx: Context, store: PartnerStore) -> RoundSummary:
         community.platform, community.id, groups, result.leftover, now, now + PROPOSAL_LIFETIME
     )
     by_id = {e.user_id: e for e in entries}
-    for proposal_id, group in zip(ids, groups, strict=True):
+    proposed = [(pid, group) for pid, group in zip(ids, groups, strict=True) if pid is not None]
+    for proposal_id, group in proposed:
         for member in group:
             others = [by_id[u] for u in group if u != member]
             await send_proposal(ctx, proposal_id, member, others, offsets)
-    return RoundSummary(len(entries), len(result.pairs), len(result.trios), len(result.leftover))
+    pairs = sum(len(group) == 2 for _, group in proposed)
+    return RoundSummary(len(entries), pairs, len(proposed) - pairs, len(result.leftover))
 
 
 def _offset(entry: PoolEntry, fallback: str, now: datetime) -> int:

@@ -42,13 +42,21 @@ class ProposalRepo(StoreBase):
         leftover: Iterable[str],
         now: datetime,
         expires_at: datetime,
-    ) -> list[int]:
-        """Record one round: a proposal per group; leftovers go first next round."""
+    ) -> list[int | None]:
+        """Record one round: a proposal per group; leftovers go first next round.
+
+        The id of each group's proposal, or None for a group not proposed because one of its
+        members was proposed or paired meanwhile (another process's round) or left the pool."""
         leftover = tuple(leftover)  # read again if the write is retried
 
-        def write(conn: sqlite3.Connection) -> list[int]:
-            ids = []
+        def write(conn: sqlite3.Connection) -> list[int | None]:
+            free = _still_free(conn, platform, community_id)
+            ids: list[int | None] = []
             for group in groups:
+                if not free.issuperset(group):
+                    ids.append(None)
+                    continue
+                free.difference_update(group)
                 cursor = conn.execute(
                     "INSERT INTO partner_proposals (platform, community_id, created_at, expires_at) "
                     "VALUES (?, ?, ?, ?) RETURNING id",
@@ -155,6 +163,28 @@ class ProposalRepo(StoreBase):
     async def proposal(self, proposal_id: int) -> Proposal | None:
         """A proposal by id, with every member's answer."""
         return await self.db.read(lambda conn: load_proposal(conn, proposal_id))
+
+
+def _still_free(conn: sqlite3.Connection, platform: str, community_id: str) -> set[str]:
+    """Pool members with no pending proposal and no partnership, read with the community's pool
+    rows locked until the round is recorded: two rounds at once (the weekly one in one process,
+    /partner match in another) both read the pool before either wrote, and proposed the same
+    members twice. The second now waits and sees the first's proposals."""
+    scope = (platform, community_id)
+    pool = conn.execute(
+        "SELECT user_id FROM partner_pool WHERE platform = ? AND community_id = ? "
+        f"ORDER BY user_id{row_lock(conn)}",
+        scope,
+    ).fetchall()
+    taken = conn.execute(
+        "SELECT pm.user_id FROM partner_proposal_members pm JOIN partner_proposals pr "
+        "ON pr.id = pm.proposal_id WHERE pm.platform = ? AND pm.community_id = ? "
+        "AND pr.status = 'pending' "
+        "UNION SELECT m.user_id FROM partnership_members m "
+        "WHERE m.platform = ? AND m.community_id = ? AND m.left_at IS NULL",
+        (*scope, *scope),
+    ).fetchall()
+    return {r[0] for r in pool} - {r[0] for r in taken}
 
 
 def proposal_platform(conn: sqlite3.Connection, proposal_id: int) -> str | None:
