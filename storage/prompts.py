@@ -427,16 +427,24 @@ def _add_run(
 
 
 def _take_from_bank(conn: sqlite3.Connection, platform: str, community_id: str) -> BankEntry | None:
-    """The least used bank prompt (oldest first), marked used: no repeats until all were used."""
-    row = conn.execute(
-        "SELECT id, text, uses FROM prompt_bank WHERE platform = ? AND community_id = ? "
-        "ORDER BY uses, id LIMIT 1",
-        (platform, community_id),
-    ).fetchone()
-    if row is None:
-        return None
-    conn.execute("UPDATE prompt_bank SET uses = uses + 1 WHERE id = ?", (row[0],))
-    return BankEntry(row[0], row[1], row[2] + 1)
+    """The least used bank prompt (oldest first), marked used: no repeats until all were used.
+
+    Marked with a compare-and-set on its use count: another process may take the same entry
+    between the read and the update (PostgreSQL re-checks ``uses = ?`` once that process
+    commits, and the update then changes nothing), so read again and take the next one."""
+    while True:
+        row = conn.execute(
+            "SELECT id, text, uses FROM prompt_bank WHERE platform = ? AND community_id = ? "
+            "ORDER BY uses, id LIMIT 1",
+            (platform, community_id),
+        ).fetchone()
+        if row is None:
+            return None
+        taken = conn.execute(
+            "UPDATE prompt_bank SET uses = uses + 1 WHERE id = ? AND uses = ?", (row[0], row[2])
+        ).rowcount
+        if taken == 1:
+            return BankEntry(row[0], row[1], row[2] + 1)
 
 
 def reschedule_community(
