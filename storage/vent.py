@@ -351,30 +351,36 @@ class VentStore:
     async def reach_out(
         self, platform: str, community_id: str, number: int, moderator: str, day: date, limit: int
     ) -> bool:
-        """Count one message from a moderator to a post's author; False over today's limit."""
+        """Count one message from a moderator to a post's author; False over today's limit.
+        The limit is the post's: all moderators together, not each of them."""
 
         def write(conn: sqlite3.Connection) -> bool:
-            params = (platform, community_id, number, moderator)
-            row = conn.execute(
-                "SELECT day, sent FROM vent_relays WHERE platform = ? AND community_id = ? "
-                "AND number = ? AND user_id = ?",
-                params,
+            if limit < 1:
+                return False
+            # One statement: a read-then-write would let two processes (PostgreSQL, READ
+            # COMMITTED) both see room for one more and both send it. The day only moves
+            # forward: moderators in other zones must not restart each other's count.
+            counted = conn.execute(
+                "INSERT INTO vent_relay_counts (platform, community_id, number, day, sent) "
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (platform, community_id, number) "
+                "DO UPDATE SET "
+                "sent = CASE WHEN excluded.day > vent_relay_counts.day THEN 1 "
+                "ELSE vent_relay_counts.sent + 1 END, "
+                "day = CASE WHEN excluded.day > vent_relay_counts.day THEN excluded.day "
+                "ELSE vent_relay_counts.day END "
+                "WHERE excluded.day > vent_relay_counts.day OR vent_relay_counts.sent < ? "
+                "RETURNING sent",
+                (platform, community_id, number, day.isoformat(), limit),
             ).fetchone()
-            sent = int(row[1]) if row is not None and row[0] == day.isoformat() else 0
-            # The limit is the author's: all moderators together, not each of them.
-            (today,) = conn.execute(
-                "SELECT COALESCE(SUM(sent), 0) FROM vent_relays WHERE platform = ? "
-                "AND community_id = ? AND number = ? AND day = ?",
-                (platform, community_id, number, day.isoformat()),
-            ).fetchone()
-            if int(today) >= limit:
+            if counted is None:
                 return False
             conn.execute(
                 "INSERT INTO vent_relays (platform, community_id, number, user_id, day, sent) "
-                "VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (platform, community_id, number, user_id) "
-                "DO UPDATE SET day = excluded.day, sent = excluded.sent",
-                (*params, day.isoformat(), sent + 1),
+                "VALUES (?, ?, ?, ?, ?, 1) "
+                "ON CONFLICT (platform, community_id, number, user_id) DO UPDATE SET "
+                "sent = CASE WHEN vent_relays.day = excluded.day THEN vent_relays.sent + 1 "
+                "ELSE 1 END, day = excluded.day",
+                (platform, community_id, number, moderator, day.isoformat()),
             )
             return True
 
@@ -415,6 +421,7 @@ class VentStore:
             old = (now - WEEK_KEPT).date().isoformat()
             conn.execute("DELETE FROM vent_aliases WHERE week < ?", (old,))
             conn.execute("DELETE FROM vent_usage WHERE day < ?", (old,))
+            conn.execute("DELETE FROM vent_relay_counts WHERE day < ?", (old,))
             return gone
 
         return await self.db.write(write, background=True)
