@@ -17,6 +17,8 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import ENGLISH, Translator
+
 __all__ = [
     "UnknownTimezone",
     "add_months",
@@ -340,12 +342,9 @@ def parse_duration(text: str) -> timedelta:
     return total
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-def humanize_delta(td: timedelta) -> str:
-    """Describe a span in words with its two largest units: "3 days", "1 hour 5 minutes".
+def humanize_delta(td: timedelta, tr: Translator = ENGLISH) -> str:
+    """Describe a span in words with its two largest units: "3 days", "1 hour 5 minutes", in
+    ``tr``'s language (English by default).
 
     Smaller units are dropped, not rounded; a negative span is described by its length.
     """
@@ -354,11 +353,16 @@ def humanize_delta(td: timedelta) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [
-        _plural(value, unit)
-        for value, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second"))
+        text
+        for value, text in (
+            (days, tr.plural("{count} day", "{count} days", days)),
+            (hours, tr.plural("{count} hour", "{count} hours", hours)),
+            (minutes, tr.plural("{count} minute", "{count} minutes", minutes)),
+            (secs, tr.plural("{count} second", "{count} seconds", secs)),
+        )
         if value
     ]
-    return " ".join(parts[:2]) if parts else "0 seconds"
+    return " ".join(parts[:2]) if parts else tr.plural("{count} second", "{count} seconds", 0)
 
 
 def format_local(instant: datetime, tz: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from bot.channels import ChannelPurpose
@@ -10,6 +11,7 @@ from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import CommunitySetting
+from bot.i18n import ENGLISH, N_, Translator, _
 from bot.scheduler import PerPlatform
 from bot.spec import MaxLen, Permission, Rest, command
 from bot.timeutil import add_years, humanize_delta, local_date
@@ -26,13 +28,14 @@ from storage.milestones import (
     privacy_handler,
 )
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_COUNTERS = 10
 DEFAULT_NAME = "recovery"
 
-NameOpt = Annotated[str, CounterNameType(), "The counter's name (default: recovery)"]
-RequiredName = Annotated[str, CounterNameType(), "The counter's name"]
-DayOpt = Annotated[dt.date, DayType(), "The day it began"]
-TimeOpt = Annotated[dt.time, "The local time it began, HH:MM"]
+NameOpt = Annotated[str, CounterNameType(), _("The counter's name (default: recovery)")]
+RequiredName = Annotated[str, CounterNameType(), _("The counter's name")]
+DayOpt = Annotated[dt.date, DayType(), _("The day it began")]
+TimeOpt = Annotated[dt.time, _("The local time it began, HH:MM")]
 Visibility = Literal["private", "public"]
 
 
@@ -46,18 +49,25 @@ class Refusal(Exception):
 
 
 class Lines:
-    """A reply built line by line; every changing piece goes into values, never the template."""
+    """A reply built line by line in the reader's language; every changing piece goes into
+    values, never the template."""
 
-    def __init__(self) -> None:
+    def __init__(self, tr: Translator = ENGLISH) -> None:
+        self.tr = tr
         self.parts: list[str] = []
         self.values: dict[str, object] = {}
 
-    def add(self, template: str, **values: object) -> None:
-        """Append a line (or, starting with a space, continue the last one)."""
-        if template.startswith(" ") and self.parts:
-            self.parts[-1] += template
+    def add(self, template: str, *, more: bool = False, tag: str = "", **values: object) -> None:
+        """Append a translated line (``more``: continue the last one). ``tag`` tells apart the
+        placeholders of several blocks in one reply ({name} becomes {name_0})."""
+        text = self.tr.gettext(template)
+        if tag:
+            text = _PLACEHOLDER.sub(lambda m: "{" + m[1] + tag + "}", text)
+            values = {key + tag: value for key, value in values.items()}
+        if more and self.parts:
+            self.parts[-1] += " " + text
         else:
-            self.parts.append(template)
+            self.parts.append(text)
         self.values.update(values)
 
     async def send(self, ctx: Context) -> None:
@@ -67,18 +77,19 @@ class Lines:
 
 async def _ladder_shown(ctx: Context, value: str | None) -> str:
     ladder = await community_ladder(ctx.bot, ctx.community.platform, ctx.community.id)
-    return ladder.describe() + (" (the default)" if value is None else "")
+    text = ladder.describe(ctx.tr)
+    return ctx.t("{ladder} (the default)", ladder=text) if value is None else text
 
 
 class Milestones(Cog):
     """Recovery counters: milestones celebrated, resets kept with kindness, history private."""
 
     name = "milestones"
-    channel_purposes = (ChannelPurpose("milestones", "Milestone celebrations"),)
+    channel_purposes = (ChannelPurpose("milestones", N_("Milestone celebrations")),)
     community_settings = (
         CommunitySetting(
             LADDER_SETTING,
-            "Milestones celebrated",
+            N_("Milestones celebrated"),
             command="community milestones",
             show=_ladder_shown,
         ),
@@ -100,7 +111,7 @@ class Milestones(Cog):
 
     @command(
         "milestone set",
-        "Start (or correct) a recovery counter",
+        _("Start (or correct) a recovery counter"),
         private=True,
         examples=("milestone set 2026-01-15", "milestone set date:yesterday name:nicotine"),
     )
@@ -111,7 +122,7 @@ class Milestones(Cog):
         time: TimeOpt | None = None,
         name: NameOpt = DEFAULT_NAME,
         share: Annotated[
-            Visibility, "private (default) or public: celebrate in the milestones channel"
+            Visibility, _("private (default) or public: celebrate in the milestones channel")
         ]
         | None = None,
     ) -> None:
@@ -127,7 +138,7 @@ class Milestones(Cog):
         start = _checked_start(day, at, tz, now)
         ladder = await self._ladder(ctx)
         schedule = plan(ladder, start, tz, max(start.started_at, now))
-        out = Lines()
+        out = Lines(ctx.tr)
         async with self.sweep.lock:
             existing = await self.store.counter(key, name)
             if existing is None:
@@ -137,20 +148,24 @@ class Milestones(Cog):
                     )
                 except CounterLimitReached:
                     raise Refusal(
-                        "You already have {most} counters, the most I can keep for one person. "
-                        "To make room, remove one with {remove}.",
+                        _(
+                            "You already have {most} counters, the most I can keep for one "
+                            "person. To make room, remove one with {remove}."
+                        ),
                         most=MAX_COUNTERS,
                         remove=f"{ctx.prefix}milestone remove name:<name> confirm:yes",
                     ) from None
                 visibility = share or "private"
-                out.add("Your {name} counter is set: it began {when}.", name=name)
+                out.add(_("Your {name} counter is set: it began {when}."), name=name)
             else:
                 runs = await self.store.runs(existing.id)
                 previous = runs[1] if len(runs) > 1 else None
                 if previous is not None and start.started_at < previous.start.started_at:
                     raise Refusal(
-                        "That's before your previous {name} run began ({before}). "
-                        "If you'd like to start over completely, remove the counter first.",
+                        _(
+                            "That's before your previous {name} run began ({before}). "
+                            "If you'd like to start over completely, remove the counter first."
+                        ),
                         name=existing.name,
                         before=previous.start.start_date.isoformat(),
                     )
@@ -161,15 +176,17 @@ class Milestones(Cog):
                 try:
                     await self.store.correct(existing, start, schedule, visibility, now, remeasure)
                 except CounterChanged:
-                    raise Refusal("That counter just changed; please try again.") from None
-                out.add("I've corrected your {name} counter: it began {when}.", name=existing.name)
-        out.values["when"] = _when(start, local_date(now, tz), tz)
+                    raise Refusal(_("That counter just changed; please try again.")) from None
+                out.add(
+                    _("I've corrected your {name} counter: it began {when}."), name=existing.name
+                )
+        out.values["when"] = _when(start, local_date(now, tz), tz, ctx.tr)
         if start.started_at < now:
-            out.add(" That's {span}.", span=span_text(start, now, tz))
-        reached_today = _reached_today(ladder, start, tz, now)
+            out.add(_("That's {span}."), more=True, span=span_text(start, now, tz, ctx.tr))
+        reached_today = _reached_today(ladder, start, tz, now, ctx.tr)
         if reached_today:
             out.add(
-                "You reached {today_milestone} today. Congratulations! 🎉",
+                _("You reached {today_milestone} today. Congratulations! 🎉"),
                 today_milestone=reached_today,
             )
         _add_next(out, schedule.next_at, schedule.next_step, tz, now)
@@ -177,7 +194,7 @@ class Milestones(Cog):
         await out.send(ctx)
 
     @command(
-        "milestone show", "Your counters: time since, next milestone, longest run", private=True
+        "milestone show", _("Your counters: time since, next milestone, longest run"), private=True
     )
     async def show(self, ctx: Context, name: NameOpt | None = None) -> None:
         counters = await self._my_counters(ctx)
@@ -188,7 +205,7 @@ class Milestones(Cog):
         if not chosen:
             await self._not_found(ctx, name or DEFAULT_NAME, counters)
             return
-        out = Lines()
+        out = Lines(ctx.tr)
         tz, now = await ctx.member_timezone(), ctx.now()
         for index, counter in enumerate(chosen):
             await self._describe(out, counter, tz, now, f"_{index}")
@@ -196,7 +213,7 @@ class Milestones(Cog):
 
     @command(
         "milestone reset",
-        "Start a new run; the run before stays in your history",
+        _("Start a new run; the run before stays in your history"),
         private=True,
         examples=("milestone reset", 'milestone reset alcohol yesterday note:"hard week"'),
     )
@@ -206,7 +223,7 @@ class Milestones(Cog):
         name: NameOpt | None = None,
         date: DayOpt | None = None,
         time: TimeOpt | None = None,
-        note: Annotated[str, MaxLen(500), Rest(), "A private note about it, only you see it"]
+        note: Annotated[str, MaxLen(500), Rest(), _("A private note about it, only you see it")]
         | None = None,
     ) -> None:
         try:
@@ -237,13 +254,13 @@ class Milestones(Cog):
         if start.started_at == counter.run.start.started_at:
             # a repeated reset (a double tap, a retry) must not put an empty run in the history
             raise Refusal(
-                "Your {name} counter already began {when}, so nothing changed.",
+                _("Your {name} counter already began {when}, so nothing changed."),
                 name=counter.name,
-                when=_when(start, today, tz),
+                when=_when(start, today, tz, ctx.tr),
             )
         if start.started_at < counter.run.start.started_at:
             raise Refusal(
-                "That's before this run began ({began}). To change when it began, use {hint}.",
+                _("That's before this run began ({began}). To change when it began, use {hint}."),
                 began=counter.run.start.start_date.isoformat(),
                 hint=f"{ctx.prefix}milestone set",
             )
@@ -255,54 +272,54 @@ class Milestones(Cog):
             try:
                 await self.store.reset(counter, length, note, start, schedule, now)
             except CounterChanged:
-                raise Refusal("That counter just changed; please try again.") from None
+                raise Refusal(_("That counter just changed; please try again.")) from None
         longest = max([length] + [r.length_days or 0 for r in runs if r.ended_at is not None])
-        out = Lines()
-        out.add("Thank you for telling me. Your {name} counter starts again {when}.",
-                name=counter.name, when=_when(start, today, tz))  # fmt: skip
+        out = Lines(ctx.tr)
+        out.add(_("Thank you for telling me. Your {name} counter starts again {when}."),
+                name=counter.name, when=_when(start, today, tz, ctx.tr))  # fmt: skip
         if length > 0:
-            out.add("The run before lasted {length}, and every one of those days counts.",
-                    length=days_text(length))  # fmt: skip
+            out.add(_("The run before lasted {length}, and every one of those days counts."),
+                    length=days_text(length, ctx.tr))  # fmt: skip
             if longest > length:
-                out.add(" Your longest run is still {longest}.", longest=days_text(longest))
+                out.add(_("Your longest run is still {longest}."), more=True,
+                        longest=days_text(longest, ctx.tr))  # fmt: skip
             else:
-                out.add(" That's your longest run so far.")
+                out.add(_("That's your longest run so far."), more=True)
         if note:
-            out.add("I've kept your note with that run in your history; only you can see it.")
+            out.add(_("I've kept your note with that run in your history; only you can see it."))
         _add_next(out, schedule.next_at, schedule.next_step, tz, now)
-        out.add("I'm here for every step of it.")
+        out.add(_("I'm here for every step of it."))
         await out.send(ctx)
 
-    @command("milestone history", "Every run of a counter, newest first", private=True)
+    @command("milestone history", _("Every run of a counter, newest first"), private=True)
     async def history(self, ctx: Context, name: NameOpt | None = None) -> None:
         counter = await self._pick(ctx, name)
         if counter is None:
             return
         tz, now = await ctx.member_timezone(), ctx.now()
         runs = await self.store.runs(counter.id)
-        out = Lines()
-        out.add("Your {name} counter, newest run first:", name=counter.name)
+        out = Lines(ctx.tr)
+        out.add(_("Your {name} counter, newest run first:"), name=counter.name)
         for i, run in enumerate(runs):
             began = run.start.start_date.isoformat()
             if run.ended_at is None:
-                out.add(f"• since {{began_{i}}}: {{span_{i}}} so far (current)",
-                        **{f"began_{i}": began, f"span_{i}": span_text(run.start, now, tz)})  # fmt: skip
+                out.add(_("• since {began}: {span} so far (current)"), tag=f"_{i}",
+                        began=began, span=span_text(run.start, now, tz, ctx.tr))  # fmt: skip
                 continue
             out.add(
-                f"• {{began_{i}}} to {{ended_{i}}}: {{length_{i}}}",
-                **{
-                    f"began_{i}": began,
-                    f"ended_{i}": local_date(run.ended_at, tz).isoformat(),
-                    f"length_{i}": days_text(run.length_days or 0),
-                },
+                _("• {began} to {ended}: {length}"),
+                tag=f"_{i}",
+                began=began,
+                ended=local_date(run.ended_at, tz).isoformat(),
+                length=days_text(run.length_days or 0, ctx.tr),
             )
             if run.note:
-                out.add(f" (your note: {{note_{i}}})", **{f"note_{i}": run.note})
+                out.add(_("(your note: {note})"), more=True, tag=f"_{i}", note=run.note)
         await out.send(ctx)
 
     @command(
         "milestone share",
-        "Make a counter public (celebrated in the channel) or private",
+        _("Make a counter public (celebrated in the channel) or private"),
         private=True,
     )
     async def share(
@@ -310,7 +327,7 @@ class Milestones(Cog):
         ctx: Context,
         name: RequiredName,
         visibility: Annotated[
-            Visibility, "public: celebrate in the milestones channel; private: only you"
+            Visibility, _("public: celebrate in the milestones channel; private: only you")
         ],
     ) -> None:
         counter = await self._pick(ctx, name)
@@ -319,32 +336,38 @@ class Milestones(Cog):
         await self.store.set_visibility(counter.id, visibility)
         if visibility == "private":
             await ctx.reply(
-                "Your {name} counter is private: only you can see it, and celebrations come to you "
-                "alone.",
+                _(
+                    "Your {name} counter is private: only you can see it, and celebrations come "
+                    "to you alone."
+                ),
                 private=True,
                 name=counter.name,
             )
             return
-        out = Lines()
+        out = Lines(ctx.tr)
         out.add(
-            "Your {name} counter is public: when you reach a milestone I'll celebrate it in the "
-            "milestones channel with your name, so others can cheer you on. Your history and notes "
-            "stay private.",
+            _(
+                "Your {name} counter is public: when you reach a milestone I'll celebrate it in "
+                "the milestones channel with your name, so others can cheer you on. Your history "
+                "and notes stay private."
+            ),
             name=counter.name,
         )
         if await ctx.channel_for("milestones") is None:
-            out.add("No milestones channel is set yet, so celebrations stay private until a "
-                    "moderator chooses one.")  # fmt: skip
+            out.add(_("No milestones channel is set yet, so celebrations stay private until a "
+                      "moderator chooses one."))  # fmt: skip
         await out.send(ctx)
 
     @command(
-        "milestone remove", "Delete a counter and its history (asks for confirm:yes)", private=True
+        "milestone remove",
+        _("Delete a counter and its history (asks for confirm:yes)"),
+        private=True,
     )
     async def remove(
         self,
         ctx: Context,
         name: RequiredName,
-        confirm: Annotated[Literal["yes", "no"], "Type yes to delete it for good"] = "no",
+        confirm: Annotated[Literal["yes", "no"], _("Type yes to delete it for good")] = "no",
     ) -> None:
         counter = await self._pick(ctx, name)
         if counter is None:
@@ -352,8 +375,10 @@ class Milestones(Cog):
         typed = f'name:"{counter.name}"' if " " in counter.name else f"name:{counter.name}"
         if confirm != "yes":
             await ctx.reply(
-                "This deletes your {name} counter and its whole history for good. "
-                "To go ahead: {hint}",
+                _(
+                    "This deletes your {name} counter and its whole history for good. "
+                    "To go ahead: {hint}"
+                ),
                 private=True,
                 name=counter.name,
                 hint=f"{ctx.prefix}milestone remove {typed} confirm:yes",
@@ -362,14 +387,14 @@ class Milestones(Cog):
         async with self.sweep.lock:
             await self.store.remove(counter.id)
         await ctx.reply(
-            "Done: your {name} counter and its history are deleted.",
+            _("Done: your {name} counter and its history are deleted."),
             private=True,
             name=counter.name,
         )
 
     @command(
         "community milestones",
-        "The milestones this community celebrates (moderators)",
+        _("The milestones this community celebrates (moderators)"),
         private=True,
         level=Permission.MODERATOR,
         examples=("community milestones 24h,7d,30d,90d,6mo,1y,...", "community milestones default"),
@@ -381,7 +406,7 @@ class Milestones(Cog):
             str,
             MaxLen(300),
             Rest(),
-            "Like 24h,7d,30d,6mo,1y,... ('...' = then every year) or default",
+            _("Like 24h,7d,30d,6mo,1y,... ('...' = then every year) or default"),
         ]
         | None = None,
     ) -> None:
@@ -389,10 +414,12 @@ class Milestones(Cog):
         if ladder is None:
             current = await self._ladder(ctx)
             await ctx.reply(
-                "This community celebrates: {ladder}.\nTo change it: {hint} ('...' means then "
-                "every year; 'default' brings back the usual ladder).",
+                _(
+                    "This community celebrates: {ladder}.\nTo change it: {hint} ('...' means then "
+                    "every year; 'default' brings back the usual ladder)."
+                ),
                 private=True,
-                ladder=current.describe(),
+                ladder=current.describe(ctx.tr),
                 hint=hint,
             )
             return
@@ -403,8 +430,8 @@ class Milestones(Cog):
                 chosen = parse_ladder(ladder)
             except LadderError as err:
                 await ctx.reply(
-                    err.template + "\nNothing was changed. Example: {hint}", private=True,
-                    **err.values, hint=hint,
+                    ctx.t(err.template) + "\n" + ctx.t("Nothing was changed. Example: {hint}"),
+                    private=True, **err.values, hint=hint,
                 )  # fmt: skip
                 return
             code = chosen.code
@@ -418,7 +445,9 @@ class Milestones(Cog):
             ctx.community.platform, ctx.community.id, LADDER_SETTING, code, updates, now
         )
         await ctx.reply(
-            "Done. This community now celebrates: {ladder}.", private=True, ladder=chosen.describe()
+            _("Done. This community now celebrates: {ladder}."),
+            private=True,
+            ladder=chosen.describe(ctx.tr),
         )
 
     # --- helpers ------------------------------------------------------------------------
@@ -452,7 +481,7 @@ class Milestones(Cog):
             if named:
                 return named[0]
             await ctx.reply(
-                "Which counter? You have: {names}. Add name:<name> to choose one.",
+                _("Which counter? You have: {names}. Add name:<name> to choose one."),
                 private=True,
                 names=", ".join(c.name for c in counters),
             )
@@ -465,8 +494,10 @@ class Milestones(Cog):
 
     async def _not_found(self, ctx: Context, name: str, counters: list[Counter]) -> None:
         await ctx.reply(
-            "You don't have a counter called {name}. Your counters: {names}. "
-            "To start a new one: {hint}",
+            _(
+                "You don't have a counter called {name}. Your counters: {names}. "
+                "To start a new one: {hint}"
+            ),
             private=True,
             name=name,
             names=", ".join(c.name for c in counters),
@@ -481,24 +512,26 @@ class Milestones(Cog):
         runs = await self.store.runs(counter.id)
         current = completed_days(run.start, now, tz)
         closed = [r.length_days or 0 for r in runs if r.ended_at is not None]
-        v = {f"name{tag}": counter.name, f"span{tag}": span_text(run.start, now, tz),
-             f"since{tag}": run.start.start_date.isoformat()}  # fmt: skip
-        out.add(f"{{name{tag}}}: {{span{tag}}} since {{since{tag}}}.", **v)
+        tr = out.tr
+        out.add(_("{name}: {span} since {since}."), tag=tag, name=counter.name,
+                span=span_text(run.start, now, tz, tr),
+                since=run.start.start_date.isoformat())  # fmt: skip
         if counter.schedule.next_at and counter.schedule.next_step:
             _add_next(out, counter.schedule.next_at, counter.schedule.next_step, tz, now, tag)
         out.add(
-            f"Longest run: {{longest{tag}}}. Total across all your runs: {{total{tag}}}.",
-            **{f"longest{tag}": days_text(max([current, *closed])),
-               f"total{tag}": days_text(current + sum(closed))},
-        )  # fmt: skip
+            _("Longest run: {longest}. Total across all your runs: {total}."),
+            tag=tag,
+            longest=days_text(max([current, *closed]), tr),
+            total=days_text(current + sum(closed), tr),
+        )
         missed = await self.store.celebrations(run.id, "missed")
         if missed:
             last = missed[-1]
             out.add(
-                f"You reached {{missed{tag}}} on {{missed_on{tag}}} while I was away. "
-                "Belated congratulations! 🎉",
-                **{f"missed{tag}": step_label(last.step),
-                   f"missed_on{tag}": local_date(last.due_at, tz).isoformat()},
+                _("You reached {missed} on {missed_on} while I was away. "
+                  "Belated congratulations! 🎉"),
+                tag=tag, missed=step_label(last.step, tr),
+                missed_on=local_date(last.due_at, tz).isoformat(),
             )  # fmt: skip
         _add_visibility(out, counter.visibility)
 
@@ -513,20 +546,24 @@ def _checked_start(day: dt.date, at: dt.time | None, tz: str, now: dt.datetime) 
         day = day.resolve(today)
     if day > today:
         raise Refusal(
-            "{day} hasn't come yet (today is {today} where you are). A counter can begin today "
-            "or on an earlier day.",
+            _(
+                "{day} hasn't come yet (today is {today} where you are). A counter can begin "
+                "today or on an earlier day."
+            ),
             day=day.isoformat(),
             today=today.isoformat(),
         )
     if day < add_years(today, -100):
         raise Refusal(
-            "{day} is more than 100 years ago. Could you check the year?", day=day.isoformat()
+            _("{day} is more than 100 years ago. Could you check the year?"), day=day.isoformat()
         )
     start = run_start(day, at, tz)
     if start.started_at > now:
         raise Refusal(
-            "{at} hasn't come yet today where you are (it's {clock} now). "
-            "Pick an earlier time, or leave the time out.",
+            _(
+                "{at} hasn't come yet today where you are (it's {clock} now). "
+                "Pick an earlier time, or leave the time out."
+            ),
             at=at.strftime("%H:%M") if at else "",
             clock=now.astimezone(_tzinfo(tz)).strftime("%H:%M"),
         )
@@ -543,32 +580,43 @@ def _same(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
 
 
-def _when(start: RunStart, today: dt.date, tz: str) -> str:
-    day = "today" if start.start_date == today else f"on {start.start_date.isoformat()}"
-    if start.start_time is None:
-        return day
-    asked = start.start_time.strftime("%H:%M")
+def _when(start: RunStart, today: dt.date, tz: str, tr: Translator) -> str:
+    """When a run began, in the reader's words ("today at 09:00", "on 2026-01-15")."""
+    asked = start.start_time.strftime("%H:%M") if start.start_time is not None else ""
     counted = start.started_at.astimezone(_tzinfo(tz)).strftime("%H:%M")
+    is_today = start.start_date == today
+    if start.start_time is None:
+        return tr("today") if is_today else tr("on {day}", day=start.start_date.isoformat())
     if counted != asked:  # a wall time the clocks skipped (spring forward)
-        return (
-            f"{day} at {asked} (the clocks skipped {asked} that day in {tz}, so I count "
-            f"from {counted})"
+        skipped = tr(
+            "(the clocks skipped {asked} that day in {zone}, so I count from {counted})",
+            asked=asked,
+            zone=tz,
+            counted=counted,
         )
-    return f"{day} at {asked}"
+    else:
+        skipped = ""
+    if is_today:
+        day = tr("today at {time}", time=asked)
+    else:
+        day = tr("on {day} at {time}", day=start.start_date.isoformat(), time=asked)
+    return f"{day} {skipped}" if skipped else day
 
 
 def _none_yet(ctx: Context) -> str:
-    return (
-        "You don't have a counter yet. Start one with "
-        f"{ctx.prefix}milestone set date:YYYY-MM-DD (today and yesterday work too)."
+    return ctx.t(
+        "You don't have a counter yet. Start one with {hint} (today and yesterday work too).",
+        hint=f"{ctx.prefix}milestone set date:YYYY-MM-DD",
     )
 
 
-def _reached_today(ladder: Ladder, start: RunStart, tz: str, now: dt.datetime) -> str | None:
+def _reached_today(
+    ladder: Ladder, start: RunStart, tz: str, now: dt.datetime, tr: Translator
+) -> str | None:
     """The milestone a backdated start reached earlier today, if any."""
     reached = ladder.reached(start, tz, start.started_at, now, limit=500)
     if reached and local_date(reached[-1][1], tz) == local_date(now, tz):
-        return reached[-1][0].label
+        return reached[-1][0].label_in(tr)
     return None
 
 
@@ -580,16 +628,18 @@ def _add_next(
     local = at.astimezone(_tzinfo(tz))
     when = local.date().isoformat()
     if step.endswith("h"):
-        when += local.strftime(" at %H:%M")
+        when = out.tr("{day} at {time}", day=when, time=local.strftime("%H:%M"))
     out.add(
-        f"Next milestone: {{next{tag}}} on {{next_on{tag}}} (in {{until{tag}}}).",
-        **{f"next{tag}": step_label(step), f"next_on{tag}": when,
-           f"until{tag}": humanize_delta(at - now)},
+        _("Next milestone: {next} on {next_on} (in {until})."),
+        tag=tag, next=step_label(step, out.tr), next_on=when,
+        until=humanize_delta(at - now, out.tr),
     )  # fmt: skip
 
 
 def _add_visibility(out: Lines, visibility: str) -> None:
     if visibility == "public":
-        out.add("It's public: milestones are celebrated in the milestones channel with your name.")
+        out.add(
+            _("It's public: milestones are celebrated in the milestones channel with your name.")
+        )
     else:
-        out.add("It's private: only you can see it.")
+        out.add(_("It's private: only you can see it."))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.i18n import ENGLISH, Translator, _
 from bot.timeutil import add_months, local_date
 from cogs.milestones.timing import day_reached_at
 from storage.milestones import RunStart
@@ -31,6 +32,13 @@ _ALIASES = {
 _STEP = re.compile(r"(\d{1,5})\s*([a-z]+)")
 _YEARLY_WORDS = {"...", "…", "yearly", "every year", "then every year"}
 MAX_STEPS = 30
+_OUT_OF_RANGE = {
+    "h": _("{step} is out of range: use 1 to {most} hours."),
+    "d": _("{step} is out of range: use 1 to {most} days."),
+    "w": _("{step} is out of range: use 1 to {most} weeks."),
+    "mo": _("{step} is out of range: use 1 to {most} months."),
+    "y": _("{step} is out of range: use 1 to {most} years."),
+}
 _MAX_YEARS = 150  # no counter celebrates beyond this
 
 
@@ -58,8 +66,20 @@ class Step:
     @property
     def label(self) -> str:
         """How people read it: "24 hours", "1 year"."""
-        word = UNIT_WORDS[self.unit]
-        return f"{self.amount} {word}" if self.amount == 1 else f"{self.amount} {word}s"
+        return self.label_in(ENGLISH)
+
+    def label_in(self, tr: Translator) -> str:
+        """How people read it in ``tr``'s language: "24 horas", "1 año"."""
+        n = self.amount
+        if self.unit == "h":
+            return tr.plural("{count} hour", "{count} hours", n)
+        if self.unit == "d":
+            return tr.plural("{count} day", "{count} days", n)
+        if self.unit == "w":
+            return tr.plural("{count} week", "{count} weeks", n)
+        if self.unit == "mo":
+            return tr.plural("{count} month", "{count} months", n)
+        return tr.plural("{count} year", "{count} years", n)
 
     @property
     def approx_days(self) -> float:
@@ -95,10 +115,10 @@ def parse_step(code: str) -> Step:
     return Step(int(match[1]), match[2])
 
 
-def step_label(code: str) -> str:
+def step_label(code: str, tr: Translator = ENGLISH) -> str:
     """The readable label of a stored step code; the code itself if it cannot be read."""
     try:
-        return parse_step(code).label
+        return parse_step(code).label_in(tr)
     except ValueError:
         return code
 
@@ -115,10 +135,10 @@ class Ladder:
         """The stored form: ``24h,7d,…,18mo,...``."""
         return ",".join([s.code for s in self.steps] + (["..."] if self.yearly else []))
 
-    def describe(self) -> str:
+    def describe(self, tr: Translator = ENGLISH) -> str:
         """For people: "24 hours, 7 days, …, 18 months, then every year"."""
-        text = ", ".join(s.label for s in self.steps)
-        return text + (", then every year" if self.yearly else "")
+        text = ", ".join(s.label_in(tr) for s in self.steps)
+        return tr("{steps}, then every year", steps=text) if self.yearly else text
 
     def points(self, start: RunStart, zone: str) -> Points:
         """Where each explicit step of this ladder falls for one run (computed once, reused)."""
@@ -235,24 +255,30 @@ def parse_ladder(text: str) -> Ladder:
     parts = [p.strip() for p in text.replace(";", ",").split(",")]
     parts = [p for p in parts if p]
     if not parts:
-        raise LadderError("The ladder is empty. Example: 24h,7d,30d,90d,6mo,1y,...")
+        raise LadderError(_("The ladder is empty. Example: 24h,7d,30d,90d,6mo,1y,..."))
     yearly = False
     if parts[-1].lower() in _YEARLY_WORDS:
         yearly = True
         parts = parts[:-1]
     if not parts:
-        raise LadderError("Please list at least one milestone before '...'. Example: 30d,1y,...")
+        raise LadderError(_("Please list at least one milestone before '...'. Example: 30d,1y,..."))
     if len(parts) > MAX_STEPS:
-        raise LadderError(f"That's {len(parts)} milestones; a ladder can have up to {MAX_STEPS}.")
+        raise LadderError(
+            _("That's {count} milestones; a ladder can have up to {most}."),
+            count=str(len(parts)),
+            most=str(MAX_STEPS),
+        )
     steps: list[Step] = []
     for part in parts:
         step = _read_step(part)
         if steps and step.approx_days <= steps[-1].approx_days:
             same = step.approx_days == steps[-1].approx_days
             raise LadderError(
-                "{a} and {b} are the same milestone; please list each once."
+                _("{a} and {b} are the same milestone; please list each once.")
                 if same
-                else "Please list milestones from shortest to longest ({b} is shorter than {a}).",
+                else _(
+                    "Please list milestones from shortest to longest ({b} is shorter than {a})."
+                ),
                 a=steps[-1].code,
                 b=step.code,
             )
@@ -265,24 +291,25 @@ def _read_step(part: str) -> Step:
     match = _STEP.fullmatch(part.lower())
     if match is None:
         raise LadderError(
-            "I can't read {step} as a milestone. Use a number and a unit: "
-            "h (hours), d (days), w (weeks), mo (months), y (years), like 30d or 6mo.",
+            _(
+                "I can't read {step} as a milestone. Use a number and a unit: "
+                "h (hours), d (days), w (weeks), mo (months), y (years), like 30d or 6mo."
+            ),
             step=shown,
         )
     amount, word = int(match[1]), match[2]
     if word in ("m", "min", "mins", "minute", "minutes"):
-        raise LadderError("{step}: please use mo for months (m could mean minutes).", step=shown)
+        raise LadderError(_("{step}: please use mo for months (m could mean minutes)."), step=shown)
     unit = _ALIASES.get(word)
     if unit is None:
         raise LadderError(
-            "I don't know the unit in {step}. Use h, d, w, mo or y, like 30d or 6mo.", step=shown
+            _("I don't know the unit in {step}. Use h, d, w, mo or y, like 30d or 6mo."), step=shown
         )
     if not 1 <= amount <= _MAX_AMOUNT[unit]:
         raise LadderError(
-            "{step} is out of range: use 1 to {most} {unit}.",
+            _OUT_OF_RANGE[unit],
             step=shown,
             most=str(_MAX_AMOUNT[unit]),
-            unit=UNIT_WORDS[unit] + "s",
         )
     return Step(amount, unit)
 

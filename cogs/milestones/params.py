@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from bot.i18n import N_, _
+from bot.param_types import Phrase
 from bot.spec import ArgumentError, DateType, ParamType, Resolver
 
 NAME_MAX = 40
@@ -27,7 +29,7 @@ class DayType(ParamType):
     """A date ``YYYY-MM-DD``, or the words today / yesterday (the member's local today)."""
 
     kind = "date"
-    hint = "a date like 2026-03-14, or today / yesterday"
+    hint = N_("a date like 2026-03-14, or today / yesterday")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> date | RelativeDay:
         if isinstance(raw, date):
@@ -38,27 +40,31 @@ class DayType(ParamType):
         try:
             return await DateType().convert(raw, resolver)
         except ArgumentError as err:
-            raise ArgumentError(f"{err} (or type today or yesterday)") from None
+            raise ArgumentError(_("{problem} (or type today or yesterday)"), problem=err) from None
 
 
 class CounterNameType(ParamType):
     """A counter's name: up to 40 letters, digits, spaces and - ' . & +."""
 
     kind = "str"
-    hint = f"a short name (up to {NAME_MAX} characters) like alcohol or nicotine"
+    hint = N_("a short name (up to 40 characters) like alcohol or nicotine")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         text = _SPACES.sub(" ", str(raw)).strip()
         if not text:
-            raise ArgumentError("the name can't be empty")
+            raise ArgumentError(_("the name can't be empty"))
         if len(text) > NAME_MAX:
             raise ArgumentError(
-                f"that name is {len(text):,} characters; please keep it to {NAME_MAX} or fewer"
+                _("that name is {length} characters; please keep it to {most} or fewer"),
+                length=Phrase(lambda tr: tr.number(len(text))),
+                most=NAME_MAX,
             )
         if not _is_safe_name(text):
             raise ArgumentError(
-                "a counter name can use letters, numbers, spaces and - ' . & + only "
-                "(so it can never mention anyone or change formatting)"
+                _(
+                    "a counter name can use letters, numbers, spaces and - ' . & + only "
+                    "(so it can never mention anyone or change formatting)"
+                )
             )
         return text
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.i18n import N_
 from bot.platforms.base import CommunityRef
 from bot.timeutil import UnknownTimezone, zone
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
@@ -38,12 +39,16 @@ LATE_LIMIT = timedelta(hours=24)
 BATCH = 2000
 MARK_EVERY = 20  # celebrations sent between two 'delivered' marks
 
-PUBLIC_TEMPLATE = "🎉 {name} reached {milestone}!"
-PRIVATE_TEMPLATE = (
+PUBLIC_TEMPLATE = N_("🎉 {name} reached {milestone}!")
+PRIVATE_TEMPLATE = N_(
     "🎉 You've reached {milestone} on your {counter} counter! "
-    "Every one of those {units} counts, and I'm really glad you're here."
+    "Every one of those days counts, and I'm really glad you're here."
 )
-SHARED_NOTE = " I've shared it in the milestones channel so others can cheer you on."
+PRIVATE_TEMPLATE_HOURS = N_(
+    "🎉 You've reached {milestone} on your {counter} counter! "
+    "Every one of those hours counts, and I'm really glad you're here."
+)
+SHARED_NOTE = N_("I've shared it in the milestones channel so others can cheer you on.")
 
 
 def plan(ladder: Ladder, start: RunStart, tz: str, floor: datetime) -> MilestoneSchedule:
@@ -155,19 +160,19 @@ class MilestoneSweep:
 
 async def celebrate(ctx: Context, item: PendingCelebration) -> None:
     """Congratulate the member privately; for a public counter also in the milestones channel."""
-    label = step_label(item.step)
     shared = False
     if item.visibility == "public":
         name = await ctx.member_name(item.key.user_id)
+        label = step_label(item.step, await ctx.community_translator())
         shared = (
             await ctx.post("milestones", PUBLIC_TEMPLATE, name=name, milestone=label) is not None
         )
+    tr = await ctx.translator_for(item.key.user_id)
+    text = tr.gettext(PRIVATE_TEMPLATE_HOURS if item.step.endswith("h") else PRIVATE_TEMPLATE)
+    if shared:
+        text += " " + tr.gettext(SHARED_NOTE)
     await ctx.send_private(
-        item.key.user_id,
-        PRIVATE_TEMPLATE + (SHARED_NOTE if shared else ""),
-        milestone=label,
-        units="hours" if item.step.endswith("h") else "days",
-        counter=item.counter_name,
+        item.key.user_id, text, milestone=step_label(item.step, tr), counter=item.counter_name
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot.i18n import ENGLISH, Translator
 from bot.timeutil import (
     add_months,
     humanize_delta,
@@ -58,26 +59,22 @@ def years_months_days(start: date, end: date) -> tuple[int, int, int]:
     return months // 12, months % 12, days
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
+def days_text(days: int, tr: Translator = ENGLISH) -> str:
+    """ "1 day", "143 days" in ``tr``'s language."""
+    return tr.plural("{count} day", "{count} days", days)
 
 
-def days_text(days: int) -> str:
-    """ "1 day", "143 days"."""
-    return _plural(days, "day")
-
-
-def span_text(start: RunStart, now: datetime, tz: str) -> str:
+def span_text(start: RunStart, now: datetime, tz: str, tr: Translator = ENGLISH) -> str:
     """How long a run has lasted: "5 hours", "12 days", "143 days (4 months, 21 days)"."""
     days = completed_days(start, now, tz)
     if days == 0:
-        return humanize_delta(now - start.started_at)
+        return humanize_delta(now - start.started_at, tr)
     # the calendar span ends on the last local day the run completed
     end = date.fromordinal(start.start_date.toordinal() + days)
     years, months, rest = years_months_days(start.start_date, end)
     if not years and not months:
-        return days_text(days)
-    parts = [p for p in (_plural(years, "year") if years else "",
-                         _plural(months, "month") if months else "",
-                         _plural(rest, "day") if rest else "") if p]  # fmt: skip
-    return f"{days_text(days)} ({', '.join(parts)})"
+        return days_text(days, tr)
+    parts = [p for p in (tr.plural("{count} year", "{count} years", years) if years else "",
+                         tr.plural("{count} month", "{count} months", months) if months else "",
+                         days_text(rest, tr) if rest else "") if p]  # fmt: skip
+    return tr("{days} ({parts})", days=days_text(days, tr), parts=", ".join(parts))
