@@ -17,6 +17,7 @@ from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
+from bot.i18n import ENGLISH, N_, Translator, _
 from bot.message import neutralize_mentions
 from bot.platforms.base import CommunityRef
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
@@ -32,7 +33,7 @@ from bot.spec import (
     StrType,
     command,
 )
-from bot.timeutil import format_local, local_date, start_of_local_day
+from bot.timeutil import local_date, start_of_local_day, zone
 from bot.words import plural
 from cogs.community import audit_actor
 from storage import prompts as store_mod
@@ -46,15 +47,15 @@ THREAD_TITLE_MAX = 80
 MAX_CATCH_UP = 10_000  # occurrences counted while the bot was down (a 15-minute cron, ~100 days)
 BANK_WORD = "bank"
 
-PromptId = Annotated[int, Range(1, 999_999_999), "The prompt's number (see prompt list)"]
-BankId = Annotated[int, Range(1, 999_999_999), "The prompt's number (see prompt bank list)"]
+PromptId = Annotated[int, Range(1, 999_999_999), _("The prompt's number (see prompt list)")]
+BankId = Annotated[int, Range(1, 999_999_999), _("The prompt's number (see prompt bank list)")]
 
 
 class ScheduleType(StrType):
     """A prompt schedule (``daily 09:00``, ``weekly mon,thu 19:30``, ``cron 0 9 * * 1-5``…)."""
 
     def describe(self) -> str:
-        return (
+        return _(
             "a schedule: daily 09:00, weekdays 08:30, weekly mon,thu 19:30, "
             "once 2026-12-24 18:00 or cron 0 9 * * 1-5"
         )
@@ -68,12 +69,12 @@ class ScheduleType(StrType):
 
 
 OUTCOME_TEXT = {
-    "missed": "skipped",
-    "skipped": "skipped by a facilitator",
-    "rate-limited": "skipped: the community's hourly limit of prompt posts was reached",
-    "failed": "could not be delivered",
-    "empty-bank": "skipped: the prompt bank was empty",
-    "posting": "interrupted while posting (not retried, so it is never doubled)",
+    "missed": N_("skipped"),
+    "skipped": N_("skipped by a facilitator"),
+    "rate-limited": N_("skipped: the community's hourly limit of prompt posts was reached"),
+    "failed": N_("could not be delivered"),
+    "empty-bank": N_("skipped: the prompt bank was empty"),
+    "posting": N_("interrupted while posting (not retried, so it is never doubled)"),
 }
 
 
@@ -81,7 +82,7 @@ class Prompts(Cog):
     """Scheduled prompts and the prompt bank, run exactly once from the database."""
 
     name = "prompts"
-    channel_purposes = (ChannelPurpose("prompts", "Scheduled prompts"),)
+    channel_purposes = (ChannelPurpose("prompts", N_("Scheduled prompts")),)
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
@@ -97,17 +98,22 @@ class Prompts(Cog):
         prompt = await self.store.get(ctx.community.platform, ctx.community.id, prompt_id)
         if prompt is None:
             await ctx.reply(
-                f"I can't find prompt #{prompt_id} here. {ctx.prefix}prompt list shows them all."
+                _("I can't find prompt #{id} here. {hint} shows them all."),
+                id=prompt_id,
+                hint=f"{ctx.prefix}prompt list",
             )
         return prompt
 
-    async def _where(self, ctx: Context, channel_id: str | None) -> str:
+    async def _where(self, ctx: Context, channel_id: str | None, tr: Translator) -> str:
         if channel_id is not None:
             return await ctx.platform.channel_name(ctx.community.id, channel_id)
         current = await ctx.channel_for("prompts")
         if current is None:
-            return "the prompts channel (not set yet)"
-        return "the prompts channel, " + await ctx.platform.channel_name(ctx.community.id, current)
+            return tr("the prompts channel (not set yet)")
+        return tr(
+            "the prompts channel, {channel}",
+            channel=await ctx.platform.channel_name(ctx.community.id, current),
+        )
 
     @staticmethod
     def _schedule(prompt: Prompt) -> Recurrence:
@@ -117,7 +123,7 @@ class Prompts(Cog):
 
     @command(
         "prompt add",
-        "Schedule a prompt (text, or bank for the next one from the bank)",
+        _("Schedule a prompt (text, or bank for the next one from the bank)"),
         private=True,
         level=Permission.FACILITATOR,
         examples=(
@@ -129,39 +135,43 @@ class Prompts(Cog):
         self,
         ctx: Context,
         text: Annotated[
-            str, MaxLen(PROMPT_MAX), Rest(), "The prompt, or bank to post from the bank"
+            str, MaxLen(PROMPT_MAX), Rest(), _("The prompt, or bank to post from the bank")
         ],
         schedule: Annotated[
-            Recurrence, ScheduleType(max_len=200), Rest(), "When, in the community's timezone"
+            Recurrence, ScheduleType(max_len=200), Rest(), _("When, in the community's timezone")
         ],
-        channel: Annotated[ChannelRef, "Where (default: the prompts channel)"] | None = None,
-        thread: Annotated[bool, "Open a thread for replies"] = False,
+        channel: Annotated[ChannelRef, _("Where (default: the prompts channel)")] | None = None,
+        thread: Annotated[bool, _("Open a thread for replies")] = False,
     ) -> None:
         tz = await ctx.community_timezone()
         now = ctx.now()
         try:
             parse_schedule(schedule.spec, now_utc=now, tz=tz)
         except ScheduleError as err:
-            await ctx.reply("{problem} Nothing was scheduled.", problem=str(err))
+            await ctx.reply(_("{problem} Nothing was scheduled."), problem=str(err))
             return
         uses_bank = text.lower() == BANK_WORD
         if channel is not None and channel.id == await ctx.channel_for("alerts"):
             await ctx.reply(
-                "Nothing was scheduled: {where} is the moderators' alerts channel, and it stays "
-                "for alerts only. Please choose another channel.",
-                where=await self._where(ctx, channel.id),
+                _(
+                    "Nothing was scheduled: {where} is the moderators' alerts channel, and it "
+                    "stays for alerts only. Please choose another channel."
+                ),
+                where=await self._where(ctx, channel.id, ctx.tr),
             )
             return
         if channel is None and await ctx.channel_for("prompts") is None:
             await ctx.reply(
-                "There's no prompts channel yet, so nothing was scheduled. Give one with "
-                f"channel:#name, or ask a moderator for {ctx.prefix}community channel "
-                "purpose:prompts channel:#name."
+                _(
+                    "There's no prompts channel yet, so nothing was scheduled. Give one with "
+                    "channel:#name, or ask a moderator for {hint}."
+                ),
+                hint=f"{ctx.prefix}community channel purpose:prompts channel:#name",
             )
             return
         upcoming = schedule.upcoming(now, tz, 3)
         if not upcoming:
-            await ctx.reply("That schedule has no posts coming, so nothing was scheduled.")
+            await ctx.reply(_("That schedule has no posts coming, so nothing was scheduled."))
             return
         pid = await self.store.add(
             ctx.community.platform,
@@ -174,53 +184,68 @@ class Prompts(Cog):
             upcoming[0],
             now,
         )
+        tr = ctx.tr
         lines = [
-            f"Prompt #{pid} is scheduled {{when}} ({{tz}}) in {{where}}"
-            + (", with a thread for replies." if thread else "."),
-            "Next posts: {next}.",
+            tr("Prompt #{id} is scheduled {when} ({tz}) in {where}, with a thread for replies.")
+            if thread
+            else tr("Prompt #{id} is scheduled {when} ({tz}) in {where}."),
+            tr("Next posts: {next}."),
         ]
         if uses_bank and not await self.store.bank(ctx.community.platform, ctx.community.id):
-            lines.append(f"The prompt bank is empty: add prompts with {ctx.prefix}prompt bank add.")
+            lines.append(
+                tr(
+                    "The prompt bank is empty: add prompts with {hint}.",
+                    hint=f"{ctx.prefix}prompt bank add",
+                )
+            )
         await ctx.reply(
             "\n".join(lines),
+            id=pid,
             when=schedule.describe(),
             tz=tz,
-            where=await self._where(ctx, channel.id if channel else None),
-            next="; ".join(format_local(t, tz) for t in upcoming),
+            where=await self._where(ctx, channel.id if channel else None, tr),
+            next="; ".join(_local(t, tz, tr) for t in upcoming),
         )
 
     @command(
         "prompt list",
-        "Every scheduled prompt, with skipped posts",
+        _("Every scheduled prompt, with skipped posts"),
         private=True,
         level=Permission.FACILITATOR,
     )
     async def list_prompts(self, ctx: Context) -> None:
         prompts = await self.store.list(ctx.community.platform, ctx.community.id)
         if not prompts:
-            await ctx.reply(f"No prompts yet. Add one with {ctx.prefix}prompt add.")
+            await ctx.reply(
+                _("No prompts yet. Add one with {hint}."), hint=f"{ctx.prefix}prompt add"
+            )
             return
-        tz = await ctx.community_timezone()
-        lines, values = [f"Scheduled prompts ({tz}):"], {}
+        tz, tr = await ctx.community_timezone(), ctx.tr
+        lines, values = [tr("Scheduled prompts ({tz}):", tz=tz)], {}
         for p in prompts:
             i = p.id
-            state = {"active": "active", "finished": "finished"}.get(p.state, "paused")
+            state = {"active": tr("active"), "finished": tr("finished")}.get(p.state, tr("paused"))
             if p.paused_reason == store_mod.BY_FAILURES:
-                state = f"paused after {PAUSE_AFTER_FAILURES} failed deliveries"
-            next_text = f", next {format_local(p.next_at, tz)}" if p.next_at else ""
-            lines.append(f"#{i} ({state}) {{when{i}}} in {{where{i}}}{next_text}")
+                state = tr("paused after {count} failed deliveries", count=PAUSE_AFTER_FAILURES)
+            line = tr("#{id} ({state}) {when} in {where}", id=i, state=state,
+                      when=f"{{when{i}}}", where=f"{{where{i}}}")  # fmt: skip
+            if p.next_at:
+                line += tr(", next {next}", next=_local(p.next_at, tz, tr))
+            lines.append(line)
             lines.append(f"    {{text{i}}}")
             values[f"when{i}"] = self._schedule(p).describe()
-            values[f"where{i}"] = await self._where(ctx, p.channel_id)
-            values[f"text{i}"] = "(from the prompt bank)" if p.uses_bank else _short(p.text or "")
+            values[f"where{i}"] = await self._where(ctx, p.channel_id, tr)
+            values[f"text{i}"] = (
+                tr("(from the prompt bank)") if p.uses_bank else _short(p.text or "")
+            )
             for j, run in enumerate(await self.store.runs(p.id, posted=False)):
-                lines.append(f"    not posted: {{run{i}_{j}}}")
-                values[f"run{i}_{j}"] = _describe_run(run, tz)
+                lines.append("    " + tr("not posted: {run}", run=f"{{run{i}_{j}}}"))
+                values[f"run{i}_{j}"] = _describe_run(run, tz, tr)
         await ctx.reply("\n".join(lines), **values)
 
     @command(
         "prompt preview",
-        "See a prompt privately as members will",
+        _("See a prompt privately as members will"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -231,65 +256,75 @@ class Prompts(Cog):
         text = prompt.text
         if prompt.uses_bank:
             bank = await self.store.bank(ctx.community.platform, ctx.community.id)
-            text = bank[0].text if bank else "(the prompt bank is empty)"
+            text = bank[0].text if bank else ctx.t("(the prompt bank is empty)")
         tz = await ctx.community_timezone()
         await ctx.reply(
-            f"Preview of prompt #{id}, {{when}} in {{where}}"
-            + (" with a thread" if prompt.thread else "")
-            + ". Members will see:\n{text}",
+            _("Preview of prompt #{id}, {when} in {where} with a thread. Members will see:\n{text}")
+            if prompt.thread
+            else _("Preview of prompt #{id}, {when} in {where}. Members will see:\n{text}"),
+            id=id,
             when=self._schedule(prompt).describe() + f" ({tz})",
-            where=await self._where(ctx, prompt.channel_id),
+            where=await self._where(ctx, prompt.channel_id, ctx.tr),
             text=text,
             private=True,
         )
 
-    @command("prompt pause", "Pause a prompt", private=True, level=Permission.FACILITATOR)
+    @command("prompt pause", _("Pause a prompt"), private=True, level=Permission.FACILITATOR)
     async def pause(self, ctx: Context, id: PromptId) -> None:
         prompt = await self._find(ctx, id)
         if prompt is None:
             return
         if prompt.state == store_mod.PAUSED:
             await ctx.reply(
-                f"Prompt #{id} is already paused. {ctx.prefix}prompt resume id:{id} starts it again."
+                _("Prompt #{id} is already paused. {hint} starts it again."),
+                id=id,
+                hint=f"{ctx.prefix}prompt resume id:{id}",
             )
             return
         if prompt.state != store_mod.ACTIVE:
             await ctx.reply(
-                f"Prompt #{id} has no posts left to make, so there is nothing to pause."
+                _("Prompt #{id} has no posts left to make, so there is nothing to pause."), id=id
             )
             return
         await self.store.set_state(
             prompt, store_mod.PAUSED, None, audit_actor(ctx), ctx.now(), store_mod.BY_FACILITATOR
         )
         await ctx.reply(
-            f"Prompt #{id} is paused. {ctx.prefix}prompt resume id:{id} starts it again."
+            _("Prompt #{id} is paused. {hint} starts it again."),
+            id=id,
+            hint=f"{ctx.prefix}prompt resume id:{id}",
         )
 
     @command(
-        "prompt resume", "Start a paused prompt again", private=True, level=Permission.FACILITATOR
+        "prompt resume",
+        _("Start a paused prompt again"),
+        private=True,
+        level=Permission.FACILITATOR,
     )
     async def resume(self, ctx: Context, id: PromptId) -> None:
         prompt = await self._find(ctx, id)
         if prompt is None:
             return
         if prompt.state == store_mod.ACTIVE:
-            await ctx.reply(f"Prompt #{id} is already active.")
+            await ctx.reply(_("Prompt #{id} is already active."), id=id)
             return
         tz = await ctx.community_timezone()
         following = self._schedule(prompt).next_after(ctx.now(), tz)
         if following is None:
             await ctx.reply(
-                f"Prompt #{id} has no posts left to make, so there is nothing to resume."
+                _("Prompt #{id} has no posts left to make, so there is nothing to resume."), id=id
             )
             return
         await self.store.set_state(prompt, store_mod.ACTIVE, following, audit_actor(ctx), ctx.now())
         await ctx.reply(
-            f"Prompt #{id} is active again. Next post: {{next}}.", next=format_local(following, tz)
+            _("Prompt #{id} is active again. Next post: {next}."),
+            id=id,
+            next=_local(following, tz, ctx.tr),
         )
 
     @command(
         "prompt delete",
-        "Delete a prompt and its history",
+        _("Delete a prompt and its history"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -298,11 +333,11 @@ class Prompts(Cog):
         if prompt is None:
             return
         await self.store.delete(prompt, audit_actor(ctx), ctx.now())
-        await ctx.reply(f"Prompt #{id} is deleted; it won't post again.")
+        await ctx.reply(_("Prompt #{id} is deleted; it won't post again."), id=id)
 
     @command(
         "prompt skip",
-        "Skip a prompt's post on one date",
+        _("Skip a prompt's post on one date"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -310,16 +345,18 @@ class Prompts(Cog):
         self,
         ctx: Context,
         id: PromptId,
-        date: Annotated[date, "The date to skip, YYYY-MM-DD (community timezone)"],
+        date: Annotated[date, _("The date to skip, YYYY-MM-DD (community timezone)")],
     ) -> None:
         prompt = await self._find(ctx, id)
         if prompt is None:
             return
         tz = await ctx.community_timezone()
-        shown = date.strftime("%a %d %b %Y")
+        shown = ctx.tr.date(date, "EEE dd MMM y")
         if prompt.next_at is None or local_date(prompt.next_at, tz) > date:
             await ctx.reply(
-                f"Prompt #{id} has no post coming on {shown}, so there's nothing to skip."
+                _("Prompt #{id} has no post coming on {day}, so there's nothing to skip."),
+                id=id,
+                day=shown,
             )
             return
         try:
@@ -329,59 +366,74 @@ class Prompts(Cog):
         except (OverflowError, ValueError):
             first = None
         if first is None or local_date(first, tz) != date:
-            await ctx.reply(f"Prompt #{id} doesn't post on {shown} anyway.")
+            await ctx.reply(_("Prompt #{id} doesn't post on {day} anyway."), id=id, day=shown)
             return
         if not await self.store.add_skip(prompt.id, date):
-            await ctx.reply(f"Prompt #{id} is already skipped on {shown}.")
+            await ctx.reply(_("Prompt #{id} is already skipped on {day}."), id=id, day=shown)
             return
-        await ctx.reply(f"Prompt #{id} won't post on {shown}.")
+        await ctx.reply(_("Prompt #{id} won't post on {day}."), id=id, day=shown)
 
     @command(
-        "prompt bank add", "Add a prompt to the bank", private=True, level=Permission.FACILITATOR
+        "prompt bank add", _("Add a prompt to the bank"), private=True, level=Permission.FACILITATOR
     )
     async def bank_add(
-        self, ctx: Context, text: Annotated[str, MaxLen(PROMPT_MAX), Rest(), "The prompt"]
+        self, ctx: Context, text: Annotated[str, MaxLen(PROMPT_MAX), Rest(), _("The prompt")]
     ) -> None:
         assert ctx.actor is not None
-        entry = await self.store.bank_add(
+        entry, added = await self.store.bank_add(
             ctx.community.platform, ctx.community.id, ctx.actor.id, text, ctx.now()
         )
+        if not added:
+            await ctx.reply(f"That prompt is already in the prompt bank as #{entry}.")
+            return
         count = len(await self.store.bank(ctx.community.platform, ctx.community.id))
         await ctx.reply(
-            f"Added to the prompt bank as #{entry} ({count} in the bank). Schedules with text:bank "
-            "post them in turn, with no repeats until all were used."
+            _(
+                "Added to the prompt bank as #{id} ({count} in the bank). Schedules with "
+                "text:bank post them in turn, with no repeats until all were used."
+            ),
+            id=entry,
+            count=count,
         )
 
     @command(
         "prompt bank list",
-        "The prompt bank, next one first",
+        _("The prompt bank, next one first"),
         private=True,
         level=Permission.FACILITATOR,
     )
     async def bank_list(self, ctx: Context) -> None:
         bank = await self.store.bank(ctx.community.platform, ctx.community.id)
         if not bank:
-            await ctx.reply(f"The prompt bank is empty. Add one with {ctx.prefix}prompt bank add.")
+            await ctx.reply(
+                _("The prompt bank is empty. Add one with {hint}."),
+                hint=f"{ctx.prefix}prompt bank add",
+            )
             return
-        lines = ["The prompt bank, in the order it will be used:"]
+        lines = [ctx.t("The prompt bank, in the order it will be used:")]
         values = {}
         for entry in bank:
-            lines.append(f"#{entry.id} (used {entry.uses}×): {{t{entry.id}}}")
+            lines.append(
+                ctx.t("#{id} (used {uses}×): {text}", id=entry.id, uses=entry.uses,
+                      text=f"{{t{entry.id}}}")
+            )  # fmt: skip
             values[f"t{entry.id}"] = _short(entry.text)
         await ctx.reply("\n".join(lines), **values)
 
     @command(
         "prompt bank delete",
-        "Remove a prompt from the bank",
+        _("Remove a prompt from the bank"),
         private=True,
         level=Permission.FACILITATOR,
     )
     async def bank_delete(self, ctx: Context, id: BankId) -> None:
         if await self.store.bank_delete(ctx.community.platform, ctx.community.id, id):
-            await ctx.reply(f"Bank prompt #{id} is removed.")
+            await ctx.reply(_("Bank prompt #{id} is removed."), id=id)
         else:
             await ctx.reply(
-                f"There's no bank prompt #{id} here. {ctx.prefix}prompt bank list shows them."
+                _("There's no bank prompt #{id} here. {hint} shows them."),
+                id=id,
+                hint=f"{ctx.prefix}prompt bank list",
             )
 
     # --- due work -----------------------------------------------------------------------------
@@ -441,8 +493,12 @@ class Prompts(Cog):
         if claim is None or claim.run_id is None:
             if claim is not None and claim.outcome == "empty-bank":
                 await ctx.alert(
-                    f"Prompt #{prompt.id} takes from the prompt bank, but the bank is empty, so "
-                    f"nothing was posted. Add prompts with {ctx.prefix}prompt bank add."
+                    _(
+                        "Prompt #{id} takes from the prompt bank, but the bank is empty, so "
+                        "nothing was posted. Add prompts with {hint}."
+                    ),
+                    id=prompt.id,
+                    hint=f"{ctx.prefix}prompt bank add",
                 )
             return
         await self._deliver(ctx, prompt, claim.run_id, prompt.text or claim.bank_text or "", now)
@@ -469,22 +525,32 @@ class Prompts(Cog):
         if message_id is not None:
             await self.store.delivered(prompt.id, run_id, message_id, now)
             return
-        where = await self._where(ctx, prompt.channel_id)
+        # the run's detail is stored (English); the alert is in the community's language
+        stored_where = await self._where(ctx, prompt.channel_id, ENGLISH)
         failures, paused = await self.store.undelivered(
-            prompt.id, run_id, "couldn't post in " + where, now, PAUSE_AFTER_FAILURES
+            prompt.id, run_id, "couldn't post in " + stored_where, now, PAUSE_AFTER_FAILURES
         )
+        where = await self._where(ctx, prompt.channel_id, await ctx.community_translator())
         if paused:
             await ctx.alert(
-                f"Scheduled prompt #{prompt.id} couldn't be posted in {{where}} {failures} times in "
-                f"a row, so I paused it. Once the channel is fixed, a facilitator can type "
-                f"{ctx.prefix}prompt resume id:{prompt.id}.",
+                _(
+                    "Scheduled prompt #{id} couldn't be posted in {where} {count} times in a row, "
+                    "so I paused it. Once the channel is fixed, a facilitator can type {hint}."
+                ),
+                id=prompt.id,
+                count=failures,
+                hint=f"{ctx.prefix}prompt resume id:{prompt.id}",
                 where=where,
             )
         else:
             await ctx.alert(
-                f"Scheduled prompt #{prompt.id} couldn't be posted in {{where}} (the channel may be "
-                f"gone, or I may not be allowed to post there). After {PAUSE_AFTER_FAILURES} "
-                "failures in a row I'll pause it.",
+                _(
+                    "Scheduled prompt #{id} couldn't be posted in {where} (the channel may be "
+                    "gone, or I may not be allowed to post there). After {most} failures in a "
+                    "row I'll pause it."
+                ),
+                id=prompt.id,
+                most=PAUSE_AFTER_FAILURES,
                 where=where,
             )
 
@@ -494,10 +560,15 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _describe_run(run: PromptRun, tz: str) -> str:
-    what = OUTCOME_TEXT.get(run.outcome, run.outcome)
-    detail = f" ({run.detail})" if run.detail else ""
-    return f"{format_local(run.due_at, tz)}: {what}{detail}"
+def _local(instant: datetime, tz: str, tr: Translator) -> str:
+    """An instant in the community's zone as the reader writes it: ``Mon 02 Nov 2026, 09:00``."""
+    return tr.datetime(instant.astimezone(zone(tz)), "EEE dd MMM y, HH:mm")
+
+
+def _describe_run(run: PromptRun, tz: str, tr: Translator) -> str:
+    what = tr.gettext(OUTCOME_TEXT[run.outcome]) if run.outcome in OUTCOME_TEXT else run.outcome
+    detail = f" ({run.detail})" if run.detail else ""  # stored (English), shown as recorded
+    return f"{_local(run.due_at, tz, tr)}: {what}{detail}"
 
 
 def setup(bot: Bot) -> Prompts:

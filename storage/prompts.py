@@ -372,21 +372,30 @@ class PromptStore:
 
     async def bank_add(
         self, platform: str, community_id: str, actor_id: str, text: str, now: datetime
-    ) -> int:
-        """Add a prompt to the community's bank; returns its id. It is used before any repeat."""
+    ) -> tuple[int, bool]:
+        """Add a prompt to the community's bank; returns its id and whether it is new (the same
+        text already in the bank is kept once). A new one is used before any repeat."""
 
-        def write(conn: sqlite3.Connection) -> int:
+        def write(conn: sqlite3.Connection) -> tuple[int, bool]:
             # A new entry joins the current round: it is used before anything repeats.
             low = conn.execute(
                 "SELECT MIN(uses) FROM prompt_bank WHERE platform = ? AND community_id = ?",
                 (platform, community_id),
             ).fetchone()[0]
-            cursor = conn.execute(
+            # The unique index (migration 0022), not a look first: two processes adding the
+            # same prompt at once would both find it missing.
+            row = conn.execute(
                 "INSERT INTO prompt_bank (platform, community_id, created_by, text, uses, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (platform, community_id, actor_id, text, low or 0, iso(now)),
-            )
-            return int(cursor.fetchone()[0])
+            ).fetchone()
+            if row is not None:
+                return int(row[0]), True
+            kept = conn.execute(
+                "SELECT id FROM prompt_bank WHERE platform = ? AND community_id = ? AND text = ?",
+                (platform, community_id, text),
+            ).fetchone()
+            return int(kept[0]), False
 
         return await self.db.write(write)
 

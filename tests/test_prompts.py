@@ -250,6 +250,13 @@ async def test_the_bank_rotates_without_repeats_until_all_were_used(fac):
     assert shown == ["Bank A", "Bank B", "Bank C", "Bank D", "Bank A", "Bank B", "Bank C"]
 
 
+async def test_the_same_prompt_is_kept_once_in_the_bank(fac):
+    out = await fac.text('/prompt bank add "Bank A"', '/prompt bank add "Bank A"')
+    assert "Added to the prompt bank as #1 (1 in the bank)" in out
+    assert "That prompt is already in the prompt bank as #1." in out
+    assert "#2" not in await fac.text("/prompt bank list")
+
+
 async def test_an_empty_bank_tells_the_moderators(fac):
     out = await fac.text("/prompt add bank schedule:daily 09:00")
     assert "The prompt bank is empty" in out
