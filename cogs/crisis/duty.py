@@ -257,6 +257,7 @@ class DutyCommands(CrisisBase):
         if slot_id is None:
             await ctx.reply("You already have as many rota slots as I keep. Remove one first.")
             return
+        await self.bot.emit("duty_rota_changed", ctx, ctx.actor.id)
         overnight = " (ending the next day)" if end_min <= start_min else ""
         await ctx.reply(
             f"Added rota slot #{slot_id}: every {day} {_hhmm(start_min)}–{_hhmm(end_min)}"
@@ -271,6 +272,7 @@ class DutyCommands(CrisisBase):
     ) -> None:
         """Remove one of one's own slots."""
         if await self.duty.remove_slot(ctx.member_key(), slot):
+            await self.bot.emit("duty_rota_changed", ctx, ctx.member_key().user_id)
             await ctx.reply(f"Removed rota slot #{slot}.")
         else:
             await ctx.reply(

@@ -65,11 +65,35 @@ class SupportDue(SupportBase):
         if await self.is_supporter(ctx, user_id):
             await self.store.arm_nudge(ctx.member_key(user_id), since, nudge_due(since))
 
+    @listener("duty_rota_changed")
+    async def rota_changed(self, ctx: Context, user_id: str) -> None:
+        """A supporter's rota changed (``/duty rota add|remove``): the nudge falls due after the
+        slot under way, else the next one, unless a stretch by ``/duty on`` is already armed."""
+        if not await self.is_supporter(ctx, user_id):
+            return
+        for person in await self.on_duty(ctx):
+            if person.user_id == user_id and person.until is None:
+                return  # on duty until they switch off: duty_started armed that stretch
+        await self.arm_from_rota(ctx, user_id)
+
     async def duty_nudge(self, ctx: Context, claimed: Claim, now: datetime) -> None:
         """The nudge, if they are still on the same stretch; then arm it for their next rota
         slot, if they have one."""
         user_id = claimed.row["user_id"]
         await self.nudge_long_duty(ctx, user_id)
+        await self.arm_from_rota(ctx, user_id)
+
+    async def arm_from_rota(self, ctx: Context, user_id: str) -> None:
+        """Arm the nudge for the rota stretch under way whose nudge is still to come, else for
+        the member's next rota slot (nothing without one). The rota is the crisis feature's:
+        its stretches come from ``crisis.duty_now`` and ``crisis.rota_starts``."""
+        now = ctx.now()
+        for person in await self.on_duty(ctx):
+            since = person.since
+            if person.user_id == user_id and person.until is not None and since is not None:
+                if nudge_due(since) > now:
+                    await self.store.arm_nudge(ctx.member_key(user_id), since, nudge_due(since))
+                    return
         for who, start in await self.bot.services.get("crisis.rota_starts")(ctx):
             if who == user_id:
                 await self.store.arm_nudge(ctx.member_key(user_id), start, nudge_due(start))
