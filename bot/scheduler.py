@@ -126,7 +126,7 @@ class Scheduler:
 
     def _per_platform(self, due: Due) -> PerPlatform:
         async def next_rows(platform: str) -> datetime | None:
-            return await rows.next_due(self._db(), due.table, platform, self._owned(platform))
+            return await rows.next_due(self._db(), due.table, platform, self.owned(platform))
 
         async def run_rows(platform: str, now: datetime) -> None:
             await self._run_rows(due, platform, now)
@@ -146,9 +146,10 @@ class Scheduler:
             return []
         return sorted(n for n, p in list(self.host.platforms.items()) if getattr(p, "online", True))
 
-    def _owned(self, platform: str) -> rows.Only | None:
+    def owned(self, platform: str) -> rows.Only | None:
         """The communities this process serves on ``platform`` (None: all of them), as a
-        condition on due rows: a sharded Discord process serves its shards' guilds only."""
+        condition on due rows: a sharded Discord process serves its shards' guilds only.
+        A :class:`PerPlatform` source narrows its own queries with it (``storage.due.narrow``)."""
         assert self.host is not None
         owned = getattr(self.host.platforms.get(platform), "community_filter", None)
         return owned() if owned is not None else None
@@ -196,7 +197,7 @@ class Scheduler:
         contexts: dict[str, Context | None] = {}
         while True:
             claims = await rows.claim(
-                self._db(), work.table, platform, now, work.plan, work.batch, self._owned(platform)
+                self._db(), work.table, platform, now, work.plan, work.batch, self.owned(platform)
             )
             for claimed in claims:
                 if not claimed.move.act:

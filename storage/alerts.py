@@ -24,7 +24,7 @@ from storage.data_handlers import (
     scope_clause,
 )
 from storage.db import Database, MemberKey
-from storage.due import DueTable, community_setting
+from storage.due import DueTable, Only, community_setting, narrow
 from storage.sql import exact, instant
 
 OUTCOMES = ("reached-them", "resources-sent", "no-contact", "false-alarm")
@@ -308,11 +308,14 @@ class Alerts:
             )
         return changed > 0
 
-    async def waiting(self, platform: str) -> list[Alert]:
-        """Alerts not yet delivered on a platform, oldest first."""
+    async def waiting(self, platform: str, only: Only | None = None) -> list[Alert]:
+        """Alerts not yet delivered on a platform, oldest first; ``only`` narrows them to the
+        communities this process serves (its Discord shards)."""
+        extra, params = narrow(only, "crisis_alerts")
         rows = await self.db.fetchall(
-            "SELECT * FROM crisis_alerts WHERE platform=? AND delivered_at IS NULL ORDER BY id",
-            (platform,),
+            "SELECT * FROM crisis_alerts WHERE platform=? AND delivered_at IS NULL"
+            f"{extra} ORDER BY id",
+            (platform, *params),
         )
         return [_alert(r) for r in rows]
 

@@ -110,20 +110,34 @@ def _key_clause(table: DueTable) -> str:
     return " AND ".join(f"{column} = ?" for column in ("platform", *table.key))
 
 
-Only = tuple[str, tuple[Any, ...]]  # an extra condition on ``t`` and its parameters
+@dataclass(frozen=True)
+class Only:
+    """An extra condition on due rows (the communities this process serves), written once with
+    ``{t}`` where the table's alias goes, so any query can narrow its rows: :meth:`on`."""
+
+    template: str
+    params: tuple[Any, ...]
+
+    def on(self, alias: str) -> tuple[str, tuple[Any, ...]]:
+        """The condition over the table named (or aliased) ``alias``, and its parameters."""
+        return self.template.format(t=alias), self.params
 
 
 def shard_filter(shard_count: int, shard_ids: tuple[int, ...]) -> Only:
     """Rows of the Discord guilds on these shards (Discord's rule: (guild_id >> 22) % count)."""
     marks = ", ".join("?" for _ in shard_ids)
-    return (
-        f"((CAST(t.community_id AS BIGINT) >> 22) % ?) IN ({marks})",
+    return Only(
+        f"((CAST({{t}}.community_id AS BIGINT) >> 22) % ?) IN ({marks})",
         (shard_count, *shard_ids),
     )
 
 
-def _only(only: Only | None) -> tuple[str, tuple[Any, ...]]:
-    return (f" AND {only[0]}", only[1]) if only else ("", ())
+def narrow(only: Only | None, alias: str = "t") -> tuple[str, tuple[Any, ...]]:
+    """`` AND <condition>`` over ``alias`` and its parameters; nothing when ``only`` is None."""
+    if only is None:
+        return "", ()
+    sql, params = only.on(alias)
+    return f" AND {sql}", params
 
 
 async def next_due(
@@ -132,7 +146,7 @@ async def next_due(
     """The earliest due instant on a platform (an indexed MIN); ``only`` narrows the rows (the
     communities this process serves)."""
     where = f" AND {table.where}" if table.where else ""
-    extra, extra_params = _only(only)
+    extra, extra_params = narrow(only)
     row = await db.fetchone(
         f"SELECT MIN(t.{table.at}) FROM {table.table} t WHERE t.platform = ?{where}{extra}",
         (platform, *extra_params),
@@ -155,7 +169,7 @@ async def claim(
     names = list(table.columns)
     exprs = "".join(f", {table.columns[n]}" for n in names)
     where = f" AND {table.where}" if table.where else ""
-    extra, extra_params = _only(only)
+    extra, extra_params = narrow(only)
     sql = (
         f"SELECT t.*{exprs} FROM {table.table} t WHERE t.platform = ? "
         f"AND t.{table.at} IS NOT NULL AND t.{table.at} <= ?{where}{extra} "

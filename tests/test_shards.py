@@ -12,9 +12,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import ConfigError, parse_config
 from bot.scheduler import Due, DueSource, Scheduler
+from storage.alerts import Alerts, escalation_rows
 from storage.checkins import REMINDERS
 from storage.db import Database
-from storage.due import Move, shard_filter
+from storage.due import DELETE, DueTable, narrow, shard_filter
 from storage.locks import ProcessLock, take_turn
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
@@ -59,6 +60,21 @@ def shard_host(db: Database, shards: tuple[int, ...] | None) -> SimpleNamespace:
     )
 
 
+async def claims_per_shard(db: Database, table: DueTable) -> dict[int, list[str]]:
+    """Two processes (shards 1 then 0 of 2) run one due source over ``table``: the communities
+    each acted on."""
+    acted: dict[int, list[str]] = {0: [], 1: []}
+    for shard in (1, 0):  # shard 1's process first: it must leave guild 0 alone
+        scheduler = Scheduler(ManualClock(NOW), shard_host(db, (shard,)))
+
+        async def act(ctx, claimed, now, shard=shard):
+            acted[shard].append(claimed.row.community_id)
+
+        scheduler.declare(Due(table.table, table, lambda row, now: DELETE, act))
+        await scheduler.run_all()
+    return acted
+
+
 async def test_a_process_claims_due_work_of_its_own_shards_guilds_only(tmp_path):
     db = await Database.open(tmp_path / "peerbot.db")
     try:
@@ -68,24 +84,35 @@ async def test_a_process_claims_due_work_of_its_own_shards_guilds_only(tmp_path)
                 "next_remind_at, updated_at) VALUES ('discord', ?, 'u1', '09:00', ?, ?)",
                 (guild, NOW.isoformat(), NOW.isoformat()),
             )
-        acted: dict[int, list[str]] = {0: [], 1: []}
-        schedulers = []
-        for shard in (1, 0):
-            scheduler = Scheduler(ManualClock(NOW), shard_host(db, (shard,)))
-
-            async def act(ctx, claimed, now, shard=shard):
-                acted[shard].append(claimed.row.community_id)
-
-            scheduler.declare(
-                Due("reminders", REMINDERS, lambda row, now: Move(now + timedelta(days=1)), act)
-            )
-            schedulers.append(scheduler)
-        await schedulers[0].run_all()  # shard 1's process first: it must leave guild 0 alone
-        assert acted == {0: [], 1: [GUILDS[1]]}
-        await schedulers[1].run_all()
-        assert acted == {0: [GUILDS[0]], 1: [GUILDS[1]]}
+        assert await claims_per_shard(db, REMINDERS) == {0: [GUILDS[0]], 1: [GUILDS[1]]}
     finally:
         await db.close()
+
+
+async def test_alerts_of_another_shards_guild_are_neither_escalated_nor_delivered(tmp_path):
+    db = await Database.open(tmp_path / "peerbot.db")
+    alerts = Alerts(db)
+    try:
+        for guild in GUILDS.values():
+            await alerts.create(
+                ("discord", guild), "urgent", urgent=True, subject="u1",
+                message=("x", {}), now=NOW, next_at=NOW,
+            )  # fmt: skip
+        # waiting alerts (no alerts channel yet) are delivered by the shard's own process only
+        for shard, guild in GUILDS.items():
+            waiting = await alerts.waiting("discord", shard_filter(2, (shard,)))
+            assert [a.community_id for a in waiting] == [guild]
+        assert len(await alerts.waiting("discord")) == 2  # unsharded: every guild
+        escalated = await claims_per_shard(db, escalation_rows())
+        assert escalated == {0: [GUILDS[0]], 1: [GUILDS[1]]}
+    finally:
+        await db.close()
+
+
+def test_the_shard_condition_names_the_table_it_is_written_for():
+    sql, params = narrow(shard_filter(4, (0, 3)), "crisis_alerts")
+    assert sql == " AND ((CAST(crisis_alerts.community_id AS BIGINT) >> 22) % ?) IN (?, ?)"
+    assert params == (4, 0, 3) and narrow(None) == ("", ())
 
 
 async def test_work_of_no_platform_runs_on_one_process_and_moves_when_it_stops(pg):

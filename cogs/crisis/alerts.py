@@ -211,7 +211,7 @@ class AlertDesk(DutyCommands):
     async def deliver_waiting(self, platform: str, now: datetime) -> None:
         """Post every alert of a platform still waiting, where a channel is set."""
         channels: dict[str, str | None] = {}
-        for alert in await self.alerts.waiting(platform):
+        for alert in await self.alerts.waiting(platform, self.bot.scheduler.owned(platform)):
             ctx = self.bot.context(CommunityRef(platform, alert.community_id))
             if ctx is None:
                 break  # the platform is away: the next tick tries again
