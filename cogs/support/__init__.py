@@ -15,6 +15,7 @@ from bot.cog import listener
 from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import CommunitySetting
+from bot.i18n import _
 from bot.platforms.base import CommunityRef
 from cogs.support.desk import PURPOSE, SupporterDesk, supporters_shown
 from cogs.support.due import SupportDue
@@ -29,10 +30,10 @@ class Support(MemberSide, SupporterDesk, SupportDue):
 
     name = "support"
     # Discord opens sessions' private threads under this channel (else the check-ins one).
-    channel_purposes = (ChannelPurpose(PURPOSE, "Support sessions' private threads"),)
+    channel_purposes = (ChannelPurpose(PURPOSE, _("Support sessions' private threads")),)
     community_settings = (
         CommunitySetting(
-            SETTING, "Peer supporters", command="community supporters", show=supporters_shown
+            SETTING, _("Peer supporters"), command="community supporters", show=supporters_shown
         ),
     )
 
@@ -57,8 +58,10 @@ class Support(MemberSide, SupporterDesk, SupportDue):
                 await self.close_space(here, request, SPACE_REQUEUED)
                 await here.send_private(
                     request.user_id,
-                    "I'm sorry: your supporter had to step away. You're back in the queue, "
-                    "ahead of newer requests. Anything urgent: {crisis}.",
+                    _(
+                        "I'm sorry: your supporter had to step away. You're back in the queue, "
+                        "ahead of newer requests. Anything urgent: {crisis}."
+                    ),
                     crisis=here.command_hint("crisis"),
                 )
 
@@ -71,8 +74,10 @@ class Support(MemberSide, SupporterDesk, SupportDue):
         if closed is not None and closed.supporter_id:
             await ctx.send_private(
                 closed.supporter_id,
-                "Session #{id} has ended: the member deleted their data here. Thank you for "
-                "being there.",
+                _(
+                    "Session #{id} has ended: the member deleted their data here. Thank you "
+                    "for being there."
+                ),
                 id=str(closed.id),
             )
 

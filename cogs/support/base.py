@@ -11,6 +11,7 @@ from statistics import median
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
+from bot.i18n import _
 from bot.services import service
 from bot.timeutil import format_local
 from cogs.support.texts import (
@@ -52,8 +53,10 @@ class SupportBase(Cog):
         if await self.is_supporter(ctx, ctx.actor.id):
             return False
         await ctx.reply(
-            "Only the peer supporters a moderator chose can do that. If you'd like to talk to "
-            "someone, {request} asks for a supporter.",
+            _(
+                "Only the peer supporters a moderator chose can do that. If you'd like to talk "
+                "to someone, {request} asks for a supporter."
+            ),
             request=ctx.command_hint("support request"),
         )
         return True
@@ -81,14 +84,17 @@ class SupportBase(Cog):
                 return start
         return None
 
-    async def estimate(self, ctx: Context, place: int, on_duty: int) -> str:
+    async def estimate(
+        self, ctx: Context, place: int, on_duty: int, user_id: str | None = None
+    ) -> str:
         """Roughly how long a member at ``place`` may wait, from recent waits and the
-        supporters on duty now."""
+        supporters on duty now, in the words of the member ``user_id`` (the caller if None)."""
         recent = await self.store.waits(
             ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=14)
         )
         typical = median(recent) if recent else DEFAULT_WAIT_MIN
-        return minutes_text(int(max(5, typical) * place / max(1, on_duty)))
+        tr = await ctx.translator_for(user_id)
+        return minutes_text(int(max(5, typical) * place / max(1, on_duty)), tr)
 
     async def place_of(self, ctx: Context, request: Request) -> int:
         """The request's place in its community's queue (1 = next)."""
@@ -103,19 +109,21 @@ class SupportBase(Cog):
             if request.last_place is not None and place < request.last_place:
                 await ctx.send_private(
                     request.user_id,
-                    "Your support request moved up: you're now number {place} in the queue.",
+                    _("Your support request moved up: you're now number {place} in the queue."),
                     place=str(place),
                 )
             if request.last_place != place:
                 await self.store.set_place(request.id, place)
 
-    async def nobody_on(self, ctx: Context) -> str:
-        """The honest sentence for when no supporter is on duty."""
+    async def nobody_on(self, ctx: Context, user_id: str | None = None) -> str:
+        """The honest sentence for when no supporter is on duty, in the words of the member
+        ``user_id`` (the caller if None)."""
+        tr = await ctx.translator_for(user_id)
         usual = await self.next_usual(ctx)
-        text = "No peer supporter is on duty right now, so this may take a while. "
+        text = tr("No peer supporter is on duty right now, so this may take a while.") + " "
         if usual is not None:
-            zone = await ctx.member_timezone()
-            text += f"Someone is usually on from {format_local(usual, zone)}. "
+            zone = await ctx.member_timezone(user_id)
+            text += tr("Someone is usually on from {when}.", when=format_local(usual, zone)) + " "
         return text
 
     async def nudge_long_duty(self, ctx: Context, user_id: str) -> None:
@@ -166,7 +174,7 @@ class SupportBase(Cog):
         if ended_by_member:
             await ctx.send_private(
                 supporter,
-                "Session #{id} has ended: the member closed it. Thank you for being there.",
+                _("Session #{id} has ended: the member closed it. Thank you for being there."),
                 id=str(closed.id),
             )
         else:

@@ -7,8 +7,11 @@ from datetime import timedelta
 from statistics import mean
 from typing import Annotated, Literal
 
+from babel.numbers import format_decimal
+
 from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.context import Context
+from bot.i18n import N_, Translator, _
 from bot.message import Button
 from bot.spec import (
     MaxLen,
@@ -20,11 +23,10 @@ from bot.spec import (
 )
 from cogs.support.base import SupportBase
 from cogs.support.texts import (
-    KINDS,
-    OUTCOMES,
     SETTING,
     SPACE_HANDED,
     UNREACHABLE,
+    kind_text,
     minutes_text,
     topics_text,
     waited,
@@ -33,11 +35,18 @@ from storage.support import ACTIVE, CLOSED, PRIVATELY, Request, SupporterSetting
 
 Outcome = Literal["supported", "referred", "member-left", "no-reply", "other"]
 PURPOSE = "support"  # the channel Discord private threads open under (else check-ins)
-SPACE_TEXT = (
+SPACE_TEXT = N_(
     "Support session #{id}: {member} and {supporter}. Only the two of you are here.\n"
     "What would help: {kind}. Heads-up topics: {topics}. Time they have: {minutes}.\n"
     "In their words: {note}\n"
     "{member}, you can end this any time with {end}. {supporter} closes it with {close}."
+)
+SPACE_TEXT_PRIVATELY = N_(
+    "Support session #{id}: {member} and {supporter}.\n"
+    "What would help: {kind}. Heads-up topics: {topics}. Time they have: {minutes}.\n"
+    "In their words: {note}\n"
+    "{member} can end it any time with {end}; you close it with {close}.\n"
+    "Please write to them privately."
 )
 
 SUPPORTERS = PeopleGroup(
@@ -53,9 +62,9 @@ SUPPORTERS = PeopleGroup(
 async def supporters_shown(ctx: Context, value: str | None) -> str:
     """The supporters setting as moderators read it."""
     if not value:
-        return "nobody yet"
+        return ctx.t("nobody yet")
     if ctx.community.platform == "matrix":
-        return f"power level {value} and up"
+        return ctx.t("power level {level} and up", level=value)
     return await ctx.role_name(value)
 
 
@@ -64,7 +73,7 @@ class SupporterDesk(SupportBase):
 
     @command(
         "community supporters",
-        "Who the peer supporters are: a role (Discord), a power level (Matrix)",
+        _("Who the peer supporters are: a role (Discord), a power level (Matrix)"),
         private=True,
         level=Permission.MODERATOR,
         examples=("community supporters role:@Supporters", "community supporters power:25"),
@@ -72,14 +81,16 @@ class SupporterDesk(SupportBase):
     async def supporters(
         self,
         ctx: Context,
-        role: Annotated[RoleOrOff, "The supporters' role, or off"] | None = None,
-        power: Annotated[PowerOrOff, "Matrix: power level, or off"] | None = None,
+        role: Annotated[RoleOrOff, _("The supporters' role, or off")] | None = None,
+        power: Annotated[PowerOrOff, _("Matrix: power level, or off")] | None = None,
     ) -> None:
         """Set or show the community's peer supporters."""
         if (role is None) == (power is None):
             await ctx.reply(
-                "Peer supporters now: {shown}. Set them with role:@Role (Discord and console) "
-                "or power:25 (Matrix), or off.",
+                _(
+                    "Peer supporters now: {shown}. Set them with role:@Role (Discord and "
+                    "console) or power:25 (Matrix), or off."
+                ),
                 shown=await supporters_shown(ctx, await ctx.setting(SETTING)),
             )
             return
@@ -88,8 +99,10 @@ class SupporterDesk(SupportBase):
             return
         value = change.value
         await ctx.reply(
-            "Done. Peer supporters: {shown}. They go on duty with {on} and see requests with "
-            "{queue}.",
+            _(
+                "Done. Peer supporters: {shown}. They go on duty with {on} and see requests "
+                "with {queue}."
+            ),
             shown=await supporters_shown(ctx, value),
             on=ctx.command_hint("duty") + " on",
             queue=ctx.command_hint("support queue"),
@@ -97,15 +110,16 @@ class SupporterDesk(SupportBase):
 
     @command(
         "support settings",
-        "Supporters: sessions at once, and calls when nobody is on",
+        _("Supporters: sessions at once, and calls when nobody is on"),
         private=True,
     )
     async def settings(
         self,
         ctx: Context,
-        max: Annotated[int, Range(1, 5), "Most sessions at once (1 to 5)"] | None = None,  # noqa: A002
+        max: Annotated[int, Range(1, 5), _("Most sessions at once (1 to 5)")] | None = None,  # noqa: A002
         callme: Annotated[
-            Literal["on", "off"], "on: a private nudge when someone waits and nobody is on duty"
+            Literal["on", "off"],
+            _("on: a private nudge when someone waits and nobody is on duty"),
         ]
         | None = None,
     ) -> None:
@@ -121,39 +135,66 @@ class SupporterDesk(SupportBase):
                 current.nudged_for,
             )
             await self.store.set_settings(key, current)
-        await ctx.reply(
-            f"Your settings: up to {current.max_sessions} session(s) at once; "
-            + ("you're called" if current.call_me else "you're not called")
-            + " when someone waits and nobody is on duty."
-        )
+        if current.call_me:
+            text = ctx.nt(
+                "Your settings: up to {count} session at once; you're called when someone "
+                "waits and nobody is on duty.",
+                "Your settings: up to {count} sessions at once; you're called when someone "
+                "waits and nobody is on duty.",
+                current.max_sessions,
+            )
+        else:
+            text = ctx.nt(
+                "Your settings: up to {count} session at once; you're not called when someone "
+                "waits and nobody is on duty.",
+                "Your settings: up to {count} sessions at once; you're not called when someone "
+                "waits and nobody is on duty.",
+                current.max_sessions,
+            )
+        await ctx.reply(text)
 
-    @command("support queue", "Supporters: waiting requests (no names until claimed)", private=True)
+    @command(
+        "support queue", _("Supporters: waiting requests (no names until claimed)"), private=True
+    )
     async def queue(self, ctx: Context) -> None:
         """Waiting requests with kind, topics and wait; never who asked."""
         if await self.refuse_non_supporter(ctx):
             return
         waiting = await self.store.waiting(ctx.community.platform, ctx.community.id)
         if not waiting:
-            await ctx.reply("Nobody is waiting right now.")
+            await ctx.reply(_("Nobody is waiting right now."))
             return
         now = ctx.now()
-        lines = [f"{len(waiting)} waiting, oldest first:"]
+        tr = ctx.tr
+        lines = [
+            tr.plural(
+                "{count} waiting, oldest first:", "{count} waiting, oldest first:", len(waiting)
+            )
+        ]
         for r in waiting[:20]:
             lines.append(
-                f"#{r.id}: waiting {waited(r.created_at, now)}; {KINDS[r.kind]}; topics: "
-                f"{topics_text(r.topics)}; has {minutes_text(r.minutes)}"
+                tr(
+                    "#{id}: waiting {waited}; {kind}; topics: {topics}; has {minutes}",
+                    id=r.id,
+                    waited=waited(r.created_at, now, tr),
+                    kind=kind_text(r.kind, tr),
+                    topics=topics_text(r.topics, tr),
+                    minutes=minutes_text(r.minutes, tr),
+                )
             )
         buttons = [
-            Button(f"Claim #{r.id}", command="support claim", args={"id": str(r.id)})
+            Button(tr("Claim #{id}", id=r.id), command="support claim", args={"id": str(r.id)})
             for r in waiting[:3]
         ]
         await ctx.reply("\n".join(lines), buttons=buttons)
 
-    @command("support claim", "Supporters: take the oldest request, or one by number", private=True)
+    @command(
+        "support claim", _("Supporters: take the oldest request, or one by number"), private=True
+    )
     async def claim(
         self,
         ctx: Context,
-        id: Annotated[int, Range(1, 2**62), "The request number"] | None = None,  # noqa: A002
+        id: Annotated[int, Range(1, 2**62), _("The request number")] | None = None,  # noqa: A002
     ) -> None:
         """Claim a request and open the private space."""
         assert ctx.actor is not None
@@ -164,10 +205,12 @@ class SupporterDesk(SupportBase):
         )
         if request is None:
             await ctx.reply(
-                "That request is no longer waiting (someone else may have claimed it, or it "
-                "was cancelled). {queue} shows what is waiting."
+                _(
+                    "That request is no longer waiting (someone else may have claimed it, or it "
+                    "was cancelled). {queue} shows what is waiting."
+                )
                 if id is not None
-                else "Nobody is waiting right now. Thank you for being on duty.",
+                else _("Nobody is waiting right now. Thank you for being on duty."),
                 queue=ctx.command_hint("support queue"),
             )
             return
@@ -175,8 +218,10 @@ class SupporterDesk(SupportBase):
         if not await self.open_space(ctx, request, ctx.actor.id):
             return
         await ctx.reply(
-            "You claimed #{id}. I've opened a private space for you and {member}; the request "
-            "is there.",
+            _(
+                "You claimed #{id}. I've opened a private space for you and {member}; the "
+                "request is there."
+            ),
             id=str(request.id),
             member=request.display_name,
         )
@@ -186,7 +231,7 @@ class SupporterDesk(SupportBase):
         """Reply and return True when the supporter is off duty or at their limit."""
         if user_id not in {d.user_id for d in await self.on_duty(ctx)}:
             await ctx.reply(
-                "Please go on duty first with {on}, so members know someone is there.",
+                _("Please go on duty first with {on}, so members know someone is there."),
                 on=ctx.command_hint("duty") + " on",
             )
             return True
@@ -195,8 +240,14 @@ class SupporterDesk(SupportBase):
         limit = (await self.store.settings(ctx.member_key(user_id))).max_sessions
         if holding >= limit:
             await ctx.reply(
-                f"You already hold {holding} session(s), your limit. Close one first, or raise "
-                f"the limit with {ctx.command_hint('support settings')} max:2."
+                ctx.nt(
+                    "You already hold {count} session, your limit. Close one first, or raise "
+                    "the limit with {settings}.",
+                    "You already hold {count} sessions, your limit. Close one first, or raise "
+                    "the limit with {settings}.",
+                    holding,
+                    settings=ctx.command_hint("support settings") + " max:2",
+                )
             )
             return True
         return False
@@ -207,20 +258,25 @@ class SupporterDesk(SupportBase):
         False when the member can't be reached at all: the session is then closed kindly and
         the supporter is free again."""
         supporter_name = await ctx.member_name(supporter)
-        values = {
-            "id": str(request.id),
-            "member": request.display_name,
-            "supporter": supporter_name,
-            "kind": KINDS[request.kind],
-            "topics": topics_text(request.topics),
-            "minutes": minutes_text(request.minutes),
-            "note": request.note or "(nothing written)",
-            "end": ctx.command_hint("support end"),
-            "close": ctx.command_hint("support close"),
-        }
+
+        def answers(tr: Translator) -> dict[str, str]:
+            return {
+                "id": str(request.id),
+                "member": request.display_name,
+                "supporter": supporter_name,
+                "kind": kind_text(request.kind, tr),
+                "topics": topics_text(request.topics, tr),
+                "minutes": minutes_text(request.minutes, tr),
+                "note": request.note or tr("(nothing written)"),
+                "end": ctx.command_hint("support end"),
+                "close": ctx.command_hint("support close"),
+            }
+
+        room = await ctx.community_translator()
+        values = answers(room)
         opened = await ctx.open_private_group(
             [request.user_id, supporter],
-            f"Support session #{request.id}",
+            room("Support session #{id}", id=request.id),
             SPACE_TEXT,
             under=PURPOSE,
             **values,
@@ -229,15 +285,19 @@ class SupporterDesk(SupportBase):
             await self.store.set_space(request.id, supporter, opened, ctx.now())
             await ctx.send_private(
                 request.user_id,
-                "{supporter} is here for you: I've opened a private space for just the two of "
-                "you. You can end it any time with {end}.",
+                _(
+                    "{supporter} is here for you: I've opened a private space for just the two "
+                    "of you. You can end it any time with {end}."
+                ),
                 **values,
             )
             return True
         reached = await ctx.send_private(
             request.user_id,
-            "{supporter} is here for you and will write to you privately. You can end it any "
-            "time with {end}.",
+            _(
+                "{supporter} is here for you and will write to you privately. You can end it "
+                "any time with {end}."
+            ),
             **values,
         )
         if not reached:
@@ -245,7 +305,9 @@ class SupporterDesk(SupportBase):
             return False
         await self.store.set_space(request.id, supporter, PRIVATELY, ctx.now())
         await ctx.send_private(
-            supporter, SPACE_TEXT + "\nPlease write to them privately.", **values
+            supporter,
+            SPACE_TEXT_PRIVATELY,
+            **answers(await ctx.translator_for(supporter)),
         )
         return True
 
@@ -274,24 +336,28 @@ class SupporterDesk(SupportBase):
         if len(mine) == 1:
             return mine[0]
         if not mine:
-            await ctx.reply("You hold no such session right now.")
+            await ctx.reply(_("You hold no such session right now."))
         else:
             numbers = ", ".join(f"#{r.id}" for r in mine)
-            await ctx.reply(f"You hold several sessions ({numbers}); add id: to say which.")
+            await ctx.reply(
+                _("You hold several sessions ({numbers}); add id: to say which."),
+                numbers=numbers,
+            )
         return None
 
     @command(
         "support handoff",
-        "Supporters: pass your session to another supporter, with a note only they see",
+        _("Supporters: pass your session to another supporter, with a note only they see"),
         private=True,
         examples=("support handoff member:@sam note:talked about work, wants a follow-up",),
     )
     async def handoff(
         self,
         ctx: Context,
-        member: Annotated[MemberRef, "The supporter taking over"],
-        note: Annotated[str, MaxLen(1000), Rest(), "A summary for them only"],
-        id: Annotated[int, Range(1, 2**62), "Which session, if you hold several"] | None = None,  # noqa: A002
+        member: Annotated[MemberRef, _("The supporter taking over")],
+        note: Annotated[str, MaxLen(1000), Rest(), _("A summary for them only")],
+        id: Annotated[int, Range(1, 2**62), _("Which session, if you hold several")]  # noqa: A002
+        | None = None,
     ) -> None:
         """Hand over: a new private space for the member and the next supporter."""
         assert ctx.actor is not None
@@ -304,34 +370,40 @@ class SupporterDesk(SupportBase):
             ctx, member.id
         ):
             await ctx.reply(
-                "Please hand over to another peer supporter (not yourself or the member). "
-                "Nothing changed."
+                _(
+                    "Please hand over to another peer supporter (not yourself or the member). "
+                    "Nothing changed."
+                )
             )
             return
         if await self._refuse_busy_other(ctx, member.id):
             return
         if not await self.store.hand_over(request.id, ctx.actor.id, member.id, ctx.now()):
-            await ctx.reply("That session has just ended or moved on. Nothing changed.")
+            await ctx.reply(_("That session has just ended or moved on. Nothing changed."))
             return
         await self.close_space(ctx, request, SPACE_HANDED, supporter=ctx.actor.name, to=member.name)
         await ctx.send_private(
             member.id,
-            "{from_} handed session #{id} to you. Their note, for you only: {note}",
+            _("{from_} handed session #{id} to you. Their note, for you only: {note}"),
             from_=ctx.actor.name,
             id=str(request.id),
             note=note,
         )
         if not await self.open_space(ctx, request, member.id):
             await ctx.reply(
-                "I couldn't reach {member} to open a new space, so the session is closed and "
-                "{to} has been told. Thank you.",
+                _(
+                    "I couldn't reach {member} to open a new space, so the session is closed "
+                    "and {to} has been told. Thank you."
+                ),
                 to=member.name,
                 member=request.display_name,
             )
             return
         await ctx.reply(
-            "Handed over to {to}. They have your note and a new private space with {member}. "
-            "Thank you.",
+            _(
+                "Handed over to {to}. They have your note and a new private space with "
+                "{member}. Thank you."
+            ),
             to=member.name,
             member=request.display_name,
         )
@@ -339,26 +411,29 @@ class SupporterDesk(SupportBase):
     async def _refuse_busy_other(self, ctx: Context, user_id: str) -> bool:
         """Like _refuse_busy, worded for the supporter being handed to."""
         if user_id not in {d.user_id for d in await self.on_duty(ctx)}:
-            await ctx.reply("They aren't on duty right now. Nothing changed.")
+            await ctx.reply(_("They aren't on duty right now. Nothing changed."))
             return True
         active = await self.store.active(ctx.community.platform, ctx.community.id)
         holding = sum(1 for r in active if r.supporter_id == user_id)
         if holding >= (await self.store.settings(ctx.member_key(user_id))).max_sessions:
-            await ctx.reply("They already hold as many sessions as they take. Nothing changed.")
+            await ctx.reply(_("They already hold as many sessions as they take. Nothing changed."))
             return True
         return False
 
     @command(
         "support close",
-        "Supporters: end your session and record how it went (no content)",
+        _("Supporters: end your session and record how it went (no content)"),
         private=True,
         examples=("support close outcome:supported",),
     )
     async def close(
         self,
         ctx: Context,
-        outcome: Annotated[Outcome, "How it ended: " + ", ".join(OUTCOMES)],
-        id: Annotated[int, Range(1, 2**62), "Which session, if you hold several"] | None = None,  # noqa: A002
+        outcome: Annotated[
+            Outcome, _("How it ended: supported, referred, member-left, no-reply, other")
+        ],
+        id: Annotated[int, Range(1, 2**62), _("Which session, if you hold several")]  # noqa: A002
+        | None = None,
     ) -> None:
         """Close the session, free the supporter, ask the member how it was."""
         assert ctx.actor is not None
@@ -371,14 +446,14 @@ class SupporterDesk(SupportBase):
             request.id, ACTIVE, CLOSED, "supporter", outcome, ctx.now()
         )
         if closed is None:
-            await ctx.reply("That session has already ended.")
+            await ctx.reply(_("That session has already ended."))
             return
-        await ctx.reply("Closed #{id}. Thank you for being there.", id=str(closed.id))
+        await ctx.reply(_("Closed #{id}. Thank you for being there."), id=str(closed.id))
         await self.after_close(ctx, closed, ended_by_member=False)
 
     @command(
         "support stats",
-        "Moderators: requests, waits and sessions of the last week (no content, no names)",
+        _("Moderators: requests, waits and sessions of the last week (no content, no names)"),
         private=True,
         level=Permission.MODERATOR,
     )
@@ -387,11 +462,31 @@ class SupporterDesk(SupportBase):
         s = await self.store.stats(
             ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=7)
         )
-        per = ", ".join(str(n) for n in s.sessions_by_supporter) or "none"
-        rating = f"{mean(s.ratings):.1f} from {len(s.ratings)}" if s.ratings else "no answers yet"
-        wait = minutes_text(s.median_wait_min) if s.median_wait_min is not None else "no waits yet"
+        tr = ctx.tr
+        per = ", ".join(tr.number(n) for n in s.sessions_by_supporter) or tr("none")
+        rating = (
+            tr(
+                "{average} from {count}",
+                average=format_decimal(mean(s.ratings), "0.0", locale=tr.locale),
+                count=tr.number(len(s.ratings)),
+            )
+            if s.ratings
+            else tr("no answers yet")
+        )
+        wait = (
+            minutes_text(s.median_wait_min, tr)
+            if s.median_wait_min is not None
+            else tr("no waits yet")
+        )
         await ctx.reply(
-            f"Last 7 days: {s.requests} request(s), {s.claimed} answered, {s.cancelled} "
-            f"cancelled. Typical wait: {wait}. Sessions per supporter: {per}. "
-            f"Feedback: {rating}."
+            tr(
+                "Last 7 days: {requests}, {claimed} answered, {cancelled} cancelled. Typical "
+                "wait: {wait}. Sessions per supporter: {per}. Feedback: {rating}.",
+                requests=tr.plural("{count} request", "{count} requests", s.requests),
+                claimed=tr.number(s.claimed),
+                cancelled=tr.number(s.cancelled),
+                wait=wait,
+                per=per,
+                rating=rating,
+            )
         )

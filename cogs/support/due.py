@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.cog import listener
 from bot.context import Context
+from bot.i18n import _
 from bot.scheduler import Due
 from cogs.support.base import SupportBase
 from cogs.support.texts import DUTY_HOURS, SPACE_REQUEUED
@@ -116,7 +117,7 @@ class SupportDue(SupportBase):
         assert request.supporter_id is not None
         await ctx.send_private(
             request.supporter_id,
-            "Sorry for the delay: I'm opening the private space for session #{id} now.",
+            _("Sorry for the delay: I'm opening the private space for session #{id} now."),
             id=str(request.id),
         )
         await self.open_space(ctx, request, request.supporter_id)
@@ -124,14 +125,23 @@ class SupportDue(SupportBase):
     async def _still_waiting(self, ctx: Context, request: Request) -> None:
         place = await self.place_of(ctx, request)
         free = len(await self.free_supporters(ctx))
-        nobody = "" if await self.on_duty(ctx) else await self.nobody_on(ctx)
+        member = request.user_id
+        nobody = "" if await self.on_duty(ctx) else await self.nobody_on(ctx, member)
+        if free:
+            template = _(
+                "Still here for you: you're number {place} in the support queue, maybe {wait} "
+                "more. {nobody}Anything urgent: {crisis}. {cancel} takes the request back."
+            )
+        else:
+            template = _(
+                "Still here for you: you're number {place} in the support queue. {nobody}"
+                "Anything urgent: {crisis}. {cancel} takes the request back."
+            )
         await ctx.send_private(
-            request.user_id,
-            "Still here for you: you're number {place} in the support queue"
-            + (", maybe {wait} more. " if free else ". ")
-            + "{nobody}Anything urgent: {crisis}. {cancel} takes the request back.",
+            member,
+            template,
             place=str(place),
-            wait=await self.estimate(ctx, place, free) if free else "",
+            wait=await self.estimate(ctx, place, free, member) if free else "",
             nobody=nobody,
             crisis=ctx.command_hint("crisis"),
             cancel=ctx.command_hint("support cancel"),
@@ -152,9 +162,11 @@ class SupportDue(SupportBase):
         await self.store.set_place(request.id, place)
         await ctx.send_private(
             request.user_id,
-            "I'm sorry: your supporter had to step away and can't continue. You're back in the "
-            "queue as number {place}, ahead of newer requests, and the next supporter will see "
-            "what you asked for. Anything urgent: {crisis}.",
+            _(
+                "I'm sorry: your supporter had to step away and can't continue. You're back in "
+                "the queue as number {place}, ahead of newer requests, and the next supporter "
+                "will see what you asked for. Anything urgent: {crisis}."
+            ),
             place=str(place),
             crisis=ctx.command_hint("crisis"),
         )

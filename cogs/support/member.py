@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from bot.context import Context
+from bot.i18n import N_, _
 from bot.message import Button, Message
 from bot.spec import Duration, MaxLen, Range, Rest, command
 from bot.timeutil import format_local
@@ -12,20 +13,27 @@ from cogs.support.base import SupportBase
 from cogs.support.texts import (
     CALL_ME,
     DAILY_LIMIT,
-    KINDS,
     MAX_NOTE,
     TopicsType,
+    kind_text,
     minutes_text,
     topics_text,
 )
 from storage.support import ACTIVE, CANCELLED, CLOSED, WAITING, Request
 
-FORM = Button("Ask for support", command="support request", form=True)
-FEEDBACK = Button("How was this?", command="support feedback", form=True, style="secondary")
-URGENT_ALERT = (
+FORM = Button(_("Ask for support"), command="support request", form=True)
+FEEDBACK = Button(_("How was this?"), command="support feedback", form=True, style="secondary")
+URGENT_ALERT = N_(
     "Priority: {name} asked for a peer supporter and what they wrote sounded urgent. They were "
     "given crisis lines privately. Please reach out to them soon."
 )
+
+STATUS_SHOWN = {
+    WAITING: N_("waiting"),
+    ACTIVE: N_("session going on"),
+    CANCELLED: N_("cancelled"),
+    CLOSED: N_("session ended"),
+}
 
 
 class MemberSide(SupportBase):
@@ -33,7 +41,7 @@ class MemberSide(SupportBase):
 
     @command(
         "support request",
-        "Ask for a peer supporter to talk with you privately",
+        _("Ask for a peer supporter to talk with you privately"),
         private=True,
         examples=(
             "support request kind:listen topics:grief time:45m note:rough week",
@@ -45,15 +53,19 @@ class MemberSide(SupportBase):
         ctx: Context,
         kind: Annotated[
             Literal["listen", "advice", "practical"],
-            "What would help: someone to listen, advice, or practical help",
+            _("What would help: someone to listen, advice, or practical help"),
         ]
         | None = None,
         topics: Annotated[
-            str, TopicsType(), "Heads-up for the supporter: self-harm, suicide, grief… or none"
+            str,
+            TopicsType(),
+            _("Heads-up for the supporter: self-harm, suicide, grief… or none"),
         ]
         | None = None,
-        time: Annotated[Duration, "How long you have, like 30m or 1h"] | None = None,
-        note: Annotated[str, MaxLen(MAX_NOTE), Rest(), "Anything to tell them (only they see it)"]
+        time: Annotated[Duration, _("How long you have, like 30m or 1h")] | None = None,
+        note: Annotated[
+            str, MaxLen(MAX_NOTE), Rest(), _("Anything to tell them (only they see it)")
+        ]
         | None = None,
     ) -> None:
         """Queue a request after the crisis screen, or open the form when nothing was given."""
@@ -67,10 +79,12 @@ class MemberSide(SupportBase):
             return
         if kind is None:
             await ctx.reply(
-                "Let's find someone to talk with you. Tell me: what kind of support would help "
-                "(listen, advice or practical), any topics the supporter should be ready for "
-                "(self-harm, suicide, substance-use, relapse, abuse, grief, other, or none), "
-                "and how long you have. For example: {example}",
+                _(
+                    "Let's find someone to talk with you. Tell me: what kind of support would "
+                    "help (listen, advice or practical), any topics the supporter should be "
+                    "ready for (self-harm, suicide, substance-use, relapse, abuse, grief, other, "
+                    "or none), and how long you have. For example: {example}"
+                ),
                 buttons=[FORM],
                 example=ctx.command_hint("support request")
                 + " kind:listen topics:grief time:30m note:a hard day",
@@ -79,8 +93,10 @@ class MemberSide(SupportBase):
         minutes = int(time.total_seconds() // 60) if time is not None else 30
         if not 5 <= minutes <= 8 * 60:
             await ctx.reply(
-                "Please give a time between 5 minutes and 8 hours, like 30m or 1h. Nothing was "
-                "sent yet."
+                _(
+                    "Please give a time between 5 minutes and 8 hours, like 30m or 1h. Nothing "
+                    "was sent yet."
+                )
             )
             return
         form = (kind, tuple(topics or ()), minutes, note)
@@ -95,17 +111,25 @@ class MemberSide(SupportBase):
     async def _refused(self, ctx: Context, why: str) -> None:
         if why == "open":
             await ctx.reply(
-                "You already have a support request open; I'll keep your place. {cancel} "
-                "cancels or ends it. Anything urgent: {crisis}.",
+                _(
+                    "You already have a support request open; I'll keep your place. {cancel} "
+                    "cancels or ends it. Anything urgent: {crisis}."
+                ),
                 cancel=ctx.command_hint("support cancel"),
                 crisis=ctx.command_hint("crisis"),
             )
             return
         await ctx.reply(
-            f"You've asked {DAILY_LIMIT} times in the last day, which is as many as I can take. "
-            "Please try again later, and if things feel urgent, {crisis} lists people you can "
-            "talk to right now.",
-            crisis=ctx.command_hint("crisis"),
+            ctx.nt(
+                "You've asked {count} time in the last day, which is as many as I can take. "
+                "Please try again later, and if things feel urgent, {crisis} lists people you "
+                "can talk to right now.",
+                "You've asked {count} times in the last day, which is as many as I can take. "
+                "Please try again later, and if things feel urgent, {crisis} lists people you "
+                "can talk to right now.",
+                DAILY_LIMIT,
+                crisis=ctx.command_hint("crisis"),
+            )
         )
 
     async def _queued(self, ctx: Context, request: Request) -> None:
@@ -117,10 +141,12 @@ class MemberSide(SupportBase):
         cancel = ctx.command_hint("support cancel")
         if not on_duty:
             await ctx.reply(
-                await self.nobody_on(ctx)
-                + "Your request is kept (number {place} in the queue) and the first supporter "
-                "on will see it. If it's urgent, please don't wait: {crisis} lists people you "
-                "can talk to right now. {cancel} takes the request back.",
+                _(
+                    "{nobody}Your request is kept (number {place} in the queue) and the first "
+                    "supporter on will see it. If it's urgent, please don't wait: {crisis} lists "
+                    "people you can talk to right now. {cancel} takes the request back."
+                ),
+                nobody=await self.nobody_on(ctx),
                 place=str(place),
                 crisis=crisis,
                 cancel=cancel,
@@ -128,20 +154,23 @@ class MemberSide(SupportBase):
             await self._call_off_duty(ctx)
             return
         await ctx.reply(
-            "Thank you for asking. You're number {place} in the queue; it may take {wait}. "
-            "I'll tell you when your place changes, and every half hour. Anything urgent: "
-            "{crisis}. {cancel} takes the request back.",
+            _(
+                "Thank you for asking. You're number {place} in the queue; it may take {wait}. "
+                "I'll tell you when your place changes, and every half hour. Anything urgent: "
+                "{crisis}. {cancel} takes the request back."
+            ),
             place=str(place),
             wait=await self.estimate(ctx, place, len(await self.free_supporters(ctx)) or 1),
             crisis=crisis,
             cancel=cancel,
         )
         for person in await self.free_supporters(ctx):
+            tr = await ctx.translator_for(person.user_id)
             await ctx.send_private(
                 person.user_id,
-                "A support request is waiting ({kind}; topics: {topics}). {queue} shows it.",
-                kind=KINDS[request.kind],
-                topics=topics_text(request.topics),
+                _("A support request is waiting ({kind}; topics: {topics}). {queue} shows it."),
+                kind=kind_text(request.kind, tr),
+                topics=topics_text(request.topics, tr),
                 queue=ctx.command_hint("support queue"),
             )
 
@@ -156,12 +185,16 @@ class MemberSide(SupportBase):
                     queue=ctx.command_hint("support queue"),
                 )
 
-    @command("support cancel", "Take back your support request, or end your session", private=True)
+    @command(
+        "support cancel", _("Take back your support request, or end your session"), private=True
+    )
     async def cancel(self, ctx: Context) -> None:
         """Cancel a waiting request, or end an active session."""
         await self.end_for_member(ctx, "member")
 
-    @command("support end", "End your support session (any time, no reason needed)", private=True)
+    @command(
+        "support end", _("End your support session (any time, no reason needed)"), private=True
+    )
     async def end(self, ctx: Context) -> None:
         """The member ends their session."""
         await self.end_for_member(ctx, "member")
@@ -171,15 +204,17 @@ class MemberSide(SupportBase):
         request = await self.store.open_for(ctx.member_key())
         if request is None:
             await ctx.reply(
-                "You have no support request open. {request} asks for one.",
+                _("You have no support request open. {request} asks for one."),
                 request=ctx.command_hint("support request"),
             )
             return
         if request.status == WAITING:
             if await self.store.finish(request.id, WAITING, CANCELLED, by, None, ctx.now()):
                 await ctx.reply(
-                    "Done, your request is cancelled. You can ask again any time, and {crisis} "
-                    "is there if things get hard.",
+                    _(
+                        "Done, your request is cancelled. You can ask again any time, and "
+                        "{crisis} is there if things get hard."
+                    ),
                     crisis=ctx.command_hint("crisis"),
                 )
                 await self.tell_new_places(ctx)
@@ -191,59 +226,62 @@ class MemberSide(SupportBase):
         if closed is None:
             return
         await ctx.reply(
-            "Your session has ended. Thank you for reaching out.",
+            _("Your session has ended. Thank you for reaching out."),
             buttons=[FEEDBACK],
         )
         await self.after_close(ctx, closed, ended_by_member=True)
 
     @command(
         "support feedback",
-        "How was your last session? Optional and anonymous: 1 to 5 and a word",
+        _("How was your last session? Optional and anonymous: 1 to 5 and a word"),
         private=True,
     )
     async def feedback(
         self,
         ctx: Context,
-        rating: Annotated[int, Range(1, 5), "1 (not good) to 5 (very good)"],
-        word: Annotated[str, MaxLen(40), "One word or a few, if you like"] | None = None,
+        rating: Annotated[int, Range(1, 5), _("1 (not good) to 5 (very good)")],
+        word: Annotated[str, MaxLen(40), _("One word or a few, if you like")] | None = None,
     ) -> None:
         """Keep the rating of the member's latest closed session."""
         closed = [r for r in await self.store.history(ctx.member_key()) if r.status == CLOSED]
         if not closed or not await self.store.feedback(
             ctx.member_key(), closed[0].id, rating, word, ctx.now()
         ):
-            await ctx.reply("You have no finished session to rate yet. Thank you for offering.")
+            await ctx.reply(_("You have no finished session to rate yet. Thank you for offering."))
             return
         await ctx.reply(
-            "Thank you. Your answer is counted without your name; supporters never see who "
-            "said what."
+            _(
+                "Thank you. Your answer is counted without your name; supporters never see who "
+                "said what."
+            )
         )
 
     @command(
-        "support history", "Your past support requests and sessions (dates only)", private=True
+        "support history", _("Your past support requests and sessions (dates only)"), private=True
     )
     async def history(self, ctx: Context) -> None:
         """The member's own requests: when, what kind, how it ended; never what was said."""
         mine = await self.store.history(ctx.member_key())
         if not mine:
             await ctx.reply(
-                "You haven't asked for support here yet. {request} is there whenever you'd like.",
+                _(
+                    "You haven't asked for support here yet. {request} is there whenever "
+                    "you'd like."
+                ),
                 request=ctx.command_hint("support request"),
             )
             return
         zone = await ctx.member_timezone()
-        lines = ["Your support requests (newest first):"]
+        tr = ctx.tr
+        lines = [tr("Your support requests (newest first):")]
         for r in mine:
-            how = {
-                WAITING: "waiting",
-                ACTIVE: "session going on",
-                CANCELLED: "cancelled",
-                CLOSED: "session ended",
-            }[r.status]
+            how = tr.gettext(STATUS_SHOWN[r.status])
             length = ""
             if r.claimed_at and r.closed_at:
                 length = ", " + minutes_text(
-                    int((r.closed_at - r.claimed_at).total_seconds() // 60)
+                    int((r.closed_at - r.claimed_at).total_seconds() // 60), tr
                 )
-            lines.append(f"- {format_local(r.created_at, zone)}: {KINDS[r.kind]}, {how}{length}")
+            lines.append(
+                f"- {format_local(r.created_at, zone)}: {kind_text(r.kind, tr)}, {how}{length}"
+            )
         await ctx.reply("\n".join(lines))

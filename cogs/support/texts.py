@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.spec import ArgumentError, ParamType, Resolver
 
 KINDS = {
-    "listen": "someone to listen",
-    "advice": "advice",
-    "practical": "practical help",
+    "listen": N_("someone to listen"),
+    "advice": N_("advice"),
+    "practical": N_("practical help"),
 }
 TOPICS = ("self-harm", "suicide", "substance-use", "relapse", "abuse", "grief", "other")
 # Topics after which a supporter gets a gentle "take a break if you need one".
@@ -23,37 +24,37 @@ DUTY_HOURS = 4  # on duty longer than this: a private nudge to rest
 DEFAULT_WAIT_MIN = 15  # a first guess at a wait before there are recent waits to go by
 MAX_NOTE = 1000
 
-WELLBEING = (
+WELLBEING = N_(
     "Thank you for that session. It touched on heavy things, so please take a break if you "
     "need one: {off} any time, a word with a fellow supporter or a moderator, and {crisis} "
     "lists people you can talk to as well."
 )
-DUTY_NUDGE = (
+DUTY_NUDGE = N_(
     "You've been on duty for more than {hours} hours. Thank you. Please think about a break: "
     "{off} takes you off until you're ready again."
 )
-FEEDBACK_ASK = (
+FEEDBACK_ASK = N_(
     "Your support session has ended. Thank you for reaching out. How was this? If you'd like to "
     "say (optional and anonymous): {feedback}"
 )
-SPACE_CLOSED = (
+SPACE_CLOSED = N_(
     "Session #{id} has ended. Thank you both. This space is closed now; nothing more can be "
     "written here. If things get hard, {crisis} lists people you can talk to any time."
 )
-SPACE_HANDED = (
+SPACE_HANDED = N_(
     "{supporter} handed session #{id} on to {to}, who will continue with {member} in a new "
     "private space. This one is closed now."
 )
-SPACE_REQUEUED = (
+SPACE_REQUEUED = N_(
     "Session #{id}: the supporter had to step away, so this space is closed. {member}, you're "
     "back in the queue ahead of newer requests."
 )
-UNREACHABLE = (
+UNREACHABLE = N_(
     "I couldn't reach the member of request #{id}: they may have left the community or closed "
     "their private messages. I've closed the session kindly, so you're free for the next one. "
     "Thank you for answering. {queue} shows who else is waiting."
 )
-CALL_ME = (
+CALL_ME = N_(
     "Someone is waiting for support and nobody is on duty right now. If you can, {on} and "
     "{queue} shows the request (no names until you claim it). No pressure if you can't."
 )
@@ -64,12 +65,18 @@ class TopicsType(ParamType):
     spaces, or ``none``."""
 
     kind = "str"
-    hint = "topics separated by commas: " + ", ".join(TOPICS) + " (or none)"
+    hint = N_(
+        "topics separated by commas: self-harm, suicide, substance-use, relapse, abuse, grief, "
+        "other (or none)"
+    )
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> tuple[str, ...]:
         words = [w for w in str(raw).lower().replace(",", " ").split() if w]
         if len(str(raw)) > 200:
-            raise ArgumentError("that's longer than the list of topics; choose from " + self.hint)
+            raise ArgumentError(
+                N_("that's longer than the list of topics; choose from {topics}"),
+                topics=", ".join(TOPICS) + " / none",
+            )
         if words == ["none"] or not words:
             return ()
         aliases = {
@@ -82,27 +89,36 @@ class TopicsType(ParamType):
             word = aliases.get(word, word)
             if word not in TOPICS:
                 shown = word if len(word) <= 20 else word[:19] + "…"
-                raise ArgumentError(f"{shown!r} is not one of the topics; choose from {self.hint}")
+                raise ArgumentError(
+                    N_("{typed} is not one of the topics; choose from {topics}"),
+                    typed=repr(shown),
+                    topics=", ".join(TOPICS) + " / none",
+                )
             if word not in chosen:
                 chosen.append(word)
         return tuple(chosen)
 
 
-def topics_text(topics: tuple[str, ...]) -> str:
-    """Topics as a supporter reads them."""
-    return ", ".join(topics) if topics else "none given"
+def topics_text(topics: tuple[str, ...], tr: Translator = ENGLISH) -> str:
+    """Topics as a supporter reads them (the topic words are typed names, kept as they are)."""
+    return ", ".join(topics) if topics else tr.gettext(N_("none given"))
 
 
-def minutes_text(minutes: int) -> str:
-    """A span like "about 45 minutes" or "about 2 hours"."""
+def kind_text(kind: str, tr: Translator = ENGLISH) -> str:
+    """What kind of support was asked for, in the reader's language."""
+    return tr.gettext(KINDS[kind])
+
+
+def minutes_text(minutes: int, tr: Translator = ENGLISH) -> str:
+    """A span like "about 45 minutes" or "about 2 hours", in the reader's language."""
     if minutes < 1:
-        return "under a minute"
+        return tr.gettext(N_("under a minute"))
     if minutes < 60:
-        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+        return tr.plural("about {count} minute", "about {count} minutes", minutes)
     hours = round(minutes / 60)
-    return f"about {hours} hour{'s' if hours != 1 else ''}"
+    return tr.plural("about {count} hour", "about {count} hours", hours)
 
 
-def waited(since: datetime, now: datetime) -> str:
+def waited(since: datetime, now: datetime, tr: Translator = ENGLISH) -> str:
     """How long ago, in whole minutes or hours."""
-    return minutes_text(int((now - since).total_seconds() // 60))
+    return minutes_text(int((now - since).total_seconds() // 60), tr)
