@@ -40,10 +40,10 @@ WINDOW = 0.5  # seconds each worker waits after the slowed read
 class Worker:
     """One bot process (tests/race_worker.py) and everything it printed."""
 
-    def __init__(self, url: str, slow: str | None = None) -> None:
+    def __init__(self, url: str, slow: str | None = None, window: float = WINDOW) -> None:
         args = [sys.executable, "-m", "tests.race_worker", url, DEFAULT_START.isoformat()]
         if slow:
-            args += [slow, str(WINDOW)]
+            args += [slow, str(window)]
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.errors = tempfile.TemporaryFile("w+")
@@ -97,9 +97,9 @@ def run(url: str, *lines: str) -> Worker:
     return worker
 
 
-def race(url: str, slow: str, *typed: tuple[str, ...]) -> list[Worker]:
+def race(url: str, slow: str, *typed: tuple[str, ...], window: float = WINDOW) -> list[Worker]:
     """Several processes type their lines at once, each slowed after the `slow` read."""
-    workers = [Worker(url, slow) for _ in typed]
+    workers = [Worker(url, slow, window) for _ in typed]
     for worker in workers:
         assert worker.ready.wait(60), "the worker did not start"
     for worker, lines in zip(workers, typed, strict=True):
@@ -137,6 +137,7 @@ def test_sos_from_two_processes_keeps_the_daily_limit(pg):
         "FROM partner_sos",
         (":as bob", "/partner sos hard day"),
         (":as bob", "/partner sos hard day"),
+        window=1.5,  # the one slowed read comes after several others: wide enough under load
     )
     sent = [line for w in workers for line in w.private_to("carol", "could use some support")]
     assert len(sent) == 1, "carol got more SOS messages than bob's daily limit"
