@@ -19,6 +19,7 @@ from bot.i18n import ENGLISH, Translator
 from bot.message import Button, Ping
 from bot.platforms.base import CommunityRef
 from bot.scheduler import Due, PerPlatform
+from bot.services import service
 from bot.spec import Duration, DurationType, OrOff, Permission, Range, command
 from bot.spec import Off as OffType
 from cogs.crisis.base import log
@@ -34,6 +35,7 @@ from storage.alerts import (
     Alerts,
     escalation_rows,
 )
+from storage.db import StorageError
 from storage.due import Claim, DueRow, Move
 
 REPOST_SETTING = "crisis.escalate_repost"  # minutes before an unclaimed urgent alert is re-posted
@@ -117,6 +119,25 @@ class AlertDesk(DutyCommands):
         if urgent:  # no alerts channel: moderators hear now, not at the first escalation
             await self._write_moderators(ctx, alert)
         return False
+
+    @service("crisis.notify_for")
+    async def notify_for(self, ctx: Context, message: tuple[str, dict[str, str]]) -> bool:
+        """Another feature tells the moderators the member acting may need someone now (their
+        name only), as if they had pressed "Let a moderator know": an urgent alert with its
+        pings and escalations, one an hour however often it is asked. False when nothing could
+        be kept (then the member may be asked again)."""
+        assert ctx.actor is not None
+        key = ctx.member_key()
+        if await self.quietly(self.state.claim_notify(key, ctx.actor.name, ctx.now()), None):
+            return True  # told within the hour: that alert runs its course
+        try:
+            await self.raise_alert(ctx, "notify", message, subject=ctx.actor.id)
+        except StorageError:
+            if await ctx.alert(message[0], **message[1]):
+                return True
+            await self.quietly(self.state.release_notify(key), None)
+            return False
+        return True
 
     async def moderators_written_to(self, ctx: Context, subject: str | None) -> list[str]:
         """Who an urgent alert about ``subject`` is written to privately while it can't be

@@ -71,11 +71,13 @@ class MemberSide(SupportBase):
         """Queue a request after the crisis screen, or open the form when nothing was given."""
         assert ctx.actor is not None
         urgent = self.bot.services.find("crisis.urgent_reply")
-        heard: Message | None = await urgent(ctx, note, "") if urgent and note else None
+        heard: Message | None = await urgent(ctx, note, "", "named") if urgent and note else None
         if heard is not None:
             # Urgent: crisis lines now and the moderators told (never the words), no queue.
+            if not await self._alert_urgent(ctx):
+                heard = await urgent(ctx, note, "")  # nobody told: don't promise it
+            assert heard is not None
             await ctx.reply(heard.template.lstrip("\n"), buttons=heard.buttons, **heard.values)
-            await ctx.alert(URGENT_ALERT, name=ctx.actor.name)
             return
         if kind is None:
             await ctx.reply(
@@ -107,6 +109,16 @@ class MemberSide(SupportBase):
             await self._refused(ctx, refused)
             return
         await self._queued(ctx, request)
+
+    async def _alert_urgent(self, ctx: Context) -> bool:
+        """The crisis alert path (pings, re-posts, moderators written to when nobody takes it,
+        once an hour however often the member asks); True when the moderators were told."""
+        assert ctx.actor is not None
+        values = {"name": ctx.actor.name}
+        notify = self.bot.services.find("crisis.notify_for")
+        if notify is not None:
+            return bool(await notify(ctx, (URGENT_ALERT, values)))
+        return await ctx.alert(URGENT_ALERT, **values)
 
     async def _refused(self, ctx: Context, why: str) -> None:
         if why == "open":

@@ -1,0 +1,60 @@
+"""Red team of support sessions (issue 21), through the console community: what an attacker or
+a member in distress would try, each shown as the user would notice it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import ConsoleCommunity
+from tests.test_support import LIMITS, desk, lines_for  # noqa: F401 (desk is a fixture)
+
+URGENT = '/support request kind:listen note:"I want to kill myself tonight"'
+
+
+async def test_an_urgent_request_reaches_a_human_through_the_alert_life_cycle(desk):  # noqa: F811
+    """An urgent request is a real crisis alert: numbered, with "I'm on it", re-posted when
+    nobody takes it, not a one-off line that can scroll away at 3 a.m."""
+    out = await desk.text(URGENT)
+    alice = lines_for(out, "(private) alice")
+    assert "moderators hear only if you choose" not in alice  # they were told: say so
+    assert "I've let the moderators know" in alice
+    alerts = lines_for(out, "#alerts")
+    assert "alice" in alerts and "kill" not in alerts
+    assert "!alert claim" in alerts
+    out = await desk.text(":clock +11m")
+    assert "Still unclaimed after 10 minutes" in lines_for(out, "#alerts")
+
+
+async def test_urgent_requests_typed_again_and_again_raise_one_alert(desk):  # noqa: F811
+    out = await desk.text(URGENT, URGENT, URGENT, URGENT)
+    assert lines_for(out, "(private) alice").count("I've let the moderators know") == 4
+    assert posted_alerts(out) == 1
+
+
+def posted_alerts(out: str) -> int:
+    return sum(1 for line in out.splitlines() if line.startswith("#alerts:"))
+
+
+@pytest.fixture
+async def no_alerts_channel(tmp_path):
+    """Supporters chosen and on duty, but the moderators never set an alerts channel."""
+    c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
+    await c.say(
+        ":role mod moderator",
+        ":as mod",
+        "/community supporters role:Supporters",
+        ":role bob +Supporters",
+        ":as bob",
+        "/duty on",
+        ":as alice",
+    )
+    yield c
+    await c.stop()
+
+
+async def test_an_urgent_request_without_an_alerts_channel_still_reaches_a_moderator(
+    no_alerts_channel,
+):
+    out = await no_alerts_channel.text(URGENT)
+    mod = lines_for(out, "(private) mod")
+    assert "alice" in mod and "kill" not in mod
