@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from bot.channels import ChannelPurpose
@@ -19,9 +20,8 @@ from bot.context import Context
 from bot.core import Bot
 from bot.i18n import ENGLISH, N_, Translator, _
 from bot.message import neutralize_mentions
-from bot.platforms.base import CommunityRef
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
-from bot.scheduler import PerPlatform
+from bot.scheduler import Due
 from bot.spec import (
     ArgumentError,
     ChannelRef,
@@ -37,7 +37,14 @@ from bot.timeutil import local_date, start_of_local_day, zone
 from bot.words import plural
 from cogs.community import audit_actor
 from storage import prompts as store_mod
-from storage.prompts import Prompt, PromptRun, PromptStore, prompts_privacy_handler
+from storage.due import Claim, DueRow, Move
+from storage.prompts import (
+    Prompt,
+    PromptClaim,
+    PromptRun,
+    PromptStore,
+    prompts_privacy_handler,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +97,7 @@ class Prompts(Cog):
 
     async def on_load(self) -> None:
         self.bot.privacy.register(prompts_privacy_handler())
-        self.bot.scheduler.declare(PerPlatform("prompts", self.next_due, self.run_due))
+        self.bot.scheduler.declare(Due("prompts", store_mod.PROMPTS, self._plan, self._post))
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -384,7 +391,7 @@ class Prompts(Cog):
             ctx.community.platform, ctx.community.id, ctx.actor.id, text, ctx.now()
         )
         if not added:
-            await ctx.reply(f"That prompt is already in the prompt bank as #{entry}.")
+            await ctx.reply(_("That prompt is already in the prompt bank as #{id}."), id=entry)
             return
         count = len(await self.store.bank(ctx.community.platform, ctx.community.id))
         await ctx.reply(
@@ -438,60 +445,60 @@ class Prompts(Cog):
 
     # --- due work -----------------------------------------------------------------------------
 
-    async def next_due(self, platform: str) -> datetime | None:
-        """The earliest post due on a platform."""
-        return await self.store.next_due([platform])
-
-    async def run_due(self, platform: str, now: datetime) -> None:
-        """Post (or skip and record) every prompt of a platform due at or before `now`."""
-        for prompt in await self.store.due(now, [platform]):
-            ctx = self.bot.context(CommunityRef(prompt.platform, prompt.community_id))
-            if ctx is None:
-                continue
-            try:
-                await self._run_one(ctx, prompt, now)
-            except Exception:
-                log.exception("prompt %s could not be handled", prompt.id)
-
-    async def _run_one(self, ctx: Context, prompt: Prompt, now: datetime) -> None:
-        assert prompt.next_at is not None
-        tz = await ctx.community_timezone()
-        schedule = self._schedule(prompt)
-        dues = [prompt.next_at]
-        while len(dues) < MAX_CATCH_UP:
-            following = schedule.next_after(dues[-1], tz)
-            if following is None or following > now:
-                break
-            dues.append(following)
+    def _plan(self, row: DueRow, now: datetime) -> Move:
+        """Where a due prompt moves (its next post after now) and what its claim records: the
+        posts missed while the bot was away, and the one to post if it is within the grace."""
+        prompt = Prompt.from_mapping(row.values)
+        try:
+            tz = row["zone"] or self.bot.config.bot.timezone
+            schedule = self._schedule(prompt)
+            dues = [row.at]
+            while len(dues) < MAX_CATCH_UP:
+                following = schedule.next_after(dues[-1], tz)
+                if following is None or following > now:
+                    break
+                dues.append(following)
+            next_at = schedule.next_after(max(now, dues[-1]), tz)
+        except Exception:  # an unreadable schedule or zone must not hold up the others
+            log.exception("prompt %s could not be planned", prompt.id)
+            return Move(now + timedelta(hours=1), act=False)
         grace_minutes = self.bot.config.bot.prompt_grace_minutes
         latest: datetime | None = dues[-1]
         missed = dues[:-1]
         if now - dues[-1] > timedelta(minutes=grace_minutes):
             latest, missed = None, dues
-        outcome, detail = "posting", None
-        if latest is not None:
-            if local_date(latest, tz) in await self.store.skips(prompt.id):
-                outcome = "skipped"
-            elif await self._over_limit(ctx, now):
-                outcome = "rate-limited"
-            elif now - latest >= timedelta(minutes=1):
-                late = int((now - latest).total_seconds() // 60)
-                detail = f"posted {plural(late, 'minute')} late"
+        detail = None
+        if latest is not None and now - latest >= timedelta(minutes=1):
+            late = int((now - latest).total_seconds() // 60)
+            detail = f"posted {plural(late, 'minute')} late"
         missed_detail = f"I was offline for more than {grace_minutes} minutes"
         if len(missed) > 1:
             missed_detail += f"; {len(missed)} posts were missed"
-        claim = await self.store.claim(
-            prompt,
-            next_at=schedule.next_after(max(now, dues[-1]), tz),
-            missed=missed,
-            missed_detail=missed_detail,
-            due=latest,
-            outcome=outcome,
-            detail=detail,
-            now=now,
+        occurrence = store_mod.Occurrence(
+            missed,
+            missed_detail,
+            latest,
+            local_date(latest, tz) if latest is not None else None,
+            detail,
+            self.bot.config.limits.prompt_posts_per_hour,
         )
-        if claim is None or claim.run_id is None:
-            if claim is not None and claim.outcome == "empty-bank":
+        return Move(
+            next_at,
+            {"state": store_mod.ACTIVE if next_at else store_mod.FINISHED},
+            act=latest is not None,
+            also=partial(store_mod.take_occurrence, prompt=prompt, occurrence=occurrence, now=now),
+        )
+
+    async def _post(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """Post a claimed occurrence (or tell the moderators the bank was empty). Never raises:
+        a claimed post is not retried, so it is never doubled."""
+        prompt = Prompt.from_mapping(claimed.row.values)
+        claim: PromptClaim = claimed.done
+        try:
+            if claim.run_id is not None:
+                text = prompt.text or claim.bank_text or ""
+                await self._deliver(ctx, prompt, claim.run_id, text, now)
+            elif claim.outcome == "empty-bank":
                 await ctx.alert(
                     _(
                         "Prompt #{id} takes from the prompt bank, but the bank is empty, so "
@@ -500,15 +507,8 @@ class Prompts(Cog):
                     id=prompt.id,
                     hint=f"{ctx.prefix}prompt bank add",
                 )
-            return
-        await self._deliver(ctx, prompt, claim.run_id, prompt.text or claim.bank_text or "", now)
-
-    async def _over_limit(self, ctx: Context, now: datetime) -> bool:
-        limit = self.bot.config.limits.prompt_posts_per_hour
-        posted = await self.store.posts_since(
-            ctx.community.platform, ctx.community.id, now - timedelta(hours=1)
-        )
-        return posted >= limit
+        except Exception:
+            log.exception("prompt %s could not be handled", prompt.id)
 
     async def _deliver(
         self, ctx: Context, prompt: Prompt, run_id: int, text: str, now: datetime

@@ -84,6 +84,9 @@ class Move:
     set: Mapping[str, Any] = field(default_factory=dict)
     delete: bool = False
     act: bool = True
+    # More writes of the same claim (a feature's history rows), run in the claiming transaction
+    # after the moves; what it returns is the claim's ``done``. :func:`release` does not undo it.
+    also: Callable[[sqlite3.Connection], Any] | None = None
 
 
 DONE = Move(None)
@@ -97,6 +100,7 @@ class Claim:
     row: DueRow
     move: Move
     undo: Mapping[str, Any]  # the columns the move changed, as they were (all of them if deleted)
+    done: Any = None  # what the move's ``also`` returned
 
 
 Plan = Callable[[DueRow, datetime], Move]
@@ -180,7 +184,7 @@ async def claim(
         cursor = conn.execute(sql, (platform, now.isoformat(), *extra_params, limit))
         width = len(cursor.description) - len(names)
         raw_names = [d[0] for d in cursor.description[:width]]
-        claims = []
+        staged = []
         moves = _Moves(table)
         for r in cursor.fetchall():
             raw = dict(zip(raw_names, r[:width], strict=True))
@@ -192,9 +196,12 @@ async def claim(
                 {**raw, **dict(zip(names, r[width:], strict=True))},
             )
             move = plan(row, now)
-            claims.append(Claim(row, move, moves.add(row, move, raw)))
+            staged.append((row, move, moves.add(row, move, raw)))
         moves.apply(conn)
-        return claims
+        return [
+            Claim(row, move, undo, move.also(conn) if move.also else None)
+            for row, move, undo in staged
+        ]
 
     return await db.write(write)
 

@@ -1,22 +1,24 @@
 """Facilitators' scheduled prompts: schedules, delivery history, skipped dates, the prompt bank.
 
-Exactly once: an occurrence is *claimed* before it is posted. The claim moves ``next_at``
-forward with a compare-and-set on its old value and records a ``posting`` run in the same
-transaction, so a restart (or a second tick) can never post the same occurrence again; at worst
-a crash between claim and post loses that one post, and the run stays visible as interrupted.
+Exactly once: an occurrence is *claimed* before it is posted. The scheduler claims a due prompt
+(:data:`PROMPTS`, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL) and moves ``next_at`` forward, and
+:func:`take_occurrence` records a ``posting`` run in the same transaction, so a restart, a second
+tick or another process can never post the same occurrence again; at worst a crash between
+claim and post loses that one post, and the run stays visible as interrupted.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from storage.community import AuditActor, record_audit
 from storage.data_handlers import DataHandler, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
+from storage.due import COMMUNITY_ZONE, DueTable
 from storage.sql import iso
 
 ACTIVE, PAUSED, FINISHED = "active", "paused", "finished"
@@ -54,6 +56,11 @@ class Prompt:
     def uses_bank(self) -> bool:
         """Whether each post takes the next unused prompt from the bank."""
         return self.text is None
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Prompt:
+        """Build from a row read by name (a claimed due row)."""
+        return cls.from_row([values[name.strip()] for name in _COLUMNS.split(",")])
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Prompt:
@@ -248,77 +255,7 @@ class PromptStore:
             for r in rows
         ]
 
-    # --- due work ----------------------------------------------------------------------------
-
-    async def next_due(self, platforms: Sequence[str]) -> datetime | None:
-        """The earliest next_at among active prompts of running platforms."""
-        if not platforms:
-            return None
-        marks = ", ".join("?" for _ in platforms)
-        row = await self.db.fetchone(
-            f"SELECT MIN(next_at) FROM prompts WHERE next_at IS NOT NULL AND platform IN ({marks})",
-            tuple(platforms),
-        )
-        return _dt(row[0]) if row else None
-
-    async def due(self, now: datetime, platforms: Sequence[str]) -> list[Prompt]:
-        """Active prompts of running platforms whose next post is at or before `now`."""
-        if not platforms:
-            return []
-        marks = ", ".join("?" for _ in platforms)
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM prompts WHERE next_at IS NOT NULL AND next_at <= ? "
-            f"AND state = 'active' AND platform IN ({marks}) ORDER BY next_at, id",
-            (iso(now), *platforms),
-        )
-        return [Prompt.from_row(r) for r in rows]
-
-    async def claim(
-        self,
-        prompt: Prompt,
-        *,
-        next_at: datetime | None,
-        missed: Sequence[datetime],
-        missed_detail: str,
-        due: datetime | None,
-        outcome: str,
-        detail: str | None,
-        now: datetime,
-    ) -> PromptClaim | None:
-        """Advance the prompt past everything up to now and record what happens to it, in one
-        transaction. `missed` occurrences are recorded as one ``missed`` run; `due` (if any)
-        gets `outcome` (``posting`` takes a bank prompt when the prompt uses the bank).
-        Returns None when another run already claimed this occurrence."""
-        assert prompt.next_at is not None
-
-        def write(conn: sqlite3.Connection) -> PromptClaim | None:
-            moved = conn.execute(
-                "UPDATE prompts SET next_at = ?, state = ? "
-                "WHERE id = ? AND state = 'active' AND next_at = ?",
-                (
-                    iso(next_at) if next_at else None,
-                    ACTIVE if next_at else FINISHED,
-                    prompt.id,
-                    iso(prompt.next_at),
-                ),
-            ).rowcount
-            if moved != 1:
-                return None
-            if missed:
-                _add_run(conn, prompt.id, missed[0], "missed", missed_detail, now)
-            if due is None:
-                return PromptClaim(None, None, None)
-            result, bank_text = outcome, None
-            if outcome == "posting" and prompt.uses_bank:
-                entry = _take_from_bank(conn, prompt.platform, prompt.community_id)
-                if entry is None:
-                    result = "empty-bank"
-                else:
-                    bank_text = entry.text
-            run_id = _add_run(conn, prompt.id, due, result, detail, now)
-            return PromptClaim(run_id if result == "posting" else None, result, bank_text)
-
-        return await self.db.write(write)
+    # --- due work: PROMPTS below, claimed by the scheduler ------------------------------------
 
     async def delivered(self, prompt_id: int, run_id: int, message_id: str, now: datetime) -> None:
         """A claimed post went out: record it and clear the failure count."""
@@ -357,16 +294,6 @@ class PromptStore:
             return count, paused == 1
 
         return await self.db.write(write)
-
-    async def posts_since(self, platform: str, community_id: str, since: datetime) -> int:
-        """How many prompts this community posted (or is posting) since `since`."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM prompt_runs r JOIN prompts p ON p.id = r.prompt_id "
-            "WHERE p.platform = ? AND p.community_id = ? AND r.outcome IN ('posted', 'posting') "
-            "AND r.at > ?",
-            (platform, community_id, iso(since)),
-        )
-        return int(row[0]) if row else 0
 
     # --- the bank ----------------------------------------------------------------------------
 
@@ -417,6 +344,73 @@ class PromptStore:
             )
             == 1
         )
+
+
+# Active prompts by their next post, with the community's zone (None: the configured default).
+PROMPTS = DueTable(
+    "prompts",
+    at="next_at",
+    key=("id",),
+    columns={"zone": COMMUNITY_ZONE},
+    where="t.state = 'active'",
+)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """What the claim of a due prompt records (decided from its schedule alone): the
+    ``missed`` occurrences, and the one to post (``due``, on local date ``day``) if any."""
+
+    missed: Sequence[datetime]
+    missed_detail: str
+    due: datetime | None
+    day: date | None
+    detail: str | None
+    hourly_limit: int
+
+
+def take_occurrence(
+    conn: sqlite3.Connection, prompt: Prompt, occurrence: Occurrence, now: datetime
+) -> PromptClaim:
+    """Record what happens to a claimed occurrence, inside the claiming transaction (the prompt
+    has just been moved on): ``missed`` runs as one run; the due one is ``skipped`` (a
+    facilitator's skip date), ``rate-limited`` (the community's hourly limit), ``empty-bank``,
+    or ``posting`` (with the bank prompt it takes)."""
+    if occurrence.missed:
+        _add_run(conn, prompt.id, occurrence.missed[0], "missed", occurrence.missed_detail, now)
+    if occurrence.due is None:
+        return PromptClaim(None, None, None)
+    result, bank_text = "posting", None
+    if (
+        occurrence.day is not None
+        and conn.execute(
+            "SELECT 1 FROM prompt_skips WHERE prompt_id = ? AND day = ?",
+            (prompt.id, occurrence.day.isoformat()),
+        ).fetchone()
+    ):
+        result = "skipped"
+    elif _posts_since(conn, prompt, now - timedelta(hours=1)) >= occurrence.hourly_limit:
+        result = "rate-limited"
+    elif prompt.uses_bank:
+        entry = _take_from_bank(conn, prompt.platform, prompt.community_id)
+        if entry is None:
+            result = "empty-bank"
+        else:
+            bank_text = entry.text
+    detail = occurrence.detail if result in ("posting", "empty-bank") else None
+    run_id = _add_run(conn, prompt.id, occurrence.due, result, detail, now)
+    return PromptClaim(run_id if result == "posting" else None, result, bank_text)
+
+
+def _posts_since(conn: sqlite3.Connection, prompt: Prompt, since: datetime) -> int:
+    """How many prompts the prompt's community posted (or is posting) since `since`."""
+    row = conn.execute(
+        "SELECT COUNT(*) FROM prompt_runs r JOIN prompts p ON p.id = r.prompt_id "
+        "WHERE p.platform = ? AND p.community_id = ? AND r.outcome IN ('posted', 'posting') "
+        "AND r.at > ?",
+        (prompt.platform, prompt.community_id, iso(since)),
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _add_run(

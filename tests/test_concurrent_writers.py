@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -25,7 +26,7 @@ import pytest
 from storage.backends import postgres
 from storage.community import AuditActor
 from storage.db import Database
-from storage.prompts import PromptStore
+from storage.prompts import Occurrence, PromptStore, take_occurrence
 from tests.harness import DEFAULT_START
 from tests.postgres_server import BACKEND
 
@@ -223,19 +224,11 @@ async def test_two_processes_posting_from_the_bank_take_different_prompts(pg, mo
         for text in ("first", "second", "third"):
             await store.bank_add("console", "console", "fran", text, DEFAULT_START)
         prompts = [await store.get("console", "console", pid) for pid in ids]
+        posting = Occurrence((), "", due, None, None, hourly_limit=100)
         monkeypatch.setattr(postgres.PgConnection, "execute", slow_take)
         claims = await asyncio.gather(
             *(
-                PromptStore(db).claim(
-                    prompt,
-                    next_at=due + timedelta(days=1),
-                    missed=(),
-                    missed_detail="",
-                    due=due,
-                    outcome="posting",
-                    detail=None,
-                    now=due,
-                )  # fmt: skip
+                db.write(partial(take_occurrence, prompt=prompt, occurrence=posting, now=due))
                 for db, prompt in zip(dbs, prompts, strict=True)
             )
         )

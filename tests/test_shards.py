@@ -14,9 +14,11 @@ from bot.config import ConfigError, parse_config
 from bot.scheduler import Due, DueSource, Scheduler
 from storage.alerts import Alerts, escalation_rows
 from storage.checkins import REMINDERS
+from storage.community import AuditActor
 from storage.db import Database
 from storage.due import DELETE, DueTable, narrow, shard_filter
 from storage.locks import ProcessLock, take_turn
+from storage.prompts import PROMPTS, PromptStore
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
 GUILDS = {0: "1000", 1: str((1 << 22) + 7)}  # shard of 2 → a guild on it
@@ -105,6 +107,18 @@ async def test_alerts_of_another_shards_guild_are_neither_escalated_nor_delivere
         assert len(await alerts.waiting("discord")) == 2  # unsharded: every guild
         escalated = await claims_per_shard(db, escalation_rows())
         assert escalated == {0: [GUILDS[0]], 1: [GUILDS[1]]}
+    finally:
+        await db.close()
+
+
+async def test_prompts_of_another_shards_guild_are_left_alone(tmp_path):
+    db = await Database.open(tmp_path / "peerbot.db")
+    try:
+        for guild in GUILDS.values():
+            await PromptStore(db).add(
+                "discord", guild, AuditActor("f", "f"), "hi", "daily 12:00", None, False, NOW, NOW
+            )
+        assert await claims_per_shard(db, PROMPTS) == {0: [GUILDS[0]], 1: [GUILDS[1]]}
     finally:
         await db.close()
 
