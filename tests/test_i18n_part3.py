@@ -74,3 +74,40 @@ async def test_milestones_in_each_language(community: ConsoleCommunity, code: st
 async def test_milestones_english_stays_the_default(community: ConsoleCommunity) -> None:
     out = await community.text("/milestone set 2026-08-02", ":clock +25h")
     assert "Your recovery counter is set: it began on 2026-08-02. That's 92 days (3 months)." in out
+
+
+PROMPTS = {
+    "es": ("La propuesta #1 está programada", "Próximas publicaciones: mar 03 nov 2026, 09:00",
+           "La propuesta #1 no se publicará el jue 05 nov 2026."),
+    "pt_BR": ("A proposta #1 está programada", "Próximas publicações: ter. 03 nov. 2026, 09:00",
+              "A proposta #1 não será publicada em qui. 05 nov. 2026."),
+    "de": ("Impuls #1 ist geplant", "Nächste Posts: Di. 03 Nov. 2026, 09:00",
+           "Impuls #1 wird am Do. 05 Nov. 2026 nicht gepostet."),
+    "fr": ("La question #1 est programmée", "Prochaines publications : mar. 03 nov. 2026, 09:00",
+           "La question #1 ne sera pas publiée le jeu. 05 nov. 2026."),
+    "uk": ("Запитання #1 заплановано", "Наступні публікації: вт 03 лист. 2026, 09:00",
+           "Запитання #1 не публікуватиметься чт 05 лист. 2026."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+async def test_prompts_in_each_language(tmp_path, code: str) -> None:
+    scheduled, upcoming, skipped = PROMPTS[code]
+    c = await ConsoleCommunity.create(tmp_path)
+    try:
+        await c.say(
+            ":role alice moderator",
+            ":role fran facilitator",
+            "/community timezone Europe/London",
+            "/community channel purpose:prompts channel:#prompts",
+            ":as fran",
+            f"/language set {code}",
+        )
+        out = await c.text('/prompt add "@everyone how is today?" schedule:daily 09:00')
+        assert scheduled in out and upcoming in out and "{" not in out
+        out = await c.text("/prompt skip id:1 date:2026-11-05")
+        assert skipped in out
+        out = await c.text("/prompt list")
+        assert "{" not in out and "#1 (" in out
+    finally:
+        await c.stop()
