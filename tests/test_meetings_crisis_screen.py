@@ -32,6 +32,7 @@ async def test_an_urgent_meeting_description_is_not_published_and_moderators_hea
     reply = private_to(out, "fran")
     assert "Emergency:" in reply  # the crisis reply, privately
     assert "Meeting #1 is planned" not in out and "didn't publish" in reply
+    assert "stays private" not in reply and "let the moderators know" in reply  # no false promise
     assert "[event" not in out and "pills" not in out.replace(reply, "")
     alert = posted_in(out, "#alerts")
     assert "fran" in alert and "pills" not in alert  # who, never the text

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 
 async def open_vent(c) -> None:
     """mod moderates; #vent takes anonymous posts, #alerts is the moderators' channel."""
@@ -43,17 +41,12 @@ async def test_a_reply_a_week_later_does_not_tie_this_weeks_alias_to_last_weeks(
 URGENT = "I'm going to kill myself tonight, I have the pills ready"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed yet: the wording lives in cogs/crisis (heard.py, texts.py), which another "
-    "engineer was rewriting for translations at the time",
-)
 async def test_the_crisis_reply_to_an_urgent_anonymous_post_does_not_promise_secrecy(community):
     """At 3 a.m. an urgent /vent brought the crisis reply saying "What you wrote stays private:
     moderators hear only if you choose" and, a moment later, "The moderators were told": a
     promise broken in front of someone in crisis. The reply now says what will happen."""
     await open_vent(community)
-    await community.say(":clock 2026-11-03T03:00")
+    await community.say("/crisis region set:GB", ":clock 2026-11-03T03:00")
     out = await community.text(f"/vent {URGENT}")
     assert "#alerts:" in out  # the moderators are told, as the docs say
     crisis_reply = out.split("(private) alice:", 1)[1].split("#vent:", 1)[0]
@@ -100,3 +93,18 @@ async def test_the_relay_limit_is_per_post_not_per_moderator(community):
     )
     assert out.count("(private) alice: A moderator is reaching out") == 4
     assert "the most I pass on" in out
+
+
+async def test_a_worrying_anonymous_post_brings_the_member_kind_words_and_moderators_an_alert(
+    community,
+):
+    """vent's texts defined CONCERN twice, the moderators' alert overwriting the member's kind
+    words, and ALERT_CONCERN not at all: the author of a worrying post was told "an anonymous
+    post sounds like its author is having a hard time" and the moderators' alert failed."""
+    await open_vent(community)
+    out = await community.text("/vent I feel so hopeless lately, nothing matters")
+    alice = "\n".join(x for x in out.splitlines() if x.startswith("(private) alice"))
+    assert "It sounds like things are heavy right now" in alice
+    assert "having a hard time" not in alice
+    assert "#alerts: An anonymous post sounds like its author is having a hard time" in out
+    assert "alice" not in out.split("#alerts:")[1].split("\n")[0]

@@ -6,7 +6,9 @@ before anything can refuse the command; when one is urgent the member gets the p
 reply after whatever happened to the command. Cogs that fold it into their own line call
 :meth:`PrivateText.urgent_reply` (the service ``crisis.urgent_reply``), and then the core adds
 nothing. Nothing of the text ever reaches the moderators unless the member presses "Let a
-moderator know" (and then only their name).
+moderator know" (and then only their name) — unless the feature calling
+``crisis.urgent_reply`` tells the moderators itself (an anonymous post, a meeting that was not
+published), and then the reply says who heard instead of promising privacy.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from bot.i18n import _
 from bot.message import Button, Message
 from bot.services import service
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase
-from cogs.crisis.texts import emergency_number, resource_message
+from cogs.crisis.texts import WhoHears, emergency_number, resource_message
 from cogs.crisis.watch import Detection, detect
 
 
@@ -24,15 +26,19 @@ class PrivateText(CrisisBase):
     """The crisis reply for private text, and the member's emergency number for their partner."""
 
     @service("crisis.urgent_reply")
-    async def urgent_reply(self, ctx: Context, text: str | None, done: str) -> Message | None:
+    async def urgent_reply(
+        self, ctx: Context, text: str | None, done: str, who_hears: WhoHears = "choice"
+    ) -> Message | None:
         """The private crisis reply (``done`` first: what was saved or sent), or None when the
-        text is not urgent."""
+        text is not urgent. ``who_hears``: "choice" (moderators hear only if the member presses
+        the button), or the caller tells the moderators itself, "anonymous" or "named", and the
+        reply says so."""
         if not text:
             return None
         detection = detect(text)
         if detection.level != "urgent":
             return None
-        reply = await self._crisis_reply(ctx, detection)
+        reply = await self._crisis_reply(ctx, detection, who_hears)
         ctx.crisis_answered = True
         return Message(done + "\n" + reply.template, reply.values, reply.buttons)
 
@@ -48,13 +54,16 @@ class PrivateText(CrisisBase):
             )
         return await self._crisis_reply(ctx, max(urgent, key=lambda d: d.overdose))
 
-    async def _crisis_reply(self, ctx: Context, detection: Detection) -> Message:
+    async def _crisis_reply(
+        self, ctx: Context, detection: Detection, who_hears: WhoHears = "choice"
+    ) -> Message:
         template, values = resource_message(
             "note",
             await self.region_resources(ctx),
             await self.community_resources(ctx),
             prefix=ctx.prefix,
             overdose=detection.overdose,
+            who_hears=who_hears,
             tr=await ctx.translator_for(),
         )
         buttons: tuple[Button, ...] = (NOTIFY_BUTTON,)

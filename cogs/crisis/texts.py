@@ -39,6 +39,20 @@ OPENING: dict[Occasion, str] = {
 NOTE_PRIVATE = N_(
     'What you wrote stays private: moderators hear only if you choose "Let a moderator know".'
 )
+# Who hears about urgent typed text: the member chooses (the default), or the feature tells the
+# moderators itself and the reply must say so, never promise otherwise.
+WhoHears = Literal["choice", "anonymous", "named"]
+WHO_HEARS: dict[WhoHears, str] = {
+    "choice": NOTE_PRIVATE,
+    "anonymous": N_(
+        "The moderators are told that an anonymous post may mean someone is in danger, never "
+        "who wrote it."
+    ),
+    "named": N_(
+        "I've let the moderators know you may need someone, without what you wrote; one of them "
+        "may reach out to you privately."
+    ),
+}
 OVERDOSE_FIRST = N_("If someone may have taken too much, call {emergency} now and stay with them.")
 IN_DANGER = N_("If you're in danger right now, please call {emergency}.")
 AUTO_OFF_OVERDOSE = N_("If you may have taken too much, call {emergency} now.")
@@ -124,13 +138,16 @@ def resource_message(
     overdose: bool = False,
     plan: dict[str, str] | None = None,
     note: tuple[str, dict[str, str]] | None = None,
+    who_hears: WhoHears = "choice",
     tr: Translator = ENGLISH,
 ) -> tuple[str, dict[str, str]]:
     """The private message with resources: for /crisis ("asked") or an automatic one.
 
     ``note`` is an optional (template, values) line shown first, e.g. about a region the member
     typed (its template marked with ``N_``). ``plan`` holds the member's safety-plan sections
-    (shown shortened, for /crisis). Everything fixed is said in ``tr``'s language.
+    (shown shortened, for /crisis). ``who_hears`` says, for typed text ("note"), whether the
+    moderators hear only if the member chooses or were told by the feature (anonymously or by
+    name). Everything fixed is said in ``tr``'s language.
     """
     b = _Builder([], {"emergency": emergency_number(region, tr)})
     if note is not None:
@@ -155,7 +172,7 @@ def resource_message(
     if occasion == "asked" and region.is_fallback and note is None:
         b.add(tr.gettext(FALLBACK_TIP), region_set=f"{prefix}crisis region set:XX")
     if occasion == "note":
-        b.add(tr.gettext(NOTE_PRIVATE))
+        b.add(tr.gettext(WHO_HEARS[who_hears]))
     elif occasion != "asked":
         b.add(tr.gettext(AUTO_FOOTER), auto_off=f"{prefix}crisis auto off")
     return b.result()

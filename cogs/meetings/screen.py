@@ -29,7 +29,7 @@ async def held_for_crisis(ctx: Context, *texts: str | None) -> bool:
     urgent = [text for text in texts if text and await level(ctx, text) == "urgent"]
     if not urgent:
         return False
-    answer: Message | None = await urgent_reply(ctx, "\n".join(urgent), HELD)
+    answer: Message | None = await urgent_reply(ctx, "\n".join(urgent), HELD, "named")
     if answer is not None:
         await ctx.reply(
             answer.template, private=True, buttons=answer.buttons, **dict(answer.values)

@@ -30,9 +30,12 @@ class VentBase(Cog):
         """How the crisis detector reads `text` ("none", "concern", "urgent")."""
         return await self.bot.services.get("crisis.level")(ctx, text)
 
-    async def urgent_reply(self, ctx: Context, text: str, done: str) -> Message | None:
-        """The private crisis reply for urgent text (None otherwise); the core adds no second."""
-        return await self.bot.services.get("crisis.urgent_reply")(ctx, text, done)
+    async def urgent_reply(
+        self, ctx: Context, text: str, done: str, who_hears: str = "choice"
+    ) -> Message | None:
+        """The private crisis reply for urgent text (None otherwise); the core adds no second.
+        ``who_hears="anonymous"`` when the post goes out and the moderators are alerted."""
+        return await self.bot.services.get("crisis.urgent_reply")(ctx, text, done, who_hears)
 
     async def reply_message(self, ctx: Context, message: Message) -> None:
         """Reply privately with a prepared message (the crisis reply)."""

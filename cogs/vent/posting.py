@@ -103,7 +103,7 @@ class Posting(VentBase):
         if kind is None:
             return
         if level == "urgent":  # the crisis reply goes out before anything else
-            answer = await self.urgent_reply(ctx, text, texts.URGENT_DONE)
+            answer = await self.urgent_reply(ctx, text, texts.URGENT_DONE, "anonymous")
             if answer is not None:
                 await self.reply_message(ctx, answer)
         now = ctx.now()

@@ -38,9 +38,9 @@ POSTED = "Posted anonymously as Anonymous member #{alias} (post {number}). Only 
 NOT_POSTED = (
     "I couldn't post that just now, so nothing went out. Please try again in a little while."
 )
-URGENT_TOLD = (
-    "The moderators were told that an anonymous post may mean someone is in danger, never who "
-    "wrote it. One of them may write to you through me; you can answer the same way."
+URGENT_TOLD = (  # the crisis reply already said the moderators are told, never who
+    "One of the moderators may write to you through me; you can answer the same way, and they "
+    "still won't know it was you."
 )
 CONCERN = (
     "It sounds like things are heavy right now. If you'd like to talk to someone, {crisis} "
@@ -53,11 +53,7 @@ ALERT_URGENT = (
     "sent its author crisis resources privately. I won't say who wrote it; you can write to "
     "them through me and they can answer you the same way."
 )
-ALERT_URGENT_TOLD = (
-    "The moderators were told that an anonymous post may mean someone is in danger, never who "
-    "wrote it. One of them may write to you through me; you can answer the same way."
-)
-CONCERN = (
+ALERT_CONCERN = (
     "An anonymous post sounds like its author is having a hard time: post {number} in "
     "{channel}. You can write to them through me without learning who they are."
 )
