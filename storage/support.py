@@ -259,11 +259,21 @@ class SupportStore:
         request_id: int | None,
         supporter: str,
         now: datetime,
+        limit: int | None = None,
     ) -> Request | None:
         """Take one waiting request (the oldest when ``request_id`` is None); None when there
-        is none, or another supporter took it first."""
+        is none, or another supporter took it first, or (``limit``) the supporter already holds
+        that many sessions: counted in the same write, so two claims at once can't both fit."""
 
         def write(conn: sqlite3.Connection) -> Request | None:
+            if limit is not None:
+                holding = conn.execute(
+                    "SELECT COUNT(*) FROM support_requests WHERE platform = ? AND "
+                    "community_id = ? AND status = ? AND supporter_id = ?",
+                    (platform, community_id, ACTIVE, supporter),
+                ).fetchone()[0]
+                if holding >= limit:
+                    return None
             where = "platform = ? AND community_id = ? AND status = ? AND user_id <> ?"
             params: tuple = (platform, community_id, WAITING, supporter)
             if request_id is not None:

@@ -3,12 +3,23 @@ a member in distress would try, each shown as the user would notice it."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.harness import ConsoleCommunity
 from tests.test_support import LIMITS, desk, lines_for  # noqa: F401 (desk is a fixture)
 
 URGENT = '/support request kind:listen note:"I want to kill myself tonight"'
+REQUEST = '/support request kind:listen topics:grief time:45m note:"rough week"'
+
+
+async def text_at_once(c: ConsoleCommunity, *lines: str) -> str:
+    """The lines typed by whoever is typing, all at the same moment (a double tap)."""
+    assert c.console is not None
+    before = len(c.transcript)
+    await asyncio.gather(*(c.console.handle_line(line) for line in lines))
+    return "\n".join(c.transcript[before:])
 
 
 async def test_an_urgent_request_reaches_a_human_through_the_alert_life_cycle(desk):  # noqa: F811
@@ -58,3 +69,14 @@ async def test_an_urgent_request_without_an_alerts_channel_still_reaches_a_moder
     out = await no_alerts_channel.text(URGENT)
     mod = lines_for(out, "(private) mod")
     assert "alice" in mod and "kill" not in mod
+
+
+async def test_a_double_tapped_claim_keeps_the_supporters_limit(desk):  # noqa: F811
+    """bob takes one session at a time; pressing Claim twice at once must not give him two."""
+    await desk.say(REQUEST, ":as carol", REQUEST, ":as bob")
+    out = await text_at_once(desk, "/support claim", "/support claim")
+    assert out.count("You claimed #") == 1
+    assert "your limit" in lines_for(out, "(private) bob")
+    assert "private group: carol" not in out  # carol still waits for someone with room
+    rows = await desk.rows("SELECT id, status FROM support_requests ORDER BY id")
+    assert rows == [(1, "active"), (2, "waiting")]

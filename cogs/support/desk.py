@@ -200,10 +200,13 @@ class SupporterDesk(SupportBase):
         assert ctx.actor is not None
         if await self.refuse_non_supporter(ctx) or await self._refuse_busy(ctx, ctx.actor.id):
             return
+        limit = (await self.store.settings(ctx.member_key())).max_sessions
         request = await self.store.claim(
-            ctx.community.platform, ctx.community.id, id, ctx.actor.id, ctx.now()
+            ctx.community.platform, ctx.community.id, id, ctx.actor.id, ctx.now(), limit
         )
         if request is None:
+            if await self._refuse_busy(ctx, ctx.actor.id):  # a claim at the same moment
+                return
             await ctx.reply(
                 _(
                     "That request is no longer waiting (someone else may have claimed it, or it "
