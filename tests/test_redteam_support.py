@@ -80,3 +80,26 @@ async def test_a_double_tapped_claim_keeps_the_supporters_limit(desk):  # noqa: 
     assert "private group: carol" not in out  # carol still waits for someone with room
     rows = await desk.rows("SELECT id, status FROM support_requests ORDER BY id")
     assert rows == [(1, "active"), (2, "waiting")]
+
+
+async def test_a_supporter_asking_for_support_while_alone_on_duty_hears_nobody_is_on(desk):  # noqa: F811
+    """Supporters need support too: alice is the only one on duty at night, and she asks. She
+    can't claim her own request, so she must hear honestly that nobody is on, and the
+    supporters who asked to be called are called; she gets no "a request is waiting" about
+    herself."""
+    await desk.say(
+        ":as bob",
+        "/duty off",
+        ":as sam",
+        "/support settings callme:on",
+        ":role alice +Supporters",
+        ":as alice",
+        "/duty on",
+    )
+    out = await desk.text(REQUEST)
+    alice = lines_for(out, "(private) alice")
+    assert "No peer supporter is on duty right now" in alice
+    assert "A support request is waiting" not in alice
+    assert "nobody is on duty" in lines_for(out, "(private) sam")
+    out = await desk.text(":clock +31m")
+    assert "No peer supporter is on duty right now" in lines_for(out, "(private) alice")

@@ -61,16 +61,17 @@ class SupportBase(Cog):
         )
         return True
 
-    async def on_duty(self, ctx: Context) -> list:
-        """Supporters on duty now (``crisis.OnDuty``: user_id, name, until, since)."""
+    async def on_duty(self, ctx: Context, but: str | None = None) -> list:
+        """Supporters on duty now (``crisis.OnDuty``: user_id, name, until, since); ``but``: a
+        supporter who is the member asking, who can't take their own request."""
         everyone = await self.bot.services.get("crisis.duty_now")(ctx)
-        return [d for d in everyone if await self.is_supporter(ctx, d.user_id)]
+        return [d for d in everyone if d.user_id != but and await self.is_supporter(ctx, d.user_id)]
 
-    async def free_supporters(self, ctx: Context) -> list:
-        """Supporters on duty with room for another session."""
+    async def free_supporters(self, ctx: Context, but: str | None = None) -> list:
+        """Supporters on duty with room for another session (``but``: as for on_duty)."""
         active = await self.store.active(ctx.community.platform, ctx.community.id)
         free = []
-        for person in await self.on_duty(ctx):
+        for person in await self.on_duty(ctx, but):
             holding = sum(1 for r in active if r.supporter_id == person.user_id)
             settings = await self.store.settings(ctx.member_key(person.user_id))
             if holding < settings.max_sessions:

@@ -124,9 +124,9 @@ class SupportDue(SupportBase):
 
     async def _still_waiting(self, ctx: Context, request: Request) -> None:
         place = await self.place_of(ctx, request)
-        free = len(await self.free_supporters(ctx))
         member = request.user_id
-        nobody = "" if await self.on_duty(ctx) else await self.nobody_on(ctx, member)
+        free = len(await self.free_supporters(ctx, but=member))
+        nobody = "" if await self.on_duty(ctx, but=member) else await self.nobody_on(ctx, member)
         if free:
             template = _(
                 "Still here for you: you're number {place} in the support queue, maybe {wait} "

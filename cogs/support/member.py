@@ -148,7 +148,7 @@ class MemberSide(SupportBase):
         """Tell the member their place; tell supporters a request is waiting (no names)."""
         place = await self.place_of(ctx, request)
         await self.store.set_place(request.id, place)
-        on_duty = await self.on_duty(ctx)
+        on_duty = await self.on_duty(ctx, but=request.user_id)
         crisis = ctx.command_hint("crisis")
         cancel = ctx.command_hint("support cancel")
         if not on_duty:
@@ -163,7 +163,7 @@ class MemberSide(SupportBase):
                 crisis=crisis,
                 cancel=cancel,
             )
-            await self._call_off_duty(ctx)
+            await self._call_off_duty(ctx, request.user_id)
             return
         await ctx.reply(
             _(
@@ -172,11 +172,13 @@ class MemberSide(SupportBase):
                 "{crisis}. {cancel} takes the request back."
             ),
             place=str(place),
-            wait=await self.estimate(ctx, place, len(await self.free_supporters(ctx)) or 1),
+            wait=await self.estimate(
+                ctx, place, len(await self.free_supporters(ctx, but=request.user_id)) or 1
+            ),
             crisis=crisis,
             cancel=cancel,
         )
-        for person in await self.free_supporters(ctx):
+        for person in await self.free_supporters(ctx, but=request.user_id):
             tr = await ctx.translator_for(person.user_id)
             await ctx.send_private(
                 person.user_id,
@@ -186,10 +188,11 @@ class MemberSide(SupportBase):
                 queue=ctx.command_hint("support queue"),
             )
 
-    async def _call_off_duty(self, ctx: Context) -> None:
-        """Supporters who asked to be called when nobody is on get a private nudge."""
+    async def _call_off_duty(self, ctx: Context, member: str) -> None:
+        """Supporters who asked to be called when nobody is on get a private nudge (not the
+        member asking, when they are one)."""
         for user_id in await self.store.call_me(ctx.community.platform, ctx.community.id):
-            if await self.is_supporter(ctx, user_id):
+            if user_id != member and await self.is_supporter(ctx, user_id):
                 await ctx.send_private(
                     user_id,
                     CALL_ME,
