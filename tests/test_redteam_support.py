@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from tests.harness import ConsoleCommunity
+from tests.harness import ConsoleCommunity, private_messages
 from tests.test_support import LIMITS, desk, lines_for  # noqa: F401 (desk is a fixture)
 
 URGENT = '/support request kind:listen note:"I want to kill myself tonight"'
@@ -103,3 +103,14 @@ async def test_a_supporter_asking_for_support_while_alone_on_duty_hears_nobody_i
     assert "nobody is on duty" in lines_for(out, "(private) sam")
     out = await desk.text(":clock +31m")
     assert "No peer supporter is on duty right now" in lines_for(out, "(private) alice")
+
+
+async def test_a_flood_of_requests_does_not_flood_the_supporters_messages(desk):  # noqa: F811
+    """Fifty requests in a busy hour (or from throwaway accounts): bob, the one supporter with
+    room, is told a request waits, not fifty times; the queue shows the rest."""
+    for n in range(50):
+        await desk.say(f":as m{n}", REQUEST)
+    notices = [m for m in private_messages(desk.transcript, "bob") if "is waiting" in m]
+    assert len(notices) == 1
+    out = await desk.text(":as bob", "/support queue")
+    assert "50 waiting" in out

@@ -165,6 +165,7 @@ class MemberSide(SupportBase):
             )
             await self._call_off_duty(ctx, request.user_id)
             return
+        free = await self.free_supporters(ctx, but=request.user_id)
         await ctx.reply(
             _(
                 "Thank you for asking. You're number {place} in the queue; it may take {wait}. "
@@ -172,13 +173,13 @@ class MemberSide(SupportBase):
                 "{crisis}. {cancel} takes the request back."
             ),
             place=str(place),
-            wait=await self.estimate(
-                ctx, place, len(await self.free_supporters(ctx, but=request.user_id)) or 1
-            ),
+            wait=await self.estimate(ctx, place, len(free) or 1),
             crisis=crisis,
             cancel=cancel,
         )
-        for person in await self.free_supporters(ctx, but=request.user_id):
+        if place > len(free):
+            return  # the free supporters already have a request each to take: no flood
+        for person in free:
             tr = await ctx.translator_for(person.user_id)
             await ctx.send_private(
                 person.user_id,
