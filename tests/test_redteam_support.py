@@ -114,3 +114,12 @@ async def test_a_flood_of_requests_does_not_flood_the_supporters_messages(desk):
     assert len(notices) == 1
     out = await desk.text(":as bob", "/support queue")
     assert "50 waiting" in out
+
+
+async def test_ending_twice_at_once_answers_both_taps(desk):  # noqa: F811
+    """A member in distress taps End twice: each tap gets an answer, none is left hanging."""
+    await desk.say(REQUEST, ":as bob", "/support claim", ":as alice")
+    out = await text_at_once(desk, "/support end", "/support end")
+    alice = private_messages(out, "alice")
+    assert sum("has ended" in m for m in alice) == 2
+    assert out.count("the member closed it") == 1

@@ -239,7 +239,8 @@ class MemberSide(SupportBase):
             if request is None:
                 return
         closed = await self.store.finish(request.id, ACTIVE, CLOSED, by, "member-ended", ctx.now())
-        if closed is None:
+        if closed is None:  # ended a moment ago (a second tap, or the supporter closed it)
+            await ctx.reply(_("Your session has ended. Thank you for reaching out."))
             return
         await ctx.reply(
             _("Your session has ended. Thank you for reaching out."),
