@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n import N_
 from bot.spec import ChoiceType
 
 
@@ -26,7 +27,7 @@ class ChannelPurpose:
     moderators_only: bool = False
 
 
-ALERTS = ChannelPurpose("alerts", "Moderator alerts", moderators_only=True)
+ALERTS = ChannelPurpose("alerts", N_("Moderator alerts"), moderators_only=True)
 
 
 class ChannelPurposes:

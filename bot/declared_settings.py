@@ -44,7 +44,9 @@ class CommunitySetting:
         if self.show is not None:
             return await self.show(ctx, value)
         if value is None:
-            return f"{self.default} (the default)" if self.default is not None else "not set"
+            if self.default is None:
+                return ctx.t("not set")
+            return ctx.t("{value} (the default)", value=self.default)
         return value
 
     def how_to_change(self, ctx: Context) -> str:

@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import RESET, CommunitySetting, SettingNameType
 from bot.help import render_help
+from bot.i18n import N_, _
 from bot.platforms.base import MemberJoinEvent
 from bot.recurrence import parse_schedule
 from bot.spec import (
@@ -58,21 +59,27 @@ def _action_label(action: str, purposes: ChannelPurposes) -> str:
     return action.replace("_", " ")
 
 
+def _lowered(ctx: Context, label: str) -> str:
+    """A purpose's label inside a sentence ("shared check-ins"); German keeps its capitals."""
+    text = ctx.t(label)
+    return text if ctx.tr.code == "de" else text.lower()
+
+
 async def _zone_shown(ctx: Context, value: str | None) -> str:
-    return value or f"{ctx.bot.config.bot.timezone} (the default)"
+    return value or ctx.t("{value} (the default)", value=ctx.bot.config.bot.timezone)
 
 
 async def _region_shown(ctx: Context, value: str | None) -> str:
-    return value or ctx.bot.config.bot.region or "not set"
+    return value or ctx.bot.config.bot.region or ctx.t("not set")
 
 
 async def _role_shown(ctx: Context, value: str | None) -> str:
-    return await ctx.platform.role_name(ctx.community.id, value) if value else "not set"
+    return await ctx.platform.role_name(ctx.community.id, value) if value else ctx.t("not set")
 
 
 async def _welcome_shown(ctx: Context, value: str | None) -> str:
     if value is None:
-        return "not set"
+        return ctx.t("not set")
     return value if len(value) <= 80 else value[:79] + "…"
 
 
@@ -96,23 +103,25 @@ class Community(Cog):
     """Moderators' configuration of the community, with an audit log and a private welcome."""
 
     name = "community"
-    channel_purposes = (ChannelPurpose("welcome", "Welcome posts"),)
+    channel_purposes = (ChannelPurpose("welcome", N_("Welcome posts")),)
     community_settings = (
-        CommunitySetting(keys.TIMEZONE, "Timezone", command="community timezone", show=_zone_shown),
-        CommunitySetting(keys.REGION, "Region", command="community region", show=_region_shown),
+        CommunitySetting(
+            keys.TIMEZONE, N_("Timezone"), command="community timezone", show=_zone_shown
+        ),
+        CommunitySetting(keys.REGION, N_("Region"), command="community region", show=_region_shown),
         CommunitySetting(
             keys.FACILITATOR_ROLE,
-            "Facilitator role (Discord)",
+            N_("Facilitator role (Discord)"),
             command="community facilitators",
             show=_role_shown,
         ),
         CommunitySetting(
             keys.FACILITATOR_POWER,
-            "Facilitator power level (Matrix)",
+            N_("Facilitator power level (Matrix)"),
             command="community facilitators",
         ),
         CommunitySetting(
-            keys.WELCOME, "Welcome message", command="community welcome", show=_welcome_shown
+            keys.WELCOME, N_("Welcome message"), command="community welcome", show=_welcome_shown
         ),
     )
 
@@ -135,7 +144,9 @@ class Community(Cog):
         declared = self.bot.declared_settings.get(key)
         if value is None:
             has_default = declared is not None and declared.default is not None
-            return f"{declared.default} (the default)" if has_default else "not set"  # type: ignore[union-attr]
+            if not has_default:
+                return ctx.t("not set")
+            return ctx.t("{value} (the default)", value=declared.default)  # type: ignore[union-attr]
         if key.startswith("channel."):
             return await ctx.platform.channel_name(ctx.community.id, value)
         return await declared.shown(ctx, value) if declared is not None else value
@@ -176,30 +187,40 @@ class Community(Cog):
 
     # --- commands ---------------------------------------------------------------------------
 
-    @command("community show", "Every community setting", private=True, level=Permission.MODERATOR)
+    @command(
+        "community show", _("Every community setting"), private=True, level=Permission.MODERATOR
+    )
     async def show(self, ctx: Context) -> None:
         settings = await self.bot.community_settings.all(ctx.community.platform, ctx.community.id)
-        lines = ["Community settings:"]
+        tr = ctx.tr
+        lines = [tr("Community settings:")]
         values: dict[str, str] = {}
         for i, setting in enumerate(self.bot.declared_settings.all()):
             values[f"setting{i}"] = await setting.shown(ctx, settings.get(setting.name))
-            named = "" if setting.command else f" ({setting.name})"
+            label = tr(setting.label)
+            if not setting.command:
+                label = tr("{label} ({name})", label=label, name=setting.name)
             how = setting.how_to_change(ctx)
-            lines.append(f"{setting.label}{named}: {{setting{i}}}; change it with {how}")
+            lines.append(tr("{label}: {value}; change it with {how}", label=label,
+                            value=f"{{setting{i}}}", how=how))  # fmt: skip
         for purpose in self.bot.channel_purposes.all():
             key = keys.channel_key(purpose.name)
             values[f"channel_{purpose.name}"] = await self._shown(ctx, key, settings.get(key))
-            lines.append(f"{purpose.label} channel: {{channel_{purpose.name}}}")
+            lines.append(tr("{purpose} channel: {where}", purpose=tr(purpose.label),
+                            where=f"{{channel_{purpose.name}}}"))  # fmt: skip
         if not settings.get(keys.channel_key("alerts")):
             lines.append(
-                "⚠ No moderator alerts channel is set, so crisis alerts and concern reports can't "
-                f"reach you. Set one with {ctx.command_hint('community channel')} purpose:alerts."
+                tr(
+                    "⚠ No moderator alerts channel is set, so crisis alerts and concern reports "
+                    "can't reach you. Set one with {hint} purpose:alerts.",
+                    hint=ctx.command_hint("community channel"),
+                )
             )
         await ctx.reply("\n".join(lines), **values)
 
     @command(
         "community channel",
-        "Choose the channel for check-ins, milestones, prompts, alerts, welcomes… (or off)",
+        _("Choose the channel for check-ins, milestones, prompts, alerts, welcomes… (or off)"),
         private=True,
         level=Permission.MODERATOR,
         examples=("community channel purpose:alerts channel:#mods", "community channel alerts off"),
@@ -207,14 +228,16 @@ class Community(Cog):
     async def channel(
         self,
         ctx: Context,
-        purpose: Annotated[str, PurposeType(), "What the channel is for"],
-        channel: Annotated[ChannelRef | Off, OrOff(MentionType("channel")), "The channel, or off"],
+        purpose: Annotated[str, PurposeType(), _("What the channel is for")],
+        channel: Annotated[
+            ChannelRef | Off, OrOff(MentionType("channel")), _("The channel, or off")
+        ],
     ) -> None:
         key = keys.channel_key(purpose)
         value = None if channel is OFF else channel.id  # type: ignore[union-attr]
         declared = self.bot.channel_purposes.get(purpose)
         assert declared is not None  # PurposeType only accepts declared purposes
-        label = declared.label
+        label = _lowered(ctx, declared.label)
         if value is not None:
             refusal = await self._refusal(ctx, declared, value)
             if refusal is not None:
@@ -222,11 +245,12 @@ class Community(Cog):
                 return
         old = await self._change(ctx, key, value)
         if old == value and value is None:
-            await ctx.reply(f"Nothing changed: {label.lower()} were already off.")
+            await ctx.reply(_("Nothing changed: {what} were already off."), what=label)
             return
         if old == value:
             await ctx.reply(
-                f"Nothing changed: {label.lower()} already go to {{where}}.",
+                _("Nothing changed: {what} already go to {where}."),
+                what=label,
                 where=await self._shown(ctx, key, value),
             )
             return
@@ -234,19 +258,21 @@ class Community(Cog):
             await self.bot.scheduler.run_all()  # alerts kept while there was no channel go now
         if value is None:
             await ctx.reply(
-                f"Done. {label} are off now (they went to {{old}}).",
+                _("Done. {what} are off now (they went to {old})."),
+                what=ctx.t(declared.label),
                 old=await self._shown(ctx, key, old),
             )
             return
         await ctx.reply(
-            f"Done. {label} now go to {{new}} (before: {{old}}).",
+            _("Done. {what} now go to {new} (before: {old})."),
+            what=ctx.t(declared.label),
             new=await self._shown(ctx, key, value),
             old=await self._shown(ctx, key, old),
         )
 
     @command(
         "community set",
-        "Change a feature's setting (/community show lists them), or back to its default",
+        _("Change a feature's setting (/community show lists them), or back to its default"),
         private=True,
         level=Permission.FACILITATOR,
         examples=("community set crisis.concern_dm off", "community set crisis.concern_dm default"),
@@ -254,20 +280,22 @@ class Community(Cog):
     async def set_setting(
         self,
         ctx: Context,
-        name: Annotated[str, SettingNameType(), "Which setting"],
-        value: Annotated[str, MaxLen(200), Rest(), "The new value, or default"],
+        name: Annotated[str, SettingNameType(), _("Which setting")],
+        value: Annotated[str, MaxLen(200), Rest(), _("The new value, or default")],
     ) -> None:
         setting = self.bot.declared_settings.get(name)
         assert setting is not None and ctx.actor is not None  # SettingNameType: declared only
         if ctx.actor.level < setting.level:
             await ctx.reply(
-                f"Only {setting.level.label}s can change this setting; nothing was changed."
+                _("Only {level}s can change this setting; nothing was changed."),
+                level=setting.level.label,
             )
             return
         if setting.command is not None:
             await ctx.reply(
-                f"{setting.label} has a command of its own that checks it: "
-                f"{setting.how_to_change(ctx)}. Nothing was changed."
+                _("{setting} has a command of its own that checks it: {how}. Nothing was changed."),
+                setting=ctx.t(setting.label),
+                how=setting.how_to_change(ctx),
             )
             return
         new = None
@@ -278,26 +306,34 @@ class Community(Cog):
                 )
             except ArgumentError as err:
                 await ctx.reply(
-                    "I didn't change anything: {problem}. Try {how}.",
-                    problem=str(err),
+                    _("I didn't change anything: {problem}. Try {how}."),
+                    problem=err.translated(ctx.tr),
                     how=setting.how_to_change(ctx),
                 )
                 return
         old = await self._change(ctx, name, new)
         shown = {"new": await setting.shown(ctx, new), "old": await setting.shown(ctx, old)}
         if old == new:
-            await ctx.reply(f"Nothing changed: {setting.label} already is {{new}}.", **shown)
+            await ctx.reply(
+                _("Nothing changed: {setting} already is {new}."),
+                setting=ctx.t(setting.label),
+                **shown,
+            )
             return
-        await ctx.reply(f"Done. {setting.label} is now {{new}} (before: {{old}}).", **shown)
+        await ctx.reply(
+            _("Done. {setting} is now {new} (before: {old})."),
+            setting=ctx.t(setting.label),
+            **shown,
+        )
 
     @command(
         "community timezone",
-        "The community's timezone (schedules follow it)",
+        _("The community's timezone (schedules follow it)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def timezone(
-        self, ctx: Context, zone: Annotated[Timezone, "An IANA name like Europe/London"]
+        self, ctx: Context, zone: Annotated[Timezone, _("An IANA name like Europe/London")]
     ) -> None:
         now = ctx.now()
 
@@ -312,41 +348,46 @@ class Community(Cog):
 
         old = await self._change(ctx, keys.TIMEZONE, str(zone), also=reschedule)
         if old == zone:
-            await ctx.reply("Nothing changed: the timezone already is {zone}.", zone=zone)
+            await ctx.reply(_("Nothing changed: the timezone already is {zone}."), zone=zone)
             return
         await ctx.reply(
-            "Done. The community's timezone is now {zone} (before: {old}). "
-            "Scheduled prompts keep their local times in the new zone.",
+            _(
+                "Done. The community's timezone is now {zone} (before: {old}). "
+                "Scheduled prompts keep their local times in the new zone."
+            ),
             zone=zone,
-            old=old or f"{self.bot.config.bot.timezone}, the default",
+            old=old or ctx.t("{value}, the default", value=self.bot.config.bot.timezone),
         )
 
     @command(
         "community region",
-        "The community's country, for local crisis resources (or off)",
+        _("The community's country, for local crisis resources (or off)"),
         private=True,
         level=Permission.MODERATOR,
         autocomplete={"code": "region"},
     )
     async def region(
-        self, ctx: Context, code: Annotated[str | Off, CountryCode(), "Two letters, like GB or US"]
+        self,
+        ctx: Context,
+        code: Annotated[str | Off, CountryCode(), _("Two letters, like GB or US")],
     ) -> None:
         value = None if code is OFF else str(code)
         old = await self._change(ctx, keys.REGION, value)
         if old == value:
             await ctx.reply(
-                "Nothing changed: the region already is {code}.", code=value or "not set"
+                _("Nothing changed: the region already is {code}."),
+                code=value or ctx.t("not set"),
             )
             return
         await ctx.reply(
-            "Done. The community's region is now {new} (before: {old}).",
-            new=value or "not set",
-            old=old or "not set",
+            _("Done. The community's region is now {new} (before: {old})."),
+            new=value or ctx.t("not set"),
+            old=old or ctx.t("not set"),
         )
 
     @command(
         "community facilitators",
-        "Who facilitates: a role on Discord, a power level on Matrix",
+        _("Who facilitates: a role on Discord, a power level on Matrix"),
         private=True,
         level=Permission.MODERATOR,
         examples=("community facilitators role:@Facilitators", "community facilitators power:25"),
@@ -354,8 +395,8 @@ class Community(Cog):
     async def facilitators(
         self,
         ctx: Context,
-        role: Annotated[RoleOrOff, "Discord: the facilitators' role, or off"] | None = None,
-        power: Annotated[PowerOrOff, "Matrix: power level from 0 to 100, or off"] | None = None,
+        role: Annotated[RoleOrOff, _("Discord: the facilitators' role, or off")] | None = None,
+        power: Annotated[PowerOrOff, _("Matrix: power level from 0 to 100, or off")] | None = None,
     ) -> None:
         platform = ctx.community.platform
         if (role is None) == (power is None):
@@ -386,35 +427,35 @@ class Community(Cog):
 
     @command(
         "community welcome",
-        "A private welcome for new members (text:off removes it)",
+        _("A private welcome for new members (text:off removes it)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def welcome(
         self,
         ctx: Context,
-        text: Annotated[str, MaxLen(WELCOME_MAX), Rest(), "The welcome, or off"],
+        text: Annotated[str, MaxLen(WELCOME_MAX), Rest(), _("The welcome, or off")],
     ) -> None:
         value = None if text.lower() in ("off", "none") else text
         old = await self._change(ctx, keys.WELCOME, value)
         if old == value:
-            await ctx.reply("Nothing changed: that already is the welcome message.")
+            await ctx.reply(_("Nothing changed: that already is the welcome message."))
         elif value is None:
-            await ctx.reply("Done. New members won't get a welcome message from me.")
+            await ctx.reply(_("Done. New members won't get a welcome message from me."))
         else:
             await ctx.reply(
-                "Done. New members will get this privately, followed by what I can do:\n{text}",
+                _("Done. New members will get this privately, followed by what I can do:\n{text}"),
                 text=value,
             )
 
     @command(
         "community audit",
-        "Every settings change: who, what, old → new, when",
+        _("Every settings change: who, what, old → new, when"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def audit(
-        self, ctx: Context, days: Annotated[int, Range(1, 365), "How many days back"] = 30
+        self, ctx: Context, days: Annotated[int, Range(1, 365), _("How many days back")] = 30
     ) -> None:
         entries, total = await self.config.audit(
             ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=days)
@@ -459,7 +500,7 @@ class Community(Cog):
             values["channel"] = await ctx.platform.channel_name(ctx.community.id, channel)
         await ctx.send_private(event.member.id, template, **values)
 
-    @command("hello", "Ask for a short public welcome in the welcome channel", private=True)
+    @command("hello", _("Ask for a short public welcome in the welcome channel"), private=True)
     async def hello(self, ctx: Context) -> None:
         # Joining a recovery community is the member's to announce: nothing is posted about
         # anyone until they ask, once, and their name is text, never a mention.
@@ -467,25 +508,27 @@ class Community(Cog):
         channel = await ctx.channel_for("welcome")
         if channel is None:
             await ctx.reply(
-                "This community has no welcome channel, so there's nowhere for me to say hello. "
-                "You're very welcome all the same."
+                _(
+                    "This community has no welcome channel, so there's nowhere for me to say "
+                    "hello. You're very welcome all the same."
+                )
             )
             return
         key = ctx.member_key()
         if await self.bot.member_settings.get(key, WELCOMED) is not None:
-            await ctx.reply("You've already been welcomed publicly; once is enough. 🌱")
+            await ctx.reply(_("You've already been welcomed publicly; once is enough. 🌱"))
             return
         posted = await ctx.post(
             "welcome",
-            "🌱 Please welcome {name}, who just joined us.",
+            _("🌱 Please welcome {name}, who just joined us."),
             name=await ctx.member_name(ctx.actor.id),
         )
         if posted is None:
-            await ctx.reply("I couldn't post in the welcome channel just now; please try later.")
+            await ctx.reply(_("I couldn't post in the welcome channel just now; please try later."))
             return
         await self.bot.member_settings.set(key, WELCOMED, "yes", ctx.now())
         await ctx.reply(
-            "Done: I've said hello in {channel}.",
+            _("Done: I've said hello in {channel}."),
             channel=await ctx.platform.channel_name(ctx.community.id, channel),
         )
 

@@ -111,3 +111,28 @@ async def test_prompts_in_each_language(tmp_path, code: str) -> None:
         assert "{" not in out and "#1 (" in out
     finally:
         await c.stop()
+
+
+COMMUNITY = {
+    "es": ("Ajustes de la comunidad:", "Zona horaria: Europe/London; cámbialo con",
+           "Canal de Logros que se celebran", "Canal de Celebraciones de logros: #milestones"),
+    "pt_BR": ("Configurações da comunidade:", "Fuso horário: Europe/London; mude com",
+              "", "Canal de Comemorações de marcos: #milestones"),
+    "de": ("Einstellungen der Community:", "Zeitzone: Europe/London; ändern mit",
+           "", "Kanal für Meilenstein-Feiern: #milestones"),
+    "fr": ("Réglages de la communauté :", "Fuseau horaire : Europe/London ; pour changer :",
+           "", "Salon « Célébrations des étapes » : #milestones"),
+    "uk": ("Налаштування спільноти:", "Часовий пояс: Europe/London; змінити:",
+           "", "Канал «Святкування віх»: #milestones"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+async def test_community_show_in_each_language(community: ConsoleCommunity, code: str) -> None:
+    heading, zone, _unused, channel = COMMUNITY[code]
+    await community.text(":role alice moderator", f"/language set {code}")
+    await community.text("/community timezone Europe/London")
+    await community.text("/community channel purpose:milestones channel:#milestones")
+    out = private_to(await community.text("/community show"), "alice")
+    assert heading in out and zone in out and channel in out
+    assert "{" not in out and "(the default)" not in out and "not set" not in out

@@ -11,6 +11,7 @@ from bot.cog import Cog, listener
 from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import CommunitySetting
+from bot.i18n import N_
 from bot.message import Button, Hidden
 from bot.platforms.base import MessageEvent
 from bot.spec import ChannelRef, MaxLen, Permission, Rest, command
@@ -48,7 +49,7 @@ class ContentWarnings(Cog):
     community_settings = (
         CommunitySetting(
             "cw.expected",  # stored per channel as cw.expected.<channel id>
-            "Channels that expect content warnings",
+            N_("Channels that expect content warnings"),
             command="tw channel",
             show=_expected_shown,
         ),

@@ -55,23 +55,23 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
     name = "crisis"
     community_settings = (
         CommunitySetting(
-            CONCERN_DM_SETTING, "Gentle private message after a worrying message", ON_OFF, "on"
+            CONCERN_DM_SETTING, N_("Gentle private message after a worrying message"), ON_OFF, "on"
         ),
         CommunitySetting(
             REPOST_SETTING,
-            "Minutes before an unclaimed urgent alert is re-posted",
+            N_("Minutes before an unclaimed urgent alert is re-posted"),
             default=str(int(REPOST_AFTER.total_seconds() // 60)),
             command="alert settings",
         ),
         CommunitySetting(
             DM_SETTING,
-            "Minutes before every moderator is written to about an unclaimed urgent alert",
+            N_("Minutes before every moderator is written to about an unclaimed urgent alert"),
             default=str(int(DM_AFTER.total_seconds() // 60)),
             command="alert settings",
         ),
         CommunitySetting(
             "crisis.responders",
-            "Crisis responders (may go on duty and take alerts)",
+            N_("Crisis responders (may go on duty and take alerts)"),
             command="duty responders",
             show=_responders_shown,
         ),

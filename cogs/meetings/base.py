@@ -10,6 +10,7 @@ from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
+from bot.i18n import N_
 from bot.platforms.listing import Listing
 from bot.recurrence import Recurrence, parse_schedule
 from bot.spec import Permission
@@ -37,7 +38,7 @@ class MeetingsBase(Cog):
     """Shared helpers of the meetings cog."""
 
     name = "meetings"
-    channel_purposes = (ChannelPurpose(PURPOSE, "Meetings"),)
+    channel_purposes = (ChannelPurpose(PURPOSE, N_("Meetings")),)
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)

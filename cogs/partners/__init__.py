@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, get_args
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.declared_settings import ON_OFF, CommunitySetting
+from bot.i18n import N_
 from bot.message import Button
 from bot.services import service
 from bot.spec import MaxLen, MemberRef, Range, Rest, command
@@ -51,14 +52,14 @@ class Partners(PartnerModeration, Cog):
     community_settings = (
         CommunitySetting(
             "partner.trios",
-            "Trios when a round leaves one member out",
+            N_("Trios when a round leaves one member out"),
             ON_OFF,
             "off",
             command="partner trios",
         ),
         CommunitySetting(
             "partner.schedule",  # kept in partner_schedules with its next run
-            "Weekly partner matching (community time)",
+            N_("Weekly partner matching (community time)"),
             command="partner schedule",
             show=_schedule_shown,
         ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.channels import ChannelPurpose
 from bot.core import Bot
+from bot.i18n import N_
 from bot.scheduler import DueSource
 from cogs.vent.moderation import Moderation
 from cogs.vent.posting import Posting
@@ -17,7 +18,7 @@ class Vent(Posting, Moderation):
     """/vent and its moderator commands."""
 
     name = "vent"
-    channel_purposes = (ChannelPurpose("vent", "Anonymous posts"),)
+    channel_purposes = (ChannelPurpose("vent", N_("Anonymous posts")),)
     requires = ("crisis.level", "crisis.urgent_reply")
 
     async def on_load(self) -> None:

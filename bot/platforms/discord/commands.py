@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import DISCORD_LOCALES, translator
+from bot.i18n import DISCORD_LOCALES, ENGLISH, Translator, translator
 from bot.spec import (
     ChoiceType,
     CommandSpec,
@@ -350,9 +350,9 @@ def form_params(spec: CommandSpec, given: dict[str, str]) -> list[Param]:
     return free[:MODAL_INPUTS_MAX]
 
 
-def form_placeholder(param: Param) -> str:
-    """A hint inside a form field."""
-    text = param.type.describe()
+def form_placeholder(param: Param, tr: Translator = ENGLISH) -> str:
+    """A hint inside a form field, in the reader's language."""
+    text = param.type.describe_in(tr)
     if not param.required:
-        text += " (optional)"
+        text = tr("{hint} (optional)", hint=text)
     return text[:100]

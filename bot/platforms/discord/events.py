@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.failures import log_failure, new_error_id
+from bot.i18n import translator
 from bot.message import Message
 from bot.platforms.base import Actor, CommunityRef, Invocation, MemberJoinEvent, MessageEvent
 from bot.platforms.discord.commands import (
@@ -33,6 +34,7 @@ from bot.platforms.discord.shared import (
 )
 from bot.platforms.discord.suggest import suggestions
 from bot.spec import ChannelRef, CommandSpec, MemberRef, Permission, RoleRef
+from storage.db import MemberKey
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +151,10 @@ class DiscordEvents:
             permissions = None if in_dm else interaction.permissions
             actor = await self._actor(person, community, permissions)
             guild = community.id if in_dm else None
-            modal = build_modal(spec, action.args, guild) if actor.level >= spec.level else None
+            client = str(getattr(interaction.locale, "value", "") or "") or None
+            key = MemberKey(community.platform, community.id, str(person.id))
+            tr = translator(await self.bot.languages.member(key, client))
+            modal = build_modal(spec, action.args, guild, tr) if actor.level >= spec.level else None
             if modal is not None:
                 await interaction.response.send_modal(modal)
                 stop_view(modal)

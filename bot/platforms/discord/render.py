@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 
+from bot.i18n import ENGLISH, Translator
 from bot.message import Button, Message, Ping
 from bot.platforms.discord.commands import (
     button_custom_id,
@@ -187,7 +188,7 @@ def _view(
 
 
 def build_modal(
-    spec: CommandSpec, args: dict[str, str], guild: str | None = None
+    spec: CommandSpec, args: dict[str, str], guild: str | None = None, tr: Translator = ENGLISH
 ) -> discord.ui.Modal | None:
     """A form for a command's options (those not preset by the button); None if none fit."""
     custom_id = form_custom_id(spec.name, args, guild)
@@ -201,7 +202,7 @@ def build_modal(
         field = discord.ui.TextInput(
             custom_id=param.name,
             required=param.required,
-            placeholder=form_placeholder(param),
+            placeholder=form_placeholder(param, tr),
             style=discord.TextStyle.paragraph if long_text else discord.TextStyle.short,
             max_length=max_len,
         )
