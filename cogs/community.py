@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
-from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType, labels
+from bot.channels import ChannelPurpose, ChannelPurposes, PurposeType
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.core import Bot
@@ -34,8 +34,7 @@ from bot.spec import (
     Timezone,
     command,
 )
-from bot.timeutil import format_local
-from bot.words import plural
+from bot.timeutil import zone
 from cogs.values import CountryCode
 from storage import community as keys
 from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
@@ -44,18 +43,19 @@ from storage.prompts import reschedule_community
 WELCOME_MAX = 1500
 WELCOMED = "welcome.posted"  # member setting: they asked for a public welcome, and got it
 _PRIVATE_HOW = {
-    "discord": "on Discord: the everyone role and members' roles can't view it",
-    "matrix": "on Matrix: an invite-only room whose members are all moderators",
-    "console": "in the console: :channel NAME moderators makes one",
+    "discord": N_("on Discord: the everyone role and members' roles can't view it"),
+    "matrix": N_("on Matrix: an invite-only room whose members are all moderators"),
+    "console": N_("in the console: :channel NAME moderators makes one"),
 }
 
 
-def _action_label(action: str, purposes: ChannelPurposes) -> str:
+def _action_label(ctx: Context, action: str, purposes: ChannelPurposes) -> str:
     """An audit action as moderators read it ("moderator alerts channel")."""
     if action.startswith("channel."):
         name = action.removeprefix("channel.")
         purpose = purposes.get(name)
-        return f"{purpose.label.lower() if purpose else name} channel"
+        shown = _lowered(ctx, purpose.label) if purpose else name
+        return ctx.t("{purpose} channel", purpose=shown)
     return action.replace("_", " ")
 
 
@@ -162,26 +162,35 @@ class Community(Cog):
             for p in self.bot.channel_purposes.all()
             if p != purpose and settings.get(keys.channel_key(p.name)) == channel_id
         ]
+        # translated here; {where} stays a placeholder for the reply to fill (and escape)
         if purpose.moderators_only and others:
-            need = "crisis alerts" if purpose.name == "alerts" else purpose.label.lower()
-            return (
-                "I didn't change anything: {where} is already used for "
-                f"{labels(others)}, and {need} need a channel of their own that only moderators "
-                "can read. Please choose or create one, then try again."
+            need = (
+                ctx.t("crisis alerts") if purpose.name == "alerts" else _lowered(ctx, purpose.label)
+            )
+            return ctx.t(
+                "I didn't change anything: {where} is already used for {used}, and {need} need a "
+                "channel of their own that only moderators can read. Please choose or create "
+                "one, then try again.",
+                where="{where}",
+                used=", ".join(_lowered(ctx, p.label) for p in others),
+                need=need,
             )
         private = next((p for p in others if p.moderators_only), None)
         if private is not None:
-            return (
-                "I didn't change anything: {where} is the moderators' "
-                f"{private.name} channel, and it stays for {private.name} only. "
-                "Please choose another channel."
+            return ctx.t(
+                "I didn't change anything: {where} is the moderators' {name} channel, and it "
+                "stays for {name} only. Please choose another channel.",
+                where="{where}",
+                name=private.name,
             )
         if purpose.moderators_only and await ctx.members_can_read(channel_id):
-            return (
-                "I didn't change anything: members can read {where}, and alerts name people "
-                "who may be in crisis. Please choose a channel only moderators can see "
-                f"({_PRIVATE_HOW.get(ctx.community.platform, _PRIVATE_HOW['console'])}), "
-                "then try again."
+            how = _PRIVATE_HOW.get(ctx.community.platform, _PRIVATE_HOW["console"])
+            return ctx.t(
+                "I didn't change anything: members can read {where}, and alerts name people who "
+                "may be in crisis. Please choose a channel only moderators can see ({how}), then "
+                "try again.",
+                where="{where}",
+                how=ctx.t(how),
             )
         return None
 
@@ -401,8 +410,11 @@ class Community(Cog):
         platform = ctx.community.platform
         if (role is None) == (power is None):
             await ctx.reply(
-                "Give one of these: role:@Role (Discord) or power:<0-100> (Matrix). "
-                f"Example: {ctx.prefix}community facilitators power:25"
+                _(
+                    "Give one of these: role:@Role (Discord) or power:<0-100> (Matrix). "
+                    "Example: {hint}"
+                ),
+                hint=f"{ctx.prefix}community facilitators power:25",
             )
             return
         change = await change_people(ctx, FACILITATORS, role, power)
@@ -412,17 +424,19 @@ class Community(Cog):
         if role is not None:
             what = "off" if role is OFF else f"@{role.name}"  # type: ignore[union-attr]
         else:
-            what = "off" if power is OFF else f"power level {power} and up"
+            what = "off" if power is OFF else ctx.t("power level {level} and up", level=power)
         note = ""
         if platform == "console":
-            note = " (In the console, :role NAME facilitator decides who facilitates.)"
+            note = " " + ctx.t("(In the console, :role NAME facilitator decides who facilitates.)")
         if old == value:
-            await ctx.reply(f"Nothing changed: facilitators already are {{what}}.{note}", what=what)
+            await ctx.reply(
+                ctx.t("Nothing changed: facilitators already are {what}.") + note, what=what
+            )
             return
         await ctx.reply(
-            f"Done. Facilitators: {{what}} (before: {{old}}).{note}",
+            ctx.t("Done. Facilitators: {what} (before: {old}).") + note,
             what=what,
-            old=old or "not set",
+            old=old or ctx.t("not set"),
         )
 
     @command(
@@ -461,22 +475,37 @@ class Community(Cog):
             ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=days)
         )
         if not entries:
-            await ctx.reply(f"No changes in the last {plural(days, 'day')}.")
+            await ctx.reply(
+                ctx.nt("No changes in the last day.", "No changes in the last {count} days.", days)
+            )
             return
         tz = await ctx.community_timezone()
-        lines = [f"Changes in the last {plural(days, 'day')}, newest first ({tz}):"]
+        lines = [
+            ctx.nt(
+                "Changes in the last day, newest first ({tz}):",
+                "Changes in the last {count} days, newest first ({tz}):",
+                days,
+                tz=tz,
+            )
+        ]
         values: dict[str, str] = {}
         for i, entry in enumerate(entries):
             lines.append(f"{{when{i}}} {{who{i}}}: {{what{i}}} {{old{i}}} → {{new{i}}}")
             values |= {
-                f"when{i}": format_local(entry.at, tz),
+                f"when{i}": ctx.tr.datetime(entry.at.astimezone(zone(tz)), "EEE dd MMM y, HH:mm"),
                 f"who{i}": entry.actor_name,
-                f"what{i}": _action_label(entry.action, self.bot.channel_purposes),
+                f"what{i}": _action_label(ctx, entry.action, self.bot.channel_purposes),
                 f"old{i}": await self._shown(ctx, entry.action, entry.old),
                 f"new{i}": await self._shown(ctx, entry.action, entry.new),
             }
         if total > len(entries):
-            lines.append(f"…and {plural(total - len(entries), 'older change')}. Try fewer days.")
+            lines.append(
+                ctx.nt(
+                    "…and {count} older change. Try fewer days.",
+                    "…and {count} older changes. Try fewer days.",
+                    total - len(entries),
+                )
+            )
         await ctx.reply("\n".join(lines), **values)
 
     # --- events -----------------------------------------------------------------------------
@@ -493,9 +522,12 @@ class Community(Cog):
         template, values = "{welcome}\n\n{guide}", {"welcome": text, "guide": guide.render()}
         channel = await ctx.channel_for("welcome")
         if channel is not None:
-            template += (
-                "\n\nIf you'd like a short hello from me in {channel}, type "
-                f"{ctx.command_hint('hello')}. Only if you want one: nothing is posted otherwise."
+            tr = await ctx.translator_for(event.member.id)
+            template += "\n\n" + tr(
+                "If you'd like a short hello from me in {channel}, type {hint}. Only if you want "
+                "one: nothing is posted otherwise.",
+                channel="{channel}",
+                hint=ctx.command_hint("hello"),
             )
             values["channel"] = await ctx.platform.channel_name(ctx.community.id, channel)
         await ctx.send_private(event.member.id, template, **values)
