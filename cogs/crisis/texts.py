@@ -41,7 +41,7 @@ NOTE_PRIVATE = N_(
 )
 # Who hears about urgent typed text: the member chooses (the default), or the feature tells the
 # moderators itself and the reply must say so, never promise otherwise.
-WhoHears = Literal["choice", "anonymous", "named"]
+WhoHears = Literal["choice", "anonymous", "named", "partner"]
 WHO_HEARS: dict[WhoHears, str] = {
     "choice": NOTE_PRIVATE,
     "anonymous": N_(
@@ -51,6 +51,10 @@ WHO_HEARS: dict[WhoHears, str] = {
     "named": N_(
         "I've let the moderators know you may need someone, without what you wrote; one of them "
         "may reach out to you privately."
+    ),
+    "partner": N_(
+        'Your partner has what you wrote; the moderators hear only if you choose "Let a '
+        'moderator know".'
     ),
 }
 OVERDOSE_FIRST = N_("If someone may have taken too much, call {emergency} now and stay with them.")

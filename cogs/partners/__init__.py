@@ -407,6 +407,7 @@ class Partners(PartnerModeration, Cog):
             "I've sent your note to your partner privately."
             if reached
             else "I couldn't reach your partner privately just now.",
+            "partner" if reached else "choice",
         )
         if heard is not None:
             await ctx.reply(heard.template, buttons=heard.buttons, **heard.values)
@@ -510,6 +511,6 @@ async def _no_emergency(ctx: Context, text: str | None) -> None:
     return None
 
 
-async def _no_reply(ctx: Context, text: str | None, done: str) -> None:
+async def _no_reply(ctx: Context, text: str | None, done: str, who_hears: str) -> None:
     """Without the crisis cog, the usual reply is sent."""
     return None
