@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tests.harness import private_to
+from tests.harness import posted_in, private_to
 from tests.test_crisis_private_text import mod  # noqa: F401 (a fixture)
 from tests.test_partners import paired
+from tests.test_support import desk  # noqa: F401 (a fixture)
 
 
 async def test_an_urgent_sos_reply_does_not_promise_the_words_stay_private(mod):  # noqa: F811
@@ -17,3 +18,25 @@ async def test_an_urgent_sos_reply_does_not_promise_the_words_stay_private(mod):
     assert "Emergency:" in reply
     assert "stays private" not in reply
     assert "Your partner has what you wrote" in reply
+
+
+async def test_an_urgent_support_request_can_be_claimed_and_closed_as_alert_1(desk):  # noqa: F811
+    """The newcomer's "/alert claim 1" answered "There is no alert #1 here"."""
+    out = await desk.text('/support request kind:listen note:"I want to kill myself tonight"')
+    assert "kill" not in posted_in(out, "#alerts")
+    assert "stays private" not in private_to(out, "alice")
+    claimed = await desk.text(":as mod", "/alert claim 1")
+    assert "There is no alert" not in claimed
+    assert "mod" in claimed
+    assert "There is no alert" not in await desk.text("/alerts")
+
+
+async def test_duty_list_says_what_an_alert_does_and_shows_supporters_on_duty(desk):  # noqa: F811
+    """/duty list said "urgent alerts ping nobody at first" while the alert mentioned every
+    moderator at once, and left out the supporters on duty."""
+    listing = await desk.text(":as mod", "/duty list")
+    assert "ping nobody" not in listing
+    assert "mention every moderator at once" in listing
+    assert "bob" in listing and "support requests" in listing
+    out = await desk.text(":as alice", '/support request note:"I want to kill myself tonight"')
+    assert "@mod" in posted_in(out, "#alerts")

@@ -208,8 +208,8 @@ class DutyCommands(CrisisBase):
         current = await self.responders_on_duty(ctx)
         if not current:
             lines.append(
-                "Nobody is on duty right now, so urgent alerts ping nobody at first; if none is "
-                "claimed, every moderator is pinged after a while."
+                "Nobody is on duty right now, so an urgent alert would mention every moderator at "
+                "once (and the responders role, if there is one)."
             )
         else:
             lines.append("On duty now:")
@@ -221,6 +221,13 @@ class DutyCommands(CrisisBase):
                 f"until {format_local(person.until, zone)}" if person.until else "until they stop"
             )
             lines.append(f"- {{n{i}}}: their local time {{t{i}}}, {until}")
+        responders = {person.user_id for person in current}
+        supporters = [d for d in await self.duty_now(ctx) if d.user_id not in responders]
+        if supporters:
+            lines.append("On duty for support requests only (not crisis alerts):")
+        for i, person in enumerate(supporters):
+            values[f"s{i}"] = person.name
+            lines.append(f"- {{s{i}}}")
         slots = await self.duty.slots(ctx.community.platform, ctx.community.id)
         if slots:
             lines.append("Weekly rota (each in the responder's own time):")
