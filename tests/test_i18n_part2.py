@@ -101,3 +101,69 @@ async def test_the_supporter_reads_their_own_language(desk: ConsoleCommunity) ->
     assert "ayuda práctica" not in private_to(out, "bob")
     assert "praktische Hilfe" in private_to(out, "bob")
     assert "Gracias por pedirlo" in private_to(out, "alice")
+
+
+# --- accountability partners -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+async def test_partners_in_each_language(community: ConsoleCommunity, code: str) -> None:
+    """Bob reads `code`, carol English, the moderator `code`: each reads their own language."""
+    tr = translator(code)
+    await community.say(
+        ":as bob", f"/language set {code}", "/timezone set Europe/London",
+        ":as carol", "/timezone set Europe/Paris",
+    )  # fmt: skip
+    out = await community.text(
+        ":as bob", '/partner join alcohol intro:"<b>evenings</b> are hard"', ":as carol",
+        "/partner join alcohol",
+    )  # fmt: skip
+    assert "!partner status" in private_to(out, "bob") and "You're in the pool" not in (
+        private_to(out, "bob")
+    )
+    out = await community.text(
+        ":role mod moderator", ":as mod", f"/language set {code}", "/partner match"
+    )
+    assert tr.plural("{count} pair", "{count} pairs", 1) in private_to(out, "mod")
+    assert "Proposed" not in private_to(out, "mod") and filled(out)
+    to_bob = private_to(out, "bob")
+    assert tr("🤝 A possible accountability partner for you: {who}.", who="carol") in to_bob
+    span = tr.plural("{count} hour", "{count} hours", 1)
+    assert tr("They're {span} ahead of you.", span=span) in to_bob
+    to_carol = private_to(out, "carol")
+    assert "A possible accountability partner for you: bob." in to_carol
+    assert "They're 1 hour behind you." in to_carol and "<b>evenings</b> are hard" in to_carol
+    assert tr("Accept") in to_bob and filled(to_bob)
+
+    out = await community.text(":as bob", "/partner accept", ":as carol", "/partner accept")
+    assert tr("You and {who} are now accountability partners.", who="carol") in private_to(
+        out, "bob"
+    )
+    assert "You and bob are now accountability partners." in private_to(out, "carol")
+    out = await community.text(":as bob", '/partner sos note:"rough evening"')
+    assert tr("They wrote: {note}") not in out  # carol reads English
+    assert "bob could use some support right now" in private_to(out, "carol")
+    assert "rough evening" in private_to(out, "carol") and filled(out)
+    assert "I've let" not in private_to(out, "bob") and "!crisis" in private_to(out, "bob")
+    out = private_to(await community.text("/partner status"), "bob")
+    assert tr("Your accountability partner: {who}, since {since}.", who="carol", since="2026-11-02") in out  # fmt: skip
+    out = await community.text("/partner end")
+    assert "carol" in private_to(out, "bob") and filled(out)
+    assert "Your accountability partnership with bob has ended." in private_to(out, "carol")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+async def test_partner_errors_in_each_language(community: ConsoleCommunity, code: str) -> None:
+    tr = translator(code)
+    await community.text(f"/language set {code}", "/timezone set Europe/London")
+    out = await community.text('/partner join alcohol intro:"hi @here"')
+    assert (
+        tr(
+            "please leave out @everyone, @here and similar mentions; this text only ever goes to "
+            "your partner"
+        )
+        in out
+    )
+    out = private_to(await community.text("/partner sos"), "alice")
+    assert "!crisis" in out and filled(out)
+    assert "You don't have an accountability partner" not in out

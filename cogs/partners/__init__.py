@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Literal, get_args
 from bot.cog import Cog, listener
 from bot.context import Context
 from bot.declared_settings import ON_OFF, CommunitySetting
-from bot.i18n import N_
+from bot.i18n import N_, _
 from bot.message import Button
 from bot.services import service
 from bot.spec import MaxLen, MemberRef, Range, Rest, command
 from bot.timeutil import next_daily
-from bot.words import plural
-from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, SHARE_KEY, PartnerDue
+from cogs.partners.due import BACK_IN_POOL, NUDGE_TIME, PROPOSAL_CLOSED, SHARE_KEY, PartnerDue
 from cogs.partners.matching import FOCUSES, FREQUENCIES
 from cogs.partners.moderation import PartnerModeration
 from cogs.partners.texts import PersonalText, name_slots
@@ -36,12 +35,12 @@ Focus = Literal[
 Frequency = Literal["daily", "few-times-a-week", "weekly"]
 assert set(get_args(Focus)) == FOCUSES and get_args(Frequency) == FREQUENCIES
 
-ProposalId = Annotated[int, Range(1), "Which proposal (you can leave it out)"]
+ProposalId = Annotated[int, Range(1), _("Which proposal (you can leave it out)")]
 
 
 async def _schedule_shown(ctx: Context, value: str | None) -> str:
     found = await PartnerStore(ctx.bot.db).schedule(ctx.community.platform, ctx.community.id)
-    return found[0] if found else "off"
+    return found[0] if found else ctx.t("off")
 
 
 class Partners(PartnerModeration, Cog):
@@ -103,7 +102,7 @@ class Partners(PartnerModeration, Cog):
 
     @command(
         "partner join",
-        "Ask for an accountability partner (you'll be asked before anything happens)",
+        _("Ask for an accountability partner (you'll be asked before anything happens)"),
         private=True,
         examples=(
             'partner join alcohol intro:"Day 40, evenings are hard" frequency:daily language:en',
@@ -112,16 +111,18 @@ class Partners(PartnerModeration, Cog):
     async def join(
         self,
         ctx: Context,
-        focus: Annotated[Focus, "What you're working on"],
+        focus: Annotated[Focus, _("What you're working on")],
         intro: Annotated[
             str,
             PersonalText(300),
             Rest(),
-            "A few words about you, shown only to a proposed partner",
+            _("A few words about you, shown only to a proposed partner"),
         ]
         | None = None,
-        frequency: Annotated[Frequency, "How often you'd like to be in touch"] = "few-times-a-week",
-        language: Annotated[str, LanguageCode(), "The language you'd like to talk in, like en"]
+        frequency: Annotated[
+            Frequency, _("How often you'd like to be in touch")
+        ] = "few-times-a-week",
+        language: Annotated[str, LanguageCode(), _("The language you'd like to talk in, like en")]
         | None = None,
     ) -> None:
         key = ctx.member_key()
@@ -129,57 +130,73 @@ class Partners(PartnerModeration, Cog):
         if current is not None:
             names = await self.partner_name(ctx, key.user_id)
             await ctx.reply(
-                "You already have an accountability partner, {names}. If you'd like a new one, "
-                f"{ctx.command_hint('partner end')} first, then join again.",
+                _(
+                    "You already have an accountability partner, {names}. If you'd like a new "
+                    "one, {end} first, then join again."
+                ),
                 names=names or "",
+                end=ctx.command_hint("partner end"),
             )
             return
         entry = await self.store.pool_entry(key)
         if entry is not None:
             await ctx.reply(
-                f"You're already in the pool (since {entry.joined_at:%Y-%m-%d}), so you'll be in "
-                f"the next round. To change your answers: {ctx.command_hint('partner leave-pool')}, "
-                "then join again."
+                _(
+                    "You're already in the pool (since {since}), so you'll be in the next round. "
+                    "To change your answers: {leave}, then join again."
+                ),
+                since=f"{entry.joined_at:%Y-%m-%d}",
+                leave=ctx.command_hint("partner leave-pool"),
             )
             return
         if await self.bot.member_settings.get(key, "timezone") is None:
             await ctx.reply(
-                "So I can pair you with someone awake when you are, please set your timezone "
-                f"first: {ctx.command_hint('timezone set')} zone:Europe/London (your own place). "
-                f"Then {ctx.command_hint('partner join')} again."
+                _(
+                    "So I can pair you with someone awake when you are, please set your timezone "
+                    "first: {timezone} (your own place). Then {join} again."
+                ),
+                timezone=ctx.command_hint("timezone set") + " zone:Europe/London",
+                join=ctx.command_hint("partner join"),
             )
             return
         await self.store.join(
             key, focus=focus, intro=intro, frequency=frequency, language=language, now=ctx.now()
         )
         await ctx.reply(
-            "You're in the pool 🌱 When the next matching runs, I'll privately show you a possible "
-            "partner, and nothing happens unless you both say yes. "
-            f"{ctx.command_hint('partner status')} shows where things are; "
-            f"{ctx.command_hint('partner leave-pool')} takes you out at any time."
+            _(
+                "You're in the pool 🌱 When the next matching runs, I'll privately show you a "
+                "possible partner, and nothing happens unless you both say yes. {status} shows "
+                "where things are; {leave} takes you out at any time."
+            ),
+            status=ctx.command_hint("partner status"),
+            leave=ctx.command_hint("partner leave-pool"),
         )
 
-    @command("partner leave-pool", "Stop waiting for a partner", private=True)
+    @command("partner leave-pool", _("Stop waiting for a partner"), private=True)
     async def leave_pool(self, ctx: Context) -> None:
         key = ctx.member_key()
         if await self.store.pool_entry(key) is None:
-            await ctx.reply("You're not in the pool right now, so there's nothing to leave.")
+            await ctx.reply(_("You're not in the pool right now, so there's nothing to leave."))
             return
-        _, others = await self.store.leave_pool(key, ctx.now())
+        _left, others = await self.store.leave_pool(key, ctx.now())
         await self._tell_closed(ctx, others)
         await ctx.reply(
-            "Done, you're out of the pool. Whenever you'd like a partner, "
-            f"{ctx.command_hint('partner join')} brings you back."
+            _(
+                "Done, you're out of the pool. Whenever you'd like a partner, {join} brings you back."
+            ),
+            join=ctx.command_hint("partner join"),
         )
 
     # --- answering a proposal ----------------------------------------------------------------------
 
-    @command("partner accept", "Say yes to a proposed partner", private=True)
+    @command("partner accept", _("Say yes to a proposed partner"), private=True)
     async def accept(self, ctx: Context, proposal: ProposalId | None = None) -> None:
         await self._answer(ctx, proposal, "accept")
 
     @command(
-        "partner decline", "Say no to a proposed partner (they won't know it was you)", private=True
+        "partner decline",
+        _("Say no to a proposed partner (they won't know it was you)"),
+        private=True,
     )
     async def decline(self, ctx: Context, proposal: ProposalId | None = None) -> None:
         await self._answer(ctx, proposal, "decline")
@@ -190,8 +207,11 @@ class Partners(PartnerModeration, Cog):
             pending = await self.store.pending_proposal(key)
             if pending is None:
                 await ctx.reply(
-                    "You don't have a proposed match waiting for an answer right now. "
-                    f"{ctx.command_hint('partner status')} shows where things are."
+                    _(
+                        "You don't have a proposed match waiting for an answer right now. "
+                        "{status} shows where things are."
+                    ),
+                    status=ctx.command_hint("partner status"),
                 )
                 return
             proposal_id = pending.id
@@ -200,66 +220,78 @@ class Partners(PartnerModeration, Cog):
         proposal = outcome.proposal
         if outcome.status == "missing" or proposal is None:
             await ctx.reply(
-                "I can't find that proposal among yours. "
-                f"{ctx.command_hint('partner status')} shows what's waiting for you."
+                _("I can't find that proposal among yours. {status} shows what's waiting for you."),
+                status=ctx.command_hint("partner status"),
             )
         elif outcome.status == "expired":
-            await ctx.reply("That proposal has expired (they last 48 hours). " + BACK_IN_POOL)
+            await ctx.reply(
+                ctx.t("That proposal has expired (they last 48 hours).") + " " + ctx.t(BACK_IN_POOL)
+            )
         elif outcome.status == "answered":
             await ctx.reply(
-                "You've already answered that one; I'll let you know when there's news."
+                _("You've already answered that one; I'll let you know when there's news.")
             )
         elif outcome.partnership_id is not None:
             await self._introduce(ctx, proposal)
         elif outcome.status == "accepted":
             await ctx.reply(
-                f"That match already went ahead. {ctx.command_hint('partner status')} shows your partner."
+                _("That match already went ahead. {status} shows your partner."),
+                status=ctx.command_hint("partner status"),
             )
         elif outcome.status == "pending":
             await ctx.reply(
-                "Thank you, I've noted your yes. I'll introduce you as soon as everyone has said "
-                "yes (within 48 hours); if not, you simply go back into the pool."
+                _(
+                    "Thank you, I've noted your yes. I'll introduce you as soon as everyone has "
+                    "said yes (within 48 hours); if not, you simply go back into the pool."
+                )
             )
         elif outcome.status == "declined":
             await ctx.reply(
-                "Thanks for letting me know, that's completely fine. Nobody is told who said "
-                "no: the proposal closes for everyone at the same time, within 48 hours, and "
-                "then you're back in the pool; there's nothing you need to do."
+                _(
+                    "Thanks for letting me know, that's completely fine. Nobody is told who said "
+                    "no: the proposal closes for everyone at the same time, within 48 hours, and "
+                    "then you're back in the pool; there's nothing you need to do."
+                )
             )
         else:
-            await ctx.reply("That proposal is closed now. " + BACK_IN_POOL)
+            await ctx.reply(ctx.t("That proposal is closed now.") + " " + ctx.t(BACK_IN_POOL))
 
     async def _introduce(self, ctx: Context, proposal: Proposal) -> None:
         assert ctx.actor is not None
         members = list(proposal.answers)
         names = [await ctx.member_name(u) for u in members]
-        everyone, name_values = name_slots(names)
+        room = await ctx.community_translator()
+        everyone, name_values = name_slots(names, tr=room)
         shared = await ctx.open_private_group(
             members,
-            "Accountability partners",
-            f"🌱 Welcome, {everyone}. This is a space for you as accountability partners "
-            "(other members can't join it). Say hello when you're ready; a short message is plenty.",
+            _("Accountability partners"),
+            room(
+                "🌱 Welcome, {everyone}. This is a space for you as accountability partners "
+                "(other members can't join it). Say hello when you're ready; a short message is "
+                "plenty.",
+                everyone=everyone,
+            ),
             **name_values,
         )
         for member in proposal.answers:
+            tr = await ctx.translator_for(member)
             others = [await ctx.member_name(u) for u in proposal.others(member)]
-            who, values = name_slots(others)
-            together = (
-                f"You and {who} are now accountability partners"
-                if len(others) == 1
-                else f"You, {who} are now an accountability group"
-            )
+            who, values = name_slots(others, tr=tr)
+            if len(others) == 1:
+                together = tr("You and {who} are now accountability partners.", who=who)
+            else:
+                together = tr("You, {who} are now an accountability group.", who=who)
             hello = (
-                "I've opened a private space for you to talk."
+                tr("I've opened a private space for you to talk.")
                 if shared
-                else "Say hello when you're ready; a short message is plenty."
+                else tr("Say hello when you're ready; a short message is plenty.")
             )
-            text = (
-                f"🌱 {together}. {hello} "
-                f"{ctx.command_hint('partner status')} shows your partnership, "
-                f"{ctx.command_hint('partner share')} checkins:on shares whether you checked in "
-                f"(never your mood or notes), and {ctx.command_hint('partner end')} ends it "
-                "kindly whenever you need to."
+            text = f"🌱 {together} {hello} " + tr(
+                "{status} shows your partnership, {share} shares whether you checked in "
+                "(never your mood or notes), and {end} ends it kindly whenever you need to.",
+                status=ctx.command_hint("partner status"),
+                share=ctx.command_hint("partner share") + " checkins:on",
+                end=ctx.command_hint("partner end"),
             )
             if member == ctx.actor.id:
                 await ctx.reply(text, **values)
@@ -268,98 +300,138 @@ class Partners(PartnerModeration, Cog):
 
     async def _tell_closed(self, ctx: Context, members: list[str]) -> None:
         for member in members:
-            await ctx.send_private(
-                member, "The proposed partner match won't go ahead this time. " + BACK_IN_POOL
-            )
+            await ctx.send_private(member, PROPOSAL_CLOSED)
 
     # --- the partnership ---------------------------------------------------------------------------
 
-    @command("partner status", "Your partner, or where you are in the pool", private=True)
+    @command("partner status", _("Your partner, or where you are in the pool"), private=True)
     async def status(self, ctx: Context) -> None:
         key = ctx.member_key()
         current = await self.store.partnership(key)
         if current is not None:
+            tr = ctx.tr
             names = [await ctx.member_name(p) for p in current.partners]
-            who, values = name_slots(names)
-            lines = [f"Your accountability partner: {who}, since {current.started_at:%Y-%m-%d}."]
+            who, values = name_slots(names, tr=tr)
+            lines = [
+                tr(
+                    "Your accountability partner: {who}, since {since}.",
+                    who=who,
+                    since=f"{current.started_at:%Y-%m-%d}",
+                )
+            ]
             mine = await self.due.sharing(ctx, key.user_id)
             for index, partner in enumerate(current.partners):
                 if mine and await self.due.sharing(ctx, partner):
                     today = await ctx.today(partner)
                     done = await self.checked_in_on(ctx, partner, today)
-                    lines.append(
-                        f"{{name{index}}} "
-                        + (
-                            "has checked in today."
-                            if done
-                            else "hasn't checked in yet today (their day)."
+                    if done:
+                        line = tr("{name} has checked in today.", name=f"{{name{index}}}")
+                    else:
+                        line = tr(
+                            "{name} hasn't checked in yet today (their day).",
+                            name=f"{{name{index}}}",
                         )
-                    )
+                    lines.append(line)
             if not mine or len(lines) == 1:
-                lines.append(
-                    "Whether your "
-                    + ("partner" if len(current.partners) == 1 else "partners")
-                    + " checked in today shows here once "
-                    + ("you both" if len(current.partners) == 1 else "all three of you")
-                    + " turn on "
-                    f"{ctx.command_hint('partner share')} checkins:on"
-                    + (" (yours is on)." if mine else ".")
-                )
+                share = ctx.command_hint("partner share") + " checkins:on"
+                if len(current.partners) == 1 and mine:
+                    line = tr(
+                        "Whether your partner checked in today shows here once you both turn on "
+                        "{share} (yours is on).",
+                        share=share,
+                    )
+                elif len(current.partners) == 1:
+                    line = tr(
+                        "Whether your partner checked in today shows here once you both turn on "
+                        "{share}.",
+                        share=share,
+                    )
+                elif mine:
+                    line = tr(
+                        "Whether your partners checked in today shows here once all three of you "
+                        "turn on {share} (yours is on).",
+                        share=share,
+                    )
+                else:
+                    line = tr(
+                        "Whether your partners checked in today shows here once all three of you "
+                        "turn on {share}.",
+                        share=share,
+                    )
+                lines.append(line)
             await ctx.reply("\n".join(lines), **values)
             return
         pending = await self.store.pending_proposal(key)
         if pending is not None:
             mine = pending.answers.get(key.user_id)
             state = {
-                "accept": "you've said yes; waiting for everyone's answer",
-                "decline": "you've said no; it closes for everyone at the same time",
-            }.get(mine or "", "waiting for your answer")
+                "accept": _("you've said yes; waiting for everyone's answer"),
+                "decline": _("you've said no; it closes for everyone at the same time"),
+            }.get(mine or "", _("waiting for your answer"))
             args = {"proposal": str(pending.id)}
             await ctx.reply(
-                f"You have a proposed match ({state}), open until "
-                f"{pending.expires_at:%Y-%m-%d %H:%M} UTC.",
+                ctx.t(
+                    "You have a proposed match ({state}), open until {until} UTC.",
+                    state=ctx.t(state),
+                    until=f"{pending.expires_at:%Y-%m-%d %H:%M}",
+                ),
                 buttons=[]
                 if mine
                 else [
-                    Button("Accept", command="partner accept", args=args, style="success"),
-                    Button("Decline", command="partner decline", args=args, style="secondary"),
+                    Button(_("Accept"), command="partner accept", args=args, style="success"),
+                    Button(_("Decline"), command="partner decline", args=args, style="secondary"),
                 ],
             )
             return
         entry = await self.store.pool_entry(key)
         if entry is not None:
             await ctx.reply(
-                f"You're in the pool (since {entry.joined_at:%Y-%m-%d}, focus {entry.focus}), "
-                "waiting for the next matching."
+                _(
+                    "You're in the pool (since {since}, focus {focus}), waiting for the next "
+                    "matching."
+                ),
+                since=f"{entry.joined_at:%Y-%m-%d}",
+                focus=entry.focus,
             )
             return
         await ctx.reply(
-            "You don't have an accountability partner right now. Whenever you'd like one: "
-            f"{ctx.command_hint('partner join')} focus:general"
+            _(
+                "You don't have an accountability partner right now. Whenever you'd like one: "
+                "{join}"
+            ),
+            join=ctx.command_hint("partner join") + " focus:general",
         )
 
-    @command("partner share", "Share with your partner whether you checked in today", private=True)
+    @command(
+        "partner share", _("Share with your partner whether you checked in today"), private=True
+    )
     async def share(
         self,
         ctx: Context,
-        checkins: Annotated[Literal["on", "off"], "Share whether you checked in"],
+        checkins: Annotated[Literal["on", "off"], _("Share whether you checked in")],
     ) -> None:
         await self.bot.member_settings.set(
             ctx.member_key(), SHARE_KEY, "on" if checkins == "on" else None, ctx.now()
         )
         if checkins == "on":
             await ctx.reply(
-                "Sharing is on: your partner can see whether you checked in today (never your "
-                "mood or notes), once they share too."
+                _(
+                    "Sharing is on: your partner can see whether you checked in today (never "
+                    "your mood or notes), once they share too."
+                )
             )
         else:
-            await ctx.reply("Sharing is off: your check-ins stay with you.")
+            await ctx.reply(_("Sharing is off: your check-ins stay with you."))
 
-    @command("partner sos", "Let your partner know you could use support right now", private=True)
+    @command(
+        "partner sos", _("Let your partner know you could use support right now"), private=True
+    )
     async def sos(
         self,
         ctx: Context,
-        note: Annotated[str, PersonalText(300), Rest(), "A few words for your partner (optional)"]
+        note: Annotated[
+            str, PersonalText(300), Rest(), _("A few words for your partner (optional)")
+        ]
         | None = None,
     ) -> None:
         key = ctx.member_key()
@@ -367,46 +439,67 @@ class Partners(PartnerModeration, Cog):
         crisis = ctx.command_hint("crisis")
         if current is None or not current.partners:
             await ctx.reply(
-                "You don't have an accountability partner right now, so there's no one to send "
-                f"this to. If things are hard right now, {crisis} shows people you can reach at any hour."
+                _(
+                    "You don't have an accountability partner right now, so there's no one to "
+                    "send this to. If things are hard right now, {crisis} shows people you can "
+                    "reach at any hour."
+                ),
+                crisis=crisis,
             )
             return
         limit = self.bot.config.limits.partner_sos_per_day
         left = await self.store.take_sos(key, await ctx.today(), limit)
         if left is None:
             await ctx.reply(
-                f"You've sent today's {plural(limit, 'SOS message')} to your partner. If you need "
-                f"someone right now, {crisis} shows people you can reach at any hour."
+                ctx.nt(
+                    "You've sent today's {count} SOS message to your partner. If you need "
+                    "someone right now, {crisis} shows people you can reach at any hour.",
+                    "You've sent today's {count} SOS messages to your partner. If you need "
+                    "someone right now, {crisis} shows people you can reach at any hour.",
+                    limit,
+                    crisis=crisis,
+                )
             )
             return
         assert ctx.actor is not None
         me = await ctx.member_name(ctx.actor.id)
-        text = (
-            "🤝 {me} could use some support right now. A short message from you could mean a lot."
-        )
         values = {"me": me}
         if note:
-            text += "\nThey wrote: {note}"
             values["note"] = note
         services = self.bot.services
         emergency_if_urgent = services.find("crisis.emergency_if_urgent") or _no_emergency
         emergency = await emergency_if_urgent(ctx, note)
         if emergency is not None:
-            text += (
-                "\nWhat they wrote sounds like they may be in danger. If you can't reach them, "
-                "or you think they are in danger now, call {emergency} (the emergency number "
-                "where they are) and stay with them if you can."
-            )
             values["emergency"] = emergency
-        reached = [p for p in current.partners if await ctx.send_private(p, text, **values)]
+        reached = []
+        for partner in current.partners:
+            tr = await ctx.translator_for(partner)
+            lines = [
+                tr(
+                    "🤝 {me} could use some support right now. A short message from you could "
+                    "mean a lot."
+                )
+            ]
+            if note:
+                lines.append(tr("They wrote: {note}"))
+            if emergency is not None:
+                lines.append(
+                    tr(
+                        "What they wrote sounds like they may be in danger. If you can't reach "
+                        "them, or you think they are in danger now, call {emergency} (the "
+                        "emergency number where they are) and stay with them if you can."
+                    )
+                )
+            if await ctx.send_private(partner, "\n".join(lines), **values):
+                reached.append(partner)
         names = [await ctx.member_name(p) for p in current.partners]
-        who, name_values = name_slots(names)
+        who, name_values = name_slots(names, tr=ctx.tr)
         heard = await (services.find("crisis.urgent_reply") or _no_reply)(
             ctx,
             note,
-            "I've sent your note to your partner privately."
+            ctx.t("I've sent your note to your partner privately.")
             if reached
-            else "I couldn't reach your partner privately just now.",
+            else ctx.t("I couldn't reach your partner privately just now."),
             "partner" if reached else "choice",
         )
         if heard is not None:
@@ -414,24 +507,32 @@ class Partners(PartnerModeration, Cog):
             return
         if reached:
             await ctx.reply(
-                f"I've let {who} know privately. You're not alone in this. If things feel urgent, "
-                f"{crisis} shows people you can reach at any hour.",
+                ctx.t(
+                    "I've let {who} know privately. You're not alone in this. If things feel "
+                    "urgent, {crisis} shows people you can reach at any hour.",
+                    who=who,
+                    crisis=crisis,
+                ),
                 **name_values,
             )
         else:
             await ctx.reply(
-                f"I couldn't reach {who} privately just now. If things feel urgent, {crisis} "
-                "shows people you can reach at any hour.",
+                ctx.t(
+                    "I couldn't reach {who} privately just now. If things feel urgent, {crisis} "
+                    "shows people you can reach at any hour.",
+                    who=who,
+                    crisis=crisis,
+                ),
                 **name_values,
             )
 
     @command(
-        "partner end", "End your partnership kindly (your reason stays with you)", private=True
+        "partner end", _("End your partnership kindly (your reason stays with you)"), private=True
     )
     async def end(
         self,
         ctx: Context,
-        reason: Annotated[str, MaxLen(300), Rest(), "Only for you: never passed on or kept"]
+        reason: Annotated[str, MaxLen(300), Rest(), _("Only for you: never passed on or kept")]
         | None = None,
     ) -> None:
         key = ctx.member_key()
@@ -439,15 +540,18 @@ class Partners(PartnerModeration, Cog):
         left = await self.store.leave_partnership(key, ctx.now())
         if left is None:
             await ctx.reply(
-                "You don't have an accountability partner right now, so there's nothing to end."
+                _("You don't have an accountability partner right now, so there's nothing to end.")
             )
             return
         await self._tell_left(ctx, key.user_id, left)
         await ctx.reply(
-            "Your partnership with {names} has ended. Thank you for the support you gave. I've let "
-            "them know kindly, without any reason. Whenever you're ready, "
-            f"{ctx.command_hint('partner join')} puts you back in the pool.",
+            _(
+                "Your partnership with {names} has ended. Thank you for the support you gave. "
+                "I've let them know kindly, without any reason. Whenever you're ready, {join} "
+                "puts you back in the pool."
+            ),
             names=names or "",
+            join=ctx.command_hint("partner join"),
         )
 
     async def _tell_left(
@@ -455,37 +559,48 @@ class Partners(PartnerModeration, Cog):
     ) -> None:
         name = await ctx.member_name(leaver)
         for member in left.remaining:
-            if left.ended:
-                text = (
-                    "Your accountability partnership with {name} has ended"
-                    + (" (a moderator ended it)" if by_moderator else "")
-                    + ". Thank you for the support you gave. Whenever you're ready, "
-                    f"{ctx.command_hint('partner join')} puts you back in the pool."
+            if left.ended and by_moderator:
+                text = _(
+                    "Your accountability partnership with {name} has ended (a moderator ended "
+                    "it). Thank you for the support you gave. Whenever you're ready, {join} puts "
+                    "you back in the pool."
+                )
+            elif left.ended:
+                text = _(
+                    "Your accountability partnership with {name} has ended. Thank you for the "
+                    "support you gave. Whenever you're ready, {join} puts you back in the pool."
                 )
             else:
-                text = (
+                text = _(
                     "{name} has stepped back from your accountability group; the rest of you "
-                    f"carry on together. {ctx.command_hint('partner status')} shows who."
+                    "carry on together. {status} shows who."
                 )
-            await ctx.send_private(member, text, name=name)
+            await ctx.send_private(
+                member,
+                text,
+                name=name,
+                join=ctx.command_hint("partner join"),
+                status=ctx.command_hint("partner status"),
+            )
 
-    @command("partner block", "Never be proposed with a member (they aren't told)", private=True)
-    async def block(self, ctx: Context, member: Annotated[MemberRef, "The member"]) -> None:
+    @command("partner block", _("Never be proposed with a member (they aren't told)"), private=True)
+    async def block(self, ctx: Context, member: Annotated[MemberRef, _("The member")]) -> None:
         assert ctx.actor is not None
         key = ctx.member_key()
         if member.id == ctx.actor.id:
             await ctx.reply(
-                "That's you. You can't block yourself, and you'll never be proposed to yourself."
+                _("That's you. You can't block yourself, and you'll never be proposed to yourself.")
             )
             return
         if member.is_bot:
-            await ctx.reply("That's a bot; bots are never proposed as partners.")
+            await ctx.reply(_("That's a bot; bots are never proposed as partners."))
             return
         current = await self.store.partnership(key)
         new, closed = await self.store.block(key, member.id, ctx.now())
         if not new:
             await ctx.reply(
-                "You've already blocked {name}; I'll never propose you together.", name=member.name
+                _("You've already blocked {name}; I'll never propose you together."),
+                name=member.name,
             )
             return
         await self._tell_closed(ctx, closed)
@@ -494,9 +609,11 @@ class Partners(PartnerModeration, Cog):
             left = await self.store.leave_partnership(key, ctx.now())
             if left is not None:
                 await self._tell_left(ctx, key.user_id, left)
-                extra = " Your partnership with them has ended; they were told only that."
+                extra = " " + ctx.t(
+                    "Your partnership with them has ended; they were told only that."
+                )
         await ctx.reply(
-            "Done: I'll never propose you and {name} as partners. They aren't told." + extra,
+            ctx.t("Done: I'll never propose you and {name} as partners. They aren't told.") + extra,
             name=member.name,
         )
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.context import Context
+from bot.i18n import N_, _
 from bot.recurrence import Recurrence
 from bot.scheduler import Due
 from bot.timeutil import UnknownTimezone, local_date, next_daily
@@ -38,13 +39,21 @@ NUDGE_TIME = time(10, 0)  # nudges arrive at 10:00 in the member's own zone
 NUDGE_AFTER_DAYS = 2
 SWEEP_BATCH = 200
 
-BACK_IN_POOL = "You're back in the pool for the next round; there's nothing you need to do."
+BACK_IN_POOL = N_("You're back in the pool for the next round; there's nothing you need to do.")
+PROPOSAL_CLOSED = N_(
+    "The proposed partner match won't go ahead this time. You're back in the pool for the next "
+    "round; there's nothing you need to do."
+)
 NOTICES = {
-    "partnership_ended": "Your accountability partnership has ended. Thank you for the support "
-    "you gave. Whenever you're ready, {join} puts you back in the pool.",
-    "partner_left": "One member of your accountability group has stepped back; the rest of you "
-    "carry on together. {status} shows who.",
-    "proposal_closed": "The proposed partner match won't go ahead this time. " + BACK_IN_POOL,
+    "partnership_ended": N_(
+        "Your accountability partnership has ended. Thank you for the support you gave. "
+        "Whenever you're ready, {join} puts you back in the pool."
+    ),
+    "partner_left": N_(
+        "One member of your accountability group has stepped back; the rest of you carry on "
+        "together. {status} shows who."
+    ),
+    "proposal_closed": PROPOSAL_CLOSED,
 }
 
 CheckedIn = Callable[[Context, str, date], Awaitable[bool]]
@@ -90,10 +99,12 @@ class PartnerDue:
     async def notice(self, ctx: Context, claimed: Claim, now: datetime) -> None:
         """Send the neutral line owed to a member whose partner or proposal went away."""
         text = NOTICES.get(claimed.row["kind"], NOTICES["partnership_ended"])
-        text = text.replace("{join}", ctx.command_hint("partner join")).replace(
-            "{status}", ctx.command_hint("partner status")
+        await ctx.send_private(
+            claimed.row["user_id"],
+            text,
+            join=ctx.command_hint("partner join"),
+            status=ctx.command_hint("partner status"),
         )
-        await ctx.send_private(claimed.row["user_id"], text)
 
     # --- weekly matching ---------------------------------------------------------------------------
 
@@ -136,8 +147,10 @@ class PartnerDue:
             name = await ctx.member_name(lapsed)
             await ctx.send_private(
                 check.user_id,
-                "A gentle thought: {partner} hasn't checked in for a couple of days. "
-                "A short hello from you might mean a lot, no pressure either way.",
+                _(
+                    "A gentle thought: {partner} hasn't checked in for a couple of days. "
+                    "A short hello from you might mean a lot, no pressure either way."
+                ),
                 partner=name,
             )
 

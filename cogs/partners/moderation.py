@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import time as dtime
 from typing import TYPE_CHECKING, Annotated, Literal
 
+from babel.dates import format_date
+
 from bot.context import Context
+from bot.i18n import _
 from bot.recurrence import Recurrence
 from bot.spec import MemberRef, Permission, command
 from bot.timeutil import UnknownTimezone, zone
-from bot.words import plural
 from cogs.partners.rounds import run_round
 from cogs.partners.texts import name_slots
 
@@ -36,7 +38,7 @@ class PartnerModeration:
 
     @command(
         "partner match",
-        "Pair the members waiting in the pool now",
+        _("Pair the members waiting in the pool now"),
         private=True,
         level=Permission.MODERATOR,
     )
@@ -44,34 +46,51 @@ class PartnerModeration:
         summary = await run_round(ctx, self.store)
         if summary.waiting < 2:
             await ctx.reply(
-                f"There {'is' if summary.waiting == 1 else 'are'} "
-                f"{plural(summary.waiting, 'member')} waiting in the pool; matching needs at least "
-                "two. Nothing was changed."
+                ctx.nt(
+                    "There is {count} member waiting in the pool; matching needs at least two. "
+                    "Nothing was changed.",
+                    "There are {count} members waiting in the pool; matching needs at least two. "
+                    "Nothing was changed.",
+                    summary.waiting,
+                )
             )
             return
         proposed = summary.pairs + summary.trios
         if proposed == 0:
             await ctx.reply(
-                f"No new matches this time: the {plural(summary.waiting, 'member')} waiting can't be "
-                "paired with each other (blocks, recent partners or no shared language). They "
-                "stay first in line."
+                ctx.nt(
+                    "No new matches this time: the {count} member waiting can't be paired with "
+                    "each other (blocks, recent partners or no shared language). They stay first "
+                    "in line.",
+                    "No new matches this time: the {count} members waiting can't be paired with "
+                    "each other (blocks, recent partners or no shared language). They stay first "
+                    "in line.",
+                    summary.waiting,
+                )
             )
             return
-        trios = f" and {plural(summary.trios, 'trio')}" if summary.trios else ""
-        waiting = (
-            f" {plural(summary.left_waiting, 'member')} "
-            f"wait{'s' if summary.left_waiting == 1 else ''} for the next round, first in line."
-            if summary.left_waiting
-            else ""
+        pairs = ctx.nt("{count} pair", "{count} pairs", summary.pairs)
+        if summary.trios:
+            pairs = ctx.t(
+                "{pairs} and {trios}",
+                pairs=pairs,
+                trios=ctx.nt("{count} trio", "{count} trios", summary.trios),
+            )
+        text = ctx.t(
+            "Proposed {proposed}; each member was asked privately and has 48 hours to answer.",
+            proposed=pairs,
         )
-        await ctx.reply(
-            f"Proposed {plural(summary.pairs, 'pair')}{trios}; each member was asked privately and "
-            f"has 48 hours to answer.{waiting}"
-        )
+        if summary.left_waiting:
+            text += " " + ctx.nt(
+                "{count} member waits for the next round, first in line.",
+                "{count} members wait for the next round, first in line.",
+                summary.left_waiting,
+            )
+        await ctx.reply(text)
 
     @command(
         "partner schedule",
-        "Match the pool every week (community time), or off",
+        _("Match the pool every week (community time), or off"),
         private=True,
         level=Permission.MODERATOR,
         examples=("partner schedule weekly:mon time:09:00", "partner schedule weekly:off"),
@@ -79,19 +98,20 @@ class PartnerModeration:
     async def schedule(
         self,
         ctx: Context,
-        weekly: Annotated[Weekday, "Day of the week, or off"],
-        time: Annotated[dtime, "Time of day, like 09:00 (community time)"] | None = None,
+        weekly: Annotated[Weekday, _("Day of the week, or off")],
+        time: Annotated[dtime, _("Time of day, like 09:00 (community time)")] | None = None,
     ) -> None:
         community = ctx.community
         if weekly == "off":
             removed = await self.store.set_schedule(community.platform, community.id, None, None)
             await ctx.reply(
-                "Weekly matching is off." if removed else "Weekly matching was already off."
+                _("Weekly matching is off.") if removed else _("Weekly matching was already off.")
             )
             return
         if time is None:
             await ctx.reply(
-                f"Please add a time, like: {ctx.command_hint('partner schedule')} weekly:{weekly} time:09:00"
+                _("Please add a time, like: {example}"),
+                example=f"{ctx.command_hint('partner schedule')} weekly:{weekly} time:09:00",
             )
             return
         tz = await ctx.community_timezone()
@@ -102,23 +122,34 @@ class PartnerModeration:
             next_at = None
         if next_at is None:
             await ctx.reply(
-                "I couldn't work out the next run in the community's timezone; nothing was changed."
+                _(
+                    "I couldn't work out the next run in the community's timezone; nothing was "
+                    "changed."
+                )
             )
             return
         await self.store.set_schedule(community.platform, community.id, spec.spec, next_at)
+        tr = ctx.tr
+        local = next_at.astimezone(zone(tz))
         await ctx.reply(
-            f"Weekly matching: {spec.describe()} ({tz}). The next one is on "
-            f"{next_at.astimezone(zone(tz)):%a %Y-%m-%d at %H:%M}."
+            tr(
+                "Weekly matching: every {weekday} at {time} ({zone}). The next one is on {date} "
+                "at {time}.",
+                weekday=format_date(local, "EEEE", locale=tr.locale),
+                time=f"{local:%H:%M}",
+                zone=tz,
+                date=f"{format_date(local, 'EEE', locale=tr.locale)} {local:%Y-%m-%d}",
+            )
         )
 
     @command(
         "partner trios",
-        "Let an odd member out join a pair as a trio",
+        _("Let an odd member out join a pair as a trio"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def trios(
-        self, ctx: Context, allow: Annotated[Literal["on", "off"], "on or off"]
+        self, ctx: Context, allow: Annotated[Literal["on", "off"], _("on or off")]
     ) -> None:
         await self.bot.community_settings.set(
             ctx.community.platform,
@@ -129,59 +160,73 @@ class PartnerModeration:
         )
         if allow == "on":
             await ctx.reply(
-                "Trios are on: with an odd pool, the member left over joins a pair as a trio."
+                _("Trios are on: with an odd pool, the member left over joins a pair as a trio.")
             )
         else:
             await ctx.reply(
-                "Trios are off: with an odd pool, the member left over goes first next round."
+                _("Trios are off: with an odd pool, the member left over goes first next round.")
             )
 
     @command(
         "partner pairs",
-        "Current partners and open proposals (names only)",
+        _("Current partners and open proposals (names only)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def pairs(self, ctx: Context) -> None:
         overview = await self.store.overview(ctx.community.platform, ctx.community.id)
         if not overview.partnerships and not overview.proposals:
-            await ctx.reply("There are no partnerships or open proposals right now.")
+            await ctx.reply(_("There are no partnerships or open proposals right now."))
             return
+        tr = ctx.tr
         lines: list[str] = []
         values: dict[str, str] = {}
         sections = (
-            ("Partners", "since", overview.partnerships),
-            ("Open proposals", "open until", overview.proposals),
+            (
+                tr("Partners ({count}):", count=len(overview.partnerships)),
+                tr("{who}, since {at} UTC"),
+                overview.partnerships,
+            ),
+            (
+                tr("Open proposals ({count}):", count=len(overview.proposals)),
+                tr("{who}, open until {at} UTC"),
+                overview.proposals,
+            ),
         )
-        for title, word, rows in sections:
+        for title, row_text, rows in sections:
             if not rows:
                 continue
-            lines.append(f"{title} ({len(rows)}):")
+            lines.append(title)
             for at, members in rows:
                 who, slot_values = name_slots(
-                    [await ctx.member_name(m) for m in members], prefix=f"n{len(values)}_"
+                    [await ctx.member_name(m) for m in members], prefix=f"n{len(values)}_", tr=tr
                 )
                 values.update(slot_values)
-                lines.append(f"• {who}, {word} {at:%Y-%m-%d %H:%M} UTC")
+                lines.append("• " + row_text.format(who=who, at=f"{at:%Y-%m-%d %H:%M}"))
         await ctx.reply("\n".join(lines), **values)
 
     @command(
-        "partner unpair", "End a member's partnership", private=True, level=Permission.MODERATOR
+        "partner unpair", _("End a member's partnership"), private=True, level=Permission.MODERATOR
     )
-    async def unpair(self, ctx: Context, member: Annotated[MemberRef, "The member"]) -> None:
+    async def unpair(self, ctx: Context, member: Annotated[MemberRef, _("The member")]) -> None:
         key = ctx.member_key(member.id)
         left = await self.store.leave_partnership(key, ctx.now())
         if left is None:
             await ctx.reply(
-                "{name} doesn't have a partner right now; nothing was changed.", name=member.name
+                _("{name} doesn't have a partner right now; nothing was changed."),
+                name=member.name,
             )
             return
         await ctx.send_private(
             member.id,
-            "A moderator has ended your accountability partnership. Whenever you're ready, "
-            f"{ctx.command_hint('partner join')} puts you back in the pool.",
+            _(
+                "A moderator has ended your accountability partnership. Whenever you're ready, "
+                "{join} puts you back in the pool."
+            ),
+            join=ctx.command_hint("partner join"),
         )
         await self._tell_left(ctx, member.id, left, by_moderator=True)
         await ctx.reply(
-            "Done: {name}'s partnership has ended and everyone in it was told.", name=member.name
+            _("Done: {name}'s partnership has ended and everyone in it was told."),
+            name=member.name,
         )

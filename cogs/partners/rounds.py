@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.context import Context
+from bot.i18n import _
 from bot.message import Button
 from bot.timeutil import UnknownTimezone
 from cogs.partners.matching import Candidate, match
@@ -85,33 +86,49 @@ async def send_proposal(
     offsets: dict[str, int],
 ) -> bool:
     """Privately show one member the other(s) of a proposal, with Accept and Decline."""
+    tr = await ctx.translator_for(member)
     names = [await ctx.member_name(o.user_id) for o in others]
-    who, values = name_slots(names)
-    group = "partner" if len(others) == 1 else "group (a trio)"
-    lines = [f"🤝 A possible accountability {group} for you: {who}."]
+    who, values = name_slots(names, tr=tr)
+    one = len(others) == 1
+    if one:
+        lines = [tr("🤝 A possible accountability partner for you: {who}.", who=who)]
+    else:
+        lines = [tr("🤝 A possible accountability group (a trio) for you: {who}.", who=who)]
     for index, other in enumerate(others):
-        prefix = "" if len(others) == 1 else f"{{name{index}}}: "
+        prefix = "" if one else f"{{name{index}}}: "
         lines.append(
             prefix
-            + f"focus {{focus{index}}}, frequency {{freq{index}}}. "
-            + time_difference(offsets[member], offsets[other.user_id])
+            + tr(
+                "focus {focus}, frequency {frequency}.",
+                focus=f"{{focus{index}}}",
+                frequency=f"{{freq{index}}}",
+            )
+            + " "
+            + time_difference(offsets[member], offsets[other.user_id], tr)
         )
         values[f"focus{index}"] = other.focus
         values[f"freq{index}"] = other.frequency
         if other.intro:
-            lines.append(
-                ("In their words" if len(others) == 1 else "    in their words")
-                + f": {{intro{index}}}"
-            )
+            words = tr("In their words: {intro}", intro=f"{{intro{index}}}")
+            lines.append(words if one else "    " + words)
             values[f"intro{index}"] = other.intro
-    lines.append(
-        f"Nothing happens unless {'you both' if len(others) == 1 else 'all three of you'} say "
-        "yes, and if it's a no, nobody is told who said it. "
-        "Please answer within 48 hours."
-    )
+    if one:
+        lines.append(
+            tr(
+                "Nothing happens unless you both say yes, and if it's a no, nobody is told who "
+                "said it. Please answer within 48 hours."
+            )
+        )
+    else:
+        lines.append(
+            tr(
+                "Nothing happens unless all three of you say yes, and if it's a no, nobody is "
+                "told who said it. Please answer within 48 hours."
+            )
+        )
     args = {"proposal": str(proposal_id)}
     buttons = [
-        Button("Accept", command="partner accept", args=args, style="success"),
-        Button("Decline", command="partner decline", args=args, style="secondary"),
+        Button(_("Accept"), command="partner accept", args=args, style="success"),
+        Button(_("Decline"), command="partner decline", args=args, style="secondary"),
     ]
     return await ctx.send_private(member, "\n".join(lines), buttons=buttons, **values)

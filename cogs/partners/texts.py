@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.spec import ArgumentError, Resolver, StrType
 from bot.timeutil import zone
 
@@ -23,8 +24,10 @@ class PersonalText(StrType):
         text = await super().convert(raw, resolver)
         if MASS_MENTIONS.search(text):
             raise ArgumentError(
-                "please leave out @everyone, @here and similar mentions; "
-                "this text only ever goes to your partner"
+                N_(
+                    "please leave out @everyone, @here and similar mentions; "
+                    "this text only ever goes to your partner"
+                )
             )
         return text
 
@@ -35,23 +38,31 @@ def utc_offset_minutes(tz: str, now: datetime) -> int:
     return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
-def time_difference(mine: int, theirs: int) -> str:
-    """ "They're 5 hours ahead of you." from two UTC offsets in minutes."""
+def time_difference(mine: int, theirs: int, tr: Translator = ENGLISH) -> str:
+    """ "They're 5 hours ahead of you." from two UTC offsets in minutes, in ``tr``'s words."""
     diff = theirs - mine
     if diff == 0:
-        return "Your clocks show the same time."
+        return tr.gettext(N_("Your clocks show the same time."))
     hours, minutes = divmod(abs(diff), 60)
-    span = f"{hours} hour{'s' if hours != 1 else ''}" if hours else ""
+    parts = []
+    if hours:
+        parts.append(tr.plural("{count} hour", "{count} hours", hours))
     if minutes:
-        span = f"{span} {minutes} minutes".strip()
-    return f"They're {span} {'ahead of' if diff > 0 else 'behind'} you."
+        parts.append(tr.plural("{count} minute", "{count} minutes", minutes))
+    span = " ".join(parts)
+    if diff > 0:
+        return tr("They're {span} ahead of you.", span=span)
+    return tr("They're {span} behind you.", span=span)
 
 
-def name_slots(names: Sequence[str], prefix: str = "name") -> tuple[str, dict[str, str]]:
-    """A template fragment "{name0} and {name1}" with its values (names stay escaped values)."""
+def name_slots(
+    names: Sequence[str], prefix: str = "name", tr: Translator = ENGLISH
+) -> tuple[str, dict[str, str]]:
+    """A template fragment "{name0} and {name1}" (in ``tr``'s words) with its values (names
+    stay escaped values)."""
     keys = [f"{prefix}{i}" for i in range(len(names))]
     values = dict(zip(keys, names, strict=True))
     slots = ["{" + k + "}" for k in keys]
     if len(slots) <= 1:
         return "".join(slots), values
-    return ", ".join(slots[:-1]) + " and " + slots[-1], values
+    return tr("{first} and {last}", first=", ".join(slots[:-1]), last=slots[-1]), values
