@@ -40,3 +40,23 @@ async def test_duty_list_says_what_an_alert_does_and_shows_supporters_on_duty(de
     assert "bob" in listing and "support requests" in listing
     out = await desk.text(":as alice", '/support request note:"I want to kill myself tonight"')
     assert "@mod" in posted_in(out, "#alerts")
+
+
+async def test_a_member_holding_the_facilitators_role_facilitates_on_the_console(community):
+    """As on Discord: /community facilitators role:Facilitators + :role fran +Facilitators."""
+    await community.say(
+        ":role mod moderator",
+        ":as mod",
+        "/community facilitators role:Facilitators",
+        ":role fran +Facilitators",
+        ":as fran",
+    )
+    out = await community.text(
+        '/meeting add title:"Sunday circle" when:"weekly sun 19:00" length:60 '
+        "where:https://meet.example.org/c"
+    )
+    assert "Only facilitators" not in out and "Meeting #1" in out
+    out = await community.text(
+        ":as mod", ":role fran -Facilitators", ":as fran", "/meeting cancel 1"
+    )
+    assert "Only facilitators" in out

@@ -252,6 +252,18 @@ class ConsolePlatform(Platform):
         name = name or self.user
         return Actor(name, name, self.roles.get(name, Permission.MEMBER))
 
+    async def _acting(self) -> Actor:
+        """The current member; holding the community's facilitators role (``:role NAME
+        +ROLE``) makes a member a facilitator, as on Discord."""
+        assert self.bot is not None
+        actor = self.actor()
+        if actor.level != Permission.MEMBER:
+            return actor
+        role = await self.bot.community_setting("console", COMMUNITY.id, "facilitator_role")
+        if role and actor.id in self.named_roles.get(role, set()):
+            return Actor(actor.id, actor.name, Permission.FACILITATOR)
+        return actor
+
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the session should end."""
         line = line.rstrip("\r\n")
@@ -262,11 +274,12 @@ class ConsolePlatform(Platform):
             return await self._control(line)
         body = strip_prefix(line, (self.command_prefix, "/"))
         if body is not None:
+            actor = await self._acting()
             inv = Invocation(
                 community=COMMUNITY,
                 channel=ChannelRef(self.channel, self.channel),
-                actor=self.actor(),
-                responder=ConsoleResponder(self, self.actor(), self.channel),
+                actor=actor,
+                responder=ConsoleResponder(self, actor, self.channel),
                 text=body,
                 prefix=self.command_prefix,
             )
