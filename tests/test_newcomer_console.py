@@ -60,3 +60,14 @@ async def test_a_member_holding_the_facilitators_role_facilitates_on_the_console
         ":as mod", ":role fran -Facilitators", ":as fran", "/meeting cancel 1"
     )
     assert "Only facilitators" in out
+
+
+async def test_meeting_replies_count_members_in_words_not_member_s(community):
+    await community.say(":role fran facilitator", ":as fran")
+    await community.say(
+        '/meeting add title:"Sunday circle" when:"weekly sun 19:00" length:60 '
+        "where:https://meet.example.org/c"
+    )
+    out = await community.text("/meeting remove 1")
+    assert "member(s)" not in out and "0 member" not in out
+    assert "Meeting #1 is removed." in out

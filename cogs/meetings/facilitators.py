@@ -166,7 +166,7 @@ class FacilitatorCommands(MeetingsBase):
             gone = await self.store.drop_rsvps_not_at(found.id, kept)
             told = await self.tell_rsvps(ctx, found, gone, "has moved to a new time")
         await self.sync_listing(ctx, found.id, changed=True)
-        extra = f" I told {told} member(s) with an RSVP that the time moved." if told else ""
+        extra = told_rsvps(ctx, told)
         await ctx.reply(
             f"Meeting #{found.id} is updated: {{title}}, {{when}} ({{tz}}), next {{next}}.{extra}",
             title=fields.title,
@@ -204,8 +204,7 @@ class FacilitatorCommands(MeetingsBase):
             )
             told = await self.tell_rsvps(ctx, found, rsvps, "is cancelled")
             await ctx.reply(
-                f"Meeting #{found.id} ({{title}}) is cancelled. {told} member(s) with an RSVP "
-                "were told privately.",
+                f"Meeting #{found.id} ({{title}}) is cancelled.{told_rsvps(ctx, told)}",
                 title=found.title,
             )
             return
@@ -250,8 +249,7 @@ class FacilitatorCommands(MeetingsBase):
         told = await self.tell_rsvps(ctx, meeting, rsvps, f"is {kind}")
         await self.sync_listing(ctx, meeting.id)
         await ctx.reply(
-            f"Meeting #{meeting.id} on {shown} is {kind}. {told} member(s) with an RSVP were "
-            "told privately.",
+            f"Meeting #{meeting.id} on {shown} is {kind}.{told_rsvps(ctx, told)}",
         )
 
     @command(
@@ -298,9 +296,7 @@ class FacilitatorCommands(MeetingsBase):
         await self.withdraw_listing(ctx, found, f"{found.title} is cancelled")
         rsvps = await self.store.remove(found.id)
         told = await self.tell_rsvps(ctx, found, rsvps, "is cancelled")
-        await ctx.reply(
-            f"Meeting #{found.id} is removed. {told} member(s) with an RSVP were told privately."
-        )
+        await ctx.reply(f"Meeting #{found.id} is removed.{told_rsvps(ctx, told)}")
 
     @command(
         "meeting attendance",
@@ -354,3 +350,14 @@ class FacilitatorCommands(MeetingsBase):
                 last = following
             current = following
         return last
+
+
+def told_rsvps(ctx: Context, told: int) -> str:
+    """The line about the members with an RSVP who were told privately; nothing for none."""
+    if not told:
+        return ""
+    return " " + ctx.nt(
+        "I told the {count} member with an RSVP privately.",
+        "I told the {count} members with an RSVP privately.",
+        told,
+    )

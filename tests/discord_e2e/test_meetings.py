@@ -84,7 +84,7 @@ async def test_a_meeting_is_a_scheduled_event_members_rsvp_by_button(running, se
     assert event["scheduled_end_time"].startswith(f"{LATER}T20:30")
 
     said = await ask(server, MOD, "meeting cancel", {"meeting": 1})
-    assert "1 member(s) with an RSVP were told privately" in said
+    assert "I told the 1 member with an RSVP privately" in said
     assert events(server)[0]["status"] == 4  # cancelled in Discord's events list
     dm = server.dm_messages(ALICE.id)[-1]
     assert "is cancelled" in dm["content"] and dm["allowed_mentions"]["parse"] == []

@@ -138,7 +138,7 @@ async def test_pinned_listing_rsvp_reminder_room_open_and_cancel(world: World):
 
     said = await says(w, w.member, "!meeting rsvp 1", lambda b: "going" in b)  # next week
     said = await says(w, w.mod, "!meeting cancel 1", lambda b: "cancelled" in b)
-    assert "1 member(s) with an RSVP were told privately" in said
+    assert "I told the 1 member with an RSVP privately" in said
     notice = await wait_for_notice(w.member, dm, w.bot_id, lambda b: "is cancelled" in b)
     assert "Sunrise circle" in notice.body and "Asia/Tokyo" in notice.body
     assert "No longer planned" in await replaced(w, listing, "No longer planned")
