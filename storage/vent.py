@@ -58,9 +58,18 @@ class Audit:
             self.actor,
             self.action,
             f"post {self.number}",
-            self.reason,
+            self.reason or DONE[self.action],  # a reveal keeps its reason
             now,
         )
+
+
+# What each action did, as the audit log's "new" side reads it ("post 3 → taken down").
+DONE = {
+    "vent.remove": "taken down",
+    "vent.block": "author blocked",
+    "vent.unblock": "block lifted",
+    "vent.reveal": "author shown to the moderator",
+}
 
 
 def week_of(day: date) -> str:

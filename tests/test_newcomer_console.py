@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.harness import posted_in, private_to
 from tests.test_crisis_private_text import mod  # noqa: F401 (a fixture)
 from tests.test_partners import paired
+from tests.test_redteam_sharing_meetings import open_vent
 from tests.test_support import desk  # noqa: F401 (a fixture)
 
 
@@ -71,3 +72,12 @@ async def test_meeting_replies_count_members_in_words_not_member_s(community):
     out = await community.text("/meeting remove 1")
     assert "member(s)" not in out and "0 member" not in out
     assert "Meeting #1 is removed." in out
+
+
+async def test_the_audit_log_says_what_a_moderator_did_to_a_vent_post(community):
+    """The log read "vent.remove post 1 → not set"."""
+    await open_vent(community)
+    await community.say("/vent a hard day", ":as mod", "/vent remove post:1")
+    log = await community.text("/community audit")
+    assert "post 1 → not set" not in log
+    assert "post 1 → taken down" in log
