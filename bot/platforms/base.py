@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.channels import ChannelPurpose
     from bot.clock import Clock
     from bot.config import Config
+    from bot.languages import Languages
     from bot.platforms.listing import Listing
     from bot.spec import CommandSpec
     from storage.db import Database
@@ -116,6 +117,7 @@ class PlatformHost(Protocol):
 
     config: Config
     clock: Clock  # the one clock; the console's manual clock is moved through it
+    languages: Languages  # whose language a reply is in (a form's hint, before any command runs)
 
     async def dispatch(self, inv: Invocation) -> None:
         """Run one command; never raises (every failure becomes a kind reply)."""
