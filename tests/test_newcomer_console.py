@@ -81,3 +81,16 @@ async def test_the_audit_log_says_what_a_moderator_did_to_a_vent_post(community)
     log = await community.text("/community audit")
     assert "post 1 → not set" not in log
     assert "post 1 → taken down" in log
+
+
+async def test_revealing_an_author_needs_a_real_reason(community):
+    """ "/vent reveal 1 curious" named the author; they are told the reason, so it must be
+    one a person can understand."""
+    await open_vent(community)
+    await community.say("/vent a hard day", ":as mod")
+    out = await community.text("/vent reveal 1 curious")
+    assert "alice" not in out
+    assert "a few words" in private_to(out, "mod")
+    assert "vent.reveal" not in await community.text("/community audit")
+    out = await community.text("/vent reveal 1 threats against a member in #general")
+    assert "written by alice" in out

@@ -18,6 +18,10 @@ PostNumber = Annotated[int, Range(1, 10**9), POST_NUMBER]
 RelayText = Annotated[str, MaxLen(2000), Rest(), "What to say"]
 
 
+# The author reads the reason: one word ("curious") explains nothing to them.
+REASON_WORDS = 3
+
+
 class Moderation(VentBase):
     """Moderators' commands on anonymous posts, and the author's answers to them."""
 
@@ -59,6 +63,9 @@ class Moderation(VentBase):
         reason: Annotated[str, MaxLen(500), Rest(), "Why you need to know (they'll read it)"],
     ) -> None:
         """Name the author to this moderator only; audited and told to the author."""
+        if len(reason.split()) < REASON_WORDS:
+            await ctx.reply(texts.REVEAL_REASON_TOO_SHORT)
+            return
         if await self._live_post(ctx, post) is None:
             return
         audit = Audit(audit_actor(ctx), "vent.reveal", post, reason)

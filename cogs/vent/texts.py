@@ -98,6 +98,10 @@ REVEALED = (
     "Post {number} was written by {name}. I've written this to the audit log with your reason, "
     "and told them privately."
 )
+REVEAL_REASON_TOO_SHORT = (
+    'Please give a real reason in a few words, like "threats against a member in #general": '
+    "the author reads it, and it goes in the audit log. Nobody was named yet."
+)
 REVEAL_TOLD = "A moderator saw who wrote your anonymous post {number}, because: {reason}"
 BLOCK_GONE = "I can't block the author of post {number}: who wrote it is no longer kept."
 BLOCKED_DONE = (
