@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.harness import posted_in, private_to
 from tests.test_crisis_private_text import mod  # noqa: F401 (a fixture)
 from tests.test_partners import paired
@@ -94,3 +96,13 @@ async def test_revealing_an_author_needs_a_real_reason(community):
     assert "vent.reveal" not in await community.text("/community audit")
     out = await community.text("/vent reveal 1 threats against a member in #general")
     assert "written by alice" in out
+
+
+async def test_the_meetings_guide_examples_work_on_the_console(community):
+    """docs/meetings.md's first example used where:#voice, which the console has no way to be."""
+    guide = (Path(__file__).parent.parent / "docs" / "meetings.md").read_text()
+    block = guide.split("## Planning a meeting", 1)[1].split("```", 2)[1]
+    lines = [line for line in block.splitlines() if line.startswith("/meeting add")]
+    await community.say(":role fran facilitator", ":as fran")
+    for number, line in enumerate(lines, start=1):
+        assert f"Meeting #{number} is planned" in await community.text(line), line
