@@ -91,6 +91,48 @@ SESSION = [
     "/checkin 5",
     ":clock +2d",
     "/checkin stats",
+    # Meetings: a weekly circle with an RSVP, a cancelled date and a count, and the finder.
+    ":channel meetings",
+    ":channel general",
+    "/community channel purpose:meetings channel:#meetings",
+    '/meeting add title:"Sunday circle" when:"weekly sun 19:00" length:60 where:#meetings cap:12',
+    "/meeting attendance 1 count:7 date:2026-11-01",
+    "/meeting cancel 1 date:2026-11-15",
+    '/meeting outside add name:"SMART online" organisation:"SMART Recovery" '
+    'when:"weekly tue 18:00" zone:America/New_York language:English '
+    "link:https://meet.example.org/smart",
+    ":as bob",
+    "/meeting rsvp 1 remind:1h",
+    # Support: carol is a peer supporter and takes bob's request; dave's still waits.
+    ":as alice",
+    ":role carol +Supporters",
+    "/community supporters role:Supporters",
+    ":as carol",
+    "/duty on",
+    "/support settings max:2 callme:on",
+    ":as bob",
+    "/support request kind:listen topics:grief time:30m note:a rough week",
+    ":as carol",
+    "/support claim",
+    "/support close outcome:supported",
+    ":as bob",
+    "/support feedback rating:4 word:kind",
+    ":as dave",
+    "/support request kind:advice topics:none time:1h",
+    # Vent: an anonymous post, its author's reply, a moderator reaching out, then a block.
+    ":as alice",
+    ":channel vent",
+    ":channel general",
+    "/community channel purpose:vent channel:#vent",
+    ":as bob",
+    "/vent text:some days are heavier than others",
+    "/vent reply post:1 text:thank you for reading",
+    ":as alice",
+    "/vent reach post:1 text:we're here if you want to talk",
+    ":as bob",
+    "/vent answer post:1 text:thanks, it helps to know",
+    ":as alice",
+    "/vent block post:1",
 ]
 
 # Hand-written rows for tables the console cannot reach (Matrix-only state and the like).
@@ -101,6 +143,9 @@ EXTRA_ROWS: dict[str, list[dict[str, object]]] = {
     ],
     "matrix_direct_rooms": [
         {"user_id": "@bob:example.org", "room_id": "!dm-bob:example.org", "created_at": AT},
+    ],
+    "matrix_handled_events": [
+        {"event_id": "$Yb9kE2c1rQ:example.org", "handled_at": AT},
     ],
     "partner_notices": [
         {
