@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 
 import pytest
 import pytest_asyncio
@@ -24,6 +23,7 @@ from tests.matrix_harness.nio_helpers import (
     sync_once,
     wait_for_member,
 )
+from tests.postgres_server import query
 
 from .world import (
     World,
@@ -202,10 +202,9 @@ async def test_reveal_is_audited_and_told_and_block_by_post_holds(world):
     await wait_for_notice(
         w.member, dm, w.bot_id, lambda b: "because: a threat to a member" in b, after=mseen
     )
-    with sqlite3.connect(f"file:{w.db_path}?mode=ro", uri=True) as conn:
-        audit = conn.execute(
-            "SELECT old_value, new_value FROM community_audit WHERE action = 'vent.reveal'"
-        ).fetchall()
+    audit = query(
+        w.db_path, "SELECT old_value, new_value FROM community_audit WHERE action = 'vent.reveal'"
+    )
     assert (f"post {number}", "a threat to a member") in audit
 
     said = await says(w, w.mod, f"!vent block post:{number}", "can't post anonymously")
