@@ -34,6 +34,7 @@ from bot.platforms.base import (
 from bot.platforms.edits import EditMemory
 from bot.platforms.listing import Listing
 from bot.spec import ChannelRef, MemberRef, Permission, RoleRef
+from storage.db import StorageError
 from storage.files import private_dir, write_private
 
 COMMUNITY = CommunityRef("console", "console", "console community")
@@ -259,7 +260,12 @@ class ConsolePlatform(Platform):
         actor = self.actor()
         if actor.level != Permission.MEMBER:
             return actor
-        role = await self.bot.community_setting("console", COMMUNITY.id, "facilitator_role")
+        if not any(actor.id in holders for holders in self.named_roles.values()):
+            return actor  # no named role: nothing to look up
+        try:
+            role = await self.bot.community_setting("console", COMMUNITY.id, "facilitator_role")
+        except StorageError:  # a failing database must never stop a command (/crisis above all)
+            return actor
         if role and actor.id in self.named_roles.get(role, set()):
             return Actor(actor.id, actor.name, Permission.FACILITATOR)
         return actor
