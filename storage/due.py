@@ -174,10 +174,12 @@ async def claim(
     exprs = "".join(f", {table.columns[n]}" for n in names)
     where = f" AND {table.where}" if table.where else ""
     extra, extra_params = narrow(only)
+    # Rows due at the same instant go in key order on both backends (PostgreSQL has no rowid order).
+    order_keys = "".join(f", t.{column}" for column in table.key)
     sql = (
         f"SELECT t.*{exprs} FROM {table.table} t WHERE t.platform = ? "
         f"AND t.{table.at} IS NOT NULL AND t.{table.at} <= ?{where}{extra} "
-        f"ORDER BY t.{table.at} LIMIT ?{claim_lock(db)}"
+        f"ORDER BY t.{table.at}{order_keys} LIMIT ?{claim_lock(db)}"
     )
 
     def write(conn: sqlite3.Connection) -> list[Claim]:

@@ -40,9 +40,9 @@ def test_counted_words_are_plural_only_when_needed():
 
 async def test_counts_a_moderator_reads_are_worded_for_their_number(community):
     out = await community.text(":role alice moderator", "/community audit days:1")
-    assert "No changes in the last 1 day." in out
+    assert "No changes in the last day." in out
     out = await community.text("/community timezone zone:Europe/Paris", "/community audit days:1")
-    assert "Changes in the last 1 day," in out
+    assert "Changes in the last day," in out
     assert "(s)" not in out
 
 
