@@ -217,7 +217,8 @@ async def test_the_write_ahead_log_is_checkpointed_and_reused_under_steady_write
     checkpointed = await _log_size_after_steady_writes(tmp_path / "checkpointed.db")
     assert never_checkpointed > 4_800_000  # every transaction stayed in the log
     # the log was copied and reused from the top: no longer than the schema's first writes
-    assert checkpointed < 1_000_000
+    # (22 migrations write about 1 MB before the first checkpoint; never checkpointed is 5x that)
+    assert checkpointed < 2_000_000
 
 
 class Diary(Cog):

