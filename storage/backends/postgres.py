@@ -204,6 +204,25 @@ def _count(status: str | None) -> int:
     return -1
 
 
+# What a statement raises on a connection the server has ended or the network has dropped.
+_LOST_CONNECTION = (
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.InterfaceError,
+    ConnectionError,
+)
+
+
+class _NotStarted(Exception):
+    """A batch whose BEGIN found the connection gone: none of its writes ran."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _Worker:
     """Database threads: each holds one event loop and one asyncpg connection for its life."""
 
@@ -225,9 +244,39 @@ class _Worker:
                 self._all.append(conn)
         return conn
 
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+    async def call(self, fn: Callable[..., T], *args: Any, retry: bool = False) -> T:
+        """Run ``fn`` with this thread's connection.
+
+        A connection the server has ended (restart, failover, an administrator) is found out
+        only by the next statement. ``retry`` says ``fn`` may run again on a fresh connection
+        when it finds the connection gone (reads). A write batch whose BEGIN found the
+        connection gone (:class:`_NotStarted`) always runs again: none of it ran.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, lambda: fn(self.connection(), *args))
+        return await loop.run_in_executor(self.pool, lambda: self._run(fn, args, retry))
+
+    def _run(self, fn: Callable[..., T], args: tuple, retry: bool) -> T:
+        try:
+            return fn(self.connection(), *args)
+        except _NotStarted:
+            self._forget()
+        except _LOST_CONNECTION:
+            self._forget()
+            if not retry:
+                raise
+        return fn(self.connection(), *args)
+
+    def _forget(self) -> None:
+        """Drop this thread's connection so the next use makes a new one."""
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with self._lock:
+                if conn in self._all:
+                    self._all.remove(conn)
+            with contextlib.suppress(Exception):
+                conn.raw.terminate()
+            conn._loop.close()
 
     def close(self) -> None:
         def close_all() -> None:
@@ -301,7 +350,7 @@ class PostgresDatabase(Database):
 
     async def read(self, fn: Callable[[Any], T]) -> T:
         try:
-            return await self._readers.call(fn)
+            return await self._readers.call(fn, retry=True)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as err:
             raise StorageError(_describe(err)) from err
 
@@ -464,8 +513,13 @@ def _run_batch(conn: PgConnection, fns: list[Callable[[Any], Any]]) -> list[tupl
 
     Almost every batch succeeds whole, so the writes first run without a savepoint each; when
     one fails the batch is rolled back and run again with each write in its own savepoint.
+    A connection found gone at BEGIN raises :class:`_NotStarted`: nothing ran, so the worker
+    runs the batch again on a new connection.
     """
-    conn.execute("BEGIN")
+    try:
+        conn.execute("BEGIN")
+    except _LOST_CONNECTION as err:
+        raise _NotStarted(err) from err
     try:
         values = [fn(conn) for fn in fns]
     except Exception as err:
