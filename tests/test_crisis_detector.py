@@ -502,3 +502,28 @@ def test_hopelessness_burden_passive_wishes_and_worry_are_concern(
 )
 def test_ordinary_chat_near_those_families_stays_none(detector: Detector, text: str) -> None:
     assert detector.classify_rules(text).level == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("я всё решил. сегодня ночью. не отговаривайте меня", "urgent"),
+        ("наглоталась таблеток, целую пачку, глаза закрываются", "urgent"),
+        ("стою на мосту и назад не пойду", "urgent"),
+        ("петля готова, дома никого", "urgent"),
+        ("отдала собаку соседке, написала письма. простите меня", "urgent"),
+        ("сосед передознулся, не дышит, губы синие", "urgent"),
+        ("иногда хочется уснуть и не проснуться", "concern"),
+        ("я только обуза для семьи", "concern"),
+        ("опять сорвался, ненавижу себя", "concern"),
+        ("крышу сносит от этого сериала", "none"),
+        ("порезался когда резал лук, ерунда", "none"),
+        ("я на балконе курю, тут тихо", "none"),
+        ("прощай, водка! год трезвый", "none"),
+        ("смертельно устал после смены", "none"),
+        ("помогите советом, как выбрать ноутбук", "none"),
+    ],
+)
+def test_russian_is_read_like_the_other_languages(text: str, level: str) -> None:
+    """Russian is widely written in Ukrainian communities: danger is heard, chat stays chat."""
+    assert classify(text).level == level, text
