@@ -9,7 +9,7 @@ import pytest
 
 from cogs.crisis.resources import KINDS, RESOURCES_PATH, Directory, load_directory
 
-REQUIRED = "US CA GB IE AU NZ DE AT CH FR BE NL ES IT PT SE NO DK FI PL IN BR MX ZA CL".split()
+REQUIRED = "US CA GB IE AU NZ DE AT CH FR BE NL ES IT PT SE NO DK FI PL IN BR MX ZA CL RO MD SK CZ HU".split()
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +175,12 @@ COUNTRY_EMERGENCY = {
     "CL": "131",
     "JP": "119",
     "AR": "107",
+    # neighbours of Ukraine hosting many displaced people (issue 24)
+    "RO": "112",
+    "MD": "112",
+    "SK": "112",
+    "CZ": "112",
+    "HU": "112",
 }
 
 
