@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import _
 from bot.spec import OFF, IntType, MentionType, Off, OrOff, RoleRef
 from storage.community import AuditActor, CommunityConfig
 
@@ -25,6 +26,8 @@ PowerOrOff = Annotated[int | Off, OrOff(IntType(0, 100))]
 class PeopleGroup:
     """A group named by role or power level, as one command sets it."""
 
+    # The three phrases are marked N_() where a group is declared and said in the reader's
+    # language here.
     who: str  # in sentences: "responders"
     example: str  # a Discord role name for the hint: "Listeners"
     role_key: str  # the community setting a role is stored under
@@ -47,15 +50,19 @@ async def refuse_wrong_kind(
 ) -> bool:
     """Reply and return True when a role is given on Matrix or a power level on Discord.
 
-    ``who`` names the group ("facilitators", "responders"); ``example`` is a role name for the
-    Discord hint ("Facilitators"). The console accepts both, as it always did.
+    ``who`` names the group ("facilitators", "responders", marked N_); ``example`` is a role
+    name for the Discord hint ("Facilitators"). The console accepts both, as it always did.
     """
     platform = ctx.community.platform
     if role is not None and platform == "matrix":
-        await ctx.reply("Matrix has no roles; use a power level instead, like power:25.")
+        await ctx.reply(_("Matrix has no roles; use a power level instead, like power:25."))
         return True
     if power is not None and platform == "discord":
-        await ctx.reply(f"On Discord, {who} are chosen by role, like role:@{example}.")
+        await ctx.reply(
+            _("On Discord, {who} are chosen by role, like {hint}."),
+            who=ctx.t(who),
+            hint=f"role:@{example}",
+        )
         return True
     return False
 
@@ -78,9 +85,18 @@ async def change_people(
     if await refuse_wrong_kind(ctx, role, power, group.who, group.example):
         return None
     if _is_everyone(ctx, role, power):
+        template = _(
+            "{who} can't be everyone: {why}. Please choose a role (or a power level above 0) "
+            "for {only} only. Nothing changed."
+        )
+        who = ctx.t(group.who)
+        if ctx.t(template).startswith("{who}"):  # a sentence starts with a capital
+            who = who[:1].upper() + who[1:]
         await ctx.reply(
-            f"{group.who.capitalize()} can't be everyone: {group.why_not_everyone}. Please "
-            f"choose a role (or a power level above 0) for {group.only} only. Nothing changed."
+            template,
+            who=who,
+            why=ctx.t(group.why_not_everyone),
+            only=ctx.t(group.only),
         )
         return None
     if role is not None:

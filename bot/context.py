@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import ENGLISH, Translator, translator
+from bot.i18n import ENGLISH, Said, Translator, translator
 from bot.message import BUTTON_LINE, Attachment, Button, Message, Ping
 from bot.platforms.base import Actor, CommunityRef, Platform, Responder, WithdrawsCommand
 from bot.spec import ChannelRef, CommandSpec, Permission
@@ -392,7 +392,9 @@ def _translated(
 ) -> Message:
     """A message in ``tr``'s language: the template and button labels are looked up in the
     catalog (text already translated, or never marked, stays as it is); values are the
-    platform's to escape."""
+    platform's to escape; a value peerbot wrote as :class:`~bot.i18n.Said` is said in ``tr``'s
+    language too."""
+    values = {k: v.translated(tr) if isinstance(v, Said) else v for k, v in values.items()}
     shown = tuple(
         b if tr.gettext(b.label) == b.label else replace(b, label=tr.gettext(b.label))
         for b in buttons

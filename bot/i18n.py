@@ -15,6 +15,7 @@ numbers, dates and times are formatted by Babel in the reader's locale.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,23 @@ def _(message: str) -> str:
 
 
 N_ = _  # the same marker, for messages declared in one place and translated elsewhere
+
+
+class Said(str):
+    """Text peerbot wrote for people, made before anyone knows who reads it (a schedule's
+    description): ``str`` is the English; given as a message's value, the message says it in
+    its reader's language (``translated``)."""
+
+    say: Callable[[Translator], str]
+
+    def __new__(cls, say: Callable[[Translator], str]) -> Said:
+        said = super().__new__(cls, say(ENGLISH))
+        said.say = say
+        return said
+
+    def translated(self, tr: Translator) -> str:
+        """The text in ``tr``'s language."""
+        return self.say(tr)
 
 
 def normalize(code: str | None) -> str | None:

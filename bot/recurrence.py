@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal, get_args
 
+from babel.dates import get_day_names, get_month_names
+
+from bot.i18n import ENGLISH, Said, Translator, _
+from bot.param_types import ArgumentError
 from bot.timeutil import UnknownTimezone, local_date, parse_date, parse_hhmm, resolve_local, zone
 
 __all__ = ["Kind", "Recurrence", "ScheduleError", "parse_schedule"]
@@ -52,22 +56,24 @@ _EXAMPLES = (
     "'daily 09:00', 'weekdays 08:30', 'weekly mon,thu 19:30', "
     "'once 2026-12-24 18:00' or 'cron 0 9 * * 1-5'"
 )
+# The words typed in a schedule (daily, mon, HH:MM…) stay English: they are what is typed.
 _USAGE = {
-    "daily": "Use 'daily HH:MM', like 'daily 09:00'.",
-    "weekdays": "Use 'weekdays HH:MM', like 'weekdays 08:30'.",
-    "weekly": "Use 'weekly DAYS HH:MM', like 'weekly mon,thu 19:30'.",
-    "monthly": "Use 'monthly first|second|third|fourth|last DAY HH:MM', like 'first mon 20:00'.",
-    "once": "Use 'once YYYY-MM-DD HH:MM', like 'once 2026-12-24 18:00'.",
-    "cron": (
+    "daily": _("Use 'daily HH:MM', like 'daily 09:00'."),
+    "weekdays": _("Use 'weekdays HH:MM', like 'weekdays 08:30'."),
+    "weekly": _("Use 'weekly DAYS HH:MM', like 'weekly mon,thu 19:30'."),
+    "monthly": _("Use 'monthly first|second|third|fourth|last DAY HH:MM', like 'first mon 20:00'."),
+    "once": _("Use 'once YYYY-MM-DD HH:MM', like 'once 2026-12-24 18:00'."),
+    "cron": _(
         "A cron schedule has 5 fields (minute hour day-of-month month day-of-week), "
         "like 'cron 0 9 * * 1-5'."
     ),
 }
-_TOO_OFTEN = f"Prompts can post at most once every {MIN_GAP_MINUTES} minutes."
+_TOO_OFTEN = _("Prompts can post at most once every {count} minutes.")
 
 
-class ScheduleError(ValueError):
-    """A schedule that cannot be used; the message is written for the facilitator."""
+class ScheduleError(ArgumentError):
+    """A schedule that cannot be used; the message is written for the facilitator
+    (``str()`` is the English, :meth:`translated` the reader's language)."""
 
 
 def _shown(token: str) -> str:
@@ -75,9 +81,23 @@ def _shown(token: str) -> str:
     return token if len(token) <= _MAX_SHOWN else token[: _MAX_SHOWN - 1] + "…"
 
 
-def _join(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _join(items: list[str], tr: Translator) -> str:
+    """ "a", "a and b", "a, b and c" in ``tr``'s language."""
+    if len(items) == 1:
+        return items[0]
+    return tr("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _day(index: int, tr: Translator) -> str:
+    """A weekday (Monday = 0) as ``tr``'s language abbreviates it: "Mon", "lun.", "пн"."""
+    name = get_day_names("abbreviated", locale=tr.locale)[index]
+    return name[:1].upper() + name[1:]
+
+
+def _month(number: int, tr: Translator) -> str:
+    """A month (January = 1) as ``tr``'s language abbreviates it."""
+    name = get_month_names("abbreviated", locale=tr.locale)[number]
+    return name[:1].upper() + name[1:]
 
 
 def _hhmm(t: time) -> str:
@@ -88,7 +108,9 @@ def _parse_time(token: str) -> time:
     try:
         return parse_hhmm(token)
     except ValueError:
-        raise ScheduleError(f"{_shown(token)} is not a time of day. Use 24-hour HH:MM.") from None
+        raise ScheduleError(
+            _("{token} is not a time of day. Use 24-hour HH:MM."), token=_shown(token)
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -98,7 +120,7 @@ class _Rule:
     times: tuple[time, ...]  # sorted, distinct
     posts_on: Callable[[date], bool]
     once: date | None = None
-    describe: str = ""
+    describe: Callable[[Translator], str] = lambda tr: ""
 
 
 @dataclass(frozen=True)
@@ -117,7 +139,9 @@ class Recurrence:
         kind, canonical, rule = _parse(self.spec)
         if kind != self.kind:
             raise ScheduleError(
-                f"The schedule {_shown(self.spec)!r} is not a {self.kind} schedule."
+                _("The schedule {spec} is not a {kind} schedule."),
+                spec=repr(_shown(self.spec)),
+                kind=self.kind,
             )
         object.__setattr__(self, "spec", canonical)
         object.__setattr__(self, "_rule", rule)
@@ -137,7 +161,7 @@ class Recurrence:
                 return instant if instant > after_utc else None
             # Start a day early: a daylight-saving gap can move a post onto the next date.
             day = local_date(after_utc, tz) - timedelta(days=1)
-            for _ in range(_SEARCH_DAYS):
+            for _day_number in range(_SEARCH_DAYS):
                 if rule.posts_on(day):
                     # Resolved instants never decrease as wall times increase, so bisect works.
                     index = bisect.bisect_right(
@@ -162,9 +186,14 @@ class Recurrence:
             current = following
         return found
 
-    def describe(self) -> str:
-        """A short description for people: "every day at 09:00", "Mon and Thu at 19:30"."""
-        return self._rule.describe
+    def describe(self, tr: Translator | None = None) -> str:
+        """A short description for people: "every day at 09:00", "Mon and Thu at 19:30".
+
+        In ``tr``'s language; without one, the English that a reply (``when=...``) says again
+        in its reader's language."""
+        if tr is not None:
+            return self._rule.describe(tr)
+        return Said(self._rule.describe)
 
 
 def parse_schedule(
@@ -175,7 +204,7 @@ def parse_schedule(
     With ``now_utc`` given, a ``once`` schedule must lie in the future in zone ``tz``
     (UTC when not given). Every problem is reported as a :class:`ScheduleError`.
     """
-    kind, canonical, _ = _parse(text)
+    kind, canonical, _unused = _parse(text)
     schedule = Recurrence(kind, canonical)
     rule = schedule._rule
     zone_name = tz if tz is not None else "UTC"
@@ -189,27 +218,31 @@ def parse_schedule(
         except OverflowError:
             # Only the first or last days of the calendar get here.
             if rule.once.year < 2:
-                raise ScheduleError("That time has already passed.") from None
-            raise ScheduleError("That date is too far away.") from None
+                raise ScheduleError(_("That time has already passed.")) from None
+            raise ScheduleError(_("That date is too far away.")) from None
         if passed:
-            raise ScheduleError("That time has already passed.")
+            raise ScheduleError(_("That time has already passed."))
     return schedule
 
 
 def _parse(text: str) -> tuple[Kind, str, _Rule]:
     """Parse schedule text into its kind, canonical spec and rule."""
     if not isinstance(text, str):
-        raise ScheduleError(f"Give a schedule, like {_EXAMPLES}.")
+        raise ScheduleError(_("Give a schedule, like {examples}."), examples=_EXAMPLES)
     tokens = text.lower().split()
     if not tokens:
-        raise ScheduleError(f"Give a schedule, like {_EXAMPLES}.")
+        raise ScheduleError(_("Give a schedule, like {examples}."), examples=_EXAMPLES)
     kind, args = tokens[0], tokens[1:]
     if kind in _ORDINALS:  # "first mon 20:00" is a monthly schedule
         kind, args = "monthly", tokens
     if kind not in get_args(Kind):
         raise ScheduleError(
-            f"I don't know the schedule kind {_shown(tokens[0])!r}. "
-            f"Use daily, weekdays, weekly, once or cron, like {_EXAMPLES}."
+            _(
+                "I don't know the schedule kind {kind}. Use daily, weekdays, weekly, once or "
+                "cron, like {examples}."
+            ),
+            kind=repr(_shown(tokens[0])),
+            examples=_EXAMPLES,
         )
     parsers: dict[str, Callable[[list[str]], tuple[str, _Rule]]] = {
         "daily": _parse_daily,
@@ -227,7 +260,7 @@ def _parse_daily(args: list[str]) -> tuple[str, _Rule]:
     if len(args) != 1:
         raise ScheduleError(_USAGE["daily"])
     t = _parse_time(args[0])
-    rule = _Rule((t,), lambda d: True, describe=f"every day at {_hhmm(t)}")
+    rule = _Rule((t,), lambda d: True, describe=lambda tr: tr("every day at {time}", time=_hhmm(t)))
     return f"daily {_hhmm(t)}", rule
 
 
@@ -235,7 +268,11 @@ def _parse_weekdays(args: list[str]) -> tuple[str, _Rule]:
     if len(args) != 1:
         raise ScheduleError(_USAGE["weekdays"])
     t = _parse_time(args[0])
-    rule = _Rule((t,), lambda d: d.weekday() < 5, describe=f"weekdays at {_hhmm(t)}")
+    rule = _Rule(
+        (t,),
+        lambda d: d.weekday() < 5,
+        describe=lambda tr: tr("weekdays at {time}", time=_hhmm(t)),
+    )
     return f"weekdays {_hhmm(t)}", rule
 
 
@@ -249,20 +286,36 @@ def _parse_weekly(args: list[str]) -> tuple[str, _Rule]:
     for name in names:
         if name not in _DAY_NAMES:
             raise ScheduleError(
-                f"{_shown(name)!r} is not a day of the week. Use mon, tue, wed, thu, fri, sat "
-                "or sun (or the full names)."
+                _(
+                    "{day} is not a day of the week. Use mon, tue, wed, thu, fri, sat or sun (or "
+                    "the full names)."
+                ),
+                day=repr(_shown(name)),
             )
         days.add(_DAY_NAMES[name])
     t = _parse_time(args[-1])
     ordered = sorted(days)
-    labels = [_DAY_ABBR[i].capitalize() for i in ordered]
-    text = f"every {labels[0]}" if len(labels) == 1 else _join(labels)
+
+    def describe(tr: Translator) -> str:
+        if len(ordered) == 1:
+            return tr("every {day} at {time}", day=_day(ordered[0], tr), time=_hhmm(t))
+        days = _join([_day(i, tr) for i in ordered], tr)
+        return tr("{days} at {time}", days=days, time=_hhmm(t))
+
     chosen = frozenset(days)
-    rule = _Rule((t,), lambda d: d.weekday() in chosen, describe=f"{text} at {_hhmm(t)}")
+    rule = _Rule((t,), lambda d: d.weekday() in chosen, describe=describe)
     return f"weekly {','.join(_DAY_ABBR[i] for i in ordered)} {_hhmm(t)}", rule
 
 
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+# Whole sentences, not an ordinal word: "first" agrees with the day in many languages.
+_MONTHLY = {
+    "first": _("the first {day} of each month at {time}"),
+    "second": _("the second {day} of each month at {time}"),
+    "third": _("the third {day} of each month at {time}"),
+    "fourth": _("the fourth {day} of each month at {time}"),
+    "last": _("the last {day} of each month at {time}"),
+}
 
 
 def _parse_monthly(args: list[str]) -> tuple[str, _Rule]:
@@ -271,7 +324,8 @@ def _parse_monthly(args: list[str]) -> tuple[str, _Rule]:
     which, name = _ORDINALS[args[0]], args[1]
     if name not in _DAY_NAMES:
         raise ScheduleError(
-            f"{_shown(name)!r} is not a day of the week. Use mon, tue, wed, thu, fri, sat or sun."
+            _("{day} is not a day of the week. Use mon, tue, wed, thu, fri, sat or sun."),
+            day=repr(_shown(name)),
         )
     weekday, t = _DAY_NAMES[name], _parse_time(args[2])
 
@@ -282,8 +336,12 @@ def _parse_monthly(args: list[str]) -> tuple[str, _Rule]:
             return d.day + 7 > calendar.monthrange(d.year, d.month)[1]
         return (d.day - 1) // 7 + 1 == which
 
-    label = _DAY_ABBR[weekday].capitalize()
-    rule = _Rule((t,), posts_on, describe=f"the {args[0]} {label} of each month at {_hhmm(t)}")
+    template = _MONTHLY[args[0]]
+    rule = _Rule(
+        (t,),
+        posts_on,
+        describe=lambda tr: tr(template, day=_day(weekday, tr), time=_hhmm(t)),
+    )
     return f"monthly {args[0]} {_DAY_ABBR[weekday]} {_hhmm(t)}", rule
 
 
@@ -296,7 +354,10 @@ def _parse_once(args: list[str]) -> tuple[str, _Rule]:
         raise ScheduleError(str(error)) from None
     t = _parse_time(args[1])
     rule = _Rule(
-        (t,), lambda d: d == day, once=day, describe=f"once on {day.isoformat()} at {_hhmm(t)}"
+        (t,),
+        lambda d: d == day,
+        once=day,
+        describe=lambda tr: tr("once on {date} at {time}", date=day.isoformat(), time=_hhmm(t)),
     )
     return f"once {day.isoformat()} {_hhmm(t)}", rule
 
@@ -323,13 +384,20 @@ def _cron_value(token: str, spec: _CronField) -> int:
         return spec.names[token]
     if not re.fullmatch(r"[0-9]{1,2}", token, re.ASCII):
         raise ScheduleError(
-            f"{_shown(token)!r} is not a value for the cron {spec.name} field "
-            f"({spec.low}-{spec.high})."
+            _("{value} is not a value for the cron {field} field ({low}-{high})."),
+            value=repr(_shown(token)),
+            field=spec.name,
+            low=spec.low,
+            high=spec.high,
         )
     value = int(token)
     if not spec.low <= value <= spec.high:
         raise ScheduleError(
-            f"{value} is out of range for the cron {spec.name} field ({spec.low}-{spec.high})."
+            _("{value} is out of range for the cron {field} field ({low}-{high})."),
+            value=value,
+            field=spec.name,
+            low=spec.low,
+            high=spec.high,
         )
     return value
 
@@ -343,19 +411,21 @@ def _parse_cron_field(text: str, spec: _CronField) -> frozenset[int]:
         if slash:
             if not re.fullmatch(r"[0-9]{1,2}", step_text, re.ASCII) or int(step_text) == 0:
                 raise ScheduleError(
-                    f"{_shown(item)!r}: a cron step must be a whole number from 1 up "
-                    f"in the {spec.name} field."
+                    _("{item}: a cron step must be a whole number from 1 up in the {field} field."),
+                    item=repr(_shown(item)),
+                    field=spec.name,
                 )
             step = int(step_text)
         if base == "*":
             low, high = spec.low, spec.high
         elif "-" in base:
-            first, _, last = base.partition("-")
+            first, _dash, last = base.partition("-")
             low, high = _cron_value(first, spec), _cron_value(last, spec)
             if low > high:
                 raise ScheduleError(
-                    f"{_shown(base)!r}: a cron range must go from low to high in the "
-                    f"{spec.name} field."
+                    _("{item}: a cron range must go from low to high in the {field} field."),
+                    item=repr(_shown(base)),
+                    field=spec.name,
                 )
         else:
             low = _cron_value(base, spec)
@@ -380,7 +450,7 @@ def _parse_cron(args: list[str]) -> tuple[str, _Rule]:
         and not dow_restricted
         and not any(day <= _LONGEST_MONTH[month] for month in months for day in doms)
     ):
-        raise ScheduleError("That cron schedule never matches a date on the calendar.")
+        raise ScheduleError(_("That cron schedule never matches a date on the calendar."))
 
     def posts_on(d: date) -> bool:
         if d.month not in months:
@@ -390,7 +460,9 @@ def _parse_cron(args: list[str]) -> tuple[str, _Rule]:
             return dom_ok or dow_ok
         return dom_ok and dow_ok
 
-    describe = _describe_cron(times, minutes, hours, doms, months, dows, args)
+    def describe(tr: Translator) -> str:
+        return _describe_cron(times, minutes, hours, doms, months, dows, args, tr)
+
     return "cron " + " ".join(args), _Rule(times, posts_on, describe=describe)
 
 
@@ -400,7 +472,7 @@ def _check_gaps(times: tuple[time, ...]) -> None:
     gaps = [b - a for a, b in zip(marks, marks[1:], strict=False)]
     gaps.append(24 * 60 - marks[-1] + marks[0])  # last post of a day to the next day's first
     if min(gaps) < MIN_GAP_MINUTES:
-        raise ScheduleError(_TOO_OFTEN)
+        raise ScheduleError(_TOO_OFTEN, count=MIN_GAP_MINUTES)
 
 
 def _describe_cron(
@@ -411,32 +483,41 @@ def _describe_cron(
     months: frozenset[int],
     dows: frozenset[int],
     args: list[str],
+    tr: Translator = ENGLISH,
 ) -> str:
-    """A plain-words reading of a cron schedule, e.g. "on weekdays at 09:00"."""
+    """A plain-words reading of a cron schedule, e.g. "on weekdays at 09:00", in ``tr``'s
+    language."""
     dom_restricted, dow_restricted = not args[2].startswith("*"), not args[4].startswith("*")
-    day_labels = [
-        _DAY_ABBR[(d - 1) % 7].capitalize() for d in sorted(dows, key=lambda d: (d - 1) % 7)
-    ]
-    on_days = "on weekdays" if dows == frozenset(range(1, 6)) else "on " + _join(day_labels)
-    on_dates = (
-        ("on day " if len(doms) == 1 else "on days ")
-        + _join([str(d) for d in sorted(doms)])
-        + " of the month"
+    day_labels = [_day((d - 1) % 7, tr) for d in sorted(dows, key=lambda d: (d - 1) % 7)]
+    on_days = (
+        tr("on weekdays")
+        if dows == frozenset(range(1, 6))
+        else tr("on {days}", days=_join(day_labels, tr))
     )
+    on_dates = tr.ngettext(
+        "on day {days} of the month", "on days {days} of the month", len(doms)
+    ).format(days=_join([str(d) for d in sorted(doms)], tr))
     if dom_restricted and dow_restricted:
-        days = f"{on_dates} and {on_days}"
+        days = tr("{dates} and {days}", dates=on_dates, days=on_days)
     elif dom_restricted:
         days = on_dates
     elif dow_restricted and len(dows) < 7:
         days = on_days
     else:
-        days = "every day"
+        days = tr("every day")
     if len(months) < 12:
-        days += " in " + _join([_MONTH_ABBR[m - 1].capitalize() for m in sorted(months)])
+        days = tr(
+            "{days} in {months}",
+            days=days,
+            months=_join([_month(m, tr) for m in sorted(months)], tr),
+        )
     if len(times) <= 4:
-        at = "at " + _join([_hhmm(t) for t in times])
+        at = tr("at {times}", times=_join([_hhmm(t) for t in times], tr))
     elif len(hours) == 24:
-        at = "at minute " + _join([f"{m:02d}" for m in sorted(minutes)]) + " of every hour"
+        at = tr(
+            "at minute {minutes} of every hour",
+            minutes=_join([f"{m:02d}" for m in sorted(minutes)], tr),
+        )
     else:
-        at = f"{len(times)} times a day"
-    return f"{days} {at}"
+        at = tr.plural("{count} time a day", "{count} times a day", len(times))
+    return tr("{days} {at}", days=days, at=at)

@@ -84,12 +84,12 @@ async def _welcome_shown(ctx: Context, value: str | None) -> str:
 
 
 FACILITATORS = PeopleGroup(
-    "facilitators",
+    N_("facilitators"),
     "Facilitators",
     keys.FACILITATOR_ROLE,
     keys.FACILITATOR_POWER,
-    "they plan meetings and prompts that reach the whole community",
-    "your facilitators",
+    N_("they plan meetings and prompts that reach the whole community"),
+    N_("your facilitators"),
 )
 
 

@@ -23,7 +23,6 @@ from bot.message import neutralize_mentions
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.scheduler import Due
 from bot.spec import (
-    ArgumentError,
     ChannelRef,
     MaxLen,
     Permission,
@@ -69,10 +68,8 @@ class ScheduleType(StrType):
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Recurrence:
         text = await super().convert(raw, resolver)
-        try:
-            return parse_schedule(text)
-        except ScheduleError as err:
-            raise ArgumentError(str(err).rstrip(".")) from None
+        # A ScheduleError is an ArgumentError: the usage reply says it in the reader's language.
+        return parse_schedule(text)
 
 
 OUTCOME_TEXT = {
@@ -155,7 +152,7 @@ class Prompts(Cog):
         try:
             parse_schedule(schedule.spec, now_utc=now, tz=tz)
         except ScheduleError as err:
-            await ctx.reply(_("{problem} Nothing was scheduled."), problem=str(err))
+            await ctx.reply(_("{problem} Nothing was scheduled."), problem=err.translated(ctx.tr))
             return
         uses_bank = text.lower() == BANK_WORD
         if channel is not None and channel.id == await ctx.channel_for("alerts"):
@@ -270,7 +267,7 @@ class Prompts(Cog):
             if prompt.thread
             else _("Preview of prompt #{id}, {when} in {where}. Members will see:\n{text}"),
             id=id,
-            when=self._schedule(prompt).describe() + f" ({tz})",
+            when=self._schedule(prompt).describe(ctx.tr) + f" ({tz})",
             where=await self._where(ctx, prompt.channel_id, ctx.tr),
             text=text,
             private=True,

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.context import Context
+from bot.i18n import N_
 from bot.services import service
 from bot.spec import Permission, Range, command
 from bot.timeutil import format_local, local_date, resolve_local
@@ -22,12 +23,12 @@ from storage.alerts import Duty, DutySwitch, RotaSlot
 
 RESPONDERS_SETTING = "crisis.responders"  # Discord role id, console role name, Matrix power
 RESPONDERS = PeopleGroup(
-    "responders",
+    N_("responders"),
     "Listeners",
     RESPONDERS_SETTING,
     RESPONDERS_SETTING,
-    "they take crisis alerts, which name members who may be in danger",
-    "trusted responders",
+    N_("they take crisis alerts, which name members who may be in danger"),
+    N_("trusted responders"),
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -50,12 +50,12 @@ SPACE_TEXT_PRIVATELY = N_(
 )
 
 SUPPORTERS = PeopleGroup(
-    "supporters",
+    N_("supporters"),
     "Supporters",
     SETTING,
     SETTING,
-    "they read what members write when they ask for support",
-    "trained supporters",
+    N_("they read what members write when they ask for support"),
+    N_("trained supporters"),
 )
 
 
