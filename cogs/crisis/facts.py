@@ -226,6 +226,10 @@ def in_past(facts: Facts, m: Match, told_in_past: bool = False) -> bool:
     if sentence in facts.story_sentences or (told_in_past and sentence in facts.past_sentences):
         return not says_now(facts, sentence)
     if told_in_past and facts.past_sentences:
+        # A story told in another sentence ("same bridge as last year") does not date a
+        # sentence that places the writer here and now ("I'm on the bridge again").
+        if facts.sentence_has(sentence, "now_strong"):
+            return False
         return not says_now(facts, sentence)
     return False
 

@@ -318,10 +318,21 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
         for c in ("habit", "drug")
         for h in facts.raw.get(c, ())
     )
-    benign = any(
-        not (b.start < m.end and m.start < b.end) for b in facts.raw.get("benign_goodbye", ())
-    )
+    benign = any(not (b.start < m.end and m.start < b.end) for b in _benign_goodbyes(facts))
     return habit or benign
+
+
+def _benign_goodbyes(facts: Facts) -> list[Match]:
+    """Everyday sign-offs ("logging off", "night all"), unless made final right after them.
+
+    "logging off for the last time" is a goodbye, not a sign-off.
+    """
+    finals = facts.raw.get("finality", ())
+    return [
+        b
+        for b in facts.raw.get("benign_goodbye", ())
+        if not any(b.end <= f.start <= b.end + 3 for f in finals)
+    ]
 
 
 def _farewell(facts: Facts) -> None:
@@ -334,7 +345,7 @@ def _farewell(facts: Facts) -> None:
     }
     if (
         plans
-        and not facts.raw_has("benign_goodbye")
+        and not _benign_goodbyes(facts)
         and (
             len(plans) >= 2
             or facts.has("farewell_weak", "farewell_strong")
@@ -358,7 +369,7 @@ def _farewell(facts: Facts) -> None:
         return
     starts = {facts.tokens.words[m.start : m.end] for m in weak}
     if len(starts) >= 2 or facts.raw_has("finality") or risk(facts) or facts.has("burden"):
-        if not facts.raw_has("benign_goodbye"):
+        if not _benign_goodbyes(facts):
             facts.fire(URGENT, "goodbye.with-finality")
 
 
