@@ -527,3 +527,17 @@ def test_ordinary_chat_near_those_families_stays_none(detector: Detector, text: 
 def test_russian_is_read_like_the_other_languages(text: str, level: str) -> None:
     """Russian is widely written in Ukrainian communities: danger is heard, chat stays chat."""
     assert classify(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("logging off for the last time, thank you for everything", "urgent"),
+        ("logging off forever. thanks for everything", "urgent"),
+        ("logging off for tonight, see you all tomorrow", "none"),
+        ("this is my last post before my holiday, see you in two weeks!", "none"),
+        ("poured it down the sink. goodbye forever, whisky", "none"),
+    ],
+)
+def test_a_sign_off_made_final_is_a_goodbye(text: str, level: str) -> None:
+    assert classify(text).level == level, text
