@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import DISCORD_LOCALES, ENGLISH, Translator, translator
+from bot.i18n import DISCORD_LOCALES, ENGLISH, Translator, _, translator
 from bot.spec import (
     ChoiceType,
     CommandSpec,
@@ -54,6 +54,7 @@ RESTRICTED_PERMISSIONS = str(MANAGE_GUILD)
 TEXT_CHANNEL_TYPES = [0, 5, 10, 11, 12]  # text, announcement, and threads
 
 MAX_SAFE_INTEGER = 2**53
+GROUP = _("{name} commands")  # the description of a group such as /community (names stay English)
 NAME_RE = re.compile(r"^[-_a-z0-9]{1,32}$")
 CUSTOM_ID_MAX = 100
 BUTTON_PREFIX = "pb:"
@@ -143,8 +144,8 @@ def _top_level(name: str, node: Node, result: CommandSet) -> dict[str, Any]:
     command: dict[str, Any] = {
         "type": 1,
         "name": name,
-        "description": _description(spec.description if spec else f"{name} commands"),
-        **_localized(spec.description if spec else None),
+        "description": _description(spec.description if spec else GROUP.format(name=name)),
+        **(_localized(spec.description) if spec else _localized(GROUP, name=name)),
         "contexts": [0],  # in servers only: every command needs a community
         "integration_types": [0],
     }
@@ -183,7 +184,8 @@ def _group_options(
                 {
                     "type": SUB_COMMAND_GROUP,
                     "name": name,
-                    "description": _description(f"{' '.join((*route, name))} commands"),
+                    "description": _description(GROUP.format(name=" ".join((*route, name)))),
+                    **_localized(GROUP, name=" ".join((*route, name))),
                     "options": _group_options(child["children"], (*route, name), result),
                 }
             )
@@ -249,15 +251,17 @@ def _description(text: str) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def _localized(text: str | None) -> dict[str, dict[str, str]]:
+def _localized(text: str | None, **values: str) -> dict[str, dict[str, str]]:
     """``description_localizations`` for the Discord locales whose catalog translates ``text``
-    (names stay English: members type the same command everywhere)."""
+    (filled in with ``values``; names stay English: members type the same command
+    everywhere)."""
     if not text:
         return {}
     found = {}
     for code, locales in DISCORD_LOCALES.items():
         said = translator(code).gettext(text)
         if said != text:
+            said = said.format(**values) if values else said
             found.update({locale: _description(said) for locale in locales})
     return {"description_localizations": found} if found else {}
 

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from bot.failures import log_failure, new_error_id
-from bot.i18n import translator
+from bot.i18n import Translator, _, translator
 from bot.message import Message
 from bot.platforms.base import Actor, CommunityRef, Invocation, MemberJoinEvent, MessageEvent
 from bot.platforms.discord.commands import (
@@ -23,7 +23,12 @@ from bot.platforms.discord.commands import (
     parse_custom_id,
     route_of,
 )
-from bot.platforms.discord.interactions import APOLOGY, InteractionResponder, apologize
+from bot.platforms.discord.interactions import (
+    APOLOGY,
+    InteractionResponder,
+    apologize,
+    client_translator,
+)
 from bot.platforms.discord.render import build_modal, modal_values
 from bot.platforms.discord.shared import (
     NETWORK_ERRORS,
@@ -39,12 +44,12 @@ from storage.db import MemberKey
 log = logging.getLogger(__name__)
 
 SEEN_INTERACTIONS = 2048  # ids remembered so that a replayed interaction is never answered twice
-UNKNOWN_COMMAND = (
+UNKNOWN_COMMAND = _(
     "I don't recognise that command any more; it may have changed since your app loaded it. "
     "Try /help."
 )
-STALE_BUTTON = "This button no longer does anything. Try /help to see what I can do."
-GUILD_ONLY = "My commands work inside a server, where your community is."
+STALE_BUTTON = _("This button no longer does anything. Try /help to see what I can do.")
+GUILD_ONLY = _("My commands work inside a server, where your community is.")
 
 
 class DiscordEvents:
@@ -86,14 +91,16 @@ class DiscordEvents:
             if found is not None:
                 person, community = found
         if community is None:
-            await interaction.response.send_message(GUILD_ONLY, ephemeral=True)
+            said = client_translator(interaction).gettext(GUILD_ONLY)
+            await interaction.response.send_message(said, ephemeral=True)
             return
         if kind == discord.InteractionType.application_command:
             route, options = route_of(data)
             path = self.commands.routes.get(route)
             spec = self._spec(path)
             if spec is None:
-                await interaction.response.send_message(UNKNOWN_COMMAND, ephemeral=True)
+                said = (await self._reader(interaction, community, person)).gettext(UNKNOWN_COMMAND)
+                await interaction.response.send_message(said, ephemeral=True)
                 return
             args = option_values(options, data.get("resolved") or {})
             await self._run(interaction, community, spec, args)
@@ -101,18 +108,39 @@ class DiscordEvents:
             action = parse_custom_id(str(data.get("custom_id", "")))
             spec = self._spec(tuple(action.command.split())) if action else None
             if action is None or spec is None:
-                await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+                await self._stale(interaction, community, person)
                 return
             await self._press(interaction, community, spec, action, person)
         elif kind == discord.InteractionType.modal_submit:
             action = parse_custom_id(str(data.get("custom_id", "")))
             spec = self._spec(tuple(action.command.split())) if action else None
             if action is None or spec is None:
-                await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+                await self._stale(interaction, community, person)
                 return
             await self._run(
                 interaction, community, spec, {**action.args, **modal_values(data)}, person
             )
+
+    async def _stale(
+        self,
+        interaction: discord.Interaction,
+        community: CommunityRef,
+        person: discord.User | discord.Member,
+    ) -> None:
+        said = (await self._reader(interaction, community, person)).gettext(STALE_BUTTON)
+        await interaction.response.send_message(said, ephemeral=True)
+
+    async def _reader(
+        self,
+        interaction: discord.Interaction,
+        community: CommunityRef,
+        person: discord.User | discord.Member,
+    ) -> Translator:
+        """The presser's language: their choice, the community's, else their app's."""
+        assert self.bot is not None
+        client = str(getattr(interaction.locale, "value", "") or "") or None
+        key = MemberKey(community.platform, community.id, str(person.id))
+        return translator(await self.bot.languages.member(key, client))
 
     def _spec(self, path: tuple[str, ...] | None) -> CommandSpec | None:
         assert self.bot is not None
@@ -151,9 +179,7 @@ class DiscordEvents:
             permissions = None if in_dm else interaction.permissions
             actor = await self._actor(person, community, permissions)
             guild = community.id if in_dm else None
-            client = str(getattr(interaction.locale, "value", "") or "") or None
-            key = MemberKey(community.platform, community.id, str(person.id))
-            tr = translator(await self.bot.languages.member(key, client))
+            tr = await self._reader(interaction, community, person)
             modal = build_modal(spec, action.args, guild, tr) if actor.level >= spec.level else None
             if modal is not None:
                 await interaction.response.send_modal(modal)
@@ -175,7 +201,9 @@ class DiscordEvents:
         permissions = interaction.permissions if interaction.guild is not None else None
         actor = await self._actor(person, community, permissions)
         actor = replace(actor, locale=str(getattr(interaction.locale, "value", "") or "") or None)
-        responder = InteractionResponder(interaction)
+        responder = InteractionResponder(
+            interaction, lambda: self._reader(interaction, community, person)
+        )
         if spec.defer:
             await responder.defer(spec.private)
         else:
@@ -196,7 +224,8 @@ class DiscordEvents:
         except Exception as err:
             error_id = new_error_id()
             log_failure(log, error_id, f"discord {spec.name}", err)
-            await responder.reply(Message(APOLOGY.format(error_id=error_id)), True)
+            tr = await self._reader(interaction, community, person)
+            await responder.reply(Message(tr(APOLOGY, error_id=error_id)), True)
         finally:
             await responder.finish()
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.i18n import ENGLISH, Translator, _, translator
 from bot.message import Message
 from bot.platforms.discord.render import NO_MENTIONS, render
 from bot.platforms.discord.shared import stop_view
@@ -14,7 +16,16 @@ from bot.platforms.discord.shared import stop_view
 log = logging.getLogger(__name__)
 
 AUTO_DEFER_AFTER = 2.0  # Discord drops interactions not answered within 3 s
-APOLOGY = "Sorry, something went wrong on my side and I couldn't finish that. (error id {error_id})"
+APOLOGY = _(
+    "Sorry, something went wrong on my side and I couldn't finish that. (error id {error_id})"
+)
+DONE = _("Done.")
+Reader = Callable[[], Awaitable[Translator]]  # the presser's language, looked up when needed
+
+
+def client_translator(interaction: discord.Interaction) -> Translator:
+    """The language of the member's Discord app (before any community is known)."""
+    return translator(str(getattr(interaction.locale, "value", "") or "") or None)
 
 
 class InteractionResponder:
@@ -24,8 +35,9 @@ class InteractionResponder:
     never dropped by Discord; if nothing was said at all, the member still gets an answer.
     """
 
-    def __init__(self, interaction: discord.Interaction) -> None:
+    def __init__(self, interaction: discord.Interaction, reader: Reader | None = None) -> None:
         self.interaction = interaction
+        self.reader = reader
         self.sent = 0
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task | None = None
@@ -80,13 +92,15 @@ class InteractionResponder:
             ):
                 await self.interaction.response.defer()  # a button that only posted elsewhere
             else:
-                await self.reply(Message("Done."), True)
+                tr = await self.reader() if self.reader is not None else ENGLISH
+                await self.reply(Message(tr.gettext(DONE)), True)
         except discord.HTTPException as err:
             log.warning("discord: could not close an interaction: %s", err)
 
 
 async def apologize(interaction: discord.Interaction, error_id: str) -> None:
-    text = APOLOGY.format(error_id=error_id)
+    """Say sorry, in the language of the member's app (the failure may be in reading theirs)."""
+    text = client_translator(interaction)(APOLOGY, error_id=error_id)
     try:
         if interaction.type == discord.InteractionType.autocomplete:
             if not interaction.response.is_done():

@@ -195,7 +195,8 @@ def build_modal(
     params = form_params(spec, args)
     if custom_id is None or not params:
         return None
-    modal = discord.ui.Modal(title=_short(spec.description, 45), custom_id=custom_id, timeout=None)
+    title = _short(tr.gettext(spec.description), 45)
+    modal = discord.ui.Modal(title=title, custom_id=custom_id, timeout=None)
     for param in params:
         long_text = isinstance(param.type, StrType) and param.type.max_len > 100
         max_len = min(param.type.max_len, 4000) if isinstance(param.type, StrType) else 100
@@ -209,10 +210,11 @@ def build_modal(
         # Discord's current layout: each input inside a Label (its own label is deprecated).
         # Submissions are read in either layout (modal_values), so a client that still answers
         # in action rows works too.
+        said = tr.gettext(param.description)
         modal.add_item(
             discord.ui.Label(
-                text=_short(param.description, 45),
-                description=_short(param.description, 100) if len(param.description) > 45 else None,
+                text=_short(said, 45),
+                description=_short(said, 100) if len(said) > 45 else None,
                 component=field,
             )
         )
