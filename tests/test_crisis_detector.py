@@ -541,3 +541,20 @@ def test_russian_is_read_like_the_other_languages(text: str, level: str) -> None
 )
 def test_a_sign_off_made_final_is_a_goodbye(text: str, level: str) -> None:
     assert classify(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("a girl in another server just said she took 40 of something and went quiet", "urgent"),
+        ("my roommate said sorry for everything and now his door is locked", "urgent"),
+        ("my partner is unresponsive after using. I think he used too much.", "urgent"),
+        ("I think I used too much, everything is spinning", "urgent"),
+        ("someone just posted a photo of a noose and said see you never", "urgent"),
+        ("my sister took 12 selfies at the party and then went quiet lol", "none"),
+        ("she said goodbye to her therapist and went quiet, she's doing great", "none"),
+        ("my dad used too much salt again", "none"),
+    ],
+)
+def test_a_bystander_report_of_danger_now_is_urgent(text: str, level: str) -> None:
+    assert classify(text).level == level, text

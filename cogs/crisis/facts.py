@@ -87,6 +87,14 @@ class Facts:
         self.overdose = self.overdose or overdose
 
 
+_AMOUNTS = frozenset({"much", "many", "far", "hard", "fast"})
+
+
+def _too_much(words: tuple[str, ...], m: Match) -> bool:
+    """ "used too much" folds to "used to much": an amount, not a habit of the past."""
+    return words[m.end - 1] == "to" and m.end < len(words) and words[m.end] in _AMOUNTS
+
+
 def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     """Sort matches by concept and take back the ones negation, the past or idioms cancel."""
     raw: dict[str, list[Match]] = {}
@@ -99,6 +107,9 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
             raw[concept] = found[:_KEEP] + found[-_KEEP:]
     words = tokens.words
     sentence = tokens.sentence
+    for concept in ("past", "past_verb"):
+        if concept in raw:
+            raw[concept] = [m for m in raw[concept] if not _too_much(words, m)]
     covered = [False] * len(words)
     for concept in ("idiom", "aimed_at_others"):
         for m in raw.get(concept, ()):

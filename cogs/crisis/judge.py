@@ -155,7 +155,11 @@ def _overdose(facts: Facts) -> None:
         if facts.near(m, ("take",), 6, 4) and not in_past(facts, m, told_in_past=True):
             facts.fire(URGENT, "overdose.poison", overdose=True)
     for m in facts.get("overdose_word"):
-        if in_past(facts, m, told_in_past=True) or about_other(facts):
+        if (
+            in_past(facts, m, told_in_past=True)
+            or about_other(facts)
+            or _too_much_of_a_thing(facts, m)
+        ):
             continue  # a bystander report is judged in _others
         if first_person(facts) or facts.raw_has("now_strong", "just_now") or facts.has("take"):
             facts.fire(URGENT, "overdose.said", overdose=True)
@@ -167,6 +171,23 @@ def _overdose(facts: Facts) -> None:
             continue
         if facts.raw_has("use_context") or facts.has("drug", "take", "overdose_word"):
             facts.fire(URGENT, "overdose.symptoms-after-use", overdose=True)
+
+
+_AFTER_TOO_MUCH = frozenset(
+    "of and again i im ive tonight today now this the he she my so already last just and "
+    "idk lol it its".split()
+)
+
+
+def _too_much_of_a_thing(facts: Facts, m: Match) -> bool:
+    """ "used too much salt", "took too much time": too much of something that is not a drug."""
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    if words[m.end - 1] not in ("much", "many") or m.end >= len(words):
+        return False
+    following = words[m.end]
+    if sentence[m.end] != sentence[m.start] or following in _AFTER_TOO_MUCH:
+        return False
+    return not any(d.start == m.end for d in facts.get("drug"))
 
 
 def _amount(facts: Facts, take: Match) -> bool:
@@ -396,7 +417,13 @@ def _others(facts: Facts) -> None:
         for m in facts.get("other_weak")
         if not in_past(facts, m, told_in_past=True)
     }
-    backed = facts.has("drug", "means", "farewell_strong", "place", "hopeless", "arrangements")
+    weak_spans = [m for m in facts.get("other_weak")]
+    backed = facts.has(
+        "drug", "means", "farewell_strong", "place", "hopeless", "arrangements"
+    ) or any(
+        not any(w.start < f.end and f.start < w.end for w in weak_spans)
+        for f in facts.get("farewell_weak")
+    )  # a goodbye of their own ("sorry for everything"), not the "said goodbye" already counted
     if about_other(facts) or facts.raw_has("third") and not facts.has("take", "self_harm"):
         for m in facts.get("od_symptom"):
             if not in_past(facts, m, told_in_past=True) and not facts.raw_has("condition"):
@@ -406,7 +433,12 @@ def _others(facts: Facts) -> None:
         not in_past(facts, m, told_in_past=True) for m in facts.get("wound_bad")
     ):
         facts.fire(URGENT, "others.injured-now")
-    if (len(weak) >= 2 or (weak and backed)) and not facts.get("other_danger"):
+    calm = facts.has("positive") or facts.raw_has("laugh")
+    if calm and not facts.get("other_danger"):
+        pass  # "she said goodbye to her therapist and went quiet, she's doing great"
+    elif (len(weak) >= 2 or (weak and backed)) and not facts.get("other_danger"):
+        facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
+    elif weak and _took_a_number(facts):  # "she said she took 40 of something and went quiet"
         facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
     for m in facts.get("other_danger"):
         if in_past(facts, m, told_in_past=True):
@@ -426,6 +458,14 @@ _OVERDOSE_SIGNS = frozenset(
     "blue purple breathing breathe wake unresponsive nodded narcan naloxone overdose overdosing "
     "overdosed od pills seizure convulse respira respire atmet despierta acorda sveglia".split()
 )
+
+
+def _took_a_number(facts: Facts) -> bool:
+    """Someone took a large number of something, said now, not in a story."""
+    return any(
+        big_number(facts, m, 3) and not in_past(facts, m, told_in_past=True)
+        for m in facts.get("take")
+    )
 
 
 def _looks_like_overdose(facts: Facts) -> bool:
