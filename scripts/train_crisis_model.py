@@ -185,7 +185,36 @@ def thresholds(data: Data, idx: np.ndarray, scores, args) -> dict[str, float]:  
         gained = ((s >= best) & below & (labels != "none")).sum()
         print(f"  {name}: threshold {best:.3f}, out of round it raises {gained} risky messages")
         out[name] = best
+    out["urgent_from_none"] = _two_levels(data, idx, scores, out, args)
     return out
+
+
+def _two_levels(data: Data, idx: np.ndarray, scores, chosen: dict[str, float], args) -> float:  # noqa: ANN001
+    """The threshold at which the urgent head may lift none -> urgent (risk head passed too).
+
+    Chosen for exactly that population (messages the rules rate none and the risk head lifts),
+    out of round: at most ``args.two_level_alarms`` of the messages labelled none are made
+    urgent, no past story, and at least three in four of the messages it lifts are urgent.
+    """
+    labels, rules = data.labels[idx], data.rules[idx]
+    lifted = (rules == "none") & (scores["risk"][idx] >= chosen["risk"]) & ~past_words(data, idx)
+    s, none = scores["urgent"][idx], labels == "none"
+    best = 1.0
+    for t in np.linspace(0.99, 0.3, 70):
+        raised = (s >= t) & lifted
+        urgent = (raised & (labels == "urgent")).sum()
+        if (raised & none).sum() / none.sum() > args.two_level_alarms or (
+            raised & data.past[idx]
+        ).any():
+            break
+        if urgent < 3 * (raised.sum() - urgent):
+            break
+        best = float(t)
+    gained = ((s >= best) & lifted & (labels == "urgent")).sum()
+    print(
+        f"  urgent from none: threshold {best:.3f}, out of round it lifts {gained} urgent messages"
+    )
+    return best
 
 
 def past_words(data: Data, idx: np.ndarray) -> np.ndarray:
@@ -203,6 +232,7 @@ def build(data: Data, idx: np.ndarray, args) -> dict:  # noqa: ANN001
             names[i]: round(float(w[i]), 3) for i in range(len(names)) if abs(w[i]) >= args.keep
         }
         heads[name] = {"bias": round(float(w[-1]), 4), "weights": weights, "threshold": th[name]}
+    heads["urgent"]["threshold_from_none"] = th["urgent_from_none"]
     return {"heads": heads, "kinds": sorted(args.kinds)}
 
 
@@ -254,6 +284,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--keep", type=float, default=0.02, help="smallest weight kept")
     parser.add_argument("--budget", type=float, default=0.004, help="added false alarms")
+    parser.add_argument(
+        "--two-level-alarms",
+        type=float,
+        default=0.001,
+        help="messages labelled none the model may lift none -> urgent (share, out of round)",
+    )
     args = parser.parse_args(argv)
     args.kinds = frozenset(args.kinds)
     started = time.time()

@@ -314,10 +314,14 @@ class Detector:
         if facts.past_sentences:
             return  # a story of the past is never raised on the model's word alone
         current = max((level for level, _ in facts.fired), default=0)
-        # By one level at most, each head where its threshold was chosen: "risk" lifts
-        # none -> concern, "urgent" lifts concern -> urgent.
+        # Each head only where its threshold was chosen: "risk" lifts none -> concern, "urgent"
+        # lifts concern -> urgent, and none -> urgent (after "risk") at a threshold chosen for
+        # exactly those messages ("the rope is up in the loft, nobody here til monday").
         if current < CONCERN and self.model.passes(feats, "risk"):
-            facts.fire(CONCERN, "model.concern")
+            if self.model.passes(feats, "urgent", self.model.urgent_from_none):
+                facts.fire(URGENT, "model.urgent")
+            else:
+                facts.fire(CONCERN, "model.concern")
         elif current == CONCERN and self.model.passes(feats, "urgent"):
             facts.fire(URGENT, "model.urgent")
 

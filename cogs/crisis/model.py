@@ -79,6 +79,9 @@ class LinearModel:
             name: (head["bias"], head["weights"], head["threshold"])
             for name, head in data["heads"].items()
         }
+        # The urgent head's threshold for lifting none -> urgent (chosen for that population;
+        # absent in older model files: never).
+        self.urgent_from_none = float(data["heads"]["urgent"].get("threshold_from_none", 2.0))
 
     def scores(self, feats: set[str]) -> dict[str, float]:
         """Probability-like score per head."""
@@ -88,8 +91,9 @@ class LinearModel:
             out[name] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         return out
 
-    def passes(self, feats: set[str], head: str) -> bool:
-        """True when the head's score reaches its threshold."""
-        bias, weights, threshold = self.heads[head]
+    def passes(self, feats: set[str], head: str, threshold: float | None = None) -> bool:
+        """True when the head's score reaches its threshold (or the one given)."""
+        bias, weights, chosen = self.heads[head]
+        threshold = chosen if threshold is None else threshold
         z = bias + sum(weights[f] for f in weights.keys() & feats)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) >= threshold
