@@ -435,3 +435,15 @@ def _public_is_only_pointers(world: World) -> bool:
         n.body == PRIVATE_SENT or n.body.startswith("Daily check-in")
         for n in notices(world.member, world.general, world.bot_id)
     )
+
+
+async def test_the_pointer_to_a_private_reply_is_in_the_member_language(world: World):
+    # last: the other tests read the room's pointers in English
+    command = await ask(world, world.general, "!language set de")
+    await wait_for_pointer(world, world.general, command)
+    command = await ask(world, world.general, "!help")
+    told = await wait_for_pointer(world, world.general, command)
+    assert told.body == "Ich habe dir eine private Nachricht geschickt."
+    command = await ask(world, world.general, "!language set off")
+    told = await wait_for_pointer(world, world.general, command)
+    assert told.body == PRIVATE_SENT

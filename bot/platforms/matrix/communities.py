@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 
+from bot.i18n import ENGLISH, Translator, translator
 from bot.platforms.base import Actor, CommunityRef
 from bot.platforms.matrix.rules import CREATOR_POWER, level_for_power, parse_power
 from bot.spec import Permission
+from storage.db import MemberKey
 from storage.matrix import last_active_community
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,21 @@ class MatrixCommunities:
 
     def _is_moderator(self, room_id: str, user_id: str) -> bool:
         return self._power(room_id, user_id) >= self.config.moderator_power
+
+    async def _reader(self, community_id: str | None, user_id: str | None = None) -> Translator:
+        """The language of a member (``user_id``) or of a community's rooms; English where
+        neither is known, or when it cannot be read just now (the notice still goes out)."""
+        assert self.bot is not None
+        if community_id is None:
+            return ENGLISH
+        try:
+            if user_id is None:
+                return translator(await self.bot.languages.community(self.name, community_id))
+            key = MemberKey(self.name, community_id, user_id)
+            return translator(await self.bot.languages.member(key))
+        except Exception:
+            log.warning("matrix: could not read a language; writing English", exc_info=True)
+            return ENGLISH
 
     def _community_ref(self, community_id: str) -> CommunityRef:
         return CommunityRef(self.name, community_id, self._room_name(community_id))

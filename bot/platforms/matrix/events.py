@@ -11,6 +11,7 @@ from typing import Any
 from nio import MegolmEvent, ReactionEvent, RoomGetEventResponse, RoomMemberEvent, RoomMessageText
 from nio.exceptions import EncryptionError
 
+from bot.i18n import _
 from bot.message import Button, Message
 from bot.parser import strip_prefix
 from bot.platforms.base import Invocation, MemberJoinEvent, MessageEvent
@@ -27,11 +28,12 @@ PRUNE_EVERY_S = 3600.0
 DECRYPT_GRACE_S = 8.0  # how long an unreadable event waits (parked) before the room is told
 UNDECRYPTABLE_NOTICE_EVERY_S = 600.0
 
+# English: with no community, no language is known yet.
 NO_COMMUNITY = (
     "I'm not sure which community you mean yet. Please use a command once in your community's "
     "room; after that you can talk to me here."
 )
-UNDECRYPTABLE = (
+UNDECRYPTABLE = _(
     "I couldn't read a message {name} sent here yet: it was encrypted with a key my device hasn't "
     "received. I'll answer it if the key arrives; if it was a command, you can also send it again."
 )
@@ -129,7 +131,13 @@ class MatrixEvents:
             if now - told >= UNDECRYPTABLE_NOTICE_EVERY_S:
                 self._undecryptable_told[room_id] = now
                 name = self._display_name(room_id, event.sender)
-                await self.send(room_id, Message(UNDECRYPTABLE, {"name": name}))
+                community = await self._community_for(room_id, event.sender)
+                # the room's readers: the member in their direct room, else the community
+                if community is not None and self.is_direct_room(room_id, event.sender):
+                    tr = await self._reader(community.id, event.sender)
+                else:
+                    tr = await self._reader(community.id if community else None)
+                await self.send(room_id, Message(tr.gettext(UNDECRYPTABLE), {"name": name}))
 
     async def _on_text(self, room_id: str, event: RoomMessageText) -> None:
         assert self.bot is not None

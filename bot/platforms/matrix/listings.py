@@ -14,6 +14,7 @@ from typing import Any
 
 from nio import RoomGetStateEventResponse, RoomPutStateResponse, RoomSendResponse
 
+from bot.i18n import _
 from bot.message import Message
 from bot.platforms.listing import Listing
 from bot.platforms.matrix.render import notice_contents
@@ -21,7 +22,7 @@ from bot.platforms.matrix.render import notice_contents
 log = logging.getLogger(__name__)
 
 PINNED = "m.room.pinned_events"
-WITHDRAWN = "No longer planned: {reason}"
+WITHDRAWN = _("No longer planned: {reason}")
 
 
 def _split(listing_id: str | None) -> tuple[str | None, str | None]:
@@ -60,7 +61,8 @@ class MatrixListings:
         room_id, event_id = _split(existing_id)
         if room_id is None or event_id is None:
             return True
-        await self._replace(room_id, event_id, Message(WITHDRAWN, {"reason": reason}))
+        tr = await self._reader(community_id)
+        await self._replace(room_id, event_id, Message(tr.gettext(WITHDRAWN), {"reason": reason}))
         return await self._set_pinned(room_id, event_id, pinned=False)
 
     def _listing_room(self, listing: Listing) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.i18n import _
 from bot.message import Message
 
 if TYPE_CHECKING:
@@ -12,8 +13,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PRIVATE_SENT = "I've sent you a private message."
-PRIVATE_FAILED = (
+PRIVATE_SENT = _("I've sent you a private message.")
+PRIVATE_FAILED = _(
     "I tried to send you a private message but couldn't reach you. If you'd like private replies, "
     "please accept my invitation to a direct chat."
 )
@@ -64,5 +65,6 @@ class MatrixResponder:
         if self._told:
             return
         self._told = True
-        notice = Message(PRIVATE_SENT if delivered else PRIVATE_FAILED)
+        tr = await self.platform._reader(self.community_id, self.user_id)
+        notice = Message(tr.gettext(PRIVATE_SENT if delivered else PRIVATE_FAILED))
         await self.platform.send(self.room_id, notice, reply_to=self.event_id)

@@ -11,11 +11,13 @@ from typing import Any
 
 from nio import RoomCreateError, RoomLeaveError, RoomPreset, RoomRedactResponse, RoomSendResponse
 
+from bot.i18n import _
 from bot.message import Message
 from bot.platforms.matrix.groups import group_room_options, invitees
 from bot.platforms.matrix.render import notice_contents
 
 log = logging.getLogger(__name__)
+NOT_OPENED = _("The private space could not open")
 
 MEGOLM = "m.megolm.v1.aes-sha2"
 WAIT_FOR_ROOM_S = 15.0  # how long a new direct room may take to appear in a sync
@@ -144,7 +146,7 @@ class MatrixSending:
                 return None
             if await self.send(room_id, message) is None:
                 log.warning("matrix: the welcome could not be posted in private group %s", room_id)
-                await self._abandon_group(room_id, members)
+                await self._abandon_group(community_id, room_id, members)
                 return None
         except Exception:
             log.exception("matrix: opening a private group failed")
@@ -198,18 +200,19 @@ class MatrixSending:
         # The welcome's room key goes to the devices of the members the bot knows in the room.
         if not await self._wait_until(ready, WAIT_FOR_ROOM_S):
             log.warning("matrix: the new private group %s did not arrive in time", room_id)
-            await self._abandon_group(room_id, members)
+            await self._abandon_group(community_id, room_id, members)
             return None
         return room_id
 
-    async def _abandon_group(self, room_id: str, members: list[str]) -> None:
+    async def _abandon_group(self, community_id: str, room_id: str, members: list[str]) -> None:
         """Withdraw the invites and leave a group that could not be opened (best effort: the
         members are written to privately instead, and should not find an empty room)."""
         client = self.client
         assert client is not None
+        tr = await self._reader(community_id)  # the reason shows with the withdrawn invite
         try:
             for user_id in members:
-                await client.room_kick(room_id, user_id, reason="The private space could not open")
+                await client.room_kick(room_id, user_id, reason=tr.gettext(NOT_OPENED))
             await client.room_leave(room_id)
         except Exception:
             log.warning("matrix: could not clean up private group %s", room_id, exc_info=True)
