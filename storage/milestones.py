@@ -1,23 +1,25 @@
 """Recovery counters, their runs (history) and their celebrations.
 
 A counter has one current run; a reset closes that run (keeping its length and the member's
-private note) and starts a new one. ``next_at`` on the counter is the instant of its next
-milestone and is what the one sweep looks at (indexed). A reached milestone becomes a row in
-``milestone_celebrations`` in the same transaction that moves ``next_at`` forward, so it is
-claimed exactly once; the row stays 'pending' until the member has been told, so a restart in
-between delivers it (once) instead of losing it.
+private note) and starts a new one. Both kinds of due work are rows claimed through
+:mod:`storage.due`: :data:`COUNTERS` (``next_at``, the instant of a counter's next milestone)
+and :data:`CELEBRATIONS` (``deliver_at``, when a reached milestone is to be told). A reached
+milestone becomes a 'pending' celebration in the same transaction that moves ``next_at``
+forward (:func:`record_reached`), so it is claimed exactly once and a restart before it is told
+delivers it once instead of losing it.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from storage.data_handlers import DataHandler, rows_as_dicts, scope_clause
 from storage.db import Database, MemberKey
+from storage.due import COMMUNITY_ZONE, DueTable
 from storage.settings import set_community_setting
 from storage.sql import instant, iso, key_params
 
@@ -90,38 +92,6 @@ class Celebration:
     handled_at: datetime | None
 
 
-@dataclass(frozen=True)
-class DueCounter:
-    """A counter whose next milestone has come, with the member's own zone (None: not set)."""
-
-    counter: Counter
-    member_zone: str | None
-
-
-@dataclass(frozen=True)
-class MilestoneClaim:
-    """What the sweep decided for one due counter: the new schedule and the milestones reached
-    (step, instant, 'pending' or 'missed'). Applied only if the counter is still as it was read."""
-
-    counter_id: int
-    run_id: int
-    expected_next_at: datetime
-    schedule: MilestoneSchedule
-    reached: tuple[tuple[str, datetime, str], ...]
-
-
-@dataclass(frozen=True)
-class PendingCelebration:
-    """A claimed milestone not delivered yet, with what delivery needs."""
-
-    id: int
-    key: MemberKey
-    counter_name: str
-    visibility: str
-    step: str
-    due_at: datetime
-
-
 _COUNTER_COLUMNS = (
     "c.id, c.platform, c.community_id, c.user_id, c.name, c.visibility, c.zone, "
     "c.celebrated_through, c.next_at, c.next_step, c.created_at, "
@@ -129,6 +99,67 @@ _COUNTER_COLUMNS = (
     "r.note, r.reset_at"
 )
 _COUNTER_FROM = "milestone_counters c JOIN milestone_runs r ON r.id = c.run_id"
+
+
+def _run_column(name: str) -> str:
+    return f"(SELECT r.{name} FROM milestone_runs r WHERE r.id = t.run_id)"
+
+
+def _counter_column(name: str) -> str:
+    return f"(SELECT c.{name} FROM milestone_counters c WHERE c.id = t.counter_id)"
+
+
+# Counters whose next milestone has come, with what deciding needs: the current run's start, the
+# member's own zone, the community's zone and ladder (``milestones.ladder``).
+COUNTERS = DueTable(
+    "milestone_counters",
+    at="next_at",
+    key=("id",),
+    columns={
+        "start_date": _run_column("start_date"),
+        "start_time": _run_column("start_time"),
+        "started_at": _run_column("started_at"),
+        "member_zone": "(SELECT ms.value FROM member_settings ms WHERE ms.platform = t.platform "
+        "AND ms.community_id = t.community_id AND ms.user_id = t.user_id AND ms.key = 'timezone')",
+        "community_zone": COMMUNITY_ZONE,
+        "ladder": "(SELECT cs.value FROM community_settings cs WHERE cs.platform = t.platform "
+        "AND cs.community_id = t.community_id AND cs.key = 'milestones.ladder')",
+    },
+)
+# Reached milestones to be told, with the counter's name, visibility and current run.
+CELEBRATIONS = DueTable(
+    "milestone_celebrations",
+    at="deliver_at",
+    key=("id",),
+    columns={
+        "counter_name": _counter_column("name"),
+        "visibility": _counter_column("visibility"),
+        "current_run": _counter_column("run_id"),
+    },
+)
+
+
+def record_reached(
+    counter_id: int, reached: Iterable[tuple[str, datetime, str]], now: datetime
+) -> Callable[[sqlite3.Connection], int]:
+    """The claim's history write (``Move.also``): one celebration per milestone reached (step,
+    instant, 'pending' or 'missed'); a pending one is due to be told at its instant."""
+    items = list(reached)
+
+    def write(conn: sqlite3.Connection) -> int:
+        for step, due_at, status in items:
+            pending = status == "pending"
+            conn.execute(
+                "INSERT INTO milestone_celebrations (counter_id, run_id, platform, community_id, "
+                "user_id, step, due_at, status, handled_at, deliver_at) "
+                "SELECT id, run_id, platform, community_id, user_id, ?, ?, ?, ?, ? "
+                "FROM milestone_counters WHERE id = ? ON CONFLICT (run_id, step, due_at) DO NOTHING",
+                (step, iso(due_at), status, None if pending else iso(now),
+                 iso(due_at) if pending else None, counter_id),
+            )  # fmt: skip
+        return len(items)
+
+    return write
 
 
 def _run(row: Any, at: int = 0) -> Run:
@@ -203,7 +234,7 @@ def _update_schedule(
 
 def _cancel_pending(conn: sqlite3.Connection, run_id: int, now: datetime) -> None:
     conn.execute(
-        "UPDATE milestone_celebrations SET status = 'cancelled', handled_at = ? "
+        "UPDATE milestone_celebrations SET status = 'cancelled', handled_at = ?, deliver_at = NULL "
         "WHERE run_id = ? AND status = 'pending'",
         (iso(now), run_id),
     )
@@ -446,100 +477,6 @@ class MilestoneStore:
             (platform, community_id),
         )
         return [_counter(r) for r in rows]
-
-    # --- the sweep ----------------------------------------------------------------------
-
-    async def next_due(self, platform: str) -> datetime | None:
-        """The earliest instant with work: a next milestone, or a celebration not yet delivered."""
-
-        def read(conn: sqlite3.Connection) -> datetime | None:
-            a = conn.execute(
-                "SELECT MIN(next_at) FROM milestone_counters WHERE platform = ? AND next_at IS NOT NULL",
-                (platform,),
-            ).fetchone()[0]
-            b = conn.execute(
-                "SELECT MIN(due_at) FROM milestone_celebrations WHERE platform = ? AND status = 'pending'",
-                (platform,),
-            ).fetchone()[0]
-            found = [datetime.fromisoformat(x) for x in (a, b) if x]
-            return min(found) if found else None
-
-        return await self.db.read(read)
-
-    async def due(self, platform: str, now: datetime, limit: int = 2000) -> list[DueCounter]:
-        """Counters whose next milestone is at or before `now`, earliest first."""
-        rows = await self.db.fetchall(
-            f"SELECT {_COUNTER_COLUMNS}, ms.value FROM {_COUNTER_FROM} "
-            "LEFT JOIN member_settings ms ON ms.platform = c.platform "
-            "AND ms.community_id = c.community_id AND ms.user_id = c.user_id AND ms.key = 'timezone' "
-            "WHERE c.platform = ? AND c.next_at IS NOT NULL AND c.next_at <= ? "
-            "ORDER BY c.next_at LIMIT ?",
-            (platform, iso(now), limit),
-        )
-        return [DueCounter(_counter(r), r[20]) for r in rows]
-
-    async def claim(self, claims: Iterable[MilestoneClaim], now: datetime) -> int:
-        """Apply the sweep's decisions in one transaction; returns how many counters moved.
-        A counter changed since it was read (reset, corrected) is left as it is."""
-        items = list(claims)
-        if not items:
-            return 0
-
-        def write(conn: sqlite3.Connection) -> int:
-            moved = 0
-            for claim in items:
-                if not _update_schedule(
-                    conn, claim.counter_id, claim.run_id, claim.schedule, claim.expected_next_at
-                ):
-                    continue
-                moved += 1
-                for step, due_at, status in claim.reached:
-                    conn.execute(
-                        "INSERT INTO milestone_celebrations (counter_id, run_id, platform, "
-                        "community_id, user_id, step, due_at, status, handled_at) "
-                        "SELECT id, run_id, platform, community_id, user_id, ?, ?, ?, ? "
-                        "FROM milestone_counters WHERE id = ? "
-                        "ON CONFLICT (run_id, step, due_at) DO NOTHING",
-                        (step, iso(due_at), status, None if status == "pending" else iso(now),
-                         claim.counter_id),
-                    )  # fmt: skip
-            return moved
-
-        return await self.db.write(write)
-
-    async def pending(self, platform: str, now: datetime) -> list[PendingCelebration]:
-        """Claimed milestones of current runs not delivered yet, due at or before `now`."""
-        rows = await self.db.fetchall(
-            "SELECT m.id, m.platform, m.community_id, m.user_id, c.name, c.visibility, m.step, "
-            "m.due_at FROM milestone_celebrations m JOIN milestone_counters c "
-            "ON c.id = m.counter_id AND c.run_id = m.run_id "
-            "WHERE m.platform = ? AND m.status = 'pending' AND m.due_at <= ? ORDER BY m.due_at, m.id",
-            (platform, iso(now)),
-        )
-        return [
-            PendingCelebration(
-                r[0], MemberKey(r[1], r[2], r[3]), r[4], r[5], r[6], datetime.fromisoformat(r[7])
-            )
-            for r in rows
-        ]
-
-    async def finish(self, celebration_ids: Iterable[int], status: str, now: datetime) -> int:
-        """Mark pending celebrations delivered (or missed/cancelled); returns rows changed."""
-        ids = list(celebration_ids)
-        if not ids:
-            return 0
-
-        def write(conn: sqlite3.Connection) -> int:
-            return sum(
-                conn.execute(
-                    "UPDATE milestone_celebrations SET status = ?, handled_at = ? "
-                    "WHERE id = ? AND status = 'pending'",
-                    (status, iso(now), i),
-                ).rowcount
-                for i in ids
-            )
-
-        return await self.db.write(write)
 
 
 def privacy_handler() -> DataHandler:

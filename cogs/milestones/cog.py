@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -11,12 +12,17 @@ from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import CommunitySetting
 from bot.i18n import N_, _
-from bot.scheduler import PerPlatform
 from bot.spec import MaxLen, Permission, Rest, command
 from bot.timeutil import local_date
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
 from cogs.milestones.params import CounterNameType, DayType
-from cogs.milestones.sweep import LADDER_SETTING, MilestoneSweep, community_ladder, plan
+from cogs.milestones.sweep import (
+    LADDER_SETTING,
+    community_ladder,
+    milestone_sources,
+    plan,
+    valid_zone_or_utc,
+)
 from cogs.milestones.timing import completed_days, days_text, span_text
 from cogs.milestones.wording import (
     Lines,
@@ -72,14 +78,14 @@ class Milestones(Cog):
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
         self.store = MilestoneStore(bot.db)
-        self.sweep = MilestoneSweep(bot, self.store)
+        # held while a member changes a counter, so two changes of one counter never interleave
+        self.changing = asyncio.Lock()
 
     async def on_load(self) -> None:
-        """Register the counters with the privacy registry and the sweep with the scheduler."""
+        """Register the counters with the privacy registry and their due work with the scheduler."""
         self.bot.privacy.register(privacy_handler())
-        self.bot.scheduler.declare(
-            PerPlatform("milestones", self.sweep.next_due, self.sweep.run_due)
-        )
+        for work in milestone_sources(lambda: valid_zone_or_utc(self.bot.config.bot.timezone)):
+            self.bot.scheduler.declare(work)
 
     # --- commands -----------------------------------------------------------------------
 
@@ -113,7 +119,7 @@ class Milestones(Cog):
         ladder = await self._ladder(ctx)
         schedule = plan(ladder, start, tz, max(start.started_at, now))
         out = Lines(ctx.tr)
-        async with self.sweep.lock:
+        async with self.changing:
             existing = await self.store.counter(key, name)
             if existing is None:
                 try:
@@ -241,7 +247,7 @@ class Milestones(Cog):
         ladder = await self._ladder(ctx)
         length = completed_days(counter.run.start, start.started_at, tz)
         schedule = plan(ladder, start, tz, max(start.started_at, now))
-        async with self.sweep.lock:
+        async with self.changing:
             runs = await self.store.runs(counter.id)
             try:
                 await self.store.reset(counter, length, note, start, schedule, now)
@@ -358,7 +364,7 @@ class Milestones(Cog):
                 hint=f"{ctx.prefix}milestone remove {typed} confirm:yes",
             )
             return
-        async with self.sweep.lock:
+        async with self.changing:
             await self.store.remove(counter.id)
         await ctx.reply(
             _("Done: your {name} counter and its history are deleted."),

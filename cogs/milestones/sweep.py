@@ -1,32 +1,40 @@
-"""The one milestone sweep: find counters whose next milestone has come, claim, then celebrate.
+"""Milestones' due work, declared like every feature's (``bot.scheduler.Due`` over the rows of
+``storage.milestones``), in two claims, each in the transaction that moves its rows on:
 
-Claiming (moving ``next_at`` on and recording the celebration as 'pending') is one transaction.
-Telling the member comes after: a group of pending celebrations is marked 'delivered' just
-before it is sent, so nothing is ever sent twice. A restart after the claim finds the pending
-rows and celebrates them once; a milestone more than a day late is recorded as 'missed' (shown
-privately in /milestone show) instead of celebrated.
+- ``milestones``: a counter whose next milestone has come moves on to the one after, and every
+  milestone it reached becomes a celebration in the same transaction: 'pending' for the newest,
+  'missed' for older ones (the bot was away) and for one more than a day late;
+- ``milestone-celebrations``: a pending celebration is marked delivered, then the member is told
+  (a send that fails puts it back, retried later); more than a day late, it is noted 'missed'
+  (shown privately in /milestone show) instead.
+
+A process that dies after the first claim leaves the celebration pending and the next run tells
+it, once; one that dies between the second claim and the send misses that celebration rather
+than sending it twice. Each claim takes only the communities this process serves (its Discord
+shards), so with several processes each celebration is told by the one owning its community.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.i18n import N_
-from bot.platforms.base import CommunityRef
+from bot.scheduler import Due
 from bot.timeutil import UnknownTimezone, zone
 from cogs.milestones.ladder import DEFAULT_LADDER, Ladder, LadderError, parse_ladder, step_label
+from storage.due import Claim, DueRow, Move
 from storage.milestones import (
-    DueCounter,
-    MilestoneClaim,
+    CELEBRATIONS,
+    COUNTERS,
     MilestoneSchedule,
-    MilestoneStore,
-    PendingCelebration,
     RunStart,
+    record_reached,
 )
+from storage.sql import iso
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -36,8 +44,10 @@ log = logging.getLogger(__name__)
 
 LADDER_SETTING = "milestones.ladder"
 LATE_LIMIT = timedelta(hours=24)
-BATCH = 2000
-MARK_EVERY = 20  # celebrations sent between two 'delivered' marks
+BATCH = 2000  # counters claimed per transaction
+# Celebrations claimed (marked delivered) per transaction: the most a crash right after a claim
+# can cost.
+MARK_EVERY = 20
 
 PUBLIC_TEMPLATE = N_("🎉 {name} reached {milestone}!")
 PRIVATE_TEMPLATE = N_(
@@ -49,6 +59,8 @@ PRIVATE_TEMPLATE_HOURS = N_(
     "Every one of those hours counts, and I'm really glad you're here."
 )
 SHARED_NOTE = N_("I've shared it in the milestones channel so others can cheer you on.")
+
+Reached = list[tuple[str, datetime, str]]  # (step, instant, 'pending' or 'missed')
 
 
 def plan(ladder: Ladder, start: RunStart, tz: str, floor: datetime) -> MilestoneSchedule:
@@ -71,11 +83,22 @@ async def community_ladder(bot: Bot, platform: str, community_id: str) -> Ladder
         return DEFAULT_LADDER
 
 
-def decide(due: DueCounter, ladder: Ladder, tz: str, now: datetime) -> MilestoneClaim:
-    """What to do with one due counter: which milestones it reached and its next one."""
-    counter = due.counter
-    through = counter.schedule.celebrated_through
-    reached, nxt = ladder.points(counter.run.start, tz).walk(through, now)
+@lru_cache(maxsize=256)
+def _ladder(code: str | None) -> Ladder:
+    """A stored ladder, parsed once per process (an unreadable one: the default)."""
+    if not code:
+        return DEFAULT_LADDER
+    try:
+        return parse_ladder(code)
+    except LadderError:
+        return DEFAULT_LADDER
+
+
+def decide(
+    start: RunStart, through: datetime, ladder: Ladder, tz: str, now: datetime
+) -> tuple[MilestoneSchedule, Reached]:
+    """A due run's new schedule, and the milestones it reached since `through`."""
+    reached, nxt = ladder.points(start, tz).walk(through, now)
     outcomes = [(step.code, at, "missed") for step, at in reached[:-1]]
     if reached:
         # several milestones at once (the bot was away): celebrate only the newest, if recent
@@ -85,95 +108,78 @@ def decide(due: DueCounter, ladder: Ladder, tz: str, now: datetime) -> Milestone
         through = last_at
     # with nothing reached, the zone or the ladder changed since next_at was computed
     schedule = MilestoneSchedule(tz, through, nxt[1] if nxt else None, nxt[0].code if nxt else None)
-    return MilestoneClaim(
-        counter.id, counter.run.id, counter.schedule.next_at or now, schedule, tuple(outcomes)
-    )
+    return schedule, outcomes
 
 
-class MilestoneSweep:
-    """The due work behind milestones, asked for one platform at a time (see PerPlatform)."""
+def milestone_sources(default_zone: Callable[[], str]) -> list[Due]:
+    """The two due sources; ``default_zone`` is the configured zone (a valid one)."""
 
-    def __init__(self, bot: Bot, store: MilestoneStore) -> None:
-        self.bot = bot
-        self.store = store
-        # held while celebrating and while a member changes a counter, so a reset and a
-        # celebration of the same run never interleave
-        self.lock = asyncio.Lock()
+    def plan_counter(row: DueRow, now: datetime) -> Move:
+        if row["started_at"] is None:  # no current run: nothing to wait for
+            return Move(None, act=False)
+        start = RunStart(
+            date.fromisoformat(row["start_date"]),
+            time.fromisoformat(row["start_time"]) if row["start_time"] else None,
+            datetime.fromisoformat(row["started_at"]),
+        )
+        tz = _valid_zone(row["member_zone"]) or _valid_zone(row["community_zone"]) or default_zone()
+        through = datetime.fromisoformat(row["celebrated_through"])
+        schedule, reached = decide(start, through, _ladder(row["ladder"]), tz, now)
+        nxt = schedule.next_at
+        return Move(
+            datetime.fromisoformat(iso(nxt)) if nxt else None,  # stored as UTC text, like all
+            {
+                "zone": tz,
+                "celebrated_through": iso(schedule.celebrated_through),
+                "next_step": schedule.next_step,
+            },
+            act=False,
+            also=record_reached(row["id"], reached, now) if reached else None,
+        )
 
-    async def next_due(self, platform: str) -> datetime | None:
-        """The earliest instant with milestone work on a platform."""
-        return await self.store.next_due(platform)
+    def plan_celebration(row: DueRow, now: datetime) -> Move:
+        if row["current_run"] != row["run_id"]:  # reset or corrected since it was reached
+            return Move(None, {"status": "cancelled", "handled_at": iso(now)}, act=False)
+        late = now - datetime.fromisoformat(row["due_at"]) >= LATE_LIMIT
+        status = "missed" if late else "delivered"
+        return Move(None, {"status": status, "handled_at": iso(now)}, act=not late)
 
-    async def run_due(self, platform: str, now: datetime) -> None:
-        """Claim every milestone of a platform reached by `now`, then celebrate what was claimed."""
-        for _ in range(1000):  # bounded: each round moves every due counter past `now`
-            due = await self.store.due(platform, now, BATCH)
-            if not due:
-                break
-            claims = await self._decide_all(platform, due, now)
-            moved = await self.store.claim(claims, now)
-            if len(due) < BATCH or moved == 0:
-                break
-        await self.deliver(platform, now)
+    async def tell(ctx: Context, claimed: Claim, now: datetime) -> None:
+        await celebrate(ctx, claimed.row)
 
-    async def _decide_all(
-        self, platform: str, due: Iterable[DueCounter], now: datetime
-    ) -> list[MilestoneClaim]:
-        ladders: dict[str, Ladder] = {}
-        zones: dict[str, str] = {}
-        claims = []
-        for item in due:
-            cid = item.counter.key.community_id or ""
-            if cid not in ladders:
-                ladders[cid] = await community_ladder(self.bot, platform, cid)
-                zones[cid] = await self._community_zone(platform, cid)
-            tz = _valid_zone(item.member_zone) or zones[cid]
-            claims.append(decide(item, ladders[cid], tz, now))
-        return claims
-
-    async def _community_zone(self, platform: str, community_id: str) -> str:
-        own = await self.bot.community_settings.get(platform, community_id, "timezone")
-        return _valid_zone(own) or _valid_zone(self.bot.config.bot.timezone) or "UTC"
-
-    async def deliver(self, platform: str, now: datetime) -> None:
-        """Celebrate every pending milestone (those over a day late become 'missed').
-
-        Each group is marked delivered before it is sent: a crash in between can cost a
-        celebration, never send one twice."""
-        async with self.lock:
-            pending = await self.store.pending(platform, now)
-            late = [p.id for p in pending if now - p.due_at >= LATE_LIMIT]
-            ready: list[tuple[Context, PendingCelebration]] = []
-            for item in pending:
-                if now - item.due_at >= LATE_LIMIT:
-                    continue
-                ctx = self.bot.context(CommunityRef(platform, item.key.community_id or ""))
-                if ctx is not None:  # else it stays pending until the platform is back
-                    ready.append((ctx, item))
-            for start in range(0, len(ready), MARK_EVERY):
-                group = ready[start : start + MARK_EVERY]
-                await self.store.finish([item.id for _, item in group], "delivered", now)
-                for ctx, item in group:
-                    await celebrate(ctx, item)
-            await self.store.finish(late, "missed", now)
+    return [
+        Due("milestones", COUNTERS, plan_counter, _nothing, batch=BATCH),
+        Due("milestone-celebrations", CELEBRATIONS, plan_celebration, tell, batch=MARK_EVERY),
+    ]
 
 
-async def celebrate(ctx: Context, item: PendingCelebration) -> None:
+async def _nothing(ctx: Context, claimed: Claim, now: datetime) -> None:
+    """A counter's claim has no act (never called: its moves say so): celebrations are told by
+    their own source."""
+
+
+async def celebrate(ctx: Context, row: DueRow) -> None:
     """Congratulate the member privately; for a public counter also in the milestones channel."""
+    user_id, step = row["user_id"], row["step"]
     shared = False
-    if item.visibility == "public":
-        name = await ctx.member_name(item.key.user_id)
-        label = step_label(item.step, await ctx.community_translator())
+    if row["visibility"] == "public":
+        name = await ctx.member_name(user_id)
+        label = step_label(step, await ctx.community_translator())
         shared = (
             await ctx.post("milestones", PUBLIC_TEMPLATE, name=name, milestone=label) is not None
         )
-    tr = await ctx.translator_for(item.key.user_id)
-    text = tr.gettext(PRIVATE_TEMPLATE_HOURS if item.step.endswith("h") else PRIVATE_TEMPLATE)
+    tr = await ctx.translator_for(user_id)
+    text = tr.gettext(PRIVATE_TEMPLATE_HOURS if step.endswith("h") else PRIVATE_TEMPLATE)
     if shared:
         text += " " + tr.gettext(SHARED_NOTE)
     await ctx.send_private(
-        item.key.user_id, text, milestone=step_label(item.step, tr), counter=item.counter_name
+        user_id, text, milestone=step_label(step, tr), counter=row["counter_name"]
     )
+
+
+def valid_zone_or_utc(name: str | None) -> str:
+    """A configured zone if it is known, else UTC."""
+    return _valid_zone(name) or "UTC"
 
 
 def _valid_zone(name: str | None) -> str | None:
