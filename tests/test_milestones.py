@@ -421,35 +421,31 @@ async def test_milestone_more_than_a_day_late_is_noted_privately(community):
     assert "You reached 7 days on 2026-11-03 while I was away. Belated congratulations!" in out
 
 
+async def claim_only(community, at: datetime) -> None:
+    """Time reaches `at` and only the milestone claim runs (the scheduler's "milestones" source),
+    as when the process dies or a member acts right after that claim commits."""
+    community.clock.set(at)
+    await community.bot.scheduler.source("milestones").run_due(at)
+
+
 async def test_restart_between_claim_and_delivery_delivers_once(community):
     await community.text("/milestone set 2026-10-27 share:public")
-    sweep = community.bot.cogs["milestones"].sweep
-
-    async def crash_before_delivery(now):  # the process dies right after the claim commits
-        return None
-
-    sweep.deliver = crash_before_delivery
-    await community.text(":clock 2026-11-03T00:00")
+    await claim_only(community, datetime(2026, 11, 3, tzinfo=UTC))
+    await community.stop()  # the process dies before anything is told
     assert not any("🎉" in t for t in community.transcript)
-    status = await community.bot.db.fetchall("SELECT status FROM milestone_celebrations")
-    assert [r[0] for r in status] == ["pending"]
-    await community.restart()
+    await community.start()  # the restart catches up: told once
     assert sum("You've reached 7 days" in t for t in community.transcript) == 1
     await community.restart()
     await community.text(":clock +2d")
     assert sum("You've reached 7 days" in t for t in community.transcript) == 1
+    out = await community.text("/milestone show")
+    assert "while I was away" not in out  # it was celebrated, not noted as missed
 
 
 async def test_reset_before_delivery_cancels_the_celebration(community):
     await community.text("/milestone set 2026-10-27")
-    sweep = community.bot.cogs["milestones"].sweep
-
-    async def crash_before_delivery(now):
-        return None
-
-    sweep.deliver = crash_before_delivery
-    await community.text(":clock 2026-11-03T00:00")
-    del sweep.deliver
+    await claim_only(community, datetime(2026, 11, 3, tzinfo=UTC))
+    # the member resets before the milestone is told: the old run's milestone never is
     await community.text("/milestone reset")
     await community.restart()
     await community.text(":clock +12h")
