@@ -40,7 +40,7 @@ class RegionText(ParamType):
     answer with resources, so the handler judges the value and explains kindly."""
 
     kind = "str"
-    hint = "a two-letter country code like GB or US"
+    hint = N_("a two-letter country code like GB or US")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
         return str(raw).strip()
@@ -122,4 +122,4 @@ class CrisisBase(Cog):
 
     async def emergency(self, ctx: Context) -> str:
         """The caller's emergency number, or a reminder to call the local one."""
-        return emergency_number(await self.region_resources(ctx))
+        return emergency_number(await self.region_resources(ctx), await ctx.translator_for())

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import _
 from bot.spec import MaxLen, Permission, Rest, command
 from cogs.crisis.base import REGION_SETTING, CrisisBase, fingerprint, log, shorten
 from cogs.crisis.resources import Service
@@ -37,9 +38,11 @@ class DirectoryCheckCommands(CrisisBase):
         values: dict[str, str] = {}
         if not code or not self.directory.known(code):
             lines.append(
-                "Directory: set this community's region "
-                f"({ctx.prefix}community region code:GB) to see which of its numbers wait for a "
-                "check by you."
+                ctx.t(
+                    "Directory: set this community's region ({region}) to see which of its "
+                    "numbers wait for a check by you.",
+                    region=f"{ctx.prefix}community region code:GB",
+                )
             )
         else:
             region = await self.checked_region(ctx, code)
@@ -47,26 +50,41 @@ class DirectoryCheckCommands(CrisisBase):
             done = [s for s in region.services if s.checked_on is not None]
             if waiting:
                 lines.append(
-                    f"Directory lines for {region.name} ({region.code}) waiting for a check — "
-                    "please call or open the source, then "
-                    f"{ctx.prefix}crisis resource confirm id:ID (members see that you checked it):"
+                    ctx.t(
+                        "Directory lines for {region} ({code}) waiting for a check — please call "
+                        "or open the source, then {confirm} (members see that you checked it):",
+                        region=region.name,
+                        code=region.code,
+                        confirm=f"{ctx.prefix}crisis resource confirm id:ID",
+                    )
                 )
+                source = ctx.t("source")
                 for i, s in enumerate(waiting):
                     lines.append(f"• {s.id}: {{d{i}}}")
-                    lines.append(f"  source {{s{i}}}; {{w{i}}}")
-                    values[f"d{i}"] = s.format_line()
+                    lines.append(f"  {source} {{s{i}}}; {{w{i}}}")
+                    values[f"d{i}"] = s.format_line(ctx.tr)
                     values[f"s{i}"] = s.source
                     values[f"w{i}"] = shorten(s.review, REVIEW_SHOWN_CHARS)
             else:
                 lines.append(
-                    f"Every directory line for {region.name} ({region.code}) has been checked."
+                    ctx.t(
+                        "Every directory line for {region} ({code}) has been checked.",
+                        region=region.name,
+                        code=region.code,
+                    )
                 )
             for s in done:
                 assert s.checked_on is not None
-                lines.append(f"Checked by this community's moderators: {s.id} on {s.checked_on}")
+                lines.append(
+                    ctx.t(
+                        "Checked by this community's moderators: {id} on {day}",
+                        id=s.id,
+                        day=s.checked_on.isoformat(),
+                    )
+                )
         reports = await self.checks.reports(ctx.community.platform, ctx.community.id)
         if reports:
-            lines.append("Members' reports of a wrong number (not yet followed by a check):")
+            lines.append(ctx.t("Members' reports of a wrong number (not yet followed by a check):"))
             for i, report in enumerate(reports):
                 lines.append(
                     f"#{report.id} {report.entry_id} {report.created_at:%Y-%m-%d}: {{n{i}}}"
@@ -76,7 +94,7 @@ class DirectoryCheckCommands(CrisisBase):
 
     @command(
         "crisis resource confirm",
-        "Record that you checked a directory number for this community (moderators)",
+        _("Record that you checked a directory number for this community (moderators)"),
         private=True,
         level=Permission.MODERATOR,
         examples=("crisis resource confirm id:gb-samaritans",),
@@ -84,29 +102,40 @@ class DirectoryCheckCommands(CrisisBase):
     async def resource_confirm(
         self,
         ctx: Context,
-        id: Annotated[str, MaxLen(60), "The entry's id from crisis resource list"],  # noqa: A002
+        id: Annotated[str, MaxLen(60), _("The entry's id from crisis resource list")],  # noqa: A002
     ) -> None:
         """Store "checked by a moderator of this community on DATE" for one entry."""
         service = self.directory.entry(id)
         if service is None:
             await ctx.reply(
-                "There's no directory entry {asked}. "
-                f"{ctx.prefix}crisis resource list shows the ids for this community's region.",
+                _(
+                    "There's no directory entry {asked}. {list} shows the ids for this "
+                    "community's region."
+                ),
                 asked=shorten(id, 40),
+                list=f"{ctx.prefix}crisis resource list",
             )
             return
         code = await self.community_region(ctx)
         if service.id not in {s.id for s in self.directory.for_region(code).services}:
-            await ctx.reply(
+            lines = ctx.t(
                 "I didn't record anything: {entry} is not one of the lines this community's "
-                "members are shown"
-                + (
-                    f" (this community's region is {code.upper()})."
-                    if code and self.directory.known(code)
-                    else f". Set the community's region first ({ctx.prefix}community region "
-                    "code:GB)."
+                "members are shown."
+            )
+            if code and self.directory.known(code):
+                lines += " " + ctx.t("This community's region is {code}.", code=code.upper())
+            else:
+                lines += " " + ctx.t(
+                    "Set the community's region first ({region}).",
+                    region=f"{ctx.prefix}community region code:GB",
                 )
-                + f" {ctx.prefix}crisis resource list shows the ids waiting for a check.",
+            await ctx.reply(
+                lines
+                + " "
+                + ctx.t(
+                    "{list} shows the ids waiting for a check.",
+                    list=f"{ctx.prefix}crisis resource list",
+                ),
                 entry=service.id,
             )
             return
@@ -118,15 +147,20 @@ class DirectoryCheckCommands(CrisisBase):
             ctx.community.id,
         )
         await ctx.reply(
-            f"Recorded: {service.id} checked by a moderator of this community on {day}. Members "
-            f"here now see it in {ctx.prefix}crisis as \"checked by this community's moderators "
-            f'on {day}":\n{{line}}',
-            line=service.format_line(),
+            _(
+                "Recorded: {entry} checked by a moderator of this community on {day}. Members "
+                "here now see it in {crisis} marked as checked by this community's "
+                "moderators:\n{line}"
+            ),
+            entry=service.id,
+            day=day.isoformat(),
+            crisis=f"{ctx.prefix}crisis",
+            line=service.format_line(ctx.tr),
         )
 
     @command(
         "crisis resource report",
-        "Tell the moderators a crisis line I showed you is wrong",
+        _("Tell the moderators a crisis line I showed you is wrong"),
         private=True,
         unlimited=True,
         examples=('crisis resource report id:gb-samaritans note:"this number didn\'t connect"',),
@@ -134,9 +168,9 @@ class DirectoryCheckCommands(CrisisBase):
     async def resource_report(
         self,
         ctx: Context,
-        id: Annotated[str, MaxLen(60), "The entry's id, like gb-samaritans"],  # noqa: A002
+        id: Annotated[str, MaxLen(60), _("The entry's id, like gb-samaritans")],  # noqa: A002
         note: Annotated[
-            str, MaxLen(NOTE_CHARS), Rest(), "What is wrong, e.g. the number didn't work"
+            str, MaxLen(NOTE_CHARS), Rest(), _("What is wrong, e.g. the number didn't work")
         ],
     ) -> None:
         """Keep the report for moderators and warn the operator (entry id only)."""
@@ -147,16 +181,22 @@ class DirectoryCheckCommands(CrisisBase):
             return
         if not note.strip():
             await ctx.reply(
-                "Please say in a few words what is wrong (the note), so the moderators can "
-                "check it. Nothing was sent.\nUsage: " + ctx.usage()
+                _(
+                    "Please say in a few words what is wrong (the note), so the moderators can "
+                    "check it. Nothing was sent.\nUsage: {usage}"
+                ),
+                usage=ctx.usage(),
             )
             return
         report_id = await self.checks.report(ctx.member_key(), service.id, note.strip(), ctx.now())
         if report_id is None:
             await ctx.reply(
-                f"Thank you; you've already sent {REPORTS_PER_DAY} reports today, so I didn't "
-                "keep this one. The moderators have the others. If you're in danger right now, "
-                "please call {emergency}.",
+                _(
+                    "Thank you; you've already sent {count} reports today, so I didn't keep this "
+                    "one. The moderators have the others. If you're in danger right now, please "
+                    "call {emergency}."
+                ),
+                count=ctx.tr.number(REPORTS_PER_DAY),
                 emergency=emergency,
             )
             return
@@ -168,9 +208,11 @@ class DirectoryCheckCommands(CrisisBase):
             report_id,
         )
         await ctx.reply(
-            "Thank you for telling me. I've passed it to this community's moderators and to the "
-            "people who keep the list, without your name. If you're in danger right now, please "
-            "call {emergency}.",
+            _(
+                "Thank you for telling me. I've passed it to this community's moderators and to "
+                "the people who keep the list, without your name. If you're in danger right now, "
+                "please call {emergency}."
+            ),
             emergency=emergency,
         )
 
@@ -199,10 +241,10 @@ class DirectoryCheckCommands(CrisisBase):
     async def _unknown_entry(self, ctx: Context, asked: str) -> None:
         region = await self.region_resources(ctx)
         values = {"asked": shorten(asked, 40)}
-        lines = ["I don't know an entry {asked}, so nothing was sent."]
-        lines.append(f"The ids for {region.name}:" if region.services else "")
+        lines = [ctx.tr.gettext("I don't know an entry {asked}, so nothing was sent.")]
+        lines.append(ctx.t("The ids for {region}:", region=region.name) if region.services else "")
         for i, s in enumerate(region.services):
             lines.append(f"• {s.id}: {{e{i}}}")
             values[f"e{i}"] = s.name
-        lines.append("Usage: " + ctx.usage())
+        lines.append(ctx.t("Usage: {usage}", usage=ctx.usage()))
         await ctx.reply("\n".join(line for line in lines if line), **values)

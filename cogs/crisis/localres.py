@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import _
 from bot.spec import MaxLen, Permission, Range, Rest, command
 from cogs.crisis.dircheck import DirectoryCheckCommands
 from cogs.crisis.texts import community_line
@@ -20,7 +21,7 @@ class ResourceCommands(DirectoryCheckCommands):
 
     @command(
         "crisis resource add",
-        "Add a local resource, shown first in /crisis (moderators)",
+        _("Add a local resource, shown first in /crisis (moderators)"),
         private=True,
         level=Permission.MODERATOR,
         examples=(
@@ -31,10 +32,10 @@ class ResourceCommands(DirectoryCheckCommands):
     async def resource_add(
         self,
         ctx: Context,
-        name: Annotated[str, MaxLen(40), "The service's name"],
-        contact: Annotated[str, MaxLen(120), Rest(), "How to reach it, e.g. call 555 0100"],
-        hours: Annotated[str, MaxLen(60), "When it answers, e.g. 24/7"] | None = None,
-        url: Annotated[str, HttpsUrl(), "A web address starting with https://"] | None = None,
+        name: Annotated[str, MaxLen(40), _("The service's name")],
+        contact: Annotated[str, MaxLen(120), Rest(), _("How to reach it, e.g. call 555 0100")],
+        hours: Annotated[str, MaxLen(60), _("When it answers, e.g. 24/7")] | None = None,
+        url: Annotated[str, HttpsUrl(), _("A web address starting with https://")] | None = None,
     ) -> None:
         """Add one resource after checking the address."""
         try:
@@ -47,44 +48,55 @@ class ResourceCommands(DirectoryCheckCommands):
             )
         except DuplicateResource as duplicate:
             await ctx.reply(
-                f"That one is already listed as #{duplicate.args[0]}, so nothing was added. "
-                f"To change it, remove it ({ctx.prefix}crisis resource remove) and add it again."
+                _(
+                    "That one is already listed as #{id}, so nothing was added. To change it, "
+                    "remove it ({remove}) and add it again."
+                ),
+                id=str(duplicate.args[0]),
+                remove=f"{ctx.prefix}crisis resource remove",
             )
             return
         if resource_id is None:
             await ctx.reply(
-                f"This community already has {MAX_RESOURCES} resources, the most I show. "
-                f"Remove one first ({ctx.prefix}crisis resource list shows their ids)."
+                _(
+                    "This community already has {count} resources, the most I show. Remove one "
+                    "first ({list} shows their ids)."
+                ),
+                count=ctx.tr.number(MAX_RESOURCES),
+                list=f"{ctx.prefix}crisis resource list",
             )
             return
         await ctx.reply(
-            f"Added as #{resource_id}. Members will see it first in {ctx.prefix}crisis:\n{{line}}",
+            _("Added as #{id}. Members will see it first in {crisis}:\n{line}"),
+            id=str(resource_id),
+            crisis=f"{ctx.prefix}crisis",
             line=community_line(CommunityResource(resource_id, name, contact, hours, url)),
         )
 
     @command(
         "crisis resource remove",
-        "Remove a local resource by its id (moderators)",
+        _("Remove a local resource by its id (moderators)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def resource_remove(
         self,
         ctx: Context,
-        id: Annotated[int, Range(1, 10**12), "The id shown by crisis resource list"],  # noqa: A002
+        id: Annotated[int, Range(1, 10**12), _("The id shown by crisis resource list")],  # noqa: A002
     ) -> None:
         """Remove one of this community's resources."""
         if await self.local.remove(ctx.community.platform, ctx.community.id, id):
-            await ctx.reply(f"Removed resource #{id}.")
+            await ctx.reply(_("Removed resource #{id}."), id=str(id))
             return
         await ctx.reply(
-            f"There's no resource #{id} in this community. "
-            f"{ctx.prefix}crisis resource list shows them."
+            _("There's no resource #{id} in this community. {list} shows them."),
+            id=str(id),
+            list=f"{ctx.prefix}crisis resource list",
         )
 
     @command(
         "crisis resource list",
-        "This community's own resources and directory lines to check (moderators)",
+        _("This community's own resources and directory lines to check (moderators)"),
         private=True,
         level=Permission.MODERATOR,
     )
@@ -95,12 +107,15 @@ class ResourceCommands(DirectoryCheckCommands):
         values: dict[str, str] = {}
         if not resources:
             lines.append(
-                f"This community has no resources of its own yet; {ctx.prefix}crisis shows "
-                "the directory's lines for the member's region. Add one with "
-                f"{ctx.prefix}crisis resource add."
+                ctx.t(
+                    "This community has no resources of its own yet; {crisis} shows the "
+                    "directory's lines for the member's region. Add one with {add}.",
+                    crisis=f"{ctx.prefix}crisis",
+                    add=f"{ctx.prefix}crisis resource add",
+                )
             )
         else:
-            lines.append("This community's resources (shown first in /crisis):")
+            lines.append(ctx.t("This community's resources (shown first in /crisis):"))
             for resource in resources:
                 lines.append(f"#{resource.id} {{r{resource.id}}}")
                 values[f"r{resource.id}"] = community_line(resource)
