@@ -116,6 +116,9 @@ class SupportStore:
     # A claimed session's space should be open well within this; if not (the bot stopped between
     # the claim and opening it), the due work finds it and opens it then.
     SPACE_GRACE = timedelta(minutes=5)
+    # Each handoff closes the member's space and opens a new one with someone new: after this
+    # many, the session stays with whoever holds it.
+    MAX_HANDOFFS = 3
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -302,8 +305,15 @@ class SupportStore:
                 conn.execute(
                     "UPDATE support_requests SET supporter_id = ?, handoffs = handoffs + 1, "
                     "space = NULL, next_update_at = ? "
-                    "WHERE id = ? AND status = ? AND supporter_id = ?",
-                    (to_id, iso(now + self.SPACE_GRACE), request_id, ACTIVE, from_id),
+                    "WHERE id = ? AND status = ? AND supporter_id = ? AND handoffs < ?",
+                    (
+                        to_id,
+                        iso(now + self.SPACE_GRACE),
+                        request_id,
+                        ACTIVE,
+                        from_id,
+                        self.MAX_HANDOFFS,
+                    ),
                 ).rowcount
             )
 

@@ -405,3 +405,16 @@ async def test_a_restart_mid_session_loses_nothing(desk):
     assert "Closed #1" in out
     out = await desk.text(":clock +31m")
     assert "Still here for you" in lines_for(out, "(private) carol")
+
+
+async def test_a_session_is_not_passed_back_and_forth_without_end(desk):
+    """Each handoff gives the member a new space and a new face: after three, it stays put."""
+    await desk.say(REQUEST, ":as sam", "/duty on", ":as bob", "/support claim")
+    for giver, taker in (("bob", "sam"), ("sam", "bob"), ("bob", "sam")):
+        out = await desk.text(f":as {giver}", f'/support handoff member:{taker} note:"over to you"')
+        assert f"Handed over to {taker}" in out
+    out = await desk.text(":as sam", '/support handoff member:bob note:"again"')
+    assert "handed over 3 times already" in out and "Nothing changed" in out
+    assert "(private group: alice, bob)" not in out  # alice gets no fourth new space
+    out = await desk.text("/support close outcome:supported")
+    assert "Closed #1" in out

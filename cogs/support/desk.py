@@ -379,6 +379,17 @@ class SupporterDesk(SupportBase):
                 )
             )
             return
+        if request.handoffs >= self.store.MAX_HANDOFFS:
+            await ctx.reply(
+                _(
+                    "This session has been handed over {count} times already, and each time "
+                    "{member} meets someone new. Please stay with them, or close it and they "
+                    "can ask again. Nothing changed."
+                ),
+                count=str(request.handoffs),
+                member=request.display_name,
+            )
+            return
         if await self._refuse_busy_other(ctx, member.id):
             return
         if not await self.store.hand_over(request.id, ctx.actor.id, member.id, ctx.now()):
