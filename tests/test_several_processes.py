@@ -3,8 +3,9 @@ once, and nothing acknowledged is lost, while workers are SIGKILLed at random.
 
 Each worker (tests/due_worker.py) is the real bot — every cog, the real scheduler and storage —
 with the console platform and a manual clock, walking two days of check-in reminders for 1,500
-members (3,000 items). The transcript of every worker is the record of what was claimed
-(``CLAIM`` after the claim's COMMIT) and what was posted (``(private) user: …``).
+members (3,000 items), or a day on which 400 members reach a milestone. The transcript of every
+worker is the record of what was claimed (``CLAIM`` after the claim's COMMIT) and what was posted
+(``(private) user: …``). The milestone test runs on SQLite too (two processes on one file).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as wall
 from pathlib import Path
 
@@ -26,8 +27,13 @@ import pytest
 
 from bot.timeutil import local_date
 from cogs.checkins.daily import first_due
+from cogs.milestones.ladder import DEFAULT_LADDER
+from cogs.milestones.sweep import plan
+from cogs.milestones.timing import run_start
 from storage.checkins import CheckinStore
 from storage.db import Database, MemberKey
+from storage.milestones import MilestoneStore
+from tests.conftest import postgres
 from tests.postgres_server import BACKEND, run_sync
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ONLY_ON_POSTGRES_PASS = pytest.mark.skipif(
     BACKEND != "postgresql", reason="several processes: in the PostgreSQL pass"
 )
-pytestmark = [pytest.mark.faults, ONLY_ON_POSTGRES_PASS]
+pytestmark = [pytest.mark.faults]
 
 MEMBERS = 1500
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -85,10 +91,10 @@ def _expected() -> set[tuple[str, str]]:
 class Worker:
     """One worker process and everything it printed."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, start: datetime = START, target: datetime = TARGET) -> None:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.due_worker", url, START.isoformat(), TARGET.isoformat(),
+            [sys.executable, "-m", "tests.due_worker", url, start.isoformat(), target.isoformat(),
              str(STEP_MINUTES)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
         )  # fmt: skip
@@ -155,6 +161,7 @@ async def _rows(url: str) -> list[asyncpg.Record]:
         await conn.close()
 
 
+@ONLY_ON_POSTGRES_PASS
 @pytest.mark.parametrize("processes", [2, 4])
 def test_due_work_is_claimed_once_across_processes_killed_at_random(pg, processes):
     url = pg.create_sync()
@@ -197,3 +204,96 @@ def test_due_work_is_claimed_once_across_processes_killed_at_random(pg, processe
         f"{processes} processes, {KILLS} SIGKILLs: {len(expected)} items, {len(posts)} posted "
         f"once, {missed_in_crash + len(unseen)} missed in a crash, 0 doubled"
     )
+
+
+# --- milestone celebrations: two processes, one database (SQLite or PostgreSQL) ---------------
+
+CELEBRATING = 400
+MILESTONE_START = datetime(2030, 1, 1, tzinfo=UTC)
+MILESTONE_TARGET = MILESTONE_START + timedelta(days=1)
+
+
+async def _seed_milestones(database: str) -> None:
+    """400 members whose counters reach 7 days on MILESTONE_START's day, 20 at each of 20
+    instants (a run began 2029-12-25 at HH:MM): many fall due at once."""
+    db = await Database.open(database)
+    try:
+        store = MilestoneStore(db)
+        at = MILESTONE_START - timedelta(hours=1)
+        for i in range(CELEBRATING):
+            start = run_start(date(2029, 12, 25), wall(i % 20, 30), "UTC")
+            schedule = plan(DEFAULT_LADDER, start, "UTC", at)
+            key = MemberKey("console", "console", f"m{i:03d}")
+            await store.create(key, "recovery", "private", start, schedule, at, limit=10)
+    finally:
+        await db.close()
+
+
+def test_each_milestone_is_told_once_by_two_processes_one_killed(tmp_path):
+    """Two workers walk the day, one is SIGKILLed and replaced: every member is told of their
+    milestone once, none twice; only a celebration the killed worker had claimed just before it
+    died may be missed (a counter it claimed but did not tell is told by another)."""
+    database = postgres().create_sync() if BACKEND == "postgresql" else str(tmp_path / "m.db")
+    run_sync(_seed_milestones(database))
+
+    def worker() -> Worker:
+        return Worker(database, MILESTONE_START, MILESTONE_TARGET)
+
+    workers = [worker(), worker()]
+    victim = _telling(workers, at_least=20, timeout=60)  # killed in the middle of its work
+    victim.kill()
+    workers.append(worker())  # a replacement starts, as a supervisor would do
+    for w in workers:
+        w.finish(timeout=150)
+
+    told: Counter[str] = Counter()
+    claimed_by_killed: set[str] = set()
+    for w in workers:
+        users = [
+            line.split()[1].rstrip(":")
+            for line in w.lines
+            if line.startswith("(private) ") and "You've reached 7 days" in line
+        ]
+        told.update(users)
+        if w.killed:
+            claimed = {
+                line.split()[2]
+                for line in w.lines
+                if line.startswith("CLAIM milestone_celebrations ")
+            }
+            claimed_by_killed |= claimed - set(users)
+    assert all(w.done for w in workers if not w.killed), [w.lines[-3:] for w in workers]
+    assert not victim.done
+    assert not [u for u, n in told.items() if n > 1], "a member was congratulated twice"
+    members = {f"m{i:03d}" for i in range(CELEBRATING)}
+    assert members - set(told) <= claimed_by_killed  # missed only between a claim and a kill
+    assert len(claimed_by_killed) <= 20  # one claim's batch at most
+    statuses = run_sync(_statuses(database))
+    assert "pending" not in statuses, "a celebration was left untold"
+    print(
+        f"milestones, 2 processes on {BACKEND}, 1 SIGKILL: {len(told)} of {CELEBRATING} told "
+        f"once, {len(members - set(told))} missed in the crash, 0 doubled"
+    )
+
+
+def _told(worker: Worker) -> int:
+    return sum("You've reached 7 days" in line for line in list(worker.lines))
+
+
+def _telling(workers: list[Worker], at_least: int, timeout: float) -> Worker:
+    """The first worker that has told `at_least` members of their milestone."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for w in workers:
+            if _told(w) >= at_least and w.proc.poll() is None:
+                return w
+        time.sleep(0.01)
+    raise AssertionError(f"no worker told {at_least} members in {timeout} s")
+
+
+async def _statuses(database: str) -> list[str]:
+    db = await Database.open(database)
+    try:
+        return [r[0] for r in await db.fetchall("SELECT status FROM milestone_celebrations")]
+    finally:
+        await db.close()

@@ -4,20 +4,28 @@ database, taken over when its holder stops)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import asyncio
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
+from bot.app import build_bot
 from bot.clock import ManualClock
 from bot.config import ConfigError, parse_config
+from bot.platforms.console import ConsolePlatform
 from bot.scheduler import Due, DueSource, Scheduler
+from cogs.milestones.ladder import DEFAULT_LADDER
+from cogs.milestones.sweep import plan
+from cogs.milestones.timing import run_start
 from storage.alerts import Alerts, escalation_rows
 from storage.checkins import REMINDERS
 from storage.community import AuditActor
-from storage.db import Database
+from storage.db import Database, MemberKey
 from storage.due import DELETE, DueTable, narrow, shard_filter
 from storage.locks import ProcessLock, take_turn
+from storage.milestones import MilestoneStore
 from storage.prompts import PROMPTS, PromptStore
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
@@ -189,3 +197,80 @@ async def test_turns_are_spaced_across_processes(tmp_path, monkeypatch):
         assert slept == [5.0]
     finally:
         await db.close()
+
+
+# --- milestone celebrations with two processes on one database ------------------------------
+
+CELEBRATION_DAY = datetime(2030, 1, 2, tzinfo=UTC)  # 7 days since 2029-12-26 began (UTC)
+MILESTONE_GUILDS = [str((n << 22) + 11) for n in range(8)]  # shard of 2: n % 2
+
+
+class ShardConsole(ConsolePlatform):
+    """The console standing in for one Discord process: numbered guilds, and (when ``shard`` is
+    set) serving only the guilds of that shard of two."""
+
+    name = "discord"
+
+    def __init__(self, shard: int | None, lines: list[str]) -> None:
+        super().__init__(out=lines.append)
+        self.shard = shard
+
+    def community_filter(self):
+        return shard_filter(2, (self.shard,)) if self.shard is not None else None
+
+
+async def _milestone_members(bot) -> dict[str, str]:
+    """Two counters per guild (one shared in the guild's milestones channel) reaching 7 days at
+    CELEBRATION_DAY; returns member → guild."""
+    store = MilestoneStore(bot.db)
+    start = run_start(date(2029, 12, 26), None, "UTC")
+    members: dict[str, str] = {}
+    for n, guild in enumerate(MILESTONE_GUILDS):
+        await bot.community_settings.set("discord", guild, "channel.milestones", "milestones", NOW)
+        for i, share in enumerate(("public", "private")):
+            user = f"m{n}{i}"
+            schedule = plan(DEFAULT_LADDER, start, "UTC", NOW)
+            key = MemberKey("discord", guild, user)
+            await store.create(key, "recovery", share, start, schedule, NOW, limit=10)
+            members[user] = guild
+    return members
+
+
+@pytest.mark.parametrize("shards", [(0, 1), (None, None)], ids=["sharded", "unsharded"])
+async def test_two_processes_tell_each_milestone_once(tmp_path, shards):
+    """Two bots (every cog, the real scheduler) on one database, as two processes, walk their
+    clocks past the day many milestones fall on at the same time: each member is congratulated
+    once (and each shared milestone posted once), by the process serving their guild."""
+    path = str(tmp_path / "peerbot.db")  # on PostgreSQL the same path is the same database
+    bots, lines = [], [[], []]
+    try:
+        for shard, out in zip(shards, lines, strict=True):
+            bot = await build_bot(parse_config({}, {}), clock=ManualClock(NOW), database=path)
+            bot.add_platform(ShardConsole(shard, out))
+            bots.append(bot)
+        members = await _milestone_members(bots[0])
+        for bot in bots:
+            await bot.start(realtime=False)
+        target = CELEBRATION_DAY + timedelta(hours=1)
+        await asyncio.gather(*(bot.run_due_until(target) for bot in bots))
+
+        told = Counter(
+            line.split()[1].rstrip(":")
+            for out in lines
+            for line in out
+            if line.startswith("(private) ") and "You've reached 7 days" in line
+        )
+        assert told == Counter(dict.fromkeys(members, 1))
+        posted = Counter(line for out in lines for line in out if line.startswith("#milestones"))
+        assert posted == Counter({f"#milestones: 🎉 m{n}0 reached 7 days!": 1 for n in range(8)})
+        if shards[0] is not None:  # each told by the process serving the guild's shard
+            for process, out in enumerate(lines):
+                for line in out:
+                    if line.startswith("(private) "):
+                        guild = members[line.split()[1].rstrip(":")]
+                        assert (int(guild) >> 22) % 2 == process, line
+        statuses = await bots[0].db.fetchall("SELECT status FROM milestone_celebrations")
+        assert sorted(r[0] for r in statuses) == ["delivered"] * len(members)
+    finally:
+        for bot in bots:
+            await bot.stop()
