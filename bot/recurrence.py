@@ -350,8 +350,15 @@ def _parse_once(args: list[str]) -> tuple[str, _Rule]:
         raise ScheduleError(_USAGE["once"])
     try:
         day = parse_date(args[0])
-    except ValueError as error:
-        raise ScheduleError(str(error)) from None
+    except ValueError:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args[0], re.ASCII):
+            raise ScheduleError(
+                _("{typed} is not a date on the calendar."), typed=_shown(args[0])
+            ) from None
+        raise ScheduleError(
+            _("{typed} is not a date. Use a date like 2026-12-24 (year-month-day)."),
+            typed=repr(_shown(args[0])),
+        ) from None
     t = _parse_time(args[1])
     rule = _Rule(
         (t,),

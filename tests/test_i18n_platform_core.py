@@ -100,3 +100,8 @@ def test_a_schedule_error_is_said_in_the_reader_language() -> None:
     assert caught.value.translated(translator("de")) == (
         "61 liegt außerhalb des Bereichs für das cron-Feld minute (0-59)."
     )
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule("once 2027-02-30 10:00")
+    assert caught.value.translated(translator("uk")) == (
+        "2027-02-30 — такої дати немає в календарі."
+    )
