@@ -45,7 +45,6 @@ async def test_a_stale_button_answers_in_the_member_language(inproc):
     assert said.startswith("Dieser Knopf")
 
 
-
 async def test_command_groups_carry_description_localizations(inproc):
     server = inproc.server
     await server.wait_commands_synced()
