@@ -14,10 +14,10 @@ from typing import Annotated, Literal
 
 from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.context import Context
-from bot.i18n import N_
+from bot.i18n import DEFAULT, N_, Translator, _
 from bot.services import service
 from bot.spec import Permission, Range, command
-from bot.timeutil import format_local, local_date, resolve_local
+from bot.timeutil import local_date, resolve_local, zone
 from cogs.crisis.base import CrisisBase
 from storage.alerts import Duty, DutySwitch, RotaSlot
 
@@ -152,19 +152,22 @@ class DutyCommands(CrisisBase):
         if await self._also_on_duty(ctx, ctx.actor.id):
             return False
         await ctx.reply(
-            "Only moderators and the responders a moderator chose can go on duty for alerts. "
-            f"A moderator can set the responders with {ctx.command_hint('duty responders')}."
+            _(
+                "Only moderators and the responders a moderator chose can go on duty for "
+                "alerts. A moderator can set the responders with {command}."
+            ),
+            command=ctx.command_hint("duty responders"),
         )
         return True
 
     @command(
         "duty",
-        "Go on or off duty for crisis alerts (moderators and responders)",
+        _("Go on or off duty for crisis alerts (moderators and responders)"),
         private=True,
         examples=("duty on", "duty off"),
     )
     async def duty_switch(
-        self, ctx: Context, mode: Annotated[Literal["on", "off"], "on or off"]
+        self, ctx: Context, mode: Annotated[Literal["on", "off"], _("on or off")]
     ) -> None:
         """Switch oneself on or off duty."""
         assert ctx.actor is not None
@@ -176,8 +179,12 @@ class DutyCommands(CrisisBase):
             await self.bot.emit("duty_started", ctx, key.user_id, now)
             alerts = await self.is_responder(ctx, ctx.actor.id, ctx.actor.level)
             await ctx.reply(
-                ("You're on duty: urgent alerts will mention you" if alerts else "You're on duty")
-                + " until you type {off}. Thank you for being there.",
+                _(
+                    "You're on duty: urgent alerts will mention you until you type {off}. Thank "
+                    "you for being there."
+                )
+                if alerts
+                else _("You're on duty until you type {off}. Thank you for being there."),
                 off=ctx.command_hint("duty") + " off",
             )
             return
@@ -188,16 +195,18 @@ class DutyCommands(CrisisBase):
         off_until = max((w[1] for w in current), default=None)
         await self.duty.switch(key, ctx.actor.name, None, off_until)
         if off_until is not None:
-            zone = await ctx.member_timezone()
+            own_zone = await ctx.member_timezone()
             await ctx.reply(
-                "You're off duty. Your rota slot would have lasted until {until}; your next "
-                "slot brings you back on.",
-                until=format_local(off_until, zone),
+                _(
+                    "You're off duty. Your rota slot would have lasted until {until}; your next "
+                    "slot brings you back on."
+                ),
+                until=_local(ctx.tr, off_until, own_zone),
             )
             return
-        await ctx.reply("You're off duty. Thank you for the time you gave.")
+        await ctx.reply(_("You're off duty. Thank you for the time you gave."))
 
-    @command("duty list", "Who is on duty for crisis alerts now, and the rota", private=True)
+    @command("duty list", _("Who is on duty for crisis alerts now, and the rota"), private=True)
     async def duty_list(self, ctx: Context) -> None:
         """The responders on duty now with their local time, then the weekly rota."""
         assert ctx.actor is not None
@@ -209,87 +218,117 @@ class DutyCommands(CrisisBase):
         current = await self.responders_on_duty(ctx)
         if not current:
             lines.append(
-                "Nobody is on duty right now, so an urgent alert would mention every moderator at "
-                "once (and the responders role, if there is one)."
+                ctx.t(
+                    "Nobody is on duty right now, so an urgent alert would mention every "
+                    "moderator at once (and the responders role, if there is one)."
+                )
             )
         else:
-            lines.append("On duty now:")
+            lines.append(ctx.t("On duty now:"))
         for i, person in enumerate(current):
-            zone = await ctx.member_timezone(person.user_id)
+            their_zone = await ctx.member_timezone(person.user_id)
             values[f"n{i}"] = person.name
-            values[f"t{i}"] = f"{now.astimezone(_zone(zone)).strftime('%a %H:%M')} {zone}"
-            until = (
-                f"until {format_local(person.until, zone)}" if person.until else "until they stop"
-            )
-            lines.append(f"- {{n{i}}}: their local time {{t{i}}}, {until}")
+            values[f"t{i}"] = f"{_local(ctx.tr, now, their_zone, 'EEE HH:mm')} {their_zone}"
+            if person.until:
+                line = ctx.t(
+                    "- {name}: their local time {time}, until {until}",
+                    name=f"{{n{i}}}",
+                    time=f"{{t{i}}}",
+                    until=_local(ctx.tr, person.until, their_zone),
+                )
+            else:
+                line = ctx.t(
+                    "- {name}: their local time {time}, until they stop",
+                    name=f"{{n{i}}}",
+                    time=f"{{t{i}}}",
+                )
+            lines.append(line)
         responders = {person.user_id for person in current}
         supporters = [d for d in await self.duty_now(ctx) if d.user_id not in responders]
         if supporters:
-            lines.append("On duty for support requests only (not crisis alerts):")
+            lines.append(ctx.t("On duty for support requests only (not crisis alerts):"))
         for i, person in enumerate(supporters):
             values[f"s{i}"] = person.name
             lines.append(f"- {{s{i}}}")
         slots = await self.duty.slots(ctx.community.platform, ctx.community.id)
         if slots:
-            lines.append("Weekly rota (each in the responder's own time):")
+            lines.append(ctx.t("Weekly rota (each in the responder's own time):"))
         for i, slot in enumerate(slots):
             values[f"r{i}"] = slot.display_name
             lines.append(
-                f"#{slot.id} {{r{i}}}: {DAYS[slot.weekday]} {_hhmm(slot.start_min)}–"
+                f"#{slot.id} {{r{i}}}: {_day(ctx.tr, slot.weekday)} {_hhmm(slot.start_min)}–"
                 f"{_hhmm(slot.end_min)} {slot.zone}"
             )
         await ctx.reply("\n".join(lines), **values)
 
     @command(
         "duty rota add",
-        "Add a weekly duty slot in your own timezone (ends the next day if end is earlier)",
+        _("Add a weekly duty slot in your own timezone (ends the next day if end is earlier)"),
         private=True,
         examples=("duty rota add day:mon start:22:00 end:06:00",),
     )
     async def rota_add(
         self,
         ctx: Context,
-        day: Annotated[Day, "The weekday the slot starts"],
-        start: Annotated[time, "Start, your local time (HH:MM)"],
-        end: Annotated[time, "End, your local time (HH:MM)"],
+        day: Annotated[Day, _("The weekday the slot starts")],
+        start: Annotated[time, _("Start, your local time (HH:MM)")],
+        end: Annotated[time, _("End, your local time (HH:MM)")],
     ) -> None:
         """Add a slot for oneself."""
         assert ctx.actor is not None
         if await self._refuse_non_responder(ctx):
             return
-        zone = await ctx.member_timezone()
+        own_zone = await ctx.member_timezone()
         start_min, end_min = start.hour * 60 + start.minute, end.hour * 60 + end.minute
         slot_id = await self.duty.add_slot(
-            ctx.member_key(), ctx.actor.name, (DAYS.index(day), start_min, end_min, zone), ctx.now()
+            ctx.member_key(),
+            ctx.actor.name,
+            (DAYS.index(day), start_min, end_min, own_zone),
+            ctx.now(),
         )
         if slot_id is None:
-            await ctx.reply("You already have as many rota slots as I keep. Remove one first.")
+            await ctx.reply(_("You already have as many rota slots as I keep. Remove one first."))
             return
         await self.bot.emit("duty_rota_changed", ctx, ctx.actor.id)
-        overnight = " (ending the next day)" if end_min <= start_min else ""
         await ctx.reply(
-            f"Added rota slot #{slot_id}: every {day} {_hhmm(start_min)}–{_hhmm(end_min)}"
-            f"{overnight}, {{zone}} time. Change your zone with {ctx.command_hint('timezone set')}; "
-            f"remove the slot with {ctx.command_hint('duty rota remove')} {slot_id}.",
-            zone=zone,
+            _(
+                "Added rota slot #{id}: every {day} {start}–{end} (ending the next day), {zone} "
+                "time. Change your zone with {timezone}; remove the slot with {remove}."
+            )
+            if end_min <= start_min
+            else _(
+                "Added rota slot #{id}: every {day} {start}–{end}, {zone} time. Change your zone "
+                "with {timezone}; remove the slot with {remove}."
+            ),
+            id=str(slot_id),
+            day=_day(ctx.tr, DAYS.index(day)),
+            start=_hhmm(start_min),
+            end=_hhmm(end_min),
+            zone=own_zone,
+            timezone=ctx.command_hint("timezone set"),
+            remove=f"{ctx.command_hint('duty rota remove')} {slot_id}",
         )
 
-    @command("duty rota remove", "Remove one of your weekly duty slots", private=True)
+    @command("duty rota remove", _("Remove one of your weekly duty slots"), private=True)
     async def rota_remove(
-        self, ctx: Context, slot: Annotated[int, Range(1, 2**62), "The slot number"]
+        self, ctx: Context, slot: Annotated[int, Range(1, 2**62), _("The slot number")]
     ) -> None:
         """Remove one of one's own slots."""
         if await self.duty.remove_slot(ctx.member_key(), slot):
             await self.bot.emit("duty_rota_changed", ctx, ctx.member_key().user_id)
-            await ctx.reply(f"Removed rota slot #{slot}.")
+            await ctx.reply(_("Removed rota slot #{id}."), id=str(slot))
         else:
             await ctx.reply(
-                f"You have no rota slot #{slot}. {ctx.command_hint('duty list')} shows them."
+                _("You have no rota slot #{id}. {list} shows them."),
+                id=str(slot),
+                list=ctx.command_hint("duty list"),
             )
 
     @command(
         "duty responders",
-        "Who besides moderators may take crisis alerts: a role (Discord), a power level (Matrix)",
+        _(
+            "Who besides moderators may take crisis alerts: a role (Discord), a power level (Matrix)"
+        ),
         private=True,
         level=Permission.MODERATOR,
         examples=("duty responders role:@Listeners", "duty responders power:25"),
@@ -297,16 +336,18 @@ class DutyCommands(CrisisBase):
     async def duty_responders(
         self,
         ctx: Context,
-        role: Annotated[RoleOrOff, "The responders' role, or off"] | None = None,
-        power: Annotated[PowerOrOff, "Matrix: power level, or off"] | None = None,
+        role: Annotated[RoleOrOff, _("The responders' role, or off")] | None = None,
+        power: Annotated[PowerOrOff, _("Matrix: power level, or off")] | None = None,
     ) -> None:
         """Set the community's responders."""
         if (role is None) == (power is None):
             current = await ctx.setting(RESPONDERS_SETTING)
             shown = await self.responders_shown(ctx, current)
             await ctx.reply(
-                "Responders now: {shown}. Set them with role:@Role (Discord and console) or "
-                "power:25 (Matrix), or off.",
+                _(
+                    "Responders now: {shown}. Set them with role:@Role (Discord and console) or "
+                    "power:25 (Matrix), or off."
+                ),
                 shown=shown,
             )
             return
@@ -315,8 +356,10 @@ class DutyCommands(CrisisBase):
             return
         value = change.value
         await ctx.reply(
-            "Done. Responders: {shown}. They (and every moderator) can go on duty with {on} "
-            "and take alerts.",
+            _(
+                "Done. Responders: {shown}. They (and every moderator) can go on duty with {on} "
+                "and take alerts."
+            ),
             shown=await self.responders_shown(ctx, value),
             on=ctx.command_hint("duty") + " on",
         )
@@ -325,17 +368,23 @@ class DutyCommands(CrisisBase):
     async def responders_shown(self, ctx: Context, value: str | None) -> str:
         """The responders setting as moderators read it."""
         if not value:
-            return "moderators only"
+            return ctx.t("moderators only")
         if ctx.community.platform == "matrix":
-            return f"moderators and power level {value} and up"
-        return "moderators and " + await ctx.role_name(value)
+            return ctx.t("moderators and power level {level} and up", level=value)
+        return ctx.t("moderators and {role}", role=await ctx.role_name(value))
 
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _zone(name: str):  # noqa: ANN202 (a ZoneInfo)
-    from bot.timeutil import zone
+def _local(tr: Translator, instant: datetime, zone_name: str, pattern: str = "") -> str:
+    """An instant in a zone as ``tr``'s language writes it ("Mon 02 Nov 2026, 09:00")."""
+    return tr.datetime(instant.astimezone(zone(zone_name)), pattern or "EEE dd MMM y, HH:mm")
 
-    return zone(name)
+
+def _day(tr: Translator, weekday: int) -> str:
+    """A weekday as the reader reads it: the command's own word (mon) in English."""
+    if tr.code == DEFAULT:
+        return DAYS[weekday]
+    return tr.locale.days["format"]["abbreviated"][weekday]
