@@ -11,7 +11,7 @@ from bot.cog import Cog, listener
 from bot.context import Context
 from bot.core import Bot
 from bot.declared_settings import CommunitySetting
-from bot.i18n import N_
+from bot.i18n import N_, _
 from bot.message import Button, Hidden
 from bot.platforms.base import MessageEvent
 from bot.spec import ChannelRef, MaxLen, Permission, Rest, command
@@ -35,11 +35,11 @@ async def _expected_shown(ctx: Context, value: str | None) -> str:
     prefix = expected_key("")
     shown = [
         f"{await ctx.platform.channel_name(ctx.community.id, key.removeprefix(prefix))} "
-        f"({topics.replace(',', ', ')})"
+        f"({', '.join(texts.topic_name(t, ctx.tr) for t in topics.split(','))})"
         for key, topics in sorted(settings.items())
         if key.startswith(prefix)
     ]
-    return "; ".join(shown) or "none"
+    return "; ".join(shown) or ctx.t(texts.NONE)
 
 
 class ContentWarnings(Cog):
@@ -60,24 +60,28 @@ class ContentWarnings(Cog):
         super().__init__(bot)
         self.config = CommunityConfig(bot.db)
 
-    @command("tw", "Post behind a content warning", private=True)
+    @command("tw", _("Post behind a content warning"), private=True)
     async def tw(
         self,
         ctx: Context,
-        topic: Annotated[Topic, "What the post is about"],
-        text: Annotated[str, MaxLen(4000), Rest(), "What you'd like to share"] | None = None,
+        topic: Annotated[Topic, _("What the post is about")],
+        text: Annotated[str, MaxLen(4000), Rest(), _("What you'd like to share")] | None = None,
     ) -> None:
         """Post `text` in this channel as "CW: topic", the text hidden until opened."""
         assert ctx.actor is not None
         if text is None:
-            button = Button("Write it", command="tw", args={"topic": topic}, form=True)
+            button = Button(texts.WRITE_IT, command="tw", args={"topic": topic}, form=True)
             await ctx.reply(texts.ASK_TEXT, buttons=[button], usage=ctx.usage())
             return
         if ctx.channel is None:
             await ctx.reply(texts.NO_CHANNEL)
             return
         posted = await ctx.post_to(
-            ctx.channel.id, texts.POST, topic=topic, name=ctx.actor.name, text=Hidden(text)
+            ctx.channel.id,
+            texts.POST,
+            topic=texts.topics_said([topic]),
+            name=ctx.actor.name,
+            text=Hidden(text),
         )
         if posted is None:
             await ctx.reply(texts.NOT_POSTED)
@@ -85,9 +89,11 @@ class ContentWarnings(Cog):
         # Typed in a room (Matrix), the command itself carries the words the warning hides.
         if await ctx.withdraw_command(texts.WITHDRAW_REASON) is False:
             channel = await ctx.platform.channel_name(ctx.community.id, ctx.channel.id)
-            await ctx.reply(texts.POSTED_COMMAND_SHOWS, topic=topic, channel=channel)
+            await ctx.reply(
+                texts.POSTED_COMMAND_SHOWS, topic=texts.topics_said([topic]), channel=channel
+            )
         else:
-            await ctx.reply(texts.POSTED, topic=topic)
+            await ctx.reply(texts.POSTED, topic=texts.topics_said([topic]))
         # The post is this member's chat as much as a message typed there: the crisis listener
         # hears it (the hidden text as a spoiler, as it would read one typed by hand).
         ctx.crisis_answered = True
@@ -99,15 +105,15 @@ class ContentWarnings(Cog):
 
     @command(
         "tw channel",
-        "Ask for content warnings in a channel on some topics",
+        _("Ask for content warnings in a channel on some topics"),
         level=Permission.MODERATOR,
         private=True,
     )
     async def channel(
         self,
         ctx: Context,
-        channel: Annotated[ChannelRef, "The channel"],
-        topics: Annotated[str, MaxLen(200), Rest(), "Topics, e.g. self-harm,drugs (or off)"],
+        channel: Annotated[ChannelRef, _("The channel")],
+        topics: Annotated[str, MaxLen(200), Rest(), _("Topics, e.g. self-harm,drugs (or off)")],
     ) -> None:
         """Mark a channel as "content warnings expected" for these topics (off: no longer)."""
         shown = await ctx.platform.channel_name(ctx.community.id, channel.id)
@@ -127,7 +133,7 @@ class ContentWarnings(Cog):
         if value is None:
             await ctx.reply(texts.NOT_EXPECTED, channel=shown)
         else:
-            await ctx.reply(texts.EXPECTED, channel=shown, topics=", ".join(chosen or ()))
+            await ctx.reply(texts.EXPECTED, channel=shown, topics=texts.topics_said(chosen or []))
 
     @listener("message")
     async def remind(self, ctx: Context, event: MessageEvent) -> None:
@@ -152,7 +158,8 @@ class ContentWarnings(Cog):
             event.author.id,
             texts.REMINDER,
             channel=await ctx.platform.channel_name(ctx.community.id, event.channel.id),
-            topic=found[0],
+            topic=texts.topics_said([found[0]]),
+            value=found[0],
             hint=ctx.command_hint("tw"),
         )
 

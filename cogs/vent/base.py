@@ -6,10 +6,11 @@ from bot.cog import Cog
 from bot.config import VentSection
 from bot.context import Context
 from bot.core import Bot
+from bot.i18n import N_
 from bot.message import Message
 from storage.vent import VentStore
 
-POST_NUMBER = "The post's number, as shown on it"
+POST_NUMBER = N_("The post's number, as shown on it")
 
 
 class VentBase(Cog):

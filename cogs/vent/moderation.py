@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import _
 from bot.message import Button
 from bot.spec import MaxLen, Permission, Range, Rest, command
 from cogs.community import audit_actor
@@ -15,7 +16,7 @@ from cogs.vent.base import POST_NUMBER, VentBase
 from storage.vent import Audit, VentPost
 
 PostNumber = Annotated[int, Range(1, 10**9), POST_NUMBER]
-RelayText = Annotated[str, MaxLen(2000), Rest(), "What to say"]
+RelayText = Annotated[str, MaxLen(2000), Rest(), _("What to say")]
 
 
 # The author reads the reason: one word ("curious") explains nothing to them.
@@ -32,7 +33,9 @@ class Moderation(VentBase):
             return None
         return post
 
-    @command("vent remove", "Take down an anonymous post", level=Permission.MODERATOR, private=True)
+    @command(
+        "vent remove", _("Take down an anonymous post"), level=Permission.MODERATOR, private=True
+    )
     async def remove(self, ctx: Context, post: PostNumber) -> None:
         """Remove post N; who wrote it is forgotten with it."""
         found = await self._live_post(ctx, post)
@@ -52,7 +55,7 @@ class Moderation(VentBase):
 
     @command(
         "vent reveal",
-        "See who wrote an anonymous post (with a reason; they're told)",
+        _("See who wrote an anonymous post (with a reason; they're told)"),
         level=Permission.MODERATOR,
         private=True,
     )
@@ -60,7 +63,7 @@ class Moderation(VentBase):
         self,
         ctx: Context,
         post: PostNumber,
-        reason: Annotated[str, MaxLen(500), Rest(), "Why you need to know (they'll read it)"],
+        reason: Annotated[str, MaxLen(500), Rest(), _("Why you need to know (they'll read it)")],
     ) -> None:
         """Name the author to this moderator only; audited and told to the author."""
         if len(reason.split()) < REASON_WORDS:
@@ -78,7 +81,7 @@ class Moderation(VentBase):
 
     @command(
         "vent block",
-        "Stop the author of a post from posting anonymously, without learning who",
+        _("Stop the author of a post from posting anonymously, without learning who"),
         level=Permission.MODERATOR,
         private=True,
     )
@@ -100,7 +103,7 @@ class Moderation(VentBase):
 
     @command(
         "vent unblock",
-        "Lift a block made after a post",
+        _("Lift a block made after a post"),
         level=Permission.MODERATOR,
         private=True,
     )
@@ -114,7 +117,7 @@ class Moderation(VentBase):
 
     @command(
         "vent reach",
-        "Write privately to the author of an anonymous post, through me",
+        _("Write privately to the author of an anonymous post, through me"),
         level=Permission.MODERATOR,
         private=True,
     )
@@ -133,9 +136,20 @@ class Moderation(VentBase):
         if not await self.store.reach_out(
             key.platform, key.community_id, post, ctx.actor.id, await ctx.today(), limit
         ):
-            await ctx.reply(texts.REACH_LIMIT, number=post, limit=limit)
+            await ctx.reply(
+                ctx.nt(
+                    "You've written {count} time today about post {number}, the most I pass on "
+                    "in a day, so I didn't send this one. Please try again tomorrow.",
+                    "You've written {count} times today about post {number}, the most I pass on "
+                    "in a day, so I didn't send this one. Please try again tomorrow.",
+                    limit,
+                    number=post,
+                )
+            )
             return
-        answer = Button("Answer", command="vent answer", args={"post": str(post)}, form=True)
+        answer = Button(
+            texts.ANSWER_BUTTON, command="vent answer", args={"post": str(post)}, form=True
+        )
         delivered = await ctx.send_private(
             author,
             texts.REACHED,
@@ -146,7 +160,9 @@ class Moderation(VentBase):
         )
         await ctx.reply(texts.REACH_SENT if delivered else texts.REACH_UNDELIVERED, number=post)
 
-    @command("vent answer", "Answer a moderator who wrote about your anonymous post", private=True)
+    @command(
+        "vent answer", _("Answer a moderator who wrote about your anonymous post"), private=True
+    )
     async def answer(self, ctx: Context, post: PostNumber, text: RelayText) -> None:
         """The author answers the moderators who reached out, still anonymously."""
         key = ctx.member_key()
@@ -157,7 +173,16 @@ class Moderation(VentBase):
             return
         limit = self.limits.relays_per_day
         if not await self.store.use(key, await ctx.today(), "answer", limit):
-            await ctx.reply(texts.ANSWER_LIMIT, limit=limit, crisis=ctx.command_hint("crisis"))
+            await ctx.reply(
+                ctx.nt(
+                    "You've answered {count} time today, the most I pass on in a day, so I "
+                    "didn't send this one. Please try again tomorrow; {crisis} is always there.",
+                    "You've answered {count} times today, the most I pass on in a day, so I "
+                    "didn't send this one. Please try again tomorrow; {crisis} is always there.",
+                    limit,
+                    crisis=ctx.command_hint("crisis"),
+                )
+            )
             return
         again = Button(
             texts.REACH_BUTTON, command="vent reach", args={"post": str(post)}, form=True

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from bot.context import Context
+from bot.i18n import _
 from bot.message import Button
 from bot.spec import MaxLen, Range, Rest, command
-from bot.words import plural
 from cogs.vent import texts
 from cogs.vent.base import POST_NUMBER, VentBase
 from storage.db import MemberKey
@@ -20,25 +20,25 @@ TEXT_MAX = 4000  # a Discord form holds 4,000 characters
 # Over the daily limit, this many urgent posts a day still go out: someone in crisis on a hard
 # day is not told to come back tomorrow, and crisis words can't be used to flood the channel.
 URGENT_EXTRA = 2
-VentText = Annotated[str, MaxLen(TEXT_MAX), Rest(), "What you'd like to share anonymously"]
+VentText = Annotated[str, MaxLen(TEXT_MAX), Rest(), _("What you'd like to share anonymously")]
 
 
 class Posting(VentBase):
     """The member's side of anonymous posting."""
 
-    @command("vent", "Post anonymously in the vent channel", private=True)
+    @command("vent", _("Post anonymously in the vent channel"), private=True)
     async def vent(self, ctx: Context, text: VentText | None = None) -> None:
         """Post as "Anonymous member #N"; without text, a form to write it (Discord)."""
         if text is None:
             await ctx.reply(
                 texts.ASK_TEXT,
-                buttons=[Button("Write it", command="vent", form=True)],
+                buttons=[Button(texts.WRITE_IT, command="vent", form=True)],
                 usage=ctx.usage(),
             )
             return
         await self._publish(ctx, text, None)
 
-    @command("vent reply", "Answer an anonymous post as your alias", private=True)
+    @command("vent reply", _("Answer an anonymous post as your alias"), private=True)
     async def reply(
         self,
         ctx: Context,
@@ -56,12 +56,13 @@ class Posting(VentBase):
         # member's aliases of both weeks together in everyone's eyes.
         await self._publish(ctx, text, post, original.alias)
 
-    @command("vent forget", "Unlink your anonymous posts from you", private=True)
+    @command("vent forget", _("Unlink your anonymous posts from you"), private=True)
     async def forget(
         self,
         ctx: Context,
         posts: Annotated[
-            Literal["keep", "remove"], "keep: they stay, anonymous to all; remove: take them down"
+            Literal["keep", "remove"],
+            _("keep: they stay, anonymous to all; remove: take them down"),
         ] = "keep",
     ) -> None:
         """Forget which posts you wrote (keep them, or take them down too)."""
@@ -76,8 +77,19 @@ class Posting(VentBase):
                 await self.store.remove(key.platform, key.community_id, post.number)
         if posts == "keep":
             await self.store.unlink(key)
-        removed = " and taken down" if posts == "remove" and mine else ""
-        await ctx.reply(texts.FORGOT, count=plural(len(mine), "anonymous post"), removed=removed)
+        if posts == "remove" and mine:
+            done = ctx.nt(
+                "Done: {count} anonymous post no longer linked to you and taken down.",
+                "Done: {count} anonymous posts no longer linked to you and taken down.",
+                len(mine),
+            )
+        else:
+            done = ctx.nt(
+                "Done: {count} anonymous post no longer linked to you.",
+                "Done: {count} anonymous posts no longer linked to you.",
+                len(mine),
+            )
+        await ctx.reply(done)
 
     async def _publish(
         self, ctx: Context, text: str, reply_to: int | None, alias: int | None = None
@@ -135,7 +147,18 @@ class Posting(VentBase):
         if await self.store.use(key, today, "post", limit):
             return "post"
         if level != "urgent":
-            await ctx.reply(texts.OVER_LIMIT, limit=limit, crisis=ctx.command_hint("crisis"))
+            await ctx.reply(
+                ctx.nt(
+                    "You've posted anonymously {count} time today, the most I can post for one "
+                    "person in a day, so I didn't post this one. Please try again tomorrow; "
+                    "{crisis} is always there.",
+                    "You've posted anonymously {count} times today, the most I can post for one "
+                    "person in a day, so I didn't post this one. Please try again tomorrow; "
+                    "{crisis} is always there.",
+                    limit,
+                    crisis=ctx.command_hint("crisis"),
+                )
+            )
             return None
         if await self.store.use(key, today, "urgent", URGENT_EXTRA):
             return "urgent"

@@ -1,118 +1,112 @@
-"""What the anonymous-post feature says. Member text always goes in values, never templates."""
+"""What the anonymous-post feature says (marked here, translated for whoever reads it). Member
+text always goes in values, never templates."""
 
 from __future__ import annotations
 
-POST = "🕊️ Anonymous member #{alias} · post {number}\n{text}"
-REPLY = "🕊️ Anonymous member #{alias} · post {number}, answering post {reply_to}\n{text}"
-REMOVED = "(Anonymous post {number} was removed by a moderator.)"
-REMOVED_BY_AUTHOR = "(Anonymous post {number} was taken down by its author.)"
+from bot.i18n import N_
 
-ASK_TEXT = "What would you like to post anonymously? Press the button, or type {usage}"
-NOT_OPEN = (
+POST = N_("🕊️ Anonymous member #{alias} · post {number}\n{text}")
+REPLY = N_("🕊️ Anonymous member #{alias} · post {number}, answering post {reply_to}\n{text}")
+REMOVED = N_("(Anonymous post {number} was removed by a moderator.)")
+REMOVED_BY_AUTHOR = N_("(Anonymous post {number} was taken down by its author.)")
+
+ASK_TEXT = N_("What would you like to post anonymously? Press the button, or type {usage}")
+NOT_OPEN = N_(
     "Anonymous posting isn't open in this community. Moderators can open it with "
     "{hint} purpose:vent channel:#a-channel."
 )
-NOT_PRIVATE = (
+NOT_PRIVATE = N_(
     "I didn't post that: people in this room can see what you typed here, so it wouldn't be "
     "anonymous. {after} Write to me in our direct room instead ({usage})."
 )
-DELETE_IT = "You may want to delete your message."
-WITHDRAWN = "I've removed your message from that room."
-WITHDRAW_REASON = "an anonymous post typed in a shared room"
-BLOCKED = (
+DELETE_IT = N_("You may want to delete your message.")
+WITHDRAWN = N_("I've removed your message from that room.")
+WITHDRAW_REASON = "an anonymous post typed in a shared room"  # the platform's audit reason
+BLOCKED = N_(
     "A moderator has stopped anonymous posting for you here, so I didn't post that. You're "
     "still welcome to talk in the channels as yourself, and {crisis} is always there for you."
 )
-OVER_LIMIT = (
-    "You've posted anonymously {limit} times today, the most I can post for one person in a day, "
-    "so I didn't post this one. Please try again tomorrow; {crisis} is always there."
-)
-OVER_LIMIT_URGENT = (
+OVER_LIMIT_URGENT = N_(
     "I couldn't post this one anonymously: that's the most I can post for one person today. "
     "Please don't wait with what you wrote. The people below are there for you right now, and "
     "the button lets a moderator know you need someone."
 )
-NO_POST = "There's no anonymous post {number} here."
-NOT_YOURS = "You can answer as your alias only on a post you wrote while it is still yours."
-POSTED = "Posted anonymously as Anonymous member #{alias} (post {number}). Only I know it was you."
-NOT_POSTED = (
+NO_POST = N_("There's no anonymous post {number} here.")
+NOT_YOURS = N_("You can answer as your alias only on a post you wrote while it is still yours.")
+POSTED = N_(
+    "Posted anonymously as Anonymous member #{alias} (post {number}). Only I know it was you."
+)
+NOT_POSTED = N_(
     "I couldn't post that just now, so nothing went out. Please try again in a little while."
 )
-URGENT_TOLD = (  # the crisis reply already said the moderators are told, never who
+URGENT_TOLD = N_(  # the crisis reply already said the moderators are told, never who
     "One of the moderators may write to you through me; you can answer the same way, and they "
     "still won't know it was you."
 )
-CONCERN = (
+CONCERN = N_(
     "It sounds like things are heavy right now. If you'd like to talk to someone, {crisis} "
     "lists people you can reach any time, and you can also ask a moderator."
 )
-URGENT_DONE = "Your words matter, and so do you. Before I post them anonymously:"
+URGENT_DONE = N_("Your words matter, and so do you. Before I post them anonymously:")
 
-ALERT_URGENT = (
+ALERT_URGENT = N_(
     "⚠️ An anonymous post may mean someone is in danger: post {number} in {channel}. I've "
     "sent its author crisis resources privately. I won't say who wrote it; you can write to "
     "them through me and they can answer you the same way."
 )
-ALERT_CONCERN = (
+ALERT_CONCERN = N_(
     "An anonymous post sounds like its author is having a hard time: post {number} in "
     "{channel}. You can write to them through me without learning who they are."
 )
-REACH_BUTTON = "Reach out privately"
+REACH_BUTTON = N_("Reach out privately")
 
-REACHED = (
+REACHED = N_(
     "A moderator is reaching out about your anonymous post {number}. They don't know who you "
     "are, and I won't tell them.\n\n{text}\n\nYou can answer through me: {hint} post:{number} "
     "text:…"
 )
-REACH_SENT = (
+REACH_SENT = N_(
     "Sent to the author of post {number}. You won't learn who they are; if they answer, I'll "
     "pass it to you privately."
 )
-REACH_UNDELIVERED = (
+REACH_UNDELIVERED = N_(
     "I couldn't deliver that to the author of post {number} (they may not accept private "
     "messages). Nothing else was shared."
 )
-REACH_GONE = "I can't reach the author of post {number}: who wrote it is no longer kept."
-REACH_LIMIT = (
-    "You've written {limit} times today about post {number}, the most I pass on in a day, so "
-    "I didn't send this one. Please try again tomorrow."
-)
-ANSWER_NOT_OPEN = (
+REACH_GONE = N_("I can't reach the author of post {number}: who wrote it is no longer kept.")
+ANSWER_NOT_OPEN = N_(
     "I can pass on an answer only from the author of post {number}, after a moderator wrote to "
     "them about it."
 )
-ANSWER_LIMIT = (
-    "You've answered {limit} times today, the most I pass on in a day, so I didn't send this "
-    "one. Please try again tomorrow; {crisis} is always there."
-)
-ANSWERED = "The author of anonymous post {number} answered you:\n\n{text}"
-ANSWER_SENT = "I've passed your answer on. The moderator still doesn't know who you are."
+ANSWERED = N_("The author of anonymous post {number} answered you:\n\n{text}")
+ANSWER_SENT = N_("I've passed your answer on. The moderator still doesn't know who you are.")
 
-REMOVE_DONE = "Post {number} is removed, and who wrote it is forgotten."
-REMOVE_BY_HAND = (
+REMOVE_DONE = N_("Post {number} is removed, and who wrote it is forgotten.")
+REMOVE_BY_HAND = N_(
     "I've forgotten who wrote post {number}, but I couldn't take the message down here: "
     "please delete it by hand."
 )
-REVEAL_GONE = "Nobody can be named for post {number}: who wrote it is no longer kept."
-REVEALED = (
+REVEAL_GONE = N_("Nobody can be named for post {number}: who wrote it is no longer kept.")
+REVEALED = N_(
     "Post {number} was written by {name}. I've written this to the audit log with your reason, "
     "and told them privately."
 )
-REVEAL_REASON_TOO_SHORT = (
+REVEAL_REASON_TOO_SHORT = N_(
     'Please give a real reason in a few words, like "threats against a member in #general": '
     "the author reads it, and it goes in the audit log. Nobody was named yet."
 )
-REVEAL_TOLD = "A moderator saw who wrote your anonymous post {number}, because: {reason}"
-BLOCK_GONE = "I can't block the author of post {number}: who wrote it is no longer kept."
-BLOCKED_DONE = (
+REVEAL_TOLD = N_("A moderator saw who wrote your anonymous post {number}, because: {reason}")
+BLOCK_GONE = N_("I can't block the author of post {number}: who wrote it is no longer kept.")
+BLOCKED_DONE = N_(
     "The author of post {number} can't post anonymously here any more. I haven't told you who "
     "it is. {hint} post:{number} lifts it."
 )
-ALREADY_BLOCKED = "The author of post {number} was already blocked from anonymous posting."
-BLOCK_TOLD = (
+ALREADY_BLOCKED = N_("The author of post {number} was already blocked from anonymous posting.")
+BLOCK_TOLD = N_(
     "A moderator has stopped anonymous posting for you here (after post {number}). You're still "
     "welcome to talk in the channels as yourself, and {crisis} is always there for you."
 )
-UNBLOCKED = "The block made after post {number} is lifted."
-NOT_BLOCKED = "No block was made after post {number}."
-FORGOT = "Done: {count} no longer linked to you{removed}."
+UNBLOCKED = N_("The block made after post {number} is lifted.")
+NOT_BLOCKED = N_("No block was made after post {number}.")
+WRITE_IT = N_("Write it")
+ANSWER_BUTTON = N_("Answer")
