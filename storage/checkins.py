@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from storage.db import Database, MemberKey
+from storage.db import Database, MemberKey, StorageError
 from storage.due import COMMUNITY_ZONE, MEMBER_ZONE, DueTable
 from storage.settings import set_community_setting
 from storage.sql import day_before
 
 POST_TIME_SETTING = "checkin.post_time"
+ZONE_GUESSES = 10_000  # members whose zone at their last check-in is remembered (per process)
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,10 @@ class CheckinStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Each member's zone at their last check-in here, oldest first: a guess the INSERT checks
+        # against the stored zone (never trusted, so another process changing it is no harm).
+        # Only the bot's loop changes it; the writer threads only look a member up.
+        self._zones: dict[tuple[str | None, ...], str | None] = {}
 
     # --- check-ins -----------------------------------------------------------------------
 
@@ -106,20 +112,35 @@ class CheckinStore:
         """Store one check-in and return what the reply needs, in one transaction.
 
         `day_for(zone)` turns the member's stored zone (their own, else the community's, None
-        when neither is set) into their local date. Counts are computed by SQLite on the index,
-        so a member with years of history costs no more than a new one (the streak only on the
-        day's first check-in, one index lookup per day of it).
+        when neither is set) into their local date. Counts are computed by the database on the
+        index, so a member with years of history costs no more than a new one (the streak only
+        while the day has no check-in yet, one index lookup per day of it).
+
+        Two statements as a rule (each a round trip on PostgreSQL): the check-in's INSERT, which
+        also returns the counts, and the day's. The day depends on the stored zone, so the
+        INSERT is made for the zone this member had last time (remembered in this process) and
+        only when that is still the stored zone; otherwise it stores nothing, the zone is read
+        and the INSERT made again.
         """
         where = (key.platform, key.community_id, key.user_id)
+        guess = self._zones.get(where, _UNKNOWN)
 
-        def write(conn: sqlite3.Connection) -> Recorded:
-            local = day_for(_stored_zone(conn, where))
+        def write(conn: sqlite3.Connection) -> tuple[Recorded, str | None]:
+            zone = _stored_zone(conn, where) if guess is _UNKNOWN else guess
+            for _ in range(3):
+                local = day_for(zone)
+                counts = _insert_checkin(
+                    conn, where, zone, local, window, now, mood, cravings, note, shared
+                )
+                if counts is not None:
+                    break
+                # the zone changed since this member's last check-in (or, from another
+                # process, since it was read a moment ago)
+                zone = _stored_zone(conn, where)
+            else:
+                raise StorageError("the member's zone kept changing while checking in")
+            others_recent, today_shared, streak = counts
             day = local.isoformat()
-            conn.execute(
-                "INSERT INTO checkins (platform, community_id, user_id, local_date, created_at, "
-                "mood, cravings, note, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*where, day, now.isoformat(), mood, cravings, note, int(shared)),
-            )
             first_today = (
                 conn.execute(
                     "INSERT INTO checkin_days "
@@ -131,27 +152,28 @@ class CheckinStore:
             )
             shared_before = False
             if shared and not first_today:
-                # no row changed: an earlier check-in today was shared already
-                shared_before = (
+                # shared days are never unshared: an earlier share seen above still holds
+                shared_before = today_shared == 1 or (
                     conn.execute(
                         "UPDATE checkin_days SET shared = 1 WHERE platform=? AND community_id=? "
                         "AND user_id=? AND local_date=? AND shared = 0",
                         (*where, day),
                     ).rowcount
-                    == 0
+                    == 0  # no row changed: an earlier check-in today was shared already
                 )
-            first_in_window = (local - timedelta(days=window - 1)).isoformat()
-            # No upper bound: a day made further east before a move west is "after" today
-            # here, and it still happened.
-            recent = conn.execute(
-                "SELECT COUNT(*) FROM checkin_days WHERE platform=? AND community_id=? "
-                "AND user_id=? AND local_date >= ?",
-                (*where, first_in_window),
-            ).fetchone()[0]
-            streak = _streak_ending(conn, where, day) if first_today else None
-            return Recorded(local, first_today, shared_before, recent, streak)
+            if not first_today:
+                streak = None
+            elif streak is None:  # the day was there when counted, gone (deleted) since
+                streak = _streak_ending(conn, where, day)
+            recorded = Recorded(local, first_today, shared_before, others_recent + 1, streak)
+            return recorded, zone
 
-        return await self.db.write(write)
+        recorded, zone = await self.db.write(write)
+        self._zones.pop(where, None)
+        self._zones[where] = zone
+        if len(self._zones) > ZONE_GUESSES:
+            del self._zones[next(iter(self._zones))]
+        return recorded
 
     async def day_entries(self, key: MemberKey, since: date, until: date) -> list[DayEntry]:
         """Per-day averages between two local dates (inclusive), oldest first."""
@@ -302,14 +324,84 @@ class CheckinStore:
         await self.db.write(write)
 
 
+# The member's own zone, else the community's (the order Context.member_timezone uses).
+_ZONE = (
+    "COALESCE((SELECT value FROM member_settings WHERE platform=? AND community_id=? "
+    "AND user_id=? AND key='timezone'), (SELECT value FROM community_settings WHERE platform=? "
+    "AND community_id=? AND key='timezone'))"
+)
+
+
+def _insert_checkin(
+    conn: sqlite3.Connection,
+    where: tuple[str | None, ...],
+    zone: str | None,
+    local: date,
+    window: int,
+    now: datetime,
+    mood: int,
+    cravings: int | None,
+    note: str | None,
+    shared: bool,
+) -> tuple[int, int | None, int | None] | None:
+    """Insert the check-in for `local`, only if `zone` is still the member's stored zone.
+
+    Returns None when it is not (nothing stored), else read in the same statement: the member's
+    other check-in days in the `window` days ending `local` (no upper bound: a day made further
+    east before a move west is "after" today here, and it still happened), whether `local`
+    already has a shared check-in (None: no check-in yet) and, when it has none, the streak it
+    ends. The counts leave `local` itself out, so they are the same whether or not a database
+    shows the statement its own row (the check-in days are another table in any case).
+    """
+    day = local.isoformat()
+    member = "platform=? AND community_id=? AND user_id=?"
+    before = day_before(conn, "run.day")
+    sql = (
+        "INSERT INTO checkins (platform, community_id, user_id, local_date, created_at, mood, "
+        "cravings, note, shared) SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+        "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), "
+        f"CAST(? AS TEXT), CAST(? AS INTEGER) WHERE COALESCE({_ZONE}, '') = COALESCE(?, '') "
+        f"RETURNING (SELECT COUNT(*) FROM checkin_days WHERE {member} AND local_date >= ? "
+        f"AND local_date <> ?), (SELECT shared FROM checkin_days WHERE {member} "
+        f"AND local_date = ?), CASE WHEN EXISTS (SELECT 1 FROM checkin_days WHERE {member} "
+        "AND local_date = ?) THEN NULL ELSE (WITH RECURSIVE run(day) AS (SELECT CAST(? AS TEXT) "
+        f"UNION ALL SELECT {before} FROM run WHERE EXISTS (SELECT 1 FROM checkin_days WHERE "
+        f"{member} AND local_date = {before})) SELECT COUNT(*) FROM run) END"
+    )
+    first_in_window = (local - timedelta(days=window - 1)).isoformat()
+    row = conn.execute(
+        sql,
+        (
+            *where,
+            day,
+            now.isoformat(),
+            mood,
+            cravings,
+            note,
+            int(shared),
+            *where,
+            where[0],
+            where[1],
+            zone,
+            *where,
+            first_in_window,
+            day,
+            *where,
+            day,
+            *where,
+            day,
+            day,
+            *where,
+        ),
+    ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), row[1], None if row[2] is None else int(row[2])
+
+
 def _stored_zone(conn: sqlite3.Connection, where: tuple[str | None, ...]) -> str | None:
     """The member's own zone, else the community's (the order Context.member_timezone uses)."""
-    row = conn.execute(
-        "SELECT COALESCE((SELECT value FROM member_settings WHERE platform=? AND community_id=? "
-        "AND user_id=? AND key='timezone'), (SELECT value FROM community_settings WHERE platform=? "
-        "AND community_id=? AND key='timezone'))",
-        (*where, where[0], where[1]),
-    ).fetchone()
+    row = conn.execute(f"SELECT {_ZONE}", (*where, where[0], where[1])).fetchone()
     return row[0] if row else None
 
 
