@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from bot.context import Context
-from bot.i18n import ENGLISH, Translator
+from bot.i18n import ENGLISH, N_, Translator, _
 from bot.message import Button, Ping
 from bot.platforms.base import CommunityRef
 from bot.scheduler import Due, PerPlatform
@@ -24,6 +24,7 @@ from bot.spec import Duration, DurationType, OrOff, Permission, Range, command
 from bot.spec import Off as OffType
 from cogs.crisis.base import log
 from cogs.crisis.duty import DutyCommands
+from cogs.crisis.texts import say_lines
 from storage.alerts import (
     CLAIMED,
     MESSAGED,
@@ -46,15 +47,24 @@ REMIND_AFTER = timedelta(days=1)
 URGENT_KINDS = ("urgent", "notify")
 Outcome = Literal["reached-them", "resources-sent", "no-contact", "false-alarm"]
 OUTCOME_LABELS = {
-    "reached-them": "reached them",
-    "resources-sent": "resources sent",
-    "no-contact": "no contact",
-    "false-alarm": "false alarm",
+    "reached-them": N_("reached them"),
+    "resources-sent": N_("resources sent"),
+    "no-contact": N_("no contact"),
+    "false-alarm": N_("false alarm"),
 }
+NOBODY_ON_DUTY = N_("Nobody is on duty right now, so I mentioned every moderator.")
+CLAIM_LABEL = N_("I'm on it")
+OUTCOME_CHOICES = "outcome:reached-them|resources-sent|no-contact|false-alarm"
 
 
 def _utc(instant: datetime) -> str:
     return instant.strftime("%H:%M UTC")
+
+
+def outcome_label(tr: Translator, outcome: str | None) -> str:
+    """What happened to an alert, as ``tr``'s reader says it."""
+    label = OUTCOME_LABELS.get(outcome or "")
+    return tr.gettext(label) if label else outcome or ""
 
 
 def escalation_times(repost: str | None, dm: str | None) -> tuple[timedelta, timedelta]:
@@ -63,6 +73,13 @@ def escalation_times(repost: str | None, dm: str | None) -> tuple[timedelta, tim
     first = timedelta(minutes=int(repost)) if repost else REPOST_AFTER
     second = timedelta(minutes=int(dm)) if dm else DM_AFTER
     return first, max(second, first)
+
+
+NO_ALERT = N_("There is no alert #{id} here.")
+ABOUT_YOU = N_(
+    "Alert #{id} is about you, so another moderator or responder will take it. If you're "
+    "struggling, {crisis} lists people to talk to right now."
+)
 
 
 class AlertDesk(DutyCommands):
@@ -102,7 +119,7 @@ class AlertDesk(DutyCommands):
         ``urgent`` overrides the kind's priority (a report saying someone is in danger now)."""
         now = ctx.now()
         urgent = kind in URGENT_KINDS if urgent is None else urgent
-        repost, _ = await self._escalation_times(ctx)
+        repost, _dm = await self._escalation_times(ctx)
         alert = await self.alerts.create(
             (ctx.community.platform, ctx.community.id),
             kind,
@@ -147,10 +164,15 @@ class AlertDesk(DutyCommands):
     async def _write_moderators(self, ctx: Context, alert: Alert) -> None:
         claim = f"{ctx.command_hint('alert claim')} {alert.id}"
         for uid in await self.moderators_written_to(ctx, alert.user_id):
+            tr = await ctx.translator_for(uid)  # each moderator reads their own language
+            head = tr(
+                "Urgent alert #{id} (no alerts channel is set, so I'm writing to you directly):",
+                id=alert.id,
+            )
             await ctx.send_private(
                 uid,
-                f"Urgent alert #{alert.id} (no alerts channel is set, so I'm writing to you "
-                f"directly): {alert.template}\nIf you can, take it: type {claim}.",
+                f"{head} {say_lines(tr, alert.template)}\n"
+                + tr("If you can, take it: type {claim}.", claim=claim),
                 **alert.values,
             )
 
@@ -176,10 +198,14 @@ class AlertDesk(DutyCommands):
             pings = await self._moderator_pings(ctx)
         elif alert.urgent:
             pings, note = await self._duty_pings(ctx, alert.user_id)
+        tr = await ctx.community_translator()  # moderators read the community's language
         late = ""
         if alert.created_at is not None and ctx.now() - alert.created_at > timedelta(minutes=1):
-            late = f"\n(Raised at {_utc(alert.created_at)}; I could not post it until now.)"
-        tr = await ctx.community_translator()  # moderators read the community's language
+            late = "\n" + tr(
+                "(Raised at {time}; I could not post it until now.)", time=_utc(alert.created_at)
+            )
+        if note:
+            note = "\n" + tr.gettext(note)
         posted = await ctx.alert_post(
             self._text(ctx, alert, tr) + late + note,
             buttons=[self._claim_button(alert)],
@@ -197,13 +223,13 @@ class AlertDesk(DutyCommands):
         handled = tr(
             "Alert #{id}. When it's handled: {command}",
             id=alert.id,
-            command=f"{close} {alert.id} outcome:reached-them|resources-sent|no-contact|false-alarm",
+            command=f"{close} {alert.id} {OUTCOME_CHOICES}",
         )
-        return f"{tr.gettext(alert.template)}\n{handled}"
+        return f"{say_lines(tr, alert.template)}\n{handled}"
 
     def _claim_button(self, alert: Alert) -> Button:
         return Button(
-            "I'm on it", command="alert claim", args={"number": str(alert.id)}, style="success"
+            CLAIM_LABEL, command="alert claim", args={"number": str(alert.id)}, style="success"
         )
 
     async def _duty_pings(self, ctx: Context, subject: str | None) -> tuple[list[Ping], str]:
@@ -214,7 +240,7 @@ class AlertDesk(DutyCommands):
             return [Ping("user", d.user_id, d.name) for d in current], ""
         # Nobody on duty (a night, a holiday): waiting ten minutes would be ten minutes lost.
         pings = [p for p in await self._moderator_pings(ctx) if p.id != subject]
-        note = "\nNobody is on duty right now, so I mentioned every moderator."
+        note = NOBODY_ON_DUTY
         role = await self.quietly(ctx.setting("crisis.responders"), None)
         if role and ctx.community.platform != "matrix":  # Matrix has power levels, not roles
             name = (await ctx.role_name(role)).lstrip("@")
@@ -252,18 +278,18 @@ class AlertDesk(DutyCommands):
 
     @command(
         "alert claim",
-        'Take a crisis alert: "I\'m on it" (moderators and responders)',
+        _('Take a crisis alert: "I\'m on it" (moderators and responders)'),
         private=True,
         unlimited=True,
         examples=("alert claim 12",),
     )
     async def alert_claim(
-        self, ctx: Context, number: Annotated[int, Range(1, 2**62), "The alert's number"]
+        self, ctx: Context, number: Annotated[int, Range(1, 2**62), _("The alert's number")]
     ) -> None:
         """Claim an alert; the alert then shows who has it."""
         assert ctx.actor is not None
         if not await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
-            await ctx.reply("Only moderators and responders can take alerts.")
+            await ctx.reply(_("Only moderators and responders can take alerts."))
             return
         now = ctx.now()
         result = await self.alerts.claim(
@@ -275,40 +301,46 @@ class AlertDesk(DutyCommands):
         )
         alert = result.alert
         if alert is None:
-            await ctx.reply(f"There is no alert #{number} here.")
+            await ctx.reply(NO_ALERT, id=str(number))
             return
         if result.own:
-            await ctx.reply(
-                f"Alert #{number} is about you, so another moderator or responder will take it. "
-                "If you're struggling, {crisis} lists people to talk to right now.",
-                crisis=ctx.command_hint("crisis"),
-            )
+            await ctx.reply(ABOUT_YOU, id=str(number), crisis=ctx.command_hint("crisis"))
             return
         if not result.taken:
             if alert.closed_at is not None:
                 await ctx.reply(
-                    f"Alert #{number} is already closed ({OUTCOME_LABELS.get(alert.outcome or '', alert.outcome)})."
+                    _("Alert #{id} is already closed ({outcome})."),
+                    id=str(number),
+                    outcome=outcome_label(ctx.tr, alert.outcome),
                 )
             elif alert.claimed_by == ctx.actor.id:
-                await ctx.reply(f"Alert #{number} is already yours.")
+                await ctx.reply(_("Alert #{id} is already yours."), id=str(number))
             else:
                 await ctx.reply(
-                    f"{{name}} already has alert #{number} (since "
-                    f"{_utc(alert.claimed_at or now)}). Talk to them before you reach out too.",
-                    name=alert.claimed_name or "someone",
+                    _(
+                        "{name} already has alert #{id} (since {time}). Talk to them before you "
+                        "reach out too."
+                    ),
+                    name=alert.claimed_name or ctx.t("someone"),
+                    id=str(number),
+                    time=_utc(alert.claimed_at or now),
                 )
             return
-        line = f"✋ {{claimer}} is on it (since {_utc(now)})."
+        tr = await ctx.community_translator()
+        line = tr("✋ {claimer} is on it (since {time}).", claimer="{claimer}", time=_utc(now))
         await self._show_status(ctx, alert, line, claimer=ctx.actor.name)
         await ctx.reply(
-            f"Alert #{number} is yours. Please reach out privately soon, and close it with "
-            f"{ctx.command_hint('alert close')} {number} outcome:… when it's handled. I'll "
-            "remind you in a day if it's still open."
+            _(
+                "Alert #{id} is yours. Please reach out privately soon, and close it with {close} "
+                "when it's handled. I'll remind you in a day if it's still open."
+            ),
+            id=str(number),
+            close=f"{ctx.command_hint('alert close')} {number} outcome:…",
         )
 
     @command(
         "alert close",
-        "Close a crisis alert with what happened (moderators and responders)",
+        _("Close a crisis alert with what happened (moderators and responders)"),
         private=True,
         unlimited=True,
         examples=("alert close 12 outcome:reached-them",),
@@ -316,20 +348,20 @@ class AlertDesk(DutyCommands):
     async def alert_close(
         self,
         ctx: Context,
-        number: Annotated[int, Range(1, 2**62), "The alert's number"],
+        number: Annotated[int, Range(1, 2**62), _("The alert's number")],
         # Optional only so that someone who may not close alerts hears that first.
-        outcome: Annotated[Outcome, "What happened"] | None = None,
+        outcome: Annotated[Outcome, _("What happened")] | None = None,
     ) -> None:
         """Close an alert and keep its outcome."""
         assert ctx.actor is not None
         if not await self.is_responder(ctx, ctx.actor.id, ctx.actor.level):
-            await ctx.reply("Only moderators and responders can close alerts.")
+            await ctx.reply(_("Only moderators and responders can close alerts."))
             return
         if outcome is None:
             await ctx.reply(
-                f"Please say what happened, so alert #{number} is closed with it: "
-                f"{ctx.command_hint('alert close')} {number} "
-                "outcome:reached-them|resources-sent|no-contact|false-alarm"
+                _("Please say what happened, so alert #{id} is closed with it: {close}"),
+                id=str(number),
+                close=f"{ctx.command_hint('alert close')} {number} {OUTCOME_CHOICES}",
             )
             return
         result = await self.alerts.close(
@@ -341,42 +373,49 @@ class AlertDesk(DutyCommands):
         )
         alert = result.alert
         if alert is None:
-            await ctx.reply(f"There is no alert #{number} here.")
+            await ctx.reply(NO_ALERT, id=str(number))
             return
         if result.own:
-            await ctx.reply(
-                f"Alert #{number} is about you, so another moderator or responder will take it. "
-                "If you're struggling, {crisis} lists people to talk to right now.",
-                crisis=ctx.command_hint("crisis"),
-            )
+            await ctx.reply(ABOUT_YOU, id=str(number), crisis=ctx.command_hint("crisis"))
             return
         if not result.taken:
-            await ctx.reply(f"Alert #{number} was already closed.")
+            await ctx.reply(_("Alert #{id} was already closed."), id=str(number))
             return
-        label = OUTCOME_LABELS[outcome]
-        line = f"✅ Closed by {{closer}} at {_utc(ctx.now())}: {label}."
+        tr = await ctx.community_translator()
+        line = tr(
+            "✅ Closed by {closer} at {time}: {outcome}.",
+            closer="{closer}",
+            time=_utc(ctx.now()),
+            outcome=outcome_label(tr, outcome),
+        )
         await self._show_status(ctx, alert, line, closer=ctx.actor.name)
-        await ctx.reply(f"Closed alert #{number}: {label}. Thank you for looking after them.")
+        await ctx.reply(
+            _("Closed alert #{id}: {outcome}. Thank you for looking after them."),
+            id=str(number),
+            outcome=outcome_label(ctx.tr, outcome),
+        )
 
     async def _show_status(self, ctx: Context, alert: Alert, line: str, **names: str) -> None:
-        """Edit the alert to show who has it (or its outcome); else a follow-up line."""
+        """Edit the alert to show who has it (or its outcome); else a follow-up line. ``line``
+        is already in the community's language."""
+        tr = await ctx.community_translator()
         if alert.channel_id and alert.message_id:
             edited = await ctx.edit_post(
                 alert.channel_id,
                 alert.message_id,
-                self._text(ctx, alert) + "\n" + line,
+                self._text(ctx, alert, tr) + "\n" + line,
                 **alert.values,
                 **names,
             )
             if edited:
                 return
-        await ctx.alert(f"Alert #{alert.id}: " + line, **names)
+        await ctx.alert(tr("Alert #{id}:", id=alert.id) + " " + line, **names)
 
     # --- settings and numbers ------------------------------------------------------------
 
     @command(
         "alert settings",
-        "When unclaimed urgent alerts are re-posted and sent to every moderator (moderators)",
+        _("When unclaimed urgent alerts are re-posted and sent to every moderator (moderators)"),
         private=True,
         level=Permission.MODERATOR,
         examples=("alert settings repost:10m dm:30m",),
@@ -384,9 +423,11 @@ class AlertDesk(DutyCommands):
     async def alert_settings(
         self,
         ctx: Context,
-        repost: Annotated[Duration | OffType, OrOff(DurationType()), "Re-post after (10m)"]
+        repost: Annotated[Duration | OffType, OrOff(DurationType()), _("Re-post after (10m)")]
         | None = None,
-        dm: Annotated[Duration | OffType, OrOff(DurationType()), "Message moderators after (30m)"]
+        dm: Annotated[
+            Duration | OffType, OrOff(DurationType()), _("Message moderators after (30m)")
+        ]
         | None = None,
     ) -> None:
         """Show or set the escalation times (``off`` restores a default)."""
@@ -401,28 +442,32 @@ class AlertDesk(DutyCommands):
             )
         first, second = await self._escalation_times(ctx)
         asked = await self.quietly(ctx.setting(DM_SETTING), None)
-        raised = ""
+        text = ctx.t(
+            "An urgent alert nobody takes is re-posted, mentioning every moderator, after "
+            "{repost} minutes; after {dm} minutes every moderator gets a private message.",
+            repost=ctx.tr.number(int(first.total_seconds() // 60)),
+            dm=ctx.tr.number(int(second.total_seconds() // 60)),
+        )
         if asked and timedelta(minutes=int(asked)) < first:
-            raised = (
-                f" (The private messages were set for {asked} minutes, but they never come "
-                "before the re-post, so they wait for it.)"
+            text += " " + ctx.t(
+                "(The private messages were set for {minutes} minutes, but they never come "
+                "before the re-post, so they wait for it.)",
+                minutes=ctx.tr.number(int(asked)),
             )
         await ctx.reply(
-            f"An urgent alert nobody takes is re-posted, mentioning every moderator, after "
-            f"{int(first.total_seconds() // 60)} minutes; after "
-            f"{int(second.total_seconds() // 60)} minutes every moderator gets a private "
-            f"message.{raised} A claimed alert still open after a day brings its claimer a "
-            "reminder."
+            text
+            + " "
+            + ctx.t("A claimed alert still open after a day brings its claimer a reminder.")
         )
 
     @command(
         "crisis stats",
-        "How alerts ended, per month, without names (moderators)",
+        _("How alerts ended, per month, without names (moderators)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def crisis_stats(
-        self, ctx: Context, months: Annotated[int, Range(1, 24), "How many months back"] = 6
+        self, ctx: Context, months: Annotated[int, Range(1, 24), _("How many months back")] = 6
     ) -> None:
         """Counts per outcome and month."""
         now = ctx.now()
@@ -433,15 +478,38 @@ class AlertDesk(DutyCommands):
             ctx.community.platform, ctx.community.id, f"{year:04d}-{month:02d}"
         )
         if not rows:
-            await ctx.reply(f"No closed alerts in the last {months} month(s).")
+            await ctx.reply(
+                ctx.nt(
+                    "No closed alerts in the last {count} month.",
+                    "No closed alerts in the last {count} months.",
+                    months,
+                )
+            )
             return
         by_month: dict[str, dict[str, int]] = {}
         for m, outcome, count in rows:
             by_month.setdefault(m, {})[outcome] = count
-        lines = [f"Closed alerts per month (last {months}), no names kept:"]
+        lines = [
+            ctx.nt(
+                "Closed alerts per month (last {count}), no names kept:",
+                "Closed alerts per month (last {count}), no names kept:",
+                months,
+            )
+        ]
         for m, counts in by_month.items():
-            parts = [f"{OUTCOME_LABELS[o]} {counts[o]}" for o in OUTCOMES if o in counts]
-            lines.append(f"{m}: " + ", ".join(parts) + f" (total {sum(counts.values())})")
+            parts = [
+                f"{outcome_label(ctx.tr, o)} {ctx.tr.number(counts[o])}"
+                for o in OUTCOMES
+                if o in counts
+            ]
+            lines.append(
+                ctx.t(
+                    "{month}: {outcomes} (total {total})",
+                    month=m,
+                    outcomes=", ".join(parts),
+                    total=ctx.tr.number(sum(counts.values())),
+                )
+            )
         await ctx.reply("\n".join(lines))
 
     async def alert_lines(self, ctx: Context, since: datetime) -> tuple[list[str], dict[str, str]]:
@@ -454,18 +522,30 @@ class AlertDesk(DutyCommands):
         lines: list[str] = []
         values: dict[str, str] = {}
         for alert in alerts:
+            who = f"{{a{alert.id}}}"
             if alert.closed_at is not None:
-                outcome = OUTCOME_LABELS.get(alert.outcome or "", alert.outcome)
-                state = f"closed: {outcome} (handled by {{a{alert.id}}})"
+                state = ctx.t(
+                    "closed: {outcome} (handled by {name})",
+                    outcome=outcome_label(ctx.tr, alert.outcome),
+                    name=who,
+                )
             elif alert.claimed_by or alert.claimed_name:
-                state = f"open, with {{a{alert.id}}}"
+                state = ctx.t("open, with {name}", name=who)
             elif alert.delivered_at is None:
-                state = "waiting to be delivered"
+                state = ctx.t("waiting to be delivered")
             else:
-                state = "open, nobody has it yet"
+                state = ctx.t("open, nobody has it yet")
             values[f"a{alert.id}"] = alert.claimed_name or ""
             when = alert.created_at.strftime("%Y-%m-%d %H:%M UTC") if alert.created_at else ""
-            lines.append(f"Alert #{alert.id} {when} ({alert.kind}): {state}")
+            lines.append(
+                ctx.t(
+                    "Alert #{id} {when} ({kind}): {state}",
+                    id=alert.id,
+                    when=when,
+                    kind=alert.kind,
+                    state=state,
+                )
+            )
         return lines, values
 
     # --- escalation ------------------------------------------------------------------------
@@ -475,7 +555,7 @@ class AlertDesk(DutyCommands):
         """The next stage, moved in the claim, so a restart never repeats a step."""
         stage = row["stage"]
         if stage == POSTED:
-            _, dm_after = escalation_times(row[REPOST_SETTING], row[DM_SETTING])
+            _repost, dm_after = escalation_times(row[REPOST_SETTING], row[DM_SETTING])
             created = datetime.fromisoformat(row["created_at"]) if row["created_at"] else now
             return Move(created + dm_after, {"stage": REPOSTED})
         if stage in (REPOSTED, CLAIMED):
@@ -497,9 +577,15 @@ class AlertDesk(DutyCommands):
                 return
             log.warning("unclaimed alert %s could not be re-posted: no alerts channel", alert.id)
             return
+        tr = await ctx.community_translator()
+        head = tr.plural(
+            "Still unclaimed after {count} minute: alert #{id}, re-posted for every moderator.",
+            "Still unclaimed after {count} minutes: alert #{id}, re-posted for every moderator.",
+            minutes,
+            id=alert.id,
+        )
         posted = await ctx.alert_post(
-            f"Still unclaimed after {minutes} minutes: alert #{alert.id}, re-posted for every "
-            "moderator.\n" + alert.template,
+            head + "\n" + say_lines(tr, alert.template),
             buttons=[self._claim_button(alert)],
             pings=await self._moderator_pings(ctx),
             **alert.values,
@@ -511,12 +597,20 @@ class AlertDesk(DutyCommands):
         minutes = int((ctx.now() - (alert.created_at or ctx.now())).total_seconds() // 60)
         claim = f"{ctx.command_hint('alert claim')} {alert.id}"
         for uid in await ctx.moderators():
+            tr = await ctx.translator_for(uid)  # each moderator reads their own language
+            head = tr.plural(
+                "Nobody has taken urgent alert #{id} in {count} minute.",
+                "Nobody has taken urgent alert #{id} in {count} minutes.",
+                minutes,
+                id=alert.id,
+            )
+            ask = tr(
+                "If you can, take it: type {claim} (or press {button} in the alerts channel).",
+                claim=claim,
+                button=tr.gettext(CLAIM_LABEL),
+            )
             await ctx.send_private(
-                uid,
-                f"Nobody has taken urgent alert #{alert.id} in {minutes} minutes. "
-                f"{alert.template}\nIf you can, take it: type {claim} (or press I'm on it "
-                "in the alerts channel).",
-                **alert.values,
+                uid, f"{head} {say_lines(tr, alert.template)}\n{ask}", **alert.values
             )
 
     async def _remind(self, ctx: Context, alert: Alert) -> None:
@@ -524,8 +618,11 @@ class AlertDesk(DutyCommands):
             return
         await ctx.send_private(
             alert.claimed_by,
-            f"A gentle reminder: alert #{alert.id}, which you took a day ago, is still open. "
-            f"When it's handled, close it with {ctx.command_hint('alert close')} {alert.id} "
-            "outcome:reached-them|resources-sent|no-contact|false-alarm. If you can't follow "
-            "it up, tell the other moderators.",
+            _(
+                "A gentle reminder: alert #{id}, which you took a day ago, is still open. When "
+                "it's handled, close it with {close}. If you can't follow it up, tell the other "
+                "moderators."
+            ),
+            id=str(alert.id),
+            close=f"{ctx.command_hint('alert close')} {alert.id} {OUTCOME_CHOICES}",
         )

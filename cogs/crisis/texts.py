@@ -182,6 +182,12 @@ def resource_message(
     return b.result()
 
 
+def say_lines(tr: Translator, template: str) -> str:
+    """An alert's stored template in ``tr``'s language, line by line (an alert is kept as
+    marked English lines, so each moderator can read it in their own language)."""
+    return "\n".join(tr.gettext(line) for line in template.split("\n"))
+
+
 def alert_message(
     level: str,
     name: str,
@@ -193,30 +199,31 @@ def alert_message(
     tr: Translator = ENGLISH,
 ) -> tuple[str, dict[str, str]]:
     """The moderators' alert about a flagged message: who, where, how serious. Never the text.
-    ``tr`` is the community's (moderators read it); ``delivery`` a :data:`DELIVERY` key."""
+    One marked sentence per line, so with ``tr`` English the stored alert is said line by line
+    in each reader's language when it is delivered (:func:`say_lines`); ``delivery`` is a
+    :data:`DELIVERY` message."""
     if level == "urgent":
         head = tr.gettext(
             "Priority alert (urgent): a message from {name} may mean they are in danger now."
         )
-        if overdose:
-            head += " " + tr.gettext("It may be about an overdose.")
         ask = tr.gettext("Please reach out to them privately soon.")
     else:
         head = tr.gettext(
             "Low priority (concern): a message from {name} suggests they may be struggling."
         )
         ask = tr.gettext("A gentle private check-in may help.")
-    lines = [head, tr.gettext("Message: {link}"), tr.gettext(DELIVERY.get(delivery, delivery))]
+    lines = [head]
+    if level == "urgent" and overdose:
+        lines.append(tr.gettext("It may be about an overdose."))
+    lines += [tr.gettext("Message: {link}"), tr.gettext(DELIVERY.get(delivery, delivery))]
+    values = {"name": name, "link": link or tr.gettext("(no link)")}
     if merged_before:
         lines.append(
-            tr.plural(
-                "{count} more flagged message from them since the previous alert.",
-                "{count} more flagged messages from them since the previous alert.",
-                merged_before,
-            )
+            tr.gettext("More flagged messages from them since the previous alert: {merged}")
         )
+        values["merged"] = str(merged_before)
     lines.append(ask)
-    return "\n".join(lines), {"name": name, "link": link or tr.gettext("(no link)")}
+    return "\n".join(lines), values
 
 
 DELIVERY = {

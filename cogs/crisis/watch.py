@@ -19,10 +19,10 @@ from functools import cached_property
 
 from bot.cog import listener
 from bot.context import Context
+from bot.i18n import ENGLISH, N_
 from bot.platforms.base import MessageEvent
 from bot.scheduler import Due
 from bot.spec import Permission
-from bot.words import plural
 from cogs.crisis.base import (
     AUTO_SETTING,
     CONCERN_DM_SETTING,
@@ -37,6 +37,7 @@ from cogs.crisis.texts import (
     alert_message,
     emergency_number,
     resource_message,
+    say_lines,
 )
 from cogs.crisis.warnings import without_warning
 from storage.crisis import SUMMARIES, SUMMARY_TAKEN, AlertDecision
@@ -45,10 +46,7 @@ from storage.db import MemberKey, StorageError
 from storage.due import Claim, Move
 
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
-SUMMARY = (
-    "Update ({level}): {count} from {name} {verb} flagged in the hour after the "
-    "last alert. Latest: {link}\nPlease check in with them privately if nobody has yet."
-)
+LEVELS = {"urgent": N_("urgent"), "concern": N_("concern")}
 
 
 def detect(text: str) -> Detection:
@@ -197,7 +195,7 @@ class Watch(CrisisBase):
             delivery=DELIVERY[delivery],
             overdose=detection.overdose,
             merged_before=decision.merged_before,
-            tr=await ctx.community_translator(),
+            tr=ENGLISH,  # kept as marked lines: each reader gets them in their language
         )
         try:
             if await self.raise_alert(
@@ -206,7 +204,7 @@ class Watch(CrisisBase):
                 return
         except StorageError as err:
             log.error("crisis alert could not be kept (%s); posting it directly", err)
-            if await ctx.alert(template, **values):
+            if await ctx.alert(say_lines(await ctx.community_translator(), template), **values):
                 return
             await self.quietly(self.state.alert_failed(key, decision), None)
         log.warning(
@@ -223,13 +221,21 @@ class Watch(CrisisBase):
         row = claimed.row
         level = row["pending_level"] or "concern"
         count = row["pending_count"]
+        tr = await ctx.community_translator()  # moderators read the community's language
         posted = await ctx.alert(
-            SUMMARY,
-            level=level,
-            count=plural(count, "more message"),
-            verb="was" if count == 1 else "were",
+            tr.ngettext(
+                "Update ({level}): {count} more message from {name} was flagged in the hour "
+                "after the last alert. Latest: {link}\nPlease check in with them privately if "
+                "nobody has yet.",
+                "Update ({level}): {count} more messages from {name} were flagged in the hour "
+                "after the last alert. Latest: {link}\nPlease check in with them privately if "
+                "nobody has yet.",
+                count,
+            ),
+            level=tr.gettext(LEVELS.get(level, level)),
+            count=tr.number(count),
             name=row["display_name"] or row["user_id"],
-            link=row["pending_link"] or "(no link)",
+            link=row["pending_link"] or tr.gettext("(no link)"),
         )
         if posted:
             await self.state.summary_opened(ctx.member_key(row["user_id"]), level, now)
