@@ -50,15 +50,17 @@ class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
         if meeting is None:
             return
         where = await self.where_text(ctx, meeting)
-        posted = await self.post(
-            ctx,
-            meeting,
-            "The room is open: {title} starts now ({length} minutes). Join: {where}. "
+        tr = await ctx.community_translator()  # a post in a channel: the community's language
+        template = tr.plural(
+            "The room is open: {title} starts now ({count} minute). Join: {where}. "
             "Everyone is welcome, come as you are.",
-            title=meeting.title,
-            length=str(meeting.length_minutes),
-            where=where,
+            "The room is open: {title} starts now ({count} minutes). Join: {where}. "
+            "Everyone is welcome, come as you are.",
+            meeting.length_minutes,
+            title="{title}",
+            where="{where}",
         )
+        posted = await self.post(ctx, meeting, template, title=meeting.title, where=where)
         if not posted:
             log.warning("meeting %s: no channel to post that the room is open", meeting.id)
         await self.sync_listing(ctx, meeting.id)

@@ -10,11 +10,11 @@ from bot.channels import ChannelPurpose
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
-from bot.i18n import N_
+from bot.i18n import N_, Said, _
 from bot.platforms.listing import Listing
 from bot.recurrence import Recurrence, parse_schedule
 from bot.spec import Permission
-from bot.timeutil import format_local, local_date, start_of_local_day
+from bot.timeutil import local_date, start_of_local_day, zone
 from storage.meetings import ACTIVE, Meeting, MeetingStore, Rsvp
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,28 @@ log = logging.getLogger(__name__)
 PURPOSE = "meetings"
 MOST_RSVPS_PER_MEMBER = 10  # upcoming RSVPs one member may hold at once
 MAX_OCCURRENCES = 200  # occurrences looked at in one listing (a weekly meeting, ~4 years)
+WHEN_FORMAT = "EEE dd MMM y, HH:mm"  # Babel's pattern: "Mon 02 Nov 2026, 09:00" in English
+
+# What a private "meeting update" says, by what happened to the date the member RSVPed to.
+UPDATES = {
+    "cancelled": N_(
+        "Meeting update: {title} on {when} ({tz}, your time) is cancelled. Your RSVP for it is "
+        "removed; take care."
+    ),
+    "skipped": N_(
+        "Meeting update: {title} on {when} ({tz}, your time) is skipped. Your RSVP for it is "
+        "removed; take care."
+    ),
+    "moved": N_(
+        "Meeting update: {title} on {when} ({tz}, your time) has moved to a new time. Your RSVP "
+        "for it is removed; take care."
+    ),
+}
+
+
+def local_when(instant: datetime, tz: str) -> Said:
+    """An instant in a zone, written the way whoever reads the message writes dates."""
+    return Said(lambda tr: tr.datetime(instant.astimezone(zone(tz)), WHEN_FORMAT))
 
 
 def schedule_of_text(spec: str) -> Recurrence:
@@ -51,8 +73,9 @@ class MeetingsBase(Cog):
         meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
         if meeting is None:
             await ctx.reply(
-                f"I can't find meeting #{meeting_id} here. {ctx.command_hint('meetings')} "
-                "shows the coming ones."
+                _("I can't find meeting #{id} here. {hint} shows the coming ones."),
+                id=meeting_id,
+                hint=ctx.command_hint("meetings"),
             )
         return meeting
 
@@ -65,8 +88,11 @@ class MeetingsBase(Cog):
         if ctx.level >= Permission.MODERATOR or meeting.created_by == ctx.actor.id:
             return meeting
         await ctx.reply(
-            f"Meeting #{meeting_id} is run by another facilitator, so only they or a moderator "
-            "can change it. Nothing was changed."
+            _(
+                "Meeting #{id} is run by another facilitator, so only they or a moderator can "
+                "change it. Nothing was changed."
+            ),
+            id=meeting_id,
         )
         return None
 
@@ -82,7 +108,7 @@ class MeetingsBase(Cog):
         schedule = schedule_of(meeting)
         found: list[datetime] = []
         current = after
-        for _ in range(MAX_OCCURRENCES):
+        for _step in range(MAX_OCCURRENCES):
             following = schedule.next_after(current, tz)
             if following is None or following > until:
                 break
@@ -113,7 +139,9 @@ class MeetingsBase(Cog):
         """Where it happens, as members read it."""
         if meeting.where_channel:
             return await ctx.platform.channel_name(ctx.community.id, meeting.where_channel)
-        return meeting.where_link or "(no place given)"
+        if meeting.where_link:
+            return meeting.where_link
+        return Said(lambda tr: tr.gettext(N_("(no place given)")))
 
     async def post_channel(self, ctx: Context, meeting: Meeting) -> str | None:
         """Where public posts about a meeting go: the meetings channel, else its own channel."""
@@ -130,17 +158,17 @@ class MeetingsBase(Cog):
         return await ctx.post_to(channel, template, **values) is not None
 
     async def tell_rsvps(self, ctx: Context, meeting: Meeting, rsvps: list[Rsvp], what: str) -> int:
-        """Tell each RSVPed member privately, in their own zone, that their meeting is off.
-        ``what`` completes "… on <time> <what>" ("is cancelled"). Returns how many were told."""
+        """Tell each RSVPed member privately, in their own zone and language, that their
+        meeting is off. ``what``: "cancelled", "skipped" or "moved" (:data:`UPDATES`). Returns
+        how many were told."""
         told = 0
         for rsvp in rsvps:
             tz = await ctx.member_timezone(rsvp.user_id)
             told += await ctx.send_private(
                 rsvp.user_id,
-                "Meeting update: {title} on {when} ({tz}, your time) " + what + ". "
-                "Your RSVP for it is removed; take care.",
+                UPDATES[what],
                 title=meeting.title,
-                when=format_local(rsvp.starts_at, tz),
+                when=local_when(rsvp.starts_at, tz),
                 tz=tz,
             )
         return told
@@ -174,6 +202,21 @@ class MeetingsBase(Cog):
         if meeting.native_id is not None and meeting.native_at == start and not changed:
             return
         where = await self.where_text(ctx, meeting)
+        tr = await ctx.community_translator()  # a listing is public: the community's language
+        # Written before the call: babel's extractor loses a plural whose arguments name ``tr``.
+        when = local_when(start, tz).translated(tr)
+        shown_where = where.translated(tr) if isinstance(where, Said) else where
+        summary = tr.plural(
+            "Next meeting: {title} — {when} ({tz}), {count} minute, {where}. RSVP: {rsvp} {id}",
+            "Next meeting: {title} — {when} ({tz}), {count} minutes, {where}. RSVP: {rsvp} {id}",
+            meeting.length_minutes,
+            title=meeting.title,
+            when=when,
+            tz=tz,
+            where=shown_where,
+            rsvp=ctx.command_hint("meeting rsvp"),
+            id=meeting.id,
+        )
         listing = Listing(
             title=meeting.title,
             description=meeting.description or "",
@@ -182,11 +225,7 @@ class MeetingsBase(Cog):
             channel_id=meeting.where_channel,
             link=meeting.where_link,
             pin_channel_id=await self.post_channel(ctx, meeting),
-            summary=(
-                f"Next meeting: {meeting.title} — {format_local(start, tz)} ({tz}), "
-                f"{meeting.length_minutes} minutes, {where}. RSVP: "
-                f"{ctx.command_hint('meeting rsvp')} {meeting.id}"
-            ),
+            summary=summary,
         )
         listed = await ctx.platform.list_event(ctx.community.id, listing, meeting.native_id)
         if listed is not None:

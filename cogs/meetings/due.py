@@ -20,9 +20,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.context import Context
+from bot.i18n import _
 from bot.recurrence import ScheduleError, parse_schedule
 from bot.scheduler import Due
-from bot.timeutil import UnknownTimezone, format_local, zone
+from bot.timeutil import UnknownTimezone, zone
+from cogs.meetings.base import local_when
 from storage.due import Claim, DueRow, Move
 from storage.meetings import FINISHED, LISTINGS, NOTICES, OPENINGS, REMIND, START, Meeting
 
@@ -88,29 +90,37 @@ def meeting_sources(
 async def send_notice(
     ctx: Context, meeting: Meeting | None, row: DueRow, before: bool, where: str
 ) -> None:
-    """A member's private reminder or "it's starting", in their own zone."""
+    """A member's private reminder or "it's starting", in their own zone and language."""
     if meeting is None:
         return
     user = row["user_id"]
     tz = await ctx.member_timezone(user)
-    starts = datetime.fromisoformat(row["starts_at"])
+    when = local_when(datetime.fromisoformat(row["starts_at"]), tz)
     if before:
         minutes = int(row["remind_minutes"])
-        soon = "in an hour" if minutes == 60 else f"in {minutes} minutes"
-        await ctx.send_private(
-            user,
-            "Reminder: {title} starts " + soon + ", at {when} your time ({tz}). Join: {where}",
-            title=meeting.title,
-            when=format_local(starts, tz),
-            tz=tz,
-            where=where,
-        )
+        tr = await ctx.translator_for(user)  # the reminded member's language
+        slots = {"title": "{title}", "when": "{when}", "tz": "{tz}", "where": "{where}"}
+        if minutes == 60:
+            template = tr(
+                "Reminder: {title} starts in an hour, at {when} your time ({tz}). Join: {where}",
+                **slots,
+            )
+        else:
+            template = tr.plural(
+                "Reminder: {title} starts in {count} minute, at {when} your time ({tz}). "
+                "Join: {where}",
+                "Reminder: {title} starts in {count} minutes, at {when} your time ({tz}). "
+                "Join: {where}",
+                minutes,
+                **slots,
+            )
+        await ctx.send_private(user, template, title=meeting.title, when=when, tz=tz, where=where)
         return
     await ctx.send_private(
         user,
-        "{title} is starting now ({when} your time, {tz}). Join: {where} — glad you're coming.",
+        _("{title} is starting now ({when} your time, {tz}). Join: {where} — glad you're coming."),
         title=meeting.title,
-        when=format_local(starts, tz),
+        when=when,
         tz=tz,
         where=where,
     )

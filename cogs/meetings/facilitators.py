@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import N_, _
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.spec import OFF, IntType, OrOff, Permission, Range, command
-from bot.timeutil import format_local
-from cogs.meetings.base import MeetingsBase, schedule_of
+from cogs.meetings.base import MeetingsBase, local_when, schedule_of
 from cogs.meetings.inputs import (
     CAP_MAX,
     Cap,
@@ -25,11 +25,14 @@ from cogs.meetings.inputs import (
 from cogs.meetings.screen import held_for_crisis
 from storage.meetings import ACTIVE, CANCELLED, Meeting, MeetingFields
 
-DayArg = Annotated[date, "The meeting's date, YYYY-MM-DD (community timezone)"]
+DayArg = Annotated[date, _("The meeting's date, YYYY-MM-DD (community timezone)")]
 CapOrOff = Annotated[
-    object, OrOff(IntType(1, CAP_MAX)), "Most RSVPs per meeting, or off for no limit"
+    object, OrOff(IntType(1, CAP_MAX)), _("Most RSVPs per meeting, or off for no limit")
 ]
-AttendanceCount = Annotated[int, Range(0, 10_000), "How many came (a number; no names)"]
+DAY_FORMAT = "EEE dd MMM y"  # Babel's pattern: "Sun 10 Jan 2027" in English
+STATES = {"cancelled": N_("cancelled"), "finished": N_("finished")}
+
+AttendanceCount = Annotated[int, Range(0, 10_000), _("How many came (a number; no names)")]
 
 
 class FacilitatorCommands(MeetingsBase):
@@ -40,32 +43,37 @@ class FacilitatorCommands(MeetingsBase):
         try:
             parse_schedule(schedule.spec, now_utc=ctx.now(), tz=tz)
         except ScheduleError as err:
-            await ctx.reply("{problem} Nothing was changed.", problem=str(err))
+            await ctx.reply(_("{problem} Nothing was changed."), problem=err.translated(ctx.tr))
             return None
         first = schedule.next_after(ctx.now(), tz)
         if first is None:
-            await ctx.reply("That schedule has no meetings coming, so nothing was changed.")
+            await ctx.reply(_("That schedule has no meetings coming, so nothing was changed."))
         return first
 
     async def _where_ok(self, ctx: Context, where: Where | None) -> bool:
         if where is not None and where.channel_id is not None:
             if where.channel_id == await ctx.channel_for("alerts"):
                 await ctx.reply(
-                    "That is the moderators' alerts channel, which stays for alerts only. "
-                    "Please choose another place. Nothing was changed."
+                    _(
+                        "That is the moderators' alerts channel, which stays for alerts only. "
+                        "Please choose another place. Nothing was changed."
+                    )
                 )
                 return False
             if not await ctx.members_can_read(where.channel_id):
                 await ctx.reply(
-                    "Only moderators can open that channel, so members can't come to a meeting "
-                    "there. Please choose a channel they can open, or a link. Nothing was changed."
+                    _(
+                        "Only moderators can open that channel, so members can't come to a "
+                        "meeting there. Please choose a channel they can open, or a link. Nothing "
+                        "was changed."
+                    )
                 )
                 return False
         return True
 
     @command(
         "meeting add",
-        "Plan a meeting (weekly, monthly or once) in the community's timezone",
+        _("Plan a meeting (weekly, monthly or once) in the community's timezone"),
         private=True,
         level=Permission.FACILITATOR,
         examples=(
@@ -102,15 +110,25 @@ class FacilitatorCommands(MeetingsBase):
         assert meeting is not None
         upcoming = await self.occurrences(meeting, tz, ctx.now(), ctx.now() + timedelta(days=400))
         lines = [
-            f"Meeting #{meeting_id} is planned: {{title}}, {{when}} ({{tz}}), {length} minutes, "
-            "in {where}.",
-            "Next: {next}.",
+            ctx.nt(
+                "Meeting #{id} is planned: {title}, {when} ({tz}), {count} minute, in {where}.",
+                "Meeting #{id} is planned: {title}, {when} ({tz}), {count} minutes, in {where}.",
+                length,
+                id=meeting_id,
+                title="{title}",
+                when="{when}",
+                tz="{tz}",
+                where="{where}",
+            ),
+            ctx.t("Next: {next}.", next="{next}"),
         ]
         if await self.post_channel(ctx, meeting) is None:
             lines.append(
-                "There's no meetings channel yet, so \"the room is open\" won't be posted: a "
-                f"moderator can set one with {ctx.command_hint('community channel')} "
-                "purpose:meetings."
+                ctx.t(
+                    "There's no meetings channel yet, so \"the room is open\" won't be posted: a "
+                    "moderator can set one with {channel} purpose:meetings.",
+                    channel=ctx.command_hint("community channel"),
+                )
             )
         await ctx.reply(
             "\n".join(lines),
@@ -118,12 +136,12 @@ class FacilitatorCommands(MeetingsBase):
             when=when.describe(),
             tz=tz,
             where=await self.where_text(ctx, meeting),
-            next="; ".join(format_local(t, tz) for t in upcoming[:3]),
+            next="; ".join(local_when(t, tz).translated(ctx.tr) for t in upcoming[:3]),
         )
 
     @command(
         "meeting edit",
-        "Change a meeting (only what you give changes)",
+        _("Change a meeting (only what you give changes)"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -164,15 +182,17 @@ class FacilitatorCommands(MeetingsBase):
                 await self._reloaded(ctx, found), tz, ctx.now(), ctx.now() + timedelta(days=1500)
             )
             gone = await self.store.drop_rsvps_not_at(found.id, kept)
-            told = await self.tell_rsvps(ctx, found, gone, "has moved to a new time")
+            told = await self.tell_rsvps(ctx, found, gone, "moved")
         await self.sync_listing(ctx, found.id, changed=True)
         extra = told_rsvps(ctx, told)
         await ctx.reply(
-            f"Meeting #{found.id} is updated: {{title}}, {{when}} ({{tz}}), next {{next}}.{extra}",
+            ctx.tr.gettext(_("Meeting #{id} is updated: {title}, {when} ({tz}), next {next}."))
+            + extra,
+            id=found.id,
             title=fields.title,
             when=schedule.describe(),
             tz=tz,
-            next=format_local(first, tz),
+            next=local_when(first, tz),
         )
 
     async def _reloaded(self, ctx: Context, meeting: Meeting) -> Meeting:
@@ -181,7 +201,7 @@ class FacilitatorCommands(MeetingsBase):
 
     @command(
         "meeting cancel",
-        "Cancel one date, or the whole meeting; RSVPed members are told privately",
+        _("Cancel one date, or the whole meeting; RSVPed members are told privately"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -192,19 +212,20 @@ class FacilitatorCommands(MeetingsBase):
         tz = await ctx.community_timezone()
         if date is None:
             if found.state != ACTIVE:
-                await ctx.reply(f"Meeting #{found.id} has no meetings coming already.")
+                await ctx.reply(_("Meeting #{id} has no meetings coming already."), id=found.id)
                 return
             rsvps = await self.store.end(found.id, CANCELLED)
             await self.withdraw_listing(ctx, found, f"{found.title} is cancelled")
             await self.post(
                 ctx,
                 found,
-                "Cancelled: {title} won't meet any more. Take care of each other.",
+                _("Cancelled: {title} won't meet any more. Take care of each other."),
                 title=found.title,
             )
-            told = await self.tell_rsvps(ctx, found, rsvps, "is cancelled")
+            told = await self.tell_rsvps(ctx, found, rsvps, "cancelled")
             await ctx.reply(
-                f"Meeting #{found.id} ({{title}}) is cancelled.{told_rsvps(ctx, told)}",
+                ctx.tr.gettext(_("Meeting #{id} ({title}) is cancelled.")) + told_rsvps(ctx, told),
+                id=found.id,
                 title=found.title,
             )
             return
@@ -212,7 +233,7 @@ class FacilitatorCommands(MeetingsBase):
 
     @command(
         "meeting skip",
-        "Skip one date quietly (RSVPed members are still told)",
+        _("Skip one date quietly (RSVPed members are still told)"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -225,36 +246,44 @@ class FacilitatorCommands(MeetingsBase):
     async def _call_off(
         self, ctx: Context, meeting: Meeting, day: date, tz: str, kind: str
     ) -> None:
-        shown = day.strftime("%a %d %b %Y")
+        shown = ctx.tr.date(day, DAY_FORMAT)
         start = self.occurrence_on(meeting, day, tz)
         if meeting.state != ACTIVE or start is None or start <= ctx.now():
             await ctx.reply(
-                f"Meeting #{meeting.id} has no meeting coming on {shown} ({tz}), so nothing "
-                "was changed."
+                _("Meeting #{id} has no meeting coming on {day} ({tz}), so nothing was changed."),
+                id=meeting.id,
+                day=shown,
+                tz=tz,
             )
             return
         if start in await self.store.cancelled(meeting.id):
-            await ctx.reply(f"Meeting #{meeting.id} on {shown} is already off.")
+            await ctx.reply(_("Meeting #{id} on {day} is already off."), id=meeting.id, day=shown)
             return
         rsvps = await self.store.cancel_occurrence(meeting.id, start, kind)
         if kind == "cancelled":
             await self.post(
                 ctx,
                 meeting,
-                "Cancelled: {title} on {when} ({tz}) won't take place. Sorry for the short notice.",
+                _(
+                    "Cancelled: {title} on {when} ({tz}) won't take place. Sorry for the short "
+                    "notice."
+                ),
                 title=meeting.title,
-                when=format_local(start, tz),
+                when=local_when(start, tz),
                 tz=tz,
             )
-        told = await self.tell_rsvps(ctx, meeting, rsvps, f"is {kind}")
+        told = await self.tell_rsvps(ctx, meeting, rsvps, kind)
         await self.sync_listing(ctx, meeting.id)
-        await ctx.reply(
-            f"Meeting #{meeting.id} on {shown} is {kind}.{told_rsvps(ctx, told)}",
+        done = (
+            _("Meeting #{id} on {day} is cancelled.")
+            if kind == "cancelled"
+            else _("Meeting #{id} on {day} is skipped.")
         )
+        await ctx.reply(ctx.tr.gettext(done) + told_rsvps(ctx, told), id=meeting.id, day=shown)
 
     @command(
         "meeting list",
-        "Every meeting, with its next dates",
+        _("Every meeting, with its next dates"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -263,29 +292,50 @@ class FacilitatorCommands(MeetingsBase):
             ctx.community.platform, ctx.community.id, active_only=False
         )
         if not meetings:
-            await ctx.reply(f"No meetings yet. Plan one with {ctx.command_hint('meeting add')}.")
+            await ctx.reply(
+                _("No meetings yet. Plan one with {add}."), add=ctx.command_hint("meeting add")
+            )
             return
-        tz, now = await ctx.community_timezone(), ctx.now()
-        lines, values = [f"Meetings ({tz}):"], {}
+        tz, now, tr = await ctx.community_timezone(), ctx.now(), ctx.tr
+        lines, values = [tr("Meetings ({tz}):", tz=tz)], {}
         for m in meetings:
             i = m.id
             coming = await self.occurrences(m, tz, now, now + timedelta(days=60))
-            owner = (
-                "yours" if ctx.actor and m.created_by == ctx.actor.id else "another facilitator's"
-            )
-            state = "" if m.state == ACTIVE else f" ({m.state})"
-            lines.append(f"#{i}{state} {{t{i}}}: {{w{i}}}, {m.length_minutes} min, {owner}")
+            mine = ctx.actor is not None and m.created_by == ctx.actor.id
+            state = "" if m.state == ACTIVE else f" ({tr.gettext(STATES.get(m.state, m.state))})"
+            slots = {"title": f"{{t{i}}}", "when": f"{{w{i}}}"}
+            if mine:
+                line = tr.plural(
+                    "{title}: {when}, {count} min, yours",
+                    "{title}: {when}, {count} min, yours",
+                    m.length_minutes,
+                    **slots,
+                )
+            else:
+                line = tr.plural(
+                    "{title}: {when}, {count} min, another facilitator's",
+                    "{title}: {when}, {count} min, another facilitator's",
+                    m.length_minutes,
+                    **slots,
+                )
+            lines.append(f"#{i}{state} {line}")
             values[f"t{i}"] = m.title
             values[f"w{i}"] = schedule_of(m).describe()
             for start in coming[:3]:
                 going = await self.store.rsvp_count(m.id, start)
-                cap = f" of {m.cap}" if m.cap else ""
-                lines.append(f"    {format_local(start, tz)}: {going}{cap} going")
+                when = local_when(start, tz).translated(tr)
+                if m.cap:
+                    count = tr.plural(
+                        "{count} of {cap} going", "{count} of {cap} going", going, cap=m.cap
+                    )
+                else:
+                    count = tr.plural("{count} going", "{count} going", going)
+                lines.append(f"    {when}: {count}")
         await ctx.reply("\n".join(lines), **values)
 
     @command(
         "meeting remove",
-        "Delete a meeting and its history",
+        _("Delete a meeting and its history"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -295,12 +345,14 @@ class FacilitatorCommands(MeetingsBase):
             return
         await self.withdraw_listing(ctx, found, f"{found.title} is cancelled")
         rsvps = await self.store.remove(found.id)
-        told = await self.tell_rsvps(ctx, found, rsvps, "is cancelled")
-        await ctx.reply(f"Meeting #{found.id} is removed.{told_rsvps(ctx, told)}")
+        told = await self.tell_rsvps(ctx, found, rsvps, "cancelled")
+        await ctx.reply(
+            ctx.tr.gettext(_("Meeting #{id} is removed.")) + told_rsvps(ctx, told), id=found.id
+        )
 
     @command(
         "meeting attendance",
-        "Record how many came to a meeting (a number; no names), or see the counts",
+        _("Record how many came to a meeting (a number; no names), or see the counts"),
         private=True,
         level=Permission.FACILITATOR,
     )
@@ -318,21 +370,38 @@ class FacilitatorCommands(MeetingsBase):
         if count is None:
             counts = await self.store.attendance(found.id)
             if not counts:
-                await ctx.reply(f"No attendance recorded for meeting #{found.id} yet.")
+                await ctx.reply(_("No attendance recorded for meeting #{id} yet."), id=found.id)
                 return
-            lines = [f"Attendance of meeting #{found.id} ({tz}):"]
-            lines += [f"    {format_local(at, tz)}: {n}" for at, n in counts[:20]]
+            tr = ctx.tr
+            lines = [tr("Attendance of meeting #{id} ({tz}):", id=found.id, tz=tz)]
+            lines += [
+                f"    {local_when(at, tz).translated(tr)}: {tr.number(n)}" for at, n in counts[:20]
+            ]
             await ctx.reply("\n".join(lines))
             return
         start = await self._last_start(found, tz, ctx, date)
         if start is None:
-            shown = f" on {date.isoformat()}" if date else " yet"
-            await ctx.reply(f"Meeting #{found.id} has not met{shown}, so nothing was recorded.")
+            if date is not None:
+                await ctx.reply(
+                    _("Meeting #{id} has not met on {day}, so nothing was recorded."),
+                    id=found.id,
+                    day=ctx.tr.date(date, DAY_FORMAT),
+                )
+            else:
+                await ctx.reply(
+                    _("Meeting #{id} has not met yet, so nothing was recorded."), id=found.id
+                )
             return
         await self.store.record_attendance(found.id, start, count)
+        when = local_when(start, tz).translated(ctx.tr)  # outside the call: see base.py
         await ctx.reply(
-            f"Recorded: {count} came to meeting #{found.id} on {format_local(start, tz)}. "
-            "Thank you for facilitating."
+            ctx.nt(
+                "Recorded: {count} came to meeting #{id} on {when}. Thank you for facilitating.",
+                "Recorded: {count} came to meeting #{id} on {when}. Thank you for facilitating.",
+                count,
+                id=found.id,
+                when=when,
+            )
         )
 
     async def _last_start(

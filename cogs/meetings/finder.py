@@ -7,20 +7,20 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from bot.context import Context
+from bot.i18n import _
 from bot.spec import MaxLen, Permission, Range, Timezone, command
-from bot.timeutil import format_local
-from cogs.meetings.base import MeetingsBase, schedule_of_text
+from cogs.meetings.base import MeetingsBase, local_when, schedule_of_text
 from cogs.meetings.inputs import LINK_MAX, When, WhereType
 from storage.meetings import OutsideMeeting
 
 LOOK_AHEAD = timedelta(days=14)
 MOST_SHOWN = 25
 
-Name = Annotated[str, MaxLen(100), "The group's name"]
-Organisation = Annotated[str, MaxLen(100), "Who runs it (SMART Recovery, AA, a charity…)"]
-Language = Annotated[str, MaxLen(40), "The language it is held in, like English"]
-Link = Annotated[str, MaxLen(LINK_MAX), "Where to join, starting with https://"]
-OutsideId = Annotated[int, Range(1, 999_999_999), "The listing's number"]
+Name = Annotated[str, MaxLen(100), _("The group's name")]
+Organisation = Annotated[str, MaxLen(100), _("Who runs it (SMART Recovery, AA, a charity…)")]
+Language = Annotated[str, MaxLen(40), _("The language it is held in, like English")]
+Link = Annotated[str, MaxLen(LINK_MAX), _("Where to join, starting with https://")]
+OutsideId = Annotated[int, Range(1, 999_999_999), _("The listing's number")]
 
 
 class FinderCommands(MeetingsBase):
@@ -28,7 +28,7 @@ class FinderCommands(MeetingsBase):
 
     @command(
         "meeting outside add",
-        "List an outside meeting in the meeting finder",
+        _("List an outside meeting in the meeting finder"),
         private=True,
         level=Permission.MODERATOR,
         examples=(
@@ -50,17 +50,18 @@ class FinderCommands(MeetingsBase):
         assert ctx.actor is not None
         checked = await WhereType(max_len=LINK_MAX).convert(link, None)
         if checked.link is None:
-            await ctx.reply("The link must start with https://. Nothing was added.")
+            await ctx.reply(_("The link must start with https://. Nothing was added."))
             return
         if when.next_after(ctx.now(), zone) is None:
-            await ctx.reply("That schedule has no meetings coming, so nothing was added.")
+            await ctx.reply(_("That schedule has no meetings coming, so nothing was added."))
             return
         item = OutsideMeeting(0, name, organisation, when.spec, zone, language, checked.link)
         item_id = await self.store.add_outside(
             ctx.community.platform, ctx.community.id, ctx.actor.id, item, ctx.now()
         )
         await ctx.reply(
-            f"Added to the meeting finder as #{item_id}: {{name}} ({{org}}), {{when}} ({{zone}}).",
+            _("Added to the meeting finder as #{id}: {name} ({org}), {when} ({zone})."),
+            id=item_id,
             name=name,
             org=organisation,
             when=when.describe(),
@@ -69,19 +70,19 @@ class FinderCommands(MeetingsBase):
 
     @command(
         "meeting outside remove",
-        "Take an outside meeting off the meeting finder",
+        _("Take an outside meeting off the meeting finder"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def outside_remove(self, ctx: Context, id: OutsideId) -> None:
         if await self.store.remove_outside(ctx.community.platform, ctx.community.id, id):
-            await ctx.reply(f"Outside meeting #{id} is off the meeting finder.")
+            await ctx.reply(_("Outside meeting #{id} is off the meeting finder."), id=id)
         else:
-            await ctx.reply(f"There's no outside meeting #{id} here.")
+            await ctx.reply(_("There's no outside meeting #{id} here."), id=id)
 
     @command(
         "meetings outside",
-        "Groups outside this community, next ones first, in your time",
+        _("Groups outside this community, next ones first, in your time"),
         private=True,
     )
     async def outside(self, ctx: Context, language: Language | None = None) -> None:
@@ -96,17 +97,22 @@ class FinderCommands(MeetingsBase):
                 if start <= now + LOOK_AHEAD:
                     coming.append((start, item))
         if not coming:
-            what = " in that language" if language else ""
             await ctx.reply(
-                f"The meeting finder has no outside meetings{what} in the next two weeks."
+                _(
+                    "The meeting finder has no outside meetings in that language in the next two weeks."
+                )
+                if language
+                else _("The meeting finder has no outside meetings in the next two weeks.")
             )
             return
         coming.sort(key=lambda pair: (pair[0], pair[1].id))
-        lines = [f"Outside meetings in the next two weeks, in your time ({tz}):"]
+        tr = ctx.tr
+        lines = [tr("Outside meetings in the next two weeks, in your time ({tz}):", tz=tz)]
         values: dict[str, str] = {}
         for n, (start, item) in enumerate(coming[:MOST_SHOWN]):
-            lines.append(f"{format_local(start, tz)}: {{n{n}}} ({{o{n}}}, {{l{n}}}) {{k{n}}}")
+            when = local_when(start, tz).translated(tr)
+            lines.append(f"{when}: {{n{n}}} ({{o{n}}}, {{l{n}}}) {{k{n}}}")
             values |= {f"n{n}": item.name, f"o{n}": item.organisation, f"l{n}": item.language}
             values[f"k{n}"] = item.link
-        lines.append("These are run by other organisations; this community doesn't host them.")
+        lines.append(tr("These are run by other organisations; this community doesn't host them."))
         await ctx.reply("\n".join(lines), **values)

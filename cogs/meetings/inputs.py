@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from bot.i18n import _
+from bot.param_types import Phrase
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.spec import ArgumentError, MaxLen, Range, Resolver, StrType
 
@@ -15,11 +17,11 @@ LINK_MAX = 500
 LENGTH_MIN, LENGTH_MAX = 10, 480
 CAP_MAX = 1000
 
-MeetingId = Annotated[int, Range(1, 999_999_999), "The meeting's number (see /meetings)"]
-Title = Annotated[str, MaxLen(TITLE_MAX), "The meeting's name"]
-Description = Annotated[str, MaxLen(DESCRIPTION_MAX), "What the meeting is, for members"]
-Length = Annotated[int, Range(LENGTH_MIN, LENGTH_MAX), "How long it lasts, in minutes"]
-Cap = Annotated[int, Range(1, CAP_MAX), "The most members who can RSVP to one meeting"]
+MeetingId = Annotated[int, Range(1, 999_999_999), _("The meeting's number (see /meetings)")]
+Title = Annotated[str, MaxLen(TITLE_MAX), _("The meeting's name")]
+Description = Annotated[str, MaxLen(DESCRIPTION_MAX), _("What the meeting is, for members")]
+Length = Annotated[int, Range(LENGTH_MIN, LENGTH_MAX), _("How long it lasts, in minutes")]
+Cap = Annotated[int, Range(1, CAP_MAX), _("The most members who can RSVP to one meeting")]
 
 _KINDS = ("weekly", "monthly", "once")
 _LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
@@ -30,18 +32,22 @@ class WhenType(StrType):
     """A meeting's schedule: ``weekly sun 19:00``, ``once 2027-01-10 18:00``, ``first mon 20:00``."""
 
     def describe(self) -> str:
-        return "when: weekly sun 19:00, first mon 20:00 (monthly) or once 2027-01-10 18:00"
+        return _("when: weekly sun 19:00, first mon 20:00 (monthly) or once 2027-01-10 18:00")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Recurrence:
         text = await super().convert(raw, resolver)
         try:
             schedule = parse_schedule(text)
         except ScheduleError as err:
-            raise ArgumentError(str(err).rstrip(".")) from None
+            problem = err  # the except clause unbinds ``err``; the phrase reads it later
+            said = Phrase(lambda tr: problem.translated(tr).rstrip("."))
+            raise ArgumentError("{problem}", problem=said) from None
         if schedule.kind not in _KINDS:
             raise ArgumentError(
-                "meetings are weekly, monthly or once, like 'weekly sun 19:00', "
-                "'first mon 20:00' or 'once 2027-01-10 18:00'"
+                _(
+                    "meetings are weekly, monthly or once, like 'weekly sun 19:00', "
+                    "'first mon 20:00' or 'once 2027-01-10 18:00'"
+                )
             )
         return schedule
 
@@ -58,7 +64,7 @@ class WhereType(StrType):
     """``#voice`` (a channel or room here), ``https://…`` or a Matrix room address."""
 
     def describe(self) -> str:
-        return "where: a channel like #voice, a link like https://…, or a Matrix room"
+        return _("where: a channel like #voice, a link like https://…, or a Matrix room")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Where:
         if hasattr(raw, "id") and hasattr(raw, "name"):  # a native channel pick
@@ -71,8 +77,10 @@ class WhereType(StrType):
         if _MATRIX_ROOM.fullmatch(text):
             return Where(None, "https://matrix.to/#/" + text)
         raise ArgumentError(
-            "I can't find that channel here; give a channel like #voice or a link starting "
-            "with https://"
+            _(
+                "I can't find that channel here; give a channel like #voice or a link starting "
+                "with https://"
+            )
         )
 
 
@@ -82,15 +90,15 @@ class RemindType(StrType):
     CHOICES = {"15m": 15, "1h": 60, "off": 0}
 
     def describe(self) -> str:
-        return "15m, 1h or off"
+        return _("15m, 1h or off")
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> int:
         text = (await super().convert(raw, resolver)).lower()
         if text not in self.CHOICES:
-            raise ArgumentError("remind can be 15m, 1h or off")
+            raise ArgumentError(_("remind can be 15m, 1h or off"))
         return self.CHOICES[text]
 
 
-When = Annotated[Recurrence, WhenType(max_len=100), "When, in the community's timezone"]
-WhereArg = Annotated[Where, WhereType(max_len=LINK_MAX), "A channel, a link or a Matrix room"]
-Remind = Annotated[int, RemindType(max_len=10), "A private reminder before: 15m, 1h or off"]
+When = Annotated[Recurrence, WhenType(max_len=100), _("When, in the community's timezone")]
+WhereArg = Annotated[Where, WhereType(max_len=LINK_MAX), _("A channel, a link or a Matrix room")]
+Remind = Annotated[int, RemindType(max_len=10), _("A private reminder before: 15m, 1h or off")]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.context import Context
+from bot.i18n import Translator, _
 from bot.message import Button
 from bot.spec import command
-from bot.timeutil import format_local
-from cogs.meetings.base import MOST_RSVPS_PER_MEMBER, MeetingsBase
+from cogs.meetings.base import MOST_RSVPS_PER_MEMBER, MeetingsBase, local_when
 from cogs.meetings.inputs import MeetingId, Remind
 from storage.meetings import REMINDER_AHEAD, REMINDER_LATE, REMINDER_SENT, Meeting
 
@@ -30,7 +30,7 @@ class MemberCommands(MeetingsBase):
                 found.append((start, meeting))
         return sorted(found, key=lambda pair: (pair[0], pair[1].id))
 
-    @command("meetings", "The meetings of the next seven days, in your time", private=True)
+    @command("meetings", _("The meetings of the next seven days, in your time"), private=True)
     async def meetings(self, ctx: Context) -> None:
         assert ctx.actor is not None
         mine = {
@@ -38,46 +38,64 @@ class MemberCommands(MeetingsBase):
         }
         week = await self._week(ctx)
         tz = await ctx.member_timezone()
+        tr = ctx.tr
         if not week:
             await ctx.reply(
-                "No meetings in the next seven days. "
-                f"{ctx.command_hint('meetings outside')} lists groups outside this community."
+                _(
+                    "No meetings in the next seven days. {outside} lists groups outside this community."
+                ),
+                outside=ctx.command_hint("meetings outside"),
             )
             return
-        lines = [f"Meetings in the next seven days, in your time ({tz}):"]
-        values: dict[str, str] = {}
+        lines = [tr("Meetings in the next seven days, in your time ({tz}):", tz=tz)]
+        values: dict[str, object] = {}
         buttons, offered = [], set()
         for n, (start, meeting) in enumerate(week):
             values[f"t{n}"] = meeting.title
             values[f"w{n}"] = await self.where_text(ctx, meeting)
-            going = " — you're going" if (meeting.id, start) in mine else ""
-            full = ""
+            going = (meeting.id, start) in mine
+            when = local_when(start, tz).translated(tr)  # outside the call: see base.py
+            line = tr.plural(
+                "#{id} {title}: {when}, {count} min, {where}",
+                "#{id} {title}: {when}, {count} min, {where}",
+                meeting.length_minutes,
+                id=meeting.id,
+                title=f"{{t{n}}}",
+                when=when,
+                where=f"{{w{n}}}",
+            )
+            if going:
+                line += tr(" — you're going")
             if (
                 meeting.cap is not None
                 and await self.store.rsvp_count(meeting.id, start) >= meeting.cap
             ):
-                full = " — full"
-            lines.append(
-                f"#{meeting.id} {{t{n}}}: {format_local(start, tz)}, "
-                f"{meeting.length_minutes} min, {{w{n}}}{going}{full}"
-            )
+                line += tr(" — full")
+            lines.append(line)
             if meeting.description:
                 values[f"d{n}"] = meeting.description[:200]
                 lines.append(f"    {{d{n}}}")
             if meeting.id not in offered and len(buttons) < MOST_BUTTONS and not going:
                 offered.add(meeting.id)
                 buttons.append(
-                    Button(f"RSVP #{meeting.id}", "meeting rsvp", {"meeting": str(meeting.id)})
+                    Button(
+                        tr("RSVP #{id}", id=meeting.id),
+                        "meeting rsvp",
+                        {"meeting": str(meeting.id)},
+                    )
                 )
         lines.append(
-            f"RSVP for the next one with {ctx.command_hint('meeting rsvp')} <number> "
-            "(add remind:1h or remind:off); you'll be reminded privately."
+            tr(
+                "RSVP for the next one with {rsvp} <number> (add remind:1h or remind:off); "
+                "you'll be reminded privately.",
+                rsvp=ctx.command_hint("meeting rsvp"),
+            )
         )
         await ctx.reply("\n".join(lines), buttons=buttons, **values)
 
     @command(
         "meeting rsvp",
-        "Say you're coming to a meeting's next date; get a private reminder",
+        _("Say you're coming to a meeting's next date; get a private reminder"),
         private=True,
     )
     async def rsvp(self, ctx: Context, meeting: MeetingId, remind: Remind = 15) -> None:
@@ -87,7 +105,8 @@ class MemberCommands(MeetingsBase):
         start = await self.next_occurrence(found, await ctx.community_timezone(), ctx.now())
         if start is None:
             await ctx.reply(
-                f"Meeting #{found.id} has no meetings coming, so there's nothing to RSVP to."
+                _("Meeting #{id} has no meetings coming, so there's nothing to RSVP to."),
+                id=found.id,
             )
             return
         result = await self.store.rsvp(
@@ -101,56 +120,90 @@ class MemberCommands(MeetingsBase):
         )
         outcome = result.outcome
         tz = await ctx.member_timezone()
-        when = format_local(start, tz)
+        when = local_when(start, tz)
         if outcome == "full":
             await ctx.reply(
-                "{title} on {when} ({tz}) is full, sorry. Another date or group may suit: "
-                f"{ctx.command_hint('meetings')}.",
+                _(
+                    "{title} on {when} ({tz}) is full, sorry. Another date or group may suit: "
+                    "{meetings}."
+                ),
                 title=found.title,
                 when=when,
                 tz=tz,
+                meetings=ctx.command_hint("meetings"),
             )
             return
         if outcome == "too-many":
             await ctx.reply(
-                f"You already have {MOST_RSVPS_PER_MEMBER} meetings coming up, which is the most "
-                f"I keep at once. {ctx.command_hint('meeting leave')} frees one."
+                ctx.nt(
+                    "You already have {count} meeting coming up, which is the most I keep at "
+                    "once. {leave} frees one.",
+                    "You already have {count} meetings coming up, which is the most I keep at "
+                    "once. {leave} frees one.",
+                    MOST_RSVPS_PER_MEMBER,
+                    leave=ctx.command_hint("meeting leave"),
+                )
             )
             return
-        reminder = _what_comes(result.reminder, remind)
-        first = "You're going" if outcome == "new" else "Updated: you're going"
+        going = (
+            _(
+                "You're going to {title} on {when} (your time, {tz}). {reminder} "
+                "Changed your mind? {leave} {id}"
+            )
+            if outcome == "new"
+            else _(
+                "Updated: you're going to {title} on {when} (your time, {tz}). {reminder} "
+                "Changed your mind? {leave} {id}"
+            )
+        )
         await ctx.reply(
-            first
-            + " to {title} on {when} (your time, {tz}). "
-            + reminder
-            + f" Changed your mind? {ctx.command_hint('meeting leave')} {found.id}",
+            going,
             title=found.title,
             when=when,
             tz=tz,
+            reminder=_what_comes(ctx.tr, result.reminder, remind),
+            leave=ctx.command_hint("meeting leave"),
+            id=found.id,
         )
 
-    @command("meeting leave", "Take back your RSVP to a meeting", private=True)
+    @command("meeting leave", _("Take back your RSVP to a meeting"), private=True)
     async def leave(self, ctx: Context, meeting: MeetingId) -> None:
         removed = await self.store.leave(ctx.member_key(), meeting)
         if removed:
             await ctx.reply(
-                f"Your RSVP to meeting #{meeting} is removed; no reminders will come. "
-                "You're welcome any time."
+                _(
+                    "Your RSVP to meeting #{id} is removed; no reminders will come. "
+                    "You're welcome any time."
+                ),
+                id=meeting,
             )
         else:
-            await ctx.reply(f"You had no RSVP to meeting #{meeting}, so nothing changed.")
+            await ctx.reply(_("You had no RSVP to meeting #{id}, so nothing changed."), id=meeting)
 
 
-def _what_comes(reminder: str, remind: int) -> str:
+def _what_comes(tr: Translator, reminder: str, remind: int) -> str:
     """The private notices this RSVP will actually bring, in words."""
-    ahead = "an hour" if remind == 60 else f"{remind} minutes"
     if reminder == REMINDER_AHEAD:
-        return f"I'll remind you privately {ahead} before, and again when it starts."
-    if reminder == REMINDER_SENT:
-        return "Your reminder already went out, so next I'll tell you privately when it starts."
-    if reminder == REMINDER_LATE:
-        return (
-            f"It starts in less than {ahead}, so there's no reminder before; "
-            "I'll tell you privately when it starts."
+        if remind == 60:
+            return tr("I'll remind you privately an hour before, and again when it starts.")
+        return tr.plural(
+            "I'll remind you privately {count} minute before, and again when it starts.",
+            "I'll remind you privately {count} minutes before, and again when it starts.",
+            remind,
         )
-    return "I'll tell you privately when it starts."
+    if reminder == REMINDER_SENT:
+        return tr("Your reminder already went out, so next I'll tell you privately when it starts.")
+    if reminder == REMINDER_LATE:
+        if remind == 60:
+            return tr(
+                "It starts in less than an hour, so there's no reminder before; I'll tell you "
+                "privately when it starts."
+            )
+        return tr.plural(
+            "It starts in less than {count} minute, so there's no reminder before; I'll tell "
+            "you privately when it starts.",
+            "It starts in less than {count} minutes, so there's no reminder before; I'll tell "
+            "you privately when it starts.",
+            remind,
+        )
+    return tr("I'll tell you privately when it starts.")

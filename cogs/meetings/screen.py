@@ -6,13 +6,14 @@ text is held back: the facilitator gets the private crisis reply, the moderators
 from __future__ import annotations
 
 from bot.context import Context
+from bot.i18n import N_
 from bot.message import Message
 
-HELD = (
+HELD = N_(
     "I didn't publish this meeting, and nothing was changed: what you wrote sounds like you "
     "may be going through something really hard right now."
 )
-ALERT = (
+ALERT = N_(
     "Priority: something {name} wrote for a meeting may mean they are in danger now. I sent "
     "them crisis resources privately and didn't publish the meeting. Please reach out to them "
     "privately soon."
@@ -29,7 +30,7 @@ async def held_for_crisis(ctx: Context, *texts: str | None) -> bool:
     urgent = [text for text in texts if text and await level(ctx, text) == "urgent"]
     if not urgent:
         return False
-    answer: Message | None = await urgent_reply(ctx, "\n".join(urgent), HELD, "named")
+    answer: Message | None = await urgent_reply(ctx, "\n".join(urgent), ctx.t(HELD), "named")
     if answer is not None:
         await ctx.reply(
             answer.template, private=True, buttons=answer.buttons, **dict(answer.values)

@@ -115,7 +115,7 @@ class Posting(VentBase):
         if kind is None:
             return
         if level == "urgent":  # the crisis reply goes out before anything else
-            answer = await self.urgent_reply(ctx, text, texts.URGENT_DONE, "anonymous")
+            answer = await self.urgent_reply(ctx, text, ctx.t(texts.URGENT_DONE), "anonymous")
             if answer is not None:
                 await self.reply_message(ctx, answer)
         now = ctx.now()
@@ -162,7 +162,7 @@ class Posting(VentBase):
             return None
         if await self.store.use(key, today, "urgent", URGENT_EXTRA):
             return "urgent"
-        answer = await self.urgent_reply(ctx, text, texts.OVER_LIMIT_URGENT)
+        answer = await self.urgent_reply(ctx, text, ctx.t(texts.OVER_LIMIT_URGENT))
         if answer is not None:
             await self.reply_message(ctx, answer)
         return None
