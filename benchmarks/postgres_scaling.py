@@ -5,7 +5,8 @@ synchronous_commit off, as in the tests).
 - ``check-ins``: 8 members checking in at once through the full core of one process (parse →
   validate → store → reply) on PostgreSQL, in alternating rounds of the same run: writes
   group-committed (the default), and the same core and storage path with one transaction per
-  check-in (``PostgresDatabase.batch_limit = 1``).
+  check-in (``PostgresDatabase.batch_limit = 1``); and the statements a check-in runs on the
+  writer, each a round trip (a figure the machine's load does not move).
 - ``due claims, N processes``: N processes (1, 2, 4) claim 40,000 due check-in reminders
   through ``storage.due.claim`` (the declared source's claim: ``FOR UPDATE SKIP LOCKED`` and the
   move in one transaction, 200 rows a batch) until none is left; per-process rate and total.
@@ -57,6 +58,36 @@ async def _core_rate(bot) -> float:
     return MEMBERS * PER_MEMBER / (time.perf_counter() - started)
 
 
+async def _statements_per_checkin(bot) -> float:
+    """Statements a check-in runs on the writer (BEGIN and COMMIT, shared by a batch, aside):
+    each is a round trip to the server, and unlike the rates this does not vary with the load."""
+    count = 0
+    write = bot.db.write
+
+    class Counting:
+        def __init__(self, conn) -> None:
+            self._conn = conn
+
+        def execute(self, sql, params=()):
+            nonlocal count
+            count += 1
+            return self._conn.execute(sql, params)
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+    async def counted(fn, **options):
+        return await write(lambda conn: fn(Counting(conn)), **options)
+
+    bot.db.write = counted
+    try:
+        for n in range(PER_MEMBER):
+            await _checkin(bot, 0, n)
+    finally:
+        del bot.db.write
+    return count / PER_MEMBER
+
+
 async def _checkins(url: str) -> list[dict]:
     config = parse_config({"limits": {"commands_per_minute": 1_000_000_000}}, {})
     bot = await build_bot(config, clock=ManualClock(datetime(2026, 11, 2, 12, tzinfo=UTC)),
@@ -66,6 +97,7 @@ async def _checkins(url: str) -> list[dict]:
     group, single = [], []
     try:
         await _core_rate(bot)  # warm-up
+        statements = await _statements_per_checkin(bot)
         for _ in range(ROUNDS):
             bot.db.batch_limit = 1
             single.append(await _core_rate(bot))
@@ -80,6 +112,8 @@ async def _checkins(url: str) -> list[dict]:
              statistics.median(single), "check-ins/s/process"),
         _row("PostgreSQL: core, group commit, 8 members", "throughput",
              statistics.median(group), "check-ins/s/process", reference, ratio),
+        _row("PostgreSQL: core, writer statements per check-in (BEGIN/COMMIT aside)",
+             "round trips", statements, "statements/check-in"),
     ]  # fmt: skip
 
 
