@@ -6,6 +6,7 @@ Instants are stored as ISO-8601 text of aware UTC datetimes, so they sort as tex
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,6 +52,21 @@ def claim_lock(db: Any) -> str:
     one of them. SQLite has one writer at a time, so it needs nothing.
     """
     return " FOR UPDATE SKIP LOCKED" if dialect(db) == POSTGRESQL else ""
+
+
+# The first key of the transaction locks below (the process locks of storage.locks use the same
+# class: both are "PEER").
+_LOCK_CLASS = 0x50454552
+
+
+def serialise(conn: Any, name: str) -> None:
+    """Inside a write: wait until no other transaction holds the same name, then hold it until
+    this one ends. For a check-then-write over rows that do not exist yet (a count of sessions
+    against a cap), which ``row_lock`` cannot cover. PostgreSQL: a transaction-scoped advisory
+    lock; SQLite has one writer at a time and needs nothing."""
+    if dialect(conn) == POSTGRESQL:
+        key = zlib.crc32(name.encode()) & 0x7FFFFFFF
+        conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (_LOCK_CLASS, key))
 
 
 def row_lock(db: Any) -> str:

@@ -20,7 +20,7 @@ from storage.data_handlers import (
     scope_clause,
 )
 from storage.db import Database, MemberKey
-from storage.sql import instant, iso, key_params
+from storage.sql import instant, iso, key_params, serialise
 
 WAITING, ACTIVE, CLOSED, CANCELLED = "waiting", "active", "closed", "cancelled"
 MEMBER = "platform = ? AND community_id = ? AND user_id = ?"
@@ -270,6 +270,9 @@ class SupportStore:
 
         def write(conn: sqlite3.Connection) -> Request | None:
             if limit is not None:
+                # two claims by one supporter at once (a double tap, two processes): the
+                # second counts after the first has committed
+                serialise(conn, f"support-claims:{platform}:{community_id}:{supporter}")
                 holding = conn.execute(
                     "SELECT COUNT(*) FROM support_requests WHERE platform = ? AND "
                     "community_id = ? AND status = ? AND supporter_id = ?",

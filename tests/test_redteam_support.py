@@ -8,7 +8,6 @@ import asyncio
 import pytest
 
 from tests.harness import ConsoleCommunity, private_messages
-from tests.postgres_server import BACKEND
 from tests.test_support import LIMITS, desk, lines_for  # noqa: F401 (desk is a fixture)
 
 URGENT = '/support request kind:listen note:"I want to kill myself tonight"'
@@ -117,12 +116,6 @@ async def test_a_flood_of_requests_does_not_flood_the_supporters_messages(desk):
     assert "50 waiting" in out
 
 
-@pytest.mark.xfail(
-    BACKEND == "postgresql",
-    reason="known defect: on PostgreSQL's parallel writers the second of two simultaneous End taps "
-    "gets no answer (found by the final CI run; open)",
-    strict=False,
-)
 async def test_ending_twice_at_once_answers_both_taps(desk):  # noqa: F811
     """A member in distress taps End twice: each tap gets an answer, none is left hanging."""
     await desk.say(REQUEST, ":as bob", "/support claim", ":as alice")

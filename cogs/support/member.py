@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from bot.context import Context
@@ -219,6 +220,9 @@ class MemberSide(SupportBase):
         """End whatever the member has open, kindly, telling the supporter."""
         request = await self.store.open_for(ctx.member_key())
         if request is None:
+            if await self._just_ended(ctx):  # a second tap, after the first ended it
+                await ctx.reply(_("Your session has ended. Thank you for reaching out."))
+                return
             await ctx.reply(
                 _("You have no support request open. {request} asks for one."),
                 request=ctx.command_hint("support request"),
@@ -247,6 +251,12 @@ class MemberSide(SupportBase):
             buttons=[FEEDBACK],
         )
         await self.after_close(ctx, closed, ended_by_member=True)
+
+    async def _just_ended(self, ctx: Context) -> bool:
+        """The member's latest session was closed in the last minute."""
+        latest = await self.store.history(ctx.member_key(), limit=1)
+        closed = latest[0].closed_at if latest and latest[0].status == CLOSED else None
+        return closed is not None and ctx.now() - closed <= timedelta(minutes=1)
 
     @command(
         "support feedback",
