@@ -10,6 +10,7 @@ reminder) follow it too.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from bot.i18n import DEFAULT, normalize
@@ -19,6 +20,8 @@ from storage.settings import CommunitySettings, MemberSettings
 MEMBER_KEY = "language"
 CLIENT_KEY = "client_language"
 COMMUNITY_KEY = "language"
+
+log = logging.getLogger(__name__)
 
 
 def choose(member: str | None, community: str | None, client: str | None) -> str:
@@ -39,17 +42,22 @@ class Languages:
 
     async def community(self, platform: str, community_id: str) -> str:
         """The community's language (moderators' choice, else English)."""
-        return choose(None, await self.communities.get(platform, community_id, COMMUNITY_KEY), None)
+        try:
+            stored = await self.communities.get(platform, community_id, COMMUNITY_KEY)
+        except StorageError as err:
+            log.warning("community language unreadable, English it is: %s", err)
+            stored = None
+        return choose(None, stored, None)
 
     async def member(self, key: MemberKey, client: str | None = None) -> str:
         """The locale a member reads; ``client`` is the locale their client sent just now."""
-        own, remembered, community = await self.members.languages(key)
+        own, remembered, community = await self._stored(key)
         return choose(own, community, client or remembered)
 
     async def reader(self, key: MemberKey, client: str | None, now: datetime) -> str:
         """The caller's locale; their client's language is remembered when it changed, so
         messages that are not replies follow it too (best effort: a failed write is ignored)."""
-        own, remembered, community = await self.members.languages(key)
+        own, remembered, community = await self._stored(key)
         found = normalize(client)
         if found is not None and found != remembered:
             try:
@@ -57,3 +65,13 @@ class Languages:
             except StorageError:
                 pass  # only a memory for later messages; this reply already knows the client
         return choose(own, community, found or remembered)
+
+    async def _stored(self, key: MemberKey) -> tuple[str | None, str | None, str | None]:
+        """The member's own, remembered and community languages. When the database cannot be
+        read (a server restart, an outage) none: the reply still goes out, in the client's
+        language or English, because a crisis reply must never wait on a setting."""
+        try:
+            return await self.members.languages(key)
+        except StorageError as err:
+            log.warning("member languages unreadable, client's or English it is: %s", err)
+            return None, None, None

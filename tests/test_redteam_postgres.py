@@ -1,0 +1,68 @@
+"""Red-team of the PostgreSQL deployment (issue 20), as an outsider and as a member in distress.
+
+Each test was written from an attack on the running bot and failed before its fix. Tests about
+the database server itself (stopped under a running bot) run in the PostgreSQL pass only; the
+odd-text tests run on both backends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import postgres
+from tests.harness import private_to
+from tests.postgres_server import BACKEND, BIN, _as_server_user
+
+on_postgres_only = pytest.mark.skipif(
+    BACKEND != "postgresql", reason="the database server itself: in the PostgreSQL pass"
+)
+
+
+def _pg_ctl(*args: str) -> None:
+    server = postgres()
+    subprocess.run(
+        [*_as_server_user(), str(BIN / "pg_ctl"), "-D", str(server.dir / "data"), "-w",
+         "-t", "30", "-l", str(server.dir / "log"), *args],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True,
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def database_server_down() -> Iterator[None]:
+    """Stop the PostgreSQL server (an outage, a failover) and start it again afterwards with
+    the options it was started with."""
+    data = postgres().dir / "data"
+    started_with = shlex.split((data / "postmaster.opts").read_text())[1:]
+    d = started_with.index("-D")
+    options = shlex.join(started_with[:d] + started_with[d + 2 :])
+    _pg_ctl("-m", "fast", "stop")
+    try:
+        yield
+    finally:
+        _pg_ctl("-o", options, "start")
+
+
+@on_postgres_only
+async def test_crisis_help_and_a_kind_word_still_reach_a_member_while_the_database_is_down(
+    community,
+):
+    """The database server stops (restart, failover). A member in crisis must still get the
+    resources, and a check-in must be answered "not saved" rather than with silence."""
+    await community.say('/checkin 3 note:"before the outage"')
+    with database_server_down():
+        crisis = await community.text("/crisis")
+        heard = await community.text("I want to kill myself tonight")
+        checkin = await community.text('/checkin 2 note:"during the outage"')
+    assert "there for you right now" in private_to(crisis, "alice")
+    assert "there for you right now" in private_to(heard, "alice")
+    assert "couldn't save that" in private_to(checkin, "alice")
+    assert not [line for line in crisis + heard + checkin if line.startswith("#")]  # private
+    back = await community.text('/checkin 2 note:"after the outage"')
+    assert "check-in day" in private_to(back, "alice")
+    notes = [r[0] for r in await community.rows("SELECT note FROM checkins ORDER BY id")]
+    assert notes == ["before the outage", "after the outage"]
