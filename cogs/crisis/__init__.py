@@ -133,7 +133,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
 
     @command(
         "crisis region",
-        "Your country for crisis lines (two letters, like GB), or off",
+        _("Your country for crisis lines (two letters, like GB), or off"),
         private=True,
         unlimited=True,
         autocomplete={"set": "region"},
@@ -142,7 +142,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
     async def crisis_region(
         self,
         ctx: Context,
-        set: Annotated[str, RegionText(), "Two letters, like GB or US, or off"]  # noqa: A002
+        set: Annotated[str, RegionText(), _("Two letters, like GB or US, or off")]  # noqa: A002
         | None = None,
     ) -> None:
         """Show, set or clear the member's own region."""
@@ -152,55 +152,79 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             code = await self.region_code(ctx)
             shown = self.directory.for_region(code)
             where = f"{shown.name} ({code})" if code and not shown.is_fallback else code
-            source = "your own setting" if own else "the community's default"
-            text = (
-                f"I show you crisis lines for {where}, from {source}."
-                if code
-                else "You haven't set a region, so I show lines that work everywhere."
+            if not code:
+                text = ctx.t("You haven't set a region, so I show lines that work everywhere.")
+            elif own:
+                text = ctx.t(
+                    "I show you crisis lines for {where}, from your own setting.", where=where
+                )
+            else:
+                text = ctx.t(
+                    "I show you crisis lines for {where}, from the community's default.",
+                    where=where,
+                )
+            change = ctx.t(
+                "Change it with {set} (or set:off).", set=f"{ctx.prefix}crisis region set:GB"
             )
-            await ctx.reply(
-                text + f" Change it with {ctx.prefix}crisis region set:GB (or set:off)."
-            )
+            await ctx.reply(text + " " + change)
             return
         if set.lower() in ("off", "none"):
             await self.bot.member_settings.set(key, REGION_SETTING, None, ctx.now())
-            await ctx.reply("Done. I'll use the community's region for your crisis lines.")
+            await ctx.reply(_("Done. I'll use the community's region for your crisis lines."))
             return
         code = set.upper()
         if self.directory.known(code):
             await self.bot.member_settings.set(key, REGION_SETTING, code, ctx.now())
             region = self.directory.for_region(code)
-            await ctx.reply(f"Done. {ctx.prefix}crisis now shows lines for {region.name} ({code}).")
+            await ctx.reply(
+                _("Done. {crisis} now shows lines for {region} ({code})."),
+                crisis=f"{ctx.prefix}crisis",
+                region=region.name,
+                code=code,
+            )
             return
         if len(code) == 2 and code in self.directory.emergency_numbers:
             await self.bot.member_settings.set(key, REGION_SETTING, code, ctx.now())
             await ctx.reply(
-                f"Done. I don't have a full list for {code} yet, so {ctx.prefix}crisis shows "
-                f"the emergency number there ({self.directory.emergency_numbers[code]}) and a "
-                "directory of helplines worldwide."
+                _(
+                    "Done. I don't have a full list for {code} yet, so {crisis} shows the "
+                    "emergency number there ({emergency}) and a directory of helplines worldwide."
+                ),
+                code=code,
+                crisis=f"{ctx.prefix}crisis",
+                emergency=self.directory.emergency_numbers[code],
             )
             return
         guess = self.directory.suggest(set)
-        hint = (
-            f" Did you mean {guess}? Type {ctx.prefix}crisis region set:{guess}"
-            if guess
-            else (" Use two letters, like GB or US")
-        )
+        if guess:
+            await ctx.reply(
+                _(
+                    "I don't know {asked} as a country code, so nothing changed. Did you mean "
+                    "{guess}? Type {set}."
+                ),
+                asked=shorten(set, 20),
+                guess=guess,
+                set=f"{ctx.prefix}crisis region set:{guess}",
+            )
+            return
         await ctx.reply(
-            "I don't know {asked} as a country code, so nothing changed." + hint + ".",
+            _(
+                "I don't know {asked} as a country code, so nothing changed. Use two letters, "
+                "like GB or US."
+            ),
             asked=shorten(set, 20),
         )
 
     @command(
         "crisis auto",
-        "Turn automatic crisis messages to you off or on (/crisis always works)",
+        _("Turn automatic crisis messages to you off or on (/crisis always works)"),
         private=True,
         unlimited=True,
     )
     async def crisis_auto(
         self,
         ctx: Context,
-        mode: Annotated[Literal["on", "off"], "off stops them, on brings them back"],
+        mode: Annotated[Literal["on", "off"], _("off stops them, on brings them back")],
     ) -> None:
         """Stop or allow automatic private messages after a worrying message."""
         key = ctx.member_key()
@@ -209,25 +233,32 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         )
         if mode == "off":
             await ctx.reply(
-                "Done. I won't send you automatic messages. Moderators may still be told if a "
-                f"message of yours worries me, and {ctx.prefix}crisis works any time."
+                _(
+                    "Done. I won't send you automatic messages. Moderators may still be told if "
+                    "a message of yours worries me, and {crisis} works any time."
+                ),
+                crisis=f"{ctx.prefix}crisis",
             )
         else:
             await ctx.reply(
-                "Done. If a message of yours worries me, I'll send you crisis lines privately, "
-                "at most once a day."
+                _(
+                    "Done. If a message of yours worries me, I'll send you crisis lines "
+                    "privately, at most once a day."
+                )
             )
 
     @command(
         "crisis concern-dm",
-        "Send members a gentle private message after a worrying message (moderators)",
+        _("Send members a gentle private message after a worrying message (moderators)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def crisis_concern_dm(
         self,
         ctx: Context,
-        mode: Annotated[Literal["on", "off"], "on (the default) or off: only moderators are told"],
+        mode: Annotated[
+            Literal["on", "off"], _("on (the default) or off: only moderators are told")
+        ],
     ) -> None:
         """Set the community's ``crisis.concern_dm``."""
         await self.bot.community_settings.set(
@@ -235,19 +266,23 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         )
         if mode == "on":
             await ctx.reply(
-                "Done. A member whose message sounds heavy gets a gentle private message with "
-                "people to talk to (at most once a day; they can stop it with "
-                f"{ctx.prefix}crisis auto off)."
+                _(
+                    "Done. A member whose message sounds heavy gets a gentle private message "
+                    "with people to talk to (at most once a day; they can stop it with {off})."
+                ),
+                off=f"{ctx.prefix}crisis auto off",
             )
         else:
             await ctx.reply(
-                "Done. After a worrying (not urgent) message only moderators are told; urgent "
-                "messages still get crisis lines privately."
+                _(
+                    "Done. After a worrying (not urgent) message only moderators are told; "
+                    "urgent messages still get crisis lines privately."
+                )
             )
 
     @command(
         "crisis notify",
-        "Ask a moderator to reach out to you privately",
+        _("Ask a moderator to reach out to you privately"),
         private=True,
         unlimited=True,
     )
@@ -263,7 +298,8 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         ):
             await ctx.reply(
                 await self._kept_request(ctx, again=True)
-                + " If you're in danger right now, please call {emergency}.",
+                + " "
+                + ctx.tr.gettext("If you're in danger right now, please call {emergency}."),
                 emergency=emergency,
             )
             return
@@ -300,8 +336,11 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         )
         await ctx.reply(
             await self._kept_request(ctx, again=False)
-            + " If you're in danger right now, please call {emergency}; "
-            "{crisis} lists people you can talk to any time.",
+            + " "
+            + ctx.tr.gettext(
+                "If you're in danger right now, please call {emergency}; {crisis} lists people "
+                "you can talk to any time."
+            ),
             emergency=emergency,
             crisis=f"{ctx.prefix}crisis",
         )
@@ -312,21 +351,21 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         assert ctx.actor is not None
         if await self.quietly(self.moderators_written_to(ctx, ctx.actor.id), []):
             if again:
-                return (
+                return ctx.t(
                     "I've already written to the moderators privately (their alerts channel "
                     "isn't set up yet), and your request is kept: I'll post it there once, as "
                     "soon as it is."
                 )
-            return (
+            return ctx.t(
                 "I've written to the moderators privately (their alerts channel isn't set up "
                 "yet), and I'll post your request there too once it is."
             )
         if again:
-            return (
+            return ctx.t(
                 "I couldn't reach the moderators yet, and your request is kept: I'll pass it on "
                 "once, as soon as I can."
             )
-        return (
+        return ctx.t(
             "I couldn't reach the moderators just now, so I've kept your request and will "
             "pass it on as soon as I can."
         )

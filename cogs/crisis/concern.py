@@ -14,9 +14,8 @@ from datetime import timedelta
 from typing import Annotated
 
 from bot.context import Context
-from bot.i18n import N_
+from bot.i18n import N_, _
 from bot.spec import MaxLen, MemberRef, Permission, Range, Rest, command
-from bot.words import plural
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase, log, shorten
 from cogs.crisis.watch import detect
 from storage.crisis import REPORT_WINDOW
@@ -31,19 +30,27 @@ CONCERN_ALERT = N_(
     "Note from {reporter}: {note}\n"
     "Please check in with {subject} privately, and don't say who asked."
 )
-PRIVATE_CONCERN = (
-    CONCERN_ALERT + "\n{subject} is a moderator or responder, so I sent this to each of the other "
-    "moderators "
+PRIVATE_NOTE = N_(
+    "{subject} is a moderator or responder, so I sent this to each of the other moderators "
     "privately instead of the alerts channel."
 )
+
+
+ALERTS_HEADING = N_("Alerts (who has them, and how they ended):")
 
 
 class ConcernCommands(CrisisBase):
     """Concern reports and the moderators' list of them."""
 
+    async def _private_concern(self, ctx: Context, uid: str, values: dict[str, str]) -> bool:
+        """A concern report written to one moderator, in their own language."""
+        tr = await ctx.translator_for(uid)
+        text = tr.gettext(CONCERN_ALERT) + "\n" + tr.gettext(PRIVATE_NOTE)
+        return bool(await ctx.send_private(uid, text, **values))
+
     @command(
         "crisis concern",
-        "Worried about someone? Tell the moderators privately",
+        _("Worried about someone? Tell the moderators privately"),
         private=True,
         unlimited=True,
         examples=('crisis concern member:@sam note:"quiet for days, said goodbye"',),
@@ -51,9 +58,9 @@ class ConcernCommands(CrisisBase):
     async def crisis_concern(
         self,
         ctx: Context,
-        member: Annotated[MemberRef, "Who you're worried about"],
+        member: Annotated[MemberRef, _("Who you're worried about")],
         note: Annotated[
-            str, MaxLen(500), Rest(), "Anything moderators should know (only they see it)"
+            str, MaxLen(500), Rest(), _("Anything moderators should know (only they see it)")
         ]
         | None = None,
     ) -> None:
@@ -66,26 +73,32 @@ class ConcernCommands(CrisisBase):
             return
         if member.id == ctx.actor.id:
             await ctx.reply(
-                "It sounds like you might be the one having a hard time, and that matters too. "
-                "Type {crisis} for people you can talk to now, or let a moderator know.",
+                _(
+                    "It sounds like you might be the one having a hard time, and that matters "
+                    "too. Type {crisis} for people you can talk to now, or let a moderator know."
+                ),
                 buttons=[NOTIFY_BUTTON],
                 crisis=f"{ctx.prefix}crisis",
             )
             return
         if member.is_bot:
             await ctx.reply(
-                "{name} is a bot, so there's no one there to worry about, but thank you for "
-                "caring. If you're worried about a person, name them instead.",
+                _(
+                    "{name} is a bot, so there's no one there to worry about, but thank you for "
+                    "caring. If you're worried about a person, name them instead."
+                ),
                 name=member.name,
             )
             return
         private_to = await self._private_route(ctx, member.id)
         if private_to == []:
             await ctx.reply(
-                "I haven't sent this. {name} is a moderator here and would read it wherever I "
-                "posted it, and there is no other moderator I can reach privately. If you "
-                "can, tell someone you trust who runs this community. If {name} is in danger "
-                "right now, call {emergency}.",
+                _(
+                    "I haven't sent this. {name} is a moderator here and would read it wherever "
+                    "I posted it, and there is no other moderator I can reach privately. If you "
+                    "can, tell someone you trust who runs this community. If {name} is in danger "
+                    "right now, call {emergency}."
+                ),
                 name=member.name,
                 emergency=emergency,
             )
@@ -97,10 +110,17 @@ class ConcernCommands(CrisisBase):
             if note:
                 await self.alerts.update_waiting_note(waiting, note)
             await ctx.reply(
-                "Your earlier report about {name} hasn't reached the moderators yet: I couldn't "
-                "reach them. It's kept, and I'll pass it on once, as soon as I can"
-                + (" (with your new note)." if note else ".")
-                + " If {name} is in danger right now, call {emergency}.",
+                _(
+                    "Your earlier report about {name} hasn't reached the moderators yet: I "
+                    "couldn't reach them. It's kept, with your new note, and I'll pass it on "
+                    "once, as soon as I can. If {name} is in danger right now, call {emergency}."
+                )
+                if note
+                else _(
+                    "Your earlier report about {name} hasn't reached the moderators yet: I "
+                    "couldn't reach them. It's kept, and I'll pass it on once, as soon as I can. "
+                    "If {name} is in danger right now, call {emergency}."
+                ),
                 name=member.name,
                 emergency=emergency,
             )
@@ -119,9 +139,11 @@ class ConcernCommands(CrisisBase):
         assert outcome.id is not None
         if outcome.merged:
             await ctx.reply(
-                "Thank you for looking out for {name}. The moderators were alerted about {name} "
-                "in the last hour, and your report and note are with theirs; they see them all "
-                "together. If {name} is in danger right now, call {emergency}.",
+                _(
+                    "Thank you for looking out for {name}. The moderators were alerted about "
+                    "{name} in the last hour, and your report and note are with theirs; they see "
+                    "them all together. If {name} is in danger right now, call {emergency}."
+                ),
                 name=member.name,
                 emergency=emergency,
             )
@@ -136,16 +158,23 @@ class ConcernCommands(CrisisBase):
                 reporter=ctx.actor.id,
                 report_id=outcome.id,
             )
-            told = "the moderators"
         else:
-            sent = [await ctx.send_private(uid, PRIVATE_CONCERN, **values) for uid in private_to]
+            sent = [await self._private_concern(ctx, uid, values) for uid in private_to]
             alerted = any(sent)
-            told = "each of the other moderators"
         if alerted:
             await self.reports.mark_alerted(outcome.id)
             await ctx.reply(
-                f"Thank you for looking out for {{name}}. I've told {told} privately; "
-                "{name} won't be told who asked. If they're in danger right now, call {emergency}.",
+                _(
+                    "Thank you for looking out for {name}. I've told the moderators privately; "
+                    "{name} won't be told who asked. If they're in danger right now, call "
+                    "{emergency}."
+                )
+                if private_to is None
+                else _(
+                    "Thank you for looking out for {name}. I've told each of the other "
+                    "moderators privately; {name} won't be told who asked. If they're in danger "
+                    "right now, call {emergency}."
+                ),
                 name=member.name,
                 emergency=emergency,
             )
@@ -154,15 +183,18 @@ class ConcernCommands(CrisisBase):
             "concern report in community %s not delivered: no moderators' alerts channel",
             ctx.community.id,
         )
-        kept = (
-            " It's kept, and I'll pass it on once, as soon as I can reach them."
-            if private_to is None
-            else ""
-        )
         await ctx.reply(
-            "Thank you for looking out for {name}. I've noted it for the moderators, but I "
-            f"couldn't reach them just now.{kept} If {{name}} is in danger right now, call "
-            "{emergency}.",
+            _(
+                "Thank you for looking out for {name}. I've noted it for the moderators, but I "
+                "couldn't reach them just now. It's kept, and I'll pass it on once, as soon as I "
+                "can reach them. If {name} is in danger right now, call {emergency}."
+            )
+            if private_to is None
+            else _(
+                "Thank you for looking out for {name}. I've noted it for the moderators, but I "
+                "couldn't reach them just now. If {name} is in danger right now, call "
+                "{emergency}."
+            ),
             name=member.name,
             emergency=emergency,
         )
@@ -176,9 +208,12 @@ class ConcernCommands(CrisisBase):
         private_to = await self._private_route(ctx, subject_id)
         if private_to == []:  # only the person named could read it
             await ctx.reply(
-                "If {name} is in danger now, call {emergency} for them. {name} is a moderator "
-                "here and would read anything I posted, and there is no other moderator I can "
-                "reach privately, so please also tell someone you trust who runs this community.",
+                _(
+                    "If {name} is in danger now, call {emergency} for them. {name} is a "
+                    "moderator here and would read anything I posted, and there is no other "
+                    "moderator I can reach privately, so please also tell someone you trust who "
+                    "runs this community."
+                ),
                 name=name,
                 emergency=emergency,
             )
@@ -209,16 +244,17 @@ class ConcernCommands(CrisisBase):
                 report_id=outcome.id if outcome is not None else None,
                 urgent=True,
             )
-        said = (
-            "I've told the moderators at once"
-            if told
-            else "I couldn't reach the moderators just now; I've kept it and will pass it on as "
-            "soon as I can"
-        )
         await ctx.reply(
-            "Thank you for telling me. If {name} is in danger now, call {emergency} for them. "
-            + said
-            + ", and {name} won't be told who asked.",
+            _(
+                "Thank you for telling me. If {name} is in danger now, call {emergency} for "
+                "them. I've told the moderators at once, and {name} won't be told who asked."
+            )
+            if told
+            else _(
+                "Thank you for telling me. If {name} is in danger now, call {emergency} for "
+                "them. I couldn't reach the moderators just now; I've kept it and will pass it "
+                "on as soon as I can, and {name} won't be told who asked."
+            ),
             name=name,
             emergency=emergency,
         )
@@ -246,31 +282,35 @@ class ConcernCommands(CrisisBase):
             if retry_at is not None:
                 hours = max(1, -(-int((retry_at - ctx.now()).total_seconds()) // 3600))  # type: ignore[operator]
             await ctx.reply(
-                "Thank you for caring about people here. You've sent {limit} concern reports "
-                "today, which is as many as I can pass on in a day; you can send another in "
-                "about {hours}. If someone is in danger right now, call {emergency}.",
-                limit=str(limit),
-                hours="an hour" if hours == 1 else plural(hours, "hour"),
+                _(
+                    "Thank you for caring about people here. You've sent {limit} concern reports "
+                    "today, which is as many as I can pass on in a day; you can send another in "
+                    "about {hours}. If someone is in danger right now, call {emergency}."
+                ),
+                limit=ctx.tr.number(limit),
+                hours=ctx.nt("{count} hour", "{count} hours", hours),
                 emergency=emergency,
             )
         else:  # "repeat"
             await ctx.reply(
-                "You already told the moderators about {name} today, and they have it. "
-                "If {name} is in danger right now, call {emergency}.",
+                _(
+                    "You already told the moderators about {name} today, and they have it. If "
+                    "{name} is in danger right now, call {emergency}."
+                ),
                 name=name,
                 emergency=emergency,
             )
 
     @command(
         "crisis concerns",
-        "Recent concern reports, to follow up and to spot misuse (moderators)",
+        _("Recent concern reports, to follow up and to spot misuse (moderators)"),
         private=True,
         level=Permission.MODERATOR,
     )
     async def crisis_concerns(
         self,
         ctx: Context,
-        days: Annotated[int, Range(1, 365), "How many days back"] = 30,
+        days: Annotated[int, Range(1, 365), _("How many days back")] = 30,
     ) -> None:
         """List recent reports and how many each member sent."""
         assert ctx.actor is not None
@@ -282,45 +322,68 @@ class ConcernCommands(CrisisBase):
             alert_lines, alert_values = await self.alert_lines(ctx, since)
             await ctx.reply(
                 "\n".join(
-                    [f"No concern reports in the last {plural(days, 'day')}."]
-                    + (["Alerts (who has them, and how they ended):"] if alert_lines else [])
+                    [
+                        ctx.nt(
+                            "No concern reports in the last {count} day.",
+                            "No concern reports in the last {count} days.",
+                            days,
+                        )
+                    ]
+                    + ([ctx.t(ALERTS_HEADING)] if alert_lines else [])
                     + alert_lines
                 ),
                 **alert_values,
             )
             return
-        lines = [f"Concern reports in the last {plural(days, 'day')}, newest first:"]
+        lines = [
+            ctx.nt(
+                "Concern reports in the last {count} day, newest first:",
+                "Concern reports in the last {count} days, newest first:",
+                days,
+            )
+        ]
         values: dict[str, str] = {}
         for i, report in enumerate(reports):
             when = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
-            status = (
-                "merged into the alert before it"
+            status = ctx.t(
+                N_("merged into the alert before it")
                 if report.merged
-                else "alerted"
+                else N_("alerted")
                 if report.alerted
-                else "NOT delivered to the alerts channel yet"
+                else N_("NOT delivered to the alerts channel yet")
             )
             lines.append(
-                f"#{report.id} {when}: {{by{i}}} about {{about{i}}} ({status}); note: {{note{i}}}"
+                ctx.t(
+                    "#{id} {when}: {by} about {about} ({status}); note: {note}",
+                    id=report.id,
+                    when=when,
+                    by=f"{{by{i}}}",
+                    about=f"{{about{i}}}",
+                    status=status,
+                    note=f"{{note{i}}}",
+                )
             )
             values[f"by{i}"] = report.reporter_name
             values[f"about{i}"] = report.subject_name
-            values[f"note{i}"] = shorten(report.note, 120) if report.note else "(none)"
+            values[f"note{i}"] = shorten(report.note, 120) if report.note else ctx.t("(none)")
         counts = await self.reports.counts_by_reporter(platform, cid, since, excluding=ctx.actor.id)
         parts = []
         for i, (name, count) in enumerate(counts):
-            parts.append(f"{{count_name{i}}} {count}")
+            parts.append(f"{{count_name{i}}} {ctx.tr.number(count)}")
             values[f"count_name{i}"] = name
-        lines.append("Reports per member: " + ", ".join(parts))
+        lines.append(ctx.t("Reports per member: {counts}", counts=", ".join(parts)))
         alert_lines, alert_values = await self.alert_lines(ctx, since)
         if alert_lines:
-            lines.append("Alerts (who has them, and how they ended):")
+            lines.append(ctx.t(ALERTS_HEADING))
             lines.extend(alert_lines)
             values.update(alert_values)
         window = int(REPORT_WINDOW.total_seconds() // 3600)
         lines.append(
-            f"Each member can send {self.bot.config.limits.concern_reports_per_day} per "
-            f"{window} h; the person named is never told."
+            ctx.t(
+                "Each member can send {limit} per {hours} h; the person named is never told.",
+                limit=ctx.tr.number(self.bot.config.limits.concern_reports_per_day),
+                hours=ctx.tr.number(window),
+            )
         )
         await ctx.reply("\n".join(lines), **values)
 

@@ -185,6 +185,9 @@ def resource_message(
 def say_lines(tr: Translator, template: str) -> str:
     """An alert's stored template in ``tr``'s language, line by line (an alert is kept as
     marked English lines, so each moderator can read it in their own language)."""
+    whole = tr.gettext(template)  # one marked message (it may have several lines)
+    if whole != template:
+        return whole
     return "\n".join(tr.gettext(line) for line in template.split("\n"))
 
 
