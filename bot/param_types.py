@@ -198,6 +198,16 @@ class FloatType(ParamType):
         return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text every backend can store and every platform can send: without NUL characters
+    (PostgreSQL text refuses them) and with each lone surrogate (half an emoji, from a JSON
+    ``\\ud83d``; not UTF-8 at all) shown as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text.replace("\x00", ""))
+
+
 @dataclass(eq=False)
 class StrType(ParamType):
     """Free text with a length limit. Stored verbatim; escaped wherever it is shown."""
@@ -213,7 +223,7 @@ class StrType(ParamType):
         return tr("text (up to {limit} characters)", limit=self.max_len)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> str:
-        text = str(raw).strip()
+        text = storable(str(raw)).strip()
         if len(text) < self.min_len:
             raise ArgumentError(_("this can't be empty"))
         if len(text) > self.max_len:

@@ -66,3 +66,26 @@ async def test_crisis_help_and_a_kind_word_still_reach_a_member_while_the_databa
     assert "check-in day" in private_to(back, "alice")
     notes = [r[0] for r in await community.rows("SELECT note FROM checkins ORDER BY id")]
     assert notes == ["before the outage", "after the outage"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("rough\x00day", "roughday"),  # PostgreSQL text cannot hold NUL
+        ("rough \ud83d day", "rough \ufffd day"),  # half an emoji (a Matrix JSON escape)
+    ],
+    ids=["nul", "lone-surrogate"],
+)
+async def test_a_note_with_a_nul_byte_or_half_an_emoji_is_saved_not_refused_forever(
+    community, typed, kept
+):
+    """A note with a NUL byte or a lone surrogate (both reach the bot from a JSON string with
+    ``\\u0000`` / ``\\ud83d``) made every check-in and safety-plan edit fail with "try again",
+    which fails again each time: the member could never save it."""
+    checkin = await community.text(f'/checkin 2 note:"{typed}"')
+    plan = await community.text(f'/safetyplan edit section:reasons text:"my {typed}"')
+    assert "Thank you for checking in" in private_to(checkin, "alice")
+    assert "couldn't" not in private_to(plan, "alice") + private_to(checkin, "alice")
+    assert [r[0] for r in await community.rows("SELECT note FROM checkins")] == [kept]
+    assert f"my {kept}" in private_to(await community.text("/safetyplan show"), "alice")
+    assert kept in str(await community.export())
