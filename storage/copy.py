@@ -125,10 +125,18 @@ async def _casts(db: Database, table: str) -> dict[str, Callable[[Any], Any]]:
         elif kind in ("double precision", "real", "numeric"):
             casts[name] = lambda v: None if v is None else float(v)
         elif kind == "text":
-            casts[name] = lambda v: v if v is None or isinstance(v, str) else str(v)
+            casts[name] = _text
         else:
             casts[name] = _same
     return casts
+
+
+def _text(value: Any) -> str | None:
+    """A value for a PostgreSQL text column: SQLite text may hold NUL, PostgreSQL's cannot (the
+    NUL is dropped, as peerbot drops it from what members type)."""
+    if value is None:
+        return None
+    return (value if isinstance(value, str) else str(value)).replace("\x00", "")
 
 
 def _reset_identities(conn: Any) -> None:

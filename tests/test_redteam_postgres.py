@@ -7,16 +7,19 @@ odd-text tests run on both backends.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shlex
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 
 import pytest
 
+from bot.cli import main
 from tests.conftest import postgres
-from tests.harness import private_to
-from tests.postgres_server import BACKEND, BIN, _as_server_user
+from tests.harness import ConsoleCommunity, private_to
+from tests.postgres_server import BACKEND, BIN, _as_server_user, query
 
 on_postgres_only = pytest.mark.skipif(
     BACKEND != "postgresql", reason="the database server itself: in the PostgreSQL pass"
@@ -89,3 +92,30 @@ async def test_a_note_with_a_nul_byte_or_half_an_emoji_is_saved_not_refused_fore
     assert [r[0] for r in await community.rows("SELECT note FROM checkins")] == [kept]
     assert f"my {kept}" in private_to(await community.text("/safetyplan show"), "alice")
     assert kept in str(await community.export())
+
+
+ODD_NOTES = [
+    "'); DROP TABLE checkins; --",
+    "@everyone @here <@&1> look",
+    "\u202eevil\u202c 🫶🏽 \u05e9\u05dc\u05d5\u05dd",
+    "line one\nline two\ttabbed \\ back\\slash $1 ?",
+    "x" * 500,
+]
+
+
+@pytest.mark.sqlite_only  # opens its own SQLite file and PostgreSQL database, once
+async def test_db_copy_to_postgresql_of_a_sqlite_database_holding_odd_text(tmp_path, pg, capsys):
+    """An existing SQLite community (years of notes, one with a NUL byte an older peerbot stored:
+    SQLite keeps it) is moved to PostgreSQL. PostgreSQL text refuses NUL, so the whole copy
+    failed and the community could not move at all."""
+    community = await ConsoleCommunity.create(tmp_path)
+    for note in ODD_NOTES:
+        await community.say(":clock +1d", f'/checkin 3 note:"{note}"')
+    await community.stop()
+    with sqlite3.connect(community.db_path) as conn:
+        conn.execute("UPDATE checkins SET note = ? WHERE id = 1", ("before\x00after",))
+    url = await pg.create(empty=True)
+    code = await asyncio.to_thread(main, ["db", "copy", str(community.db_path), url])
+    assert code == 0, capsys.readouterr().err
+    notes = [r[0] for r in query(url, "SELECT note FROM checkins ORDER BY id")]
+    assert notes == ["beforeafter", *ODD_NOTES[1:]]
