@@ -148,7 +148,8 @@ class ConcernCommands(CrisisBase):
                 emergency=emergency,
             )
             return
-        values = {"reporter": ctx.actor.name, "subject": member.name, "note": note or "(none)"}
+        none = (await ctx.community_translator()).gettext("(none)")  # moderators read it
+        values = {"reporter": ctx.actor.name, "subject": member.name, "note": note or none}
         if private_to is None:
             alerted = await self.raise_alert(
                 ctx,
