@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 
+import asyncpg
 import pytest
 
 from bot.cli import main
@@ -119,3 +120,29 @@ async def test_db_copy_to_postgresql_of_a_sqlite_database_holding_odd_text(tmp_p
     assert code == 0, capsys.readouterr().err
     notes = [r[0] for r in query(url, "SELECT note FROM checkins ORDER BY id")]
     assert notes == ["beforeafter", *ODD_NOTES[1:]]
+
+
+@on_postgres_only
+async def test_a_frozen_transaction_elsewhere_does_not_silence_the_whole_bot(community):
+    """Another peerbot process froze (SIGSTOP, a VM pause) in the middle of a transaction that
+    holds alice's check-in day. Alice's check-in waits on it; getting no answer she taps again,
+    four times. Every writer connection was then waiting on that lock forever, so nobody got
+    any answer again: not bob's check-in, not bob's /crisis."""
+    await community.say(":as bob", "/checkin 3", ":as alice", "/checkin 3", ":clock +1d")
+    frozen = await asyncpg.connect(community.bot.db.path)
+    try:
+        await frozen.execute("BEGIN")
+        await frozen.execute(
+            "INSERT INTO checkin_days VALUES ('console', 'console', 'alice', '2026-11-03', 0)"
+        )
+        taps = [asyncio.create_task(community.say("/checkin 2")) for _ in range(4)]
+        await asyncio.sleep(1)
+        bob = await asyncio.wait_for(community.text(":as bob", "/crisis", "/checkin 4"), 20)
+        assert "there for you right now" in private_to(bob, "bob")
+        assert "check-in day" in private_to(bob, "bob")
+        await asyncio.wait_for(asyncio.gather(*taps), 20)
+        told = private_to(community.transcript, "alice")
+        assert told.count("couldn't save that") == 4  # a kind answer to each tap, not silence
+    finally:
+        await frozen.execute("ROLLBACK")
+        await frozen.close()

@@ -53,6 +53,10 @@ WRITERS = 4
 MIGRATION_LOCK = 0x50454552  # pg_advisory_lock key: "PEER"
 STATEMENT_CACHE = 512  # prepared statements kept per connection
 APPLICATION = "peerbot"
+# A write batch gives up waiting for a lock after this long ("not saved", the writer is free
+# again): a transaction stuck elsewhere (a frozen process) must not hold every writer, and so
+# every reply, forever. SET LOCAL rides in BEGIN's round trip.
+BEGIN_WRITE = "BEGIN; SET LOCAL lock_timeout = '5s'"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -188,7 +192,7 @@ _CONTROL = (
 
 
 def _is_control(sql: str) -> bool:
-    return sql.lstrip().split(None, 1)[0].upper() in _CONTROL if sql.strip() else False
+    return sql.lstrip().split(None, 1)[0].rstrip(";").upper() in _CONTROL if sql.strip() else False
 
 
 def _count(status: str | None) -> int:
@@ -517,7 +521,7 @@ def _run_batch(conn: PgConnection, fns: list[Callable[[Any], Any]]) -> list[tupl
     runs the batch again on a new connection.
     """
     try:
-        conn.execute("BEGIN")
+        conn.execute(BEGIN_WRITE)
     except _LOST_CONNECTION as err:
         raise _NotStarted(err) from err
     try:
@@ -538,7 +542,7 @@ def _run_batch(conn: PgConnection, fns: list[Callable[[Any], Any]]) -> list[tupl
 def _run_in_savepoints(
     conn: PgConnection, fns: list[Callable[[Any], Any]]
 ) -> list[tuple[bool, Any]]:
-    conn.execute("BEGIN")
+    conn.execute(BEGIN_WRITE)
     outcomes: list[tuple[bool, Any]] = []
     for fn in fns:
         conn.execute("SAVEPOINT w")
