@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import logging
 import pkgutil
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,12 +57,10 @@ WENT_WRONG = _(
 # Who may use a command, by its level (Permission.label).
 ONLY_LEVEL = {
     "facilitator": _(
-        "Only facilitators can use {command}. If you think you should have access, ask a "
-        "moderator."
+        "Only facilitators can use {command}. If you think you should have access, ask a moderator."
     ),
     "moderator": _(
-        "Only moderators can use {command}. If you think you should have access, ask a "
-        "moderator."
+        "Only moderators can use {command}. If you think you should have access, ask a moderator."
     ),
 }
 
@@ -91,6 +90,7 @@ class Bot:
         self.started = False
         # member → the name last recorded, for a day: members who come and go are forgotten
         self._seen: ExpiringMap[str] = ExpiringMap(SEEN_REFRESH, SEEN_MAX_MEMBERS)
+        self._background: set[asyncio.Future] = set()
         self._undelivered: set[MemberKey] = set()
         # Declared hook for free-text options: hears what a member typed before anything can
         # refuse the command (the crisis cog sets it); a Message back is replied privately
@@ -176,6 +176,8 @@ class Bot:
                 await cog.on_stop()
             except Exception:
                 log.exception("stopping cog %s failed", cog.name)
+        if self._background:  # bookkeeping still running: let it finish before the database closes
+            await asyncio.wait(self._background, timeout=10)
         await self.db.close()
         self.started = False
 
@@ -374,7 +376,11 @@ class Bot:
         except ArgumentError as err:
             await _reply_message(ctx, usage_error(spec, inv.prefix, err, base.tr))
             return
-        await self._record_seen(ctx, now)
+        if spec.unlimited:
+            # crisis help never waits on bookkeeping (a locked or slow database)
+            self._in_background(self._record_seen(ctx, now))
+        else:
+            await self._record_seen(ctx, now)
         await self._mention_undelivered(ctx)
         await spec.handler(ctx, **kwargs)
 
@@ -400,6 +406,12 @@ class Bot:
             crisis=base.command_hint("crisis"),
         )
         return False
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run bookkeeping without holding up the reply (kept referenced until it ends)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _record_seen(self, ctx: Context, now: datetime) -> None:
         """Keep the member's display name current (at most once a day per member; best effort)."""
