@@ -316,7 +316,13 @@ class PostgresDatabase(Database):
 
     async def _connect(self) -> asyncpg.Connection:
         conn = await asyncpg.connect(
-            self._url, password=self._password, statement_cache_size=0, timeout=30
+            self._url,
+            password=self._password,
+            statement_cache_size=0,
+            timeout=30,
+            # a bot process frozen mid-transaction (stopped, swapped out) would hold its row
+            # locks for ever; the server ends such a session after a minute
+            server_settings={"idle_in_transaction_session_timeout": "60s"},
         )
         # SUM and AVG give numeric; as floats they mix with Python numbers as on SQLite
         await conn.set_type_codec(
