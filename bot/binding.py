@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.i18n import ENGLISH, Translator, _
 from bot.message import Message
+from bot.param_types import Phrase
 from bot.parser import Token
 from bot.spec import ArgumentError, CommandSpec, Param, Resolver, StrType
 
@@ -92,7 +93,7 @@ async def bind(
                 raise ArgumentError(
                     _("{name} is missing ({description})"),
                     name=param.name,
-                    description=param.description,
+                    description=Phrase(lambda tr, said=param.description: tr.gettext(said)),
                 )
             values[param.name] = param.default
             continue

@@ -229,8 +229,8 @@ class StrType(ParamType):
         if len(text) > self.max_len:
             raise ArgumentError(
                 _("that's {length} characters; the limit is {limit}. Could you shorten it?"),
-                length=f"{len(text):,}",
-                limit=f"{self.max_len:,}",
+                length=Phrase(lambda tr: tr.number(len(text))),
+                limit=Phrase(lambda tr: tr.number(self.max_len)),
             )
         return text
 
