@@ -101,6 +101,7 @@ class LanguageCog(Cog):
             await self.bot.community_settings.set(
                 community.platform, community.id, COMMUNITY_KEY, None, ctx.now()
             )
+            await ctx.use_reader_language(again=True)  # the moderator may read it too
             await ctx.reply(
                 _("Done. Members who chose no language get the one their app uses, else English.")
             )
@@ -116,6 +117,7 @@ class LanguageCog(Cog):
         await self.bot.community_settings.set(
             community.platform, community.id, COMMUNITY_KEY, chosen, ctx.now()
         )
+        await ctx.use_reader_language(again=True)  # the moderator may read it too
         await ctx.reply(
             _("Done. I'll write in {language} here, except to members who chose their own."),
             language=NAMES[chosen],
