@@ -492,7 +492,7 @@ def _forget_deleted(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
     )
 
 
-def alerts_privacy_handler() -> DataHandler:
+def alerts_privacy_handler(still_open: str) -> DataHandler:
     """Alerts about a member, filed by them as a reporter, or claimed by them.
 
     The member an alert is about sees that there was one and its outcome (never a report about
@@ -538,10 +538,7 @@ def alerts_privacy_handler() -> DataHandler:
         ).fetchone()
         if row is None:
             return None
-        return (
-            "The moderators are still looking after a crisis alert about you, so it keeps your "
-            "name until they close it; then I remove it."
-        )
+        return still_open
 
     def delete(conn: sqlite3.Connection, key: MemberKey) -> int:
         removed = 0
@@ -580,10 +577,11 @@ def alerts_privacy_handler() -> DataHandler:
     )
 
 
-def privacy_handlers() -> list[DataHandler]:
-    """Every handler of this module for the privacy registry."""
+def privacy_handlers(still_open: str) -> list[DataHandler]:
+    """Every handler of this module for the privacy registry; ``still_open`` is the marked
+    sentence telling a member why a deletion keeps an alert about them for now."""
     return [
         member_table("crisis duty", "crisis_duty"),
         member_table("crisis rota", "crisis_rota", order_by="id"),
-        alerts_privacy_handler(),
+        alerts_privacy_handler(still_open),
     ]

@@ -39,6 +39,11 @@ from storage.crisis import privacy_handlers
 from storage.db import StorageError
 from storage.directory_checks import directory_privacy_handlers
 
+# Said (in the member's language) by /mydata delete while an alert about them is open.
+STILL_OPEN_ON_DELETE = N_(
+    "The moderators are still looking after a crisis alert about you, so it keeps your "
+    "name until they close it; then I remove it."
+)
 NOTIFY_ALERT = N_(
     "Priority: {name} asked for a moderator to reach out to them privately (crisis support). "
     "Please contact them soon."
@@ -79,7 +84,8 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
 
     async def on_load(self) -> None:
         """Register member data with the privacy registry and the merged-alert due source."""
-        for handler in directory_privacy_handlers() + privacy_handlers() + alert_privacy_handlers():
+        alert_handlers = alert_privacy_handlers(STILL_OPEN_ON_DELETE)
+        for handler in directory_privacy_handlers() + privacy_handlers() + alert_handlers:
             self.bot.privacy.register(handler)
         self.bot.scheduler.declare(self.due_source())
         self.bot.text_screen = self.screen_typed_text
