@@ -157,7 +157,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             own = await self.bot.member_settings.get(key, REGION_SETTING)
             code = await self.region_code(ctx)
             shown = self.directory.for_region(code)
-            where = f"{shown.name} ({code})" if code and not shown.is_fallback else code
+            where = f"{shown.name_in(ctx.tr)} ({code})" if code and not shown.is_fallback else code
             if not code:
                 text = ctx.t("You haven't set a region, so I show lines that work everywhere.")
             elif own:
@@ -185,7 +185,7 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
             await ctx.reply(
                 _("Done. {crisis} now shows lines for {region} ({code})."),
                 crisis=f"{ctx.prefix}crisis",
-                region=region.name,
+                region=region.name_in(ctx.tr),
                 code=code,
             )
             return

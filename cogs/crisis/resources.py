@@ -199,6 +199,12 @@ class RegionResources:
     services: tuple[Service, ...]
     is_fallback: bool = False
 
+    def name_in(self, tr: Translator) -> str:
+        """The country's name in ``tr``'s language (Babel's), else as the directory writes it."""
+        if self.is_fallback or not self.code or tr.code == ENGLISH.code:
+            return self.name
+        return tr.locale.territories.get(self.code, self.name)
+
     def top(self, n: int = 3, overdose: bool = False, language: str | None = None) -> list[Service]:
         """The ``n`` services to show first; with ``overdose`` the poison/overdose line leads;
         with ``language`` the services the directory says answer in it come first."""
