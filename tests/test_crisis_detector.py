@@ -558,3 +558,20 @@ def test_a_sign_off_made_final_is_a_goodbye(text: str, level: str) -> None:
 )
 def test_a_bystander_report_of_danger_now_is_urgent(text: str, level: str) -> None:
     assert classify(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I read the crisis docs today", "none"),
+        ("crisis", "none"),
+        ("help crisis", "none"),
+        ("the economic crisis is making rent hard", "none"),
+        ("im in crisis and i dont feel safe", "urgent"),
+        ("bin in ner krise, kann heut nacht nicht allein sein", "urgent"),
+        ("estou em crise, não aguento mais", "urgent"),
+    ],
+)
+def test_the_word_crisis_alone_is_not_an_emergency(text: str, level: str) -> None:
+    """Reading the docs or the news is not danger; being in crisis is."""
+    assert classify(text).level == level, text

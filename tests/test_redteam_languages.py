@@ -139,10 +139,6 @@ async def test_a_crisis_in_a_checkin_note_gets_a_private_ukrainian_reply(
     assert all(line.startswith(("(private) olena", "    ")) for line in out.split("\n") if line)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the detector (lead engineer only) misses this Latin-letter Ukrainian wording",
-)
 async def test_transliterated_ukrainian_without_a_plan_is_still_heard(
     olena: ConsoleCommunity,
 ) -> None:
