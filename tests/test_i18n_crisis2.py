@@ -182,3 +182,24 @@ async def test_a_flagged_message_alert_is_written_to_a_german_moderator_line_by_
     assert "Dringende Meldung: Eine Nachricht von bob kann bedeuten" in to_dan
     assert "Nachricht: #general message" in to_dan
     assert "{" not in to_dan and "Priority alert" not in to_dan
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("uk", "103 (швидка допомога) або 102 (поліція)"),
+        ("de", "103 (Rettungsdienst) oder 102 (Polizei)"),
+        ("es", "103 (ambulancia) o 102 (policía)"),
+    ],
+)
+async def test_the_emergency_number_names_its_services_in_the_readers_language(
+    tmp_path, language: str, says: str
+):
+    c = await ConsoleCommunity.create(tmp_path)
+    try:
+        out = await c.text(f"/language set {language}", "/crisis region:UA")
+        reply = private_to(out, "alice")
+        assert says in reply
+        assert "ambulance" not in reply and "police" not in reply
+    finally:
+        await c.stop()

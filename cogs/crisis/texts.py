@@ -13,6 +13,7 @@ care, written for that language (docs/translating.md), not word for word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -98,9 +99,32 @@ class _Builder:
         return "\n".join(self.lines), self.values
 
 
+# The directory names services in English beside their numbers ("103 (ambulance) or 102
+# (police)"): the words, and "or" between numbers, are said in the reader's language.
+EMERGENCY_WORDS = {
+    "ambulance": N_("ambulance"),
+    "police": N_("police"),
+    "ambulance, fire": N_("ambulance, fire"),
+    "firefighters and ambulance": N_("firefighters and ambulance"),
+}
+EITHER = N_("{first} or {second}")
+_SERVICE = re.compile(r"\(([a-z ,]+)\)")
+
+
 def emergency_number(region: RegionResources, tr: Translator = ENGLISH) -> str:
     """The number to call in an emergency, or a plain reminder when it is not known."""
-    return region.emergency or tr.gettext(UNKNOWN_EMERGENCY)
+    if not region.emergency:
+        return tr.gettext(UNKNOWN_EMERGENCY)
+
+    def service(match: re.Match[str]) -> str:
+        word = EMERGENCY_WORDS.get(match.group(1))
+        return f"({tr.gettext(word)})" if word else match.group(0)
+
+    parts = [_SERVICE.sub(service, part) for part in region.emergency.split(" or ")]
+    text = parts[0]
+    for part in parts[1:]:
+        text = tr.gettext(EITHER).format(first=text, second=part)
+    return text
 
 
 def community_line(resource: CommunityResource) -> str:
