@@ -107,10 +107,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     assert len(stories) >= 100
     urgent = [r["text"] for r, d in stories if d.level == "urgent"]
     # 1 of 891 development stories before blind round 9 joined the development data; round 9
-    # (I1, I2) brought 6 more stories rated urgent and round 10 (J1, J2) 5 more (measured
-    # blind, see tests/crisis_blind/results/round9-*.txt and round10-*.txt): 12 now. The floor
-    # stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 12, urgent
+    # (I1, I2) brought 6 more stories rated urgent, round 10 (J1, J2) 5 and round 11 (K1, K2)
+    # 3 more (measured blind, see tests/crisis_blind/results/round9-*.txt to round11-*.txt):
+    # 15 now. The floor stops a change from making it worse; the aim is none.
+    assert len(urgent) <= 15, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
