@@ -527,3 +527,14 @@ async def test_export_and_delete_cover_counters_and_history(community):
 
 async def test_every_milestone_table_is_registered_with_privacy(community):
     assert set(TABLES) <= community.bot.privacy.tables()
+
+
+async def test_a_reset_without_a_name_asks_which_counter_when_there_are_several(community):
+    """Resetting is heavy: with two counters, the bot asks rather than picking one."""
+    await community.text("/milestone set 2026-03-01", "/milestone set 2026-05-01 name:alcohol")
+    out = await community.text("/milestone reset")
+    assert "Which counter? You have:" in out and "alcohol" in out
+    shown = await community.text("/milestone show")
+    assert "Thank you for telling me." not in out and "2026-03-01" in shown
+    out = await community.text("/milestone reset name:alcohol")
+    assert "Thank you for telling me." in out

@@ -220,7 +220,7 @@ class Milestones(Cog):
         note: str | None,
     ) -> None:
         now, tz = ctx.now(), await ctx.member_timezone()
-        counter = await self._pick(ctx, name)
+        counter = await self._pick(ctx, name, guess=False)
         if counter is None:
             return
         today = local_date(now, tz)
@@ -448,8 +448,11 @@ class Milestones(Cog):
             counters = await self.store.counters(ctx.member_key())
         return counters
 
-    async def _pick(self, ctx: Context, name: str | None) -> Counter | None:
-        """The counter a command is about; replies kindly (and returns None) when unclear."""
+    async def _pick(self, ctx: Context, name: str | None, *, guess: bool = True) -> Counter | None:
+        """The counter a command is about; replies kindly (and returns None) when unclear.
+
+        Without a name, several counters fall back to the default one unless ``guess`` is
+        False (a reset must never land on a counter the member did not mean)."""
         counters = await self._my_counters(ctx)
         if not counters:
             await ctx.reply(_none_yet(ctx), private=True)
@@ -458,7 +461,7 @@ class Milestones(Cog):
             if len(counters) == 1:
                 return counters[0]
             named = [c for c in counters if _same(c.name, DEFAULT_NAME)]
-            if named:
+            if named and guess:
                 return named[0]
             await ctx.reply(
                 _("Which counter? You have: {names}. Add name:<name> to choose one."),
