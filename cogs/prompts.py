@@ -495,7 +495,7 @@ class Prompts(Cog):
             if claim.run_id is not None:
                 text = prompt.text or claim.bank_text or ""
                 await self._deliver(ctx, prompt, claim.run_id, text, now)
-            elif claim.outcome == "empty-bank":
+            elif claim.outcome == "empty-bank" and await self._first_empty_in_a_row(prompt.id):
                 await ctx.alert(
                     _(
                         "Prompt #{id} takes from the prompt bank, but the bank is empty, so "
@@ -506,6 +506,11 @@ class Prompts(Cog):
                 )
         except Exception:
             log.exception("prompt %s could not be handled", prompt.id)
+
+    async def _first_empty_in_a_row(self, prompt_id: int) -> bool:
+        """The moderators hear of an empty bank once, not on every occurrence until it fills."""
+        runs = await self.store.runs(prompt_id, limit=2)  # this occurrence, then the one before
+        return len(runs) < 2 or runs[1].outcome != "empty-bank"
 
     async def _deliver(
         self, ctx: Context, prompt: Prompt, run_id: int, text: str, now: datetime

@@ -262,6 +262,12 @@ async def test_an_empty_bank_tells_the_moderators(fac):
     assert "The prompt bank is empty" in out
     out = await clock(fac, "2026-11-03T09:00")
     assert posts(out) == [] and any("the bank is empty" in line for line in posts(out, "alerts"))
+    # told once: the next days' empty occurrences do not fill the alerts channel
+    out = await clock(fac, "2026-11-04T09:00") + await clock(fac, "2026-11-05T09:00")
+    assert not any("the bank is empty" in line for line in posts(out, "alerts"))
+    await fac.text('/prompt bank add "Bank A"')
+    out = await clock(fac, "2026-11-06T09:00")
+    assert any("Bank A" in line for line in posts(out))
 
 
 async def test_preview_is_private(fac):
