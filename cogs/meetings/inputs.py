@@ -24,7 +24,7 @@ Length = Annotated[int, Range(LENGTH_MIN, LENGTH_MAX), _("How long it lasts, in 
 Cap = Annotated[int, Range(1, CAP_MAX), _("The most members who can RSVP to one meeting")]
 
 _KINDS = ("weekly", "monthly", "once")
-_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_LINK = re.compile(r"https://[^\s<>\"]+", re.IGNORECASE)  # https only, as the help says
 _MATRIX_ROOM = re.compile(r"[!#][^\s:]+:[A-Za-z0-9.\-]+(:\d+)?")
 
 
