@@ -106,3 +106,10 @@ async def test_the_meetings_guide_examples_work_on_the_console(community):
     await community.say(":role fran facilitator", ":as fran")
     for number, line in enumerate(lines, start=1):
         assert f"Meeting #{number} is planned" in await community.text(line), line
+
+
+async def test_vent_without_text_says_at_once_that_anonymous_posting_is_not_open(community):
+    """/vent alone asked for the text ("type !vent"), then refused only after it was written."""
+    out = await community.text("/vent")
+    assert "Anonymous posting isn't open in this community" in private_to(out, "alice")
+    assert "Write it" not in out

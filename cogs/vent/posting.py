@@ -30,6 +30,9 @@ class Posting(VentBase):
     async def vent(self, ctx: Context, text: VentText | None = None) -> None:
         """Post as "Anonymous member #N"; without text, a form to write it (Discord)."""
         if text is None:
+            if await ctx.channel_for("vent") is None:  # say it now, not after they wrote it
+                await ctx.reply(texts.NOT_OPEN, hint=ctx.command_hint("community channel"))
+                return
             await ctx.reply(
                 texts.ASK_TEXT,
                 buttons=[Button(texts.WRITE_IT, command="vent", form=True)],
