@@ -19,6 +19,7 @@ from bot.spec import ChoiceType, ParamType, Permission
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.i18n import Translator
 
 ON_OFF = ChoiceType(("on", "off"))
 RESET = "default"  # typed as the value: back to the default (the stored value is removed)
@@ -88,6 +89,10 @@ class DeclaredSettings:
         """Every setting name, in the order declared."""
         return tuple(self._settings)
 
+    def settable_names(self) -> tuple[str, ...]:
+        """The names ``/community set`` changes itself (the others have a command of their own)."""
+        return tuple(name for name, (_, s) in self._settings.items() if s.command is None)
+
 
 class SettingNameType(ChoiceType):
     """One of the settings declared when the value is typed (features load after the command
@@ -99,6 +104,12 @@ class SettingNameType(ChoiceType):
     @property  # type: ignore[override]
     def choices(self) -> tuple[str, ...]:
         return self.settings.names() if self.settings is not None else ()
+
+    def describe_in(self, tr: Translator) -> str:
+        # every name is accepted (one with a command of its own is pointed there), but the
+        # help lists only those this command changes
+        names = self.settings.settable_names() if self.settings is not None else ()
+        return tr("one of {choices}", choices=", ".join(names))
 
     def bind(self, cog: Any) -> SettingNameType:
         return SettingNameType(cog.bot.declared_settings)

@@ -113,3 +113,12 @@ async def test_vent_without_text_says_at_once_that_anonymous_posting_is_not_open
     out = await community.text("/vent")
     assert "Anonymous posting isn't open in this community" in private_to(out, "alice")
     assert "Write it" not in out
+
+
+async def test_community_set_lists_only_what_it_changes_and_points_to_the_rest(community):
+    """Its help listed timezone, region, welcome … which it then refused to change."""
+    out = await community.text(":role alice moderator", "/help community set")
+    listed = out.split("one of", 1)[1].splitlines()[0]
+    assert "timezone" not in listed and "welcome" not in listed and "crisis.concern_dm" in listed
+    out = await community.text("/community set timezone Europe/Paris")
+    assert "has a command of its own" in out and "community timezone" in out
