@@ -29,7 +29,7 @@ MILESTONES = {
     },
     "de": {
         "set": "Dein Zähler recovery steht: Er begann am 2026-08-02. Das sind 92 Tage (3 Monate).",
-        "next": "Nächster Meilenstein: 6 Monate am 2027-02-02 (in",
+        "next": "Nächster Meilenstein: 6 Monate am 2027-02-02 (noch",
         "show": "Längster Abschnitt: 92 Tage. Insgesamt über alle Abschnitte: 92 Tage.",
         "reset": "Der Abschnitt davor dauerte 92 Tage, und jeder dieser Tage zählt.",
         "celebrate": "🎉 Du hast 24 Stunden bei deinem Zähler recovery erreicht!",
