@@ -182,8 +182,10 @@ def parse_config(
                 and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
             ):
                 problems.append(f"{name}.{key}: expected a list of whole numbers, got {value!r}")
-            elif key != "shard_ids" and expected is list and not (
-                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            elif (
+                key != "shard_ids"
+                and expected is list
+                and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
             ):
                 problems.append(f"{name}.{key}: expected a list of strings, got {value!r}")
             elif expected is dict and not (

@@ -97,9 +97,7 @@ class ProcessLock:
 
         if self._conn is None:
             try:
-                self._conn = await asyncpg.connect(
-                    self.target, password=self._password, timeout=10
-                )
+                self._conn = await asyncpg.connect(self.target, password=self._password, timeout=10)
             except (TimeoutError, OSError, asyncpg.PostgresError) as err:
                 log.warning("cannot reach the database for the %s lock: %s", self.name, err)
                 return False

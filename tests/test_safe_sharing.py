@@ -245,7 +245,9 @@ async def test_remove_takes_the_post_down_and_forgets_the_author(community):
     await community.say("/vent to be removed")
     out = await community.text(":as mod", "/vent remove post:1")
     assert "forgotten who wrote post 1" in out or "Post 1 is removed" in out
-    assert "no longer kept" in await community.text("/vent reveal post:1 reason:checking who wrote it")
+    assert "no longer kept" in await community.text(
+        "/vent reveal post:1 reason:checking who wrote it"
+    )
 
 
 async def test_export_and_delete_of_the_author_link(community, tmp_path):

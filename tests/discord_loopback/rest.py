@@ -165,7 +165,11 @@ class RestApi:
             "max_concurrency": self.srv.max_concurrency,
         }
         return json_response(
-            {"url": self.srv.gateway_url, "shards": self.srv.shard_count, "session_start_limit": limit}
+            {
+                "url": self.srv.gateway_url,
+                "shards": self.srv.shard_count,
+                "session_start_limit": limit,
+            }
         )
 
     def _check_app(self, app: str) -> None:

@@ -189,9 +189,7 @@ class DiscordPlatform(DiscordEvents, DiscordSending, DiscordListings, DiscordLoo
             except (discord.HTTPException, discord.GatewayNotFound, KeyError, ValueError):
                 self._max_concurrency = 1
         bucket = (shard_id or 0) % self._max_concurrency
-        await take_turn(
-            self.bot.platform_storage(), PLATFORM, f"identify:{bucket}", IDENTIFY_EVERY
-        )
+        await take_turn(self.bot.platform_storage(), PLATFORM, f"identify:{bucket}", IDENTIFY_EVERY)
         log.info("discord: shard %s identifies (bucket %d)", shard_id, bucket)
 
     async def sync_commands(self) -> bool:
