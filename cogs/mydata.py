@@ -8,10 +8,47 @@ from typing import Annotated, Literal
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.message import Attachment
 from bot.spec import command
 from storage.db import MemberKey
+
+# The names each feature gives its member data (bot.privacy), as a member reads them; the
+# export's JSON keeps the stable names.
+SECTION_NAMES = {
+    "anonymous post limits": N_("anonymous post limits"),
+    "anonymous post relays": N_("anonymous post relays"),
+    "anonymous posts": N_("anonymous posts"),
+    "checkin days": N_("checkin days"),
+    "checkin reminder": N_("checkin reminder"),
+    "checkins": N_("checkins"),
+    "community_audit": N_("community_audit"),
+    "crisis alerts": N_("crisis alerts"),
+    "crisis concern reports": N_("crisis concern reports"),
+    "crisis directory checks": N_("crisis directory checks"),
+    "crisis directory reports": N_("crisis directory reports"),
+    "crisis duty": N_("crisis duty"),
+    "crisis flagged messages": N_("crisis flagged messages"),
+    "crisis rota": N_("crisis rota"),
+    "crisis state": N_("crisis state"),
+    "matrix_direct_room": N_("matrix_direct_room"),
+    "meeting_rsvps": N_("meeting_rsvps"),
+    "meetings": N_("meetings"),
+    "milestones": N_("milestones"),
+    "partners": N_("partners"),
+    "profile": N_("profile"),
+    "prompts": N_("prompts"),
+    "safety plan": N_("safety plan"),
+    "settings": N_("settings"),
+    "support feedback": N_("support feedback"),
+    "support requests": N_("support requests"),
+    "support settings": N_("support settings"),
+}
+
+
+def section_name(ctx: Context, name: str) -> str:
+    """A section of a member's data in their language (a feature's new section: its own name)."""
+    return ctx.t(SECTION_NAMES[name]) if name in SECTION_NAMES else name
 
 
 class MyData(Cog):
@@ -42,7 +79,7 @@ class MyData(Cog):
         if not data:
             await ctx.reply(_("I have nothing stored about you here."))
             return
-        sections = ", ".join(sorted(data))
+        sections = ", ".join(sorted(section_name(ctx, name) for name in data))
         if ctx.platform.capabilities.files:
             await ctx.reply(
                 _("Here is everything I store about you ({sections})."),
@@ -101,7 +138,9 @@ class MyData(Cog):
                     _("There was nothing stored about you, so nothing needed deleting.")
                 )
             return
-        summary = ", ".join(f"{name} ({n})" for name, n in sorted(removed.items()))
+        summary = ", ".join(
+            sorted(f"{section_name(ctx, name)} ({n})" for name, n in removed.items())
+        )
         if kept:
             await ctx.reply(
                 _("Done. I deleted everything else I had about you: {summary}. {kept}"),

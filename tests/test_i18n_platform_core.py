@@ -105,3 +105,19 @@ def test_a_schedule_error_is_said_in_the_reader_language() -> None:
     assert caught.value.translated(translator("uk")) == (
         "2027-02-30 — такої дати немає в календарі."
     )
+
+
+async def test_the_sections_of_a_members_data_are_named_in_their_language(tmp_path):
+    from cogs.mydata import SECTION_NAMES
+    from tests.harness import ConsoleCommunity, private_to
+
+    c = await ConsoleCommunity.create(tmp_path)
+    try:
+        # every section the shipped features register has a name a member can read
+        assert set(c.bot.privacy.handlers) <= set(SECTION_NAMES)
+        out = await c.text("/language set es", '/checkin 4 note:"hola"', "/mydata export")
+        assert "check-ins" in private_to(out, "alice") and "checkin days" not in out
+        out = await c.text("/mydata delete confirm:yes")
+        assert "días con check-in (1)" in private_to(out, "alice")
+    finally:
+        await c.stop()
