@@ -106,3 +106,15 @@ def test_ukrainian_and_russian_lines_lead_for_their_readers(
 ) -> None:
     shown = directory.for_region(code).top(3, language=language)
     assert shown[0].speaks(language), (code, language, [s.id for s in shown])
+
+
+async def test_the_opening_hours_are_in_the_ukrainian_readers_language(tmp_path):
+    from tests.harness import ConsoleCommunity, private_to
+
+    c = await ConsoleCommunity.create(tmp_path)
+    try:
+        out = private_to(await c.text("/language set uk", "/crisis region:PL"), "alice")
+        assert "українською та російською пн-пт 14:00-18:00" in out
+        assert "source" not in out and "Mon-Fri" not in out
+    finally:
+        await c.stop()

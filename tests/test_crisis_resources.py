@@ -286,3 +286,18 @@ def test_a_bad_review_value_is_refused(tmp_path) -> None:
     (tmp_path / "r.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="review"):
         load_directory(tmp_path / "r.toml")
+
+
+def test_every_worded_opening_time_can_be_read_in_each_language(directory: Directory) -> None:
+    """Hours and costs are shown to members: each wording beyond times is in the catalogs."""
+    from cogs.crisis.hours import WORDED, needs_words
+
+    services = [s for r in directory.regions.values() for s in r.services] + [directory.fallback]
+    worded = {
+        text
+        for s in services
+        for text in (s.hours, s.cost)
+        if text not in ("", "24/7", "see website", "directory") and needs_words(text)
+    }
+    assert worded <= set(WORDED), sorted(worded - set(WORDED))
+    assert not any("source" in s.hours for s in services)  # a review note, not an opening time

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.i18n import ENGLISH, N_, Translator
+from cogs.crisis.hours import as_read
 
 RESOURCES_PATH = Path(__file__).with_name("resources.toml")
 
@@ -86,10 +87,13 @@ class Service:
 
     def format_line(self, tr: Translator = ENGLISH) -> str:
         """One line for a member: "Name — call or text 988, chat at 988lifeline.org", in
-        ``tr``'s language (names, hours and notes come from the directory as written)."""
+        ``tr``'s language (names and notes come from the directory as written; worded hours
+        are translated, see cogs.crisis.hours)."""
         merged = [_say(tr, part) for part in _merge_numbers(self._contact_parts())]
         name = self.name + "".join(
-            f" ({extra})" for extra in (self.hours, self.cost) if extra not in _PLAIN_HOURS
+            f" ({as_read(extra, tr)})"
+            for extra in (self.hours, self.cost)
+            if extra not in _PLAIN_HOURS
         )
         body = ", ".join(merged)
         if self.emergency_first:
