@@ -203,3 +203,13 @@ async def test_the_emergency_number_names_its_services_in_the_readers_language(
         assert "ambulance" not in reply and "police" not in reply
     finally:
         await c.stop()
+
+
+async def test_the_kind_of_each_alert_in_crisis_concerns_is_in_the_moderators_language(tmp_path):
+    c = await ConsoleCommunity.create(tmp_path)
+    try:
+        await c.say(":role mod moderator", ":as alice", URGENT, ":as mod", "/language set de")
+        out = private_to(await c.text("/crisis concerns"), "mod")
+        assert "(dringende Nachricht)" in out and "(urgent)" not in out
+    finally:
+        await c.stop()
