@@ -43,3 +43,18 @@ async def test_the_client_language_answers_unless_the_member_chose(inproc):
     assert "Je suis vraiment content" in (await rec.wait_reply())["content"]
     rec = await server.invoke(GUILD, GENERAL, CAROL, "crisis", {}, locale="ja")
     assert "I'm really glad you reached out" in (await rec.wait_reply())["content"]
+
+
+async def test_every_command_and_option_reads_in_each_language_in_the_slash_menu(inproc):
+    server = inproc.server
+    await server.wait_commands_synced()
+    missing = []
+    for command in server.synced_commands():
+        if command["name"].startswith("probe"):
+            continue  # the tests' own probe feature, not the bot's
+        if set(command.get("description_localizations") or {}) != LOCALES:
+            missing.append(command["name"])
+        for option in command.get("options", []):
+            if set(option.get("description_localizations") or {}) != LOCALES:
+                missing.append(f"{command['name']} {option['name']}")
+    assert not missing, missing
