@@ -18,6 +18,7 @@ Run with ``python -m benchmarks.checkin_core`` from the repository root.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import statistics
 import tempfile
 import time
@@ -42,6 +43,7 @@ PER_MEMBER = 750  # check-ins per member and round
 NAIVE_TOTAL = 2_000  # naive check-ins per round
 STEADY_RATE = 300
 STEADY_SECONDS = 5
+_NOTES = itertools.count()
 COMMUNITY = CommunityRef("bench", "bench", "bench community")
 CHANNEL = ChannelRef("general", "general")
 
@@ -89,7 +91,8 @@ async def _checkin(bot: Bot, member: int, n: int) -> float:
     """One check-in through the dispatcher; returns its latency in seconds."""
     responder = _Responder()
     actor = Actor(f"member{member}", f"member{member}", Permission.MEMBER)
-    text = f'checkin {1 + n % 5} cravings:{n % 11} note:"day {n}, still here"'
+    # every note is new, as members' notes are: nothing typed is answered from a memory
+    text = f'checkin {1 + n % 5} cravings:{n % 11} note:"day {n} of {member}, {next(_NOTES)}"'
     started = time.perf_counter()
     await bot.dispatch(Invocation(COMMUNITY, CHANNEL, actor, responder, text=text))
     elapsed = time.perf_counter() - started

@@ -8,6 +8,7 @@ import inspect
 import logging
 import pkgutil
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -280,23 +281,22 @@ class Bot:
             log.exception("could not even send an apology")
 
     async def _dispatch(self, inv: Invocation, base: Context) -> None:
-        heard = await self._screen(base, self._typed_texts(inv))
+        line = _read_line(self.registry, inv)
+        heard = await self._screen(base, self._typed_texts(inv, line))
         try:
-            await self._run(inv, base)
+            await self._run(inv, base, line)
         finally:
             if heard is not None and not base.crisis_answered:
                 await _reply_message(base, heard)
 
-    def _typed_texts(self, inv: Invocation) -> list[str]:
+    def _typed_texts(self, inv: Invocation, line: _Line) -> list[str]:
         """Every piece of free text a member typed: each named value, and the words after the
         command's name together (the name itself is ours: "crisis" is no one's crisis)."""
         if inv.path is not None:
             return [v for v in inv.args.values() if isinstance(v, str) and v.strip()]
-        try:
-            tokens = parse(inv.text or "")
-        except ParseError:
+        if line.problem is not None:
             return [inv.text] if inv.text else []
-        _, used = self.registry.match(command_words(tokens))
+        tokens, used = line.tokens, line.used
         named = [t.text for t in tokens if t.name is not None]
         bare = " ".join(t.text for t in tokens[used:] if t.name is None)
         return [text for text in [bare, *named] if text.strip()]
@@ -311,20 +311,9 @@ class Bot:
             log.exception("the text screen failed; the command runs unscreened")
             return None
 
-    async def _run(self, inv: Invocation, base: Context) -> None:
+    async def _run(self, inv: Invocation, base: Context, line: _Line) -> None:
         now = self.clock.now()
-        spec: CommandSpec | None = None
-        tokens: list[Token] = []
-        used = 0
-        problem: ParseError | None = None
-        if inv.path is not None:
-            spec = self.registry.get(inv.path)
-        else:
-            try:
-                tokens = parse(inv.text or "")
-            except ParseError as err:
-                problem = err
-            spec, used = self.registry.match(command_words(tokens))
+        spec, tokens, used, problem = line.spec, line.tokens, line.used, line.problem
         if not (spec is not None and spec.unlimited) and not await self._within_limit(
             inv, base, spec, now
         ):
@@ -496,3 +485,27 @@ class Bot:
 
 async def _reply_message(ctx: Context, message: Message) -> None:
     await ctx.reply(message.template, private=True, buttons=message.buttons, **dict(message.values))
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A typed command line read once: its tokens, the command they name and the words it used."""
+
+    spec: CommandSpec | None
+    tokens: list[Token]
+    used: int
+    problem: ParseError | None
+
+
+def _read_line(registry: CommandRegistry, inv: Invocation) -> _Line:
+    """Read the invocation's command (a platform's own command path, or typed text)."""
+    if inv.path is not None:
+        return _Line(registry.get(inv.path), [], 0, None)
+    tokens: list[Token] = []
+    problem: ParseError | None = None
+    try:
+        tokens = parse(inv.text or "")
+    except ParseError as err:
+        problem = err
+    spec, used = registry.match(command_words(tokens))
+    return _Line(spec, tokens, used, problem)

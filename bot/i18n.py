@@ -17,7 +17,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -116,6 +116,8 @@ class Translator:
 
     def number(self, value: float) -> str:
         """A number as this locale writes it (1,234.5 · 1.234,5 · 1 234,5)."""
+        if isinstance(value, int):
+            return _whole_number(value, str(self.locale))
         return format_decimal(value, locale=self.locale)
 
     def date(self, value: date, format: str = "long") -> str:
@@ -142,3 +144,9 @@ def translator(code: str | None) -> Translator:
 
 
 ENGLISH = translator(DEFAULT)
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(value: int, locale: str) -> str:
+    """Counts recur (days, streaks, places in a queue): each is formatted once per locale."""
+    return format_decimal(value, locale=locale)

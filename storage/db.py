@@ -183,6 +183,11 @@ class Database:
         """The first row of one query."""
         return await self.read(lambda c: c.execute(sql, params).fetchone())
 
+    async def lookup(self, sql: str, params: tuple | dict = ()) -> Any | None:
+        """The row one small indexed query finds (a setting by its key): :meth:`fetchone`, which
+        a backend may answer without a trip to another thread."""
+        return await self.fetchone(sql, params)
+
     async def tables(self) -> list[str]:
         """peerbot's tables, parents before the tables whose foreign keys name them."""
         raise NotImplementedError

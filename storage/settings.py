@@ -100,7 +100,7 @@ class MemberSettings:
 
     async def timezone(self, key: MemberKey) -> str | None:
         """The member's own zone, else their community's (one query), else None."""
-        row = await self.db.fetchone(
+        row = await self.db.lookup(
             "SELECT COALESCE("
             " (SELECT value FROM member_settings WHERE platform=? AND community_id=? AND user_id=?"
             "  AND key='timezone'),"
@@ -113,7 +113,7 @@ class MemberSettings:
     async def languages(self, key: MemberKey) -> tuple[str | None, str | None, str | None]:
         """The member's chosen language, their last client language and their community's
         (one query; None where unset)."""
-        row = await self.db.fetchone(
+        row = await self.db.lookup(
             "SELECT"
             " (SELECT value FROM member_settings WHERE platform=? AND community_id=? AND user_id=?"
             "  AND key='language'),"

@@ -123,7 +123,10 @@ async def test_claim_shows_who_has_it_and_close_keeps_the_outcome(team):
     assert "Closed by alice at 12:00 UTC: reached them" in out
     assert "already closed" in await team.text("/alert close 1 outcome:no-contact")
     out = await team.text("/crisis concerns")
-    assert "Alert #1 2026-11-02 12:00 UTC (urgent message): closed: reached them (handled by alice)" in out
+    assert (
+        "Alert #1 2026-11-02 12:00 UTC (urgent message): closed: reached them (handled by alice)"
+        in out
+    )
     out = await team.text("/crisis stats")
     body = out.split(":", 1)[1]
     assert "2026-11: reached them 1 (total 1)" in body and "bob" not in body

@@ -15,7 +15,7 @@ brings neither a second alert nor a second private message.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bot.cog import listener
 from bot.context import Context
@@ -52,6 +52,22 @@ LEVELS = {"urgent": N_("urgent"), "concern": N_("concern")}
 def detect(text: str) -> Detection:
     """The one entry point to the detector, shared by the bot and ``peerbot crisis classify``.
     Text behind a content warning is read without the warning as well; the graver reading wins."""
+    if len(text) > _REMEMBERED_LENGTH:
+        return _detect(text)
+    return _detect_remembered(text)
+
+
+# One command's text is read more than once (the screen of every typed text, then the feature
+# that stores it); the detector is deterministic, so short texts are answered from memory.
+_REMEMBERED_LENGTH = 2_000
+
+
+@lru_cache(maxsize=256)
+def _detect_remembered(text: str) -> Detection:
+    return _detect(text)
+
+
+def _detect(text: str) -> Detection:
     found = classify(text)
     if found.level == "urgent":
         return found
