@@ -246,8 +246,11 @@ def long_lived(path: str | Path) -> str | None:
 def database_for(path: str | Path) -> str:
     """What ``bot.database`` should say for a database a test module keeps at `path` (a bot
     in a subprocess, a module-wide bot): the path itself on SQLite; on PostgreSQL a database
-    made for that path, the same one each time, kept until the server stops."""
-    if BACKEND != "postgresql":
+    made for that path, the same one each time, kept until the server stops. A PostgreSQL URL
+    (a database the test made itself and reads back) is that database, as it is."""
+    from storage.db import is_postgres
+
+    if BACKEND != "postgresql" or is_postgres(path):
         return str(path)
     key = str(path)
     if key not in _long_lived:
