@@ -109,8 +109,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # 1 of 891 development stories before blind round 9 joined the development data; round 9
     # (I1, I2) brought 6 more stories rated urgent, round 10 (J1, J2) 5 and round 11 (K1, K2)
     # 3 more (measured blind, see tests/crisis_blind/results/round9-*.txt to round11-*.txt):
-    # 15 now. The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 15, urgent
+    # 15 then; rounds 12 and 13 (L and M sets) brought 5 more, and stories dated by what came
+    # after ("now I'm 4 years stable", "I'm 34") are read as stories since: 7 of 1,389 now.
+    # The floor stops a change from making it worse; the aim is none.
+    assert len(urgent) <= 7, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
