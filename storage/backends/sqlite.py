@@ -84,6 +84,7 @@ class SqliteDatabase(Database):
         self._quick: sqlite3.Connection | None = (
             None  # lookups on the loop thread, opened once used
         )
+        self._quick_identity: tuple[int, int] | None = None  # the file _quick has open
 
     @classmethod
     async def open_file(
@@ -158,20 +159,31 @@ class SqliteDatabase(Database):
 
     async def lookup(self, sql: str, params: tuple | dict = ()) -> Any | None:
         """Answered at once on the loop thread: an indexed lookup in WAL mode never waits for
-        writers and costs less than the trip to the reader thread and back. When the file is busy
-        (a checkpoint resetting the log) it goes to the reader thread instead."""
+        writers and costs less than the trip to the reader thread and back. It reads the file
+        now at the path (one restored or replaced meanwhile too), never creating one; while
+        there is none, or on any error (the file busy, unreadable), the reader thread answers
+        as it would without this shortcut."""
         if self._writer is None or self._closed:
             return await self.fetchone(sql, params)
         try:
-            if self._quick is None:
-                self._quick = _open_quick(self.path)
-            return self._quick.execute(sql, params).fetchone()
-        except sqlite3.OperationalError as err:
-            if getattr(err, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
-                raise StorageError(str(err)) from err
-        except sqlite3.Error as err:
-            raise StorageError(str(err)) from err
+            quick = self._quick_connection()
+            if quick is not None:
+                return quick.execute(sql, params).fetchone()
+        except sqlite3.Error:
+            self._close_quick()
         return await self.fetchone(sql, params)
+
+    def _quick_connection(self) -> sqlite3.Connection | None:
+        """The lookup connection, on the file at the path now (None while the path is empty)."""
+        current = _file_identity(self.path)
+        if current != self._quick_identity:
+            self._close_quick()
+        if current is None:
+            return None
+        if self._quick is None:
+            self._quick = _open_quick(self.path)
+            self._quick_identity = current
+        return self._quick
 
     async def write(self, fn: Callable[[sqlite3.Connection], T], *, background: bool = False) -> T:
         """Run `fn` in a transaction; returns only after it is committed.
@@ -224,6 +236,7 @@ class SqliteDatabase(Database):
         await self.read(lambda c: c.execute(pragma))
 
     def _close_quick(self) -> None:
+        self._quick_identity = None
         if self._quick is not None:
             self._quick.close()
             self._quick = None
@@ -396,8 +409,10 @@ def _open_writer(path: str) -> sqlite3.Connection:
 
 
 def _open_quick(path: str) -> sqlite3.Connection:
-    """The connection for lookups on the loop thread: read-only, and never waiting for a lock."""
-    quick = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0)
+    """The connection for lookups on the loop thread: read-only (it never creates a missing
+    file), and never waiting for a lock."""
+    uri = Path(path).absolute().as_uri() + "?mode=ro"
+    quick = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=0)
     quick.row_factory = sqlite3.Row
     for pragma in (*_CONNECTION_PRAGMAS, "PRAGMA query_only = ON"):
         quick.execute(pragma)
