@@ -318,7 +318,9 @@ class Detector:
         # lifts concern -> urgent, and none -> urgent (after "risk") at a threshold chosen for
         # exactly those messages ("the rope is up in the loft, nobody here til monday").
         if current < CONCERN and self.model.passes(feats, "risk"):
-            if self.model.passes(feats, "urgent", self.model.urgent_from_none):
+            # an everyday injury ("my nose won't stop bleeding") is never urgent on words alone
+            benign = "benign_injury" in facts.raw
+            if not benign and self.model.passes(feats, "urgent", self.model.urgent_from_none):
                 facts.fire(URGENT, "model.urgent")
             else:
                 facts.fire(CONCERN, "model.concern")
