@@ -48,6 +48,9 @@ class Facts:
     raw: dict[str, list[Match]] = field(default_factory=dict)
     past_sentences: frozenset[int] = frozenset()
     story_sentences: frozenset[int] = frozenset()
+    # sentences told as an anniversary ("four years ago tonight I'm sitting in the car"): their
+    # "now" and "tonight" belong to the story, not to today
+    anniversary_sentences: frozenset[int] = frozenset()
     fired: list[tuple[int, str]] = field(default_factory=list)
     overdose: bool = False
 
@@ -145,7 +148,15 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         story |= frozenset(sentence)
     broken = frozenset(sentence[m.start] for m in raw.get("relapse", ()))
     counts = frozenset(sentence[m.start] for m in sober) - broken
-    facts = Facts(tokens=tokens, raw=raw, past_sentences=story | counts, story_sentences=story)
+    anniversary = frozenset(sentence[m.start] for m in raw.get("anniversary", ()))
+    story |= anniversary
+    facts = Facts(
+        tokens=tokens,
+        raw=raw,
+        past_sentences=story | counts,
+        story_sentences=story,
+        anniversary_sentences=anniversary,
+    )
     for concept, found in raw.items():
         if concept not in SUPPRESSIBLE:
             facts.live[concept] = found
@@ -253,6 +264,8 @@ def in_story(facts: Facts, m: Match) -> bool:
 
 def says_now(facts: Facts, sentence: int) -> bool:
     """The sentence says the act is happening now or was just done ("just", "right now")."""
+    if sentence in facts.anniversary_sentences:
+        return False
     return facts.sentence_has(sentence, "just_now")
 
 
