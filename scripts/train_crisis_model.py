@@ -3,13 +3,17 @@
     python scripts/train_crisis_model.py [--out cogs/crisis/model.json]
     python scripts/train_crisis_model.py --leave-one-round-out [--dry-run]
 
-Features come from the detector itself (:meth:`cogs.crisis.detector.Detector.features`), only
-for messages the model can see at run time (past the gate, with a risk concept). Two logistic
-regressions (urgent vs the rest; urgent or concern vs none) are fitted with L2 regularisation
-(numpy only, sparse rows, full-batch Adam). Thresholds are chosen out of round: every message of
-the training data is scored by heads trained without its round, and each head's threshold is the
-lowest score that keeps the messages it raises within a false-alarm budget on messages labelled
-``none`` and never raises a past story to urgent.
+Features come from the detector itself (:meth:`cogs.crisis.detector.Detector.features`): for a
+message with a risk concept, its words, n-grams, concepts, rules and facts; for a "quiet" one
+(no risk concept), its words and n-grams only. Two logistic regressions (urgent vs the rest;
+urgent or concern vs none) are fitted on both with L2 regularisation (numpy only, sparse rows,
+full-batch Adam). Thresholds are chosen out of round: every message of the training data is
+scored by heads trained without its round, and each head's threshold is the lowest score that
+keeps the messages it raises within a false-alarm budget on messages labelled ``none`` and never
+raises a past story to urgent. Quiet messages get thresholds of their own (``--quiet-budget``)
+and a screen: a third logistic score over their words alone, cheap enough to run on every
+message, whose threshold lets through all but ``--screen-loss`` of the quiet messages the heads
+lift out of round.
 
 ``--leave-one-round-out`` is the honest proxy for a blind figure: for each round (the blind set
 letters a, b, c ... and the development sets as one round) the model is trained, thresholds
@@ -34,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cogs.crisis.detector import Detector  # noqa: E402
-from cogs.crisis.model import ALL_KINDS, LinearModel  # noqa: E402
+from cogs.crisis.lexicon import cap, strip_ignored  # noqa: E402
+from cogs.crisis.model import ALL_KINDS, QUIET, LinearModel, screen_words  # noqa: E402
 from scripts.crisis_eval import figures  # noqa: E402
 
 
@@ -71,6 +76,16 @@ class Data:
         self.past = np.array([r["category"] in ("past_story", "past") for r in self.rows])
         self.feats = [detector.features(r["text"], kinds) for r in self.rows]
         self.seen = np.array([f is not None for f in self.feats])  # the model runs on these
+        # ... and these are read by the model alone (no risk concept), past the screen
+        self.quiet = np.array([f is not None and f"x:{QUIET}" in f for f in self.feats])
+        # quiet messages the model never raises (stories of the past, words aimed at others)
+        self.held = np.array(
+            [
+                q and detector.held_back(r["text"])
+                for q, r in zip(self.quiet, self.rows, strict=True)
+            ]
+        )
+        self.screen = [screen_words(strip_ignored(cap(r["text"]))) for r in self.rows]
 
 
 class Sparse:
@@ -162,14 +177,14 @@ def out_of_round(data: Data, idx: np.ndarray, args) -> dict[str, np.ndarray]:  #
     return scores
 
 
-def thresholds(data: Data, idx: np.ndarray, scores, args) -> dict[str, float]:  # noqa: ANN001
+def thresholds(data: Data, idx: np.ndarray, scores, args) -> dict:  # noqa: ANN001
     """The lowest thresholds whose out-of-round raises stay within the budgets."""
     labels, rules, none = data.labels[idx], data.rules[idx], data.labels[idx] == "none"
     past = data.past[idx]
     out = {}
     for name, _ in HEADS:
         s = scores[name][idx]
-        below = rules == "none" if name == "risk" else rules == "concern"
+        below = (rules == "none" if name == "risk" else rules == "concern") & ~data.quiet[idx]
         best = 1.0
         for t in np.linspace(0.99, 0.2, 80):
             raised = (s >= t) & below & ~past_words(data, idx)
@@ -186,7 +201,65 @@ def thresholds(data: Data, idx: np.ndarray, scores, args) -> dict[str, float]:  
         print(f"  {name}: threshold {best:.3f}, out of round it raises {gained} risky messages")
         out[name] = best
     out["urgent_from_none"] = _two_levels(data, idx, scores, out, args)
+    out.update(_quiet_thresholds(data, idx, scores, args))
     return out
+
+
+def _quiet_thresholds(data: Data, idx: np.ndarray, scores, args) -> dict:  # noqa: ANN001
+    """Thresholds for messages without any risk concept, out of round.
+
+    ``quiet_risk`` lifts none -> concern while at most ``args.quiet_budget`` of the messages
+    labelled none are lifted; ``quiet_urgent`` lifts further to urgent while at most
+    ``args.two_level_alarms`` of them are, no past story is, and most messages it makes urgent
+    are urgent."""
+    labels, none = data.labels[idx], data.labels[idx] == "none"
+    quiet = data.quiet[idx] & ~data.held[idx]
+    past = data.past[idx]
+    risk, urgent = scores["risk"][idx], scores["urgent"][idx]
+    t_risk = 1.0
+    for t in np.linspace(0.99, 0.05, 95):
+        if ((risk >= t) & quiet & none).sum() / none.sum() > args.quiet_budget:
+            break
+        t_risk = float(t)
+    lifted = (risk >= t_risk) & quiet
+    t_urgent = 1.0
+    for t in np.linspace(0.99, 0.05, 95):
+        raised = (urgent >= t) & lifted
+        hits = (raised & (labels == "urgent")).sum()
+        if (raised & none).sum() / none.sum() > args.two_level_alarms or (raised & past).any():
+            break
+        if hits < 3 * (raised.sum() - hits):
+            break
+        t_urgent = float(t)
+    gained = (lifted & ~none).sum()
+    made_urgent = ((urgent >= t_urgent) & lifted & (labels == "urgent")).sum()
+    print(
+        f"  quiet: risk {t_risk:.3f}, urgent {t_urgent:.3f}; out of round it lifts {gained} of "
+        f"{(quiet & ~none).sum()} risky quiet messages ({made_urgent} to urgent), "
+        f"{(lifted & none).sum()} of {none.sum()} labelled none"
+    )
+    return {"quiet_risk": t_risk, "quiet_urgent": t_urgent, "quiet_lifted": lifted}
+
+
+def train_screen(data: Data, idx: np.ndarray, lifted: np.ndarray, args) -> dict:  # noqa: ANN001
+    """The screen: a logistic score over words alone (risk vs none), on every message of
+    ``idx``; its threshold lets through all but ``args.screen_loss`` of the quiet messages the
+    heads lift out of round (``lifted``)."""
+    feats = [data.screen[i] for i in idx]
+    vocab = vocabulary(feats, args.min_count)
+    w = fit(Sparse(feats, vocab), (data.labels[idx] != "none").astype(float), args.screen_l2)
+    z = Sparse(feats, vocab).dot(w)
+    p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+    kept = p[lifted & data.quiet[idx]]
+    threshold = float(np.quantile(kept, args.screen_loss)) if len(kept) else 1.0
+    quiet_none = data.quiet[idx] & (data.labels[idx] == "none")
+    print(
+        f"  screen: threshold {threshold:.3f}, lets through {(p[quiet_none] >= threshold).mean():.1%}"
+        " of quiet messages labelled none"
+    )
+    names = list(vocab)
+    weights = {names[i]: round(float(w[i]), 3) for i in range(len(names)) if abs(w[i]) >= args.keep}
+    return {"bias": round(float(w[-1]), 4), "weights": weights, "threshold": threshold}
 
 
 def _two_levels(data: Data, idx: np.ndarray, scores, chosen: dict[str, float], args) -> float:  # noqa: ANN001
@@ -197,7 +270,12 @@ def _two_levels(data: Data, idx: np.ndarray, scores, chosen: dict[str, float], a
     urgent, no past story, and at least three in four of the messages it lifts are urgent.
     """
     labels, rules = data.labels[idx], data.rules[idx]
-    lifted = (rules == "none") & (scores["risk"][idx] >= chosen["risk"]) & ~past_words(data, idx)
+    lifted = (
+        (rules == "none")
+        & (scores["risk"][idx] >= chosen["risk"])
+        & ~past_words(data, idx)
+        & ~data.quiet[idx]
+    )
     s, none = scores["urgent"][idx], labels == "none"
     best = 1.0
     for t in np.linspace(0.99, 0.3, 70):
@@ -233,7 +311,12 @@ def build(data: Data, idx: np.ndarray, args) -> dict:  # noqa: ANN001
         }
         heads[name] = {"bias": round(float(w[-1]), 4), "weights": weights, "threshold": th[name]}
     heads["urgent"]["threshold_from_none"] = th["urgent_from_none"]
-    return {"heads": heads, "kinds": sorted(args.kinds)}
+    quiet = {
+        "risk": th["quiet_risk"],
+        "urgent": th["quiet_urgent"],
+        "screen": train_screen(data, idx, th["quiet_lifted"], args),
+    }
+    return {"heads": heads, "quiet": quiet, "kinds": sorted(args.kinds)}
 
 
 def leave_one_round_out(detector: Detector, data: Data, args) -> int:  # noqa: ANN001
@@ -289,6 +372,24 @@ def main(argv: list[str]) -> int:
         type=float,
         default=0.001,
         help="messages labelled none the model may lift none -> urgent (share, out of round)",
+    )
+    parser.add_argument(
+        "--quiet-budget",
+        type=float,
+        default=0.008,
+        help="messages labelled none the model may lift when no risk concept is in them",
+    )
+    parser.add_argument(
+        "--screen-loss",
+        type=float,
+        default=0.05,
+        help="share of the quiet messages the model would lift that the screen may stop",
+    )
+    parser.add_argument(
+        "--screen-l2",
+        type=float,
+        default=10.0,
+        help="the screen's regularisation (stronger: fewer chat words let through)",
     )
     args = parser.parse_args(argv)
     args.kinds = frozenset(args.kinds)

@@ -80,7 +80,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
     # Plain ASCII chat is dismissed before folding when none of its words can start a risk
-    # phrase; the full path must agree on every development message.
+    # phrase and the model's screen sees nothing in its words; the full path must agree on
+    # every development message.
     rows = [row for path in development_sets() for row in load(path)]
     rows += [
         {"text": t}
@@ -91,7 +92,7 @@ def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detecto
         )
     ]  # fmt: skip
     full = Detector()
-    full._plainly_nothing = lambda text: False  # type: ignore[method-assign]
+    full._plain_words = lambda text: None  # type: ignore[method-assign]
     differ = [
         r["text"]
         for r in rows
@@ -100,6 +101,29 @@ def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detecto
     assert differ == []
     assert detector._plainly_nothing("good morning everyone, day 30 today!")  # it does skip
     assert detector._plainly_nothing("anyone up for the 7pm meeting? ☀️")
+
+
+def test_distress_in_words_no_rule_lists_is_read_by_the_model(detector: Detector) -> None:
+    # No phrase of the lexicon is in it, so the rules alone see nothing; the model reads
+    # every message its screen lets through, and explains itself by rule id only.
+    text = "idk why i even bother waking up tbh"
+    assert detector.classify_rules(text).level == "none"
+    assert detector.classify(text) == Detection("concern", matched=("model.concern",))
+    assert detector.classify("IDK why I even bother waking up tbh!!").level == "concern"
+
+
+def test_the_model_never_raises_a_story_of_the_past_on_its_own(detector: Detector) -> None:
+    now = "idk why i even bother waking up tbh"
+    assert detector.classify(now).level == "concern"
+    assert detector.classify(f"five years ago: {now}").level == "none"
+
+
+def test_plain_chat_past_the_models_screen_stays_quiet(detector: Detector) -> None:
+    # words the screen lets through ("again") in ordinary chat: read whole, and nothing
+    for text in ("i cleaned my room again haha", "i loved the gym again haha"):
+        assert detector.model is not None
+        assert detector.model.screen_passes(detector._plain_words(text) or set())
+        assert detector.classify(text).level == "none"
 
 
 def test_no_past_story_is_rated_urgent(development) -> None:

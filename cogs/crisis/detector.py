@@ -26,7 +26,14 @@ from typing import Literal
 from cogs.crisis.facts import CONCERN, URGENT, Facts, about_other, first_person, gather, joke_signs
 from cogs.crisis.judge import judge
 from cogs.crisis.lexicon import LEXICON_PATH, Lexicon, Tokens, cap, fold, strip_ignored, tokenize
-from cogs.crisis.model import ALL_KINDS, MODEL_PATH, LinearModel, features
+from cogs.crisis.model import (
+    ALL_KINDS,
+    MODEL_PATH,
+    LinearModel,
+    features,
+    quiet_features,
+    screen_words,
+)
 
 __all__ = ["Detection", "Detector", "LEXICON_PATH", "classify", "default_detector", "strip_ignored"]
 
@@ -45,13 +52,20 @@ _CORE = (
 _CORE_SET = frozenset(_CORE)
 _ASCII_WORD = re.compile(r"[a-z]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 _DIGIT = re.compile(r"\d")
 _NUMBER_UNIT = re.compile(r"\b\d+[a-z]{0,3}\b")  # 7pm, 30mg, 2nd: numbers, not leetspeak
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u034f"
 # Leetspeak, censoring, tripled letters, spelt-out or run-together words: not for the fast path.
-_ASCII_TRICKS = re.compile(
-    r"[0-9@$*][a-z]|[a-z][0-9@$*]|[a-z]![a-z]|([a-z])\1\1|\b[a-z] [a-z] [a-z] [a-z] |[a-z]{14}"
-)
+_LEET_CHARS = re.compile(r"[0-9@$*]")
+_LEET = re.compile(r"[0-9@$*][a-z]|[a-z][0-9@$*]")
+_BANG = re.compile(r"[a-z]![a-z]")
+# Each costly pattern is tried only where a cheap one that any match of it contains is found.
+_ANY_TRIPLED = re.compile(r"([^ ])\1\1")
+_TRIPLED = re.compile(r"([a-z])\1\1")
+_THREE_SPELT = re.compile(r" [a-z] [a-z] [a-z] ")
+_SPELT = re.compile(r"\b[a-z] [a-z] [a-z] [a-z] ")
+_RUN_LENGTH = 14
 
 
 def _doublings(word: str) -> set[str]:
@@ -156,6 +170,7 @@ class Detector:
         for key in core_words:
             for variant in _doublings(key):
                 self._fast_keys.setdefault(variant, key)
+        self._fast_key_set = frozenset(self._fast_keys)
         self._fast_partners = {
             key: frozenset(v for p in ps for v in (_doublings(p) if p else (None,)))
             for key, ps in self._partners.items()
@@ -178,6 +193,9 @@ class Detector:
             for c in w
             if not c.isascii() and c != "\ufe0f"  # a variation selector, removed when folding
         ) | frozenset(_ZERO_WIDTH_CHARS)
+        self._symbols_found = re.compile(
+            "[" + "".join(re.escape(c) for c in sorted(self._symbols)) + "]"
+        ).search
         self._stems = tuple(sorted(set(stems)))
         self._stem_heads = frozenset(stem[:4] for stem in self._stems)
         self._gate_stems = (
@@ -207,22 +225,57 @@ class Detector:
         return self._classify_text(text, use_model)
 
     def _classify_text(self, text: str, use_model: bool) -> Detection:
-        if self._plainly_nothing(text):
-            return NONE
+        use_model = use_model and self.model is not None
+        plain = self._plain_words(text)
+        if plain is not None:
+            return self._quiet(text, plain, None, use_model)
         folded = fold(text)
         glued = self._glued(folded)
         if glued is not None:
             return glued
         if not self._passes_gate(folded):
+            return self._quiet(text, None, None, use_model)
+        return self._judge(text, tokenize(folded), "*" in folded, use_model)
+
+    def _quiet(
+        self, text: str, words: set[str] | None, tokens: Tokens | None, use_model: bool
+    ) -> Detection:
+        """A message without any risk concept: the model alone reads it.
+
+        People write distress in words no lexicon lists ("honestly what's even the point of
+        me"). A cheap screen over the message's words lets through the few that look like
+        any risk; only those are read whole by the model, whose "quiet" thresholds were chosen
+        for exactly such messages (scripts/train_crisis_model.py).
+        """
+        model = self.model
+        if not use_model or model is None or not model.reads_quiet:
             return NONE
-        return self._judge(tokenize(folded), "*" in folded, use_model and self.model is not None)
+        if not model.screen_passes(screen_words(text) if words is None else words):
+            return NONE
+        if tokens is None:
+            folded = fold(text)
+            tokens = self._resolved(tokenize(folded), "*" in folded)
+        level = model.quiet_level(quiet_features(tokens.words, model.kinds))
+        if level == "none" or self._held_back(tokens):
+            return NONE
+        return Detection(level, matched=(f"model.{level}",))
+
+    def _held_back(self, tokens: Tokens) -> bool:
+        """What the model never raises on its word alone: a story of the past, words aimed at
+        someone else, an everyday injury (as for messages the rules read)."""
+        facts = gather(tokens, self.lexicon.tag(tokens.words))
+        raw = facts.raw
+        return bool(facts.past_sentences) or bool(
+            raw.get("aimed_at_others") or raw.get("benign_injury")
+        )
+
+    def held_back(self, text: str) -> bool:
+        """:meth:`_held_back` of a message (for the trainer, which leaves these out)."""
+        folded = fold(strip_ignored(cap(text)))
+        return self._held_back(self._resolved(tokenize(folded), "*" in folded))
 
     def _read(self, text: str) -> tuple[Tokens, list, Facts] | None:  # noqa: ANN001
-        """Tokens, concepts and judged facts of a message with a risk concept, else None.
-
-        The model reads exactly these messages: running it on every message past the gate
-        would cost about a quarter of the throughput on plain chat.
-        """
+        """Tokens, concepts and judged facts of a message with a risk concept, else None."""
         if self._plainly_nothing(text):
             return None
         folded = fold(text)
@@ -271,7 +324,12 @@ class Detector:
         return self._gate_stems is not None and self._gate_stems.search(folded) is not None
 
     def _plainly_nothing(self, text: str) -> bool:
-        """Plain ASCII chat with no key word of any risk phrase: most messages end here.
+        """Plain ASCII chat with no key word of any risk phrase (see :meth:`_plain_words`)."""
+        return self._plain_words(text) is not None
+
+    def _plain_words(self, text: str) -> set[str] | None:
+        """The words of plain ASCII chat with no key word of any risk phrase, else None: most
+        messages end here, and the model's screen reads these words.
 
         Anything unusual (non-ASCII, leetspeak, stars, tripled letters, letters spelt out or run
         together, a stem) goes the full way instead.
@@ -279,26 +337,39 @@ class Detector:
         if not text.isascii():
             # Emoji and punctuation from outside ASCII do not matter, unless the lexicon knows
             # them (🔪, 🌉, 💀); letters from outside ASCII (accents, Cyrillic) take the full way.
-            odd = set(_NON_ASCII.findall(text))
-            if any(c.isalpha() or c in self._symbols for c in odd):
-                return False
+            # Elsewhere they part words as a space would.
+            if _NON_ASCII_LETTER.search(text) or self._symbols_found(text):
+                return None
             text = _NON_ASCII.sub(" ", text)
         low = text.lower()
-        if _ASCII_TRICKS.search(_NUMBER_UNIT.sub(" ", low) if _DIGIT.search(low) else low):
-            return False
+        # Each trick is looked for only where the characters it needs are: the searches are
+        # most of the cost of this path.
+        checked = _NUMBER_UNIT.sub(" ", low) if _DIGIT.search(low) else low
+        if _LEET_CHARS.search(checked) and _LEET.search(checked):
+            return None
+        if "!" in checked and _BANG.search(checked):
+            return None
+        if _ANY_TRIPLED.search(checked) and _TRIPLED.search(checked):
+            return None
+        if _THREE_SPELT.search(checked) and _SPELT.search(checked):
+            return None
         if "'" in low:
             low = low.replace("'", "")
         words = set(_ASCII_WORD.findall(low))
-        keys = self._fast_keys
-        for word in words:
-            key = keys.get(word)
-            if key is not None:
-                partners = self._fast_partners[key]
-                if None in partners or not partners.isdisjoint(words):
-                    return False
-            if word[:4] in self._stem_heads and any(word.startswith(s) for s in self._stems):
-                return False
-        return True
+        if not words:
+            return words
+        if max(map(len, words)) >= _RUN_LENGTH:
+            return None  # words run together ("iwanttodie")
+        for word in self._fast_key_set.intersection(words):
+            partners = self._fast_partners[self._fast_keys[word]]
+            if None in partners or not partners.isdisjoint(words):
+                return None
+        heads = self._stem_heads
+        if not heads.isdisjoint([word[:4] for word in words]):
+            for word in words:
+                if word[:4] in heads and any(word.startswith(s) for s in self._stems):
+                    return None
+        return words
 
     def _keyed(self, words: set[str]) -> bool:
         """A phrase's key word is here, and so is its partner word (or it has none)."""
@@ -352,17 +423,25 @@ class Detector:
         )
 
     def features(self, text: str, kinds: frozenset[str] = ALL_KINDS) -> set[str] | None:
-        """The model's features of a message, or None when the model never sees it (gated)."""
-        read = self._read(strip_ignored(cap(text)))
-        if read is None or read[2].raw.get("aimed_at_others"):
+        """The model's features of a message (with ``x:quiet`` for one without any risk
+        concept), or None when the model never reads it (empty, or aimed at others)."""
+        text = strip_ignored(cap(text))
+        if not text:
+            return None
+        read = self._read(text)
+        if read is None:
+            folded = fold(text)
+            return quiet_features(self._resolved(tokenize(folded), "*" in folded).words, kinds)
+        if read[2].raw.get("aimed_at_others"):
             return None
         return self._model_features(read[2], kinds)
 
-    def _judge(self, tokens: Tokens, censored: bool, use_model: bool) -> Detection:
+    def _judge(self, text: str, tokens: Tokens, censored: bool, use_model: bool) -> Detection:
         tokens = self._resolved(tokens, censored)
         matches = self.lexicon.tag(tokens.words)
         if not any(m.concept in _CORE_SET for m in matches):
-            return NONE  # only context words (times, pronouns, habits): nothing to judge
+            # only context words (times, pronouns, habits): nothing for the rules to judge
+            return self._quiet(text, None, tokens, use_model)
         facts = judge(gather(tokens, matches))
         others = bool(facts.raw.get("aimed_at_others"))
         if use_model and not others and self.model is not None:

@@ -14,8 +14,10 @@ rule id ``model.urgent`` or ``model.concern``; no text of the message leaves it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,19 @@ ALL_KINDS = frozenset("wbctrxg")
 _LEGACY_KINDS = frozenset("wbc")
 _GRAM_SIZES = (3, 4, 5)
 _GRAM_CHARS = 600  # character n-grams from the first 600 characters of the folded words
+_SCREEN_WORD = re.compile(r"[^\W\d_]+")
+QUIET = "quiet"  # the flag of a message without any risk concept
+_NOUGHT = itertools.repeat(0.0)  # endless and stateless: safe to share
+
+
+def screen_words(text: str) -> set[str]:
+    """The words the screen reads: lower case as typed (no folding, so it costs little)."""
+    return set(_SCREEN_WORD.findall(text.lower().replace("'", "")))
+
+
+def quiet_features(words: tuple[str, ...] | list[str], kinds: frozenset[str]) -> set[str]:
+    """The features of a message without any risk concept: its words and n-grams only."""
+    return features(words, frozenset(), frozenset(), (), (QUIET,), kinds)
 
 
 def features(
@@ -61,7 +76,11 @@ def features(
 
 
 class LinearModel:
-    """Two logistic scores: ``urgent`` against the rest, and any risk against none."""
+    """Two logistic scores: ``urgent`` against the rest, and any risk against none.
+
+    Messages without any risk concept ("quiet") are read too, at thresholds of their own and
+    only past a screen: a logistic score over their words alone, cheap enough for every message.
+    """
 
     def __init__(self, path: Path | str | None = None) -> None:
         self._load(json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8")))
@@ -82,12 +101,33 @@ class LinearModel:
         # The urgent head's threshold for lifting none -> urgent (chosen for that population;
         # absent in older model files: never).
         self.urgent_from_none = float(data["heads"]["urgent"].get("threshold_from_none", 2.0))
+        quiet = data.get("quiet")
+        self.reads_quiet = quiet is not None
+        if quiet is not None:
+            self.quiet_risk = float(quiet["risk"])
+            self.quiet_urgent = float(quiet["urgent"])
+            screen = quiet["screen"]
+            self._screen_weights: dict[str, float] = screen["weights"]
+            self._screen_bias = float(screen["bias"])
+            self._screen_from = _logit(float(screen["threshold"]))
+
+    def screen_passes(self, words: set[str]) -> bool:
+        """Whether a quiet message's words look enough like risk to be read whole."""
+        # map() with a default for every word: the quickest sum in pure Python
+        z = self._screen_bias + sum(map(self._screen_weights.get, words, _NOUGHT))
+        return z >= self._screen_from
+
+    def quiet_level(self, feats: set[str]) -> str:
+        """``none``, ``concern`` or ``urgent`` for a quiet message, on the model's word alone."""
+        if not self.passes(feats, "risk", self.quiet_risk):
+            return "none"
+        return "urgent" if self.passes(feats, "urgent", self.quiet_urgent) else "concern"
 
     def scores(self, feats: set[str]) -> dict[str, float]:
         """Probability-like score per head."""
         out = {}
         for name, (bias, weights, _) in self.heads.items():
-            z = bias + sum(weights[f] for f in weights.keys() & feats)
+            z = bias + sum(map(weights.get, feats, _NOUGHT))
             out[name] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         return out
 
@@ -95,5 +135,10 @@ class LinearModel:
         """True when the head's score reaches its threshold (or the one given)."""
         bias, weights, chosen = self.heads[head]
         threshold = chosen if threshold is None else threshold
-        z = bias + sum(weights[f] for f in weights.keys() & feats)
+        z = bias + sum(map(weights.get, feats, _NOUGHT))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) >= threshold
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
