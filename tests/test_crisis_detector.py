@@ -137,7 +137,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # after ("now I'm 4 years stable", "I'm 34") are read as stories since: 7 of 1,389; the
     # development sets n1 and n2 brought 2 more (9 of 1,475), blind round 14 (O sets) 3 more,
     # of which 2 are read as stories since (10 of 1,579); round 16 (Q sets) 7 more, of which 4
-    # are read as stories since (anniversaries told in the present tense): 13 of 1,766.
+    # are read as stories since (anniversaries told in the present tense): 13 of 1,766; round
+    # 17 (R sets) 2 more, both read as stories since (school years, a rescuer told in the
+    # present tense): 13 of 1,874.
     # The floor stops a change from making it worse; the aim is none.
     assert len(urgent) <= 13, urgent
 

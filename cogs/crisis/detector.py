@@ -262,11 +262,12 @@ class Detector:
 
     def _held_back(self, tokens: Tokens) -> bool:
         """What the model never raises on its word alone: a story of the past, words aimed at
-        someone else, an everyday injury (as for messages the rules read)."""
+        someone else, an everyday injury (as for messages the rules read), and a figure of
+        speech or talk about a film or song ("dead tired after the shift")."""
         facts = gather(tokens, self.lexicon.tag(tokens.words))
         raw = facts.raw
-        return bool(facts.past_sentences) or bool(
-            raw.get("aimed_at_others") or raw.get("benign_injury")
+        return bool(facts.past_sentences) or any(
+            raw.get(concept) for concept in ("aimed_at_others", "benign_injury", "idiom", "media")
         )
 
     def held_back(self, text: str) -> bool:

@@ -136,8 +136,12 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     # A sober count ("40 days sober") dates acts told in the past, never an intent said now, and
     # a count that was just broken ("used after 8 months clean") dates nothing.
     sober = raw.get("sober_count", ())
+    # "the cliffs where we used to party" describes a place, it does not date the sentence
+    habitual = raw.get("habitual_place", ())
     story = frozenset(
-        sentence[m.start] for m in raw.get("past", ()) if not _overlaps(m, sober)
+        sentence[m.start]
+        for m in raw.get("past", ())
+        if not _overlaps(m, sober) and not _overlaps(m, habitual)
     ) | _years(tokens)
     # "... That was 3 years ago": a later sentence dates everything told before it; a writer
     # who gives their age now ("I'm 34 now") is telling a story of a younger self.

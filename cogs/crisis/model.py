@@ -40,8 +40,17 @@ def screen_words(text: str) -> set[str]:
 
 
 def quiet_features(words: tuple[str, ...] | list[str], kinds: frozenset[str]) -> set[str]:
-    """The features of a message without any risk concept: its words and n-grams only."""
-    return features(words, frozenset(), frozenset(), (), (QUIET,), kinds)
+    """The features of a message without any risk concept: its words and n-grams, and how
+    long it is (a two-word message says too little to be read as risk on a word or two)."""
+    return features(words, frozenset(), frozenset(), (), (QUIET, _length(len(words))), kinds)
+
+
+def _length(n: int) -> str:
+    """A bucket of the number of words."""
+    for top in (1, 2, 3, 5, 8, 13, 21):
+        if n <= top:
+            return f"words<={top}"
+    return "words>21"
 
 
 def features(
