@@ -382,7 +382,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--screen-loss",
         type=float,
-        default=0.05,
+        default=0.08,
         help="share of the quiet messages the model would lift that the screen may stop",
     )
     parser.add_argument(

@@ -30,8 +30,9 @@ from cogs.crisis.model import (
     ALL_KINDS,
     MODEL_PATH,
     LinearModel,
-    features,
+    Read,
     quiet_features,
+    read,
     screen_words,
 )
 
@@ -225,10 +226,14 @@ class Detector:
         return self._classify_text(text, use_model)
 
     def _classify_text(self, text: str, use_model: bool) -> Detection:
-        use_model = use_model and self.model is not None
+        model = self.model if use_model else None
         plain = self._plain_words(text)
         if plain is not None:
+            # most chat ends here: the screen is asked without another call
+            if model is None or not model.reads_quiet or not model.screen_passes(plain):
+                return NONE
             return self._quiet(text, plain, None, use_model)
+        use_model = model is not None
         folded = fold(text)
         glued = self._glued(folded)
         if glued is not None:
@@ -345,9 +350,12 @@ class Detector:
         low = text.lower()
         # Each trick is looked for only where the characters it needs are: the searches are
         # most of the cost of this path.
-        checked = _NUMBER_UNIT.sub(" ", low) if _DIGIT.search(low) else low
-        if _LEET_CHARS.search(checked) and _LEET.search(checked):
-            return None
+        checked = low
+        if _LEET_CHARS.search(low):  # digits, @, $ or *: most chat has none
+            if _DIGIT.search(low):
+                checked = _NUMBER_UNIT.sub(" ", low)
+            if _LEET_CHARS.search(checked) and _LEET.search(checked):
+                return None
         if "!" in checked and _BANG.search(checked):
             return None
         if _ANY_TRIPLED.search(checked) and _TRIPLED.search(checked):
@@ -380,7 +388,7 @@ class Detector:
                 return True
         return False
 
-    def _second_opinion(self, facts: Facts, feats: set[str]) -> None:
+    def _second_opinion(self, facts: Facts, feats: Read) -> None:
         """The learned model may raise what the rules found, never lower it."""
         assert self.model is not None
         if facts.past_sentences:
@@ -399,7 +407,7 @@ class Detector:
         elif current == CONCERN and self.model.passes(feats, "urgent"):
             facts.fire(URGENT, "model.urgent")
 
-    def _model_features(self, facts: Facts, kinds: frozenset[str] = ALL_KINDS) -> set[str]:
+    def _model_features(self, facts: Facts, kinds: frozenset[str] = ALL_KINDS) -> Read:
         """What the model reads of judged facts: words, n-grams, concepts, rules, flags."""
         live = set(facts.live)
         flags = tuple(
@@ -414,7 +422,7 @@ class Detector:
             )
             if on
         )
-        return features(
+        return read(
             facts.tokens.words,
             live,
             set(facts.raw) - live,
@@ -429,13 +437,14 @@ class Detector:
         text = strip_ignored(cap(text))
         if not text:
             return None
-        read = self._read(text)
-        if read is None:
+        judged = self._read(text)
+        if judged is None:
             folded = fold(text)
-            return quiet_features(self._resolved(tokenize(folded), "*" in folded).words, kinds)
-        if read[2].raw.get("aimed_at_others"):
+            words = self._resolved(tokenize(folded), "*" in folded).words
+            return quiet_features(words, kinds).as_names()
+        if judged[2].raw.get("aimed_at_others"):
             return None
-        return self._model_features(read[2], kinds)
+        return self._model_features(judged[2], kinds).as_names()
 
     def _judge(self, text: str, tokens: Tokens, censored: bool, use_model: bool) -> Detection:
         tokens = self._resolved(tokens, censored)

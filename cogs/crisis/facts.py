@@ -148,7 +148,9 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     back = [sentence[m.start] for m in raw.get("dated_back", ())]
     if back:
         story |= frozenset(range(max(back) + 1))
-    if _age_now(words):
+    if _age_now(words) or raw.get("story_frame"):
+        # the writer's age now, or a message that opens as a story ("story time for the new
+        # folks", "vou contar uma coisa"): every sentence of it belongs to the story
         story |= frozenset(sentence)
     broken = frozenset(sentence[m.start] for m in raw.get("relapse", ()))
     counts = frozenset(sentence[m.start] for m in sober) - broken

@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,24 @@ def screen_words(text: str) -> set[str]:
     return set(_SCREEN_WORD.findall(text.lower().replace("'", "")))
 
 
-def quiet_features(words: tuple[str, ...] | list[str], kinds: frozenset[str]) -> set[str]:
-    """The features of a message without any risk concept: its words and n-grams, and how
-    long it is (a two-word message says too little to be read as risk on a word or two)."""
-    return features(words, frozenset(), frozenset(), (), (QUIET, _length(len(words))), kinds)
+@dataclass(frozen=True)
+class Read:
+    """What the model reads of one message: feature names, and the character n-grams apart
+    (bare, without their ``g:`` prefix: making a prefixed string per n-gram was most of the
+    cost of reading a message)."""
+
+    names: frozenset[str]
+    grams: frozenset[str]
+
+    def as_names(self) -> set[str]:
+        """Every feature by its name, as the trainer and ``model.json`` know them."""
+        return set(self.names) | {f"g:{gram}" for gram in self.grams}
+
+
+def quiet_features(words: tuple[str, ...] | list[str], kinds: frozenset[str]) -> Read:
+    """What the model reads of a message without any risk concept: its words and n-grams, and
+    how long it is (a two-word message says too little to be read as risk on a word or two)."""
+    return read(words, frozenset(), frozenset(), (), (QUIET, _length(len(words))), kinds)
 
 
 def _length(n: int) -> str:
@@ -62,6 +77,18 @@ def features(
     kinds: frozenset[str] = ALL_KINDS,
 ) -> set[str]:
     """The features of one message (names only; the weights live in ``model.json``)."""
+    return read(words, live, taken_back, rules, flags, kinds).as_names()
+
+
+def read(
+    words: tuple[str, ...] | list[str],
+    live: set[str] | frozenset[str],
+    taken_back: set[str] | frozenset[str] = frozenset(),
+    rules: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+    kinds: frozenset[str] = ALL_KINDS,
+) -> Read:
+    """What the model reads of one message (see :class:`Read`)."""
     words = list(words)
     out: set[str] = set()
     if "w" in kinds:
@@ -77,11 +104,12 @@ def features(
         out.update(f"r:{r.split('.', 1)[0]}" for r in rules)
     if "x" in kinds:
         out.update(f"x:{f}" for f in flags)
+    grams: frozenset[str] = frozenset()
     if "g" in kinds:
         text = f" {' '.join(words)[:_GRAM_CHARS]} "
         last = len(text)
-        out.update([f"g:{text[i : i + n]}" for n in _GRAM_SIZES for i in range(last - n + 1)])
-    return out
+        grams = frozenset([text[i : i + n] for n in _GRAM_SIZES for i in range(last - n + 1)])
+    return Read(frozenset(out), grams)
 
 
 class LinearModel:
@@ -103,8 +131,18 @@ class LinearModel:
 
     def _load(self, data: dict[str, Any]) -> None:
         self.kinds = frozenset(data.get("kinds", _LEGACY_KINDS))
+        # per head: bias, the weights of named features, threshold; the character n-grams'
+        # weights are kept apart, by the bare n-gram (see Read)
         self.heads: dict[str, tuple[float, dict[str, float], float]] = {
-            name: (head["bias"], head["weights"], head["threshold"])
+            name: (
+                head["bias"],
+                {f: w for f, w in head["weights"].items() if not f.startswith("g:")},
+                head["threshold"],
+            )
+            for name, head in data["heads"].items()
+        }
+        self._gram_weights = {
+            name: {f[2:]: w for f, w in head["weights"].items() if f.startswith("g:")}
             for name, head in data["heads"].items()
         }
         # The urgent head's threshold for lifting none -> urgent (chosen for that population;
@@ -126,26 +164,33 @@ class LinearModel:
         z = self._screen_bias + sum(map(self._screen_weights.get, words, _NOUGHT))
         return z >= self._screen_from
 
-    def quiet_level(self, feats: set[str]) -> str:
+    def _z(self, feats: Read, head: str) -> float:
+        bias, weights, _ = self.heads[head]
+        grams = self._gram_weights[head]
+        return (
+            bias
+            + sum(map(weights.get, feats.names, _NOUGHT))
+            + sum(map(grams.get, feats.grams, _NOUGHT))
+        )
+
+    def quiet_level(self, feats: Read) -> str:
         """``none``, ``concern`` or ``urgent`` for a quiet message, on the model's word alone."""
         if not self.passes(feats, "risk", self.quiet_risk):
             return "none"
         return "urgent" if self.passes(feats, "urgent", self.quiet_urgent) else "concern"
 
-    def scores(self, feats: set[str]) -> dict[str, float]:
+    def scores(self, feats: Read) -> dict[str, float]:
         """Probability-like score per head."""
-        out = {}
-        for name, (bias, weights, _) in self.heads.items():
-            z = bias + sum(map(weights.get, feats, _NOUGHT))
-            out[name] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return out
+        return {name: _sigmoid(self._z(feats, name)) for name in self.heads}
 
-    def passes(self, feats: set[str], head: str, threshold: float | None = None) -> bool:
+    def passes(self, feats: Read, head: str, threshold: float | None = None) -> bool:
         """True when the head's score reaches its threshold (or the one given)."""
-        bias, weights, chosen = self.heads[head]
-        threshold = chosen if threshold is None else threshold
-        z = bias + sum(map(weights.get, feats, _NOUGHT))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) >= threshold
+        chosen = self.heads[head][2]
+        return _sigmoid(self._z(feats, head)) >= (chosen if threshold is None else threshold)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _logit(p: float) -> float:
