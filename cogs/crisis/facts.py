@@ -288,7 +288,14 @@ def joke_signs(facts: Facts) -> int:
         for m in facts.raw.get("intent", ())
     ):
         return 0
-    return int(facts.raw_has("laugh")) + int(facts.raw_has("mundane", "hyperbole"))
+    # a mundane word that only says when ("after my shift", "nach dem Spiel morgen") is a time
+    times = [
+        m
+        for m in (*facts.raw.get("weekday", ()), *facts.raw.get("now_strong", ()))
+        if m.end - m.start > 1  # "monday" alone is still the mundane word it is
+    ]
+    mundane = any(not _overlaps(m, times) for m in facts.raw.get("mundane", ()))
+    return int(facts.raw_has("laugh")) + int(mundane or facts.raw_has("hyperbole"))
 
 
 def first_person(facts: Facts) -> bool:
