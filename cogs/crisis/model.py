@@ -68,18 +68,6 @@ def _length(n: int) -> str:
     return "words>21"
 
 
-def features(
-    words: tuple[str, ...] | list[str],
-    live: set[str] | frozenset[str],
-    taken_back: set[str] | frozenset[str] = frozenset(),
-    rules: tuple[str, ...] = (),
-    flags: tuple[str, ...] = (),
-    kinds: frozenset[str] = ALL_KINDS,
-) -> set[str]:
-    """The features of one message (names only; the weights live in ``model.json``)."""
-    return read(words, live, taken_back, rules, flags, kinds).as_names()
-
-
 def read(
     words: tuple[str, ...] | list[str],
     live: set[str] | frozenset[str],
