@@ -4,13 +4,16 @@ Three steps, each linear in the length of the message (and the message is capped
 :func:`cogs.crisis.lexicon.cap`):
 
 1. A gate. The message is folded (case, accents, apostrophes, stretched letters) and split
-   into words; if none of them can start a risk phrase of the lexicon, the answer is ``none``
-   after a few microseconds. Almost all chat ends here.
+   into words; if none of them can start a risk phrase of the lexicon, no rule can fire and
+   only the learned model's screen looks at the words (step 4). Almost all chat ends here.
 2. Tagging: the lexicon (``lexicon.toml``) marks every concept the message contains: an act,
    a means, a place, a farewell, a time, a negation, a past-story marker, an idiom ...
 3. Judging (:mod:`cogs.crisis.judge`): the combination decides, the way a moderator would read
    it (a method at hand with intent, a dangerous place together with being there now, an
-   overdose said with a number or by its symptoms after using, and so on).
+   overdose said with a number or by its symptoms after using, and so on). The learned model
+   (:mod:`cogs.crisis.model`) may raise what the rules found, never lower it.
+4. A message with no risk concept at all is read by the model alone, when a cheap screen over
+   its words lets it through (about 2 % of ordinary chat).
 
 ``Detection.matched`` holds rule ids, never text from the message, so it can be logged or
 shown to moderators without quoting a member.
@@ -230,33 +233,34 @@ class Detector:
         plain = self._plain_words(text)
         if plain is not None:
             # most chat ends here: the screen is asked without another call
-            if model is None or not model.reads_quiet or not model.screen_passes(plain):
-                return NONE
-            return self._quiet(text, plain, None, use_model)
-        use_model = model is not None
+            if model is not None and model.reads_quiet and model.screen_passes(plain):
+                return self._model_alone(text, None)
+            return NONE
         folded = fold(text)
         glued = self._glued(folded)
         if glued is not None:
             return glued
         if not self._passes_gate(folded):
-            return self._quiet(text, None, None, use_model)
-        return self._judge(text, tokenize(folded), "*" in folded, use_model)
+            screened = model is not None and self._screened(text)
+            return self._model_alone(text, None) if screened else NONE
+        return self._judge(text, tokenize(folded), "*" in folded, model is not None)
 
-    def _quiet(
-        self, text: str, words: set[str] | None, tokens: Tokens | None, use_model: bool
-    ) -> Detection:
-        """A message without any risk concept: the model alone reads it.
+    def _screened(self, text: str) -> bool:
+        """Whether the model's screen lets a message without any risk concept through."""
+        model = self.model
+        return model is not None and model.reads_quiet and model.screen_passes(screen_words(text))
+
+    def _model_alone(self, text: str, tokens: Tokens | None) -> Detection:
+        """A message without any risk concept that the screen let through: the model alone
+        reads it.
 
         People write distress in words no lexicon lists ("honestly what's even the point of
-        me"). A cheap screen over the message's words lets through the few that look like
-        any risk; only those are read whole by the model, whose "quiet" thresholds were chosen
-        for exactly such messages (scripts/train_crisis_model.py).
+        me"). The screen over the message's words lets through the few that look like any
+        risk; the model's "quiet" thresholds were chosen for exactly such messages
+        (scripts/train_crisis_model.py).
         """
         model = self.model
-        if not use_model or model is None or not model.reads_quiet:
-            return NONE
-        if not model.screen_passes(screen_words(text) if words is None else words):
-            return NONE
+        assert model is not None
         if tokens is None:
             folded = fold(text)
             tokens = self._resolved(tokenize(folded), "*" in folded)
@@ -451,7 +455,7 @@ class Detector:
         matches = self.lexicon.tag(tokens.words)
         if not any(m.concept in _CORE_SET for m in matches):
             # only context words (times, pronouns, habits): nothing for the rules to judge
-            return self._quiet(text, None, tokens, use_model)
+            return self._model_alone(text, tokens) if use_model and self._screened(text) else NONE
         facts = judge(gather(tokens, matches))
         others = bool(facts.raw.get("aimed_at_others"))
         if use_model and not others and self.model is not None:
