@@ -113,15 +113,40 @@ PATHOLOGICAL = {
     "backticks": "`" * 60_000,
     "quote marks": "> " * 30_000,
     "emoji": "💀🌉" * 15_000,
+    "dotted letters": "k." * 30_000,
+    "letters spelt out, two spaces": "k  " * 20_000,
+    "a reply quoting a crisis, agreeing": "> <@a:b> i want to kill myself\n> " * 1_500 + "\nme too",
+    "a long vent": (
+        "today was long, work then the meeting, and i keep thinking about the pills and "
+        "the bridge and whether anyone would notice if i was gone. "
+    )
+    * 450,
 }
+
+
+def _censored(attempt: int) -> str:
+    """Censored words that are all different (from each other and from the other attempts):
+    a flood of made-up ones must not be answered from memory."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = []
+    for n in range(attempt * 2_000, attempt * 2_000 + 2_000):
+        a, b, c = letters[n % 26], letters[n // 26 % 26], letters[n // 676 % 26]
+        words.append(f"{a}*{b}{c}")
+    return " ".join(words) + " ".join(["k*ll"] * 5_000)
+
+
+# Inputs made anew for each attempt (the detector remembers what it resolved before).
+FRESH = {"censored words, all different": _censored}
 
 
 def worst_case(detector: Detector) -> tuple[str, float]:
     """The slowest pathological message and its time in ms (best of 3 tries each)."""
     times = {}
-    for name, text in PATHOLOGICAL.items():
+    cases = {name: (lambda attempt, text=text: text) for name, text in PATHOLOGICAL.items()}
+    for name, text_for in {**cases, **FRESH}.items():
         best = float("inf")
-        for _ in range(3):
+        for attempt in range(3):
+            text = text_for(attempt)
             start = time.perf_counter()
             detector.classify(text)
             best = min(best, time.perf_counter() - start)

@@ -30,6 +30,7 @@ from cogs.crisis.base import (
     shorten,
 )
 from cogs.crisis.concern import ConcernCommands
+from cogs.crisis.detector import default_detector
 from cogs.crisis.localres import ResourceCommands
 from cogs.crisis.safetyplan import SafetyPlanCommands
 from cogs.crisis.texts import emergency_number, resource_message
@@ -91,6 +92,8 @@ class Crisis(Watch, ConcernCommands, ResourceCommands, SafetyPlanCommands, Alert
         self.bot.text_screen = self.screen_typed_text
         for source in self.alert_sources():
             self.bot.scheduler.declare(source)
+        # built now, before the bot answers, not inside the loop on the first chat message
+        default_detector()
 
     @command(
         "crisis",

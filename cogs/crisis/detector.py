@@ -28,7 +28,16 @@ from typing import Literal
 
 from cogs.crisis.facts import CONCERN, URGENT, Facts, about_other, first_person, gather, joke_signs
 from cogs.crisis.judge import judge
-from cogs.crisis.lexicon import LEXICON_PATH, Lexicon, Tokens, cap, fold, strip_ignored, tokenize
+from cogs.crisis.lexicon import (
+    LEXICON_PATH,
+    Lexicon,
+    Tokens,
+    cap,
+    fold,
+    quoted_words,
+    strip_ignored,
+    tokenize,
+)
 from cogs.crisis.model import (
     ALL_KINDS,
     MODEL_PATH,
@@ -68,6 +77,9 @@ _BANG = re.compile(r"[a-z]![a-z]")
 _ANY_TRIPLED = re.compile(r"([^ ])\1\1")
 _TRIPLED = re.compile(r"([a-z])\1\1")
 _THREE_SPELT = re.compile(r" [a-z] [a-z] [a-z] ")
+# letters between dots or dashes ("k.m.s", "s-u-i-c-i-d-e"): read as the word they spell
+_DOTTED_SEEN = re.compile(r"[.\-][a-z][.\-][a-z]")
+_DOTTED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][.\-]){2,}[^\W\d_](?![^\W\d_])")
 _SPELT = re.compile(r"\b[a-z] [a-z] [a-z] [a-z] ")
 _RUN_LENGTH = 14
 
@@ -81,7 +93,7 @@ def _doublings(word: str) -> set[str]:
 
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
 _BETWEEN_WORDS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACED = re.compile(r"(?:(?<![^\W\d_])[^\W\d_] ){4,}")  # "k i l l "
+_SPACED = re.compile(r"(?:(?<![^\W\d_])[^\W\d_] {1,2}){4,}")  # "k i l l  m y"
 _RUN_TOGETHER = re.compile(r"[^\W\d_]{14,}")  # "iwanttokillmyself"
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _SQUEEZE_LETTERS = re.compile(r"([^\W\d_])\1+")
@@ -130,6 +142,23 @@ class Detection:
 
 NONE = Detection("none")
 _LEVEL_NAMES: dict[int, Level] = {URGENT: "urgent", CONCERN: "concern"}
+
+
+# A short answer that agrees with what it quotes ("me too", "same", "yes. tonight"), as folded
+# (doubled letters squeezed: "too" is "to").
+_AGREES = re.compile(
+    r"\W*(?:me\s*(?:too?|2|as wel)|meto|same|yes|yeah|yep|ya|mood|relatable|\+1|dito|"
+    r"exactly|this|i do|yo tambien|eu tambem|moi aussi|ich auch|anche io|anchio|я тоже|я теж|"
+    r"si|sim|oui|ja|да|так)\b(?:\W+\w+){0,4}\W*$"
+)
+
+
+def _letters_only(found: re.Match[str]) -> str:
+    return _NOT_LETTER.sub("", found.group())
+
+
+# The fewest words a message without any risk concept needs for the model alone to raise it.
+_QUIET_WORDS = {"concern": 2, "urgent": 4}
 
 
 class Detector:
@@ -219,7 +248,23 @@ class Detector:
     def _classify(self, text: str, use_model: bool) -> Detection:
         if not text:
             return NONE
-        text = strip_ignored(cap(text))
+        whole = cap(text)
+        own = strip_ignored(whole)
+        found = self._classify_own(own, use_model)
+        if found.level != "urgent" and own != whole and _AGREES.match(fold(own)):
+            # "me too" under a quoted "i want to end it tonight" says it of the writer
+            quoted = self._classify_own(quoted_words(whole), use_model)
+            if _RANK[quoted.level] > _RANK[found.level]:
+                return Detection(
+                    quoted.level,
+                    matched=("agrees.with-quoted", *quoted.matched),
+                    overdose=quoted.overdose,
+                )
+        return found
+
+    def _classify_own(self, text: str, use_model: bool) -> Detection:
+        if not text:
+            return NONE
         if not text.isascii() and _BETWEEN_WORDS.search(text):
             # A zero-width character may join two words ("kill\u200bmyself") or hide inside
             # one ("sui\u200bcidal"): read it both ways and keep the graver answer.
@@ -237,6 +282,8 @@ class Detector:
                 return self._model_alone(text, None)
             return NONE
         folded = fold(text)
+        if _DOTTED_SEEN.search(folded):
+            folded = _DOTTED.sub(_letters_only, folded)
         glued = self._glued(folded)
         if glued is not None:
             return glued
@@ -264,9 +311,14 @@ class Detector:
         if tokens is None:
             folded = fold(text)
             tokens = self._resolved(tokenize(folded), "*" in folded)
+        if len(tokens.words) < _QUIET_WORDS["concern"]:
+            return NONE  # one word ("myself") is too little to read anything into
         level = model.quiet_level(quiet_features(tokens.words, model.kinds))
         if level == "none" or self._held_back(tokens):
             return NONE
+        if level == "urgent" and len(tokens.words) < _QUIET_WORDS["urgent"]:
+            # "i can't" may be anything; a moderator woken at 3 a.m. needs more than that
+            level = "concern"
         return Detection(level, matched=(f"model.{level}",))
 
     def _held_back(self, tokens: Tokens) -> bool:
@@ -365,6 +417,8 @@ class Detector:
         if _ANY_TRIPLED.search(checked) and _TRIPLED.search(checked):
             return None
         if _THREE_SPELT.search(checked) and _SPELT.search(checked):
+            return None
+        if _DOTTED_SEEN.search(checked):
             return None
         if "'" in low:
             low = low.replace("'", "")

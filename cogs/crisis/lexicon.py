@@ -16,10 +16,11 @@ from pathlib import Path
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
-# At most this much of a message is read: its start and its end. A crisis is said in a few
-# sentences; a 60 kB paste must not hold the event loop.
-HEAD_CHARS = 3_000
-TAIL_CHARS = 1_000
+# At most this much of a message is read: its start and its end. A long vent (Matrix allows
+# about 64 kB) can bury the one sentence that matters deep inside, so the start read is long;
+# a 60 kB paste must still not hold the event loop (`make bench`: worst message).
+HEAD_CHARS = 12_000
+TAIL_CHARS = 2_000
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u034f\ufe0f"
 _APOSTROPHES = "'\u2019\u2018\u02bc\u00b4`"
@@ -66,11 +67,28 @@ def strip_ignored(text: str) -> str:
     return text
 
 
+_QUOTE_MARKS = re.compile(r"^> ?(?:<@[^>\s]*> ?)?", re.M)
+
+
+def quoted_words(text: str) -> str:
+    """The words of other people a reply quotes (its Matrix reply fallback), without the marks."""
+    return "\n".join(_QUOTE_MARKS.sub("", m.group()) for m in _REPLY_FALLBACK.finditer(text))
+
+
+_STAR_ANSWERS_KEPT = 4096
+_STAR_SEARCHES_PER_MESSAGE = 64
+
+
 def cap(text: str) -> str:
-    """The part of a message that is read: all of it, or its start and its end."""
+    """The part of a message that is read: all of it, or its start and its end, cut between
+    words (a word cut in two could read as another: "...sh" + "*cking")."""
     if len(text) <= HEAD_CHARS + TAIL_CHARS:
         return text
-    return text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
+    head = text[:HEAD_CHARS]
+    tail = text[-TAIL_CHARS:]
+    head = head[: max(head.rfind(" "), head.rfind("\n"), HEAD_CHARS - 100)]
+    cut = min((i for i in (tail.find(" "), tail.find("\n")) if i >= 0), default=0)
+    return head + "\n" + tail[min(cut, 100) :]
 
 
 def fold(text: str) -> str:
@@ -200,7 +218,12 @@ class Lexicon:
         self._root_stems: dict[str, list[tuple[str, _Node]]] = {}
         for stem, node in self._root.stems.items():
             self._root_stems.setdefault(stem[:4], []).append((stem, node))
-        self._star_vocab = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
+        # Censored words are looked up among the lexicon words with their first letter, and the
+        # answer is kept: a message of a thousand "k*ll" costs one search, not a thousand.
+        self._star_vocab: dict[str, list[str]] = {}
+        for w in sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha()):
+            self._star_vocab.setdefault(w[0], []).append(w)
+        self._star_answers: dict[str, str] = {}
 
     def _add(self, pattern: _Pattern, concept: str) -> None:
         node = self._root
@@ -218,20 +241,39 @@ class Lexicon:
     def resolve_stars(self, words: list[str]) -> list[str]:
         """Censored words (``s*icide``, ``k**l``) become the lexicon word they hide."""
         out = []
+        searches = _STAR_SEARCHES_PER_MESSAGE
         for word in words:
             core = word.strip("*")
             # No lexicon word is longer than 30 letters: a longer starred run hides none, and
             # trying it against every word would take a quarter of a second ("s*s*s*...").
-            if "*" in core and 3 <= len(core) <= 30:
-                parts = [re.escape(p) for p in re.split(r"\*+", core)]
-                pattern = re.compile("[a-z]{1,3}".join(parts))
-                fits = [w for w in self._star_vocab if pattern.fullmatch(w)]
-                # The hidden letters are usually as many as the stars: prefer that length.
-                word = min(fits, key=lambda w: (abs(len(w) - len(core)), w)) if fits else core
+            if "*" in core and 3 <= len(core) <= 30 and searches:
+                if core not in self._star_answers:
+                    searches -= 1  # a flood of made-up censored words is not searched through
+                word = self._unstarred(core)
             elif word != core:
                 word = core
             out.append(word)
         return out
+
+    def _unstarred(self, core: str) -> str:
+        """The lexicon word a censored word hides (``k*ll`` -> ``kill``), else the word itself."""
+        known = self._star_answers.get(core)
+        if known is not None:
+            return known
+        parts = re.split(r"\*+", core)
+        head, tail = parts[0], parts[-1]
+        pattern = re.compile("[a-z]{1,3}".join(map(re.escape, parts)))
+        fits = [
+            w
+            for w in self._star_vocab.get(core[0], ())
+            if w.startswith(head) and w.endswith(tail) and pattern.fullmatch(w)
+        ]
+        # The hidden letters are usually as many as the stars: prefer that length.
+        word = min(fits, key=lambda w: (abs(len(w) - len(core)), w)) if fits else core
+        if len(self._star_answers) >= _STAR_ANSWERS_KEPT:
+            self._star_answers.clear()  # a flood of made-up words must not grow it for ever
+        self._star_answers[core] = word
+        return word
 
     def _first(self, word: str) -> list[_Node]:
         out = []

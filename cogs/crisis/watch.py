@@ -31,6 +31,7 @@ from cogs.crisis.base import (
     log,
 )
 from cogs.crisis.detector import Detection, classify
+from cogs.crisis.fragments import Fragments
 from cogs.crisis.texts import (
     AUTO_OFF_OVERDOSE,
     DELIVERY,
@@ -110,11 +111,24 @@ class Watch(CrisisBase):
             self._post_summary,
         )
 
+    @cached_property
+    def fragments(self) -> Fragments:
+        """Members' last short messages, read together with the next one."""
+        return Fragments()
+
     @listener("message")
     async def on_message(self, ctx: Context, event: MessageEvent) -> None:
         """Classify one chat message (or its edited text) and act on ``concern`` and
-        ``urgent``, once per message and level."""
+        ``urgent``, once per message and level. A short message is also read with the
+        member's short messages just before it ("i took" / "all my pills")."""
         detection = detect(event.text)
+        if not event.edited and detection.level != "urgent":
+            where = (ctx.community.platform, ctx.community.id, event.channel.id, event.author.id)
+            joined = self.fragments.joined(where, event.text, ctx.now())
+            if joined is not None:
+                together = detect(joined)
+                if _RANK[together.level] > _RANK[detection.level]:
+                    detection = together
         if detection.level == "none":
             return
         if event.author.level >= Permission.MODERATOR and event.channel.id == await self.quietly(
