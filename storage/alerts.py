@@ -309,11 +309,12 @@ class Alerts:
         return changed > 0
 
     async def waiting(self, platform: str, only: Only | None = None) -> list[Alert]:
-        """Alerts not yet delivered on a platform, oldest first; ``only`` narrows them to the
-        communities this process serves (its Discord shards)."""
+        """Alerts not yet delivered on a platform and not closed meanwhile, oldest first;
+        ``only`` narrows them to the communities this process serves (its Discord shards)."""
         extra, params = narrow(only, "crisis_alerts")
         rows = await self.db.fetchall(
-            "SELECT * FROM crisis_alerts WHERE platform=? AND delivered_at IS NULL"
+            "SELECT * FROM crisis_alerts WHERE platform=? AND delivered_at IS NULL "
+            "AND closed_at IS NULL"
             f"{extra} ORDER BY id",
             (platform, *params),
         )
@@ -329,6 +330,15 @@ class Alerts:
             (platform, community_id, kind, subject),
         )
         return row is not None
+
+    async def open_about(self, platform: str, community_id: str, subject: str) -> Alert | None:
+        """The newest alert about a member that is not closed yet, if any."""
+        row = await self.db.fetchone(
+            "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND user_id=? "
+            "AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+            (platform, community_id, subject),
+        )
+        return _alert(row) if row else None
 
     async def waiting_report_by(
         self, community: tuple[str, str], reporter: str, subject: str

@@ -185,7 +185,7 @@ class AlertDesk(AlertReports):
         note = ""
         if everyone:
             pings = await self._moderator_pings(ctx)
-        elif alert.urgent:
+        elif alert.urgent and alert.claimed_by is None:
             pings, note = await self._duty_pings(ctx, alert.user_id)
         tr = await ctx.community_translator()  # moderators read the community's language
         late = ""
@@ -195,9 +195,12 @@ class AlertDesk(AlertReports):
             )
         if note:
             note = "\n" + tr.gettext(note)
+        taken = ""
+        if alert.claimed_by is not None:  # taken while it waited for a channel
+            taken = "\n" + tr("{name} has taken it.", name=alert.claimed_name or alert.claimed_by)
         posted = await ctx.alert_post(
-            self._text(ctx, alert, tr) + late + note,
-            buttons=[self._claim_button(alert)],
+            self._text(ctx, alert, tr) + late + note + taken,
+            buttons=[] if taken else [self._claim_button(alert)],
             pings=pings,
             **alert.values,
         )

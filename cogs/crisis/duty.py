@@ -187,6 +187,14 @@ class DutyCommands(CrisisBase):
                 else _("You're on duty until you type {off}. Thank you for being there."),
                 off=ctx.command_hint("duty") + " off",
             )
+            if alerts and await self.quietly(ctx.channel_for("alerts"), None) is None:
+                await ctx.reply(
+                    _(
+                        "No alerts channel is set yet, so urgent alerts come to moderators as "
+                        "private messages. A moderator can set one with {command}."
+                    ),
+                    command=ctx.command_hint("community channel") + " purpose:alerts",
+                )
             return
         slots = await self.duty.slots(key.platform, key.community_id)
         current = [

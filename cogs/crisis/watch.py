@@ -217,6 +217,8 @@ class Watch(CrisisBase):
             log.error("crisis alert state unavailable (%s); alerting without merging", err)
             decision = AlertDecision(post_now=True)
         if not decision.post_now:
+            if detection.level == "urgent":
+                await self._tell_who_has_it(ctx, event, key)
             return
         template, values = alert_message(
             detection.level,
@@ -242,6 +244,25 @@ class Watch(CrisisBase):
             "channel is set (/community channel alerts #channel)",
             detection.level,
             ctx.community.id,
+        )
+
+    async def _tell_who_has_it(self, ctx: Context, event: MessageEvent, key: MemberKey) -> None:
+        """An urgent message merged into the hour of an alert someone took: they hear of it
+        now, privately, not when the hour's follow-up is posted."""
+        alert = await self.quietly(
+            self.alerts.open_about(key.platform, key.community_id, key.user_id), None
+        )
+        if alert is None or alert.claimed_by is None or alert.claimed_by == key.user_id:
+            return
+        await ctx.send_private(
+            alert.claimed_by,
+            N_(
+                "Alert #{id}: {name} wrote another message that may mean they are in danger "
+                "now: {link}\nNo new alert was raised; this one is still yours."
+            ),
+            id=str(alert.id),
+            name=event.author.name,
+            link=event.link or "-",
         )
 
     # --- merged follow-ups -------------------------------------------------------------------
