@@ -89,8 +89,12 @@ def _intent(facts: Facts, joking: int) -> None:
     for m in facts.get("self_kill") + facts.get("suicidal_self"):
         if in_past(facts, m, told_in_past=facts.raw_has("past_verb")):
             continue
-        if m.concept == "suicidal_self" and facts.has("leisure", "positive"):
-            continue  # "I have a plan for the weekend: hiking"
+        if m.concept == "suicidal_self" and facts.sentence_has(
+            facts.tokens.sentence[m.start], "leisure", "positive"
+        ):
+            # "I have a plan for the weekend: hiking"; a sober count in another sentence
+            # ("tonight's the night. 41 days sober and it doesn't matter") cancels nothing
+            continue
         slang = facts.tokens.words[m.start : m.end] in _SLANG
         if joking >= 2 or (joking and (slang or conditional)):
             continue
