@@ -145,9 +145,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # "remember when i posted"): 17 of 2,103; round 20 (U sets) 6 more, and stories dated by
     # a month, a past age or "my using days" are read as stories since: 19 of 2,234; round 21
     # (V sets, measured on the shipped detector, not tuned on) 7 more: 26 of 2,367; round 22
-    # (W sets, after a red-team pass, not tuned on) 3 more: 29 of 2,497.
+    # (W sets, after a red-team pass, not tuned on) 3 more: 29 of 2,497; an age said as now
+    # in the same sentence ("зараз мені 29", "сейчас мне 33", "now I'm 29") dates a story: 25.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 29, urgent
+    assert len(urgent) <= 25, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:

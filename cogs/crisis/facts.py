@@ -148,7 +148,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     back = [sentence[m.start] for m in raw.get("dated_back", ())]
     if back:
         story |= frozenset(range(max(back) + 1))
-    if _age_now(words) or raw.get("story_frame"):
+    if _age_now(tokens) or raw.get("story_frame"):
         # the writer's age now, or a message that opens as a story ("story time for the new
         # folks", "vou contar uma coisa"): every sentence of it belongs to the story
         story |= frozenset(sentence)
@@ -179,15 +179,24 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     return facts
 
 
-_AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені".split())
-_NOW = frozenset("now maintenant ahora agora jetzt ora зараз".split())
+_AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені мне".split())
+_NOW = frozenset("now maintenant ahora agora jetzt ora зараз сеичас теперь тепер".split())
 
 
-def _age_now(words: tuple[str, ...]) -> bool:
-    """ "I'm 34 now", "j'en ai 30 maintenant", "ich bin jetzt 40": an age said as today's."""
-    for i in range(1, len(words) - 1):
+def _age_now(tokens: Tokens) -> bool:
+    """ "I'm 34 now", "now I'm 29", "j'en ai 30 maintenant", "ich bin jetzt 40", "зараз мені
+    29": an age said as today's."""
+    words, sentence = tokens.words, tokens.sentence
+    for i in range(1, len(words)):
         if words[i].isdigit() and 12 <= int(words[i][:3]) <= 99:
-            lead, after = words[i - 1], words[i + 1]
+            lead, after = words[i - 1], words[i + 1] if i + 1 < len(words) else ""
+            if (
+                lead in _AGE_NOW_LEAD
+                and i >= 2
+                and words[i - 2] in _NOW
+                and sentence[i - 2] == sentence[i]  # "...help me on the toilet now. i'm 29"
+            ):
+                return True
             if (lead in _AGE_NOW_LEAD or lead in _NOW) and (after in _NOW or lead in _NOW):
                 if lead in _NOW and (i < 2 or words[i - 2] not in _AGE_NOW_LEAD):
                     continue
