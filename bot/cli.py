@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"peerbot console: {args.db} is a directory; --db takes a file", file=sys.stderr
                 )
                 return 2
-            config = load_config(args.config) if args.config else Config()
+            config = load_config(args.config, secrets=False) if args.config else Config()
             _logging(config, console=True)
             from bot.app import run_console
 

@@ -114,6 +114,24 @@ def test_console_runs_a_piped_script_and_exits_zero(tmp_path):
     assert "can't read 'nonsense'" in out and "unknown console command :bogus" in out
 
 
+def test_the_console_takes_the_example_config_without_platform_secrets(tmp_path):
+    """The console connects to no platform: its --config is for timezone, prefix and limits,
+    and a newcomer trying config.example.toml must not be asked for a Discord token."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "MATRIX_PASSWORD")}
+    result = subprocess.run(
+        [*PEERBOT, "console", "--db", str(tmp_path / "c.db"), "--config", str(EXAMPLE)],
+        input="/timezone\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DISCORD_TOKEN" not in result.stderr
+    assert "timezone" in result.stdout.lower()
+
+
 def test_console_refuses_a_database_that_is_not_sqlite(tmp_path):
     path = tmp_path / "diary.txt"
     path.write_text("not a database")
