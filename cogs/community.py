@@ -518,11 +518,11 @@ class Community(Cog):
         text = await ctx.setting(keys.WELCOME)
         if not text:
             return
-        guide = render_help(self.bot, Permission.MEMBER, ctx.prefix)
+        tr = await ctx.translator_for(event.member.id)  # the newcomer's language, as later
+        guide = render_help(self.bot, Permission.MEMBER, ctx.prefix, tr=tr)
         template, values = "{welcome}\n\n{guide}", {"welcome": text, "guide": guide.render()}
         channel = await ctx.channel_for("welcome")
         if channel is not None:
-            tr = await ctx.translator_for(event.member.id)
             template += "\n\n" + tr(
                 "If you'd like a short hello from me in {channel}, type {hint}. Only if you want "
                 "one: nothing is posted otherwise.",

@@ -160,6 +160,16 @@ async def test_welcome_is_sent_privately_to_new_members_with_what_the_bot_can_do
     assert not any(line.startswith("(private) carol") for line in out)
 
 
+async def test_the_welcome_guide_is_in_the_newcomers_language(mod):
+    """A German-speaking community's newcomer got the welcome with an English guide, then
+    every reply after it in German (a newcomer's report)."""
+    await mod.say("/community language de", '/community welcome text:"Willkommen!"')
+    out = "\n".join(await mod.say(":as newbie"))
+    assert "Willkommen!" in out
+    assert "Here's what I can do" not in out
+    assert "!mydata export" in out  # the guide itself is still there
+
+
 async def test_show_lists_the_welcome_channel_and_the_welcome_text_apart(mod):
     await mod.say(
         "/community channel purpose:welcome channel:#welcome",
