@@ -31,6 +31,7 @@ SECTION_NAMES = {
     "crisis flagged messages": N_("crisis flagged messages"),
     "crisis rota": N_("crisis rota"),
     "crisis state": N_("crisis state"),
+    "files": N_("files"),
     "matrix_direct_room": N_("matrix_direct_room"),
     "meeting_rsvps": N_("meeting_rsvps"),
     "meetings": N_("meetings"),
@@ -128,8 +129,11 @@ class MyData(Cog):
         await self.bot.emit("member_data_deleting", ctx, key)
         # What features keep is their sentence, translated where they marked it.
         kept = " ".join(ctx.tr.gettext(k) for k in await self.bot.privacy.kept(self.bot.db, key))
+        # The files the platform saved for them (the console's exports and charts) go first: if
+        # that fails, nothing is deleted yet and the member can simply ask again.
+        files = await ctx.platform.delete_member_files(key.community_id, key.user_id)
         counts = await self.bot.privacy.delete(self.bot.db, key)
-        removed = {name: n for name, n in counts.items() if n}
+        removed = {name: n for name, n in {**counts, "files": files}.items() if n}
         if not removed:
             if kept:
                 await ctx.reply(_("{kept} There was nothing else stored about you."), kept=kept)

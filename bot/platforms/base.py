@@ -269,6 +269,12 @@ class Platform(ABC):
         platform cannot tell."""
         return None
 
+    async def delete_member_files(self, community_id: str | None, user_id: str) -> int:
+        """Remove every file this platform wrote to disk for the member (their exports, their
+        charts) in this community (``None``: every community); how many. Discord and Matrix
+        upload files from memory and keep none, so the default removes nothing."""
+        return 0
+
     def typed_in_private(self, channel_id: str, user_id: str) -> bool:
         """Whether a command this member typed in this channel is seen by them alone (a slash
         command, a direct room); anonymous posting is refused where others saw it typed."""

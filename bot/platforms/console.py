@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import re
 import secrets
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -51,10 +54,9 @@ class ConsoleResponder:
         self.channel = channel
 
     async def reply(self, message: Message, private: bool) -> None:
-        if private:
-            self.console.emit(f"(private) {self.actor.name}", message)
-        else:
-            self.console.emit(f"#{self.channel}", message)
+        # A file answers the member who asked (their chart, their export), wherever it shows.
+        where = f"(private) {self.actor.name}" if private else f"#{self.channel}"
+        self.console.emit(where, message, owner=self.actor.id)
 
 
 class ConsolePlatform(Platform):
@@ -98,8 +100,9 @@ class ConsolePlatform(Platform):
     def _print(line: str) -> None:
         print(line, flush=True)
 
-    def emit(self, where: str, message: Message) -> None:
-        """Print a message with where it went; files are written and their path printed."""
+    def emit(self, where: str, message: Message, *, owner: str | None = None) -> None:
+        """Print a message with where it went; files are written and their path printed (in
+        ``owner``'s own folder when the file is a member's, so their deletion removes it)."""
         text = message.render_with_buttons(self.command_prefix, hide=self._hide)
         if message.pings:  # a ping is shown as the mention a chat client would highlight
             text = " ".join(f"@{p.name}" for p in message.pings) + " " + text
@@ -108,7 +111,7 @@ class ConsolePlatform(Platform):
         for line in lines[1:]:
             self._write(f"    {line}")
         if message.file is not None:
-            path = self._save_file(message.file.filename, message.file.data)
+            path = self._save_file(message.file.filename, message.file.data, owner)
             self._write(f"    (file saved to {path})")
 
     def _hide(self, text: str) -> str:
@@ -120,16 +123,47 @@ class ConsolePlatform(Platform):
         self.transcript.append(line)
         self._out(line)
 
-    def _save_file(self, filename: str, data: bytes) -> Path:
+    def _save_file(self, filename: str, data: bytes, owner: str | None) -> Path:
         private_dir(self.files_dir)  # exports hold everything stored about a member
+        folder = private_dir(self._member_folder(owner)) if owner else self.files_dir
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", filename) or "file"
-        path = self.files_dir / safe
+        path = folder / safe
         stem, suffix, n = path.stem, path.suffix, 1
-        while path.exists():  # another member's file of the same name is never replaced
+        while path.exists():  # an earlier file of the same name is never replaced
             n += 1
-            path = self.files_dir / f"{stem}-{n}{suffix}"
+            path = folder / f"{stem}-{n}{suffix}"
         write_private(path, data)
         return path
+
+    def _member_folder(self, user_id: str) -> Path:
+        """Where a member's files go: a folder named after them (inside the files folder even
+        when ``--as`` gave a name no ``:as`` accepts)."""
+        if NAME_RE.fullmatch(user_id):
+            return self.files_dir / user_id
+        return self.files_dir / f"member-{hashlib.sha256(user_id.encode()).hexdigest()[:16]}"
+
+    async def delete_member_files(self, community_id: str | None, user_id: str) -> int:
+        """Remove the member's folder (their exports and charts) and any export an older
+        version saved straight into the files folder that names them; how many files."""
+        if community_id not in (None, COMMUNITY.id):
+            return 0
+        removed = 0
+        folder = self._member_folder(user_id)
+        if folder.is_dir():
+            removed = sum(1 for p in folder.rglob("*") if not p.is_dir())
+            shutil.rmtree(folder)
+        for path in self.files_dir.glob("peerbot-export-*.json"):
+            try:
+                document = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue  # not an export peerbot wrote
+            if isinstance(document, dict) and (document.get("platform"), document.get("user")) == (
+                self.name,
+                user_id,
+            ):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def info(self, text: str) -> None:
         """A line from the console itself (not from the bot)."""
@@ -168,7 +202,7 @@ class ConsolePlatform(Platform):
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         if user_id in self.gone:
             return False
-        self.emit(f"(private) {user_id}", message)
+        self.emit(f"(private) {user_id}", message, owner=user_id)
         return True
 
     async def open_private_group(
