@@ -103,3 +103,18 @@ async def test_a_moderator_editing_in_the_alerts_channel_is_not_flagged(running,
     new = alerts(server)[before:]
     assert len(new) == 1 and "dave" in new[0]
     assert not server.dm_messages(MOD.id)
+
+
+async def test_a_crisis_typed_in_two_quick_messages_is_heard(running, server):
+    """'i took' / 'all my pills': each alone says nothing; typed fast, they are one overdose."""
+    erin = FakeUser(2061, "erin")
+    await server.add_member(GUILD, erin)
+    before = len(alerts(server))
+    await server.send_message(GUILD, GENERAL, erin, "i took")
+    await server.send_message(GUILD, GENERAL, erin, "all my pills")
+    dm = await server.wait_until(lambda: server.dm_messages(erin.id), timeout=10, what="a DM")
+    assert "emergency" in (dm[-1].get("content") or "").lower()
+    await server.wait_until(lambda: len(alerts(server)) > before, timeout=10, what="an alert")
+    alert = alerts(server)[-1]
+    assert "Priority alert (urgent)" in alert and "erin" in alert
+    assert "pills" not in alert  # never the member's words
