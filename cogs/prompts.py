@@ -123,6 +123,23 @@ class Prompts(Cog):
     def _schedule(prompt: Prompt) -> Recurrence:
         return parse_schedule(prompt.schedule)
 
+    async def _next_posted(self, prompt: Prompt, due: datetime | None, tz: str) -> datetime | None:
+        """The first post from ``due`` on that will really go out: not on a skipped date (the
+        skipped one stays due, and is recorded as skipped when it comes)."""
+        if due is None:
+            return None
+        skipped = await self.store.skips(prompt.id)
+        schedule = self._schedule(prompt)
+        while due is not None and local_date(due, tz) in skipped:
+            try:  # the first post after the skipped day
+                day_after = local_date(due, tz) + timedelta(days=1)
+                due = schedule.next_after(
+                    start_of_local_day(day_after, tz) - timedelta(seconds=1), tz
+                )
+            except (OverflowError, ValueError):
+                return None
+        return due
+
     # --- facilitators' commands ---------------------------------------------------------------
 
     @command(
@@ -233,8 +250,9 @@ class Prompts(Cog):
                 state = tr("paused after {count} failed deliveries", count=PAUSE_AFTER_FAILURES)
             line = tr("#{id} ({state}) {when} in {where}", id=i, state=state,
                       when=f"{{when{i}}}", where=f"{{where{i}}}")  # fmt: skip
-            if p.next_at:
-                line += tr(", next {next}", next=_local(p.next_at, tz, tr))
+            coming = await self._next_posted(p, p.next_at, tz)
+            if coming is not None:
+                line += tr(", next {next}", next=_local(coming, tz, tr))
             lines.append(line)
             lines.append(f"    {{text{i}}}")
             values[f"when{i}"] = self._schedule(p).describe()
@@ -314,7 +332,8 @@ class Prompts(Cog):
             return
         tz = await ctx.community_timezone()
         following = self._schedule(prompt).next_after(ctx.now(), tz)
-        if following is None:
+        coming = await self._next_posted(prompt, following, tz)
+        if following is None or coming is None:
             await ctx.reply(
                 _("Prompt #{id} has no posts left to make, so there is nothing to resume."), id=id
             )
@@ -323,7 +342,7 @@ class Prompts(Cog):
         await ctx.reply(
             _("Prompt #{id} is active again. Next post: {next}."),
             id=id,
-            next=_local(following, tz, ctx.tr),
+            next=_local(coming, tz, ctx.tr),
         )
 
     @command(

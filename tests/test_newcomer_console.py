@@ -122,3 +122,21 @@ async def test_community_set_lists_only_what_it_changes_and_points_to_the_rest(c
     assert "timezone" not in listed and "welcome" not in listed and "crisis.concern_dm" in listed
     out = await community.text("/community set timezone Europe/Paris")
     assert "has a command of its own" in out and "community timezone" in out
+
+
+async def test_a_skipped_date_is_not_listed_as_the_next_post(community):
+    """After /prompt skip, /prompt list and /prompt resume still gave the skipped date as the
+    next post (which was then, rightly, not posted)."""
+    await community.say(
+        ":role alice facilitator",
+        '/prompt add text:"What helped you today?" schedule:"daily 20:00" channel:#general',
+    )
+    assert "won't post on Mon 02 Nov 2026" in await community.text("/prompt skip 1 2026-11-02")
+    assert "won't post on Tue 03 Nov 2026" in await community.text("/prompt skip 1 2026-11-03")
+    listing = await community.text("/prompt list")
+    assert "next Wed 04 Nov 2026, 20:00" in listing and "next Mon" not in listing
+    await community.say("/prompt pause 1")
+    assert "Next post: Wed 04 Nov 2026, 20:00." in await community.text("/prompt resume 1")
+    out = await community.text(":clock 2026-11-04T21:00")
+    assert posted_in(out, "#general") == "What helped you today?"  # the 4th only
+    assert "next Thu 05 Nov 2026, 20:00" in await community.text("/prompt list")
