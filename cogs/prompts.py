@@ -57,14 +57,21 @@ PromptId = Annotated[int, Range(1, 999_999_999), _("The prompt's number (see pro
 BankId = Annotated[int, Range(1, 999_999_999), _("The prompt's number (see prompt bank list)")]
 
 
+SCHEDULE_FORMS = N_(
+    "a schedule: daily 09:00, weekdays 08:30, weekly mon,thu 19:30, "
+    "once 2026-12-24 18:00 or cron 0 9 * * 1-5"
+)
+
+
 class ScheduleType(StrType):
     """A prompt schedule (``daily 09:00``, ``weekly mon,thu 19:30``, ``cron 0 9 * * 1-5``…)."""
 
     def describe(self) -> str:
-        return _(
-            "a schedule: daily 09:00, weekdays 08:30, weekly mon,thu 19:30, "
-            "once 2026-12-24 18:00 or cron 0 9 * * 1-5"
-        )
+        return self.describe_in(ENGLISH)
+
+    def describe_in(self, tr: Translator) -> str:
+        # what /help prompt add shows, instead of the "text (up to … characters)" of StrType
+        return tr.gettext(SCHEDULE_FORMS)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Recurrence:
         text = await super().convert(raw, resolver)

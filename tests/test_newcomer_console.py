@@ -140,3 +140,11 @@ async def test_a_skipped_date_is_not_listed_as_the_next_post(community):
     out = await community.text(":clock 2026-11-04T21:00")
     assert posted_in(out, "#general") == "What helped you today?"  # the 4th only
     assert "next Thu 05 Nov 2026, 20:00" in await community.text("/prompt list")
+
+
+async def test_help_says_how_to_write_a_schedule(community):
+    """/help prompt add said only "text (up to 200 characters)" for schedule; the accepted
+    forms (daily 09:00, weekly mon,thu 19:30…) were in the error alone."""
+    out = await community.text(":role alice moderator", "/help prompt add")
+    schedule = next(line for line in out.splitlines() if line.strip().startswith("schedule:"))
+    assert "daily 09:00" in schedule and "weekly mon,thu 19:30" in schedule, schedule
