@@ -5,11 +5,18 @@ where it is declared is translated; others stay English until someone marks them
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from bot.i18n import ENGLISH, Translator
 from bot.message import Message
-from bot.spec import CommandSpec, Permission
+from bot.spec import CommandSpec, Param, Permission
+
+# A word that is an example (GB, Europe/London, 09:00, 30m, #general, @alex): with a digit, one
+# of # @ / :, or two capitals. An option's description that already gives one of its type's
+# examples says what the type would say again.
+_WORD = re.compile(r"[\w#@][\w/:.+-]*")
+_EXAMPLE = re.compile(r"\d|[#@/:]|^[A-Z]{2}")
 
 
 class CommandCatalog(Protocol):
@@ -41,15 +48,40 @@ def render_help(
             lines.append(f"{spec.usage(prefix)} — {tr.gettext(spec.description)}")
             for p in spec.params:
                 opt = "" if p.required else optional
-                lines.append(
-                    f"    {p.name}: {tr.gettext(p.description)}; {p.type.describe_in(tr)}{opt}"
-                )
+                lines.append(f"    {p.name}: {_option_help(p, tr)}{opt}")
         return Message("\n".join(lines))
     lines = [tr.gettext("Here's what I can do (options: name:value, quotes for spaces):")]
     for spec in specs:
         lines.append(f"{prefix}{spec.name} — {tr.gettext(spec.description)}")
     lines.append(tr("Type {help} for details.", help=f"{prefix}help <command>"))
     return Message("\n".join(lines))
+
+
+def _option_help(param: Param, tr: Translator) -> str:
+    """What an option is for, then what it takes; each once: an option declared without a
+    description (it reads as its name) is described by its type alone, and a description that
+    gives the type's examples already ("A two-letter country code, like GB or US") by itself."""
+    shown = param.type.describe_in(tr)
+    if param.description == param.name:
+        return shown
+    said = tr.gettext(param.description)
+    # decided in English, as declared: a translation may choose its own examples
+    if _says_again(param.type.describe_in(ENGLISH), param.description):
+        return said
+    return f"{said}; {shown}"
+
+
+def _says_again(shown: str, said: str) -> bool:
+    """Whether ``said`` gives ``shown``'s examples already: one of its words (GB, 09:00), or
+    every one of its bare numbers (a range, "1 (very low) to 5 (good)")."""
+    examples, given = _examples(shown), _examples(said)
+    numbers = {w for w in examples if w.isdigit()}
+    return bool((examples - numbers) & given) or bool(numbers) and numbers <= given
+
+
+def _examples(text: str) -> set[str]:
+    words = (w.rstrip(".:") for w in _WORD.findall(text))
+    return {w for w in words if _EXAMPLE.search(w)}
 
 
 def group_help(

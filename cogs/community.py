@@ -378,7 +378,7 @@ class Community(Cog):
     async def region(
         self,
         ctx: Context,
-        code: Annotated[str | Off, CountryCode(), _("Two letters, like GB or US")],
+        code: Annotated[str | Off, CountryCode(), _("Two letters, like GB or US, or off")],
     ) -> None:
         value = None if code is OFF else str(code)
         old = await self._change(ctx, keys.REGION, value)

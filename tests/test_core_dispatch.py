@@ -170,7 +170,7 @@ async def test_help_shows_only_what_the_caller_may_use(community, probe):
     await community.say(":role alice moderator")
     assert "!probe admin" in await community.text("/help")
     detail = await community.text("/help probe when")
-    assert "day: day; a date like 2026-03-14" in detail
+    assert "day: a date like 2026-03-14" in detail  # declared without a description
 
 
 async def test_a_failing_handler_gets_an_apology_with_an_error_id(community, probe, caplog):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from bot.spec import Permission
 from tests.harness import posted_in, private_to
 from tests.test_crisis_private_text import mod  # noqa: F401 (a fixture)
 from tests.test_partners import paired
@@ -148,3 +150,41 @@ async def test_help_says_how_to_write_a_schedule(community):
     out = await community.text(":role alice moderator", "/help prompt add")
     schedule = next(line for line in out.splitlines() if line.strip().startswith("schedule:"))
     assert "daily 09:00" in schedule and "weekly mon,thu 19:30" in schedule, schedule
+
+
+_EXAMPLE = re.compile(r"[\w#@][\w/:.+-]*")
+
+
+def _examples(text: str) -> set[str]:
+    """The words of a help line that are examples: with a digit, a capital after the first
+    letter, or one of # @ / : (GB, Europe/London, 09:00, #general, @alex)."""
+    return {
+        w.rstrip(".:")
+        for w in _EXAMPLE.findall(text)
+        if re.search(r"[\d#@/:]|^.+[A-Z]|^[A-Z]{2}", w.rstrip(".:"))
+    }
+
+
+async def test_help_says_each_option_once(community):
+    """/help crisis said "region: A two-letter country code, like GB or US; a two-letter country
+    code like GB or US"; /help timezone set and /help meeting outside add the same for zone."""
+    await community.say(":role alice moderator")
+    out = await community.text("/help crisis")
+    assert "region: A two-letter country code, like GB or US (optional)" in out
+    for group in sorted({s.path[0] for s in community.bot.visible_commands(Permission.MODERATOR)}):
+        await community.say(":clock +1m")  # well within the commands-per-minute limit
+        out = await community.text(f"/help {group}")
+        assert out.startswith(f"(private) alice: !{group}"), out
+        for line in out.splitlines():
+            if ": " not in line or " — " in line:
+                continue
+            option, text = line.strip().split(": ", 1)
+            if "; " not in text:
+                continue
+            said, shown = text.split("; ", 1)
+            assert said.lower() != option, line
+            assert not _examples(said) & _examples(shown), line
+    # in German, where a translation gives examples of its own
+    await community.say(":clock +1m", "/language set de")
+    out = await community.text("/help crisis")
+    assert "region: Ein Ländercode aus zwei Buchstaben, z. B. DE oder AT (optional)" in out
