@@ -192,7 +192,7 @@ BAD_INPUTS = [
     ('/milestone set 2026-01-01 name:"   "', "can't be empty"),
     ("/milestone set 2026-01-01 name:" + "b" * 10_000, "10,000 characters"),
     ("/milestone set 2026-01-01 share:loud", "not an option here"),
-    ("/milestone share name:recovery visibility:loud", "not an option here"),
+    ("/milestone share name:recovery share:loud", "not an option here"),
     ("/milestone reset name:alcohol", "don't have a counter called alcohol"),
     ("/milestone reset note:" + "n" * 10_000, "10,000 characters; the limit is 500"),
     ("/milestone reset date:2031-01-01", "hasn't come yet"),

@@ -188,3 +188,13 @@ async def test_help_says_each_option_once(community):
     await community.say(":clock +1m", "/language set de")
     out = await community.text("/help crisis")
     assert "region: Ein Ländercode aus zwei Buchstaben, z. B. DE oder AT (optional)" in out
+
+
+async def test_milestone_share_takes_share_like_milestone_set(community):
+    """/milestone set … share:public worked, but /milestone share name:alcohol share:public
+    answered "There is no option called 'share' (options: name, visibility)"."""
+    await community.say("/milestone set 2026-10-01 name:alcohol share:private")
+    out = await community.text("/milestone share name:alcohol share:public")
+    assert "Your alcohol counter is public" in out
+    assert "is private" in await community.text("/milestone share alcohol private")
+    assert "share: public" in await community.text("/help milestone share")

@@ -306,15 +306,15 @@ class Milestones(Cog):
         self,
         ctx: Context,
         name: RequiredName,
-        visibility: Annotated[
+        share: Annotated[  # named as in milestone set
             Visibility, _("public: celebrate in the milestones channel; private: only you")
         ],
     ) -> None:
         counter = await self._pick(ctx, name)
         if counter is None:
             return
-        await self.store.set_visibility(counter.id, visibility)
-        if visibility == "private":
+        await self.store.set_visibility(counter.id, share)
+        if share == "private":
             await ctx.reply(
                 _(
                     "Your {name} counter is private: only you can see it, and celebrations come "
