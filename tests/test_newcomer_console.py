@@ -198,3 +198,11 @@ async def test_milestone_share_takes_share_like_milestone_set(community):
     assert "Your alcohol counter is public" in out
     assert "is private" in await community.text("/milestone share alcohol private")
     assert "share: public" in await community.text("/help milestone share")
+
+
+async def test_support_request_alone_does_not_point_back_to_itself(desk):  # noqa: F811
+    """/support request with no options gave an example, then "→ Ask for support: type
+    !support request": the command just typed."""
+    out = private_to(await desk.text("/support request"), "alice")
+    assert "For example: !support request kind:listen" in out
+    assert "type !support request" not in out

@@ -88,7 +88,9 @@ class MemberSide(SupportBase):
                     "ready for (self-harm, suicide, substance-use, relapse, abuse, grief, other, "
                     "or none), and how long you have. For example: {example}"
                 ),
-                buttons=[FORM],
+                # the form opens where there are forms (Discord); elsewhere the button would
+                # only say to type the command just typed
+                buttons=[FORM] if ctx.platform.capabilities.forms else [],
                 example=ctx.command_hint("support request")
                 + " kind:listen topics:grief time:30m note:a hard day",
             )
