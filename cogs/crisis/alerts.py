@@ -184,7 +184,7 @@ class AlertDesk(AlertReports):
         pings: list[Ping] = []
         note = ""
         if everyone:
-            pings = await self._moderator_pings(ctx)
+            pings = [p for p in await self._moderator_pings(ctx) if p.id != alert.user_id]
         elif alert.urgent and alert.claimed_by is None:
             pings, note = await self._duty_pings(ctx, alert.user_id)
         tr = await ctx.community_translator()  # moderators read the community's language
@@ -442,7 +442,7 @@ class AlertDesk(AlertReports):
         posted = await ctx.alert_post(
             head + "\n" + say_lines(tr, alert.template),
             buttons=[self._claim_button(alert)],
-            pings=await self._moderator_pings(ctx),
+            pings=[p for p in await self._moderator_pings(ctx) if p.id != alert.user_id],
             **alert.values,
         )
         if posted is None:
@@ -451,7 +451,8 @@ class AlertDesk(AlertReports):
     async def _message_moderators(self, ctx: Context, alert: Alert) -> None:
         minutes = int((ctx.now() - (alert.created_at or ctx.now())).total_seconds() // 60)
         claim = f"{ctx.command_hint('alert claim')} {alert.id}"
-        for uid in await ctx.moderators():
+        # never the moderator the alert is about: they may not take it, and it is theirs
+        for uid in await self.moderators_written_to(ctx, alert.user_id):
             tr = await ctx.translator_for(uid)  # each moderator reads their own language
             head = tr.plural(
                 "Nobody has taken urgent alert #{id} in {count} minute.",

@@ -47,6 +47,7 @@ from cogs.crisis.model import (
     read,
     screen_words,
 )
+from cogs.crisis.replies import said_of_self
 
 __all__ = ["Detection", "Detector", "LEXICON_PATH", "classify", "default_detector", "strip_ignored"]
 
@@ -144,13 +145,8 @@ NONE = Detection("none")
 _LEVEL_NAMES: dict[int, Level] = {URGENT: "urgent", CONCERN: "concern"}
 
 
-# A short answer that agrees with what it quotes ("me too", "same", "yes. tonight"), as folded
-# (doubled letters squeezed: "too" is "to").
-_AGREES = re.compile(
-    r"\W*(?:me\s*(?:too?|2|as wel)|meto|same|yes|yeah|yep|ya|mood|relatable|\+1|dito|"
-    r"exactly|this|i do|yo tambien|eu tambem|moi aussi|ich auch|anche io|anchio|я тоже|я теж|"
-    r"si|sim|oui|ja|да|так)\b(?:\W+\w+){0,4}\W*$"
-)
+# The longest answer under a quote that is read as saying the quote of its writer.
+_ANSWER_CHARS = 80
 
 
 def _letters_only(found: re.Match[str]) -> str:
@@ -251,14 +247,18 @@ class Detector:
         whole = cap(text)
         own = strip_ignored(whole)
         found = self._classify_own(own, use_model)
-        if found.level != "urgent" and own != whole and _AGREES.match(fold(own)):
-            # "me too" under a quoted "i want to end it tonight" says it of the writer
-            quoted = self._classify_own(quoted_words(whole), use_model)
-            if _RANK[quoted.level] > _RANK[found.level]:
+        if found.level != "urgent" and own != whole and len(own) <= _ANSWER_CHARS:
+            # "me too" under a quoted "i want to end it tonight", "yes" under "are you
+            # thinking about killing yourself?": the writer says it of themselves
+            meant = said_of_self(fold(quoted_words(whole)), fold(own))
+            answered = self._classify_own(meant, use_model) if meant else NONE
+            ruled = any(not rule.startswith("model.") for rule in answered.matched)
+            if ruled and _RANK[answered.level] > _RANK[found.level]:
+                # (the rules must see it: the model never learnt such made-up sentences)
                 return Detection(
-                    quoted.level,
-                    matched=("agrees.with-quoted", *quoted.matched),
-                    overdose=quoted.overdose,
+                    answered.level,
+                    matched=("answers.quoted", *answered.matched),
+                    overdose=answered.overdose,
                 )
         return found
 

@@ -216,9 +216,10 @@ class Watch(CrisisBase):
         except StorageError as err:
             log.error("crisis alert state unavailable (%s); alerting without merging", err)
             decision = AlertDecision(post_now=True)
+        if detection.level == "urgent":
+            # the moderator already with this member hears of it first, privately
+            await self._tell_who_has_it(ctx, event, key, merged=not decision.post_now)
         if not decision.post_now:
-            if detection.level == "urgent":
-                await self._tell_who_has_it(ctx, event, key)
             return
         template, values = alert_message(
             detection.level,
@@ -246,9 +247,12 @@ class Watch(CrisisBase):
             ctx.community.id,
         )
 
-    async def _tell_who_has_it(self, ctx: Context, event: MessageEvent, key: MemberKey) -> None:
-        """An urgent message merged into the hour of an alert someone took: they hear of it
-        now, privately, not when the hour's follow-up is posted."""
+    async def _tell_who_has_it(
+        self, ctx: Context, event: MessageEvent, key: MemberKey, *, merged: bool
+    ) -> None:
+        """An urgent message about a member whose alert someone took: they hear of it now,
+        privately, whether it is merged into the alert's hour (not when the hour's follow-up is
+        posted) or graver and alerted anew (they are already with the member)."""
         alert = await self.quietly(
             self.alerts.open_about(key.platform, key.community_id, key.user_id), None
         )
@@ -259,6 +263,11 @@ class Watch(CrisisBase):
             N_(
                 "Alert #{id}: {name} wrote another message that may mean they are in danger "
                 "now: {link}\nNo new alert was raised; this one is still yours."
+            )
+            if merged
+            else N_(
+                "Alert #{id}: {name} wrote another message that may mean they are in danger "
+                "now: {link}\nIt is graver, so it also went out as a new alert."
             ),
             id=str(alert.id),
             name=event.author.name,
