@@ -322,11 +322,15 @@ def about_other(facts: Facts) -> bool:
     return any(not _overlaps(m, asks) for m in facts.raw.get("third", ()))
 
 
-def big_number(facts: Facts, m: Match, after: int) -> bool:
-    words = facts.tokens.words
+def big_number(facts: Facts, m: Match, after: int, anchor: int | None = None) -> bool:
+    """A number of six or more in the window, in the clause of ``anchor`` (a word index) when
+    given: "mood today: 6/10, slept ok, meds taken" counts nothing taken."""
+    words, clause = facts.tokens.words, facts.tokens.clause
     for i in range(m.start, min(len(words), m.end + after)):
         w = words[i]
         later = words[i + 1] if i + 1 < len(words) else ""
+        if anchor is not None and clause[i] != clause[anchor]:
+            continue
         if w.isdigit() and int(w[:6]) >= 6 and later not in _TIME_UNITS:
             return True
     return False

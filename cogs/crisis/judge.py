@@ -204,7 +204,8 @@ def _amount(facts: Facts, take: Match) -> bool:
         if any(0 <= d.start - q.start <= 4 for d in drugs):
             return True  # "a whole bottle of tylenol", "ganze packung paracetamol"
     return big_number(facts, take, 8) or any(
-        big_number(facts, Match("drug", max(0, d.start - 4), d.start), 0) for d in drugs
+        big_number(facts, Match("drug", max(0, d.start - 4), d.start), 0, anchor=d.start)
+        for d in drugs
     )
 
 
