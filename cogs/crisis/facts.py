@@ -138,6 +138,8 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     sober = raw.get("sober_count", ())
     # "the cliffs where we used to party" describes a place, it does not date the sentence
     habitual = raw.get("habitual_place", ())
+    # "for the first time in months" says now
+    habitual = (*habitual, *raw.get("present_frame", ()))
     story = frozenset(
         sentence[m.start]
         for m in raw.get("past", ())
