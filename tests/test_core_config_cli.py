@@ -18,14 +18,25 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
 
 
-def run_cli(*args: str, stdin: str = "", env: dict | None = None, cwd: Path | None = None):
+PLATFORM_SECRETS = ("DISCORD_TOKEN", "MATRIX_PASSWORD")
+
+
+def run_cli(
+    *args: str,
+    stdin: str = "",
+    env: dict | None = None,
+    cwd: Path | None = None,
+    unset: tuple[str, ...] = (),
+):
+    """``peerbot ARGS`` as a person would run it; ``unset`` names variables they never set."""
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [*PEERBOT, *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, **(env or {})},
+        env={**environment, **(env or {})},
         cwd=cwd or ROOT,
     )
 
@@ -117,15 +128,14 @@ def test_console_runs_a_piped_script_and_exits_zero(tmp_path):
 def test_the_console_takes_the_example_config_without_platform_secrets(tmp_path):
     """The console connects to no platform: its --config is for timezone, prefix and limits,
     and a newcomer trying config.example.toml must not be asked for a Discord token."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "MATRIX_PASSWORD")}
-    result = subprocess.run(
-        [*PEERBOT, "console", "--db", str(tmp_path / "c.db"), "--config", str(EXAMPLE)],
-        input="/timezone\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=ROOT,
+    result = run_cli(
+        "console",
+        "--db",
+        str(tmp_path / "c.db"),
+        "--config",
+        str(EXAMPLE),
+        stdin="/timezone\n",
+        unset=PLATFORM_SECRETS,
     )
     assert result.returncode == 0, result.stderr
     assert "DISCORD_TOKEN" not in result.stderr

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 from cogs.crisis.resources import load_directory
@@ -144,7 +141,7 @@ def test_check_config_and_run_refuse_a_config_without_platforms(tmp_path):
 
 
 def test_a_backup_by_config_needs_no_platform_secrets(tmp_path):
-    from tests.test_core_config_cli import EXAMPLE, ROOT, run_cli
+    from tests.test_core_config_cli import EXAMPLE, PLATFORM_SECRETS, run_cli
 
     assert run_cli("console", "--db", str(tmp_path / "m.db"), stdin="/help\n").returncode == 0
     config = tmp_path / "config.toml"
@@ -153,23 +150,8 @@ def test_a_backup_by_config_needs_no_platform_secrets(tmp_path):
     )
     assert str(tmp_path / "m.db") in text
     config.write_text(text)
-    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "MATRIX_PASSWORD")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "db",
-            "backup",
-            "--config",
-            str(config),
-            str(tmp_path / "bk.db"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=ROOT,
+    result = run_cli(
+        "db", "backup", "--config", str(config), str(tmp_path / "bk.db"), unset=PLATFORM_SECRETS
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "bk.db").exists()
