@@ -252,7 +252,7 @@ class Watch(CrisisBase):
     ) -> None:
         """An urgent message about a member whose alert someone took: they hear of it now,
         privately, whether it is merged into the alert's hour (not when the hour's follow-up is
-        posted) or graver and alerted anew (they are already with the member)."""
+        posted) or alerted anew (graver, or after the hour; they are already with the member)."""
         alert = await self.quietly(
             self.alerts.open_about(key.platform, key.community_id, key.user_id), None
         )
@@ -267,7 +267,7 @@ class Watch(CrisisBase):
             if merged
             else N_(
                 "Alert #{id}: {name} wrote another message that may mean they are in danger "
-                "now: {link}\nIt is graver, so it also went out as a new alert."
+                "now: {link}\nIt also went out as a new alert, for every moderator."
             ),
             id=str(alert.id),
             name=event.author.name,
