@@ -320,6 +320,14 @@ class Alerts:
         )
         return [_alert(r) for r in rows]
 
+    async def still_waiting(self, alert_id: int) -> bool:
+        """Whether an alert is still neither delivered nor closed (read now, not from a list)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM crisis_alerts WHERE id=? AND delivered_at IS NULL AND closed_at IS NULL",
+            (alert_id,),
+        )
+        return row is not None
+
     async def is_waiting(
         self, platform: str, community_id: str, kind: str, subject: str | None
     ) -> bool:

@@ -11,6 +11,8 @@ import logging
 
 import pytest
 
+from storage.alerts import Alerts
+
 URGENT = "I want to kill myself tonight"
 
 
@@ -101,3 +103,31 @@ async def test_a_concern_about_a_member_still_goes_to_the_alerts_channel(mod):
     await mod.say("/community channel purpose:alerts channel:#alerts")
     out = await mod.text(":as carol", "/crisis concern member:bob")
     assert "#alerts: Concern report: carol is worried about bob." in out
+
+
+async def test_an_alert_posted_while_the_delivery_tick_read_it_as_waiting_is_posted_once(
+    mod, monkeypatch
+):
+    """CI repro: the tick read the alert as waiting, the live path posted it meanwhile, then
+    the tick posted it again from its stale list; moderators saw the same alert twice."""
+    await mod.say("/community channel purpose:alerts channel:#alerts")
+    created = []
+    real_create = Alerts.create
+
+    async def remember(self, *args, **kwargs):
+        created.append(await real_create(self, *args, **kwargs))
+        return created[-1]
+
+    monkeypatch.setattr(Alerts, "create", remember)
+    out = await mod.say(":as bob", URGENT)
+    assert sum("Priority alert (urgent)" in line for line in out) == 1
+    stale = list(created)  # as the tick read them, before the live post was recorded
+    assert stale and stale[0].delivered_at is None
+
+    async def read_before_the_post(self, platform, only=None):
+        return stale
+
+    monkeypatch.setattr(Alerts, "waiting", read_before_the_post)
+    before = len(mod.transcript)
+    await mod.bot.cogs["crisis"].deliver_waiting("console", mod.bot.clock.now())
+    assert not any("Priority alert" in line for line in mod.transcript[before:])

@@ -167,11 +167,14 @@ class AlertDesk(AlertReports):
 
     async def _deliver(self, ctx: Context, alert: Alert, *, everyone: bool = False) -> bool:
         """Post an alert (with its pings when urgent); record the one delivery. An alert whose
-        post is under way (a slow homeserver) is not posted again by the tick meanwhile."""
+        post is under way (a slow homeserver) is not posted again by the tick meanwhile, nor
+        one posted since the caller read it (the tick's list of waiting alerts goes stale)."""
         if alert.id in self._delivering:
             return True
         self._delivering.add(alert.id)
         try:
+            if not await self.alerts.still_waiting(alert.id):
+                return True
             return await self._post_alert(ctx, alert, everyone)
         finally:
             self._delivering.discard(alert.id)

@@ -72,7 +72,7 @@ async def test_an_edit_into_an_urgent_message_is_heard_once(running, server):
     await asyncio.sleep(1.0)
     assert len(server.dm_messages(BOB.id)) == 1
     new = alerts(server)[before:]
-    assert len(new) == 2 and "carol" in new[1] and "bob" not in new[1]
+    assert len(new) == 2 and "carol" in new[1] and "bob" not in new[1], new
     counted = query(
         running.config.parent / "peerbot.db",
         "SELECT pending_count FROM crisis_member_state WHERE user_id = ?",
