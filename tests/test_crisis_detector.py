@@ -617,3 +617,33 @@ def test_a_bystander_report_of_danger_now_is_urgent(text: str, level: str) -> No
 def test_the_word_crisis_alone_is_not_an_emergency(text: str, level: str) -> None:
     """Reading the docs or the news is not danger; being in crisis is."""
     assert classify(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a phrase with a word of time or emphasis put inside it, as people write it
+        "hab echt angst was ich heute nacht mit mir mache",
+        # symptoms after using again "the same amount as before": now, not a story
+        "hab nach 4 Monaten wieder gedrückt, gleiche Menge wie früher, krieg kaum Luft",
+        "вколовся після трьох місяців перерви, стільки ж як раніше. важко дихати",
+        # a goodbye with a sign-off made final
+        "bye everyone. this is my final log off, not just from discord",
+        # a means tested for what it is for
+        "got the belt and found a spot in the wardrobe that takes my weight",
+    ],
+)
+def test_urgent_messages_written_around_the_usual_phrases_are_heard(text: str) -> None:
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "final log off for tonight, see you all tomorrow",
+        "my last log off before the exam, wish me luck",
+        "en la película él salta del puente y lloré como nunca",
+    ],
+)
+def test_ordinary_sign_offs_and_stories_stay_quiet(text: str) -> None:
+    assert classify(text).level != "urgent", text

@@ -349,15 +349,16 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
 
 
 def _benign_goodbyes(facts: Facts) -> list[Match]:
-    """Everyday sign-offs ("logging off", "night all"), unless made final right after them.
+    """Everyday sign-offs ("logging off", "night all"), unless made final right after or
+    right before them.
 
-    "logging off for the last time" is a goodbye, not a sign-off.
+    "logging off for the last time" and "my final log off" are goodbyes, not sign-offs.
     """
     finals = facts.raw.get("finality", ())
     return [
         b
         for b in facts.raw.get("benign_goodbye", ())
-        if not any(b.end <= f.start <= b.end + 3 for f in finals)
+        if not any(b.end <= f.start <= b.end + 3 or f.end == b.start for f in finals)
     ]
 
 

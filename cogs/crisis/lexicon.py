@@ -286,7 +286,22 @@ class Lexicon:
         return out
 
     def tag(self, words: tuple[str, ...]) -> list[Match]:
-        """Every concept occurrence, longest per concept and start position."""
+        """Every concept occurrence, longest per concept and start position; a phrase also
+        matches with words of time or emphasis put inside it ("angst, was ich heute nacht mit
+        mir mache" is "angst, was ich mit mir mache"), as people write it."""
+        found = self._tag(words)
+        kept = [i for i, word in enumerate(words) if word not in _FILLERS]
+        if len(kept) == len(words):
+            return found
+        seen = {(m.concept, m.start, m.end) for m in found}
+        for m in self._tag(tuple(words[i] for i in kept)):
+            start, end = kept[m.start], kept[m.end - 1] + 1
+            if end - start != m.end - m.start and (m.concept, start, end) not in seen:
+                seen.add((m.concept, start, end))
+                found.append(Match(m.concept, start, end))
+        return found
+
+    def _tag(self, words: tuple[str, ...]) -> list[Match]:
         found: list[Match] = []
         count = len(words)
         for i, word in enumerate(words):
@@ -306,6 +321,25 @@ class Lexicon:
                 j += 1
             found.extend(Match(c, i, e) for c, e in best.items())
         return found
+
+
+# Words of time or emphasis that people put inside a phrase without changing what it says.
+_FILLER_WORDS = {
+    "en": "really rly realy actually honestly tonight today now rn",
+    "de": "echt wirklich gerade grad heute nacht jetzt mal doch halt einfach schon",
+    "es": "realmente hoy ahora ya neta",
+    "pt": "hoje agora mesmo realmente",
+    "fr": "vraiment maintenant aujourdhui grave",
+    "it": "oggi adesso ora davvero proprio stasera stanotte",
+    "uk": "зараз сьогодні вже справді реально",
+    "ru": "сейчас сегодня уже реально правда",
+}
+
+
+def _filler_set() -> frozenset[str]:
+    return frozenset(
+        _clean_token(fold(word)) for words in _FILLER_WORDS.values() for word in words.split()
+    )
 
 
 def _expand(phrase: str, concept: str) -> list[_Pattern]:
@@ -334,3 +368,6 @@ def _expand(phrase: str, concept: str) -> list[_Pattern]:
             raise ValueError(f"concept {concept!r}: a phrase cannot start with _: {phrase!r}")
         patterns.append(pattern)
     return patterns
+
+
+_FILLERS = _filler_set()
