@@ -216,6 +216,8 @@ def _self_harm(facts: Facts, joking: int) -> None:
         sentence = facts.tokens.sentence[m.start]
         if about_other(facts):
             continue
+        if facts.sentence_has(sentence, "benign_injury") and not facts.has("injury_now"):
+            continue  # "cut myself chopping onions": an accident told with how it happened
         if facts.near(m, ("self_harm_urge", "urge_word"), 5, 0) or any(
             u.start <= m.start < u.end for u in facts.get("self_harm_urge")
         ):
@@ -258,7 +260,8 @@ def _means_and_places(facts: Facts) -> None:
         return
     routine = facts.has("routine_meds")  # "counted out my pills for the week"
     for m in facts.get("means_strong"):
-        if not in_past(facts, m, told_in_past=True) and not routine:
+        # "I'm a butcher, knife in hand all day": the writer's work in the same sentence
+        if not in_past(facts, m, told_in_past=True) and not routine and not _calm_near(facts, m):
             facts.fire(URGENT, "means.prepared")
     for m in facts.get("means"):
         if in_past(facts, m, told_in_past=True) or routine:
