@@ -34,6 +34,9 @@ DELETED_MEMBER = "a member who deleted their data"
 
 # stages of an alert (see cogs/crisis/alerts.py)
 POSTED, REPOSTED, MESSAGED, CLAIMED, REMINDED, CLOSED = range(6)
+# An alert's one extra action (another feature's command, like "reach out privately" on an
+# anonymous post), kept in values_json under this key: label, command, args, form.
+ACTION_KEY = "_action"
 
 
 def escalation_rows(*settings: str) -> DueTable:
@@ -198,9 +201,12 @@ class Alert:
     outcome: str | None = None
     stage: int = POSTED
     next_at: datetime | None = None
+    action: dict[str, Any] | None = None  # see ACTION_KEY
 
 
 def _alert(row: sqlite3.Row) -> Alert:
+    values = json.loads(row["values_json"])
+    action = values.pop(ACTION_KEY, None)
     return Alert(
         row["id"],
         row["platform"],
@@ -211,7 +217,7 @@ def _alert(row: sqlite3.Row) -> Alert:
         row["reporter_id"],
         row["report_id"],
         row["template"],
-        json.loads(row["values_json"]),
+        values,
         row["channel_id"],
         row["message_id"],
         instant(row["created_at"]),
@@ -223,6 +229,7 @@ def _alert(row: sqlite3.Row) -> Alert:
         row["outcome"],
         row["stage"],
         instant(row["next_at"]),
+        action,
     )
 
 
@@ -254,9 +261,12 @@ class Alerts:
         next_at: datetime | None,
         reporter: str | None = None,
         report_id: int | None = None,
+        action: dict[str, Any] | None = None,
     ) -> Alert:
-        """Store a new alert (not yet delivered)."""
+        """Store a new alert (not yet delivered); ``action``: its extra button (ACTION_KEY)."""
         template, values = message
+        if action is not None:
+            values = {**values, ACTION_KEY: action}
 
         def write(conn: sqlite3.Connection) -> Alert:
             cursor = conn.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from bot.context import Context
 from bot.i18n import ENGLISH, N_, Translator, _
@@ -64,6 +64,21 @@ def escalation_times(repost: str | None, dm: str | None) -> tuple[timedelta, tim
     return first, max(second, first)
 
 
+def _action_row(button: Button) -> dict[str, Any]:
+    return {
+        "label": button.label,
+        "command": button.command,
+        "args": dict(button.args),
+        "form": button.form,
+        "style": button.style,
+    }
+
+
+def _actions(alert: Alert) -> list[Button]:
+    """The alert's extra button (another feature's command), if it has one."""
+    return [] if alert.action is None else [Button(**alert.action)]
+
+
 NO_ALERT = N_("There is no alert #{id} here.")
 ABOUT_YOU = N_(
     "Alert #{id} is about you, so another moderator or responder will take it. If you're "
@@ -103,9 +118,11 @@ class AlertDesk(AlertReports):
         reporter: str | None = None,
         report_id: int | None = None,
         urgent: bool | None = None,
+        action: Button | None = None,
     ) -> bool:
         """Store an alert and post it; False when it waits for delivery (it is kept).
-        ``urgent`` overrides the kind's priority (a report saying someone is in danger now)."""
+        ``urgent`` overrides the kind's priority (a report saying someone is in danger now);
+        ``action`` is one more button, kept with the alert (another feature's command)."""
         now = ctx.now()
         urgent = kind in URGENT_KINDS if urgent is None else urgent
         repost, _dm = await self._escalation_times(ctx)
@@ -119,6 +136,7 @@ class AlertDesk(AlertReports):
             next_at=now + repost if urgent else None,
             reporter=reporter,
             report_id=report_id,
+            action=None if action is None else _action_row(action),
         )
         if await self._deliver(ctx, alert):
             return True
@@ -145,6 +163,21 @@ class AlertDesk(AlertReports):
             return False
         return True
 
+    @service("crisis.alert_anonymous")
+    async def alert_anonymous(
+        self, ctx: Context, level: str, message: tuple[str, dict[str, str]], action: Button
+    ) -> bool:
+        """Another feature tells the moderators about something nobody may be named for (an
+        anonymous post): an alert about no member, kept and followed up like any other of its
+        ``level`` ("urgent": pings, "I'm on it", re-post, private ask; "concern": low priority,
+        claimable and closable), with the feature's ``action`` button on it. False when it
+        waits for an alerts channel (an urgent one was then written to each moderator)."""
+        try:
+            return await self.raise_alert(ctx, level, message, action=action)
+        except StorageError as err:
+            log.error("anonymous alert could not be kept (%s); posting it directly", err)
+            return await ctx.alert(message[0], buttons=[action], **message[1])
+
     async def moderators_written_to(self, ctx: Context, subject: str | None) -> list[str]:
         """Who an urgent alert about ``subject`` is written to privately while it can't be
         posted: every moderator but the subject."""
@@ -162,6 +195,7 @@ class AlertDesk(AlertReports):
                 uid,
                 f"{head} {say_lines(tr, alert.template)}\n"
                 + tr("If you can, take it: type {claim}.", claim=claim),
+                buttons=_actions(alert),
                 **alert.values,
             )
 
@@ -203,7 +237,7 @@ class AlertDesk(AlertReports):
             taken = "\n" + tr("{name} has taken it.", name=alert.claimed_name or alert.claimed_by)
         posted = await ctx.alert_post(
             self._text(ctx, alert, tr) + late + note + taken,
-            buttons=[] if taken else [self._claim_button(alert)],
+            buttons=_actions(alert) if taken else [self._claim_button(alert), *_actions(alert)],
             pings=pings,
             **alert.values,
         )
@@ -329,6 +363,7 @@ class AlertDesk(AlertReports):
                 "Alert #{id} is yours. Please reach out privately soon, and close it with {close} "
                 "when it's handled. I'll remind you in a day if it's still open."
             ),
+            buttons=_actions(alert),
             id=str(number),
             close=f"{ctx.command_hint('alert close')} {number} outcome:…",
         )
@@ -444,7 +479,7 @@ class AlertDesk(AlertReports):
         )
         posted = await ctx.alert_post(
             head + "\n" + say_lines(tr, alert.template),
-            buttons=[self._claim_button(alert)],
+            buttons=[self._claim_button(alert), *_actions(alert)],
             pings=[p for p in await self._moderator_pings(ctx) if p.id != alert.user_id],
             **alert.values,
         )
@@ -469,7 +504,10 @@ class AlertDesk(AlertReports):
                 button=tr.gettext(CLAIM_LABEL),
             )
             await ctx.send_private(
-                uid, f"{head} {say_lines(tr, alert.template)}\n{ask}", **alert.values
+                uid,
+                f"{head} {say_lines(tr, alert.template)}\n{ask}",
+                buttons=_actions(alert),
+                **alert.values,
             )
 
     async def _remind(self, ctx: Context, alert: Alert) -> None:

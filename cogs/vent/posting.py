@@ -171,15 +171,15 @@ class Posting(VentBase):
         return None
 
     async def _alert(self, ctx: Context, level: str, number: int, channel_id: str) -> None:
-        """Tell the moderators, never who: in the alerts channel, else each privately."""
+        """Tell the moderators, never who: an alert about no member, followed up by the crisis
+        feature like any of its level (pings, "I'm on it", re-post, private ask when urgent),
+        with a button to write to the author through me."""
         template = texts.ALERT_URGENT if level == "urgent" else texts.ALERT_CONCERN
         button = Button(
             texts.REACH_BUTTON, command="vent reach", args={"post": str(number)}, form=True
         )
         channel = await ctx.platform.channel_name(ctx.community.id, channel_id)
-        if await ctx.alert(template, buttons=[button], number=number, channel=channel):
-            return
-        for moderator in await ctx.moderators():
-            await ctx.send_private(
-                moderator, template, buttons=[button], number=number, channel=channel
-            )
+        values = {"number": str(number), "channel": channel}
+        await self.bot.services.get("crisis.alert_anonymous")(
+            ctx, level, (template, values), button
+        )

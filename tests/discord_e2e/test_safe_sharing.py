@@ -95,7 +95,10 @@ async def test_urgent_post_crisis_reply_alert_and_relay_without_reveal(running, 
     await server.wait_until(lambda: len(server.channel_messages(ALERTS)) > alerts_before, timeout=5)
     alert = server.channel_messages(ALERTS)[-1]
     assert "may mean someone is in danger" in alert["content"] and "alice" not in alert["content"]
-    assert alert["components"], "the alert carries the reach-out button"
+    assert MOD.id in alert["pings"]["users"], "urgent: the moderators are mentioned"
+    assert alert["content"].startswith(f"<@{MOD.id}> ")
+    labels = [c["label"] for row in alert["components"] for c in row["components"]]
+    assert labels == ["I'm on it", "Reach out privately"], "claimable, and the relay stays"
     number = int(re.search(r"post (\d+)", alert["content"]).group(1))
     dms = len(server.dm_messages(ALICE.id))
     rec = await server.invoke(

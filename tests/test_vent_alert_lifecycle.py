@@ -1,0 +1,79 @@
+"""Issue 22: an anonymous post that worries the crisis detector gets what ordinary chat gets
+(the urgent alert's pings, "I'm on it", re-post and private ask; for concern the chat's private
+reply and a tracked low-priority alert), without ever naming its author; and a moderator who
+reveals or blocks is told the truth about whether the author heard of it."""
+
+from __future__ import annotations
+
+from tests.harness import posted_in, private_to
+
+URGENT = "I'm going to kill myself tonight, I have the pills ready"
+
+
+async def open_vent(c) -> None:
+    await c.say(
+        ":role mod moderator",
+        ":as mod",
+        ":channel alerts moderators",
+        ":channel general",
+        "/community channel purpose:vent channel:#vent",
+        "/community channel purpose:alerts channel:#alerts",
+        ":as alice",
+    )
+
+
+async def author_id(c, number: int) -> str:
+    rows = await c.rows("SELECT user_id FROM vent_authors WHERE number=?", (number,))
+    return rows[0][0]
+
+
+async def test_an_urgent_anonymous_alert_is_followed_up_like_any_urgent_alert(community):
+    """From the audit: pinged, claimable, re-posted after 10 minutes unclaimed."""
+    await open_vent(community)
+    out = await community.text(f"/vent {URGENT}")
+    alert = out.split("#alerts:", 1)[1]
+    assert "@mod" in alert  # nobody on duty: every moderator is mentioned
+    assert "claim" in alert  # "I'm on it"
+    later = await community.text(":clock +15m")
+    assert "Still unclaimed" in later and "post 1" in later
+
+
+async def test_the_urgent_anonymous_alert_runs_its_course_without_naming_the_author(community):
+    await open_vent(community)
+    out = await community.text(f"/vent {URGENT}")
+    author = await author_id(community, 1)
+    alert = posted_in(out, "#alerts")
+    assert alert.startswith("@mod ")
+    assert "An anonymous post may mean someone is in danger: post 1 in #vent" in alert
+    assert "Alert #1. When it's handled: !alert close 1" in alert
+    assert "Reach out privately: type !vent reach post:1" in alert  # the relay stays
+    assert "I'm on it: type !alert claim number:1" in alert
+    assert "alice" not in alert and author not in alert
+    # the alert kept for the moderators names nobody
+    (row,) = await community.rows("SELECT * FROM crisis_alerts")
+    assert "alice" not in repr(row) and author not in repr(row)
+    listed = await community.text(":as mod", "/crisis concerns")
+    assert "Alert #1" in listed and "alice" not in listed
+    # unclaimed: re-posted for every moderator at 10 minutes, with the relay still there
+    out = await community.text(":clock +10m")
+    repost = posted_in(out, "#alerts")
+    assert "Still unclaimed after 10 minutes: alert #1" in repost and "@mod" in repost
+    assert "post 1" in repost and "vent reach post:1" in repost and "alice" not in repost
+    # and written to every moderator privately at 30
+    out = await community.text(":clock +20m")
+    ask = private_to(out, "mod")
+    assert "Nobody has taken urgent alert #1 in 30 minutes" in ask and "post 1" in ask
+    assert "alice" not in ask and author not in ask
+    # it can be taken and closed like any alert; the one who takes it can reach the author
+    out = await community.text("/alert claim 1")
+    assert "Alert #1 is yours" in out and "vent reach post:1" in out
+    assert "alice" not in out
+    out = await community.text("/alert close 1 outcome:reached-them")
+    assert "Closed alert #1: reached them" in out
+
+
+async def test_an_urgent_anonymous_alert_goes_to_who_is_on_duty(community):
+    await open_vent(community)
+    await community.say(":role bob moderator", ":as bob", "/duty on", ":as alice")
+    alert = posted_in(await community.text(f"/vent {URGENT}"), "#alerts")
+    assert alert.startswith("@bob ") and "@mod" not in alert
