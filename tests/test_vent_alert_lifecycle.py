@@ -8,6 +8,7 @@ from __future__ import annotations
 from tests.harness import posted_in, private_to
 
 URGENT = "I'm going to kill myself tonight, I have the pills ready"
+CONCERN = "I feel so hopeless lately, nothing matters"
 
 
 async def open_vent(c) -> None:
@@ -77,3 +78,37 @@ async def test_an_urgent_anonymous_alert_goes_to_who_is_on_duty(community):
     await community.say(":role bob moderator", ":as bob", "/duty on", ":as alice")
     alert = posted_in(await community.text(f"/vent {URGENT}"), "#alerts")
     assert alert.startswith("@bob ") and "@mod" not in alert
+
+
+async def test_a_worrying_anonymous_post_gets_what_ordinary_chat_gets(community):
+    """From the audit: "Concern: as for ordinary chat"."""
+    await open_vent(community)
+    out = await community.text(f"/vent {CONCERN}")
+    private = "\n".join(line for line in out.splitlines() if "(private) alice" in line) + out
+    assert "findahelpline" in private.lower()  # the same resources as for chat
+    assert "claim" in out.split("#alerts:", 1)[1]
+
+
+async def test_a_worrying_anonymous_post_the_chat_reply_and_a_tracked_alert(community):
+    await open_vent(community)
+    chat = private_to(await community.text(f"#general {CONCERN}"), "alice")
+    await community.say(":clock +1d")  # the chat reply comes at most once a day
+    out = await community.text(f"/vent {CONCERN}")
+    author = await author_id(community, 1)
+    reply = private_to(out, "alice")
+    assert chat.split("\n")[0] in reply  # the very reply chat gets
+    assert "Let a moderator know: type !crisis notify" in reply
+    alert = posted_in(out, "#alerts")
+    assert "An anonymous post sounds like its author is having a hard time: post 1" in alert
+    assert "@" not in alert  # low priority: nobody is pinged
+    assert "I'm on it: type !alert claim number:" in alert and "vent reach post:1" in alert
+    assert "alice" not in alert and author not in alert
+    rows = await community.rows("SELECT * FROM crisis_alerts WHERE user_id IS NULL")
+    assert len(rows) == 1 and "alice" not in repr(rows) and author not in repr(rows)
+    number = rows[0][0]
+    out = await community.text(":as mod", f"/alert claim {number}")
+    assert f"Alert #{number} is yours" in out
+    out = await community.text(f"/alert close {number} outcome:resources-sent")
+    assert f"Closed alert #{number}" in out
+    # nothing escalates a low-priority alert
+    assert "#alerts" not in await community.text(":clock +1h")

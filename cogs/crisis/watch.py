@@ -20,8 +20,10 @@ from functools import cached_property, lru_cache
 from bot.cog import listener
 from bot.context import Context
 from bot.i18n import ENGLISH, N_
+from bot.message import Message
 from bot.platforms.base import MessageEvent
 from bot.scheduler import Due
+from bot.services import service
 from bot.spec import Permission
 from cogs.crisis.base import (
     AUTO_SETTING,
@@ -192,6 +194,34 @@ class Watch(CrisisBase):
             return "sent"
         await self.quietly(self.state.release_auto_message(key, previous), None)
         return "undelivered"
+
+    @service("crisis.concern_reply")
+    async def concern_reply(self, ctx: Context) -> Message | None:
+        """The private reply chat brings after a worrying (not urgent) message, for the member
+        acting, when chat would send it now: the community sends them (``crisis.concern_dm``),
+        the member did not turn automatic messages off, and had none today. None otherwise.
+        For features that screen text chat never sees (an anonymous post) and reply with it."""
+        assert ctx.actor is not None
+        key = ctx.member_key()
+        if await self.quietly(ctx.setting(CONCERN_DM_SETTING), None) == "off":
+            return None
+        if await self.quietly(self.bot.member_settings.get(key, AUTO_SETTING), None) == "off":
+            return None
+        try:
+            allowed, _previous = await self.state.claim_auto_message(key, ctx.now(), 1)
+        except StorageError as err:
+            log.error("crisis cooldown unavailable (%s); sending resources anyway", err)
+            allowed = True
+        if not allowed:
+            return None
+        template, values = resource_message(
+            "concern",
+            await self.region_resources(ctx, key),
+            await self.community_resources(ctx),
+            prefix=ctx.prefix,
+            tr=await ctx.translator_for(ctx.actor.id),
+        )
+        return Message(template, values, (NOTIFY_BUTTON,))
 
     async def _alert(
         self,

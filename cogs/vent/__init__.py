@@ -19,7 +19,12 @@ class Vent(Posting, Moderation):
 
     name = "vent"
     channel_purposes = (ChannelPurpose("vent", N_("Anonymous posts")),)
-    requires = ("crisis.level", "crisis.urgent_reply", "crisis.alert_anonymous")
+    requires = (
+        "crisis.level",
+        "crisis.urgent_reply",
+        "crisis.alert_anonymous",
+        "crisis.concern_reply",
+    )
 
     async def on_load(self) -> None:
         for handler in vent_privacy_handlers():

@@ -134,8 +134,10 @@ class Posting(VentBase):
         keep = timedelta(days=self.limits.keep_days)
         await self.store.posted(key, post.number, message_id, now, keep)
         await ctx.reply(texts.POSTED, alias=post.alias, number=post.number)
-        if level == "concern":
-            await ctx.reply(texts.CONCERN, crisis=crisis)
+        if level == "concern":  # the reply chat gets, when chat would send it now
+            answer = await self.bot.services.get("crisis.concern_reply")(ctx)
+            if answer is not None:
+                await self.reply_message(ctx, answer)
         if level in ("urgent", "concern"):
             await self._alert(ctx, level, post.number, channel_id)
         if level == "urgent":

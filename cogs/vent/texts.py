@@ -43,10 +43,6 @@ URGENT_TOLD = N_(  # the crisis reply already said the moderators are told, neve
     "One of the moderators may write to you through me; you can answer the same way, and they "
     "still won't know it was you."
 )
-CONCERN = N_(
-    "It sounds like things are heavy right now. If you'd like to talk to someone, {crisis} "
-    "lists people you can reach any time, and you can also ask a moderator."
-)
 URGENT_DONE = N_("Your words matter, and so do you. Before I post them anonymously:")
 
 ALERT_URGENT = N_(
