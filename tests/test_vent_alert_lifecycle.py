@@ -112,3 +112,24 @@ async def test_a_worrying_anonymous_post_the_chat_reply_and_a_tracked_alert(comm
     assert f"Closed alert #{number}" in out
     # nothing escalates a low-priority alert
     assert "#alerts" not in await community.text(":clock +1h")
+
+
+async def test_reveal_does_not_say_the_author_was_told_when_they_could_not_be(community):
+    """From the audit: the private message failed (the member left)."""
+    await open_vent(community)
+    await community.say("/vent hello", ":as mod", ":leave alice")
+    out = await community.text("/vent reveal post:1 reason:threats against a member")
+    assert "told them privately" not in out
+
+
+async def test_reveal_and_block_say_whether_the_author_heard(community):
+    await open_vent(community)
+    await community.say("/vent hello", "/vent again", ":as mod")
+    out = await community.text("/vent reveal post:1 reason:threats against a member")
+    assert "told them privately" in out
+    await community.say(":leave alice")
+    out = await community.text("/vent reveal post:1 reason:threats against a member")
+    assert "Post 1 was written by" in out and "audit log" in out
+    assert "couldn't tell them" in out
+    out = await community.text("/vent block post:2")
+    assert "can't post anonymously here any more" in out and "couldn't tell them" in out

@@ -76,8 +76,12 @@ class Moderation(VentBase):
         if author is None:
             await ctx.reply(texts.REVEAL_GONE, number=post)
             return
-        await ctx.send_private(author, texts.REVEAL_TOLD, number=post, reason=reason)
-        await ctx.reply(texts.REVEALED, number=post, name=await ctx.member_name(author))
+        told = await ctx.send_private(author, texts.REVEAL_TOLD, number=post, reason=reason)
+        await ctx.reply(
+            texts.REVEALED if told else texts.REVEALED_UNTOLD,
+            number=post,
+            name=await ctx.member_name(author),
+        )
 
     @command(
         "vent block",
@@ -98,8 +102,12 @@ class Moderation(VentBase):
             await ctx.reply(texts.ALREADY_BLOCKED, number=post)
             return
         crisis = ctx.command_hint("crisis")
-        await ctx.send_private(author, texts.BLOCK_TOLD, number=post, crisis=crisis)
-        await ctx.reply(texts.BLOCKED_DONE, number=post, hint=ctx.command_hint("vent unblock"))
+        told = await ctx.send_private(author, texts.BLOCK_TOLD, number=post, crisis=crisis)
+        await ctx.reply(
+            texts.BLOCKED_DONE if told else texts.BLOCKED_DONE_UNTOLD,
+            number=post,
+            hint=ctx.command_hint("vent unblock"),
+        )
 
     @command(
         "vent unblock",

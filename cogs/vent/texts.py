@@ -87,6 +87,10 @@ REVEALED = N_(
     "Post {number} was written by {name}. I've written this to the audit log with your reason, "
     "and told them privately."
 )
+REVEALED_UNTOLD = N_(
+    "Post {number} was written by {name}. I've written this to the audit log with your reason, "
+    "but I couldn't tell them privately (they may have left, or closed their private messages)."
+)
 REVEAL_REASON_TOO_SHORT = N_(
     'Please give a real reason in a few words, like "threats against a member in #general": '
     "the author reads it, and it goes in the audit log. Nobody was named yet."
@@ -96,6 +100,11 @@ BLOCK_GONE = N_("I can't block the author of post {number}: who wrote it is no l
 BLOCKED_DONE = N_(
     "The author of post {number} can't post anonymously here any more. I haven't told you who "
     "it is. {hint} post:{number} lifts it."
+)
+BLOCKED_DONE_UNTOLD = N_(
+    "The author of post {number} can't post anonymously here any more. I haven't told you who "
+    "it is, and I couldn't tell them privately (they may have left, or closed their private "
+    "messages). {hint} post:{number} lifts it."
 )
 ALREADY_BLOCKED = N_("The author of post {number} was already blocked from anonymous posting.")
 BLOCK_TOLD = N_(
