@@ -95,9 +95,12 @@ async def send_notice(
         return
     user = row["user_id"]
     tz = await ctx.member_timezone(user)
-    when = local_when(datetime.fromisoformat(row["starts_at"]), tz)
+    starts = datetime.fromisoformat(row["starts_at"])
+    when = local_when(starts, tz)
     if before:
-        minutes = int(row["remind_minutes"])
+        # The time really left: a reminder sent late (the bot was down) says so, not "an hour".
+        left = max(1, round((starts - ctx.now()).total_seconds() / 60))
+        minutes = min(int(row["remind_minutes"]), left)
         tr = await ctx.translator_for(user)  # the reminded member's language
         slots = {"title": "{title}", "when": "{when}", "tz": "{tz}", "where": "{where}"}
         if minutes == 60:

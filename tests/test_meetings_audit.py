@@ -1,0 +1,34 @@
+"""Audit of issue 23 (meetings): gaps found through the console community. Each test fails on
+main at 6f6613b. It needs tests/conftest.py's fixtures, so copy it into a clone's tests/:
+    git clone -q /work/main /tmp/x/peerbot && cp test_audit23_meetings.py /tmp/x/peerbot/tests/
+    cd /tmp/x/peerbot && /work/main/.venv/bin/python -m pytest -q tests/test_audit23_meetings.py
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.test_meetings import ADD, LINK, lines_of, make
+
+
+@pytest.fixture
+async def c(tmp_path):
+    community = await make(tmp_path)
+    yield community
+    await community.stop()
+
+
+
+async def test_a_late_reminder_does_not_say_in_an_hour(c):
+    """The bot was down at the 1h reminder (18:00) and back at 18:55: the reminder went out
+    five minutes before the start saying 'starts in an hour'."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1 remind:1h")
+    await c.stop()
+    c.clock.set(datetime(2026, 11, 8, 18, 55, tzinfo=UTC))
+    before = len(c.transcript)
+    await c.start()
+    out = c.transcript[before:] + await c.say(":clock 2026-11-08T18:56")
+    reminders = [x for x in out if "Reminder: Sunday circle" in x]
+    assert all("in an hour" not in x for x in reminders), reminders
