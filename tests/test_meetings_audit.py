@@ -32,3 +32,27 @@ async def test_a_late_reminder_does_not_say_in_an_hour(c):
     out = c.transcript[before:] + await c.say(":clock 2026-11-08T18:56")
     reminders = [x for x in out if "Reminder: Sunday circle" in x]
     assert all("in an hour" not in x for x in reminders), reminders
+
+
+async def test_the_meeting_finder_shows_moderators_the_numbers_to_remove(c):
+    """'/meeting outside remove <id>' needs a number that no listing shows: /meetings outside
+    prints no '#1', so a moderator who didn't keep the 'Added … as #1' reply can't remove it."""
+    await c.say(
+        ":as alice",
+        '/meeting outside add name:"SMART online" organisation:"SMART Recovery" '
+        'when:"weekly tue 18:00" zone:America/New_York language:English '
+        "link:https://smart.example.org/m",
+    )
+    out = await c.text("/meetings outside")
+    assert "#1" in out, out
+
+
+async def test_members_see_the_meeting_finder_without_numbers(c):
+    await c.say(
+        ":as alice",
+        '/meeting outside add name:"SMART online" organisation:"SMART Recovery" '
+        'when:"weekly tue 18:00" zone:America/New_York language:English '
+        "link:https://smart.example.org/m",
+    )
+    out = await c.text(":as bob", "/meetings outside")
+    assert "SMART online" in out and "#1" not in out, out

@@ -109,9 +109,11 @@ class FinderCommands(MeetingsBase):
         tr = ctx.tr
         lines = [tr("Outside meetings in the next two weeks, in your time ({tz}):", tz=tz)]
         values: dict[str, str] = {}
+        moderator = ctx.level >= Permission.MODERATOR  # the number they remove an entry by
         for n, (start, item) in enumerate(coming[:MOST_SHOWN]):
             when = local_when(start, tz).translated(tr)
-            lines.append(f"{when}: {{n{n}}} ({{o{n}}}, {{l{n}}}) {{k{n}}}")
+            number = f"#{item.id} " if moderator else ""
+            lines.append(f"{number}{when}: {{n{n}}} ({{o{n}}}, {{l{n}}}) {{k{n}}}")
             values |= {f"n{n}": item.name, f"o{n}": item.organisation, f"l{n}": item.language}
             values[f"k{n}"] = item.link
         lines.append(tr("These are run by other organisations; this community doesn't host them."))
