@@ -191,7 +191,8 @@ class MeetingStore:
     async def update(self, meeting: Meeting, fields: MeetingFields, next_at: datetime) -> None:
         await self.db.execute(
             "UPDATE meetings SET title = ?, description = ?, schedule = ?, length_minutes = ?, "
-            "where_channel = ?, where_link = ?, cap = ?, next_at = ?, state = ? WHERE id = ?",
+            "where_channel = ?, where_link = ?, cap = ?, next_at = ?, state = ? WHERE id = ? "
+            "AND state <> 'cancelled'",  # a cancelled meeting stays cancelled
             (
                 fields.title,
                 fields.description,

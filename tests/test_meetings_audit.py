@@ -56,3 +56,15 @@ async def test_members_see_the_meeting_finder_without_numbers(c):
     )
     out = await c.text(":as bob", "/meetings outside")
     assert "SMART online" in out and "#1" not in out, out
+
+
+async def test_editing_a_cancelled_meeting_does_not_quietly_bring_it_back(c):
+    """'/meeting cancel 1' posts 'won't meet any more' and tells RSVPed members; a later
+    '/meeting edit 1 length:45' (a typo fix) makes it active again with no word to anyone, and
+    the room opens on Sunday."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1", ":as fran", "/meeting cancel 1")
+    reply = await c.text("/meeting edit 1 length:45")
+    out = await c.say(":clock 2026-11-08T19:00")
+    reopened = lines_of(out, "#meetings")
+    assert not reopened or "cancel" in reply.lower() or "again" in reply.lower(), (reply, out)
+    assert "nothing was changed" in reply.lower() and not reopened, (reply, out)

@@ -161,6 +161,17 @@ class FacilitatorCommands(MeetingsBase):
         found = await self.find_managed(ctx, meeting)
         if found is None or not await self._where_ok(ctx, where):
             return
+        if found.state == CANCELLED:
+            # Members were told it won't meet any more; an edit must not bring it back unseen.
+            await ctx.reply(
+                _(
+                    "Meeting #{id} is cancelled, and its members were told it won't meet any "
+                    "more, so nothing was changed. To hold it again, plan it anew with {add}."
+                ),
+                id=found.id,
+                add=ctx.command_hint("meeting add"),
+            )
+            return
         tz = await ctx.community_timezone()
         schedule = when or schedule_of(found)
         first = await self._first_start(ctx, schedule, tz)
