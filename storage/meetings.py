@@ -46,7 +46,7 @@ LISTINGS = DueTable("meetings", at="listing_until", key=("id",))
 
 _MEETING_COLUMNS = (
     "id, platform, community_id, created_by, title, description, schedule, length_minutes, "
-    "where_channel, where_link, cap, state, next_at, native_id, native_at"
+    "where_channel, where_link, cap, state, next_at, native_id, native_at, created_at"
 )
 
 
@@ -69,6 +69,7 @@ class Meeting:
     next_at: datetime | None
     native_id: str | None
     native_at: datetime | None
+    created_at: datetime  # when it was planned: it met no earlier
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def _meeting(row: Any) -> Meeting:
     values = list(row)
     values[12] = instant(values[12])
     values[14] = instant(values[14])
+    values[15] = instant(values[15])
     return Meeting(*values)
 
 

@@ -68,3 +68,15 @@ async def test_editing_a_cancelled_meeting_does_not_quietly_bring_it_back(c):
     reopened = lines_of(out, "#meetings")
     assert not reopened or "cancel" in reply.lower() or "again" in reply.lower(), (reply, out)
     assert "nothing was changed" in reply.lower() and not reopened, (reply, out)
+
+
+async def test_attendance_is_not_recorded_for_a_date_the_meeting_never_met(c):
+    """Attendance with date: accepts any date the schedule would have had, even before the
+    meeting was planned or a date that was cancelled."""
+    await c.say(":clock 2026-11-06T12:00", ":as fran")
+    await c.say(f'/meeting add title:Twice when:"weekly mon,thu 19:00" length:60 where:{LINK}')
+    await c.say("/meeting cancel 1 date:2026-11-09", ":clock 2026-11-10T12:00")
+    before = await c.text("/meeting attendance 1 count:9 date:2026-11-05")  # before it existed
+    cancelled = await c.text("/meeting attendance 1 count:9 date:2026-11-09")
+    assert "Recorded" not in before, before
+    assert "Recorded" not in cancelled, cancelled

@@ -418,13 +418,16 @@ class FacilitatorCommands(MeetingsBase):
     async def _last_start(
         self, meeting: Meeting, tz: str, ctx: Context, day: date | None
     ) -> object | None:
+        """The start attendance is for: the one on ``day``, else the latest; never a date it
+        did not meet (before it was planned, in the future, or cancelled or skipped)."""
         now = ctx.now()
+        off = await self.store.cancelled(meeting.id)
         if day is not None:
             start = self.occurrence_on(meeting, day, tz)
-            return start if start is not None and start <= now else None
-        off = await self.store.cancelled(meeting.id)
+            met = start is not None and meeting.created_at <= start <= now and start not in off
+            return start if met else None
         schedule, last = schedule_of(meeting), None
-        current = now - timedelta(days=40)
+        current = max(now - timedelta(days=40), meeting.created_at)
         while (following := schedule.next_after(current, tz)) is not None and following <= now:
             if following not in off:
                 last = following
