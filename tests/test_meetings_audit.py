@@ -20,7 +20,6 @@ async def c(tmp_path):
     await community.stop()
 
 
-
 async def test_a_late_reminder_does_not_say_in_an_hour(c):
     """The bot was down at the 1h reminder (18:00) and back at 18:55: the reminder went out
     five minutes before the start saying 'starts in an hour'."""
@@ -80,3 +79,12 @@ async def test_attendance_is_not_recorded_for_a_date_the_meeting_never_met(c):
     cancelled = await c.text("/meeting attendance 1 count:9 date:2026-11-09")
     assert "Recorded" not in before, before
     assert "Recorded" not in cancelled, cancelled
+
+
+async def test_a_moved_meeting_tells_rsvped_members_the_new_time(c):
+    """An edit of 'when' drops the RSVP and says 'has moved to a new time' without saying when."""
+    await c.say(":as fran", ADD, ":as bob", "/timezone set Asia/Tokyo", "/meeting rsvp 1")
+    out = await c.say(":as fran", '/meeting edit 1 when:"weekly sun 20:00"')
+    (notice,) = lines_of(out, "(private) bob")
+    assert "05:00" in notice, notice  # Mon 09 Nov 2026, 05:00 Tokyo = Sun 20:00 London
+    assert "Mon 09 Nov 2026, 05:00" in notice and "meeting rsvp 1" in notice, notice

@@ -39,6 +39,12 @@ UPDATES = {
         "for it is removed; take care."
     ),
 }
+# "moved" when the meeting still has a start coming: that start, in the member's zone.
+MOVED_TO = N_(
+    "Meeting update: {title} on {when} ({tz}, your time) has moved: the next one is on {next} "
+    "(your time). Your RSVP for the old time is removed; RSVP again with {rsvp} {id} if you "
+    "can come."
+)
 
 
 def local_when(instant: datetime, tz: str) -> Said:
@@ -157,19 +163,36 @@ class MeetingsBase(Cog):
             return False
         return await ctx.post_to(channel, template, **values) is not None
 
-    async def tell_rsvps(self, ctx: Context, meeting: Meeting, rsvps: list[Rsvp], what: str) -> int:
+    async def tell_rsvps(
+        self,
+        ctx: Context,
+        meeting: Meeting,
+        rsvps: list[Rsvp],
+        what: str,
+        moved_to: datetime | None = None,
+    ) -> int:
         """Tell each RSVPed member privately, in their own zone and language, that their
-        meeting is off. ``what``: "cancelled", "skipped" or "moved" (:data:`UPDATES`). Returns
-        how many were told."""
+        meeting is off. ``what``: "cancelled", "skipped" or "moved" (:data:`UPDATES`);
+        ``moved_to``: for "moved", the meeting's next start, said in each member's zone.
+        Returns how many were told."""
         told = 0
         for rsvp in rsvps:
             tz = await ctx.member_timezone(rsvp.user_id)
+            template, extra = UPDATES[what], {}
+            if what == "moved" and moved_to is not None:
+                template = MOVED_TO
+                extra = {
+                    "next": local_when(moved_to, tz),
+                    "rsvp": ctx.command_hint("meeting rsvp"),
+                    "id": str(meeting.id),
+                }
             told += await ctx.send_private(
                 rsvp.user_id,
-                UPDATES[what],
+                template,
                 title=meeting.title,
                 when=local_when(rsvp.starts_at, tz),
                 tz=tz,
+                **extra,
             )
         return told
 

@@ -193,7 +193,8 @@ class FacilitatorCommands(MeetingsBase):
                 await self._reloaded(ctx, found), tz, ctx.now(), ctx.now() + timedelta(days=1500)
             )
             gone = await self.store.drop_rsvps_not_at(found.id, kept)
-            told = await self.tell_rsvps(ctx, found, gone, "moved")
+            moved_to = kept[0] if kept else None
+            told = await self.tell_rsvps(ctx, found, gone, "moved", moved_to)
         await self.sync_listing(ctx, found.id, changed=True)
         extra = told_rsvps(ctx, told)
         await ctx.reply(
