@@ -91,12 +91,12 @@ SESSION = [
     "/checkin 5",
     ":clock +2d",
     "/checkin stats",
-    # Meetings: a weekly circle with an RSVP, a cancelled date and a count, and the finder.
+    # Meetings: a weekly circle with an RSVP and a cancelled date, and the finder (its count is
+    # in EXTRA_ROWS: the session ends before the circle first meets).
     ":channel meetings",
     ":channel general",
     "/community channel purpose:meetings channel:#meetings",
     '/meeting add title:"Sunday circle" when:"weekly sun 19:00" length:60 where:#meetings cap:12',
-    "/meeting attendance 1 count:7 date:2026-11-01",
     "/meeting cancel 1 date:2026-11-15",
     '/meeting outside add name:"SMART online" organisation:"SMART Recovery" '
     'when:"weekly tue 18:00" zone:America/New_York language:English '
@@ -135,7 +135,8 @@ SESSION = [
     "/vent block post:1",
 ]
 
-# Hand-written rows for tables the console cannot reach (Matrix-only state and the like).
+# Hand-written rows for tables the console cannot reach (Matrix-only state and the like), and
+# an attendance count, which is for a meeting that met (the session ends before that).
 EXTRA_ROWS: dict[str, list[dict[str, object]]] = {
     "platform_state": [
         {"platform": "matrix", "key": "next_batch", "value": "s72594_4483_1934"},
@@ -146,6 +147,9 @@ EXTRA_ROWS: dict[str, list[dict[str, object]]] = {
     ],
     "matrix_handled_events": [
         {"event_id": "$Yb9kE2c1rQ:example.org", "handled_at": AT},
+    ],
+    "meeting_attendance": [
+        {"meeting_id": 1, "starts_at": "2026-11-08T19:00:00+00:00", "count": 7},
     ],
     "partner_notices": [
         {

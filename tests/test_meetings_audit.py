@@ -88,3 +88,22 @@ async def test_a_moved_meeting_tells_rsvped_members_the_new_time(c):
     (notice,) = lines_of(out, "(private) bob")
     assert "05:00" in notice, notice  # Mon 09 Nov 2026, 05:00 Tokyo = Sun 20:00 London
     assert "Mon 09 Nov 2026, 05:00" in notice and "meeting rsvp 1" in notice, notice
+
+
+async def test_a_removed_meetings_number_is_not_given_to_the_next_meeting(c):
+    """Members were told 'Changed your mind? !meeting leave 1'; after /meeting remove 1 the next
+    meeting planned is #1 again (SQLite reuses the highest rowid), so an old command or a
+    remembered number reaches another group's meeting."""
+    await c.say(":as fran", ADD, "/meeting remove 1")
+    out = await c.text(ADD.replace("Sunday circle", "Another group"))
+    assert "Meeting #1 is planned" not in out, out
+
+
+async def test_a_removed_outside_meetings_number_is_not_given_again(c):
+    add = (
+        '/meeting outside add name:"{}" organisation:"SMART Recovery" when:"weekly tue 18:00" '
+        "zone:America/New_York language:English link:https://smart.example.org/m"
+    )
+    await c.say(":as alice", add.format("First"), "/meeting outside remove 1")
+    out = await c.text(add.format("Second"))
+    assert "#2" in out, out
