@@ -40,6 +40,11 @@ from storage import community as keys
 from storage.community import AuditActor, CommunityConfig, audit_privacy_handler
 from storage.prompts import reschedule_community
 
+# Sent as bot.emit(COMMUNITY_ZONE_CHANGED, ctx, new_zone, old_zone) after /community timezone
+# saved a new zone (prompts already moved with it); features that schedule on the community's
+# wall clock listen with @listener("community_timezone_changed").
+COMMUNITY_ZONE_CHANGED = "community_timezone_changed"
+
 WELCOME_MAX = 1500
 WELCOMED = "welcome.posted"  # member setting: they asked for a public welcome, and got it
 _PRIVATE_HOW = {
@@ -359,10 +364,13 @@ class Community(Cog):
         if old == zone:
             await ctx.reply(_("Nothing changed: the timezone already is {zone}."), zone=zone)
             return
+        # Other schedules (meetings) follow through the event; a failing listener is logged.
+        before = old or self.bot.config.bot.timezone
+        await self.bot.emit(COMMUNITY_ZONE_CHANGED, ctx, str(zone), before)
         await ctx.reply(
             _(
                 "Done. The community's timezone is now {zone} (before: {old}). "
-                "Scheduled prompts keep their local times in the new zone."
+                "Scheduled prompts and meetings keep their local times in the new zone."
             ),
             zone=zone,
             old=old or ctx.t("{value}, the default", value=self.bot.config.bot.timezone),

@@ -209,6 +209,48 @@ class MeetingStore:
             ),
         )
 
+    async def replan(
+        self,
+        meeting_id: int,
+        next_at: datetime | None,
+        cancellations: dict[datetime, datetime | None],
+    ) -> list[Rsvp]:
+        """The community's zone changed: the next start not yet opened is ``next_at`` (None:
+        nothing more, the meeting is finished), each cancelled or skipped start moves to the
+        same local date in the new zone (None: that date has no start there any more), and the
+        RSVPs are dropped and returned (their starts are at another time now)."""
+
+        def write(conn: sqlite3.Connection) -> list[Rsvp]:
+            conn.execute(
+                "UPDATE meetings SET next_at = ?, state = ? WHERE id = ? AND state = 'active'",
+                (iso(next_at) if next_at else None, ACTIVE if next_at else FINISHED, meeting_id),
+            )
+            kinds = dict(
+                conn.execute(
+                    "SELECT starts_at, kind FROM meeting_cancellations WHERE meeting_id = ?",
+                    (meeting_id,),
+                ).fetchall()
+            )
+            for old, new in cancellations.items():
+                kind = kinds.get(iso(old))
+                if kind is None:
+                    continue
+                conn.execute(
+                    "DELETE FROM meeting_cancellations WHERE meeting_id = ? AND starts_at = ?",
+                    (meeting_id, iso(old)),
+                )
+                if new is not None:
+                    conn.execute(
+                        "INSERT INTO meeting_cancellations (meeting_id, starts_at, kind) "
+                        "VALUES (?, ?, ?) ON CONFLICT (meeting_id, starts_at) DO NOTHING",
+                        (meeting_id, iso(new), kind),
+                    )
+            found = _rsvps(conn, "meeting_id = ?", (meeting_id,))
+            conn.execute("DELETE FROM meeting_rsvps WHERE meeting_id = ?", (meeting_id,))
+            return found
+
+        return await self.db.write(write)
+
     async def end(self, meeting_id: int, state: str) -> list[Rsvp]:
         """Cancel or finish a meeting: nothing more is due; returns (and drops) its RSVPs."""
 

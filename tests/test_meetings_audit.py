@@ -107,3 +107,34 @@ async def test_a_removed_outside_meetings_number_is_not_given_again(c):
     await c.say(":as alice", add.format("First"), "/meeting outside remove 1")
     out = await c.text(add.format("Second"))
     assert "#2" in out, out
+
+
+async def test_a_community_timezone_change_opens_each_meeting_once(c):
+    """Prompts are moved to the new zone by /community timezone (reschedule_community); meetings
+    are not: the stored next start stays on the old zone's 19:00, so the same Sunday's meeting
+    opens twice (19:00 UTC for London, then 00:00 UTC for New York), and an RSVP made before the
+    change is reminded for a time /meetings no longer shows."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1 remind:off")
+    await c.say(":as alice", "/community timezone America/New_York")
+    out = await c.say(":clock 2026-11-09T00:30")  # past 19:00 London and 19:00 New York
+    assert len(lines_of(out, "#meetings")) == 1, out
+    # the RSVP follows the meeting to its new time (or the member is told it moved)
+    starting = [x for x in out if "is starting now" in x]
+    assert not starting or "14:00" not in starting[0], starting
+
+
+async def test_after_a_community_timezone_change_meetings_keep_their_local_times(c):
+    """The room opens at 19:00 in the new zone, RSVPed members are told the new time in their
+    own zone, and a cancelled date stays cancelled on the same local date."""
+    await c.say(":as fran", ADD, "/meeting cancel 1 date:2026-11-15")
+    await c.say(":as bob", "/timezone set Europe/London", "/meeting rsvp 1 remind:off")
+    out = await c.say(":as alice", "/community timezone America/New_York")
+    assert any("prompts and meetings keep their local times" in x for x in out), out
+    (notice,) = lines_of(out, "(private) bob")
+    assert "Mon 09 Nov 2026, 00:00" in notice, notice  # 19:00 New York, in London
+    assert lines_of(await c.say(":clock 2026-11-08T19:30"), "#meetings") == []
+    (opened,) = lines_of(await c.say(":clock 2026-11-09T00:01"), "#meetings")
+    assert "The room is open" in opened, opened
+    assert lines_of(await c.say(":clock 2026-11-16T00:30"), "#meetings") == []
+    (again,) = lines_of(await c.say(":clock 2026-11-23T00:30"), "#meetings")
+    assert "The room is open" in again, again

@@ -12,8 +12,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.cog import listener
 from bot.context import Context
 from bot.core import Bot
+from bot.recurrence import ScheduleError
+from bot.timeutil import local_date
+from cogs.meetings.base import schedule_of
 from cogs.meetings.due import meeting_sources, send_notice
 from cogs.meetings.facilitators import FacilitatorCommands
 from cogs.meetings.finder import FinderCommands
@@ -38,6 +42,36 @@ class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
             self.sync_listing,
         ):
             self.bot.scheduler.declare(due)
+
+    @listener("community_timezone_changed")
+    async def on_community_timezone_changed(self, ctx: Context, tz: str, old: str) -> None:
+        """Meetings keep their local times in the community's new zone, as prompts do: the next
+        opening, the cancelled dates and the platform's listing move with it, and members with
+        an RSVP are told the new time (their RSVP was for the old one)."""
+        now = ctx.now()
+        for meeting in await self.store.list(
+            ctx.community.platform, ctx.community.id, active_only=True
+        ):
+            try:
+                following = schedule_of(meeting).next_after(now, tz)
+            except (ScheduleError, OverflowError):
+                following = None
+            moved = {
+                start: self.occurrence_on(meeting, local_date(start, old), tz)
+                for start in await self.store.cancelled(meeting.id)
+                if start > now
+            }
+            rsvps = await self.store.replan(meeting.id, following, moved)
+            again = await self.store.get(ctx.community.platform, ctx.community.id, meeting.id)
+            if again is None:
+                continue
+            for rsvp in rsvps:
+                same_day = self.occurrence_on(again, local_date(rsvp.starts_at, old), tz)
+                new_start = same_day if same_day is not None and same_day > now else None
+                if new_start is None or new_start in await self.store.cancelled(again.id):
+                    new_start = await self.next_occurrence(again, tz, now)
+                await self.tell_rsvps(ctx, again, [rsvp], "moved", new_start)
+            await self.sync_listing(ctx, again.id, changed=True)
 
     def _grace(self) -> timedelta:
         return timedelta(minutes=self.bot.config.bot.prompt_grace_minutes)
