@@ -351,3 +351,31 @@ async def test_the_listing_stays_on_a_meeting_until_it_ends_then_moves_on(c):
     await c.restart()
     again = await c.say(":clock 2026-11-08T21:00")
     assert lines_of(again, "[event") == []
+
+
+async def test_rsvp_to_a_chosen_date_in_the_members_own_time(c):
+    """A member can RSVP to a later date than the next one (a twice-weekly meeting, or a week
+    they know they're free); the date is theirs, in their zone; wrong dates are explained."""
+    await c.say(":as fran", ADD, ":as bob", "/timezone set Asia/Tokyo")
+    # London's Sunday 19:00 is Monday 04:00 in Tokyo: the member names their own Monday
+    out = await c.text("/meeting rsvp 1 date:2026-11-16")
+    assert "You're going to Sunday circle on Mon 16 Nov 2026, 04:00 (your time, Asia/Tokyo)" in out
+    out = await c.text("/meeting rsvp 1 date:2026-11-15")  # London's Sunday, not bob's
+    assert "Meeting #1 doesn't meet on Sun 15 Nov 2026 (your time, Asia/Tokyo)" in out
+    assert "Mon 09 Nov 2026, 04:00" in out  # the dates it does meet on, in bob's time
+    for bad, said in (
+        ("2026-11-01", "has already passed"),
+        ("2026-02-30", "2026-02-30"),
+        ("tomorrow", "tomorrow"),
+        ("2027-06-07", "doesn't meet on"),  # too far ahead to plan for
+        ("'; DROP TABLE meeting_rsvps; --", "DROP"),
+    ):
+        out = await c.text(f'/meeting rsvp 1 date:"{bad}"')
+        assert said in out and "You're going" not in out, (bad, out)
+    rows = await c.rows("SELECT starts_at FROM meeting_rsvps WHERE user_id = ?", ("bob",))
+    assert [str(r[0])[:16] for r in rows] == ["2026-11-15T19:00"]  # 19:00 London = UTC
+    # the week before is not taken: the reminder comes for the 16th (Tokyo) only
+    quiet = await c.say(":clock 2026-11-08T19:00")
+    assert lines_of(quiet, "(private) bob") == []
+    start = await c.say(":clock 2026-11-15T19:00")
+    assert any("is starting now (Mon 16 Nov 2026, 04:00 your time" in x for x in start)

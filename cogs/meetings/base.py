@@ -46,6 +46,8 @@ MOVED_TO = N_(
     "can come."
 )
 
+DAY_FORMAT = "EEE dd MMM y"  # Babel's pattern: "Sun 10 Jan 2027" in English
+
 
 def local_when(instant: datetime, tz: str) -> Said:
     """An instant in a zone, written the way whoever reads the message writes dates."""

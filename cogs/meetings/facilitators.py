@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.i18n import N_, _
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.spec import OFF, IntType, OrOff, Permission, Range, command
-from cogs.meetings.base import MeetingsBase, local_when, schedule_of
+from cogs.meetings.base import DAY_FORMAT, MeetingsBase, local_when, schedule_of
 from cogs.meetings.inputs import (
     CAP_MAX,
     Cap,
@@ -29,7 +29,6 @@ DayArg = Annotated[date, _("The meeting's date, YYYY-MM-DD (community timezone)"
 CapOrOff = Annotated[
     object, OrOff(IntType(1, CAP_MAX)), _("Most RSVPs per meeting, or off for no limit")
 ]
-DAY_FORMAT = "EEE dd MMM y"  # Babel's pattern: "Sun 10 Jan 2027" in English
 STATES = {"cancelled": N_("cancelled"), "finished": N_("finished")}
 
 AttendanceCount = Annotated[int, Range(0, 10_000), _("How many came (a number; no names)")]

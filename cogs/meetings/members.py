@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Annotated
 
 from bot.context import Context
 from bot.i18n import Translator, _
 from bot.message import Button
 from bot.spec import command
-from cogs.meetings.base import MOST_RSVPS_PER_MEMBER, MeetingsBase, local_when
+from bot.timeutil import local_date
+from cogs.meetings.base import DAY_FORMAT, MOST_RSVPS_PER_MEMBER, MeetingsBase, local_when
 from cogs.meetings.inputs import MeetingId, Remind
 from storage.meetings import REMINDER_AHEAD, REMINDER_LATE, REMINDER_SENT, Meeting
 
 WEEK = timedelta(days=7)
 MOST_BUTTONS = 10
+RSVP_AHEAD = timedelta(days=92)  # how far ahead a member may RSVP to a chosen date
+MemberDay = Annotated[date, _("Which date, YYYY-MM-DD, in your time (default: the next one)")]
 
 
 class MemberCommands(MeetingsBase):
@@ -98,11 +102,18 @@ class MemberCommands(MeetingsBase):
         _("Say you're coming to a meeting's next date; get a private reminder"),
         private=True,
     )
-    async def rsvp(self, ctx: Context, meeting: MeetingId, remind: Remind = 15) -> None:
+    async def rsvp(
+        self, ctx: Context, meeting: MeetingId, remind: Remind = 15, date: MemberDay | None = None
+    ) -> None:
         found = await self.find(ctx, meeting)
         if found is None:
             return
-        start = await self.next_occurrence(found, await ctx.community_timezone(), ctx.now())
+        if date is None:
+            start = await self.next_occurrence(found, await ctx.community_timezone(), ctx.now())
+        else:
+            start = await self._start_on(ctx, found, date)
+            if start is None:
+                return
         if start is None:
             await ctx.reply(
                 _("Meeting #{id} has no meetings coming, so there's nothing to RSVP to."),
@@ -165,6 +176,35 @@ class MemberCommands(MeetingsBase):
             leave=ctx.command_hint("meeting leave"),
             id=found.id,
         )
+
+    async def _start_on(self, ctx: Context, meeting: Meeting, day: date) -> datetime | None:
+        """The meeting's start on ``day`` in the member's own time; None (and the member told
+        which dates there are) when it does not meet that day."""
+        tz, now = await ctx.member_timezone(), ctx.now()
+        if day < local_date(now, tz):
+            await ctx.reply(
+                _("{day} has already passed (your time). {meetings} shows the coming dates."),
+                day=ctx.tr.date(day, DAY_FORMAT),
+                meetings=ctx.command_hint("meetings"),
+            )
+            return None
+        coming = await self.occurrences(
+            meeting, await ctx.community_timezone(), now, now + RSVP_AHEAD
+        )
+        for start in coming:
+            if local_date(start, tz) == day:
+                return start
+        dates = ", ".join(local_when(start, tz) for start in coming[:3])
+        await ctx.reply(
+            _("Meeting #{id} doesn't meet on {day} (your time, {tz}). Its next dates: {dates}.")
+            if dates
+            else _("Meeting #{id} has no meetings coming, so there's nothing to RSVP to."),
+            id=meeting.id,
+            day=ctx.tr.date(day, DAY_FORMAT),
+            tz=tz,
+            dates=dates,
+        )
+        return None
 
     @command("meeting leave", _("Take back your RSVP to a meeting"), private=True)
     async def leave(self, ctx: Context, meeting: MeetingId) -> None:
