@@ -379,3 +379,20 @@ async def test_rsvp_to_a_chosen_date_in_the_members_own_time(c):
     assert lines_of(quiet, "(private) bob") == []
     start = await c.say(":clock 2026-11-15T19:00")
     assert any("is starting now (Mon 16 Nov 2026, 04:00 your time" in x for x in start)
+
+
+async def test_a_twice_weekly_meeting_offers_a_button_for_each_date_of_the_week(c):
+    await c.say(
+        ":as fran",
+        f'/meeting add title:Circle when:"weekly mon,thu 19:00" length:60 where:{LINK}',
+        ":as bob",
+    )
+    out = await c.text("/meetings")
+    assert "#1 Circle: Mon 02 Nov 2026, 19:00" in out and "#1 Circle: Thu 05 Nov 2026" in out
+    assert "RSVP #1: type !meeting rsvp meeting:1\n" in out  # the next one (today, Monday)
+    assert "RSVP #1, Thu 5: type !meeting rsvp meeting:1 date:2026-11-05" in out  # and Thursday
+    out = await c.text("!meeting rsvp meeting:1 date:2026-11-05")
+    assert "You're going to Circle on Thu 05 Nov 2026, 19:00" in out
+    out = await c.text("/meetings")
+    assert "#1 Circle: Thu 05 Nov 2026, 19:00, 60 min, https" in out and "you're going" in out
+    assert "date:2026-11-05" not in out  # no button for a date already taken

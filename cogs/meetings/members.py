@@ -79,15 +79,15 @@ class MemberCommands(MeetingsBase):
             if meeting.description:
                 values[f"d{n}"] = meeting.description[:200]
                 lines.append(f"    {{d{n}}}")
-            if meeting.id not in offered and len(buttons) < MOST_BUTTONS and not going:
-                offered.add(meeting.id)
-                buttons.append(
-                    Button(
-                        tr("RSVP #{id}", id=meeting.id),
-                        "meeting rsvp",
-                        {"meeting": str(meeting.id)},
-                    )
-                )
+            if len(buttons) < MOST_BUTTONS and not going:
+                if meeting.id not in offered:
+                    offered.add(meeting.id)
+                    label, args = tr("RSVP #{id}", id=meeting.id), {}
+                else:  # a meeting that meets again this week: a button for that date too
+                    day = local_date(start, tz)
+                    label = tr("RSVP #{id}, {day}", id=meeting.id, day=tr.date(day, "EEE d"))
+                    args = {"date": day.isoformat()}
+                buttons.append(Button(label, "meeting rsvp", {"meeting": str(meeting.id), **args}))
         lines.append(
             tr(
                 "RSVP for the next one with {rsvp} <number> (add remind:1h or remind:off); "
