@@ -123,6 +123,8 @@ class MyData(Cog):
                 command=f"{ctx.prefix}mydata delete confirm:yes"
                 + (" scope:everywhere" if everywhere else ""),
             )
+            # Features offer their choices while they can still act on them (anonymous posts).
+            await self.bot.emit("member_data_delete_asked", ctx, self._key(ctx, scope))
             return
         key = self._key(ctx, scope)
         # Features end what is still going on first (an open support session, kindly).

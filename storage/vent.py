@@ -415,6 +415,10 @@ class VentStore:
         )
         return [_post(r) for r in rows]
 
+    async def linked(self, key: MemberKey) -> int:
+        """How many posts are still linked to the member (``community_id`` None: everywhere)."""
+        return await self.db.read(lambda conn: _linked(conn, key))
+
     async def next_forget(self) -> datetime | None:
         """When the next author link is due to be forgotten."""
         row = await self.db.fetchone("SELECT MIN(forget_at) FROM vent_authors")
@@ -485,22 +489,23 @@ def _delete_authors(conn: sqlite3.Connection, key: MemberKey) -> int:
     return gone
 
 
-def _kept(conn: sqlite3.Connection, key: MemberKey) -> str | None:
+def _linked(conn: sqlite3.Connection, key: MemberKey) -> int:
+    """How many anonymous posts are still linked to the member (in one or every community)."""
     clause, params = scope_clause(key)
     row = conn.execute(f"SELECT COUNT(*) FROM vent_authors WHERE {clause}", params).fetchone()
-    if not row or not row[0]:
-        return None
-    return (
-        "Your anonymous posts stay in the channel, but nothing will link them to you any more "
-        "(to take them down as well, use /vent forget posts:remove first). A block from "
-        "anonymous posting, if a moderator made one, stays."
-    )
+    return int(row[0]) if row else 0
 
 
-def vent_privacy_handlers() -> list[DataHandler]:
-    """Export and delete a member's anonymous-post links, daily counts and relays."""
+def vent_privacy_handlers(kept: str) -> list[DataHandler]:
+    """Export and delete a member's anonymous-post links, daily counts and relays. ``kept`` is
+    the sentence (marked for translation by the feature) that tells a member deleting their data
+    that their posts stay, no longer linked to them."""
+
+    def keeper(conn: sqlite3.Connection, key: MemberKey) -> str | None:
+        return kept if _linked(conn, key) else None
+
     return [
-        DataHandler("anonymous posts", ("vent_authors",), _export_authors, _delete_authors, _kept),
+        DataHandler("anonymous posts", ("vent_authors",), _export_authors, _delete_authors, keeper),
         member_table("anonymous post limits", "vent_usage", order_by="day"),
         member_table("anonymous post relays", "vent_relays", order_by="day"),
     ]

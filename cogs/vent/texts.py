@@ -9,6 +9,11 @@ POST = N_("🕊️ Anonymous member #{alias} · post {number}\n{text}")
 REPLY = N_("🕊️ Anonymous member #{alias} · post {number}, answering post {reply_to}\n{text}")
 REMOVED = N_("(Anonymous post {number} was removed by a moderator.)")
 REMOVED_BY_AUTHOR = N_("(Anonymous post {number} was taken down by its author.)")
+# After /mydata delete confirm:yes (the choice to take them down was offered before it).
+KEPT = N_(
+    "Your anonymous posts stay in the channel, but nothing links them to you any more. A block "
+    "from anonymous posting, if a moderator made one, stays."
+)
 
 ASK_TEXT = N_("What would you like to post anonymously? Press the button, or type {usage}")
 NOT_OPEN = N_(
