@@ -336,6 +336,20 @@ class Context:
             log.exception("editing %s in %s failed", message_id, channel_id)
             return False
 
+    async def take_down_post(
+        self, channel_id: str, message_id: str, template: str, **values: Any
+    ) -> bool:
+        """Take one of peerbot's posts down (the notice ``template`` shows where the platform
+        can leave one); False when it is still up (then say so: never claim it is gone)."""
+        try:
+            tr = await self.community_translator()
+            return await self.platform.take_down(
+                self.community.id, channel_id, message_id, _translated(tr, template, values)
+            )
+        except Exception:
+            log.exception("taking %s in %s down failed", message_id, channel_id)
+            return False
+
     async def has_role(self, user_id: str, role: str) -> bool:
         """Whether a member has a role (Discord role id, console role name; on Matrix `role`
         is a power level). False when the platform cannot tell."""

@@ -70,6 +70,8 @@ DONE = {
     "vent.unblock": "block lifted",
     "vent.reveal": "author shown to the moderator",
 }
+# A removal the platform could not carry out: the author is forgotten, the post is still up.
+LEFT_UP = "author forgotten; the post is still up, to delete by hand"
 
 
 def week_of(day: date) -> str:
@@ -266,18 +268,22 @@ class VentStore:
         number: int,
         audit: Audit | None = None,
         now: datetime | None = None,
+        *,
+        taken_down: bool = True,
     ) -> None:
-        """The post is gone: mark it removed and forget its author (audited when a moderator
-        removed it)."""
+        """Forget the post's author and, when it was taken down, mark it removed (audited when
+        a moderator removed it). A post still up (the platform could not take it down) stays
+        unremoved, so nobody is later told it is gone."""
 
         def write(conn: sqlite3.Connection) -> None:
             if audit is not None and now is not None:
                 audit.record(conn, platform, community_id, now)
-            conn.execute(
-                "UPDATE vent_posts SET removed = 1 WHERE platform = ? AND community_id = ? "
-                "AND number = ?",
-                (platform, community_id, number),
-            )
+            if taken_down:
+                conn.execute(
+                    "UPDATE vent_posts SET removed = 1 WHERE platform = ? AND community_id = ? "
+                    "AND number = ?",
+                    (platform, community_id, number),
+                )
             conn.execute(
                 "DELETE FROM vent_authors WHERE platform = ? AND community_id = ? AND number = ?",
                 (platform, community_id, number),

@@ -253,6 +253,14 @@ class Platform(ABC):
         False when the platform cannot edit."""
         return False
 
+    async def take_down(
+        self, community_id: str, channel_id: str, message_id: str, notice: Message
+    ) -> bool:
+        """Take one of peerbot's own posts down, leaving ``notice`` where the platform can
+        (by default the post's text is replaced by it; Matrix redacts the event with it as the
+        reason); False when the post is still up."""
+        return await self.edit(community_id, channel_id, message_id, notice)
+
     async def list_event(
         self, community_id: str, listing: Listing, existing_id: str | None
     ) -> str | None:

@@ -199,6 +199,15 @@ class ConsolePlatform(Platform):
             self._write(f"    (thread opened: {thread_title})")
         return f"console-{self._message_seq}"
 
+    async def take_down(
+        self, community_id: str, channel_id: str, message_id: str, notice: Message
+    ) -> bool:
+        """A console post can't be unprinted: the notice is printed where it was posted."""
+        if channel_id not in self.channels or not message_id.startswith("console-"):
+            return False
+        self.emit(f"#{channel_id}", notice)
+        return True
+
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         if user_id in self.gone:
             return False

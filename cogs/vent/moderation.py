@@ -13,7 +13,7 @@ from bot.spec import MaxLen, Permission, Range, Rest, command
 from cogs.community import audit_actor
 from cogs.vent import texts
 from cogs.vent.base import POST_NUMBER, VentBase
-from storage.vent import Audit, VentPost
+from storage.vent import LEFT_UP, Audit, VentPost
 
 PostNumber = Annotated[int, Range(1, 10**9), POST_NUMBER]
 RelayText = Annotated[str, MaxLen(2000), Rest(), _("What to say")]
@@ -41,15 +41,16 @@ class Moderation(VentBase):
         found = await self._live_post(ctx, post)
         if found is None:
             return
-        taken_down = found.removed or await ctx.edit_post(
+        taken_down = found.removed or await ctx.take_down_post(
             found.channel_id, found.message_id or "", texts.REMOVED, number=post
         )
         await self.store.remove(
             ctx.community.platform,
             ctx.community.id,
             post,
-            Audit(audit_actor(ctx), "vent.remove", post),
+            Audit(audit_actor(ctx), "vent.remove", post, None if taken_down else LEFT_UP),
             ctx.now(),
+            taken_down=taken_down,
         )
         await ctx.reply(texts.REMOVE_DONE if taken_down else texts.REMOVE_BY_HAND, number=post)
 

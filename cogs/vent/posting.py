@@ -71,16 +71,24 @@ class Posting(VentBase):
         """Forget which posts you wrote (keep them, or take them down too)."""
         key = ctx.member_key()
         mine = await self.store.authored(key)
+        left_up = 0  # posts the platform could not take down: unlinked, still up
         for post in mine:
-            if posts == "remove" and post.message_id and not post.removed:
-                await ctx.edit_post(
+            if posts != "remove":
+                continue
+            taken_down = (
+                post.removed
+                or post.message_id is None  # never went out: nothing to take down
+                or await ctx.take_down_post(
                     post.channel_id, post.message_id, texts.REMOVED_BY_AUTHOR, number=post.number
                 )
-            if posts == "remove":
-                await self.store.remove(key.platform, key.community_id, post.number)
+            )
+            left_up += not taken_down
+            await self.store.remove(
+                key.platform, key.community_id, post.number, taken_down=taken_down
+            )
         if posts == "keep":
             await self.store.unlink(key)
-        if posts == "remove" and mine:
+        if posts == "remove" and mine and not left_up:
             done = ctx.nt(
                 "Done: {count} anonymous post no longer linked to you and taken down.",
                 "Done: {count} anonymous posts no longer linked to you and taken down.",
@@ -91,6 +99,14 @@ class Posting(VentBase):
                 "Done: {count} anonymous post no longer linked to you.",
                 "Done: {count} anonymous posts no longer linked to you.",
                 len(mine),
+            )
+        if left_up:
+            done += " " + ctx.nt(
+                "I couldn't take {count} of them down here, so it stays up, anonymous to "
+                "everyone; a moderator can delete it by hand.",
+                "I couldn't take {count} of them down here, so they stay up, anonymous to "
+                "everyone; a moderator can delete them by hand.",
+                left_up,
             )
         await ctx.reply(done)
 

@@ -186,6 +186,37 @@ async def test_urgent_post_crisis_reply_alert_and_relay_without_reveal(world):
     )
 
 
+async def test_remove_and_forget_redact_the_bots_own_post(world):
+    """Matrix can't edit a post away; the bot redacts its own event (no power level needed),
+    with the notice as the reason, and says "taken down" only then (issue 22 audit). One new
+    post only: the member's daily limit (5) must leave room for the tests after this one."""
+    w = world
+    vent = w.vent  # type: ignore[attr-defined]
+    earlier = [n for n in notices(w.mod, vent, w.bot_id) if "Anonymous member" in n.body]
+    assert earlier  # the member's posts of the tests before, still linked to them
+    seen = seen_ids(w.mod)
+    await in_dm(w, w.member, "!vent please take this down later", "Posted anonymously")
+    post = await wait_for_notice(
+        w.mod, vent, w.bot_id, lambda b: "please take this down" in b, after=seen
+    )
+    number = int(re.search(r"post (\d+)", post.body).group(1))
+    said = await says(w, w.mod, f"!vent remove post:{number}", f"Post {number} is removed")
+    assert "by hand" not in said
+    event = await typed_by(w.mod, vent, post.event_id)
+    assert isinstance(event, RedactedEvent), event
+    assert f"Anonymous post {number} was removed by a moderator" in (event.reason or "")
+    audit = query(
+        w.db_path, "SELECT old_value, new_value FROM community_audit WHERE action = 'vent.remove'"
+    )
+    assert (f"post {number}", "taken down") in audit
+
+    told = await in_dm(w, w.member, "!vent forget posts:remove", "no longer linked to you")
+    assert "and taken down" in told and "couldn't" not in told
+    event = await typed_by(w.mod, vent, earlier[-1].event_id)
+    assert isinstance(event, RedactedEvent), event
+    assert "taken down by its author" in (event.reason or "")
+
+
 async def test_reveal_is_audited_and_told_and_block_by_post_holds(world):
     w = world
     seen = seen_ids(w.mod)

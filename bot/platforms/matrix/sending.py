@@ -14,7 +14,7 @@ from nio import RoomCreateError, RoomLeaveError, RoomPreset, RoomRedactResponse,
 from bot.i18n import _
 from bot.message import Message
 from bot.platforms.matrix.groups import group_room_options, invitees
-from bot.platforms.matrix.render import notice_contents
+from bot.platforms.matrix.render import notice_contents, render_plain
 
 log = logging.getLogger(__name__)
 NOT_OPENED = _("The private space could not open")
@@ -35,6 +35,24 @@ class MatrixSending:
         response = await client.room_redact(room_id, event_id, reason=reason)
         if not isinstance(response, RoomRedactResponse):
             log.warning("redacting %s in %s failed: %s", event_id, room_id, response)
+            return False
+        return True
+
+    async def take_down(
+        self, community_id: str, channel_id: str, message_id: str, notice: Message
+    ) -> bool:
+        """Redact one of the bot's own events (anyone may redact their own; no power level
+        needed); ``notice`` is the redaction's reason, which clients show in its place."""
+        client = self.client
+        if client is None or channel_id not in client.rooms or not message_id.startswith("$"):
+            return False
+        reason = render_plain(notice, self.command_prefix)
+        response = await self.link.call(
+            lambda: client.room_redact(channel_id, message_id, reason=reason),
+            patience=self._patience(),
+        )
+        if not isinstance(response, RoomRedactResponse):
+            log.warning("matrix: taking %s in %s down failed: %s", message_id, channel_id, response)
             return False
         return True
 
