@@ -17,7 +17,7 @@ from bot.platforms.base import MessageEvent
 from bot.spec import ChannelRef, MaxLen, Permission, Rest, command
 from cogs.community import audit_actor
 from cogs.contentwarnings import texts
-from cogs.contentwarnings.topics import TOPICS, has_spoiler, parse_topics, topics_in
+from cogs.contentwarnings.topics import TOPICS, has_spoiler, parse_topics
 from storage.community import CommunityConfig
 
 Topic = Literal["self-harm", "suicide", "alcohol", "drugs", "eating", "abuse", "grief", "other"]
@@ -54,7 +54,7 @@ class ContentWarnings(Cog):
             show=_expected_shown,
         ),
     )
-    requires = ("crisis.level",)
+    requires = ("crisis.level", "crisis.topics")
 
     def __init__(self, bot: Bot) -> None:
         super().__init__(bot)
@@ -144,7 +144,8 @@ class ContentWarnings(Cog):
         expected = await ctx.setting(expected_key(event.channel.id))
         if not expected:
             return
-        found = [t for t in topics_in(event.text) if t in expected.split(",")]
+        mentioned = await self.bot.services.get("crisis.topics")(ctx, event.text)
+        found = [t for t in mentioned if t in expected.split(",")]
         if not found:
             return
         if await self.bot.services.get("crisis.level")(ctx, event.text) != "none":

@@ -19,6 +19,7 @@ from bot.message import Button, Message
 from bot.services import service
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase
 from cogs.crisis.texts import WhoHears, emergency_number, resource_message
+from cogs.crisis.topics import topics_in
 from cogs.crisis.watch import Detection, detect
 
 
@@ -75,6 +76,13 @@ class PrivateText(CrisisBase):
         features that must know before acting (an anonymous post is screened before it goes
         out)."""
         return detect(text).level if text else "none"
+
+    @service("crisis.topics")
+    async def topics(self, ctx: Context, text: str | None) -> list[str]:
+        """The content-warning topics a text mentions (self-harm, suicide, alcohol, drugs,
+        eating, abuse, grief), in any language the detector reads; a topic is not a crisis
+        (ask crisis.level for that). Sends nothing."""
+        return topics_in(text) if text else []
 
     @service("crisis.emergency_if_urgent")
     async def emergency_if_urgent(self, ctx: Context, text: str | None) -> str | None:
