@@ -29,6 +29,16 @@ URGENT_ALERT = N_(
     "given crisis lines privately. Please reach out to them soon."
 )
 
+# Typed in a shared room (Matrix), the command carries the note and topics meant for the
+# supporter only: it is taken back where the bot may, and the member told privately.
+WITHDRAW_REASON = "a support request typed in a shared room"  # the platform's audit reason
+WITHDRAWN = N_("I've removed your message from that room.")
+STILL_SHOWS = N_(
+    "What you wrote for the supporter still shows in the room where you typed it: I'm not "
+    "allowed to remove messages there. You may want to delete it yourself, and next time write "
+    "to me in our direct room."
+)
+
 STATUS_SHOWN = {
     WAITING: N_("waiting"),
     ACTIVE: N_("session going on"),
@@ -70,6 +80,20 @@ class MemberSide(SupportBase):
         | None = None,
     ) -> None:
         """Queue a request after the crisis screen, or open the form when nothing was given."""
+        assert ctx.actor is not None
+        withdrawn = await ctx.withdraw_command(WITHDRAW_REASON) if note or topics else None
+        await self._request(ctx, kind, topics, time, note)
+        if withdrawn is not None:  # after the answer: a crisis reply goes out first
+            await ctx.reply(WITHDRAWN if withdrawn else STILL_SHOWS)
+
+    async def _request(
+        self,
+        ctx: Context,
+        kind: str | None,
+        topics: tuple[str, ...] | None,
+        time: timedelta | None,
+        note: str | None,
+    ) -> None:
         assert ctx.actor is not None
         urgent = self.bot.services.find("crisis.urgent_reply")
         heard: Message | None = await urgent(ctx, note, "", "named") if urgent and note else None
