@@ -25,6 +25,9 @@ class ChannelPurpose:
     label: str  # plural, as moderators read it: "Shared check-ins"
     # Only moderators may read it, and it serves no other purpose (it names people in distress).
     moderators_only: bool = False
+    # Told to moderators choosing it on a platform where it holds private threads (Discord):
+    # who else can read those threads.
+    thread_note: str | None = None
 
 
 ALERTS = ChannelPurpose("alerts", N_("Moderator alerts"), moderators_only=True)

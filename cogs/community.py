@@ -277,8 +277,12 @@ class Community(Cog):
                 old=await self._shown(ctx, key, old),
             )
             return
+        done = _("Done. {what} now go to {new} (before: {old}).")
+        if declared.thread_note and ctx.platform.capabilities.threads:
+            shown = {"what": "{what}", "new": "{new}", "old": "{old}"}  # filled by the reply
+            done = ctx.t(done, **shown) + "\n" + ctx.t(declared.thread_note)
         await ctx.reply(
-            _("Done. {what} now go to {new} (before: {old})."),
+            done,
             what=ctx.t(declared.label),
             new=await self._shown(ctx, key, value),
             old=await self._shown(ctx, key, old),

@@ -30,7 +30,17 @@ class Support(MemberSide, SupporterDesk, SupportDue):
 
     name = "support"
     # Discord opens sessions' private threads under this channel (else the check-ins one).
-    channel_purposes = (ChannelPurpose(PURPOSE, _("Support sessions' private threads")),)
+    channel_purposes = (
+        ChannelPurpose(
+            PURPOSE,
+            _("Support sessions' private threads"),
+            thread_note=_(
+                "Good to know: besides the member and the supporter, anyone with the Manage "
+                "Threads permission in that channel can open and read these private threads. "
+                "Keep that permission to as few people as you can."
+            ),
+        ),
+    )
     community_settings = (
         CommunitySetting(
             SETTING, _("Peer supporters"), command="community supporters", show=supporters_shown

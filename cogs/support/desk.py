@@ -41,6 +41,15 @@ SPACE_TEXT = N_(
     "In their words: {note}\n"
     "{member}, you can end this any time with {end}. {supporter} closes it with {close}."
 )
+# A Discord private thread: those who may manage threads in the channel can open it too.
+SPACE_TEXT_THREAD = N_(
+    "Support session #{id}: {member} and {supporter}. Only the two of you were added to this "
+    "private thread, but people with the Manage Threads permission in this channel can open it "
+    "too.\n"
+    "What would help: {kind}. Heads-up topics: {topics}. Time they have: {minutes}.\n"
+    "In their words: {note}\n"
+    "{member}, you can end this any time with {end}. {supporter} closes it with {close}."
+)
 SPACE_TEXT_PRIVATELY = N_(
     "Support session #{id}: {member} and {supporter}.\n"
     "What would help: {kind}. Heads-up topics: {topics}. Time they have: {minutes}.\n"
@@ -280,7 +289,7 @@ class SupporterDesk(SupportBase):
         opened = await ctx.open_private_group(
             [request.user_id, supporter],
             room("Support session #{id}", id=request.id),
-            SPACE_TEXT,
+            SPACE_TEXT_THREAD if ctx.platform.capabilities.threads else SPACE_TEXT,
             under=PURPOSE,
             **values,
         )

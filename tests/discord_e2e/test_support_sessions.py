@@ -84,6 +84,9 @@ async def test_request_claim_private_thread_handoff_and_close(bot, server):  # n
     assert set(server.thread_members[thread.id]) == {server.bot_user.id, ALICE.id, SAM.id}
     [welcome] = server.channel_messages(thread.id)
     assert "rough week at work" in welcome["content"] and "grief" in welcome["content"]
+    # a private thread is readable by whoever can manage threads there: the thread says so
+    assert "Only the two of you are here" not in welcome["content"]
+    assert "Manage Threads permission in this channel" in welcome["content"]
     assert welcome["allowed_mentions"]["parse"] == []
     assert not any(welcome["pings"].values())
     everywhere_else = texts(server.channel_messages(GENERAL)) + texts(
@@ -154,6 +157,8 @@ async def test_threads_open_under_the_support_channel_and_the_member_ending_arch
         server, MOD, "community channel", {"purpose": "support", "channel": f"<#{GENERAL}>"}
     )
     assert "Done" in said or "support" in said.lower()
+    # moderators are told who else can read the session threads there
+    assert "anyone with the Manage Threads permission in that channel" in said, said
     await server.add_member(GUILD, WES, roles=(SUPPORTERS,))
     await run(server, WES, "duty", {"mode": "on"})
     before = {t.id for t in private_threads(server)}
