@@ -470,6 +470,18 @@ class SupportStore:
             )
         )
 
+    async def arm_slot(self, key: MemberKey, at: datetime | None) -> None:
+        """The supporter's next rota slot begins at ``at`` (None: they have none)."""
+        await self.db.write(
+            lambda c: c.execute(
+                "INSERT INTO support_supporters (platform, community_id, user_id, slot_at) "
+                "VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (platform, community_id, user_id) DO UPDATE SET "
+                "slot_at = excluded.slot_at",
+                (*key_params(key), iso(at) if at is not None else None),
+            )
+        )
+
     async def call_me(self, platform: str, community_id: str) -> list[str]:
         """Supporters who asked to be called when nobody is on duty."""
         rows = await self.db.fetchall(

@@ -1,10 +1,14 @@
-"""Gaps in support sessions (issue 21) found by an audit, on the console community: what the
-docs say about who can read a Discord session thread."""
+"""Gaps in support sessions (issue 21) found by an audit, on the console community."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from tests.harness import ConsoleCommunity, private_to
+
+LIMITS = {"limits": {"commands_per_minute": 1000}}
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -15,3 +19,59 @@ def test_docs_say_who_else_can_read_a_discord_session_thread():
     table = text.split("## What is kept, and who sees it", 1)[1].split("\n\n")[1]
     note_row = next(line for line in table.splitlines() if line.startswith("| The note"))
     assert "Manage Threads" in note_row
+
+
+@pytest.fixture
+async def desk(tmp_path):
+    """mod moderates (alerts channel set); bob is a supporter, off duty; as alice."""
+    c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
+    await c.say(
+        ":role mod moderator",
+        ":as mod",
+        "/community channel purpose:alerts channel:#alerts",
+        "/community supporters role:Supporters",
+        ":role bob +Supporters",
+        ":as alice",
+    )
+    yield c
+    await c.stop()
+
+
+async def test_a_supporter_going_on_duty_hears_that_requests_are_waiting(desk):
+    """Members asked at night and were told 'the first supporter on will see it'; bob going on
+    duty is told privately what waits (kind, topics, wait; no names, no notes) and how to
+    claim."""
+    await desk.say('/support request kind:listen topics:grief note:"can\'t sleep"', ":as carol")
+    await desk.say("/support request kind:advice topics:none")
+    out = await desk.text(":as bob", "/duty on")
+    bob = private_to(out, "bob")
+    assert "2 support requests are waiting" in bob, bob
+    assert "#1: waiting" in bob and "grief" in bob and "#2: waiting" in bob
+    assert "support claim takes the oldest; " in bob and "support queue shows them all" in bob
+    assert "alice" not in bob and "carol" not in bob and "sleep" not in bob
+    # nothing waiting: nothing said beyond the duty reply
+    close = "/support close outcome:supported"
+    await desk.say("/support claim", close, "/support claim", close, "/duty off")
+    out = await desk.text("/duty on")
+    assert "waiting" not in private_to(out, "bob")
+
+
+async def test_a_rota_slot_starting_tells_the_supporter_what_waits(desk):
+    """bob is on duty only by the weekly rota: when his slot begins he hears what waits, as at
+    /duty on; the next week again; not when nobody waits, nor when he is no supporter."""
+    await desk.say(
+        ":clock 2026-11-02T12:00",
+        ":as bob",
+        "/timezone set Europe/London",
+        "/duty rota add day:tue start:18:00 end:23:30",
+        ":as alice",
+    )
+    assert "waiting for a supporter" not in await desk.text(":clock 2026-11-03T18:01")
+    await desk.say(":clock 2026-11-03T23:45", "/support request kind:listen topics:grief")
+    assert "waiting for a supporter" not in await desk.text(":clock 2026-11-10T17:59")
+    out = await desk.text(":clock 2026-11-10T18:01")
+    bob = private_to(out, "bob")
+    assert "1 support request is waiting for a supporter" in bob and "grief" in bob, out
+    assert "alice" not in bob
+    await desk.say(":as mod", ":role bob -Supporters")
+    assert "waiting for a supporter" not in await desk.text(":clock 2026-11-17T18:01")

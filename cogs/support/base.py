@@ -11,7 +11,8 @@ from statistics import median
 from bot.cog import Cog
 from bot.context import Context
 from bot.core import Bot
-from bot.i18n import _
+from bot.i18n import Translator, _
+from bot.message import Button
 from bot.services import service
 from bot.timeutil import format_local
 from cogs.support.texts import (
@@ -23,7 +24,10 @@ from cogs.support.texts import (
     SETTING,
     SPACE_CLOSED,
     WELLBEING,
+    kind_text,
     minutes_text,
+    topics_text,
+    waited,
 )
 from storage.support import PRIVATELY, Request, SupportStore
 
@@ -115,6 +119,52 @@ class SupportBase(Cog):
                 )
             if request.last_place != place:
                 await self.store.set_place(request.id, place)
+
+    @staticmethod
+    def queue_lines(waiting: list[Request], now: datetime, tr: Translator) -> list[str]:
+        """One line per waiting request (the first 20): kind, topics, wait; never who."""
+        return [
+            tr(
+                "#{id}: waiting {waited}; {kind}; topics: {topics}; has {minutes}",
+                id=r.id,
+                waited=waited(r.created_at, now, tr),
+                kind=kind_text(r.kind, tr),
+                topics=topics_text(r.topics, tr),
+                minutes=minutes_text(r.minutes, tr),
+            )
+            for r in waiting[:20]
+        ]
+
+    @staticmethod
+    def claim_buttons(waiting: list[Request], tr: Translator) -> list[Button]:
+        """Claim buttons for the three oldest requests."""
+        return [
+            Button(tr("Claim #{id}", id=r.id), command="support claim", args={"id": str(r.id)})
+            for r in waiting[:3]
+        ]
+
+    async def tell_waiting(self, ctx: Context, user_id: str) -> None:
+        """A supporter's duty begins: a private word on the requests already waiting (kind,
+        topics, wait; no names) and how to claim one. Nothing when nobody waits."""
+        waiting = await self.store.waiting(ctx.community.platform, ctx.community.id)
+        waiting = [r for r in waiting if r.user_id != user_id]
+        if not waiting:
+            return
+        tr = await ctx.translator_for(user_id)
+        lines = [
+            tr.plural(
+                "{count} support request is waiting for a supporter, oldest first:",
+                "{count} support requests are waiting for a supporter, oldest first:",
+                len(waiting),
+            ),
+            *self.queue_lines(waiting, ctx.now(), tr),
+            tr(
+                "{claim} takes the oldest; {queue} shows them all.",
+                claim=ctx.command_hint("support claim"),
+                queue=ctx.command_hint("support queue"),
+            ),
+        ]
+        await ctx.send_private(user_id, "\n".join(lines), buttons=self.claim_buttons(waiting, tr))
 
     async def nobody_on(self, ctx: Context, user_id: str | None = None) -> str:
         """The honest sentence for when no supporter is on duty, in the words of the member

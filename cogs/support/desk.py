@@ -12,7 +12,6 @@ from babel.numbers import format_decimal
 from bot.access import PeopleGroup, PowerOrOff, RoleOrOff, change_people
 from bot.context import Context
 from bot.i18n import N_, Translator, _
-from bot.message import Button
 from bot.spec import (
     MaxLen,
     MemberRef,
@@ -29,7 +28,6 @@ from cogs.support.texts import (
     kind_text,
     minutes_text,
     topics_text,
-    waited,
 )
 from storage.support import ACTIVE, CLOSED, PRIVATELY, Request, SupporterSettings
 
@@ -173,29 +171,14 @@ class SupporterDesk(SupportBase):
         if not waiting:
             await ctx.reply(_("Nobody is waiting right now."))
             return
-        now = ctx.now()
         tr = ctx.tr
         lines = [
             tr.plural(
                 "{count} waiting, oldest first:", "{count} waiting, oldest first:", len(waiting)
             )
         ]
-        for r in waiting[:20]:
-            lines.append(
-                tr(
-                    "#{id}: waiting {waited}; {kind}; topics: {topics}; has {minutes}",
-                    id=r.id,
-                    waited=waited(r.created_at, now, tr),
-                    kind=kind_text(r.kind, tr),
-                    topics=topics_text(r.topics, tr),
-                    minutes=minutes_text(r.minutes, tr),
-                )
-            )
-        buttons = [
-            Button(tr("Claim #{id}", id=r.id), command="support claim", args={"id": str(r.id)})
-            for r in waiting[:3]
-        ]
-        await ctx.reply("\n".join(lines), buttons=buttons)
+        lines += self.queue_lines(waiting, ctx.now(), tr)
+        await ctx.reply("\n".join(lines), buttons=self.claim_buttons(waiting, tr))
 
     @command(
         "support claim", _("Supporters: take the oldest request, or one by number"), private=True

@@ -32,6 +32,7 @@ UPDATES = DueTable(
 
 
 NUDGES = DueTable("support_supporters", "nudge_at", key=("community_id", "user_id"))
+SLOTS = DueTable("support_supporters", "slot_at", key=("community_id", "user_id"))
 
 
 def plan_update(row: DueRow, now: datetime) -> Move:
@@ -58,13 +59,16 @@ class SupportDue(SupportBase):
         return [
             Due("support-updates", UPDATES, plan_update, self.update),
             Due("support-duty-nudges", NUDGES, plan_nudge, self.duty_nudge),
+            Due("support-slot-starts", SLOTS, plan_nudge, self.slot_started),
         ]
 
     @listener("duty_started")
     async def duty_started(self, ctx: Context, user_id: str, since: datetime) -> None:
-        """A supporter went on duty (``/duty on``): the nudge falls due DUTY_HOURS later."""
+        """A supporter went on duty (``/duty on``): the nudge falls due DUTY_HOURS later, and
+        they hear what is already waiting (a rota slot's start: ``slot_started``)."""
         if await self.is_supporter(ctx, user_id):
             await self.store.arm_nudge(ctx.member_key(user_id), since, nudge_due(since))
+            await self.tell_waiting(ctx, user_id)
 
     @listener("duty_rota_changed")
     async def rota_changed(self, ctx: Context, user_id: str) -> None:
@@ -72,10 +76,28 @@ class SupportDue(SupportBase):
         slot under way, else the next one, unless a stretch by ``/duty on`` is already armed."""
         if not await self.is_supporter(ctx, user_id):
             return
+        await self.arm_slot(ctx, user_id)
         for person in await self.on_duty(ctx):
             if person.user_id == user_id and person.until is None:
                 return  # on duty until they switch off: duty_started armed that stretch
         await self.arm_from_rota(ctx, user_id)
+
+    async def arm_slot(self, ctx: Context, user_id: str) -> None:
+        """When the supporter's next rota slot begins they hear what waits (none: nothing)."""
+        starts = await self.bot.services.get("crisis.rota_starts")(ctx)
+        at = next((start for who, start in starts if who == user_id), None)
+        await self.store.arm_slot(ctx.member_key(user_id), at)
+
+    async def slot_started(self, ctx: Context, claimed: Claim, now: datetime) -> None:
+        """A rota slot began: what waits, if they are on duty by it (not switched off) and
+        still a supporter; then armed for their next slot."""
+        user_id = claimed.row["user_id"]
+        if not await self.is_supporter(ctx, user_id):
+            return
+        for person in await self.on_duty(ctx):
+            if person.user_id == user_id and person.until is not None:
+                await self.tell_waiting(ctx, user_id)
+        await self.arm_slot(ctx, user_id)
 
     async def duty_nudge(self, ctx: Context, claimed: Claim, now: datetime) -> None:
         """The nudge, if they are still on the same stretch; then arm it for their next rota
