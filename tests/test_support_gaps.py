@@ -75,3 +75,34 @@ async def test_a_rota_slot_starting_tells_the_supporter_what_waits(desk):
     assert "alice" not in bob
     await desk.say(":as mod", ":role bob -Supporters")
     assert "waiting for a supporter" not in await desk.text(":clock 2026-11-17T18:01")
+
+
+async def test_a_deleted_waiting_request_moves_the_next_member_up(desk):
+    """alice (number 1) deletes her data; carol is now number 1 and is told at once, as after
+    a cancel (tests/test_support.py::test_cancel_moves_the_next_member_up)."""
+    await desk.say("/support request kind:listen", ":as carol", "/support request kind:listen")
+    out = await desk.text(":as alice", "/mydata delete confirm:yes")
+    assert "you're now number 1" in private_to(out, "carol"), out
+    alice = private_to(out, "alice")
+    assert "support requests (1)" in alice and "cancelled" not in alice  # deleted, quietly
+
+
+async def test_a_session_back_in_the_queue_tells_those_it_went_ahead_of(desk):
+    """bob's session with alice goes back to the queue (he deletes his data), ahead of carol:
+    carol, number 1, is now number 2 and is told why; later the same when a supporter loses
+    the role mid-session."""
+    await desk.say(
+        "/support request kind:listen", ":as bob", "/duty on", "/support claim", ":as carol"
+    )
+    assert "number 1" in private_to(await desk.text("/support request kind:listen"), "carol")
+    out = await desk.text(":as bob", "/mydata delete confirm:yes")
+    carol = private_to(out, "carol")
+    assert "went back ahead of you" in carol and "You're now number 2" in carol, out
+    assert "went back ahead" not in private_to(out, "alice")
+
+    await desk.say(":role sam +Supporters", ":as sam", "/duty on", "/support claim")
+    await desk.say(":as dan", "/support request kind:advice")  # number 2, behind carol
+    out = await desk.text(":as mod", ":role sam -Supporters", ":clock +31m")
+    assert "went back ahead of you" in private_to(out, "carol")
+    dan = private_to(out, "dan")
+    assert "went back ahead of you" in dan and "You're now number 3" in dan, out

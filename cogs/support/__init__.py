@@ -22,7 +22,7 @@ from cogs.support.due import SupportDue
 from cogs.support.member import MemberSide
 from cogs.support.texts import SETTING, SPACE_REQUEUED
 from storage.db import MemberKey
-from storage.support import ACTIVE, CLOSED, Request, privacy_handlers
+from storage.support import ACTIVE, CANCELLED, CLOSED, WAITING, Request, privacy_handlers
 
 
 class Support(MemberSide, SupporterDesk, SupportDue):
@@ -64,6 +64,10 @@ class Support(MemberSide, SupporterDesk, SupportDue):
             if request.user_id == key.user_id:
                 if request.status == ACTIVE:
                     await self._member_gone(here, request)
+                elif await self.store.finish(
+                    request.id, WAITING, CANCELLED, "member", None, here.now()
+                ):
+                    await self.tell_new_places(here)  # those behind move up
             elif await self.store.requeue(request.id, key.user_id, here.now()):
                 await self.close_space(here, request, SPACE_REQUEUED)
                 await here.send_private(
@@ -74,6 +78,7 @@ class Support(MemberSide, SupporterDesk, SupportDue):
                     ),
                     crisis=here.command_hint("crisis"),
                 )
+                await self.tell_new_places(here)  # those it went ahead of move down
 
     async def _member_gone(self, ctx: Context, request: Request) -> None:
         closed = await self.store.finish(

@@ -108,7 +108,9 @@ class SupportBase(Cog):
         return ids.index(request.id) + 1 if request.id in ids else 0
 
     async def tell_new_places(self, ctx: Context) -> None:
-        """A private word to every waiting member whose place moved up."""
+        """A private word to every waiting member whose place moved: up (a request ahead was
+        claimed, cancelled or deleted) or down (a session whose supporter had to stop went
+        back ahead of them)."""
         waiting = await self.store.waiting(ctx.community.platform, ctx.community.id)
         for place, request in enumerate(waiting, start=1):
             if request.last_place is not None and place < request.last_place:
@@ -116,6 +118,17 @@ class SupportBase(Cog):
                     request.user_id,
                     _("Your support request moved up: you're now number {place} in the queue."),
                     place=str(place),
+                )
+            elif request.last_place is not None and place > request.last_place:
+                await ctx.send_private(
+                    request.user_id,
+                    _(
+                        "Your place in the support queue changed: someone whose supporter had "
+                        "to stop went back ahead of you. You're now number {place}. Anything "
+                        "urgent: {crisis}."
+                    ),
+                    place=str(place),
+                    crisis=ctx.command_hint("crisis"),
                 )
             if request.last_place != place:
                 await self.store.set_place(request.id, place)

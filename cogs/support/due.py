@@ -182,6 +182,7 @@ class SupportDue(SupportBase):
         await self.close_space(ctx, request, SPACE_REQUEUED)
         place = await self.place_of(ctx, request)
         await self.store.set_place(request.id, place)
+        await self.tell_new_places(ctx)  # those it went back ahead of move down
         await ctx.send_private(
             request.user_id,
             _(
