@@ -106,3 +106,42 @@ async def test_a_session_back_in_the_queue_tells_those_it_went_ahead_of(desk):
     assert "went back ahead of you" in private_to(out, "carol")
     dan = private_to(out, "dan")
     assert "went back ahead of you" in dan and "You're now number 3" in dan, out
+
+
+async def test_moderators_set_the_supporters_own_resources_and_duty_hours(desk):
+    """The take-a-break message carries what the community offers its supporters, and the
+    duty-hours nudge comes after the hours the community chose; bad values change nothing."""
+    await desk.say(":as mod")
+    for bad in ("0", "-3", "1", "13", "four", "10000"):
+        out = await desk.text(f"/community set support.duty_hours {bad}")
+        assert "I didn't change anything" in out, (bad, out)
+    out = await desk.text("/community set support.own_resources " + "x" * 10_000)
+    assert "Done" not in out and "x" * 300 not in out, out[:300]
+    shown = await desk.text("/community show")
+    [line] = [x for x in shown.splitlines() if "(support.own_resources): " in x]
+    assert "(support.own_resources): not set" in line
+    assert "(support.duty_hours): 4 (the default)" in shown
+    resources = "@everyone **Supporters' room** #sup-care, EAP line 0800 123 456"
+    out = await desk.text(f"/community set support.own_resources {resources}")
+    assert "Done" in out or "now" in out, out
+    out = await desk.text("/community set support.duty_hours 2")
+    assert "I didn't change anything" not in out, out
+
+    await desk.say(":as alice", "/support request kind:listen topics:abuse")
+    await desk.say(":as bob", "/duty on", "/support claim")
+    out = await desk.text("/support close outcome:supported")
+    bob = private_to(out, "bob")
+    assert "take a break" in bob and "For supporters here: " + resources in bob, bob
+    assert "on duty for more than" not in await desk.text(":clock +119m")
+    out = await desk.text(":clock +2m")
+    assert "on duty for more than 2 hours" in private_to(out, "bob"), out
+
+
+async def test_without_the_settings_the_defaults_hold(desk):
+    await desk.say(":as alice", "/support request kind:listen topics:grief")
+    await desk.say(":as bob", "/duty on", "/support claim")
+    out = await desk.text("/support close outcome:supported")
+    bob = private_to(out, "bob")
+    assert "take a break" in bob and "For supporters here" not in bob
+    assert "on duty for more than" not in await desk.text(":clock +239m")
+    assert "on duty for more than 4 hours" in private_to(await desk.text(":clock +2m"), "bob")

@@ -17,10 +17,19 @@ from bot.core import Bot
 from bot.declared_settings import CommunitySetting
 from bot.i18n import _
 from bot.platforms.base import CommunityRef
+from bot.spec import IntType, StrType
 from cogs.support.desk import PURPOSE, SupporterDesk, supporters_shown
 from cogs.support.due import SupportDue
 from cogs.support.member import MemberSide
-from cogs.support.texts import SETTING, SPACE_REQUEUED
+from cogs.support.texts import (
+    DUTY_HOURS,
+    DUTY_HOURS_RANGE,
+    DUTY_HOURS_SETTING,
+    RESOURCES_MAX,
+    RESOURCES_SETTING,
+    SETTING,
+    SPACE_REQUEUED,
+)
 from storage.db import MemberKey
 from storage.support import ACTIVE, CANCELLED, CLOSED, WAITING, Request, privacy_handlers
 
@@ -44,6 +53,17 @@ class Support(MemberSide, SupporterDesk, SupportDue):
     community_settings = (
         CommunitySetting(
             SETTING, _("Peer supporters"), command="community supporters", show=supporters_shown
+        ),
+        CommunitySetting(
+            DUTY_HOURS_SETTING,
+            _("Hours on duty before a supporter is nudged to rest"),
+            IntType(*DUTY_HOURS_RANGE),
+            str(DUTY_HOURS),
+        ),
+        CommunitySetting(
+            RESOURCES_SETTING,
+            _("Supporters' own resources (in their take-a-break message)"),
+            StrType(RESOURCES_MAX),
         ),
     )
 

@@ -18,12 +18,16 @@ from bot.timeutil import format_local
 from cogs.support.texts import (
     DEFAULT_WAIT_MIN,
     DUTY_HOURS,
+    DUTY_HOURS_RANGE,
+    DUTY_HOURS_SETTING,
     DUTY_NUDGE,
     FEEDBACK_ASK,
     HEAVY,
+    RESOURCES_SETTING,
     SETTING,
     SPACE_CLOSED,
     WELLBEING,
+    WELLBEING_RESOURCES,
     kind_text,
     minutes_text,
     topics_text,
@@ -190,13 +194,23 @@ class SupportBase(Cog):
             text += tr("Someone is usually on from {when}.", when=format_local(usual, zone)) + " "
         return text
 
+    async def duty_hours(self, ctx: Context) -> int:
+        """After how many hours on duty a supporter is nudged (the community's setting, else
+        DUTY_HOURS; a stored value out of range counts as unset)."""
+        raw = await self.bot.community_settings.get(
+            ctx.community.platform, ctx.community.id, DUTY_HOURS_SETTING
+        )
+        low, high = DUTY_HOURS_RANGE
+        return int(raw) if raw and raw.isdigit() and low <= int(raw) <= high else DUTY_HOURS
+
     async def nudge_long_duty(self, ctx: Context, user_id: str) -> None:
-        """Once per duty stretch, a private nudge after more than DUTY_HOURS on duty."""
+        """Once per duty stretch, a private nudge after more than duty_hours() on duty."""
         now = ctx.now()
+        hours = await self.duty_hours(ctx)
         for person in await self.on_duty(ctx):
             if person.user_id != user_id or person.since is None:
                 continue
-            if now - person.since < timedelta(hours=DUTY_HOURS):
+            if now - person.since < timedelta(hours=hours):
                 return
             key = ctx.member_key(user_id)
             settings = await self.store.settings(key)
@@ -206,7 +220,7 @@ class SupportBase(Cog):
                 return
             await self.store.set_settings(key, replace(settings, nudged_for=person.since))
             await ctx.send_private(
-                user_id, DUTY_NUDGE, hours=str(DUTY_HOURS), off=ctx.command_hint("duty") + " off"
+                user_id, DUTY_NUDGE, hours=str(hours), off=ctx.command_hint("duty") + " off"
             )
 
     async def open_space(self, ctx: Context, request: Request, supporter: str) -> bool:
@@ -248,10 +262,14 @@ class SupportBase(Cog):
                 feedback=ctx.command_hint("support feedback") + " rating:4 word:helpful",
             )
         if HEAVY.intersection(closed.topics):
+            resources = await self.bot.community_settings.get(
+                ctx.community.platform, ctx.community.id, RESOURCES_SETTING
+            )
             await ctx.send_private(
                 supporter,
-                WELLBEING,
+                WELLBEING_RESOURCES if resources else WELLBEING,
                 off=ctx.command_hint("duty") + " off",
                 crisis=ctx.command_hint("crisis"),
+                resources=resources or "",  # the moderators' words: a value, escaped
             )
         await self.nudge_long_duty(ctx, supporter)

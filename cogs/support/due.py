@@ -1,8 +1,9 @@
 """Timed work: every half hour a waiting member hears their place, and a session whose
 supporter is no longer a supporter (left the server, lost the role) goes back to the queue; a
 session whose private space never opened (the bot stopped between the claim and opening it) is
-opened then. And a supporter on duty for more than DUTY_HOURS gets one nudge to rest, due from
-the start of their duty stretch, whether or not anyone is waiting.
+opened then. And a supporter on duty for more than the duty hours (support.duty_hours, else
+DUTY_HOURS) gets one nudge to rest, due from the start of their duty stretch, whether or not
+anyone is waiting.
 
 Declared once as due rows (bot.scheduler.Due): the claim moves ``next_update_at`` on by half
 an hour in the claiming transaction, so a restart neither repeats nor loses an update. A claim
@@ -45,10 +46,10 @@ def plan_nudge(row: DueRow, now: datetime) -> Move:
     return DONE
 
 
-def nudge_due(since: datetime) -> datetime:
-    """When a duty stretch that began at ``since`` earns the nudge (a whole second after, so
-    the stored instant is never a fraction early)."""
-    return since.replace(microsecond=0) + timedelta(hours=DUTY_HOURS, seconds=1)
+def nudge_due(since: datetime, hours: int = DUTY_HOURS) -> datetime:
+    """When a duty stretch that began at ``since`` earns the nudge after ``hours`` (a whole
+    second after, so the stored instant is never a fraction early)."""
+    return since.replace(microsecond=0) + timedelta(hours=hours, seconds=1)
 
 
 class SupportDue(SupportBase):
@@ -64,10 +65,11 @@ class SupportDue(SupportBase):
 
     @listener("duty_started")
     async def duty_started(self, ctx: Context, user_id: str, since: datetime) -> None:
-        """A supporter went on duty (``/duty on``): the nudge falls due DUTY_HOURS later, and
+        """A supporter went on duty (``/duty on``): the nudge falls due the duty hours later, and
         they hear what is already waiting (a rota slot's start: ``slot_started``)."""
         if await self.is_supporter(ctx, user_id):
-            await self.store.arm_nudge(ctx.member_key(user_id), since, nudge_due(since))
+            due = nudge_due(since, await self.duty_hours(ctx))
+            await self.store.arm_nudge(ctx.member_key(user_id), since, due)
             await self.tell_waiting(ctx, user_id)
 
     @listener("duty_rota_changed")
@@ -111,15 +113,20 @@ class SupportDue(SupportBase):
         the member's next rota slot (nothing without one). The rota is the crisis feature's:
         its stretches come from ``crisis.duty_now`` and ``crisis.rota_starts``."""
         now = ctx.now()
+        hours = await self.duty_hours(ctx)
         for person in await self.on_duty(ctx):
             since = person.since
-            if person.user_id == user_id and person.until is not None and since is not None:
-                if nudge_due(since) > now:
-                    await self.store.arm_nudge(ctx.member_key(user_id), since, nudge_due(since))
+            if person.user_id == user_id and since is not None:
+                # a stretch under way (its nudge still to come, later when the community
+                # raised the hours since it was armed)
+                if nudge_due(since, hours) > now:
+                    await self.store.arm_nudge(
+                        ctx.member_key(user_id), since, nudge_due(since, hours)
+                    )
                     return
         for who, start in await self.bot.services.get("crisis.rota_starts")(ctx):
             if who == user_id:
-                await self.store.arm_nudge(ctx.member_key(user_id), start, nudge_due(start))
+                await self.store.arm_nudge(ctx.member_key(user_id), start, nudge_due(start, hours))
                 return
 
     async def update(self, ctx: Context, claimed: Claim, now: datetime) -> None:

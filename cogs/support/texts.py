@@ -20,7 +20,11 @@ OUTCOMES = ("supported", "referred", "member-left", "no-reply", "other")
 
 SETTING = "support.supporters"  # Discord role id, console role name, Matrix power level
 DAILY_LIMIT = 3  # requests a member may make in 24 hours
-DUTY_HOURS = 4  # on duty longer than this: a private nudge to rest
+DUTY_HOURS = 4  # on duty longer than this: a private nudge to rest (the default)
+DUTY_HOURS_SETTING = "support.duty_hours"  # community setting: a whole number of hours
+DUTY_HOURS_RANGE = (2, 12)  # "more than {hours} hours": never 1, never a whole day
+RESOURCES_SETTING = "support.own_resources"  # community setting: text shown to supporters
+RESOURCES_MAX = 200
 DEFAULT_WAIT_MIN = 15  # a first guess at a wait before there are recent waits to go by
 MAX_NOTE = 1000
 
@@ -28,6 +32,11 @@ WELLBEING = N_(
     "Thank you for that session. It touched on heavy things, so please take a break if you "
     "need one: {off} any time, a word with a fellow supporter or a moderator, and {crisis} "
     "lists people you can talk to as well."
+)
+WELLBEING_RESOURCES = N_(
+    "Thank you for that session. It touched on heavy things, so please take a break if you "
+    "need one: {off} any time, a word with a fellow supporter or a moderator, and {crisis} "
+    "lists people you can talk to as well.\nFor supporters here: {resources}"
 )
 DUTY_NUDGE = N_(
     "You've been on duty for more than {hours} hours. Thank you. Please think about a break: "

@@ -108,9 +108,18 @@ async def test_request_claim_private_thread_handoff_and_close(bot, server):  # n
     assert thread.archived and thread.locked
     assert not second[0].archived
 
+    resources = "@everyone **care room** <#1>"
+    said = await run(
+        server, MOD, "community set", {"name": "support.own_resources", "value": resources}
+    )
+    assert "Done" in said, said
     assert "Closed #1" in await run(server, TESS, "support close", {"outcome": "supported"})
     await told(server, ALICE, "How was this?")
     await told(server, TESS, "take a break")
+    # the moderators' words for supporters come with it, as words: no ping, no markup
+    [brk] = [m for m in server.dm_messages(TESS.id) if "take a break" in (m.get("content") or "")]
+    assert "care room" in brk["content"] and "**care room**" not in brk["content"]
+    assert "@everyone" not in brk["content"] and brk["allowed_mentions"]["parse"] == []
     last = server.channel_messages(second[0].id)[-1]
     assert "Session #1 has ended" in last["content"] and "rough week" not in last["content"]
     assert second[0].archived and second[0].locked
