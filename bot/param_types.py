@@ -102,6 +102,9 @@ class ParamType:
 
     kind = "str"  # how adapters render it: str int float bool choice date time timezone duration channel member role
     hint = N_("text")
+    # Words a form may offer as a checklist (Discord: a multi-select); the value it submits is
+    # the chosen ones joined by commas, converted like typed text. Empty: a text field.
+    checklist: tuple[str, ...] = ()
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
         """Return the validated value or raise :class:`ArgumentError`."""

@@ -78,6 +78,7 @@ class TopicsType(ParamType):
         "topics separated by commas: self-harm, suicide, substance-use, relapse, abuse, grief, "
         "other (or none)"
     )
+    checklist = TOPICS  # the request form ticks them (Discord)
 
     async def convert(self, raw: Any, resolver: Resolver | None) -> tuple[str, ...]:
         words = [w for w in str(raw).lower().replace(",", " ").split() if w]

@@ -165,7 +165,8 @@ def check_value(schema: dict[str, Any], value: Any, where: str) -> None:
 
 
 def text_inputs(components: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Text inputs of a modal by custom_id, whether in action rows (type 1) or labels (18)."""
+    """Inputs of a modal by custom_id (text inputs, and string selects, which Discord allows
+    only inside a label), whether in action rows (type 1) or labels (18)."""
     found: dict[str, dict[str, Any]] = {}
     for component in components:
         if component.get("type") == 1:
@@ -174,16 +175,46 @@ def text_inputs(components: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             found.update(text_inputs([component["component"]]))
         elif component.get("type") == 4:
             found[component["custom_id"]] = component
+        elif component.get("type") == 3:
+            found[component["custom_id"]] = component
     return found
+
+
+def ticked(value: str | list[str]) -> list[str]:
+    """What a member ticks in a string select, given as a list or as words and commas."""
+    words = value if isinstance(value, list) else value.replace(",", " ").split()
+    return [w for w in words if w]
+
+
+def validate_select(custom_id: str, spec: dict[str, Any], value: str | list[str]) -> None:
+    """Reject a selection a member could not make: unknown options, too few or too many."""
+    chosen = ticked(value)
+    options = [o["value"] for o in spec.get("options") or []]
+    if not 1 <= len(options) <= 25:
+        raise ValueError(f"select {custom_id!r} needs 1 to 25 options, has {len(options)}")
+    unknown = [w for w in chosen if w not in options]
+    if unknown:
+        raise ValueError(f"select {custom_id!r} has no option {unknown[0]!r}")
+    low, high = spec.get("min_values", 1), spec.get("max_values", 1)
+    if chosen and not low <= len(chosen) <= high:
+        raise ValueError(f"select {custom_id!r} takes {low} to {high} options, got {chosen}")
 
 
 def validate_modal(modal: dict[str, Any], values: dict[str, str]) -> None:
     """Reject modal values a member could not submit (unknown field, required, lengths)."""
     inputs = text_inputs(modal.get("components") or [])
+    for component in modal.get("components") or []:
+        if component.get("type") == 1 and any(
+            c.get("type") == 3 for c in component.get("components") or []
+        ):
+            raise ValueError("a select in a modal must be inside a label (type 18)")
     for custom_id, value in values.items():
         spec = inputs.get(custom_id)
         if spec is None:
             raise ValueError(f"modal {modal['custom_id']!r} has no field {custom_id!r}")
+        if spec.get("type") == 3:
+            validate_select(custom_id, spec, value)
+            continue
         if value and len(value) < spec.get("min_length", 0):
             raise ValueError(f"field {custom_id!r} is shorter than {spec['min_length']}")
         if len(value) > spec.get("max_length", 4000):
@@ -207,6 +238,8 @@ def modal_submission(modal: dict[str, Any] | None, values: dict[str, str]) -> li
             continue
         custom_id = next(iter(inner))
         field = {"type": 4, "custom_id": custom_id, "value": values.get(custom_id, "")}
+        if inner[custom_id].get("type") == 3:
+            field = {"type": 3, "custom_id": custom_id, "values": ticked(values.get(custom_id, ""))}
         if component.get("type") == 18:
             submitted.append({"type": 18, "component": field})
         else:

@@ -200,13 +200,22 @@ def build_modal(
     for param in params:
         long_text = isinstance(param.type, StrType) and param.type.max_len > 100
         max_len = min(param.type.max_len, 4000) if isinstance(param.type, StrType) else 100
-        field = discord.ui.TextInput(
+        field: discord.ui.TextInput | discord.ui.Select = discord.ui.TextInput(
             custom_id=param.name,
             required=param.required,
             placeholder=form_placeholder(param, tr),
             style=discord.TextStyle.paragraph if long_text else discord.TextStyle.short,
             max_length=max_len,
         )
+        words = param.type.checklist[:25]  # Discord's most options
+        if words:  # tick any number of them (none: the option left out)
+            field = discord.ui.Select(
+                custom_id=param.name,
+                required=param.required,
+                min_values=1 if param.required else 0,
+                max_values=len(words),
+                options=[discord.SelectOption(label=w[:100], value=w[:100]) for w in words],
+            )
         # Discord's current layout: each input inside a Label (its own label is deprecated).
         # Submissions are read in either layout (modal_values), so a client that still answers
         # in action rows works too.
@@ -235,6 +244,10 @@ def modal_values(data: dict[str, Any]) -> dict[str, str]:
             value = str(component.get("value") or "")
             if value.strip():
                 values[component["custom_id"]] = value
+        elif component.get("type") == 3 and component.get("custom_id"):
+            ticked = [str(v) for v in component.get("values") or [] if str(v).strip()]
+            if ticked:  # a checklist: the words joined, as they would be typed
+                values[component["custom_id"]] = ", ".join(ticked)
     return values
 
 
