@@ -24,7 +24,9 @@ from cogs.support.base import SupportBase
 from cogs.support.texts import (
     SETTING,
     SPACE_HANDED,
+    STILL_SHOWS,
     UNREACHABLE,
+    WITHDRAWN,
     kind_text,
     minutes_text,
     topics_text,
@@ -355,6 +357,13 @@ class SupporterDesk(SupportBase):
         | None = None,
     ) -> None:
         """Hand over: a new private space for the member and the next supporter."""
+        # typed in a shared room (Matrix), the note meant for the next supporter only
+        withdrawn = await ctx.withdraw_command("a handoff note typed in a shared room")
+        await self._handoff(ctx, member, note, id)
+        if withdrawn is not None:
+            await ctx.reply(WITHDRAWN if withdrawn else STILL_SHOWS)
+
+    async def _handoff(self, ctx: Context, member: MemberRef, note: str, id: int | None) -> None:  # noqa: A002
         assert ctx.actor is not None
         if await self.refuse_non_supporter(ctx):
             return

@@ -15,6 +15,8 @@ from cogs.support.texts import (
     CALL_ME,
     DAILY_LIMIT,
     MAX_NOTE,
+    STILL_SHOWS,
+    WITHDRAWN,
     TopicsType,
     kind_text,
     minutes_text,
@@ -27,16 +29,6 @@ FEEDBACK = Button(_("How was this?"), command="support feedback", form=True, sty
 URGENT_ALERT = N_(
     "Priority: {name} asked for a peer supporter and what they wrote sounded urgent. They were "
     "given crisis lines privately. Please reach out to them soon."
-)
-
-# Typed in a shared room (Matrix), the command carries the note and topics meant for the
-# supporter only: it is taken back where the bot may, and the member told privately.
-WITHDRAW_REASON = "a support request typed in a shared room"  # the platform's audit reason
-WITHDRAWN = N_("I've removed your message from that room.")
-STILL_SHOWS = N_(
-    "What you wrote for the supporter still shows in the room where you typed it: I'm not "
-    "allowed to remove messages there. You may want to delete it yourself, and next time write "
-    "to me in our direct room."
 )
 
 STATUS_SHOWN = {
@@ -81,7 +73,8 @@ class MemberSide(SupportBase):
     ) -> None:
         """Queue a request after the crisis screen, or open the form when nothing was given."""
         assert ctx.actor is not None
-        withdrawn = await ctx.withdraw_command(WITHDRAW_REASON) if note or topics else None
+        reason = "a support request typed in a shared room"  # the platform's audit reason
+        withdrawn = await ctx.withdraw_command(reason) if note or topics else None
         await self._request(ctx, kind, topics, time, note)
         if withdrawn is not None:  # after the answer: a crisis reply goes out first
             await ctx.reply(WITHDRAWN if withdrawn else STILL_SHOWS)

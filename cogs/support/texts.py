@@ -28,6 +28,16 @@ RESOURCES_MAX = 200
 DEFAULT_WAIT_MIN = 15  # a first guess at a wait before there are recent waits to go by
 MAX_NOTE = 1000
 
+# Typed in a shared room (Matrix), a command carries words meant for a supporter only (a
+# request's note and topics, a handoff's note): it is taken back where the bot may, and the
+# one who typed it told privately.
+WITHDRAWN = N_("I've removed your message from that room.")
+STILL_SHOWS = N_(
+    "What you wrote for the supporter still shows in the room where you typed it: I'm not "
+    "allowed to remove messages there. You may want to delete it yourself, and next time write "
+    "to me in our direct room."
+)
+
 WELLBEING = N_(
     "Thank you for that session. It touched on heavy things, so please take a break if you "
     "need one: {off} any time, a word with a fellow supporter or a moderator, and {crisis} "

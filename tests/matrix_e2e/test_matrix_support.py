@@ -1,6 +1,7 @@
 """Support sessions on a real Synapse (issue 21): supporters are a power level; a claimed
 request becomes a new encrypted room holding only the member, the supporter and the bot, with
-the triage answers there only; handoff, close, nobody on duty and an urgent request."""
+the triage answers there only; handoff (its note for the next supporter only), close, the
+member ending, nobody on duty and an urgent request."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 
 import pytest
 import pytest_asyncio
-from nio import AsyncClient
+from nio import AsyncClient, RedactedEvent, RoomGetEventResponse
 
 from tests.matrix_e2e.test_matrix_partners import group_invite
 from tests.matrix_harness.nio_helpers import (
@@ -18,6 +19,7 @@ from tests.matrix_harness.nio_helpers import (
     send_text,
     sync_once,
     sync_until,
+    timeline,
 )
 
 from .world import World, build_world, direct_room, register, seen_ids, set_power, wait_for_notice
@@ -148,3 +150,53 @@ async def test_nobody_on_duty_and_an_urgent_request(world: World):
         w.mod, w.alerts, w.bot_id, lambda b: "asked for a peer supporter" in b, after=seen
     )
     assert "kill" not in alert.body
+
+
+HANDOFF = "prefers evenings, ask about the dog"
+
+
+async def test_the_handoff_note_reaches_only_the_next_supporter_and_the_member_can_end(
+    world: World,
+):
+    w, sup = world, world.sup  # type: ignore[attr-defined]
+    await set_power(w.mod, w.general, w.bot_id, 50)  # the bot may redact in #general
+    for client in (sup, w.mod):
+        await says(w, client, "!duty on", lambda b: "on duty" in b)
+    await says(w, w.member, "!support request kind:listen topics:grief", lambda b: "queue" in b)
+    assert "You claimed" in await says(w, sup, "!support claim", lambda b: "claimed" in b)
+    first = await group_invite(w, w.member)
+    assert first == await group_invite(w, sup)
+
+    # sup types the handoff in #general: the bot takes the note back out of the room
+    seen = seen_ids(sup)
+    mod_seen = seen_ids(w.mod)
+    typed = await send_text(
+        sup, w.general, f"!support handoff member:{w.mod.user_id} note:{HANDOFF}"
+    )
+    sup_dm = await direct_room(w, sup)
+    await wait_for_notice(sup, sup_dm, w.bot_id, lambda b: "Handed over" in b, after=seen)
+    await wait_for_notice(sup, sup_dm, w.bot_id, lambda b: "removed your message" in b, after=seen)
+    got = await w.mod.room_get_event(w.general, typed)
+    assert isinstance(got, RoomGetEventResponse) and isinstance(got.event, RedactedEvent), got
+    # the next supporter has the note, privately; the new room holds the triage, not the note
+    mod_dm = await direct_room(w, w.mod)
+    given = await wait_for_notice(w.mod, mod_dm, w.bot_id, lambda b: HANDOFF in b, after=mod_seen)
+    assert "for you only" in given.body
+    second = await group_invite(w, w.mod)
+    assert second == await group_invite(w, w.member)
+    await wait_for_notice(w.member, second, w.bot_id, lambda b: "Support session" in b)
+    await wait_for_notice(w.member, first, w.bot_id, lambda b: "handed session" in b)
+    for client in (w.member, w.mod):
+        for entry in timeline(client):
+            if entry.room_id not in (w.general, mod_dm):
+                assert HANDOFF not in (getattr(entry.event, "body", "") or ""), entry.room_id
+
+    # the member ends it whenever they like: the supporter is told, the bot leaves the room
+    mod_seen = seen_ids(w.mod)
+    said = await says(w, w.member, "!support end", lambda b: "ended" in b)
+    assert "Your session has ended" in said
+    await wait_for_notice(
+        w.mod, mod_dm, w.bot_id, lambda b: "the member closed it" in b, after=mod_seen
+    )
+    await wait_for_notice(w.member, second, w.bot_id, lambda b: "Session #" in b and "ended" in b)
+    await left(w, w.member, second)
