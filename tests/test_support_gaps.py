@@ -145,3 +145,18 @@ async def test_without_the_settings_the_defaults_hold(desk):
     assert "take a break" in bob and "For supporters here" not in bob
     assert "on duty for more than" not in await desk.text(":clock +239m")
     assert "on duty for more than 4 hours" in private_to(await desk.text(":clock +2m"), "bob")
+
+
+async def test_a_rota_slot_from_before_the_upgrade_gets_the_word_from_its_next_week(desk):
+    """A slot added before slot starts were kept (slot_at empty): the first duty-hours nudge
+    arms it, so from the week after the supporter hears what waits when it begins."""
+    await desk.say(
+        ":clock 2026-11-02T12:00",
+        ":as bob",
+        "/timezone set Europe/London",
+        "/duty rota add day:tue start:18:00 end:23:30",
+    )
+    await desk.bot.db.write(lambda c: c.execute("UPDATE support_supporters SET slot_at = NULL"))
+    await desk.say(":as alice", ":clock 2026-11-03T23:45", "/support request kind:listen")
+    out = await desk.text(":clock 2026-11-10T18:01")
+    assert "waiting for a supporter" in private_to(out, "bob"), out

@@ -103,10 +103,12 @@ class SupportDue(SupportBase):
 
     async def duty_nudge(self, ctx: Context, claimed: Claim, now: datetime) -> None:
         """The nudge, if they are still on the same stretch; then arm it for their next rota
-        slot, if they have one."""
+        slot, if they have one (and the word on what waits at that slot's start, for slots
+        added before that word existed)."""
         user_id = claimed.row["user_id"]
         await self.nudge_long_duty(ctx, user_id)
         await self.arm_from_rota(ctx, user_id)
+        await self.arm_slot(ctx, user_id)
 
     async def arm_from_rota(self, ctx: Context, user_id: str) -> None:
         """Arm the nudge for the rota stretch under way whose nudge is still to come, else for
