@@ -33,12 +33,13 @@ class Cog:
         """Called once when the bot stops."""
 
 
-PLATFORM_EVENTS = ("message", "member_join")  # only platforms emit these (Bot.emit_message …)
+# only platforms emit these (Bot.emit_message …)
+PLATFORM_EVENTS = ("message", "member_join", "message_deleted")
 
 
 def listener(event: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a cog method as a listener for an event: ``message`` and ``member_join`` come from
-    the platforms (``handler(ctx, event)``); any other name is a feature event some cog sends
+    """Mark a cog method as a listener for an event: ``message``, ``member_join`` and
+    ``message_deleted`` come from the platforms (``handler(ctx, event)``); any other name is a feature event some cog sends
     with ``bot.emit(name, ctx, *args)`` (``handler(ctx, *args)``)."""
     if not all(part.isidentifier() for part in event.split(".")):
         raise ValueError(f"bad event name {event!r}")

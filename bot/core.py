@@ -30,6 +30,7 @@ from bot.platforms.base import (
     CommunityRef,
     Invocation,
     MemberJoinEvent,
+    MessageDeletedEvent,
     MessageEvent,
     Platform,
 )
@@ -459,6 +460,12 @@ class Bot:
     async def emit_member_join(self, event: MemberJoinEvent) -> None:
         """Tell listeners a member joined."""
         await self._emit("member_join", event, event.community, event.member, None)
+
+    async def emit_message_deleted(self, event: MessageDeletedEvent) -> None:
+        """Tell listeners a message was deleted in a channel."""
+        ctx = self.context(event.community, channel=event.channel)
+        if ctx is not None:
+            await self._run_listeners("message_deleted", ctx, event)
 
     async def emit(self, name: str, ctx: Context, *args: Any) -> None:
         """Send a feature event to every ``@listener(name)`` as ``handler(ctx, *args)``. The

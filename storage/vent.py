@@ -291,6 +291,33 @@ class VentStore:
 
         await self.db.write(write)
 
+    async def deleted(
+        self, platform: str, community_id: str, channel_id: str, message_id: str
+    ) -> int | None:
+        """A post deleted outside the bot: marked removed and its author forgotten; its number
+        (None when the message was no anonymous post)."""
+
+        def write(conn: sqlite3.Connection) -> int | None:
+            row = conn.execute(
+                "SELECT number FROM vent_posts WHERE platform = ? AND community_id = ? "
+                "AND channel_id = ? AND message_id = ?",
+                (platform, community_id, channel_id, message_id),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE vent_posts SET removed = 1 WHERE platform = ? AND community_id = ? "
+                "AND number = ?",
+                (platform, community_id, row[0]),
+            )
+            conn.execute(
+                "DELETE FROM vent_authors WHERE platform = ? AND community_id = ? AND number = ?",
+                (platform, community_id, row[0]),
+            )
+            return int(row[0])
+
+        return await self.db.write(write)
+
     async def block(self, key: MemberKey, number: int, now: datetime, audit: Audit) -> bool:
         """Block the member (known to the bot only) from anonymous posting; False if already."""
 

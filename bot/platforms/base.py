@@ -110,6 +110,16 @@ class MemberJoinEvent:
     member: Actor
 
 
+@dataclass(frozen=True)
+class MessageDeletedEvent:
+    """A message was deleted (or redacted) in a community's channel by someone, the bot's own
+    posts included: features that keep something only as long as a post exists listen."""
+
+    community: CommunityRef
+    channel: ChannelRef
+    message_id: str
+
+
 class PlatformHost(Protocol):
     """Everything a platform adapter may ask of the bot (the core's :class:`~bot.core.Bot`
     provides it). Adapters never reach the registry, the scheduler, the cogs or the database
@@ -129,6 +139,10 @@ class PlatformHost(Protocol):
 
     async def emit_member_join(self, event: MemberJoinEvent) -> None:
         """A member joined a community."""
+        ...
+
+    async def emit_message_deleted(self, event: MessageDeletedEvent) -> None:
+        """A message was deleted in a community's channel."""
         ...
 
     def all_commands(self) -> list[CommandSpec]:

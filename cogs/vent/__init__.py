@@ -10,6 +10,7 @@ from bot.cog import listener
 from bot.context import Context
 from bot.core import Bot
 from bot.i18n import N_
+from bot.platforms.base import MessageDeletedEvent
 from bot.scheduler import DueSource
 from cogs.vent import texts
 from cogs.vent.moderation import Moderation
@@ -35,6 +36,14 @@ class Vent(Posting, Moderation):
             self.bot.privacy.register(handler)
         self.bot.scheduler.add_source(
             DueSource("vent-forget-authors", self.store.next_forget, self.store.forget_due)
+        )
+
+    @listener("message_deleted")
+    async def post_deleted(self, ctx: Context, event: MessageDeletedEvent) -> None:
+        """An anonymous post deleted outside the bot (by hand on Discord, redacted on Matrix):
+        who wrote it is kept only as long as the post is."""
+        await self.store.deleted(
+            event.community.platform, event.community.id, event.channel.id, event.message_id
         )
 
     @listener("member_data_delete_asked")

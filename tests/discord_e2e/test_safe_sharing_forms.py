@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.discord_e2e.conftest import GENERAL, GUILD
+from tests.discord_e2e.conftest import GENERAL, GUILD, query
 from tests.discord_e2e.test_safe_sharing import VENT, running, said  # noqa: F401 (fixture)
 from tests.discord_loopback import ALICE, CAROL, MOD
 
@@ -58,3 +58,26 @@ async def test_vent_remove_replaces_the_posts_text_and_says_so(server):
     now = next(m for m in server.channel_messages(VENT) if m["id"] == post["id"])
     assert f"Anonymous post {number} was removed by a moderator" in now["content"]
     assert "take me down" not in now["content"]
+
+
+async def test_a_post_deleted_by_hand_takes_its_author_link_with_it(server, workdir):
+    """Who wrote an anonymous post is kept only as long as the post is: a moderator deleting it
+    in Discord's app (not through the bot) ends the link at once, not after keep_days."""
+    before = len(server.channel_messages(VENT))
+    await said(await server.invoke(GUILD, GENERAL, CAROL, "vent", {"text": "delete me by hand"}))
+    await server.wait_until(lambda: len(server.channel_messages(VENT)) > before, timeout=5)
+    post = server.channel_messages(VENT)[-1]
+    number = int(re.search(r"post (\d+)", post["content"]).group(1))
+    linked = "SELECT COUNT(*) FROM vent_authors WHERE number = ?"
+    assert query(workdir / "peerbot.db", linked, (number,)) == [(1,)]
+    other = await server.send_message(GUILD, GENERAL, CAROL, "an ordinary message")
+    await server.delete_by_hand(other)  # not an anonymous post: nothing happens
+    await server.delete_by_hand(post)
+    await server.send_message(GUILD, GENERAL, CAROL, "sync point")  # events come in order
+    await server.wait_until(
+        lambda: query(workdir / "peerbot.db", linked, (number,)) == [(0,)], timeout=10
+    )
+    seen = await said(
+        await server.invoke(GUILD, GENERAL, MOD, "vent-reveal", {"post": number, "reason": "x"})
+    )
+    assert "carol" not in seen

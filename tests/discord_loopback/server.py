@@ -422,6 +422,15 @@ class LoopbackDiscord(_Waitable):
         )
         return update
 
+    async def delete_by_hand(self, message: dict[str, Any]) -> None:
+        """Someone with Manage Messages deletes a message (the bot's own too) in Discord's app:
+        MESSAGE_DELETE with its id, channel and server, as Discord sends it."""
+        message["deleted"] = True
+        data = {"id": message["id"], "channel_id": message["channel_id"]}
+        if "guild_id" in message:
+            data["guild_id"] = message["guild_id"]
+        self.gateway.dispatch("MESSAGE_DELETE", data, intent=GUILD_MESSAGES)
+
     async def add_member(self, guild_id: int, user: FakeUser, roles: tuple[int, ...] = ()) -> None:
         """A new member joins: GUILD_MEMBER_ADD (sent only with the members intent)."""
         guild = self._guild(guild_id)

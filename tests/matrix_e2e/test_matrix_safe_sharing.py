@@ -210,6 +210,18 @@ async def test_remove_and_forget_redact_the_bots_own_post(world):
     )
     assert (f"post {number}", "taken down") in audit
 
+    # a moderator redacting a post by hand (not through the bot) ends its author link at once:
+    # who wrote a post is kept only as long as the post is
+    by_hand = int(re.search(r"post (\d+)", earlier[0].body).group(1))
+    linked = "SELECT COUNT(*) FROM vent_authors WHERE number = ?"
+    assert query(w.db_path, linked, (by_hand,)) == [(1,)]
+    await w.mod.room_redact(vent, earlier[0].event_id, reason="off-topic")
+    for _ in range(60):
+        if query(w.db_path, linked, (by_hand,)) == [(0,)]:
+            break
+        await asyncio.sleep(0.5)
+    assert query(w.db_path, linked, (by_hand,)) == [(0,)]
+
     told = await in_dm(w, w.member, "!vent forget posts:remove", "no longer linked to you")
     assert "and taken down" in told and "couldn't" not in told
     event = await typed_by(w.mod, vent, earlier[-1].event_id)

@@ -53,6 +53,16 @@ class _PlatformHooks:
         # raw: the bot keeps no message cache (max_messages=None), so on_message_edit never fires
         await self.platform.on_message_edit(payload)
 
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self.platform.on_message_delete(
+            payload.guild_id, payload.channel_id, [payload.message_id]
+        )
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self.platform.on_message_delete(
+            payload.guild_id, payload.channel_id, sorted(payload.message_ids)
+        )
+
     async def on_member_join(self, member: discord.Member) -> None:
         await self.platform.on_member_join(member)
 

@@ -13,7 +13,14 @@ import discord
 from bot.failures import log_failure, new_error_id
 from bot.i18n import Translator, _, translator
 from bot.message import Message
-from bot.platforms.base import Actor, CommunityRef, Invocation, MemberJoinEvent, MessageEvent
+from bot.platforms.base import (
+    Actor,
+    CommunityRef,
+    Invocation,
+    MemberJoinEvent,
+    MessageDeletedEvent,
+    MessageEvent,
+)
 from bot.platforms.discord.commands import (
     CHANNEL,
     ROLE,
@@ -284,6 +291,20 @@ class DiscordEvents:
             edited=edited,
         )
         await self.bot.emit_message(event)
+
+    async def on_message_delete(
+        self, guild_id: int | None, channel_id: int, message_ids: list[int]
+    ) -> None:
+        """A message deleted in a server's channel (by anyone, the bot's own posts included)."""
+        assert self.bot is not None and self.client is not None
+        community = community_of(self.client.get_guild(guild_id)) if guild_id else None
+        if community is None:
+            return
+        channel = ChannelRef(str(channel_id), "")
+        for message_id in message_ids:
+            await self.bot.emit_message_deleted(
+                MessageDeletedEvent(community, channel, str(message_id))
+            )
 
     async def on_member_join(self, member: discord.Member) -> None:
         """A new member: tell the listeners (welcome)."""

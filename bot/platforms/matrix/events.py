@@ -8,13 +8,20 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from nio import MegolmEvent, ReactionEvent, RoomGetEventResponse, RoomMemberEvent, RoomMessageText
+from nio import (
+    MegolmEvent,
+    ReactionEvent,
+    RedactionEvent,
+    RoomGetEventResponse,
+    RoomMemberEvent,
+    RoomMessageText,
+)
 from nio.exceptions import EncryptionError
 
 from bot.i18n import _
 from bot.message import Button, Message
 from bot.parser import strip_prefix
-from bot.platforms.base import Invocation, MemberJoinEvent, MessageEvent
+from bot.platforms.base import Invocation, MemberJoinEvent, MessageDeletedEvent, MessageEvent
 from bot.platforms.matrix.render import buttons_from_content, keycap_digit
 from bot.platforms.matrix.responder import MatrixResponder
 from bot.platforms.matrix.rules import strip_reply_fallback
@@ -82,6 +89,8 @@ class MatrixEvents:
             await self._on_text(room_id, event)
         elif isinstance(event, ReactionEvent):
             await self._on_reaction(room_id, event)
+        elif isinstance(event, RedactionEvent):
+            await self._on_redaction(room_id, event)
         elif (
             isinstance(event, RoomMemberEvent)
             and event.membership == "join"
@@ -223,6 +232,16 @@ class MatrixEvents:
                 link=f"https://matrix.to/#/{room_id}/{message_id}",
                 edited=edited,
             )
+        )
+
+    async def _on_redaction(self, room_id: str, event: RedactionEvent) -> None:
+        """A message redacted in a community's room (a moderator removing the bot's post too)."""
+        assert self.bot is not None
+        community = await self._community_for(room_id, event.sender)
+        if community is None or not event.redacts:
+            return
+        await self.bot.emit_message_deleted(
+            MessageDeletedEvent(community, ChannelRef(room_id, ""), event.redacts)
         )
 
     async def _on_reaction(self, room_id: str, event: ReactionEvent) -> None:
