@@ -8,7 +8,10 @@ both get the alert. Outcome counts per month carry no names and outlive deletion
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +40,27 @@ POSTED, REPOSTED, MESSAGED, CLAIMED, REMINDED, CLOSED = range(6)
 # An alert's one extra action (another feature's command, like "reach out privately" on an
 # anonymous post), kept in values_json under this key: label, command, args, form.
 ACTION_KEY = "_action"
+# Someone an alert must not reach though it names nobody (the author of an anonymous post, who
+# may be a moderator): kept in values_json as a salted hash, never their id.
+KEEP_OUT_KEY = "_keep_out"
+
+
+def keep_out_mark(user_id: str) -> str:
+    """The salted hash that keeps ``user_id`` out of an alert without naming them."""
+    salt = secrets.token_hex(8)
+    return f"{salt}:{_keep_out_digest(salt, user_id)}"
+
+
+def kept_out(mark: str | None, user_id: str) -> bool:
+    """Whether ``mark`` (see :func:`keep_out_mark`) is ``user_id``'s."""
+    if not mark or ":" not in mark:
+        return False
+    salt, digest = mark.split(":", 1)
+    return hmac.compare_digest(digest, _keep_out_digest(salt, user_id))
+
+
+def _keep_out_digest(salt: str, user_id: str) -> str:
+    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()
 
 
 def escalation_rows(*settings: str) -> DueTable:
@@ -202,11 +226,18 @@ class Alert:
     stage: int = POSTED
     next_at: datetime | None = None
     action: dict[str, Any] | None = None  # see ACTION_KEY
+    keep_out: str | None = None  # see KEEP_OUT_KEY
+
+    def concerns(self, user_id: str) -> bool:
+        """Whether the alert is about ``user_id`` (named, or kept out without a name): they
+        are never pinged or asked about it, and may not take or close it."""
+        return user_id == self.user_id or kept_out(self.keep_out, user_id)
 
 
 def _alert(row: sqlite3.Row) -> Alert:
     values = json.loads(row["values_json"])
     action = values.pop(ACTION_KEY, None)
+    keep_out = values.pop(KEEP_OUT_KEY, None)
     return Alert(
         row["id"],
         row["platform"],
@@ -230,6 +261,7 @@ def _alert(row: sqlite3.Row) -> Alert:
         row["stage"],
         instant(row["next_at"]),
         action,
+        keep_out,
     )
 
 
@@ -262,11 +294,15 @@ class Alerts:
         reporter: str | None = None,
         report_id: int | None = None,
         action: dict[str, Any] | None = None,
+        keep_out: str | None = None,
     ) -> Alert:
-        """Store a new alert (not yet delivered); ``action``: its extra button (ACTION_KEY)."""
+        """Store a new alert (not yet delivered); ``action``: its extra button (ACTION_KEY);
+        ``keep_out``: someone it must not reach though it names nobody (KEEP_OUT_KEY)."""
         template, values = message
         if action is not None:
             values = {**values, ACTION_KEY: action}
+        if keep_out is not None:
+            values = {**values, KEEP_OUT_KEY: keep_out_mark(keep_out)}
 
         def write(conn: sqlite3.Connection) -> Alert:
             cursor = conn.execute(
@@ -486,11 +522,12 @@ class Alerts:
 
 
 def _about(conn: sqlite3.Connection, row: sqlite3.Row, user_id: str) -> bool:
-    """Whether an alert is about this member (also after they deleted their data)."""
+    """Whether an alert is about this member (also after they deleted their data, and when
+    it names nobody but keeps them out)."""
     subject = row["user_id"]
-    return subject is not None and (
-        subject == user_id or subject in pseudonyms(conn, row["platform"], [user_id])
-    )
+    if subject is None:
+        return kept_out(json.loads(row["values_json"]).get(KEEP_OUT_KEY), user_id)
+    return subject == user_id or subject in pseudonyms(conn, row["platform"], [user_id])
 
 
 def _forget_deleted(conn: sqlite3.Connection, row: sqlite3.Row) -> None:

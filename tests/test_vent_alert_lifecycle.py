@@ -133,3 +133,29 @@ async def test_reveal_and_block_say_whether_the_author_heard(community):
     assert "couldn't tell them" in out
     out = await community.text("/vent block post:2")
     assert "can't post anonymously here any more" in out and "couldn't tell them" in out
+
+
+async def test_a_moderator_in_crisis_posting_anonymously_is_never_pinged_or_asked_about_it(
+    community,
+):
+    """Red-team finding: the author of an urgent anonymous post who is a moderator was pinged
+    about their own post, asked privately at 30 minutes, and could take it and close it as a
+    false alarm, hiding it from the others. Now the alert keeps them out (a salted hash, never
+    their id) and still names nobody."""
+    await open_vent(community)
+    await community.say(":role dana moderator", ":as dana")
+    out = await community.text(f"/vent {URGENT}")
+    alert = posted_in(out, "#alerts")
+    assert "@mod" in alert and "@dana" not in alert
+    (row,) = await community.rows("SELECT * FROM crisis_alerts")
+    assert "dana" not in repr(row)
+    out = await community.text("/alert claim number:1")
+    assert "Alert #1 is about you" in out
+    out = await community.text("/alert close 1 outcome:false-alarm")
+    assert "Alert #1 is about you" in out
+    later = await community.text(":clock +10m")
+    assert "Still unclaimed" in later and "@dana" not in posted_in(later, "#alerts")
+    later = await community.text(":clock +20m")
+    assert private_to(later, "mod") and not private_to(later, "dana")
+    taken = await community.text(":as mod", "/alert claim number:1")
+    assert "Alert #1 is yours" in taken  # another moderator takes it

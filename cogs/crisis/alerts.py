@@ -119,10 +119,12 @@ class AlertDesk(AlertReports):
         report_id: int | None = None,
         urgent: bool | None = None,
         action: Button | None = None,
+        keep_out: str | None = None,
     ) -> bool:
         """Store an alert and post it; False when it waits for delivery (it is kept).
         ``urgent`` overrides the kind's priority (a report saying someone is in danger now);
-        ``action`` is one more button, kept with the alert (another feature's command)."""
+        ``action`` is one more button, kept with the alert (another feature's command);
+        ``keep_out``: someone never pinged, asked or let take it, though it names nobody."""
         now = ctx.now()
         urgent = kind in URGENT_KINDS if urgent is None else urgent
         repost, _dm = await self._escalation_times(ctx)
@@ -137,6 +139,7 @@ class AlertDesk(AlertReports):
             reporter=reporter,
             report_id=report_id,
             action=None if action is None else _action_row(action),
+            keep_out=keep_out,
         )
         if await self._deliver(ctx, alert):
             return True
@@ -165,27 +168,34 @@ class AlertDesk(AlertReports):
 
     @service("crisis.alert_anonymous")
     async def alert_anonymous(
-        self, ctx: Context, level: str, message: tuple[str, dict[str, str]], action: Button
+        self,
+        ctx: Context,
+        level: str,
+        message: tuple[str, dict[str, str]],
+        action: Button,
+        author: str | None = None,
     ) -> bool:
         """Another feature tells the moderators about something nobody may be named for (an
         anonymous post): an alert about no member, kept and followed up like any other of its
         ``level`` ("urgent": pings, "I'm on it", re-post, private ask; "concern": low priority,
-        claimable and closable), with the feature's ``action`` button on it. False when it
-        waits for an alerts channel (an urgent one was then written to each moderator)."""
+        claimable and closable), with the feature's ``action`` button on it. ``author`` (who
+        wrote it, perhaps a moderator) is never pinged or asked and may not take it; the alert
+        keeps only a salted hash of them. False when it waits for an alerts channel (an urgent
+        one was then written to each moderator)."""
         try:
-            return await self.raise_alert(ctx, level, message, action=action)
+            return await self.raise_alert(ctx, level, message, action=action, keep_out=author)
         except StorageError as err:
             log.error("anonymous alert could not be kept (%s); posting it directly", err)
             return await ctx.alert(message[0], buttons=[action], **message[1])
 
-    async def moderators_written_to(self, ctx: Context, subject: str | None) -> list[str]:
-        """Who an urgent alert about ``subject`` is written to privately while it can't be
-        posted: every moderator but the subject."""
-        return [uid for uid in await ctx.moderators() if uid != subject]
+    async def moderators_written_to(self, ctx: Context, about: Alert | str | None) -> list[str]:
+        """Who an urgent alert (or one about the member ``about``) is written to privately
+        while it can't be posted: every moderator but the one it is about."""
+        return [uid for uid in await ctx.moderators() if not _is_about(about, uid)]
 
     async def _write_moderators(self, ctx: Context, alert: Alert) -> None:
         claim = f"{ctx.command_hint('alert claim')} {alert.id}"
-        for uid in await self.moderators_written_to(ctx, alert.user_id):
+        for uid in await self.moderators_written_to(ctx, alert):
             tr = await ctx.translator_for(uid)  # each moderator reads their own language
             head = tr(
                 "Urgent alert #{id} (no alerts channel is set, so I'm writing to you directly):",
@@ -221,9 +231,9 @@ class AlertDesk(AlertReports):
         pings: list[Ping] = []
         note = ""
         if everyone:
-            pings = [p for p in await self._moderator_pings(ctx) if p.id != alert.user_id]
+            pings = [p for p in await self._moderator_pings(ctx) if not alert.concerns(p.id)]
         elif alert.urgent and alert.claimed_by is None:
-            pings, note = await self._duty_pings(ctx, alert.user_id)
+            pings, note = await self._duty_pings(ctx, alert)
         tr = await ctx.community_translator()  # moderators read the community's language
         late = ""
         if alert.created_at is not None and ctx.now() - alert.created_at > timedelta(minutes=1):
@@ -261,14 +271,14 @@ class AlertDesk(AlertReports):
             CLAIM_LABEL, command="alert claim", args={"number": str(alert.id)}, style="success"
         )
 
-    async def _duty_pings(self, ctx: Context, subject: str | None) -> tuple[list[Ping], str]:
+    async def _duty_pings(self, ctx: Context, alert: Alert) -> tuple[list[Ping], str]:
         """The responders on duty but the one the alert is about; nobody: the responders
         role where it can be mentioned."""
-        current = [d for d in await self.responders_on_duty(ctx) if d.user_id != subject]
+        current = [d for d in await self.responders_on_duty(ctx) if not alert.concerns(d.user_id)]
         if current:
             return [Ping("user", d.user_id, d.name) for d in current], ""
         # Nobody on duty (a night, a holiday): waiting ten minutes would be ten minutes lost.
-        pings = [p for p in await self._moderator_pings(ctx) if p.id != subject]
+        pings = [p for p in await self._moderator_pings(ctx) if not alert.concerns(p.id)]
         note = NOBODY_ON_DUTY
         role = await self.quietly(ctx.setting("crisis.responders"), None)
         if role and ctx.community.platform != "matrix":  # Matrix has power levels, not roles
@@ -480,7 +490,7 @@ class AlertDesk(AlertReports):
         posted = await ctx.alert_post(
             head + "\n" + say_lines(tr, alert.template),
             buttons=[self._claim_button(alert), *_actions(alert)],
-            pings=[p for p in await self._moderator_pings(ctx) if p.id != alert.user_id],
+            pings=[p for p in await self._moderator_pings(ctx) if not alert.concerns(p.id)],
             **alert.values,
         )
         if posted is None:
@@ -490,7 +500,7 @@ class AlertDesk(AlertReports):
         minutes = int((ctx.now() - (alert.created_at or ctx.now())).total_seconds() // 60)
         claim = f"{ctx.command_hint('alert claim')} {alert.id}"
         # never the moderator the alert is about: they may not take it, and it is theirs
-        for uid in await self.moderators_written_to(ctx, alert.user_id):
+        for uid in await self.moderators_written_to(ctx, alert):
             tr = await ctx.translator_for(uid)  # each moderator reads their own language
             head = tr.plural(
                 "Nobody has taken urgent alert #{id} in {count} minute.",
@@ -523,3 +533,7 @@ class AlertDesk(AlertReports):
             id=str(alert.id),
             close=f"{ctx.command_hint('alert close')} {alert.id} {OUTCOME_CHOICES}",
         )
+
+
+def _is_about(about: Alert | str | None, user_id: str) -> bool:
+    return about.concerns(user_id) if isinstance(about, Alert) else user_id == about

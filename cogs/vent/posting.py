@@ -191,13 +191,15 @@ class Posting(VentBase):
     async def _alert(self, ctx: Context, level: str, number: int, channel_id: str) -> None:
         """Tell the moderators, never who: an alert about no member, followed up by the crisis
         feature like any of its level (pings, "I'm on it", re-post, private ask when urgent),
-        with a button to write to the author through me."""
+        with a button to write to the author through me. An author who is a moderator is never
+        pinged or asked about their own post, and can't take or close its alert."""
         template = texts.ALERT_URGENT if level == "urgent" else texts.ALERT_CONCERN
         button = Button(
             texts.REACH_BUTTON, command="vent reach", args={"post": str(number)}, form=True
         )
         channel = await ctx.platform.channel_name(ctx.community.id, channel_id)
         values = {"number": str(number), "channel": channel}
+        assert ctx.actor is not None
         await self.bot.services.get("crisis.alert_anonymous")(
-            ctx, level, (template, values), button
+            ctx, level, (template, values), button, author=ctx.actor.id
         )
