@@ -203,6 +203,8 @@ def _amount(facts: Facts, take: Match) -> bool:
             return True  # "took everything", "took all of them"
         if any(0 <= d.start - q.start <= 4 for d in drugs):
             return True  # "a whole bottle of tylenol", "ganze packung paracetamol"
+        if any(0 < q.start - d.end <= 5 and clause[q.start] == clause[d.start] for d in drugs):
+            return True  # "me tomé las pastillas de mi abuela, todas"
     return big_number(facts, take, 8) or any(
         big_number(facts, Match("drug", max(0, d.start - 4), d.start), 0, anchor=d.start)
         for d in drugs
