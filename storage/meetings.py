@@ -405,12 +405,19 @@ class MeetingStore:
 
         return await self.db.write(write)
 
-    async def leave(self, key: MemberKey, meeting_id: int) -> int:
-        return await self.db.execute(
-            "DELETE FROM meeting_rsvps WHERE platform = ? AND community_id = ? AND user_id = ? "
-            "AND meeting_id = ?",
-            (key.platform, key.community_id, key.user_id, meeting_id),
-        )
+    async def leave(
+        self, key: MemberKey, meeting_id: int, starts: list[datetime] | None = None
+    ) -> int:
+        """Take back a member's RSVPs to a meeting (only those for ``starts`` when given);
+        how many were removed."""
+        if starts is not None and not starts:
+            return 0
+        where = "platform = ? AND community_id = ? AND user_id = ? AND meeting_id = ?"
+        params: tuple = (key.platform, key.community_id, key.user_id, meeting_id)
+        if starts is not None:
+            where += f" AND starts_at IN ({', '.join('?' for _ in starts)})"
+            params += tuple(iso(s) for s in starts)
+        return await self.db.execute(f"DELETE FROM meeting_rsvps WHERE {where}", params)  # noqa: S608
 
     async def member_rsvps(self, key: MemberKey) -> list[Rsvp]:
         return await self.db.read(

@@ -107,7 +107,7 @@ async def test_cancel_a_date_posts_at_once_and_tells_rsvps_privately_in_their_zo
     out = await c.say(":as fran", "/meeting cancel 1 date:2026-11-08")
     assert lines_of(out, "#meetings") == [
         "#meetings: Cancelled: Sunday circle on Sun 08 Nov 2026, 19:00 (Europe/London) won't take "
-        "place. Sorry for the short notice."
+        "place."  # six days ahead: no "sorry for the short notice"
     ]
     assert lines_of(out, "(private) bob") == [
         "(private) bob: Meeting update: Sunday circle on Sun 08 Nov 2026, 14:00 "
@@ -396,3 +396,34 @@ async def test_a_twice_weekly_meeting_offers_a_button_for_each_date_of_the_week(
     out = await c.text("/meetings")
     assert "#1 Circle: Thu 05 Nov 2026, 19:00, 60 min, https" in out and "you're going" in out
     assert "date:2026-11-05" not in out  # no button for a date already taken
+
+
+async def test_leave_one_date_or_all_and_a_cancelled_date_is_called_cancelled(c):
+    """New-user findings: /meeting leave took back every RSVP and had no date; a cancelled date
+    was 'a date it doesn't meet on'; 'sorry for the short notice' for a date weeks away; a
+    member with two RSVPs got two 'has moved' messages."""
+    await c.say(":as fran", ADD, ":as bob")
+    await c.say(
+        "/meeting rsvp 1", "/meeting rsvp 1 date:2026-11-15", "/meeting rsvp 1 date:2026-11-22"
+    )
+    out = await c.text("/meeting leave 1 date:2026-11-15")
+    assert "Your RSVP to meeting #1 is removed" in out
+    out = await c.text("/meeting leave 1 date:2026-11-15")
+    assert "You had no RSVP to meeting #1 on Sun 15 Nov 2026 (your time)" in out
+    for bad in ("2026-13-01", "soon", "@everyone"):
+        out = await c.text(f'/meeting leave 1 date:"{bad}"')
+        assert "is removed" not in out, out
+    rows = await c.rows("SELECT starts_at FROM meeting_rsvps WHERE user_id = ?", ("bob",))
+    assert sorted(str(r[0])[:10] for r in rows) == ["2026-11-08", "2026-11-22"]
+    out = await c.text(":as fran", "/meeting cancel 1 date:2026-11-29")  # four weeks away
+    assert "won't take place." in posted_line(out) and "short notice" not in posted_line(out)
+    out = await c.text(":as bob", "/meeting rsvp 1 date:2026-11-29")
+    assert "Meeting #1 on Sun 29 Nov 2026 (your time, Europe/London) is cancelled" in out
+    out = await c.say(":as fran", '/meeting edit 1 when:"weekly sat 18:00"')
+    assert len(lines_of(out, "(private) bob")) == 1  # one notice, not one per RSVP
+    out = await c.text(":as bob", "/meeting leave 1")
+    assert "You had no RSVP to meeting #1" in out  # the move took them back, as it said
+
+
+def posted_line(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("#meetings:"))

@@ -176,8 +176,14 @@ class MeetingsBase(Cog):
         """Tell each RSVPed member privately, in their own zone and language, that their
         meeting is off. ``what``: "cancelled", "skipped" or "moved" (:data:`UPDATES`);
         ``moved_to``: for "moved", the meeting's next start, said in each member's zone.
-        Returns how many were told."""
+        Returns how many were told. A move is told once per member (their first RSVP's date),
+        however many dates they had RSVPed to."""
         told = 0
+        if what == "moved":
+            first: dict[str, Rsvp] = {}
+            for rsvp in sorted(rsvps, key=lambda r: r.starts_at):
+                first.setdefault(rsvp.user_id, rsvp)
+            rsvps = list(first.values())
         for rsvp in rsvps:
             tz = await ctx.member_timezone(rsvp.user_id)
             template, extra = UPDATES[what], {}

@@ -33,6 +33,8 @@ STATES = {"cancelled": N_("cancelled"), "finished": N_("finished")}
 
 AttendanceCount = Annotated[int, Range(0, 10_000), _("How many came (a number; no names)")]
 
+SHORT_NOTICE = timedelta(hours=48)  # "sorry for the short notice" only within this
+
 
 class FacilitatorCommands(MeetingsBase):
     """/meeting add, edit, cancel, skip, list, remove, attendance."""
@@ -272,13 +274,16 @@ class FacilitatorCommands(MeetingsBase):
             return
         rsvps = await self.store.cancel_occurrence(meeting.id, start, kind)
         if kind == "cancelled":
+            soon = start - ctx.now() <= SHORT_NOTICE
             await self.post(
                 ctx,
                 meeting,
                 _(
                     "Cancelled: {title} on {when} ({tz}) won't take place. Sorry for the short "
                     "notice."
-                ),
+                )
+                if soon
+                else _("Cancelled: {title} on {when} ({tz}) won't take place."),
                 title=meeting.title,
                 when=local_when(start, tz),
                 tz=tz,

@@ -195,8 +195,13 @@ class MemberCommands(MeetingsBase):
             if local_date(start, tz) == day:
                 return start
         dates = ", ".join(local_when(start, tz) for start in coming[:3])
+        off = any(local_date(s, tz) == day for s in await self.store.cancelled(meeting.id))
         await ctx.reply(
-            _("Meeting #{id} doesn't meet on {day} (your time, {tz}). Its next dates: {dates}.")
+            _("Meeting #{id} on {day} (your time, {tz}) is cancelled. Its next dates: {dates}.")
+            if dates and off
+            else _(
+                "Meeting #{id} doesn't meet on {day} (your time, {tz}). Its next dates: {dates}."
+            )
             if dates
             else _("Meeting #{id} has no meetings coming, so there's nothing to RSVP to."),
             id=meeting.id,
@@ -207,15 +212,35 @@ class MemberCommands(MeetingsBase):
         return None
 
     @command("meeting leave", _("Take back your RSVP to a meeting"), private=True)
-    async def leave(self, ctx: Context, meeting: MeetingId) -> None:
-        removed = await self.store.leave(ctx.member_key(), meeting)
+    async def leave(self, ctx: Context, meeting: MeetingId, date: MemberDay | None = None) -> None:
+        key = ctx.member_key()
+        if date is None:
+            removed = await self.store.leave(key, meeting)
+        else:
+            tz = await ctx.member_timezone()
+            starts = [
+                r.starts_at
+                for r in await self.store.member_rsvps(key)
+                if r.meeting_id == meeting and local_date(r.starts_at, tz) == date
+            ]
+            removed = await self.store.leave(key, meeting, starts)
+            if not removed:
+                await ctx.reply(
+                    _("You had no RSVP to meeting #{id} on {day} (your time), so nothing changed."),
+                    id=meeting,
+                    day=ctx.tr.date(date, DAY_FORMAT),
+                )
+                return
         if removed:
             await ctx.reply(
-                _(
+                ctx.nt(
                     "Your RSVP to meeting #{id} is removed; no reminders will come. "
-                    "You're welcome any time."
-                ),
-                id=meeting,
+                    "You're welcome any time.",
+                    "Your {count} RSVPs to meeting #{id} are removed; no reminders will come. "
+                    "You're welcome any time.",
+                    removed,
+                    id=meeting,
+                )
             )
         else:
             await ctx.reply(_("You had no RSVP to meeting #{id}, so nothing changed."), id=meeting)
