@@ -91,10 +91,12 @@ REMINDER_OFF = "off"  # none asked for
 @dataclass(frozen=True)
 class RsvpResult:
     """What an RSVP did (``new``, ``changed``, ``full``, ``too-many``) and which notices the
-    member gets before the start (one of the ``REMINDER_*`` words)."""
+    member gets before the start (one of the ``REMINDER_*`` words, and for a reminder ahead how
+    many minutes before)."""
 
     outcome: str
     reminder: str
+    minutes: int = 0  # the reminder's minutes before the start, when one is ahead
 
 
 @dataclass(frozen=True)
@@ -355,30 +357,19 @@ class MeetingStore:
         are one transaction that first locks the meeting's row (on PostgreSQL; SQLite has one
         writer at a time), so two RSVPs arriving at once cannot both take the last place."""
         when = iso(starts_at)
-        remind_at = starts_at.timestamp() - remind_minutes * 60
-        stage = REMIND if remind_minutes and remind_at > now.timestamp() else START
-        next_at = (
-            datetime.fromtimestamp(remind_at, starts_at.tzinfo) if stage == REMIND else starts_at
-        )
         member = (key.platform, key.community_id, key.user_id)
 
         def write(conn: sqlite3.Connection) -> RsvpResult:
             conn.execute(f"SELECT id FROM meetings WHERE id = ?{row_lock(conn)}", (meeting_id,))
             mine = "platform = ? AND community_id = ? AND user_id = ?"
             existing = conn.execute(
-                f"SELECT stage, remind_minutes, created_at FROM meeting_rsvps WHERE {mine} "
+                f"SELECT stage, remind_minutes FROM meeting_rsvps WHERE {mine} "
                 "AND meeting_id = ? AND starts_at = ?",
                 (*member, meeting_id, when),
             ).fetchone()
-            # A reminder already sent is never re-armed by confirming again.
-            stage_now, next_now = stage, next_at
-            reminder = REMINDER_AHEAD if stage == REMIND else REMINDER_LATE
-            if not remind_minutes:
-                reminder = REMINDER_OFF
-            if existing is not None and existing[0] == START:
-                stage_now, next_now = START, starts_at
-                if remind_minutes and _reminder_went_out(starts_at, existing[1], existing[2]):
-                    reminder = REMINDER_SENT
+            minutes, stage_now, next_now, reminder = _plan_reminder(
+                starts_at, remind_minutes, now, existing
+            )
             if existing is None:
                 held = conn.execute(
                     f"SELECT COUNT(*) FROM meeting_rsvps WHERE {mine}", member
@@ -399,9 +390,9 @@ class MeetingStore:
                 "ON CONFLICT (platform, community_id, user_id, meeting_id, starts_at) DO UPDATE "
                 "SET remind_minutes = excluded.remind_minutes, stage = excluded.stage, "
                 "next_at = excluded.next_at",
-                (*member, meeting_id, when, remind_minutes, stage_now, iso(next_now), iso(now)),
+                (*member, meeting_id, when, minutes, stage_now, iso(next_now), iso(now)),
             )
-            return RsvpResult("changed" if existing else "new", reminder)
+            return RsvpResult("changed" if existing else "new", reminder, minutes)
 
         return await self.db.write(write)
 
@@ -501,11 +492,22 @@ class MeetingStore:
         )
 
 
-def _reminder_went_out(starts_at: datetime, remind_minutes: int, created_at: str) -> bool:
-    """Whether an RSVP now at its start stage had a reminder due after it was made (so it went
-    out), rather than one asked for too late to send."""
-    due = starts_at.timestamp() - int(remind_minutes) * 60
-    return bool(remind_minutes) and due > datetime.fromisoformat(created_at).timestamp()
+def _plan_reminder(
+    starts_at: datetime, remind_minutes: int, now: datetime, existing: Any
+) -> tuple[int, str, datetime, str]:
+    """An RSVP's reminder as asked for now: the minutes stored, the stage and when it is due,
+    and what the member is told (a ``REMINDER_*`` word). A row at its start stage keeps its
+    minutes only when a reminder went out (0: none was sent, it was off or asked for too late),
+    so changing the reminder later re-plans it rather than trusting an old setting."""
+    if existing is not None and existing[0] == START and existing[1]:
+        # The reminder already went out: it is never sent twice.
+        return int(existing[1]), START, starts_at, REMINDER_SENT if remind_minutes else REMINDER_OFF
+    if not remind_minutes:
+        return 0, START, starts_at, REMINDER_OFF
+    due = datetime.fromtimestamp(starts_at.timestamp() - remind_minutes * 60, starts_at.tzinfo)
+    if due > now:
+        return remind_minutes, REMIND, due, REMINDER_AHEAD
+    return 0, START, starts_at, REMINDER_LATE
 
 
 def _rsvps(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[Rsvp]:

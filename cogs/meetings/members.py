@@ -172,7 +172,7 @@ class MemberCommands(MeetingsBase):
             title=found.title,
             when=when,
             tz=tz,
-            reminder=_what_comes(ctx.tr, result.reminder, remind),
+            reminder=_what_comes(ctx.tr, result.reminder, result.minutes or remind),
             leave=ctx.command_hint("meeting leave"),
             id=found.id,
         )

@@ -1,0 +1,33 @@
+"""Red team of issue 23 (meetings) through the console community. Each test fails on main at
+c9b0cdc. Copy into a clone's tests/ (it uses tests/test_meetings.py's helpers):
+    git clone -q /work/main /tmp/x/peerbot && cp test_redteam23.py /tmp/x/peerbot/tests/
+    cd /tmp/x/peerbot && /work/main/.venv/bin/python -m pytest -q tests/test_redteam23.py
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_meetings import ADD, LINK, lines_of, make
+
+
+@pytest.fixture
+async def c(tmp_path):
+    community = await make(tmp_path)
+    yield community
+    await community.stop()
+
+
+
+async def test_turning_a_reminder_on_after_remind_off_brings_the_promised_reminder(c):
+    """bob RSVPs with remind:off, then changes his mind with remind:1h days ahead. The bot
+    answers 'I'll remind you privately an hour before', but the row stays at its start stage:
+    no reminder comes at 18:00, and at 18:30 a third RSVP is told 'Your reminder already went
+    out' (it never did)."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1 remind:off")
+    reply = await c.text("/meeting rsvp 1 remind:1h")
+    assert "remind you privately an hour before" in reply  # the promise
+    out = await c.say(":clock 2026-11-08T18:00")
+    assert any("Reminder: Sunday circle" in x for x in lines_of(out, "(private) bob")), out
+    again = await c.text(":clock 2026-11-08T18:30", "/meeting rsvp 1 remind:1h")
+    assert "already went out" not in again or any("Reminder:" in x for x in out), again
