@@ -507,6 +507,11 @@ def _plan_reminder(
     due = datetime.fromtimestamp(starts_at.timestamp() - remind_minutes * 60, starts_at.tzinfo)
     if due > now:
         return remind_minutes, REMIND, due, REMINDER_AHEAD
+    if existing is not None and existing[0] == REMIND and existing[1]:
+        # Too late for the earlier reminder: the one already set still comes.
+        kept = int(existing[1])
+        at = datetime.fromtimestamp(starts_at.timestamp() - kept * 60, starts_at.tzinfo)
+        return kept, REMIND, at, REMINDER_AHEAD
     return 0, START, starts_at, REMINDER_LATE
 
 

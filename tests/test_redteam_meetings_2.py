@@ -31,3 +31,12 @@ async def test_turning_a_reminder_on_after_remind_off_brings_the_promised_remind
     assert any("Reminder: Sunday circle" in x for x in lines_of(out, "(private) bob")), out
     again = await c.text(":clock 2026-11-08T18:30", "/meeting rsvp 1 remind:1h")
     assert "already went out" not in again or any("Reminder:" in x for x in out), again
+
+
+async def test_asking_for_an_earlier_reminder_too_late_keeps_the_one_already_set(c):
+    """bob has a 15-minute reminder (18:45). At 18:30 he asks for 1h instead: that is too late,
+    and his 15-minute reminder is silently dropped too, so nothing comes before the start."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1 remind:15m")
+    await c.say(":clock 2026-11-08T18:30", "/meeting rsvp 1 remind:1h")
+    out = await c.say(":clock 2026-11-08T18:46")
+    assert any("Reminder: Sunday circle" in x for x in lines_of(out, "(private) bob")), out
