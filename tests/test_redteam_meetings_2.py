@@ -40,3 +40,31 @@ async def test_asking_for_an_earlier_reminder_too_late_keeps_the_one_already_set
     await c.say(":clock 2026-11-08T18:30", "/meeting rsvp 1 remind:1h")
     out = await c.say(":clock 2026-11-08T18:46")
     assert any("Reminder: Sunday circle" in x for x in lines_of(out, "(private) bob")), out
+
+
+async def test_a_meeting_added_during_one_of_its_slots_is_not_listed_for_the_past(c):
+    """fran plans 'weekly sun 19:00' at 19:10 on a Sunday. The platform listing is made for
+    Sun 08 Nov 19:00, a start before the meeting existed (the room never opens for it). On
+    Discord the scheduled event is refused ('Cannot schedule event in the past'), nothing is
+    stored, and each later opening tries again with a start that is now: no event, ever."""
+    await c.say(":clock 2026-11-08T19:10")
+    out = await c.text(":as fran", ADD)
+    event = [x for x in out.split("\n") if x.startswith("[event")]
+    assert event and "Sun 15 Nov 2026, 19:00" in event[0], out
+
+
+async def test_a_listing_the_platform_refused_is_tried_again_later(c, monkeypatch):
+    """The platform refuses the scheduled event once (down, or a start it calls past): the bot
+    tries again later instead of leaving the meeting unlisted until something else changes."""
+    listed = c.console.list_event
+    calls = []
+
+    async def refuse_once(community_id, listing, existing_id):
+        calls.append(listing.start)
+        return None if len(calls) == 1 else await listed(community_id, listing, existing_id)
+
+    monkeypatch.setattr(c.console, "list_event", refuse_once)
+    out = await c.text(":as fran", ADD)
+    assert "[event" not in out, out
+    later = await c.text(":clock +2h")
+    assert "[event" in later and "Sun 08 Nov 2026, 19:00" in later, later

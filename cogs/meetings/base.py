@@ -46,6 +46,7 @@ MOVED_TO = N_(
     "can come."
 )
 
+LISTING_RETRY = timedelta(hours=1)  # a listing the platform refused is tried again after this
 DAY_FORMAT = "EEE dd MMM y"  # Babel's pattern: "Sun 10 Jan 2027" in English
 
 
@@ -220,9 +221,13 @@ class MeetingsBase(Cog):
         if meeting is None:
             return
         tz = await ctx.community_timezone()
-        # An occurrence under way stays listed until it ends (LISTINGS moves it on then).
-        length = timedelta(minutes=meeting.length_minutes)
-        start = await self.next_occurrence(meeting, tz, ctx.now() - length)
+        # An occurrence under way stays listed until it ends (LISTINGS moves it on then); one
+        # not listed yet is never listed for its start in the past (before the meeting was
+        # planned, or refused by the platform): the next start is.
+        now, length = ctx.now(), timedelta(minutes=meeting.length_minutes)
+        start = await self.next_occurrence(meeting, tz, max(now - length, meeting.created_at))
+        if start is not None and start <= now and meeting.native_at != start:
+            start = await self.next_occurrence(meeting, tz, now)
         if start is None:
             if meeting.native_id is not None:
                 await ctx.platform.unlist_event(
@@ -261,6 +266,10 @@ class MeetingsBase(Cog):
         listed = await ctx.platform.list_event(ctx.community.id, listing, meeting.native_id)
         if listed is not None:
             await self.store.set_native(meeting.id, listed, start, start + length)
+        else:  # refused or unreachable: try again later (LISTINGS)
+            await self.store.set_native(
+                meeting.id, meeting.native_id, meeting.native_at, now + LISTING_RETRY
+            )
 
     async def withdraw_listing(self, ctx: Context, meeting: Meeting, reason: str) -> None:
         """Withdraw the platform's listing of a meeting that is cancelled or removed."""
