@@ -9,6 +9,7 @@ Two kinds of due rows (claimed by the scheduler in the transaction that moves th
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,11 +217,13 @@ class MeetingStore:
         meeting_id: int,
         next_at: datetime | None,
         cancellations: dict[datetime, datetime | None],
+        keep: Callable[[datetime], bool] = lambda start: False,
     ) -> list[Rsvp]:
         """The community's zone changed: the next start not yet opened is ``next_at`` (None:
         nothing more, the meeting is finished), each cancelled or skipped start moves to the
         same local date in the new zone (None: that date has no start there any more), and the
-        RSVPs are dropped and returned (their starts are at another time now)."""
+        RSVPs are dropped and returned (their starts are at another time now), except those
+        whose start ``keep`` says is unchanged (a zone with the same clock)."""
 
         def write(conn: sqlite3.Connection) -> list[Rsvp]:
             conn.execute(
@@ -247,8 +250,15 @@ class MeetingStore:
                         "VALUES (?, ?, ?) ON CONFLICT (meeting_id, starts_at) DO NOTHING",
                         (meeting_id, iso(new), kind),
                     )
-            found = _rsvps(conn, "meeting_id = ?", (meeting_id,))
-            conn.execute("DELETE FROM meeting_rsvps WHERE meeting_id = ?", (meeting_id,))
+            found = [
+                r for r in _rsvps(conn, "meeting_id = ?", (meeting_id,)) if not keep(r.starts_at)
+            ]
+            for r in found:
+                conn.execute(
+                    "DELETE FROM meeting_rsvps WHERE meeting_id = ? AND starts_at = ? "
+                    "AND user_id = ?",
+                    (meeting_id, iso(r.starts_at), r.user_id),
+                )
             return found
 
         return await self.db.write(write)

@@ -68,3 +68,14 @@ async def test_a_listing_the_platform_refused_is_tried_again_later(c, monkeypatc
     assert "[event" not in out, out
     later = await c.text(":clock +2h")
     assert "[event" in later and "Sun 08 Nov 2026, 19:00" in later, later
+
+
+async def test_a_community_timezone_change_that_keeps_the_time_keeps_rsvps(c):
+    """Europe/London -> Europe/Dublin (the same clock): every RSVP is dropped and each member is
+    told 'has moved: the next one is on Sun 08 Nov 2026, 19:00' — the very same time — and must
+    RSVP again; the reminder they asked for is gone."""
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1")
+    out = await c.say(":as alice", "/community timezone Europe/Dublin")
+    assert lines_of(out, "(private) bob") == [], out
+    later = await c.say(":clock 2026-11-08T18:45")
+    assert any("Reminder: Sunday circle" in x for x in lines_of(later, "(private) bob")), later

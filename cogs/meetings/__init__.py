@@ -23,7 +23,7 @@ from cogs.meetings.facilitators import FacilitatorCommands
 from cogs.meetings.finder import FinderCommands
 from cogs.meetings.members import MemberCommands
 from storage.due import DueRow
-from storage.meetings import meetings_privacy_handlers
+from storage.meetings import Meeting, meetings_privacy_handlers
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
     async def on_community_timezone_changed(self, ctx: Context, tz: str, old: str) -> None:
         """Meetings keep their local times in the community's new zone, as prompts do: the next
         opening, the cancelled dates and the platform's listing move with it, and members with
-        an RSVP are told the new time (their RSVP was for the old one)."""
+        an RSVP are told the new time (their RSVP was for the old one); an RSVP whose start is
+        the same in the new zone stays, and nobody is told."""
         now = ctx.now()
         for meeting in await self.store.list(
             ctx.community.platform, ctx.community.id, active_only=True
@@ -61,7 +62,14 @@ class Meetings(FacilitatorCommands, MemberCommands, FinderCommands):
                 for start in await self.store.cancelled(meeting.id)
                 if start > now
             }
-            rsvps = await self.store.replan(meeting.id, following, moved)
+
+            def unchanged(start: datetime, meeting: Meeting = meeting) -> bool:
+                # A zone with the same clock (London -> Dublin) keeps the start: so does its RSVP.
+                return (
+                    start > now and self.occurrence_on(meeting, local_date(start, old), tz) == start
+                )
+
+            rsvps = await self.store.replan(meeting.id, following, moved, unchanged)
             again = await self.store.get(ctx.community.platform, ctx.community.id, meeting.id)
             if again is None:
                 continue
