@@ -18,7 +18,6 @@ async def c(tmp_path):
     await community.stop()
 
 
-
 async def test_turning_a_reminder_on_after_remind_off_brings_the_promised_reminder(c):
     """bob RSVPs with remind:off, then changes his mind with remind:1h days ahead. The bot
     answers 'I'll remind you privately an hour before', but the row stays at its start stage:
@@ -79,3 +78,18 @@ async def test_a_community_timezone_change_that_keeps_the_time_keeps_rsvps(c):
     assert lines_of(out, "(private) bob") == [], out
     later = await c.say(":clock 2026-11-08T18:45")
     assert any("Reminder: Sunday circle" in x for x in lines_of(later, "(private) bob")), later
+
+
+async def test_members_can_find_a_meeting_that_is_under_way(c):
+    """At 19:10 the 60-minute circle is running; a member who wants to join late types
+    /meetings and sees only next week's, without the link to the one happening now."""
+    await c.say(":as fran", ADD, ":clock 2026-11-08T19:10")
+    out = await c.text(":as bob", "/meetings")
+    assert "Sun 08 Nov 2026, 19:00" in out, out
+
+
+async def test_a_meeting_under_way_says_until_when_in_the_members_time(c):
+    await c.say(":as fran", ADD, ":clock 2026-11-08T19:10")
+    out = await c.text(":as bob", "/timezone set Asia/Tokyo", "/meetings")
+    assert f"#1 Sunday circle: Mon 09 Nov 2026, 04:00, 60 min, {LINK} — on now, until 05:00" in out
+    assert "Mon 16 Nov 2026, 04:00" in out  # and next week's, to RSVP to

@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.i18n import Translator, _
 from bot.message import Button
 from bot.spec import command
-from bot.timeutil import local_date
+from bot.timeutil import local_date, zone
 from cogs.meetings.base import DAY_FORMAT, MOST_RSVPS_PER_MEMBER, MeetingsBase, local_when
 from cogs.meetings.inputs import MeetingId, Remind
 from storage.meetings import REMINDER_AHEAD, REMINDER_LATE, REMINDER_SENT, Meeting
@@ -24,13 +24,16 @@ class MemberCommands(MeetingsBase):
     """/meetings, /meeting rsvp, /meeting leave."""
 
     async def _week(self, ctx: Context) -> list[tuple[datetime, Meeting]]:
-        """Every start in the next seven days, soonest first."""
+        """Every start in the next seven days, soonest first, and any meeting under way now
+        (someone late can still join)."""
         tz, now = await ctx.community_timezone(), ctx.now()
         found = []
         for meeting in await self.store.list(
             ctx.community.platform, ctx.community.id, active_only=True
         ):
-            for start in await self.occurrences(meeting, tz, now, now + WEEK):
+            length = timedelta(minutes=meeting.length_minutes)
+            after = max(now - length, meeting.created_at)
+            for start in await self.occurrences(meeting, tz, after, now + WEEK):
                 found.append((start, meeting))
         return sorted(found, key=lambda pair: (pair[0], pair[1].id))
 
@@ -68,6 +71,12 @@ class MemberCommands(MeetingsBase):
                 when=when,
                 where=f"{{w{n}}}",
             )
+            under_way = start <= ctx.now()
+            if under_way:
+                end = start + timedelta(minutes=meeting.length_minutes)
+                line += tr(
+                    " — on now, until {until}", until=tr.datetime(end.astimezone(zone(tz)), "HH:mm")
+                )
             if going:
                 line += tr(" — you're going")
             if (
@@ -79,7 +88,7 @@ class MemberCommands(MeetingsBase):
             if meeting.description:
                 values[f"d{n}"] = meeting.description[:200]
                 lines.append(f"    {{d{n}}}")
-            if len(buttons) < MOST_BUTTONS and not going:
+            if len(buttons) < MOST_BUTTONS and not going and not under_way:
                 if meeting.id not in offered:
                     offered.add(meeting.id)
                     label, args = tr("RSVP #{id}", id=meeting.id), {}
