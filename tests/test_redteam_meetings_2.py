@@ -93,3 +93,26 @@ async def test_a_meeting_under_way_says_until_when_in_the_members_time(c):
     out = await c.text(":as bob", "/timezone set Asia/Tokyo", "/meetings")
     assert f"#1 Sunday circle: Mon 09 Nov 2026, 04:00, 60 min, {LINK} — on now, until 05:00" in out
     assert "Mon 16 Nov 2026, 04:00" in out  # and next week's, to RSVP to
+
+
+async def test_an_invisible_title_is_refused(c):
+    """A title of zero-width spaces is accepted: members see '#1 : …' and the event has no
+    visible name."""
+    out = await c.text(
+        ":as fran",
+        f'/meeting add title:"\u200b\u200b" when:"weekly sun 19:00" length:60 where:{LINK}',
+    )
+    assert "is planned" not in out, out
+
+
+async def test_an_invisible_description_is_refused_and_a_visible_title_with_one_is_kept(c):
+    out = await c.text(
+        ":as fran",
+        f'/meeting add title:"Circle\u200b" when:"weekly sun 19:00" length:60 where:{LINK} '
+        'description:"\u3164 \u2060"',
+    )
+    assert "is planned" not in out and "can't be empty" in out, out
+    out = await c.text(
+        f'/meeting add title:"Circle\u200b" when:"weekly sun 19:00" length:60 where:{LINK}'
+    )
+    assert "Meeting #1 is planned" in out, out

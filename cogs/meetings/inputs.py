@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from bot.i18n import _
 from bot.param_types import Phrase
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
-from bot.spec import ArgumentError, MaxLen, Range, Resolver, StrType
+from bot.spec import ArgumentError, Range, Resolver, StrType
 
 TITLE_MAX = 100  # a Discord scheduled event's name holds 100 characters
 DESCRIPTION_MAX = 1000  # and its description 1000
@@ -17,9 +18,34 @@ LINK_MAX = 500
 LENGTH_MIN, LENGTH_MAX = 10, 480
 CAP_MAX = 1000
 
+# Shown as nothing at all: format characters (zero-width spaces and joiners), spaces, controls,
+# combining marks without a letter, and the blank "letters" (Hangul fillers, the braille blank).
+_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"}
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def _visible(text: str) -> bool:
+    return any(
+        ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        for ch in text
+    )
+
+
+class VisibleStrType(StrType):
+    """Free text that shows something: only invisible characters are refused like empty text."""
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> str:
+        text = await super().convert(raw, resolver)
+        if not _visible(text):
+            raise ArgumentError(_("this can't be empty"))
+        return text
+
+
 MeetingId = Annotated[int, Range(1, 999_999_999), _("The meeting's number (see /meetings)")]
-Title = Annotated[str, MaxLen(TITLE_MAX), _("The meeting's name")]
-Description = Annotated[str, MaxLen(DESCRIPTION_MAX), _("What the meeting is, for members")]
+Title = Annotated[str, VisibleStrType(max_len=TITLE_MAX), _("The meeting's name")]
+Description = Annotated[
+    str, VisibleStrType(max_len=DESCRIPTION_MAX), _("What the meeting is, for members")
+]
 Length = Annotated[int, Range(LENGTH_MIN, LENGTH_MAX), _("How long it lasts, in minutes")]
 Cap = Annotated[int, Range(1, CAP_MAX), _("The most members who can RSVP to one meeting")]
 
