@@ -116,3 +116,24 @@ async def test_an_invisible_description_is_refused_and_a_visible_title_with_one_
         f'/meeting add title:"Circle\u200b" when:"weekly sun 19:00" length:60 where:{LINK}'
     )
     assert "Meeting #1 is planned" in out, out
+
+
+async def test_a_meeting_far_ahead_is_said_or_refused(c):
+    """'once 2031-01-10 18:00' (or 'once 9999-12-31 23:59') is planned with 'Next: .' — no
+    date, no listing, nothing in /meeting list."""
+    out = await c.text(
+        ":as fran", f'/meeting add title:Far when:"once 2031-01-10 18:00" length:60 where:{LINK}'
+    )
+    assert "Next: ." not in out, out
+
+
+async def test_a_meeting_far_ahead_is_refused_kindly_and_one_within_the_horizon_is_listed(c):
+    out = await c.text(
+        ":as fran", f'/meeting add title:Far when:"once 2031-01-10 18:00" length:60 where:{LINK}'
+    )
+    assert "more than a year ahead" in out and "Nothing was changed" in out, out
+    out = await c.text(
+        f'/meeting add title:Near when:"once 2027-10-10 18:00" length:60 where:{LINK}'
+    )
+    assert "Next: Sun 10 Oct 2027, 18:00." in out, out
+    assert "Sun 10 Oct 2027, 18:00: 0 going" in await c.text("/meeting list")

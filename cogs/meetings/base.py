@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 PURPOSE = "meetings"
 MOST_RSVPS_PER_MEMBER = 10  # upcoming RSVPs one member may hold at once
+# How far ahead meetings are planned and shown: a date further ahead is refused when it is
+# planned, so every planned meeting has its next date in /meeting list and its listing.
+HORIZON = timedelta(days=400)
 MAX_OCCURRENCES = 200  # occurrences looked at in one listing (a weekly meeting, ~4 years)
 WHEN_FORMAT = "EEE dd MMM y, HH:mm"  # Babel's pattern: "Mon 02 Nov 2026, 09:00" in English
 
@@ -127,8 +130,8 @@ class MeetingsBase(Cog):
         return found
 
     async def next_occurrence(self, meeting: Meeting, tz: str, now: datetime) -> datetime | None:
-        """The next start that is not cancelled (within about four years)."""
-        found = await self.occurrences(meeting, tz, now, now + timedelta(days=1500))
+        """The next start that is not cancelled (within :data:`HORIZON`)."""
+        found = await self.occurrences(meeting, tz, now, now + HORIZON)
         return found[0] if found else None
 
     @staticmethod

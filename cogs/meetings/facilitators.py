@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.i18n import N_, _
 from bot.recurrence import Recurrence, ScheduleError, parse_schedule
 from bot.spec import OFF, IntType, OrOff, Permission, Range, command
-from cogs.meetings.base import DAY_FORMAT, MeetingsBase, local_when, schedule_of
+from cogs.meetings.base import DAY_FORMAT, HORIZON, MeetingsBase, local_when, schedule_of
 from cogs.meetings.inputs import (
     CAP_MAX,
     Cap,
@@ -49,6 +49,14 @@ class FacilitatorCommands(MeetingsBase):
         first = schedule.next_after(ctx.now(), tz)
         if first is None:
             await ctx.reply(_("That schedule has no meetings coming, so nothing was changed."))
+        elif first > ctx.now() + HORIZON:
+            await ctx.reply(
+                _(
+                    "That is more than a year ahead, further than I plan meetings. Please add "
+                    "it nearer the time. Nothing was changed."
+                )
+            )
+            return None
         return first
 
     async def _where_ok(self, ctx: Context, where: Where | None) -> bool:
@@ -109,7 +117,7 @@ class FacilitatorCommands(MeetingsBase):
         await self.sync_listing(ctx, meeting_id)
         meeting = await self.store.get(ctx.community.platform, ctx.community.id, meeting_id)
         assert meeting is not None
-        upcoming = await self.occurrences(meeting, tz, ctx.now(), ctx.now() + timedelta(days=400))
+        upcoming = await self.occurrences(meeting, tz, ctx.now(), ctx.now() + HORIZON)
         lines = [
             ctx.nt(
                 "Meeting #{id} is planned: {title}, {when} ({tz}), {count} minute, in {where}.",
@@ -191,7 +199,7 @@ class FacilitatorCommands(MeetingsBase):
         told = 0
         if when is not None:
             kept = await self.occurrences(
-                await self._reloaded(ctx, found), tz, ctx.now(), ctx.now() + timedelta(days=1500)
+                await self._reloaded(ctx, found), tz, ctx.now(), ctx.now() + HORIZON
             )
             gone = await self.store.drop_rsvps_not_at(found.id, kept)
             moved_to = kept[0] if kept else None
@@ -316,7 +324,7 @@ class FacilitatorCommands(MeetingsBase):
         lines, values = [tr("Meetings ({tz}):", tz=tz)], {}
         for m in meetings:
             i = m.id
-            coming = await self.occurrences(m, tz, now, now + timedelta(days=60))
+            coming = await self.occurrences(m, tz, now, now + HORIZON)
             mine = ctx.actor is not None and m.created_by == ctx.actor.id
             state = "" if m.state == ACTIVE else f" ({tr.gettext(STATES.get(m.state, m.state))})"
             slots = {"title": f"{{t{i}}}", "when": f"{{w{i}}}"}
