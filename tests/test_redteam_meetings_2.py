@@ -137,3 +137,31 @@ async def test_a_meeting_far_ahead_is_refused_kindly_and_one_within_the_horizon_
     )
     assert "Next: Sun 10 Oct 2027, 18:00." in out, out
     assert "Sun 10 Oct 2027, 18:00: 0 going" in await c.text("/meeting list")
+
+
+async def test_removing_a_meeting_with_dates_coming_says_so_in_the_meetings_channel(c):
+    """/meeting cancel 1 posts 'won't meet any more'; /meeting remove 1 of the same active
+    meeting posts nothing, so members who planned to come without an RSVP are not told."""
+    await c.say(":as fran", ADD)
+    out = await c.say("/meeting remove 1")
+    assert lines_of(out, "#meetings"), out
+
+
+async def test_remove_says_it_publicly_and_still_tells_rsvped_members_privately(c):
+    await c.say(":as fran", ADD, ":as bob", "/meeting rsvp 1")
+    out = await c.say(":as fran", "/meeting remove 1")
+    assert lines_of(out, "#meetings") == [
+        "#meetings: Cancelled: Sunday circle won't meet any more. Take care of each other."
+    ], out
+    assert any("is cancelled" in x for x in lines_of(out, "(private) bob")), out
+    assert any("Meeting #1 is removed. I told the 1 member" in x for x in out), out
+
+
+async def test_removing_a_finished_meeting_posts_nothing(c):
+    await c.say(
+        ":as fran",
+        f'/meeting add title:Once when:"once 2026-11-03 18:00" length:60 where:{LINK}',
+        ":clock 2026-11-04T12:00",
+    )
+    out = await c.say("/meeting remove 1")
+    assert lines_of(out, "#meetings") == [], out

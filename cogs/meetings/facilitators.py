@@ -33,7 +33,10 @@ STATES = {"cancelled": N_("cancelled"), "finished": N_("finished")}
 
 AttendanceCount = Annotated[int, Range(0, 10_000), _("How many came (a number; no names)")]
 
-SHORT_NOTICE = timedelta(hours=48)  # "sorry for the short notice" only within this
+SHORT_NOTICE = timedelta(hours=48)
+CANCELLED_POST = N_(
+    "Cancelled: {title} won't meet any more. Take care of each other."
+)  # "sorry for the short notice" only within this
 
 
 class FacilitatorCommands(MeetingsBase):
@@ -240,7 +243,7 @@ class FacilitatorCommands(MeetingsBase):
             await self.post(
                 ctx,
                 found,
-                _("Cancelled: {title} won't meet any more. Take care of each other."),
+                CANCELLED_POST,
                 title=found.title,
             )
             told = await self.tell_rsvps(ctx, found, rsvps, "cancelled")
@@ -367,8 +370,11 @@ class FacilitatorCommands(MeetingsBase):
         found = await self.find_managed(ctx, meeting)
         if found is None:
             return
+        coming = await self.next_occurrence(found, await ctx.community_timezone(), ctx.now())
         await self.withdraw_listing(ctx, found, f"{found.title} is cancelled")
         rsvps = await self.store.remove(found.id)
+        if coming is not None:  # members who come without an RSVP hear it too, as on cancel
+            await self.post(ctx, found, CANCELLED_POST, title=found.title)
         told = await self.tell_rsvps(ctx, found, rsvps, "cancelled")
         await ctx.reply(
             ctx.tr.gettext(_("Meeting #{id} is removed.")) + told_rsvps(ctx, told), id=found.id
