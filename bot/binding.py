@@ -34,19 +34,28 @@ def split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dic
     positional: list[Token] = []
     named: dict[str, str] = {}
     open_text: str | None = None  # a bare name:value text that takes the following words
-    for token in tokens:
+    bare_last = False  # the last name:value was typed without quotes
+    for index, token in enumerate(tokens):
         if token.name is None:
             if open_text is not None:
                 named[open_text] += " " + token.text
                 continue
             last = spec.param(list(named)[-1]) if named else None
             if last is not None and isinstance(last.type, StrType):
+                if bare_last:  # most often a value with spaces typed without quotes
+                    words = []
+                    for following in tokens[index:]:
+                        if following.name is not None:
+                            break
+                        words.append(following.text)
+                    raise _unquoted(last.name, named[last.name], token.text, words)
                 raise _unplaced(last.name, token.text, [])
             positional.append(token)
         elif token.name in named:
             raise ArgumentError(_("{name} is given twice"), name=token.name)
         else:
             named[token.name] = token.text
+            bare_last = not token.quoted
             param = spec.param(token.name)
             open_text = token.name if param and param.rest and not token.quoted else None
     return positional, named
@@ -143,6 +152,20 @@ def _unplaced(name: str, word: str, later: list[Param]) -> ArgumentError:
         _("I couldn't place {word} after {name}. Please give other options by name."),
         word=repr(shown),
         name=name,
+    )
+
+
+def _unquoted(name: str, value: str, word: str, words: list[str]) -> ArgumentError:
+    """A word after a ``name:value`` typed without quotes: most often the rest of a value with
+    spaces (``when:weekly sun 19:00``)."""
+    return ArgumentError(
+        _(
+            "I couldn't place {word} after {name}. If it is one value with a space, put it in "
+            "quotes: {quoted}"
+        ),
+        word=repr(_shown(word)),
+        name=name,
+        quoted=f'{name}:"{_shown(" ".join([value, *words]))}"',
     )
 
 

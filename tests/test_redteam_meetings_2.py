@@ -165,3 +165,12 @@ async def test_removing_a_finished_meeting_posts_nothing(c):
     )
     out = await c.say("/meeting remove 1")
     assert lines_of(out, "#meetings") == [], out
+
+
+async def test_a_when_typed_without_quotes_is_told_to_put_it_in_quotes(c):
+    out = await c.text(
+        ":as fran", f"/meeting add title:Circle when:weekly sun 19:00 length:60 where:{LINK}"
+    )
+    assert "I couldn't place 'sun' after when" in out, out
+    assert 'put it in quotes: when:"weekly sun 19:00"' in out, out
+    assert "is planned" not in out, out
