@@ -77,8 +77,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     assert either >= 0.94
     # 0.020 since blind round 23 joined the development data with its sets' false alarms
     # (4.8-8.8 %, measured before any tuning); 0.022 since round 27 (1.9-8.0 %) joined, 0.023
-    # since round 28 (3.9-7.5 %)
-    assert alarms <= 0.024
+    # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %)
+    assert alarms <= 0.025
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -154,9 +154,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 25 (Z sets) 2 more: 32 of 2,895; round 26 (AA sets) 1 more, and 1 read as a story
     # since: 32 of 3,028; round 27 (AB sets, not tuned on) 4 more: 36 of 3,159, of which 2
     # are read as stories since ("at 19 I", "a 15 anni"): 34; round 28 (AC sets) 4 more: 38 of
-    # 3,291.
+    # 3,291; round 29 (AD sets) 6 more: 44 of 3,423.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 38, urgent
+    assert len(urgent) <= 44, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
