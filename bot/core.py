@@ -7,6 +7,7 @@ import importlib
 import inspect
 import logging
 import pkgutil
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -97,7 +98,11 @@ class Bot:
         # Declared hook for free-text options: hears what a member typed before anything can
         # refuse the command (the crisis cog sets it); a Message back is replied privately
         # afterwards unless the command's own reply already answered it (ctx.crisis_answered).
-        self.text_screen: Callable[[Context, list[str]], Awaitable[Message | None]] | None = None
+        # It is given the command's spec (None when unknown): a spec's urgent_alert asks it to
+        # tell the moderators too, before anything can refuse the command.
+        self.text_screen: (
+            Callable[[Context, list[str], CommandSpec | None], Awaitable[Message | None]] | None
+        ) = None
         from storage.data_handlers import member_table
 
         self.privacy.register(member_table("settings", "member_settings", order_by="key"))
@@ -283,7 +288,8 @@ class Bot:
 
     async def _dispatch(self, inv: Invocation, base: Context) -> None:
         line = _read_line(self.registry, inv)
-        heard = await self._screen(base, self._typed_texts(inv, line))
+        typed = self._typed_texts(inv, line)
+        heard = await self._screen(base, typed, _named(self.registry, inv, line))
         try:
             await self._run(inv, base, line)
         finally:
@@ -302,12 +308,14 @@ class Bot:
         bare = " ".join(t.text for t in tokens[used:] if t.name is None)
         return [text for text in [bare, *named] if text.strip()]
 
-    async def _screen(self, ctx: Context, texts: list[str]) -> Message | None:
+    async def _screen(
+        self, ctx: Context, texts: list[str], spec: CommandSpec | None
+    ) -> Message | None:
         """What the text screen says about the typed text (None: nothing to add)."""
         if self.text_screen is None or not texts:
             return None
         try:
-            return await self.text_screen(ctx, texts)
+            return await self.text_screen(ctx, texts, spec)
         except Exception:
             log.exception("the text screen failed; the command runs unscreened")
             return None
@@ -516,3 +524,12 @@ def _read_line(registry: CommandRegistry, inv: Invocation) -> _Line:
         problem = err
     spec, used = registry.match(command_words(tokens))
     return _Line(spec, tokens, used, problem)
+
+
+def _named(registry: CommandRegistry, inv: Invocation, line: _Line) -> CommandSpec | None:
+    """The command a line names, even one unreadable further on (a quote left open): its
+    first plain words. For the text screen only: the line itself is still refused."""
+    if line.spec is not None or line.problem is None:
+        return line.spec
+    head = re.split(r"[\"':]", inv.text or "", maxsplit=1)[0]
+    return registry.match(head.split())[0]

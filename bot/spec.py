@@ -166,6 +166,9 @@ class CommandSpec:
     examples: tuple[str, ...] = ()
     defer: bool = False  # may take long: platforms acknowledge first (Discord defers)
     unlimited: bool = False  # never rate limited: help in a crisis must answer however fast
+    # Asking for a person: when what the member typed is urgent, the moderators hear their name
+    # (this alert) even if the command is then refused (a typo, a limit): see Bot.text_screen.
+    urgent_alert: str | None = None
 
     @property
     def name(self) -> str:
@@ -196,6 +199,7 @@ class _PendingCommand:
     defer: bool
     autocomplete: dict[str, str] = field(default_factory=dict)
     unlimited: bool = False
+    urgent_alert: str | None = None
 
 
 def command(
@@ -209,10 +213,13 @@ def command(
     defer: bool = False,
     autocomplete: dict[str, str] | None = None,
     unlimited: bool = False,
+    urgent_alert: str | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a cog method as a command. ``name`` may contain spaces for subcommands.
 
-    ``unlimited`` exempts it from the per-member command rate limit (crisis help only)."""
+    ``unlimited`` exempts it from the per-member command rate limit (crisis help only).
+    ``urgent_alert`` (a template with ``{name}``): the command asks for a person, so urgent
+    typed text tells the moderators the member's name, however the command itself ends."""
     path = tuple(name.split())
     if not path or any(not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", p) for p in path):
         raise ValueError(f"bad command name {name!r}")
@@ -228,6 +235,7 @@ def command(
             defer,
             dict(autocomplete or {}),
             unlimited,
+            urgent_alert,
         )
         return fn
 
@@ -272,6 +280,7 @@ def build_spec(cog: Any, method: Handler) -> CommandSpec:
         examples=pending.examples,
         defer=pending.defer,
         unlimited=pending.unlimited,
+        urgent_alert=pending.urgent_alert,
     )
 
 

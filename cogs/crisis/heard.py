@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.i18n import _
 from bot.message import Button, Message
 from bot.services import service
+from bot.spec import CommandSpec
 from cogs.crisis.base import NOTIFY_BUTTON, CrisisBase
 from cogs.crisis.texts import WhoHears, emergency_number, resource_message
 from cogs.crisis.topics import topics_in
@@ -43,8 +44,12 @@ class PrivateText(CrisisBase):
         ctx.crisis_answered = True
         return Message(done + "\n" + reply.template, reply.values, reply.buttons)
 
-    async def screen_typed_text(self, ctx: Context, texts: list[str]) -> Message | None:
-        """The private crisis reply when any typed text is urgent (an overdose first)."""
+    async def screen_typed_text(
+        self, ctx: Context, texts: list[str], spec: CommandSpec | None = None
+    ) -> Message | None:
+        """The private crisis reply when any typed text is urgent (an overdose first). A
+        command asking for a person (``spec.urgent_alert``) has the moderators told the
+        member's name now, before a typo or a limit can refuse it, and the reply says so."""
         urgent = [d for d in map(detect, texts) if d.level == "urgent"]
         if not urgent:
             return None
@@ -53,7 +58,15 @@ class PrivateText(CrisisBase):
                 _("If someone is in danger now, call {emergency} for them."),
                 {"emergency": await self.emergency(ctx)},
             )
-        return await self._crisis_reply(ctx, max(urgent, key=lambda d: d.overdose))
+        detection = max(urgent, key=lambda d: d.overdose)
+        if spec is not None and spec.urgent_alert and ctx.actor is not None:
+            notify = self.bot.services.find("crisis.notify_for")  # one an hour, as the button
+            told = notify is not None and await notify(
+                ctx, (spec.urgent_alert, {"name": ctx.actor.name})
+            )
+            if told:
+                return await self._crisis_reply(ctx, detection, "named")
+        return await self._crisis_reply(ctx, detection)
 
     async def _crisis_reply(
         self, ctx: Context, detection: Detection, who_hears: WhoHears = "choice"

@@ -50,6 +50,7 @@ class MemberSide(SupportBase):
             "support request kind:listen topics:grief time:45m note:rough week",
             "support request kind:advice topics:none",
         ),
+        urgent_alert=URGENT_ALERT,  # heard even when the request is refused (a typo, a limit)
     )
     async def request(
         self,
