@@ -166,6 +166,45 @@ class SupportStore:
 
         return await self.db.write(write)
 
+    async def add_details(
+        self,
+        request_id: int,
+        kind: str | None,
+        topics: tuple[str, ...],
+        minutes: int | None,
+        note: str | None,
+        max_note: int,
+    ) -> Request | None:
+        """Details typed again while a request waits: a new kind or time replaces the old,
+        topics are added, a note follows the earlier one (the new one alone when both would be
+        over ``max_note``); the same request typed twice changes nothing. None when it no longer
+        waits (claimed or ended meanwhile)."""
+
+        def write(conn: sqlite3.Connection) -> Request | None:
+            old = _one(conn, "id = ? AND status = ?", (request_id, WAITING))
+            if old is None:
+                return None
+            merged = old.topics + tuple(t for t in topics if t not in old.topics)
+            text = old.note
+            if note and note not in (old.note or ""):  # a second tap adds nothing twice
+                both = f"{old.note}\n\n{note}" if old.note else note
+                text = both if len(both) <= max_note else note
+            conn.execute(
+                "UPDATE support_requests SET kind = ?, topics = ?, minutes = ?, note = ? "
+                "WHERE id = ? AND status = ?",
+                (
+                    kind or old.kind,
+                    ",".join(merged),
+                    minutes or old.minutes,
+                    text,
+                    request_id,
+                    WAITING,
+                ),
+            )
+            return _one(conn, "id = ?", (request_id,))
+
+        return await self.db.write(write)
+
     async def open_for(self, key: MemberKey) -> Request | None:
         """The member's waiting or active request, if any."""
         return await self.db.read(

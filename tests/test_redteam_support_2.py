@@ -86,6 +86,22 @@ async def test_details_added_in_a_second_request_reach_the_supporter(desk):  # n
     assert "self-harm" in group and "please be gentle" in group
 
 
+async def test_the_member_hears_that_details_were_added(desk):  # noqa: F811
+    await desk.say("/support request kind:listen")
+    out = await desk.text('/support request topics:grief note:"my dad died"')
+    assert "I've added that to your request" in lines_for(out, "(private) alice")
+    out = await desk.text(":as bob", "/support claim")
+    group = lines_for(out, "(private group: alice, bob)")
+    assert "grief" in group and "my dad died" in group
+
+
+async def test_details_typed_during_a_session_are_said_not_passed_on(desk):  # noqa: F811
+    await desk.say("/support request kind:listen", ":as bob", "/support claim", ":as alice")
+    out = await desk.text('/support request kind:listen note:"one more thing"')
+    assert "was not passed on" in lines_for(out, "(private) alice")
+    assert "one more thing" not in lines_for(out, "(private group: alice, bob)")
+
+
 # --- MEDIUM: "call me when nobody is on" is called once per request, at night ---------------
 
 

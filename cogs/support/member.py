@@ -98,6 +98,20 @@ class MemberSide(SupportBase):
             assert heard is not None
             await ctx.reply(heard.template.lstrip("\n"), buttons=heard.buttons, **heard.values)
             return
+        minutes = int(time.total_seconds() // 60) if time is not None else None
+        if minutes is not None and not 5 <= minutes <= 8 * 60:
+            await ctx.reply(
+                _(
+                    "Please give a time between 5 minutes and 8 hours, like 30m or 1h. Nothing "
+                    "was sent yet."
+                )
+            )
+            return
+        if kind or topics or minutes or note:
+            open_request = await self.store.open_for(ctx.member_key())
+            if open_request is not None:
+                await self._add_details(ctx, open_request, (kind, topics, minutes, note))
+                return
         if kind is None:
             await ctx.reply(
                 _(
@@ -113,16 +127,7 @@ class MemberSide(SupportBase):
                 + " kind:listen topics:grief time:30m note:a hard day",
             )
             return
-        minutes = int(time.total_seconds() // 60) if time is not None else 30
-        if not 5 <= minutes <= 8 * 60:
-            await ctx.reply(
-                _(
-                    "Please give a time between 5 minutes and 8 hours, like 30m or 1h. Nothing "
-                    "was sent yet."
-                )
-            )
-            return
-        form = (kind, tuple(topics or ()), minutes, note)
+        form = (kind, tuple(topics or ()), minutes or 30, note)
         request, refused = await self.store.add(
             ctx.member_key(), ctx.actor.name, form, ctx.now(), DAILY_LIMIT
         )
@@ -130,6 +135,42 @@ class MemberSide(SupportBase):
             await self._refused(ctx, refused)
             return
         await self._queued(ctx, request)
+
+    async def _add_details(
+        self,
+        ctx: Context,
+        request: Request,
+        details: tuple[str | None, tuple[str, ...] | None, int | None, str | None],
+    ) -> None:
+        """A second request while one is open: a waiting one takes the new details (the
+        supporter who claims it sees them); a session going on can't, and the member is told."""
+        kind, topics, minutes, note = details
+        updated = None
+        if request.status == WAITING:
+            updated = await self.store.add_details(
+                request.id, kind, tuple(topics or ()), minutes, note, MAX_NOTE
+            )
+        if updated is None:
+            await ctx.reply(
+                _(
+                    "You're already in a support session, so what you just added was not "
+                    "passed on: please tell your supporter in your private conversation. "
+                    "{cancel} ends the session."
+                ),
+                cancel=ctx.command_hint("support cancel"),
+            )
+            return
+        if updated == request:  # the same again (a second tap): nothing new to add
+            await self._refused(ctx, "open")
+            return
+        await ctx.reply(
+            _(
+                "Thank you: I've added that to your request (still number {place} in the "
+                "queue). The supporter who takes it will see it. Anything urgent: {crisis}."
+            ),
+            place=str(await self.place_of(ctx, updated)),
+            crisis=ctx.command_hint("crisis"),
+        )
 
     async def _alert_urgent(self, ctx: Context) -> bool:
         """The crisis alert path (pings, re-posts, moderators written to when nobody takes it,
