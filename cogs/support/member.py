@@ -225,7 +225,8 @@ class MemberSide(SupportBase):
                 crisis=crisis,
                 cancel=cancel,
             )
-            await self._call_off_duty(ctx, request.user_id)
+            if place == 1:  # once while the queue waits unanswered, not once per request
+                await self._call_off_duty(ctx, request.user_id)
             return
         free = await self.free_supporters(ctx, but=request.user_id)
         await ctx.reply(
@@ -253,7 +254,8 @@ class MemberSide(SupportBase):
 
     async def _call_off_duty(self, ctx: Context, member: str) -> None:
         """Supporters who asked to be called when nobody is on get a private nudge (not the
-        member asking, when they are one)."""
+        member asking, when they are one): for the first request of a queue nobody answers, so
+        a night of requests wakes them once."""
         for user_id in await self.store.call_me(ctx.community.platform, ctx.community.id):
             if user_id != member and await self.is_supporter(ctx, user_id):
                 await ctx.send_private(
