@@ -350,6 +350,15 @@ class Context:
             log.exception("taking %s in %s down failed", message_id, channel_id)
             return False
 
+    async def is_member(self, user_id: str) -> bool | None:
+        """Whether someone is still in the community: False only when the platform knows they
+        left; None when it cannot tell (or the check failed)."""
+        try:
+            return await self.platform.is_member(self.community.id, user_id)
+        except Exception:
+            log.exception("could not check whether %s is still a member", user_id)
+            return None
+
     async def has_role(self, user_id: str, role: str) -> bool:
         """Whether a member has a role (Discord role id, console role name; on Matrix `role`
         is a power level). False when the platform cannot tell."""

@@ -138,6 +138,19 @@ async def test_a_member_who_leaves_mid_session_frees_the_supporter(desk):  # noq
     assert "your limit" not in out
 
 
+async def test_the_supporter_is_told_when_the_member_left(desk):  # noqa: F811
+    await desk.say(REQUEST, ":as bob", "/support claim", ":leave alice")
+    out = await desk.text(":clock +31m", ":clock +31m")
+    assert "has left the community" in lines_for(out, "(private) bob")
+
+
+async def test_a_member_who_leaves_while_waiting_lets_those_behind_move_up(desk):  # noqa: F811
+    await desk.say(":as bob", "/duty off", ":as alice", REQUEST, ":as carol", REQUEST)
+    await desk.say(":leave alice")
+    out = await desk.text(":clock +31m")
+    assert "you're now number 1" in lines_for(out, "(private) carol")
+
+
 # --- MEDIUM: no supporters at all, and the member is promised one ---------------------------
 
 

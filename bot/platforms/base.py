@@ -291,6 +291,11 @@ class Platform(ABC):
         platform cannot tell."""
         return None
 
+    async def is_member(self, community_id: str, user_id: str) -> bool | None:
+        """Whether someone is still a member of the community: False only when the platform
+        knows they left; None when it cannot tell."""
+        return None
+
     async def delete_member_files(self, community_id: str | None, user_id: str) -> int:
         """Remove every file this platform wrote to disk for the member (their exports, their
         charts) in this community (``None``: every community); how many. Discord and Matrix

@@ -278,6 +278,11 @@ class ConsolePlatform(Platform):
     async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
         return user_id in self.named_roles.get(role, set())
 
+    async def is_member(self, community_id: str, user_id: str) -> bool | None:
+        if user_id in self.gone:
+            return False
+        return True if user_id in self.members else None
+
     async def moderators(self, community_id: str) -> list[str] | None:
         return sorted(name for name, level in self.roles.items() if level == Permission.MODERATOR)
 

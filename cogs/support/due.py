@@ -19,9 +19,9 @@ from bot.context import Context
 from bot.i18n import _
 from bot.scheduler import Due
 from cogs.support.base import SupportBase
-from cogs.support.texts import DUTY_HOURS, SPACE_REQUEUED
+from cogs.support.texts import DUTY_HOURS, MEMBER_LEFT, SPACE_REQUEUED
 from storage.due import DONE, Claim, DueRow, DueTable, Move
-from storage.support import ACTIVE, WAITING, Request, SupportStore
+from storage.support import ACTIVE, CANCELLED, CLOSED, WAITING, Request, SupportStore
 
 UPDATES = DueTable(
     "support_requests",
@@ -136,8 +136,14 @@ class SupportDue(SupportBase):
         request = await self.store.get(ctx.community.platform, ctx.community.id, claimed.row.key[0])
         if request is None:
             return
-        if request.status == WAITING:
+        if request.status == WAITING and await ctx.is_member(request.user_id) is False:
+            # they left the community: nobody to answer, and those behind move up
+            if await self.store.finish(request.id, WAITING, CANCELLED, "bot", None, now):
+                await self.tell_new_places(ctx)
+        elif request.status == WAITING:
             await self._still_waiting(ctx, request)
+        elif request.status == ACTIVE and await self.check_member(ctx, request):
+            return
         elif request.status == ACTIVE and not await self.check_supporter(ctx, request):
             if request.space is None:
                 await self.reopen_space(ctx, request)
@@ -178,6 +184,26 @@ class SupportDue(SupportBase):
             cancel=ctx.command_hint("support cancel"),
         )
         await self.store.set_place(request.id, place)
+
+    async def check_member(self, ctx: Context, request: Request) -> bool:
+        """The member left the community mid-session: the session is closed kindly and the
+        supporter told and freed; True then."""
+        if await ctx.is_member(request.user_id) is not False:
+            return False
+        closed = await self.store.finish(
+            request.id, ACTIVE, CLOSED, "bot", "member-left", ctx.now()
+        )
+        if closed is None:
+            return True
+        await self.close_space(ctx, closed)
+        if closed.supporter_id:
+            await ctx.send_private(
+                closed.supporter_id,
+                MEMBER_LEFT,
+                id=str(closed.id),
+                queue=ctx.command_hint("support queue"),
+            )
+        return True
 
     async def check_supporter(self, ctx: Context, request: Request) -> bool:
         """Back to the queue, kindly, when the supporter can no longer be one; True then."""

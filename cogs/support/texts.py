@@ -73,6 +73,10 @@ UNREACHABLE = N_(
     "their private messages. I've closed the session kindly, so you're free for the next one. "
     "Thank you for answering. {queue} shows who else is waiting."
 )
+MEMBER_LEFT = N_(
+    "The member of session #{id} has left the community, so I've closed the session kindly and "
+    "you're free for the next one. Thank you for being there. {queue} shows who else is waiting."
+)
 CALL_ME = N_(
     "Someone is waiting for support and nobody is on duty right now. If you can, {on} and "
     "{queue} shows the request (no names until you claim it). No pressure if you can't."

@@ -82,6 +82,17 @@ class DiscordSending:
             return None
         return any(str(r.id) == role for r in member.roles)
 
+    async def is_member(self, community_id: str, user_id: str) -> bool | None:
+        """Whether someone is still in this server: known only once the server's member list
+        has been loaded (else None, never a guess that they left)."""
+        assert self.client is not None
+        guild = self.client.get_guild(int(community_id)) if community_id.isdigit() else None
+        if guild is None or not user_id.isdigit():
+            return None
+        if guild.get_member(int(user_id)) is not None:
+            return True
+        return False if guild.chunked else None
+
     async def send_private(self, community_id: str, user_id: str, message: Message) -> bool:
         assert self.client is not None
         client = self.client
