@@ -276,6 +276,8 @@ class ConsolePlatform(Platform):
         return self.roles.get(user_id) == Permission.MODERATOR
 
     async def has_role(self, community_id: str, user_id: str, role: str) -> bool | None:
+        if user_id in self.gone:  # left: as on Discord, whose departed members have no roles
+            return None
         return user_id in self.named_roles.get(role, set())
 
     async def is_member(self, community_id: str, user_id: str) -> bool | None:
