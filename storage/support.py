@@ -393,6 +393,16 @@ class SupportStore:
 
         return await self.db.write(write)
 
+    async def stop_updates(self, request_id: int) -> None:
+        """No more half-hourly updates for a request still waiting (its claim or a requeue
+        makes it due again)."""
+        await self.db.write(
+            lambda c: c.execute(
+                "UPDATE support_requests SET next_update_at = NULL WHERE id = ? AND status = ?",
+                (request_id, WAITING),
+            )
+        )
+
     async def set_place(self, request_id: int, place: int) -> None:
         """Remember the place the member was last told."""
         await self.db.write(

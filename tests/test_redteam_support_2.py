@@ -186,6 +186,20 @@ async def test_a_community_without_supporters_does_not_promise_one(no_supporters
     assert len(pings) < 10, f"{len(pings)} messages in one day"
 
 
+async def test_updates_stop_kindly_after_the_time_the_member_has(desk):  # noqa: F811
+    """Nobody on duty all night: once the time alice said she has is over, one kind word, then
+    no more half-hourly messages; her request keeps its place."""
+    await desk.say(":as bob", "/duty off", ":as alice", REQUEST)
+    before = len(desk.transcript)
+    for _ in range(48):
+        await desk.say(":clock +30m")
+    mine = private_messages(desk.transcript[before:], "alice")
+    assert len([m for m in mine if "Still here for you" in m]) <= 2
+    assert len([m for m in mine if "I'll stop these half-hourly updates" in m]) == 1
+    out = await desk.text(":as bob", "/duty on", "/support claim")
+    assert "You claimed #1" in out
+
+
 # --- LOW ------------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.i18n import _
 from bot.scheduler import Due
 from cogs.support.base import SupportBase
-from cogs.support.texts import DUTY_HOURS, MEMBER_LEFT, SPACE_REQUEUED
+from cogs.support.texts import DUTY_HOURS, MEMBER_LEFT, SPACE_REQUEUED, minutes_text
 from storage.due import DONE, Claim, DueRow, DueTable, Move
 from storage.support import ACTIVE, CANCELLED, CLOSED, WAITING, Request, SupportStore
 
@@ -162,6 +162,26 @@ class SupportDue(SupportBase):
     async def _still_waiting(self, ctx: Context, request: Request) -> None:
         place = await self.place_of(ctx, request)
         member = request.user_id
+        over = request.created_at + timedelta(minutes=request.minutes) + SupportStore.UPDATE_EVERY
+        if ctx.now() >= over:
+            # the time they said they had is over (and half an hour more): one kind word, then
+            # no more updates
+            await ctx.send_private(
+                member,
+                _(
+                    "You said you had {minutes}, and that time has passed, so I'll stop these "
+                    "half-hourly updates. Your request stays in the queue (number {place}): a "
+                    "supporter may still answer, and I'll tell you if your place changes. "
+                    "{cancel} takes it back. Anything urgent: {crisis}."
+                ),
+                minutes=minutes_text(request.minutes, await ctx.translator_for(member)),
+                place=str(place),
+                cancel=ctx.command_hint("support cancel"),
+                crisis=ctx.command_hint("crisis"),
+            )
+            await self.store.set_place(request.id, place)
+            await self.store.stop_updates(request.id)
+            return
         free = len(await self.free_supporters(ctx, but=member))
         nobody = "" if await self.on_duty(ctx, but=member) else await self.nobody_on(ctx, member)
         if free:

@@ -15,6 +15,7 @@ from cogs.support.texts import (
     CALL_ME,
     DAILY_LIMIT,
     MAX_NOTE,
+    SETTING,
     STILL_SHOWS,
     WITHDRAWN,
     TopicsType,
@@ -97,6 +98,16 @@ class MemberSide(SupportBase):
                 heard = await urgent(ctx, note, "")  # nobody told: don't promise it
             assert heard is not None
             await ctx.reply(heard.template.lstrip("\n"), buttons=heard.buttons, **heard.values)
+            return
+        if not await ctx.setting(SETTING):  # no supporters chosen: nobody could ever answer
+            await ctx.reply(
+                _(
+                    "Nobody here takes support requests yet: the moderators haven't chosen any "
+                    "peer supporters, so I can't pass this on. If things are hard, {crisis} "
+                    "lists people you can talk to right now."
+                ),
+                crisis=ctx.command_hint("crisis"),
+            )
             return
         minutes = int(time.total_seconds() // 60) if time is not None else None
         if minutes is not None and not 5 <= minutes <= 8 * 60:

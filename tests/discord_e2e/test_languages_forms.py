@@ -8,8 +8,8 @@ import pytest
 
 from bot.i18n import translator
 from bot.platforms.discord.commands import button_custom_id
-from tests.discord_e2e.conftest import GENERAL, GUILD
-from tests.discord_loopback import CAROL
+from tests.discord_e2e.conftest import FACILITATOR_ROLE, GENERAL, GUILD
+from tests.discord_loopback import CAROL, MOD
 
 pytestmark = [pytest.mark.discord, pytest.mark.asyncio(loop_scope="module")]
 
@@ -17,6 +17,11 @@ pytestmark = [pytest.mark.discord, pytest.mark.asyncio(loop_scope="module")]
 async def test_a_form_reaches_a_german_member_in_german(inproc):
     server = inproc.server
     rec = await server.invoke(GUILD, GENERAL, CAROL, "language-set", {"code": "de"})
+    await rec.wait_reply()
+    # peer supporters chosen: with none, a request is answered that nobody takes them yet
+    rec = await server.invoke(
+        GUILD, GENERAL, MOD, "community supporters", {"role": str(FACILITATOR_ROLE)}
+    )
     await rec.wait_reply()
     rec = await server.invoke(GUILD, GENERAL, CAROL, "support request", {})
     reply = await rec.wait_reply()

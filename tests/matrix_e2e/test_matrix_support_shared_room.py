@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from nio import AsyncClient, RedactedEvent, RoomGetEventResponse
 
+from tests.matrix_e2e.test_matrix_support import says
 from tests.matrix_harness.nio_helpers import close_all, send_text
 
 from .world import World, build_world, direct_room, seen_ids, set_power, wait_for_notice
@@ -22,6 +23,8 @@ pytestmark = [pytest.mark.matrix, pytest.mark.asyncio(loop_scope="module")]
 async def world(synapse, tmp_path_factory):
     w = await build_world(synapse, tmp_path_factory.mktemp("matrix-support-shared"))
     try:
+        # peer supporters chosen: with none, a request is answered that nobody takes them yet
+        await says(w, w.mod, "!community supporters power:25", lambda b: "Done." in b)
         yield w
     finally:
         await asyncio.to_thread(w.bot.stop)
