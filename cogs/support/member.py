@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -13,6 +14,7 @@ from bot.timeutil import format_local
 from cogs.support.base import SupportBase
 from cogs.support.texts import (
     CALL_ME,
+    CALL_ME_BUSY,
     DAILY_LIMIT,
     MAX_NOTE,
     SETTING,
@@ -240,6 +242,22 @@ class MemberSide(SupportBase):
                 await self._call_off_duty(ctx, request.user_id)
             return
         free = await self.free_supporters(ctx, but=request.user_id)
+        if not free:  # all on duty are in sessions: no wait to promise
+            await ctx.reply(
+                _(
+                    "Thank you for asking. You're number {place} in the queue. The supporters on "
+                    "duty are all with someone right now, so it may take a while. I'll tell you "
+                    "when your place changes, and every half hour. Anything urgent: {crisis}. "
+                    "{cancel} takes the request back."
+                ),
+                place=str(place),
+                crisis=crisis,
+                cancel=cancel,
+            )
+            if place == 1:  # as when nobody is on: once while the queue waits unanswered
+                busy = {person.user_id for person in on_duty}
+                await self._call_off_duty(ctx, request.user_id, CALL_ME_BUSY, busy)
+            return
         await ctx.reply(
             _(
                 "Thank you for asking. You're number {place} in the queue; it may take {wait}. "
@@ -247,7 +265,7 @@ class MemberSide(SupportBase):
                 "{crisis}. {cancel} takes the request back."
             ),
             place=str(place),
-            wait=await self.estimate(ctx, place, len(free) or 1),
+            wait=await self.estimate(ctx, place, len(free)),
             crisis=crisis,
             cancel=cancel,
         )
@@ -263,15 +281,21 @@ class MemberSide(SupportBase):
                 queue=ctx.command_hint("support queue"),
             )
 
-    async def _call_off_duty(self, ctx: Context, member: str) -> None:
-        """Supporters who asked to be called when nobody is on get a private nudge (not the
-        member asking, when they are one): for the first request of a queue nobody answers, so
-        a night of requests wakes them once."""
+    async def _call_off_duty(
+        self, ctx: Context, member: str, template: str = CALL_ME, on_duty: Collection[str] = ()
+    ) -> None:
+        """Supporters who asked to be called when nobody can answer get a private nudge (not
+        the member asking, when they are one, nor those already on duty): for the first request
+        of a queue nobody answers, so a night of requests wakes them once."""
         for user_id in await self.store.call_me(ctx.community.platform, ctx.community.id):
-            if user_id != member and await self.is_supporter(ctx, user_id):
+            if (
+                user_id not in on_duty
+                and user_id != member
+                and await self.is_supporter(ctx, user_id)
+            ):
                 await ctx.send_private(
                     user_id,
-                    CALL_ME,
+                    template,
                     on=ctx.command_hint("duty") + " on",
                     queue=ctx.command_hint("support queue"),
                 )

@@ -82,6 +82,12 @@ CALL_ME = N_(
     "{queue} shows the request (no names until you claim it). No pressure if you can't."
 )
 
+CALL_ME_BUSY = N_(
+    "Someone is waiting for support and every supporter on duty is already with someone. If you "
+    "can, {on} and {queue} shows the request (no names until you claim it). No pressure if you "
+    "can't."
+)
+
 
 class TopicsType(ParamType):
     """Content warnings for the supporter: words from :data:`TOPICS`, separated by commas or
