@@ -236,6 +236,21 @@ async def test_nobody_on_does_not_point_a_supporter_to_their_own_rota_slot(desk)
     assert "Someone is usually on from" not in lines_for(out, "(private) alice")
 
 
+async def test_nobody_on_still_points_to_another_supporters_slot(desk):  # noqa: F811
+    await desk.say(
+        ":as bob",
+        "/duty off",
+        ":role alice +Supporters",
+        ":as alice",
+        "/duty rota add day:tue start:18:00 end:22:00",
+        ":as sam",
+        "/duty rota add day:wed start:09:00 end:12:00",
+        ":as alice",
+    )
+    out = lines_for(await desk.text("/support request kind:listen"), "(private) alice")
+    assert "Someone is usually on from Wed" in out
+
+
 async def test_a_supporter_who_leaves_the_console_community_mid_session_is_noticed(desk):  # noqa: F811
     """docs: 'If a supporter loses the role or leaves the server mid-session, the member is
     told within 30 minutes'. On the console, `:leave bob` keeps bob's roles, so nothing

@@ -86,10 +86,11 @@ class SupportBase(Cog):
                 free.append(person)
         return free
 
-    async def next_usual(self, ctx: Context) -> datetime | None:
-        """When a supporter's rota slot next begins."""
+    async def next_usual(self, ctx: Context, but: str | None = None) -> datetime | None:
+        """When a supporter's rota slot next begins (``but``: not the slot of a supporter who
+        is the member asking, who can't take their own request)."""
         for user_id, start in await self.bot.services.get("crisis.rota_starts")(ctx):
-            if await self.is_supporter(ctx, user_id):
+            if user_id != but and await self.is_supporter(ctx, user_id):
                 return start
         return None
 
@@ -187,7 +188,8 @@ class SupportBase(Cog):
         """The honest sentence for when no supporter is on duty, in the words of the member
         ``user_id`` (the caller if None)."""
         tr = await ctx.translator_for(user_id)
-        usual = await self.next_usual(ctx)
+        asking = user_id or (ctx.actor.id if ctx.actor else None)
+        usual = await self.next_usual(ctx, but=asking)
         text = tr("No peer supporter is on duty right now, so this may take a while.") + " "
         if usual is not None:
             zone = await ctx.member_timezone(user_id)
