@@ -651,3 +651,29 @@ def test_urgent_messages_written_around_the_usual_phrases_are_heard(text: str) -
 )
 def test_ordinary_sign_offs_and_stories_stay_quiet(text: str) -> None:
     assert classify(text).level != "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is the last day of my life. goodbye everyone",
+        "final day at home, goodbye everyone, thank you for everything",
+        "bye everyone. this is my final log off, not just from discord",
+    ],
+)
+def test_a_goodbye_that_reads_like_a_milestone_is_still_heard(text: str) -> None:
+    """Milestone goodbyes ('last day of my outpatient program, goodbye group') are quiet; the
+    words they share with a last goodbye must not quiet that one."""
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last day of my outpatient program today!! goodbye group, i'll miss u",
+        "final day at the job i hated. goodbye to that place forever",
+        "last payment on the payday loan done. goodbye forever 👋",
+    ],
+)
+def test_milestone_goodbyes_are_not_alarms(text: str) -> None:
+    assert classify(text).level == "none", text
