@@ -301,6 +301,27 @@ async def test_vent_typed_where_others_see_it_is_refused(community):
     assert "#vent:" not in out and "wouldn't be anonymous" in out
 
 
+async def test_author_commands_typed_where_others_see_them_are_refused(community):
+    """/vent answer, /vent reply and /vent forget name the member as an author: typed in a
+    shared room they are refused like /vent, and nothing is passed on, posted or forgotten."""
+    await open_vent(community)
+    await community.say("/vent a secret of mine")
+    await community.say(":as mod", "/vent reach post:1 text:How are you?", ":as alice")
+    community.console.typed_in_private = lambda channel, user: False  # a shared Matrix room
+    for line in (
+        "/vent answer post:1 text:not great",
+        "/vent reply post:1 text:and more",
+        "/vent forget posts:remove",
+    ):
+        out = await community.text(line)
+        assert "wouldn't be anonymous" in said_privately(out, "alice"), (line, out)
+        assert "not great" not in said_privately(out, "mod")
+        assert "#vent:" not in out and "no longer linked" not in out
+    community.console.typed_in_private = lambda channel, user: True
+    out = await community.text(":as mod", "/vent block post:1")
+    assert "can't post anonymously here any more" in out  # still linked: forget did nothing
+
+
 # --- red team (issue 22, second look) ---------------------------------------------------------
 
 

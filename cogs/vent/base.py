@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.core import Bot
 from bot.i18n import N_
 from bot.message import Message
+from cogs.vent import texts
 from storage.vent import VentStore
 
 POST_NUMBER = N_("The post's number, as shown on it")
@@ -26,6 +27,19 @@ class VentBase(Cog):
     def limits(self) -> VentSection:
         """The configured limits ([vent] in the config)."""
         return self.bot.config.vent
+
+    async def typed_where_seen(self, ctx: Context, template: str) -> bool:
+        """True, and the member told with `template` (``{after}``, ``{usage}``), when the
+        command was typed where others can read it (a shared Matrix room): the command names
+        the member as an author, so it is refused and taken out of the room where the bot may."""
+        if ctx.channel is None or ctx.platform.typed_in_private(
+            ctx.channel.id, ctx.member_key().user_id
+        ):
+            return False
+        withdrawn = await ctx.withdraw_command(texts.WITHDRAW_REASON)
+        after = texts.WITHDRAWN if withdrawn else texts.DELETE_IT
+        await ctx.reply(template, usage=ctx.usage(), after=after)
+        return True
 
     async def level(self, ctx: Context, text: str) -> str:
         """How the crisis detector reads `text` ("none", "concern", "urgent")."""

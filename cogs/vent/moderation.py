@@ -174,6 +174,8 @@ class Moderation(VentBase):
     )
     async def answer(self, ctx: Context, post: PostNumber, text: RelayText) -> None:
         """The author answers the moderators who reached out, still anonymously."""
+        if await self.typed_where_seen(ctx, texts.NOT_PRIVATE_COMMAND):  # it names post N as theirs
+            return
         key = ctx.member_key()
         author = await self.store.author(key.platform, key.community_id, post)
         moderators = await self.store.reached_out(key.platform, key.community_id, post)

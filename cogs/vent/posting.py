@@ -49,6 +49,8 @@ class Posting(VentBase):
         text: VentText,
     ) -> None:
         """Answer in the vent channel as the same alias, on a post you wrote."""
+        if await self.typed_where_seen(ctx, texts.NOT_PRIVATE):  # it names post N as theirs
+            return
         key = ctx.member_key()
         original = await self.store.post(key.platform, key.community_id, post)
         author = await self.store.author(key.platform, key.community_id, post)
@@ -69,6 +71,8 @@ class Posting(VentBase):
         ] = "keep",
     ) -> None:
         """Forget which posts you wrote (keep them, or take them down too)."""
+        if await self.typed_where_seen(ctx, texts.NOT_PRIVATE_COMMAND):  # it says they wrote some
+            return
         key = ctx.member_key()
         mine = await self.store.authored(key)
         left_up = 0  # posts the platform could not take down: unlinked, still up
@@ -115,10 +119,7 @@ class Posting(VentBase):
     ) -> None:
         assert ctx.actor is not None and ctx.channel is not None
         key = ctx.member_key()
-        if not ctx.platform.typed_in_private(ctx.channel.id, key.user_id):
-            withdrawn = await ctx.withdraw_command(texts.WITHDRAW_REASON)
-            after = texts.WITHDRAWN if withdrawn else texts.DELETE_IT
-            await ctx.reply(texts.NOT_PRIVATE, usage=ctx.usage(), after=after)
+        if await self.typed_where_seen(ctx, texts.NOT_PRIVATE):
             return
         channel_id = await ctx.channel_for("vent")
         if channel_id is None:

@@ -24,9 +24,15 @@ NOT_PRIVATE = N_(
     "I didn't post that: people in this room can see what you typed here, so it wouldn't be "
     "anonymous. {after} Write to me in our direct room instead ({usage})."
 )
+# /vent answer, /vent forget: typed where others read it, they say who wrote a post.
+NOT_PRIVATE_COMMAND = N_(
+    "I didn't do that: people in this room can see what you typed here, so it wouldn't be "
+    "anonymous. {after} Write to me in our direct room instead ({usage})."
+)
 DELETE_IT = N_("You may want to delete your message.")
 WITHDRAWN = N_("I've removed your message from that room.")
-WITHDRAW_REASON = "an anonymous post typed in a shared room"  # the platform's audit reason
+# The platform's audit reason (a command about anonymous posts typed in a shared room).
+WITHDRAW_REASON = "an anonymous-post command typed in a shared room"
 BLOCKED = N_(
     "A moderator has stopped anonymous posting for you here, so I didn't post that. You're "
     "still welcome to talk in the channels as yourself, and {crisis} is always there for you."
