@@ -389,3 +389,17 @@ async def test_two_bot_processes_posting_at_once_never_pass_the_daily_limit(tmp_
     finally:
         await first.close()
         await second.close()
+
+
+async def test_answers_reach_only_those_who_are_moderators_now(community):
+    await open_vent(community)
+    await community.say("/vent a heavy week")
+    await community.say(":role mod2 moderator", ":as mod", "/vent reach post:1 text:Here if needed")
+    await community.say(":as mod2", "/vent reach post:1 text:Me too", ":role mod2 member")
+    out = await community.text(":as alice", "/vent answer post:1 text:thank you both")
+    assert "thank you both" in said_privately(out, "mod")
+    assert "thank you both" not in said_privately(out, "mod2")
+    await community.say(":role mod member")
+    out = await community.text(":as alice", "/vent answer post:1 text:still here")
+    assert "still here" not in said_privately(out, "mod")
+    assert "isn't a moderator here any more, so nothing was sent" in said_privately(out, "alice")

@@ -182,6 +182,14 @@ class Moderation(VentBase):
         if author != key.user_id or not moderators:
             await ctx.reply(texts.ANSWER_NOT_OPEN, number=post)
             return
+        # Only to those who are moderators now: one who lost the role reads no more of it.
+        current = set(await ctx.moderators())
+        moderators = [m for m in moderators if m in current]
+        if not moderators:
+            await ctx.reply(
+                texts.ANSWER_NO_MODERATOR, number=post, crisis=ctx.command_hint("crisis")
+            )
+            return
         limit = self.limits.relays_per_day
         if not await self.store.use(key, await ctx.today(), "answer", limit):
             await ctx.reply(

@@ -85,6 +85,10 @@ ANSWER_NOT_OPEN = N_(
     "I can pass on an answer only from the author of post {number}, after a moderator wrote to "
     "them about it."
 )
+ANSWER_NO_MODERATOR = N_(
+    "I couldn't pass that on: whoever wrote to you about post {number} isn't a moderator here "
+    "any more, so nothing was sent. {crisis} is always there for you."
+)
 ANSWERED = N_("The author of anonymous post {number} answered you:\n\n{text}")
 ANSWER_SENT = N_("I've passed your answer on. The moderator still doesn't know who you are.")
 
