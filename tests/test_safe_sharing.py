@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from cogs.crisis.watch import detect
+from tests.harness import ConsoleCommunity
 
 URGENT = "I'm going to kill myself tonight, I have the pills ready"
 
@@ -227,7 +228,7 @@ async def test_daily_limit_per_member(community):
     for n in range(5):
         assert "#vent:" in await community.text(f"/vent post {n}")
     out = await community.text("/vent one too many")
-    assert "#vent:" not in out and "5 times today" in out
+    assert "#vent:" not in out and "5 times in the last 24 hours" in out
     assert "#vent:" in await community.text(":as bob", "/vent bob is fine")
     await community.say(":clock +1d")
     assert "#vent:" in await community.text(":as alice", "/vent a new day")
@@ -350,7 +351,7 @@ async def test_flooding_vent_with_crisis_words_is_still_limited(community):
     assert sum("#vent:" in out for out in posted) <= 5
     assert "#vent:" not in posted[-1] and "#alerts:" not in posted[-1]
     refused = posted[-1].split("(private) alice:", 1)[1]
-    assert "the most I can post for one person today" in refused
+    assert "the most I can post for one person in a day" in refused
     assert "tomorrow" not in refused and "emergency" in refused.lower()
 
 
@@ -403,3 +404,23 @@ async def test_answers_reach_only_those_who_are_moderators_now(community):
     out = await community.text(":as alice", "/vent answer post:1 text:still here")
     assert "still here" not in said_privately(out, "mod")
     assert "isn't a moderator here any more, so nothing was sent" in said_privately(out, "alice")
+
+
+async def test_changing_timezone_does_not_reset_the_daily_answers_or_relays(tmp_path):
+    """Limits count by the UTC day: a member or moderator hopping to a zone where it is already
+    tomorrow gets no fresh allowance of answers or reach-outs."""
+    community = await ConsoleCommunity.create(tmp_path, config={"vent": {"relays_per_day": 1}})
+    try:
+        await open_vent(community)
+        await community.say("/vent a heavy week")
+        await community.say(":as mod", "/vent reach post:1 text:Here if needed")
+        await community.say("/timezone set Pacific/Kiritimati")
+        out = await community.text("/vent reach post:1 text:again")
+        assert "Moderators have written 1 time in the last 24 hours about post 1" in out
+        await community.say(":as alice", "/vent answer post:1 text:thanks")
+        await community.say("/timezone set Pacific/Kiritimati")
+        out = await community.text("/vent answer post:1 text:thanks again")
+        assert "thanks again" not in said_privately(out, "mod")
+        assert "You've answered 1 time in the last 24 hours" in said_privately(out, "alice")
+    finally:
+        await community.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.cog import Cog
 from bot.config import VentSection
 from bot.context import Context
@@ -10,6 +12,14 @@ from bot.i18n import N_
 from bot.message import Message
 from cogs.vent import texts
 from storage.vent import VentStore
+
+
+def limit_day(ctx: Context) -> date:
+    """The day daily limits count by: the UTC date, the same for everyone, so changing one's
+    timezone can't start a new day early (members are told "in the last 24 hours", which the
+    uses of one UTC day always are)."""
+    return ctx.now().date()
+
 
 POST_NUMBER = N_("The post's number, as shown on it")
 

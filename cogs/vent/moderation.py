@@ -12,7 +12,7 @@ from bot.message import Button
 from bot.spec import MaxLen, Permission, Range, Rest, command
 from cogs.community import audit_actor
 from cogs.vent import texts
-from cogs.vent.base import POST_NUMBER, VentBase
+from cogs.vent.base import POST_NUMBER, VentBase, limit_day
 from storage.vent import LEFT_UP, Audit, VentPost
 
 PostNumber = Annotated[int, Range(1, 10**9), POST_NUMBER]
@@ -143,14 +143,16 @@ class Moderation(VentBase):
             return
         limit = self.limits.relays_per_day
         if not await self.store.reach_out(
-            key.platform, key.community_id, post, ctx.actor.id, await ctx.today(), limit
+            key.platform, key.community_id, post, ctx.actor.id, limit_day(ctx), limit
         ):
             await ctx.reply(
                 ctx.nt(
-                    "You've written {count} time today about post {number}, the most I pass on "
-                    "in a day, so I didn't send this one. Please try again tomorrow.",
-                    "You've written {count} times today about post {number}, the most I pass on "
-                    "in a day, so I didn't send this one. Please try again tomorrow.",
+                    "Moderators have written {count} time in the last 24 hours about post "
+                    "{number}, the most I pass on in a day, so I didn't send this one. Please "
+                    "try again later.",
+                    "Moderators have written {count} times in the last 24 hours about post "
+                    "{number}, the most I pass on in a day, so I didn't send this one. Please "
+                    "try again later.",
                     limit,
                     number=post,
                 )
@@ -191,13 +193,15 @@ class Moderation(VentBase):
             )
             return
         limit = self.limits.relays_per_day
-        if not await self.store.use(key, await ctx.today(), "answer", limit):
+        if not await self.store.use(key, limit_day(ctx), "answer", limit):
             await ctx.reply(
                 ctx.nt(
-                    "You've answered {count} time today, the most I pass on in a day, so I "
-                    "didn't send this one. Please try again tomorrow; {crisis} is always there.",
-                    "You've answered {count} times today, the most I pass on in a day, so I "
-                    "didn't send this one. Please try again tomorrow; {crisis} is always there.",
+                    "You've answered {count} time in the last 24 hours, the most I pass on in "
+                    "a day, so I didn't send this one. Please try again later; {crisis} is "
+                    "always there.",
+                    "You've answered {count} times in the last 24 hours, the most I pass on in "
+                    "a day, so I didn't send this one. Please try again later; {crisis} is "
+                    "always there.",
                     limit,
                     crisis=ctx.command_hint("crisis"),
                 )

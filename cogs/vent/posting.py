@@ -12,7 +12,7 @@ from bot.i18n import _
 from bot.message import Button
 from bot.spec import MaxLen, Range, Rest, command
 from cogs.vent import texts
-from cogs.vent.base import POST_NUMBER, VentBase
+from cogs.vent.base import POST_NUMBER, VentBase, limit_day
 from storage.db import MemberKey
 from storage.vent import week_of
 
@@ -130,7 +130,7 @@ class Posting(VentBase):
             await ctx.reply(texts.BLOCKED, crisis=crisis)
             return
         level = await self.level(ctx, text)
-        today = await ctx.today()
+        today = limit_day(ctx)
         kind = await self._count(ctx, key, today, level, text)
         if kind is None:
             return
@@ -163,7 +163,7 @@ class Posting(VentBase):
     async def _count(
         self, ctx: Context, key: MemberKey, today: date, level: str, text: str
     ) -> str | None:
-        """Count the post against today's limit (an urgent one over it against a small extra
+        """Count the post against the day's limit (an urgent one over it against a small extra
         allowance); the kind counted, or None when refused (the member was told)."""
         limit = self.limits.posts_per_day
         if await self.store.use(key, today, "post", limit):
@@ -171,12 +171,12 @@ class Posting(VentBase):
         if level != "urgent":
             await ctx.reply(
                 ctx.nt(
-                    "You've posted anonymously {count} time today, the most I can post for one "
-                    "person in a day, so I didn't post this one. Please try again tomorrow; "
-                    "{crisis} is always there.",
-                    "You've posted anonymously {count} times today, the most I can post for one "
-                    "person in a day, so I didn't post this one. Please try again tomorrow; "
-                    "{crisis} is always there.",
+                    "You've posted anonymously {count} time in the last 24 hours, the most I "
+                    "can post for one person in a day, so I didn't post this one. Please try "
+                    "again later; {crisis} is always there.",
+                    "You've posted anonymously {count} times in the last 24 hours, the most I "
+                    "can post for one person in a day, so I didn't post this one. Please try "
+                    "again later; {crisis} is always there.",
                     limit,
                     crisis=ctx.command_hint("crisis"),
                 )

@@ -38,7 +38,7 @@ BLOCKED = N_(
     "still welcome to talk in the channels as yourself, and {crisis} is always there for you."
 )
 OVER_LIMIT_URGENT = N_(
-    "I couldn't post this one anonymously: that's the most I can post for one person today. "
+    "I couldn't post this one anonymously: that's the most I can post for one person in a day. "
     "Please don't wait with what you wrote. The people below are there for you right now, and "
     "the button lets a moderator know you need someone."
 )
