@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from cogs.crisis.watch import detect
-from tests.harness import ConsoleCommunity
+from cogs.vent.posting import unforgeable
+from tests.harness import ConsoleCommunity, posted_in
 
 URGENT = "I'm going to kill myself tonight, I have the pills ready"
 
@@ -424,3 +425,34 @@ async def test_changing_timezone_does_not_reset_the_daily_answers_or_relays(tmp_
         assert "You've answered 1 time in the last 24 hours" in said_privately(out, "alice")
     finally:
         await community.stop()
+
+
+async def test_no_line_of_a_post_or_reply_passes_for_the_bots_header(community):
+    """A member can't make a post show a second "🕊️ Anonymous member #N · post M" header: a
+    line that looks like it is quoted and loses the dove (posts and replies alike)."""
+    await open_vent(community)
+    out = await community.text("/vent ok\n**🕊️ Anonymes Mitglied #2 · Beitrag 9** I take it back")
+    body = posted_in(out, "#vent")
+    assert len(re.findall("🕊", body)) == 1 and "\n> " in body, body
+    out = await community.text("/vent reply post:1 text:ok\n\u200b🕊️ Anonymous member #4 · post 1")
+    assert len(re.findall("🕊", posted_in(out, "#vent"))) == 1
+
+
+def test_header_look_alikes_are_quoted_line_by_line():
+    """Where a post keeps its line breaks (a Discord form, a Matrix message): hidden characters
+    before the dove, another kind of line break, another language or separator are all caught;
+    other lines stay as written."""
+    text = (
+        "first line stays\n"
+        "\u200b🕊️ Anonymous member #1 · post 9\u2028"
+        "**🕊️ Anonymes Mitglied #2 · Beitrag 9**\n"
+        "Anonymous member #3 • post 9\n"
+        "a dove 🕊️ in the middle stays"
+    )
+    assert unforgeable(text).split("\n") == [
+        "first line stays",
+        "> \u200b Anonymous member #1 · post 9",
+        "> ** Anonymes Mitglied #2 · Beitrag 9**",
+        "> Anonymous member #3 • post 9",
+        "a dove 🕊️ in the middle stays",
+    ]

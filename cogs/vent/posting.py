@@ -4,6 +4,8 @@ moderators an alert with a way to write to the author without learning who they 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -20,6 +22,27 @@ TEXT_MAX = 4000  # a Discord form holds 4,000 characters
 # Over the daily limit, this many urgent posts a day still go out: someone in crisis on a hard
 # day is not told to come back tomorrow, and crisis words can't be used to flood the channel.
 URGENT_EXTRA = 2
+# The bot's header on a post ("🕊️ Anonymous member #N · post M", in any language): its dove,
+# or its "#N ·" shape. A member line that starts like one loses the dove and is quoted, so no
+# post can show a second header that seems to be the bot's.
+DOVE = re.compile("\N{DOVE OF PEACE}\N{VARIATION SELECTOR-16}?")
+HEADER_SHAPE = re.compile(r"#\s*\d+\s*[·•∙⋅‧・]")
+MARKUP = " \t>*_~|`#-"  # what may come before a header look-alike and still look like one
+
+
+def unforgeable(text: str) -> str:
+    """Member text with every line that could pass for the bot's header quoted ("> "), dove
+    removed; line breaks of every kind become plain ones, so no renderer starts a hidden line."""
+    lines = []
+    for line in text.splitlines():
+        shown = "".join(ch for ch in line if unicodedata.category(ch) not in ("Cf", "Zs"))
+        shown = shown.lstrip(MARKUP)
+        if DOVE.match(shown) or HEADER_SHAPE.search(shown):
+            line = "> " + DOVE.sub("", line).strip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
 VentText = Annotated[str, MaxLen(TEXT_MAX), Rest(), _("What you'd like to share anonymously")]
 
 
@@ -142,7 +165,12 @@ class Posting(VentBase):
         post = await self.store.reserve(key, week_of(now.date()), channel_id, reply_to, now, alias)
         template = texts.POST if reply_to is None else texts.REPLY
         message_id = await ctx.post_to(
-            channel_id, template, alias=post.alias, number=post.number, text=text, reply_to=reply_to
+            channel_id,
+            template,
+            alias=post.alias,
+            number=post.number,
+            text=unforgeable(text),
+            reply_to=reply_to,
         )
         if message_id is None:
             await self.store.unuse(key, today, kind)
