@@ -456,3 +456,19 @@ def test_header_look_alikes_are_quoted_line_by_line():
         "> Anonymous member #3 • post 9",
         "a dove 🕊️ in the middle stays",
     ]
+
+
+async def test_an_urgent_answer_to_a_moderator_gets_a_crisis_reply_that_says_who_read_it(
+    community,
+):
+    """The words went to the moderator who wrote: the crisis reply must not say "what you wrote
+    stays private"."""
+    await open_vent(community)
+    await community.say("/vent a heavy week")
+    await community.say(":as mod", "/vent reach post:1 text:How are you?")
+    out = await community.text(":as alice", f"/vent answer post:1 text:{URGENT}")
+    mine = said_privately(out, "alice")
+    assert URGENT in said_privately(out, "mod")
+    assert "stays private" not in mine, mine
+    assert "I've passed your answer on" in mine and mine.count("passed your answer") == 1
+    assert "Let a moderator know" in mine  # the crisis reply itself

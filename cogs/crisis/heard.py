@@ -34,7 +34,7 @@ class PrivateText(CrisisBase):
         """The private crisis reply (``done`` first: what was saved or sent), or None when the
         text is not urgent. ``who_hears``: "choice" (moderators hear only if the member presses
         the button), or the caller tells the moderators itself, "anonymous" or "named", and the
-        reply says so."""
+        reply says so; "relayed": the text went to the moderator the member answered."""
         if not text:
             return None
         detection = detect(text)

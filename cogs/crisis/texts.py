@@ -42,7 +42,7 @@ NOTE_PRIVATE = N_(
 )
 # Who hears about urgent typed text: the member chooses (the default), or the feature tells the
 # moderators itself and the reply must say so, never promise otherwise.
-WhoHears = Literal["choice", "anonymous", "named", "partner"]
+WhoHears = Literal["choice", "anonymous", "named", "partner", "relayed"]
 WHO_HEARS: dict[WhoHears, str] = {
     "choice": NOTE_PRIVATE,
     "anonymous": N_(
@@ -56,6 +56,11 @@ WHO_HEARS: dict[WhoHears, str] = {
     "partner": N_(
         'Your partner has what you wrote; the moderators hear only if you choose "Let a '
         'moderator know".'
+    ),
+    # An anonymous author's answer, passed to the moderator who wrote to them (/vent answer).
+    "relayed": N_(
+        'The moderator you answered has what you wrote; the others hear only if you choose "Let '
+        'a moderator know".'
     ),
 }
 OVERDOSE_FIRST = N_("If someone may have taken too much, call {emergency} now and stay with them.")

@@ -214,4 +214,9 @@ class Moderation(VentBase):
             await ctx.send_private(
                 moderator, texts.ANSWERED, buttons=[again], number=post, text=text
             )
+        # Urgent words: the crisis reply, saying truly that the moderator has read them.
+        urgent = await self.urgent_reply(ctx, text, ctx.t(texts.ANSWER_SENT), "relayed")
+        if urgent is not None:
+            await self.reply_message(ctx, urgent)
+            return
         await ctx.reply(texts.ANSWER_SENT)
