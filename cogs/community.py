@@ -197,6 +197,19 @@ class Community(Cog):
                 where="{where}",
                 how=ctx.t(how),
             )
+        if (
+            not purpose.moderators_only
+            and purpose.thread_note is None
+            and await ctx.members_can_read(channel_id) is False
+        ):
+            # "anonymous" posts, check-ins or welcomes only moderators could read help nobody,
+            # and would tell their authors something untrue
+            return ctx.t(
+                "I didn't change anything: only moderators can read {where}, and {need} are for "
+                "members to read. Please choose a channel members can see, then try again.",
+                where="{where}",
+                need=_lowered(ctx, purpose.label),
+            )
         return None
 
     # --- commands ---------------------------------------------------------------------------

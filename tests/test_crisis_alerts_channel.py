@@ -45,7 +45,10 @@ async def test_a_moderators_only_channel_is_accepted(mod):
 
 async def test_a_channel_used_for_another_purpose_is_refused_both_ways(mod):
     await mod.say(":channel mods moderators", ":channel general")
-    await mod.say("/community channel purpose:welcome channel:#mods")
+    # set before a members' purpose was refused a moderators-only channel (an older setting)
+    await mod.bot.community_settings.set(
+        "console", "console", "channel.welcome", "mods", mod.bot.clock.now()
+    )
     out = await mod.text("/community channel purpose:alerts channel:#mods")
     assert "already used for welcome posts" in out
     assert await alerts_setting(mod) is None
@@ -131,3 +134,17 @@ async def test_an_alert_posted_while_the_delivery_tick_read_it_as_waiting_is_pos
     before = len(mod.transcript)
     await mod.bot.cogs["crisis"].deliver_waiting("console", mod.bot.clock.now())
     assert not any("Priority alert" in line for line in mod.transcript[before:])
+
+
+async def test_a_purpose_for_members_is_refused_a_channel_only_moderators_read(mod):
+    """New-user finding: /community channel purpose:vent channel:#alerts said "Done", and
+    members' "anonymous" posts would have gone where only moderators read them."""
+    await mod.say(":channel mods moderators", ":channel general")
+    for purpose in ("vent", "checkins", "welcome"):
+        out = await mod.text(f"/community channel purpose:{purpose} channel:#mods")
+        assert "only moderators can read #mods" in out, out
+        assert (
+            await mod.bot.community_settings.get("console", "console", f"channel.{purpose}") is None
+        )
+    out = await mod.text("/community channel purpose:vent channel:#general")
+    assert "Done" in out

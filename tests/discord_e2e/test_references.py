@@ -15,7 +15,6 @@ import pytest
 import pytest_asyncio
 
 from tests.discord_e2e.conftest import (
-    ALERTS,
     GENERAL,
     GUILD,
     MILESTONES,
@@ -74,10 +73,10 @@ def needs(server: LoopbackDiscord, name: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "channel_id", "name"),
     [
-        (f"<#{ALERTS}>", ALERTS, "alerts"),
+        (f"<#{GENERAL}>", GENERAL, "general"),
         ("#prompts", PROMPTS, "prompts"),
         (str(MILESTONES), MILESTONES, "milestones"),
-        ("#ALERTS", ALERTS, "alerts"),
+        ("#GENERAL", GENERAL, "general"),
         (f" <#{PROMPTS}> ", PROMPTS, "prompts"),
     ],
 )
