@@ -29,6 +29,9 @@ COLUMNS = (
     "created_at, claimed_at, closed_at, supporter_id, handoffs, outcome, ended_by, last_place, "
     "next_update_at, space"
 )
+# A request taken back this soon, before a supporter took it, doesn't count towards the daily
+# limit (up to three times the limit in all, so a fumbling member can't flood the supporters).
+TAKEN_BACK = timedelta(minutes=10)
 PRIVATELY = "private"  # `space` when no private space could open: each was written to privately
 
 
@@ -104,6 +107,15 @@ def _request(row: Any) -> Request:
     )
 
 
+def _taken_back_at_once(row: Any) -> bool:
+    """A request the member cancelled within TAKEN_BACK of asking, before a supporter took it
+    (a fumble, a change of mind): it doesn't count towards the daily limit."""
+    status, ended_by, claimed_at, created_at, closed_at = row
+    if status != CANCELLED or ended_by != "member" or claimed_at is not None or not closed_at:
+        return False
+    return instant(closed_at) - instant(created_at) <= TAKEN_BACK  # type: ignore[operator]
+
+
 def _one(conn: sqlite3.Connection, sql: str, params: tuple) -> Request | None:
     row = conn.execute(f"SELECT {COLUMNS} FROM support_requests WHERE {sql}", params).fetchone()
     return _request(row) if row else None
@@ -134,17 +146,21 @@ class SupportStore:
         daily_limit: int,
     ) -> tuple[Request | None, str]:
         """Queue a request. Returns (request, "") or (None, "open" | "limit"), changing nothing
-        when the member already has one open or asked ``daily_limit`` times in 24 hours."""
+        when the member already has one open or asked ``daily_limit`` times in 24 hours (not
+        counting requests they took back within TAKEN_BACK, unless they asked three times the
+        limit in all)."""
         kind, topics, minutes, note = form
 
         def write(conn: sqlite3.Connection) -> tuple[Request | None, str]:
             if _one(conn, f"{MEMBER} AND status IN (?, ?)", (*key_params(key), WAITING, ACTIVE)):
                 return None, "open"
-            recent = conn.execute(
-                f"SELECT COUNT(*) FROM support_requests WHERE {MEMBER} AND created_at > ?",
+            rows = conn.execute(
+                "SELECT status, ended_by, claimed_at, created_at, closed_at FROM "
+                f"support_requests WHERE {MEMBER} AND created_at > ?",
                 (*key_params(key), iso(now - timedelta(days=1))),
-            ).fetchone()[0]
-            if recent >= daily_limit:
+            ).fetchall()
+            counted = [r for r in rows if not _taken_back_at_once(r)]
+            if len(counted) >= daily_limit or len(rows) >= daily_limit * 3:
                 return None, "limit"
             row = conn.execute(
                 "INSERT INTO support_requests (platform, community_id, user_id, display_name, "

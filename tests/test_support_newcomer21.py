@@ -1,0 +1,62 @@
+"""What a newcomer following docs/support-sessions.md on the console ran into (issue 21): the
+daily limit, error messages that blame the wrong thing, an urgent request's reply, the wait."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.harness import ConsoleCommunity, private_to
+
+LIMITS = {"limits": {"commands_per_minute": 1000}}
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture
+async def desk(tmp_path):
+    """mod moderates (alerts channel set); bob is a supporter on duty; as alice."""
+    c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
+    await c.say(
+        ":role mod moderator",
+        ":as mod",
+        "/community channel purpose:alerts channel:#alerts",
+        "/community supporters role:Supporters",
+        ":role bob +Supporters",
+        ":as bob",
+        "/duty on",
+        ":as alice",
+    )
+    yield c
+    await c.stop()
+
+
+async def test_requests_taken_back_at_once_do_not_use_up_the_day(desk):
+    """Asking and cancelling three times (a fumble) leaves the member able to ask: a request
+    taken back within 10 minutes, before anyone took it, doesn't count."""
+    for _ in range(3):
+        await desk.say("/support request kind:listen", ":clock +2m", "/support cancel")
+    out = await desk.text("/support request kind:listen")
+    assert "number 1 in the queue" in private_to(out, "alice"), out
+    for _ in range(5):  # but not without end: nine requests in all a day
+        await desk.say("/support cancel", "/support request kind:listen")
+    out = await desk.text("/support cancel", "/support request kind:listen")
+    assert "You've asked 3 times in the last day" in private_to(out, "alice"), out
+    assert len(await desk.rows("SELECT id FROM support_requests")) == 9
+
+
+async def test_three_requests_that_reached_a_supporter_or_waited_are_the_limit(desk):
+    """A session, a request that waited an hour and was taken back, and one that went back to
+    the queue when the supporter stopped: three; a fourth is refused, whatever happened."""
+    close = "/support close outcome:supported"
+    await desk.say("/support request kind:listen", ":as bob", "/support claim", close)
+    await desk.say(":as alice", "/support request kind:listen", ":clock +60m", "/support cancel")
+    await desk.say("/support request kind:listen", ":as bob", "/support claim")
+    await desk.say(":as mod", ":role bob -Supporters", ":clock +31m", ":as alice")
+    out = await desk.text("/support cancel", "/support request kind:listen")
+    assert "You've asked 3 times in the last day" in private_to(out, "alice"), out
+
+
+def test_the_docs_say_what_the_daily_limit_counts():
+    text = " ".join((DOCS / "support-sessions.md").read_text().split())
+    assert "within 10 minutes" in text and "don't count" in text
