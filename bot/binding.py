@@ -43,13 +43,16 @@ def split_args(tokens: list[Token], spec: CommandSpec) -> tuple[list[Token], dic
             last = spec.param(list(named)[-1]) if named else None
             if last is not None and isinstance(last.type, StrType):
                 if bare_last:  # most often a value with spaces typed without quotes
-                    words = []
-                    for following in tokens[index:]:
-                        if following.name is not None:
-                            break
-                        words.append(following.text)
-                    raise _unquoted(last.name, named[last.name], token.text, words)
+                    raise _unquoted(last.name, named[last.name], token.text, _bare(tokens[index:]))
                 raise _unplaced(last.name, token.text, [])
+            taken = spec.params[: len(positional)]
+            slot = spec.params[len(positional)] if len(positional) < len(spec.params) else None
+            if any(p.rest for p in taken):
+                slot = None  # a text that takes the rest already took the earlier words: this too
+            if bare_last and last is not None and slot is not None and slot.name in named:
+                # it would go to an option already given (``kind:listen time:2 hours``): it
+                # belongs with the bare value just before it, not with that option
+                raise _unquoted(last.name, named[last.name], token.text, _bare(tokens[index:]))
             positional.append(token)
         elif token.name in named:
             raise ArgumentError(_("{name} is given twice"), name=token.name)
@@ -129,6 +132,16 @@ def usage_error(
         tr.gettext("{problem}\nUsage: {usage}"),
         {"problem": problem[:1].upper() + problem[1:], "usage": spec.usage(prefix)},
     )
+
+
+def _bare(tokens: list[Token]) -> list[str]:
+    """The bare words at the start of ``tokens`` (up to the next ``name:value``)."""
+    words: list[str] = []
+    for token in tokens:
+        if token.name is not None:
+            break
+        words.append(token.text)
+    return words
 
 
 def _shown(word: str) -> str:

@@ -381,6 +381,20 @@ class TimezoneType(ParamType):
         return Timezone(text)
 
 
+# Units typed as words ("2 hours", "90 minutes") mean what their letter does.
+_DURATION_WORDS = {
+    **dict.fromkeys(("minutes", "minute", "mins"), "min"),
+    **dict.fromkeys(("hours", "hour", "hrs", "hr"), "h"),
+    **dict.fromkeys(("days", "day"), "d"),
+    **dict.fromkeys(("weeks", "week"), "w"),
+}
+_DURATION_PART = re.compile(
+    r"(\d{1,6})("
+    + "|".join(sorted([*_DURATION_WORDS, "min", "m", "h", "d", "w"], key=len, reverse=True))
+    + ")"
+)
+
+
 class DurationType(ParamType):
     """A span of time such as ``90m``, ``2h``, ``1d``, ``1w``."""
 
@@ -392,14 +406,14 @@ class DurationType(ParamType):
         if isinstance(raw, timedelta):
             return Duration(seconds=raw.total_seconds())
         text = str(raw).strip().lower().replace(" ", "")
-        parts = re.findall(r"(\d{1,6})(min|m|h|d|w)", text)
+        parts = re.findall(_DURATION_PART, text)
         if not parts or "".join(n + u for n, u in parts) != text:
             raise ArgumentError(
                 _("{typed} is not {expected}"),
                 typed=repr(_shorten(str(raw))),
                 expected=Phrase(self.describe_in),
             )
-        seconds = sum(int(n) * self.UNITS[u] for n, u in parts)
+        seconds = sum(int(n) * self.UNITS[_DURATION_WORDS.get(u, u)] for n, u in parts)
         if seconds <= 0 or seconds > 3650 * 86400:
             raise ArgumentError(_("that span of time is out of range"))
         return Duration(seconds=seconds)

@@ -300,7 +300,7 @@ async def test_mydata_export_and_delete_include_support(desk):
         ("/support request kind:listen topics:weather", "not one of the topics"),
         ("/support request kind:listen time:2d", "between 5 minutes and 8 hours"),
         ("/support request kind:listen time:1m", "between 5 minutes and 8 hours"),
-        ("/support request kind:listen time:soon", "span of time"),
+        ("/support request kind:listen time:soon", "between 5 minutes and 8 hours"),
         ("/support request kind:listen note:" + "x" * 10_000, "limit is 1,000"),
         ("/support feedback rating:9", "1"),
         ("/support feedback rating:abc", "whole number"),

@@ -60,3 +60,43 @@ async def test_three_requests_that_reached_a_supporter_or_waited_are_the_limit(d
 def test_the_docs_say_what_the_daily_limit_counts():
     text = " ".join((DOCS / "support-sessions.md").read_text().split())
     assert "within 10 minutes" in text and "don't count" in text
+
+
+async def test_a_stray_word_after_a_time_is_blamed_on_the_time(desk):
+    out = await desk.text("/support request kind:listen time:2 hours")
+    alice = private_to(out, "alice")
+    assert "Kind" not in alice.split("\n")[0], alice
+    assert "time" in alice.lower() and "hours" in alice and "number 1" not in alice, alice
+
+
+async def test_a_time_out_of_range_gets_the_clear_words(desk):
+    for typed in ("0m", "9h", "1d", "4m"):
+        out = await desk.text(f"/support request kind:listen time:{typed}")
+        alice = private_to(out, "alice")
+        assert "between 5 minutes and 8 hours" in alice, (typed, alice)
+        assert "out of range" not in alice and "number 1" not in alice
+    out = await desk.text("/support request kind:listen time:soon")
+    alice = private_to(out, "alice")
+    assert "1d" not in alice and "30m" in alice, alice
+
+
+async def test_none_alone_is_no_topics_and_none_with_topics_is_explained(desk):
+    out = await desk.text("/support request kind:listen topics:none,grief")
+    alice = private_to(out, "alice")
+    assert "number 1" not in alice and "'none' is not one of the topics" not in alice, alice
+    assert "none" in alice and "on its own" in alice, alice
+    out = await desk.text("/support request kind:listen topics:none")
+    assert "number 1 in the queue" in private_to(out, "alice")
+
+
+async def test_a_claim_with_a_word_for_a_number_says_what_number(desk):
+    out = await desk.text(":as bob", "/support claim id:abc")
+    bob = private_to(out, "bob")
+    assert "4611686018427387904" not in bob and "request number" in bob, bob
+
+
+async def test_two_hours_in_words_is_two_hours(desk):
+    out = await desk.text('/support request kind:listen time:"2 hours"')
+    assert "number 1 in the queue" in private_to(out, "alice"), out
+    out = await desk.text(":as bob", "/support queue")
+    assert "has about 2 hours" in out, out

@@ -27,6 +27,7 @@ from cogs.support.texts import (
     STILL_SHOWS,
     UNREACHABLE,
     WITHDRAWN,
+    RequestNumber,
     kind_text,
     minutes_text,
     topics_text,
@@ -188,7 +189,7 @@ class SupporterDesk(SupportBase):
     async def claim(
         self,
         ctx: Context,
-        id: Annotated[int, Range(1, 2**62), _("The request number")] | None = None,  # noqa: A002
+        id: Annotated[int, RequestNumber(), _("The request number")] | None = None,  # noqa: A002
     ) -> None:
         """Claim a request and open the private space."""
         assert ctx.actor is not None
@@ -353,7 +354,7 @@ class SupporterDesk(SupportBase):
         ctx: Context,
         member: Annotated[MemberRef, _("The supporter taking over")],
         note: Annotated[str, MaxLen(1000), Rest(), _("A summary for them only")],
-        id: Annotated[int, Range(1, 2**62), _("Which session, if you hold several")]  # noqa: A002
+        id: Annotated[int, RequestNumber(), _("Which session, if you hold several")]  # noqa: A002
         | None = None,
     ) -> None:
         """Hand over: a new private space for the member and the next supporter."""
@@ -447,7 +448,7 @@ class SupporterDesk(SupportBase):
         outcome: Annotated[
             Outcome, _("How it ended: supported, referred, member-left, no-reply, other")
         ],
-        id: Annotated[int, Range(1, 2**62), _("Which session, if you hold several")]  # noqa: A002
+        id: Annotated[int, RequestNumber(), _("Which session, if you hold several")]  # noqa: A002
         | None = None,
     ) -> None:
         """Close the session, free the supporter, ask the member how it was."""

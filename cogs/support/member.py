@@ -20,6 +20,7 @@ from cogs.support.texts import (
     SETTING,
     STILL_SHOWS,
     WITHDRAWN,
+    TimeHadType,
     TopicsType,
     kind_text,
     minutes_text,
@@ -69,7 +70,8 @@ class MemberSide(SupportBase):
             _("Heads-up for the supporter: self-harm, suicide, grief… or none"),
         ]
         | None = None,
-        time: Annotated[Duration, _("How long you have, like 30m or 1h")] | None = None,
+        time: Annotated[Duration, TimeHadType(), _("How long you have, like 30m or 1h")]
+        | None = None,
         note: Annotated[
             str, MaxLen(MAX_NOTE), Rest(), _("Anything to tell them (only they see it)")
         ]

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.i18n import ENGLISH, N_, Translator
-from bot.spec import ArgumentError, ParamType, Resolver
+from bot.param_types import Phrase
+from bot.spec import ArgumentError, DurationType, IntType, ParamType, Resolver
 
 KINDS = {
     "listen": N_("someone to listen"),
@@ -109,6 +110,11 @@ class TopicsType(ParamType):
             )
         if words == ["none"] or not words:
             return ()
+        if "none" in words:
+            raise ArgumentError(
+                N_("none goes on its own (it means no topics); or choose from {topics}"),
+                topics=", ".join(TOPICS),
+            )
         aliases = {
             "selfharm": "self-harm",
             "substance": "substance-use",
@@ -152,3 +158,37 @@ def minutes_text(minutes: int, tr: Translator = ENGLISH) -> str:
 def waited(since: datetime, now: datetime, tr: Translator = ENGLISH) -> str:
     """How long ago, in whole minutes or hours."""
     return minutes_text(int((now - since).total_seconds() // 60), tr)
+
+
+class TimeHadType(DurationType):
+    """How long the member has: 5 minutes to 8 hours (``30m``, ``1h``, ``2 hours``)."""
+
+    hint = N_("a time between 5 minutes and 8 hours, like 30m or 1h")
+
+    async def convert(self, raw: Any, resolver: Resolver | None) -> Any:
+        try:
+            span = await super().convert(raw, resolver)
+        except ArgumentError as err:
+            if "{typed}" in err.template:  # not a span of time: says so, with this hint
+                raise
+            span = None  # a span out of any range (0m, 10000d): the clear words below
+        if span is None or not 5 * 60 <= span.total_seconds() <= 8 * 3600:
+            raise ArgumentError(
+                N_("{typed} is not {expected}"),
+                typed=repr(str(raw)[:40]),
+                expected=Phrase(self.describe_in),
+            )
+        return span
+
+    def describe_in(self, tr: Translator) -> str:
+        return tr.gettext(self.hint)
+
+
+class RequestNumber(IntType):
+    """A request's or session's number, as the support queue shows it."""
+
+    def __init__(self) -> None:
+        super().__init__(1, 2**62)
+
+    def describe_in(self, tr: Translator) -> str:
+        return tr.gettext(N_("a request number, like 3 (the support queue shows them)"))
