@@ -100,3 +100,13 @@ async def test_two_hours_in_words_is_two_hours(desk):
     assert "number 1 in the queue" in private_to(out, "alice"), out
     out = await desk.text(":as bob", "/support queue")
     assert "has about 2 hours" in out, out
+
+
+async def test_an_urgent_request_says_it_was_not_queued_and_how_to_ask_later(desk):
+    out = await desk.text('/support request kind:listen note:"I want to kill myself tonight"')
+    alice = private_to(out, "alice")
+    assert "not put in the queue" in alice and "moderator" in alice, alice
+    assert "support request" in alice.split("not put in the queue", 1)[1], alice
+    history = private_to(await desk.text("/support history"), "alice")
+    assert "haven't asked for support here yet" not in history, history
+    assert "urgent" in history, history

@@ -35,6 +35,17 @@ URGENT_ALERT = N_(
     "given crisis lines privately. Please reach out to them soon."
 )
 
+# After the crisis reply to an urgent request: why it has no place in the queue, and that the
+# member can still ask for a peer supporter.
+NOT_QUEUED_TOLD = N_(
+    "Your request was not put in the queue: a moderator was told instead, so you aren't left "
+    "waiting. You can still ask for a peer supporter afterwards with {request}."
+)
+NOT_QUEUED = N_(
+    "Your request was not put in the queue, so you aren't left waiting in a crisis. You can "
+    "still ask for a peer supporter afterwards with {request}."
+)
+
 STATUS_SHOWN = {
     WAITING: N_("waiting"),
     ACTIVE: N_("session going on"),
@@ -98,10 +109,17 @@ class MemberSide(SupportBase):
         heard: Message | None = await urgent(ctx, note, "", "named") if urgent and note else None
         if heard is not None:
             # Urgent: crisis lines now and the moderators told (never the words), no queue.
-            if not await self._alert_urgent(ctx):
+            told = await self._alert_urgent(ctx)
+            if not told:
                 heard = await urgent(ctx, note, "")  # nobody told: don't promise it
             assert heard is not None
-            await ctx.reply(heard.template.lstrip("\n"), buttons=heard.buttons, **heard.values)
+            tr = await ctx.translator_for(None)
+            after = tr.gettext(NOT_QUEUED_TOLD if told else NOT_QUEUED)
+            await ctx.reply(
+                heard.template.lstrip("\n") + "\n" + after,
+                buttons=heard.buttons,
+                **{**heard.values, "request": ctx.command_hint("support request")},
+            )
             return
         if not await ctx.setting(SETTING):  # no supporters chosen: nobody could ever answer
             await ctx.reply(
@@ -392,7 +410,8 @@ class MemberSide(SupportBase):
         if not mine:
             await ctx.reply(
                 _(
-                    "You haven't asked for support here yet. {request} is there whenever "
+                    "You have no support requests here. An urgent one goes to a moderator "
+                    "instead of the queue, so it isn't listed. {request} is there whenever "
                     "you'd like."
                 ),
                 request=ctx.command_hint("support request"),

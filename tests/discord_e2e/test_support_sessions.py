@@ -137,7 +137,8 @@ async def test_nobody_on_duty_and_an_urgent_request(bot, server):  # noqa: F811
         "support request",
         {"kind": "listen", "note": "I want to kill myself tonight"},
     )
-    assert "let the moderators know" in said and "queue" not in said
+    assert "let the moderators know" in said and "not put in the queue" in said
+    assert "number 1" not in said
     await server.wait_until(
         lambda: "carol" in texts(server.channel_messages(ALERTS)), timeout=10, what="an alert"
     )
