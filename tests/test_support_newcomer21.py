@@ -110,3 +110,21 @@ async def test_an_urgent_request_says_it_was_not_queued_and_how_to_ask_later(des
     history = private_to(await desk.text("/support history"), "alice")
     assert "haven't asked for support here yet" not in history, history
     assert "urgent" in history, history
+
+
+def test_the_docs_say_the_first_space_closes_after_a_handoff():
+    text = (DOCS / "support-sessions.md").read_text()
+    limits = text.split("## Known limits", 1)[1]
+    assert "first supporter stays in the first space" not in limits
+
+
+async def test_the_half_hourly_wait_counts_the_time_already_waited(desk):
+    await desk.say(":as bob", "/support settings max:1", ":as sam")
+    await desk.say(":role sam +Supporters", "/duty on", "/support request kind:listen time:8h")
+    # sam asked; only bob can take it (free, on duty), and doesn't yet
+    updates = []
+    for _ in range(4):
+        updates.append(private_to(await desk.text(":clock +30m"), "sam"))
+    assert all(u for u in updates), updates
+    assert len(set(updates)) > 1 or "longer than usual" in updates[0], updates
+    assert "longer than usual" in updates[-1], updates

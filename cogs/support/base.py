@@ -99,12 +99,16 @@ class SupportBase(Cog):
     ) -> str:
         """Roughly how long a member at ``place`` may wait, from recent waits and the
         supporters on duty now, in the words of the member ``user_id`` (the caller if None)."""
+        tr = await ctx.translator_for(user_id)
+        return minutes_text(await self.estimate_minutes(ctx, place, on_duty), tr)
+
+    async def estimate_minutes(self, ctx: Context, place: int, on_duty: int) -> int:
+        """The whole wait :meth:`estimate` words, in minutes."""
         recent = await self.store.waits(
             ctx.community.platform, ctx.community.id, ctx.now() - timedelta(days=14)
         )
         typical = median(recent) if recent else DEFAULT_WAIT_MIN
-        tr = await ctx.translator_for(user_id)
-        return minutes_text(int(max(5, typical) * place / max(1, on_duty)), tr)
+        return int(max(5, typical) * place / max(1, on_duty))
 
     async def place_of(self, ctx: Context, request: Request) -> int:
         """The request's place in its community's queue (1 = next)."""

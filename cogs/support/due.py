@@ -184,10 +184,22 @@ class SupportDue(SupportBase):
             return
         free = len(await self.free_supporters(ctx, but=member))
         nobody = "" if await self.on_duty(ctx, but=member) else await self.nobody_on(ctx, member)
+        wait = ""
         if free:
+            # the rough wait less the time already waited: never the same guess for hours
+            so_far = int((ctx.now() - request.created_at).total_seconds() // 60)
+            left = await self.estimate_minutes(ctx, place, free) - so_far
+            wait = minutes_text(left, await ctx.translator_for(member)) if left >= 5 else ""
+        if wait:
             template = _(
                 "Still here for you: you're number {place} in the support queue, maybe {wait} "
                 "more. {nobody}Anything urgent: {crisis}. {cancel} takes the request back."
+            )
+        elif free:
+            template = _(
+                "Still here for you: you're number {place} in the support queue. It's taking "
+                "longer than usual, I'm sorry; a supporter will see it as soon as one can. "
+                "{nobody}Anything urgent: {crisis}. {cancel} takes the request back."
             )
         else:
             template = _(
@@ -198,7 +210,7 @@ class SupportDue(SupportBase):
             member,
             template,
             place=str(place),
-            wait=await self.estimate(ctx, place, free, member) if free else "",
+            wait=wait,
             nobody=nobody,
             crisis=ctx.command_hint("crisis"),
             cancel=ctx.command_hint("support cancel"),
