@@ -182,6 +182,14 @@ class SupportStore:
 
         return await self.db.write(write)
 
+    async def asked_in_a_day(self, key: MemberKey, now: datetime) -> int:
+        """How many requests the member made in the 24 hours before ``now`` (all of them)."""
+        row = await self.db.fetchone(
+            f"SELECT COUNT(*) FROM support_requests WHERE {MEMBER} AND created_at > ?",
+            (*key_params(key), iso(now - timedelta(days=1))),
+        )
+        return int(row[0]) if row else 0
+
     async def add_details(
         self,
         request_id: int,

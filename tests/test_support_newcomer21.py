@@ -41,7 +41,8 @@ async def test_requests_taken_back_at_once_do_not_use_up_the_day(desk):
     for _ in range(5):  # but not without end: nine requests in all a day
         await desk.say("/support cancel", "/support request kind:listen")
     out = await desk.text("/support cancel", "/support request kind:listen")
-    assert "You've asked 3 times in the last day" in private_to(out, "alice"), out
+    # the count said is the real one (it said 3 while there had been 9)
+    assert "You've asked 9 times in the last day" in private_to(out, "alice"), out
     assert len(await desk.rows("SELECT id FROM support_requests")) == 9
 
 

@@ -234,7 +234,8 @@ class MemberSide(SupportBase):
                 "You've asked {count} times in the last day, which is as many as I can take. "
                 "Please try again later, and if things feel urgent, {crisis} lists people you "
                 "can talk to right now.",
-                DAILY_LIMIT,
+                # quick fumbles count only past a ceiling: say how many there really were
+                max(DAILY_LIMIT, await self.store.asked_in_a_day(ctx.member_key(), ctx.now())),
                 crisis=ctx.command_hint("crisis"),
             )
         )
