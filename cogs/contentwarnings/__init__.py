@@ -70,6 +70,9 @@ class ContentWarnings(Cog):
         """Post `text` in this channel as "CW: topic", the text hidden until opened."""
         assert ctx.actor is not None
         if text is None:
+            if not ctx.platform.capabilities.forms:  # a button would only repeat the command
+                await ctx.reply(texts.ASK_TYPED, usage=ctx.usage())
+                return
             button = Button(texts.WRITE_IT, command="tw", args={"topic": topic}, form=True)
             await ctx.reply(texts.ASK_TEXT, buttons=[button], usage=ctx.usage())
             return

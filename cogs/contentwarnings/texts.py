@@ -8,6 +8,9 @@ POST = N_("⚠️ CW: {topic} · from {name}\n{text}")
 ASK_TEXT = N_(
     "What would you like to post behind a content warning? Press the button, or type {usage}"
 )
+ASK_TYPED = N_(
+    "What would you like to post behind a content warning? Type it after the command: {usage}"
+)
 WRITE_IT = N_("Write it")
 NO_CHANNEL = N_("I can post behind a content warning only in a channel. Try it there.")
 POSTED = N_("Posted behind a content warning ({topic}). Thank you for looking out for others.")

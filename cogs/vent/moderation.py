@@ -41,7 +41,10 @@ class Moderation(VentBase):
         found = await self._live_post(ctx, post)
         if found is None:
             return
-        taken_down = found.removed or await ctx.take_down_post(
+        if found.removed:  # a second /vent remove: nothing to do, nothing to audit
+            await ctx.reply(texts.ALREADY_REMOVED, number=post)
+            return
+        taken_down = await ctx.take_down_post(
             found.channel_id, found.message_id or "", texts.REMOVED, number=post
         )
         await self.store.remove(

@@ -56,6 +56,9 @@ class Posting(VentBase):
             if await ctx.channel_for("vent") is None:  # say it now, not after they wrote it
                 await ctx.reply(texts.NOT_OPEN, hint=ctx.command_hint("community channel"))
                 return
+            if not ctx.platform.capabilities.forms:  # a button would only repeat the command
+                await ctx.reply(texts.ASK_TYPED, usage=ctx.usage())
+                return
             await ctx.reply(
                 texts.ASK_TEXT,
                 buttons=[Button(texts.WRITE_IT, command="vent", form=True)],

@@ -16,6 +16,7 @@ KEPT = N_(
 )
 
 ASK_TEXT = N_("What would you like to post anonymously? Press the button, or type {usage}")
+ASK_TYPED = N_("What would you like to post anonymously? Type it after the command: {usage}")
 NOT_OPEN = N_(
     "Anonymous posting isn't open in this community. Moderators can open it with "
     "{hint} purpose:vent channel:#a-channel."
@@ -121,6 +122,7 @@ BLOCKED_DONE_UNTOLD = N_(
     "it is, and I couldn't tell them privately (they may have left, or closed their private "
     "messages). {hint} post:{number} lifts it."
 )
+ALREADY_REMOVED = N_("Post {number} was already removed; nothing changed.")
 ALREADY_BLOCKED = N_("The author of post {number} was already blocked from anonymous posting.")
 BLOCK_TOLD = N_(
     "A moderator has stopped anonymous posting for you here (after post {number}). You're still "
