@@ -185,6 +185,11 @@ async def test_anonymous_posts_in_each_language(c: ConsoleCommunity, code: str) 
     assert filled(out)
 
     out = private_to(await c.text("/vent reply post:1 text:thanks", "/vent reply post:9 text:x"), "alice")  # fmt: skip
+    assert tr("There's no anonymous post {number} here.", number=9) in out
+    out = private_to(
+        await c.text(":as bob", f"/language set {code}", "/vent reply post:1 text:x", ":as alice"),
+        "bob",
+    )
     assert tr("You can answer as your alias only on a post you wrote while it is still yours.") in out  # fmt: skip
     out = private_to(await c.text("/vent forget posts:remove"), "alice")
     assert tr.plural("Done: {count} anonymous post no longer linked to you and taken down.", "Done: {count} anonymous posts no longer linked to you and taken down.", 2) in out  # fmt: skip

@@ -163,7 +163,7 @@ async def test_bad_vent_input_is_refused_kindly_and_nothing_is_posted(community)
     out = await community.text("/vent reply post:abc text:hi")
     assert "#vent:" not in out
     out = await community.text("/vent reply post:999 text:hi")
-    assert "#vent:" not in out
+    assert "#vent:" not in out and "There's no anonymous post 999 here." in out
 
 
 async def test_urgent_anonymous_post_private_crisis_reply_alert_and_relay_without_reveal(

@@ -80,7 +80,10 @@ class Posting(VentBase):
         key = ctx.member_key()
         original = await self.store.post(key.platform, key.community_id, post)
         author = await self.store.author(key.platform, key.community_id, post)
-        if original is None or original.removed or author != key.user_id:
+        if original is None or original.message_id is None:
+            await ctx.reply(texts.NO_POST, number=post)  # no such post: say so, not "not yours"
+            return
+        if original.removed or author != key.user_id:
             await ctx.reply(texts.NOT_YOURS)
             return
         # The alias of the post answered, not this week's: a reply a week later would tie the
