@@ -197,6 +197,28 @@ class ConsoleCommunity:
         await self.say(f":role {name} moderator", f":as {name}")
         return self
 
+    async def with_supporters(
+        self,
+        supporters: Sequence[str] = ("bob",),
+        *,
+        on_duty: Sequence[str] = ("bob",),
+        alerts: bool = True,
+        then: str = "alice",
+    ) -> ConsoleCommunity:
+        """The support sessions' usual stage: "mod" moderates (with an alerts channel unless
+        ``alerts`` is False) and chose the Supporters role; ``supporters`` have it, ``on_duty``
+        typed /duty on; then act as ``then``."""
+        lines = [":role mod moderator", ":as mod"]
+        if alerts:
+            lines.append("/community channel purpose:alerts channel:#alerts")
+        if supporters:
+            lines.append("/community supporters role:Supporters")
+        lines += [f":role {name} +Supporters" for name in supporters]
+        for name in on_duty:
+            lines += [f":as {name}", "/duty on"]
+        await self.say(*lines, f":as {then}")
+        return self
+
     async def export(self, who: str | None = None) -> dict:
         """``/mydata export`` (as ``who``, else whoever is typing): the file's ``data``, or {}
         when nothing is stored."""

@@ -50,15 +50,7 @@ def posted_alerts(out: str) -> int:
 async def no_alerts_channel(tmp_path):
     """Supporters chosen and on duty, but the moderators never set an alerts channel."""
     c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
-    await c.say(
-        ":role mod moderator",
-        ":as mod",
-        "/community supporters role:Supporters",
-        ":role bob +Supporters",
-        ":as bob",
-        "/duty on",
-        ":as alice",
-    )
+    await c.with_supporters(alerts=False)
     yield c
     await c.stop()
 

@@ -158,12 +158,7 @@ async def test_a_member_who_leaves_while_waiting_lets_those_behind_move_up(desk)
 async def no_supporters(tmp_path):
     """The moderators set an alerts channel but never chose any peer supporters."""
     c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
-    await c.say(
-        ":role mod moderator",
-        ":as mod",
-        "/community channel purpose:alerts channel:#alerts",
-        ":as alice",
-    )
+    await c.with_supporters((), on_duty=())
     yield c
     await c.stop()
 

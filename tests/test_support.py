@@ -16,17 +16,7 @@ REQUEST = '/support request kind:listen topics:grief,relapse time:45m note:"roug
 async def desk(tmp_path):
     """mod moderates (alerts channel set); bob and sam are supporters, bob on duty; as alice."""
     c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
-    await c.say(
-        ":role mod moderator",
-        ":as mod",
-        "/community channel purpose:alerts channel:#alerts",
-        "/community supporters role:Supporters",
-        ":role bob +Supporters",
-        ":role sam +Supporters",
-        ":as bob",
-        "/duty on",
-        ":as alice",
-    )
+    await c.with_supporters(("bob", "sam"), on_duty=("bob",))
     yield c
     await c.stop()
 

@@ -25,14 +25,7 @@ def test_docs_say_who_else_can_read_a_discord_session_thread():
 async def desk(tmp_path):
     """mod moderates (alerts channel set); bob is a supporter, off duty; as alice."""
     c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
-    await c.say(
-        ":role mod moderator",
-        ":as mod",
-        "/community channel purpose:alerts channel:#alerts",
-        "/community supporters role:Supporters",
-        ":role bob +Supporters",
-        ":as alice",
-    )
+    await c.with_supporters(("bob",), on_duty=())
     yield c
     await c.stop()
 

@@ -17,16 +17,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 async def desk(tmp_path):
     """mod moderates (alerts channel set); bob is a supporter on duty; as alice."""
     c = await ConsoleCommunity.create(tmp_path, config=LIMITS)
-    await c.say(
-        ":role mod moderator",
-        ":as mod",
-        "/community channel purpose:alerts channel:#alerts",
-        "/community supporters role:Supporters",
-        ":role bob +Supporters",
-        ":as bob",
-        "/duty on",
-        ":as alice",
-    )
+    await c.with_supporters()
     yield c
     await c.stop()
 
