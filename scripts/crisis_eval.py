@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cogs.crisis.detector import Detector  # noqa: E402
 
 LEVELS = ("urgent", "concern", "none")
+WIDTH = 150
 
 
 def load(path: Path) -> list[dict[str, str]]:
@@ -91,7 +92,7 @@ def main(argv: list[str]) -> int:
             for r, d in zip(rows, dets, strict=True):
                 if d.level != r["label"]:
                     print(
-                        f"  {r['label']:>7} -> {d.level:<7} {r['category']:<15} {r['language']} {r['text'][:150]}  {list(d.matched)}"
+                        f"  {r['label']:>7} -> {d.level:<7} {r['category']:<15} {r['language']} {r['text'][:WIDTH]}  {list(d.matched)}"
                     )
     return 0
 

@@ -77,8 +77,9 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     assert either >= 0.94
     # 0.020 since blind round 23 joined the development data with its sets' false alarms
     # (4.8-8.8 %, measured before any tuning); 0.022 since round 27 (1.9-8.0 %) joined, 0.023
-    # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %)
-    assert alarms <= 0.025
+    # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %); round 30 (1.9-6.8 %) joined
+    # and was tuned on: 0.022
+    assert alarms <= 0.023
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -154,9 +155,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 25 (Z sets) 2 more: 32 of 2,895; round 26 (AA sets) 1 more, and 1 read as a story
     # since: 32 of 3,028; round 27 (AB sets, not tuned on) 4 more: 36 of 3,159, of which 2
     # are read as stories since ("at 19 I", "a 15 anni"): 34; round 28 (AC sets) 4 more: 38 of
-    # 3,291; round 29 (AD sets) 6 more: 44 of 3,423.
+    # 3,291; round 29 (AD sets) 6 more: 44 of 3,423; round 30 (AE sets, not tuned on) 4 more,
+    # then read as stories ("in the 90s", "during my worst year", "I was suicidal"): 43 of 3,558.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 44, urgent
+    assert len(urgent) <= 43, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -676,4 +678,32 @@ def test_a_goodbye_that_reads_like_a_milestone_is_still_heard(text: str) -> None
     ],
 )
 def test_milestone_goodbyes_are_not_alarms(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "done pretending im fine. tonight im ending it",
+        "charcoal bbq is lit in the bedroom and the windows are taped",
+        "i have a bag of my meds saved up, 2 months worth. i stopped taking them in june",
+        "je suis sur le pont au-dessus de l'autoroute. c'est fini pour moi",
+    ],
+)
+def test_a_crisis_said_beside_a_denial_a_treat_or_an_old_story_is_urgent(text: str) -> None:
+    # (new wordings, not copied from a set: pretending, a barbecue that is a means, a supply
+    # kept now while the story is of when it started, a French 'fini' that is about now)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "people were worried after my last post. to be clear, i'm not suicidal, just tired",
+        "slow lunch, i hate porridge but im finishing it because my dietitian said so",
+        "my uncle overdosed back in the 80s, we still don't talk about it",
+        "bbq on the balcony tonight with tea and a stream on, bliss",
+    ],
+)
+def test_everyday_words_around_crisis_vocabulary_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

@@ -98,6 +98,26 @@ def _too_much(words: tuple[str, ...], m: Match) -> bool:
     return words[m.end - 1] == "to" and m.end < len(words) and words[m.end] in _AMOUNTS
 
 
+_PRETEND = frozenset(
+    "pretending pretend pretended faking fake act acting fingir fingiendo fingindo finjo "
+    "semblant vortauschen притворяться притворяюсь вдавати вдаю".split()
+)
+
+
+def _holds(outer: Match, inner: Match) -> bool:
+    """`outer` is a longer phrase that contains `inner`."""
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and outer.end - outer.start > inner.end - inner.start
+    )
+
+
+def _pretended(words: tuple[str, ...], m: Match) -> bool:
+    """ "done pretending I'm fine", "fingiendo que estoy bien": a denial only acted out."""
+    return any(w in _PRETEND for w in words[max(0, m.start - 3) : m.start])
+
+
 def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     """Sort matches by concept and take back the ones negation, the past or idioms cancel."""
     raw: dict[str, list[Match]] = {}
@@ -113,9 +133,15 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     for concept in ("past", "past_verb"):
         if concept in raw:
             raw[concept] = [m for m in raw[concept] if not _too_much(words, m)]
+    for concept in ("denial", "safe_now"):
+        if concept in raw:  # "done pretending I'm fine" says the opposite
+            raw[concept] = [m for m in raw[concept] if not _pretended(words, m)]
     covered = [False] * len(words)
+    wishes = [m for c in ("want_die", "self_kill") for m in raw.get(c, ())]
     for concept in ("idiom", "aimed_at_others"):
         for m in raw.get(concept, ()):
+            if any(_holds(w, m) for w in wishes):
+                continue  # "if I died tomorrow" holds the idiom "I died": the longer phrase tells
             for i in range(m.start, m.end):
                 covered[i] = True
     # A story about a film, a song or the news: that sentence and the next one.
@@ -267,7 +293,7 @@ def in_past(facts: Facts, m: Match, told_in_past: bool = False) -> bool:
     if told_in_past and facts.past_sentences:
         # A story told in another sentence ("same bridge as last year") does not date a
         # sentence that places the writer here and now ("I'm on the bridge again").
-        if facts.sentence_has(sentence, "now_strong"):
+        if facts.sentence_has(sentence, "now_strong", "held_now"):
             return False
         return not says_now(facts, sentence)
     return False

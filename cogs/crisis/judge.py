@@ -282,6 +282,7 @@ def _means_and_places(facts: Facts) -> None:
             facts.raw_has("possess")
             and (risk(facts) or facts.raw_has("now_strong"))
             and not facts.has("leisure", "positive")
+            and not facts.raw_has("safe_now", "denial")  # "I'm safe, no plans to hurt myself"
         ):
             facts.fire(URGENT, "means.at-hand-with-intent")
     _counted_and_enough(facts)
@@ -313,10 +314,10 @@ def _calm_near(facts: Facts, m: Match) -> bool:
     """Something ordinary (leisure, good news) in the same sentence as the means."""
     sentence = facts.tokens.sentence[m.start]
     return any(
-        sentence == facts.tokens.sentence[o.start]
+        sentence == facts.tokens.sentence[o.start] and not (o.start < m.end and m.start < o.end)
         for c in ("leisure", "positive")
         for o in facts.get(c)
-    )
+    )  # a word of the means itself ("a charcoal bbq inside") is not the calm around it
 
 
 def _counted_and_enough(facts: Facts) -> None:
@@ -349,7 +350,11 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
         for c in ("habit", "drug")
         for h in facts.raw.get(c, ())
     )
-    benign = any(not (b.start < m.end and m.start < b.end) for b in _benign_goodbyes(facts))
+    benign = any(
+        not (b.start < m.end and m.start < b.end)
+        or (b.start <= m.start and m.end <= b.end and b.end - b.start > m.end - m.start)
+        for b in _benign_goodbyes(facts)
+    )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
     return habit or benign
 
 
