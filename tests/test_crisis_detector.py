@@ -156,9 +156,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # since: 32 of 3,028; round 27 (AB sets, not tuned on) 4 more: 36 of 3,159, of which 2
     # are read as stories since ("at 19 I", "a 15 anni"): 34; round 28 (AC sets) 4 more: 38 of
     # 3,291; round 29 (AD sets) 6 more: 44 of 3,423; round 30 (AE sets, not tuned on) 4 more,
-    # then read as stories ("in the 90s", "during my worst year", "I was suicidal"): 43 of 3,558.
+    # then read as stories ("in the 90s", "during my worst year", "I was suicidal"): 43 of 3,558;
+    # round 31 (AF sets, not tuned on) 5 more, 4 of them read as stories since: 44 of 3,696.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 43, urgent
+    assert len(urgent) <= 44, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -706,4 +707,34 @@ def test_a_crisis_said_beside_a_denial_a_treat_or_an_old_story_is_urgent(text: s
     ],
 )
 def test_everyday_words_around_crisis_vocabulary_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my glock is loaded and on the bed next to me",
+        "been saving up my olanzapine for a month. got plenty now",
+        "my teammate said goodbye in vc and locked himself in his room, now he wont answer",
+        "this is the last time you'll hear from me. look after each other",
+        "взял ружьё из сейфа, зарядил. просто хотел чтоб кто-то знал",
+    ],
+)
+def test_a_means_a_supply_or_a_goodbye_said_in_other_words_is_urgent(text: str) -> None:
+    # (new wordings of round 31's families: a handgun by name, a medicine by name, a gaming
+    # partner as the subject, "this is the last" that is no idiom, a Russian message without a
+    # pronoun whose "someone" is who should know, not who is in danger)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do take-homes work when you go on holiday?",
+        "took the boat out with my new rope, peaceful morning on the lake",
+        "overdosed on anime this weekend, zero regrets",
+        "coffee, dog walk, laundry. that's the day",
+    ],
+)
+def test_a_drug_name_a_boat_trip_and_a_plain_day_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

@@ -208,7 +208,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
 
 
 _AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені мне".split())
-_NOW = frozenset("now maintenant ahora agora jetzt ora зараз сеичас теперь тепер".split())
+_NOW = frozenset("now maintenant ahora agora jetzt ora adesso зараз сеичас теперь тепер".split())
 
 
 def _age_now(tokens: Tokens) -> bool:

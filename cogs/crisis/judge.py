@@ -143,6 +143,8 @@ def _overdose(facts: Facts) -> None:
     for m in facts.get("take"):
         if in_past(facts, m, told_in_past=True):
             continue
+        if any(d.start <= m.start and m.end <= d.end for d in facts.get("drug")):
+            continue  # the word is part of the drug's own name ("take-homes")
         drug = facts.near(m, ("drug",), 8, 8)
         said = facts.near(m, ("overdose_word",), 0, 4)
         amount = _amount(facts, m)
