@@ -157,9 +157,11 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # are read as stories since ("at 19 I", "a 15 anni"): 34; round 28 (AC sets) 4 more: 38 of
     # 3,291; round 29 (AD sets) 6 more: 44 of 3,423; round 30 (AE sets, not tuned on) 4 more,
     # then read as stories ("in the 90s", "during my worst year", "I was suicidal"): 43 of 3,558;
-    # round 31 (AF sets, not tuned on) 5 more, 4 of them read as stories since: 44 of 3,696.
+    # round 31 (AF sets, not tuned on) 5 more, 4 of them read as stories since: 44 of 3,696;
+    # round 32 (AG sets, not tuned on) 4 more, then an apology for a long post is no goodbye
+    # and "gave my dog away once" a story: 42 of 3,827.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 44, urgent
+    assert len(urgent) <= 42, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -737,4 +739,32 @@ def test_a_means_a_supply_or_a_goodbye_said_in_other_words_is_urgent(text: str) 
     ],
 )
 def test_a_drug_name_a_boat_trip_and_a_plain_day_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "going to end it after the hearing on friday. if she keeps the house i have nothing",
+        "can't stay safe today",
+        "just took everything in the medicine cabinet. don't want to be found",
+        "je crois que j'ai pris trop de G, j'arrive plus à garder les yeux ouverts",
+        "estoy en la azotea. hace mucho frío y no siento nada",
+    ],
+)
+def test_an_intent_beside_an_if_a_safety_idiom_or_weather_is_still_urgent(text: str) -> None:
+    # (new wordings of round 32's families: an "if" in another sentence, "stay safe" inside
+    # "can't stay safe", a cabinet of medicines, GHB called "G", "hace mucho" that is weather)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister texted me telling me to kill myself lol, blocked",
+        "new song 'goodbye forever' just dropped and it slaps",
+        "quick q, can i take paracetamol with my meds before the game? asking before i do it",
+    ],
+)
+def test_words_aimed_at_the_writer_songs_and_a_dosing_question_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

@@ -137,7 +137,8 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         if concept in raw:  # "done pretending I'm fine" says the opposite
             raw[concept] = [m for m in raw[concept] if not _pretended(words, m)]
     covered = [False] * len(words)
-    wishes = [m for c in ("want_die", "self_kill", "method_question") for m in raw.get(c, ())]
+    held = ("want_die", "self_kill", "method_question", "unsafe", "farewell_strong")
+    wishes = [m for c in held for m in raw.get(c, ())]
     for concept in ("idiom", "aimed_at_others"):
         for m in raw.get(concept, ()):
             if any(_holds(w, m) for w in wishes):

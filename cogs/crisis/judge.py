@@ -89,6 +89,9 @@ def _intent(facts: Facts, joking: int) -> None:
     for m in facts.get("self_kill") + facts.get("suicidal_self"):
         if in_past(facts, m, told_in_past=facts.raw_has("past_verb")):
             continue
+        # "gonna end it after court tomorrow. if he gets the kids...": the "if" of another
+        # sentence does not make the intent conditional
+        conditional = facts.sentence_has(facts.tokens.sentence[m.start], "condition")
         if m.concept == "suicidal_self" and facts.sentence_has(
             facts.tokens.sentence[m.start], "leisure", "positive"
         ):
@@ -103,6 +106,7 @@ def _intent(facts: Facts, joking: int) -> None:
             facts.fire(CONCERN, "intent.hedged")
         else:
             facts.fire(URGENT, f"intent.{m.concept.replace('_', '-')}")
+    conditional = facts.raw_has("condition")
     for m in facts.get("suicide_word"):
         if in_past(facts, m, told_in_past=True) or joking >= 2 or facts.has("suicidal_thoughts"):
             continue
