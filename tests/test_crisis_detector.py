@@ -159,9 +159,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # then read as stories ("in the 90s", "during my worst year", "I was suicidal"): 43 of 3,558;
     # round 31 (AF sets, not tuned on) 5 more, 4 of them read as stories since: 44 of 3,696;
     # round 32 (AG sets, not tuned on) 4 more, then an apology for a long post is no goodbye
-    # and "gave my dog away once" a story: 42 of 3,827.
+    # and "gave my dog away once" a story: 42 of 3,827; round 33 (AH sets, not tuned on) 6 more,
+    # then stories "last winter", "торік", "at my lowest": 43 of 3,958.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 42, urgent
+    assert len(urgent) <= 43, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -767,4 +768,32 @@ def test_an_intent_beside_an_if_a_safety_idiom_or_weather_is_still_urgent(text: 
     ],
 )
 def test_words_aimed_at_the_writer_songs_and_a_dosing_question_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "left the cat with my mum and wrote down who gets what. thanks for the years everyone",
+        "sitting on the ledge. i'm not climbing back in this time",
+        "currently cutting in the work toilets lol whatever",
+        "сиджу в гаражі з увімкненим двигуном",
+        "das seil liegt unter meinem bett. wenn alle schlafen, dann mach ichs",
+    ],
+)
+def test_goodbyes_a_ledge_cutting_now_and_an_engine_running_are_urgent(text: str) -> None:
+    # (new wordings of round 33's families: a will said as "who gets what", "climbing back in"
+    # that is no story, self-harm now told with "lol", the engine running (uk), "dann mach ichs")
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what dose of sertraline do you all take? mine is 50mg",
+        "goodbye forever tinder, 6 months single and thriving",
+        "keine sorge, ich ritz mich nicht mehr, das ist nur vom hund",
+    ],
+)
+def test_a_dose_question_an_app_goodbye_and_a_pet_scratch_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

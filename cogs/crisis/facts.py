@@ -145,6 +145,14 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
                 continue  # "if I died tomorrow" holds the idiom "I died": the longer phrase tells
             for i in range(m.start, m.end):
                 covered[i] = True
+    # A denial that holds the act it denies, the negation after the verb: "ich ritz mich nicht
+    # mehr" (German puts "nicht" after "ritz mich", where a negation before it cannot reach)
+    for d in raw.get("denial", ()):
+        for concept in ("self_harm", "self_kill", "want_die"):
+            for m in raw.get(concept, ()):
+                if _holds(d, m):
+                    for i in range(m.start, m.end):
+                        covered[i] = True
     # A story about a film, a song or the news: that sentence and the next one.
     media = {sentence[m.start] + k for m in raw.get("media", ()) for k in (0, 1)}
     if _looks_german(words):

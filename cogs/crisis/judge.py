@@ -209,8 +209,11 @@ def _amount(facts: Facts, take: Match) -> bool:
             return True  # "took everything", "took all of them"
         if any(0 <= d.start - q.start <= 4 for d in drugs):
             return True  # "a whole bottle of tylenol", "ganze packung paracetamol"
-        if any(0 < q.start - d.end <= 5 and clause[q.start] == clause[d.start] for d in drugs):
-            return True  # "me tomé las pastillas de mi abuela, todas"
+        if any(
+            take.start < d.start and 0 < q.start - d.end <= 5 and clause[q.start] == clause[d.start]
+            for d in drugs
+        ):
+            return True  # "me tomé las pastillas de mi abuela, todas" (not "propranolol do you all take")
     return big_number(facts, take, 8) or any(
         big_number(facts, Match("drug", max(0, d.start - 4), d.start), 0, anchor=d.start)
         for d in drugs
@@ -219,8 +222,8 @@ def _amount(facts: Facts, take: Match) -> bool:
 
 def _self_harm(facts: Facts, joking: int) -> None:
     for m in facts.get("self_harm"):
-        if in_past(facts, m, told_in_past=True) or joking >= 2:
-            continue
+        if in_past(facts, m, told_in_past=True) or (joking >= 2 and not facts.has("injury_now")):
+            continue  # "currently cutting in the school bathroom lol whatever" is no joke
         sentence = facts.tokens.sentence[m.start]
         if about_other(facts):
             continue
