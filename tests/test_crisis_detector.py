@@ -160,9 +160,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 31 (AF sets, not tuned on) 5 more, 4 of them read as stories since: 44 of 3,696;
     # round 32 (AG sets, not tuned on) 4 more, then an apology for a long post is no goodbye
     # and "gave my dog away once" a story: 42 of 3,827; round 33 (AH sets, not tuned on) 6 more,
-    # then stories "last winter", "торік", "at my lowest": 43 of 3,958.
+    # then stories "last winter", "торік", "at my lowest": 43 of 3,958; round 34 (AI sets, not
+    # tuned on) 2 more, then ages and birthdays of a story: 42 of 4,091.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 43, urgent
+    assert len(urgent) <= 42, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -796,4 +797,33 @@ def test_goodbyes_a_ledge_cutting_now_and_an_engine_running_are_urgent(text: str
     ],
 )
 def test_a_dose_question_an_app_goodbye_and_a_pet_scratch_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20 jours sans boire. mais je pense sérieusement à me tuer",
+        "it's all planned for sunday after the match. by then it's done",
+        "used alone again, can't get a full breath",
+        "mon frère a pris des trucs, il ronfle super fort et je peux pas le réveiller",
+        "la corda ce l'ho già in camera",
+    ],
+)
+def test_an_intent_after_a_sober_count_a_game_or_an_overdose_seen_is_urgent(text: str) -> None:
+    # (new wordings of round 34's families: French "je pense" is not the Spanish past "pensé",
+    # a match that only says when is no film, breath after using alone, a brother who can't
+    # be woken, a rope already in the room)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "coach made us run suicides again, i'm deceased",
+        "adieu la bouteille, 6 mois aujourd'hui",
+        "i'm not going to overdose, i carry narcan and test everything",
+    ],
+)
+def test_drills_a_bottle_said_goodbye_and_harm_reduction_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

@@ -154,7 +154,14 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
                     for i in range(m.start, m.end):
                         covered[i] = True
     # A story about a film, a song or the news: that sentence and the next one.
-    media = {sentence[m.start] + k for m in raw.get("media", ()) for k in (0, 1)}
+    # ... but not a game, a show or a match that only says when ("after the game on friday")
+    times = raw.get("weekday", ())
+    media = {
+        sentence[m.start] + k
+        for m in raw.get("media", ())
+        if not _overlaps(m, times)
+        for k in (0, 1)
+    }
     if _looks_german(words):
         for concept in ("die_word", "want_die"):
             raw[concept] = [m for m in raw.get(concept, ()) if words[m.start : m.end] != ("die",)]
