@@ -104,7 +104,7 @@ _PRETEND = frozenset(
 )
 
 
-def _holds(outer: Match, inner: Match) -> bool:
+def holds(outer: Match, inner: Match) -> bool:
     """`outer` is a longer phrase that contains `inner`."""
     return (
         outer.start <= inner.start
@@ -141,7 +141,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     wishes = [m for c in held for m in raw.get(c, ())]
     for concept in ("idiom", "aimed_at_others"):
         for m in raw.get(concept, ()):
-            if any(_holds(w, m) for w in wishes):
+            if any(holds(w, m) for w in wishes):
                 continue  # "if I died tomorrow" holds the idiom "I died": the longer phrase tells
             for i in range(m.start, m.end):
                 covered[i] = True
@@ -150,7 +150,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     for d in raw.get("denial", ()):
         for concept in ("self_harm", "self_kill", "want_die"):
             for m in raw.get(concept, ()):
-                if _holds(d, m):
+                if holds(d, m):
                     for i in range(m.start, m.end):
                         covered[i] = True
     # A story about a film, a song or the news: that sentence and the next one.

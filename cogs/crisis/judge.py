@@ -24,6 +24,7 @@ from cogs.crisis.facts import (
     about_other,
     big_number,
     first_person,
+    holds,
     in_past,
     in_story,
     joke_signs,
@@ -360,9 +361,7 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
         for h in facts.raw.get(c, ())
     )
     benign = any(
-        not (b.start < m.end and m.start < b.end)
-        or (b.start <= m.start and m.end <= b.end and b.end - b.start > m.end - m.start)
-        for b in _benign_goodbyes(facts)
+        not (b.start < m.end and m.start < b.end) or holds(b, m) for b in _benign_goodbyes(facts)
     )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
     return habit or benign
 
