@@ -78,8 +78,9 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # 0.020 since blind round 23 joined the development data with its sets' false alarms
     # (4.8-8.8 %, measured before any tuning); 0.022 since round 27 (1.9-8.0 %) joined, 0.023
     # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %); round 30 (1.9-6.8 %) joined
-    # and was tuned on: 0.022; round 36 (3.2-7.1 %) joined untuned: 0.0225
-    assert alarms <= 0.023
+    # and was tuned on: 0.022; round 36 (3.2-7.1 %) joined untuned: 0.0225, then was tuned on:
+    # 0.0202
+    assert alarms <= 0.021
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -163,9 +164,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # then stories "last winter", "торік", "at my lowest": 43 of 3,958; round 34 (AI sets, not
     # tuned on) 2 more, then ages and birthdays of a story: 42 of 4,091; round 35 (AJ sets, not
     # tuned on) 4 more, 2 read as stories since: 44 of 4,223; round 36 (AK sets, measured on the
-    # shipped detector and not tuned on yet) 6 more: 50 of 4,359.
+    # shipped detector and not tuned on yet) 6 more: 50 of 4,359; after tuning on round 36
+    # (ages like "in my 20s", "on my worst night", a count in another sentence): 44.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 50, urgent
+    assert len(urgent) <= 44, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -855,4 +857,40 @@ def test_short_goodbyes_a_friend_in_danger_and_a_rope_in_a_bag_are_urgent(text: 
     ],
 )
 def test_a_self_harm_free_month_an_idiom_and_a_graduation_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "used after 4 months clean and my chest feels tight, can barely breathe",
+        "после укола трудно дышать",
+        "14 days sober today. been cutting for the last half hour and it won't stop",
+    ],
+)
+def test_a_count_broken_a_shot_and_cutting_for_the_last_half_hour_are_urgent(text: str) -> None:
+    # (new wordings of round 36's families: "after N months clean" is no sober count, a
+    # symptom after a dose in Russian, a sober count in another sentence dates no cutting
+    # that is going on now)
+    assert classify(text).level == "urgent", text
+
+
+def test_an_urge_with_a_call_for_company_is_a_concern_not_an_emergency() -> None:
+    text = "envie de me scarifier là, j'ai rien fait. quelqu'un peut me parler svp"
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin said i should go kill myself over a group chat meme. blocked her",
+        "whoever parked across my drive can go jump off a cliff",
+        "tonight's the night!! the premiere, see you all there",
+        "people keep asking if i'm going to hurt myself after the funeral. i'm not, i'm just sad",
+        "раньше резался, сейчас уже год чистый",
+        "years ago i asked a stranger online how many pills it would take. now i volunteer on a helpline",
+        "overdosed in my late 20s. my kid starts school next week and i'll be there",
+    ],
+)
+def test_insults_a_premiere_a_question_asked_and_stories_of_the_past_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

@@ -192,12 +192,19 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     back = [sentence[m.start] for m in raw.get("dated_back", ())]
     if back:
         story |= frozenset(range(max(back) + 1))
-    if _age_now(tokens) or raw.get("story_frame"):
-        # the writer's age now, or a message that opens as a story ("story time for the new
-        # folks", "vou contar uma coisa"): every sentence of it belongs to the story
+    if raw.get("story_frame"):
+        # a message that opens as a story ("story time for the new folks", "vou contar uma
+        # coisa"): every sentence of it belongs to the story
         story |= frozenset(sentence)
+    aged = _age_now(tokens)
+    if aged is not None:
+        # the writer's age now ("... now I'm 47"): what comes before it is a younger self's
+        # story; what follows ("this is it, this is what the rest looks like") is today
+        story |= frozenset(range(aged + 1))
     broken = frozenset(sentence[m.start] for m in raw.get("relapse", ()))
-    counts = frozenset(sentence[m.start] for m in sober) - broken
+    # "shot up after 3 months clean": a count said as the time before using is broken too
+    frames = raw.get("present_frame", ())
+    counts = frozenset(sentence[m.start] for m in sober if not _overlaps(m, frames)) - broken
     anniversary = frozenset(sentence[m.start] for m in raw.get("anniversary", ()))
     story |= anniversary
     facts = Facts(
@@ -227,9 +234,9 @@ _AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені мне".split())
 _NOW = frozenset("now maintenant ahora agora jetzt ora adesso зараз сеичас теперь тепер".split())
 
 
-def _age_now(tokens: Tokens) -> bool:
-    """ "I'm 34 now", "now I'm 29", "j'en ai 30 maintenant", "ich bin jetzt 40", "зараз мені
-    29": an age said as today's."""
+def _age_now(tokens: Tokens) -> int | None:
+    """The sentence that gives the writer's age as today's, if any: "I'm 34 now", "now I'm 29",
+    "j'en ai 30 maintenant", "ich bin jetzt 40", "зараз мені 29"."""
     words, sentence = tokens.words, tokens.sentence
     for i in range(1, len(words)):
         if words[i].isdigit() and 12 <= int(words[i][:3]) <= 99:
@@ -240,12 +247,12 @@ def _age_now(tokens: Tokens) -> bool:
                 and words[i - 2] in _NOW
                 and sentence[i - 2] == sentence[i]  # "...help me on the toilet now. i'm 29"
             ):
-                return True
+                return sentence[i]
             if (lead in _AGE_NOW_LEAD or lead in _NOW) and (after in _NOW or lead in _NOW):
                 if lead in _NOW and (i < 2 or words[i - 2] not in _AGE_NOW_LEAD):
                     continue
-                return True
-    return False
+                return sentence[i]
+    return None
 
 
 def _overlaps(m: Match, others: Iterable[Match]) -> bool:
@@ -325,7 +332,12 @@ def says_now(facts: Facts, sentence: int) -> bool:
     """The sentence says the act is happening now or was just done ("just", "right now")."""
     if sentence in facts.anniversary_sentences:
         return False
-    return facts.sentence_has(sentence, "just_now")
+    # "now 7 months clean", "сейчас уже год чистый": a "now" that dates the story back
+    dating = (*facts.raw.get("dated_back", ()), *facts.raw.get("sober_count", ()))
+    return any(
+        facts.tokens.sentence[m.start] == sentence and not _overlaps(m, dating)
+        for m in facts.raw.get("just_now", ())
+    )
 
 
 def joke_signs(facts: Facts) -> int:

@@ -85,7 +85,12 @@ def _decision(facts: Facts, joking: int) -> None:
 
 def _intent(facts: Facts, joking: int) -> None:
     if facts.raw_has("denial"):
-        return  # "asked if I'd had thoughts of ending my life; I said no and meant it"
+        # "asked if I'd had thoughts of ending my life; I said no and meant it"; a wish said
+        # beside the denial stays a wish: "not going to do anything daft, but I hope I just
+        # don't wake up one of these days"
+        if any(not in_past(facts, m) for m in facts.get("want_die")) and not joking:
+            facts.fire(CONCERN, "passive.wish-to-die")
+        return
     conditional = facts.raw_has("condition")
     for m in facts.get("self_kill") + facts.get("suicidal_self"):
         if in_past(facts, m, told_in_past=facts.raw_has("past_verb")):
@@ -99,6 +104,8 @@ def _intent(facts: Facts, joking: int) -> None:
             # "I have a plan for the weekend: hiking"; a sober count in another sentence
             # ("tonight's the night. 41 days sober and it doesn't matter") cancels nothing
             continue
+        if m.concept == "suicidal_self" and _alone_in_sentence(facts, m) and facts.has("leisure"):
+            continue  # "tonight's the night!!! opening night, break a leg": said of the outing
         slang = facts.tokens.words[m.start : m.end] in _SLANG
         if joking >= 2 or (joking and (slang or conditional)):
             continue
@@ -140,6 +147,14 @@ def _intent(facts: Facts, joking: int) -> None:
             facts.fire(CONCERN, "passive.suicidal-thoughts")
 
 
+def _alone_in_sentence(facts: Facts, m: Match) -> bool:
+    """The match is the whole of its sentence ("tonight's the night!!!")."""
+    sentence = facts.tokens.sentence
+    before = m.start == 0 or sentence[m.start - 1] != sentence[m.start]
+    after = m.end == len(sentence) or sentence[m.end] != sentence[m.start]
+    return before and after
+
+
 def _overdose(facts: Facts) -> None:
     if facts.has("method_question"):
         return  # "how many would it take": a question, judged in _concern
@@ -178,7 +193,7 @@ def _overdose(facts: Facts) -> None:
         if facts.near(m, ("drug", "means"), 6, 6) and not in_past(facts, m, told_in_past=True):
             facts.fire(URGENT, "means.saved-up", overdose=facts.has("drug"))
     for m in facts.get("od_symptom"):
-        if in_past(facts, m, told_in_past=True) or joke_signs(facts) or facts.raw_has("panic"):
+        if in_past(facts, m, told_in_past=True) or _joke_about(facts, m) or facts.raw_has("panic"):
             continue
         if facts.raw_has("use_context") or facts.has("drug", "take", "overdose_word"):
             facts.fire(URGENT, "overdose.symptoms-after-use", overdose=True)
@@ -230,6 +245,11 @@ def _self_harm(facts: Facts, joking: int) -> None:
             continue
         if facts.sentence_has(sentence, "benign_injury") and not facts.has("injury_now"):
             continue  # "cut myself chopping onions": an accident told with how it happened
+        if facts.near(m, ("condition",), 6, 0) and not facts.has("injury_now"):
+            # "people keep asking if I'm going to hurt myself. I'm not": asked, not done
+            if not facts.raw_has("denial"):
+                facts.fire(CONCERN, "self-harm.recent")
+            continue
         if facts.near(m, ("self_harm_urge", "urge_word"), 5, 0) or any(
             u.start <= m.start < u.end for u in facts.get("self_harm_urge")
         ):
@@ -318,6 +338,17 @@ def _means_and_places(facts: Facts) -> None:
             and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill"))
         ):
             facts.fire(URGENT, "place.jump-intent")
+
+
+def _joke_about(facts: Facts, m: Match) -> int:
+    """Signs of a joke that touch this match: laughter anywhere, an everyday word in its sentence.
+
+    "the meeting on sunday is at 11" in another sentence makes no joke of "my lips look blue".
+    """
+    if facts.raw_has("laugh"):
+        return joke_signs(facts)
+    sentence = facts.tokens.sentence[m.start]
+    return joke_signs(facts) if facts.sentence_has(sentence, "mundane", "hyperbole") else 0
 
 
 def _calm_near(facts: Facts, m: Match) -> bool:
@@ -427,19 +458,28 @@ def _unsafe(facts: Facts) -> None:
         facts.fire(URGENT, "unsafe.said")
     if len({facts.tokens.words[m.start : m.end] for m in facts.get("distress_strong")}) >= 2:
         facts.fire(URGENT, "unsafe.call-for-help")
-    if facts.has("distress_call", "distress_strong") and facts.has(
-        "self_kill", "suicidal_self", "want_die", "self_harm", "od_symptom"
-    ):
+    urges = facts.get("self_harm_urge") + facts.get("urge_word")
+    acts = [
+        m
+        for c in ("self_kill", "suicidal_self", "want_die", "self_harm", "od_symptom")
+        for m in facts.get(c)
+        if not any(u.start <= m.start and 0 <= m.start - u.end <= 5 for u in urges)
+        and not any(holds(u, m) for u in urges)
+    ]  # "strong urge to cut tonight, I didn't, talk to me please": an urge asks for company
+    if facts.has("distress_call", "distress_strong") and acts:
         facts.fire(URGENT, "unsafe.call-for-help")
 
 
 def _others(facts: Facts) -> None:
     if not facts.raw_has("third"):
         return
+    # a sign said of nobody ("this is it. this is what the rest looks like", after "meet
+    # someone" in another sentence) is the writer's own, not a report about someone else
     weak = {
         facts.tokens.words[m.start : m.end]
         for m in facts.get("other_weak")
         if not in_past(facts, m, told_in_past=True)
+        and facts.sentence_has(facts.tokens.sentence[m.start], "third")
     }
     weak_spans = [m for m in facts.get("other_weak")]
     backed = facts.has(
@@ -506,15 +546,15 @@ def _concern(facts: Facts, joking: int) -> None:
         ("method_question", "concern.method-question"),
     ):
         for m in facts.get(concept):
-            if concept != "method_question" and in_story(facts, m):
-                continue
+            if in_story(facts, m):
+                continue  # "years ago I asked a forum how many pills it would take"
             if joking >= 2 or (joking and concept == "hopeless"):
                 continue
             if concept != "method_question" and about_other(facts):
                 continue
             facts.fire(CONCERN, rule)
     if facts.has("relapse") and (facts.has("self_hate", "hopeless", "burden")):
-        if not any(in_story(facts, m) for m in facts.get("relapse")):
+        if not all(in_story(facts, m) for m in facts.get("relapse")):
             facts.fire(CONCERN, "concern.relapse-self-hatred")
     if facts.has("self_hate") and facts.has("want_die", "hopeless", "burden", "self_harm_urge"):
         facts.fire(CONCERN, "concern.self-hatred")
