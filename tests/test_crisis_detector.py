@@ -866,6 +866,7 @@ def test_a_self_harm_free_month_an_idiom_and_a_graduation_stay_quiet(text: str) 
         "used after 4 months clean and my chest feels tight, can barely breathe",
         "после укола трудно дышать",
         "14 days sober today. been cutting for the last half hour and it won't stop",
+        "my mates and i watched the match at the pub. i've been cutting for the last hour and it's bad",
     ],
 )
 def test_a_count_broken_a_shot_and_cutting_for_the_last_half_hour_are_urgent(text: str) -> None:
@@ -875,9 +876,16 @@ def test_a_count_broken_a_shot_and_cutting_for_the_last_half_hour_are_urgent(tex
     assert classify(text).level == "urgent", text
 
 
-def test_an_urge_with_a_call_for_company_is_a_concern_not_an_emergency() -> None:
-    text = "envie de me scarifier là, j'ai rien fait. quelqu'un peut me parler svp"
-    assert classify(text).level == "concern"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "envie de me scarifier là, j'ai rien fait. quelqu'un peut me parler svp",
+        "does anyone know if you can die from taking too many of my sleeping tablets",
+        "honestly i'm dead weight to my whole family",
+    ],
+)
+def test_an_urge_a_question_and_feeling_a_burden_are_concerns(text: str) -> None:
+    assert classify(text).level == "concern", text
 
 
 @pytest.mark.parametrize(

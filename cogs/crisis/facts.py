@@ -137,7 +137,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         if concept in raw:  # "done pretending I'm fine" says the opposite
             raw[concept] = [m for m in raw[concept] if not _pretended(words, m)]
     covered = [False] * len(words)
-    held = ("want_die", "self_kill", "method_question", "unsafe", "farewell_strong")
+    held = ("want_die", "self_kill", "method_question", "unsafe", "farewell_strong", "burden")
     wishes = [m for c in held for m in raw.get(c, ())]
     for concept in ("idiom", "aimed_at_others"):
         for m in raw.get(concept, ()):
@@ -156,11 +156,19 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     # A story about a film, a song or the news: that sentence and the next one.
     # ... but not a game, a show or a match that only says when ("after the game on friday")
     times = raw.get("weekday", ())
+    # ... nor a sentence after it that says what the writer is doing now ("we watched the
+    # football. ... I've been cutting for the last half hour")
+    now = {
+        sentence[m.start]
+        for m in raw.get("just_now", ())
+        if words[m.start : m.end] not in _NOW_ALONE  # "adesso" alone is any "now"
+    }
     media = {
         sentence[m.start] + k
         for m in raw.get("media", ())
         if not _overlaps(m, times)
         for k in (0, 1)
+        if k == 0 or sentence[m.start] + 1 not in now
     }
     if _looks_german(words):
         for concept in ("die_word", "want_die"):
@@ -231,7 +239,10 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
 
 
 _AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені мне".split())
-_NOW = frozenset("now maintenant ahora agora jetzt ora adesso зараз сеичас теперь тепер".split())
+_NOW = frozenset(
+    "now maintenant ahora agora jetzt ora adeso зараз сеичас теперь тепер".split()
+)  # folded
+_NOW_ALONE = frozenset((w,) for w in _NOW)
 
 
 def _age_now(tokens: Tokens) -> int | None:
