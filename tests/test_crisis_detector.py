@@ -79,8 +79,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # (4.8-8.8 %, measured before any tuning); 0.022 since round 27 (1.9-8.0 %) joined, 0.023
     # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %); round 30 (1.9-6.8 %) joined
     # and was tuned on: 0.022; round 36 (3.2-7.1 %) joined untuned: 0.0225, then was tuned on:
-    # 0.0202
-    assert alarms <= 0.021
+    # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210
+    assert alarms <= 0.0215
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -165,9 +165,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # tuned on) 2 more, then ages and birthdays of a story: 42 of 4,091; round 35 (AJ sets, not
     # tuned on) 4 more, 2 read as stories since: 44 of 4,223; round 36 (AK sets, measured on the
     # shipped detector and not tuned on yet) 6 more: 50 of 4,359; after tuning on round 36
-    # (ages like "in my 20s", "on my worst night", a count in another sentence): 44.
+    # (ages like "in my 20s", "on my worst night", a count in another sentence): 44; round 37
+    # (AL sets, measured on da6a95e, not tuned on yet) 6 more: 50 of 4,492.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 44, urgent
+    assert len(urgent) <= 50, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
