@@ -79,8 +79,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # (4.8-8.8 %, measured before any tuning); 0.022 since round 27 (1.9-8.0 %) joined, 0.023
     # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %); round 30 (1.9-6.8 %) joined
     # and was tuned on: 0.022; round 36 (3.2-7.1 %) joined untuned: 0.0225, then was tuned on:
-    # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210
-    assert alarms <= 0.0215
+    # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210, then was tuned on: 0.0200
+    assert alarms <= 0.0205
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -166,9 +166,11 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # tuned on) 4 more, 2 read as stories since: 44 of 4,223; round 36 (AK sets, measured on the
     # shipped detector and not tuned on yet) 6 more: 50 of 4,359; after tuning on round 36
     # (ages like "in my 20s", "on my worst night", a count in another sentence): 44; round 37
-    # (AL sets, measured on da6a95e, not tuned on yet) 6 more: 50 of 4,492.
+    # (AL sets, measured on da6a95e, not tuned on yet) 6 more: 50 of 4,492; tuned on round 37
+    # (school years and first times as stories, a count of years dates other sentences, a
+    # count of days or months only its own): 43.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 50, urgent
+    assert len(urgent) <= 43, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -903,3 +905,33 @@ def test_an_urge_a_question_and_feeling_a_burden_are_concerns(text: str) -> None
 )
 def test_insults_a_premiere_a_question_asked_and_stories_of_the_past_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ending it tmrw night",
+        "tengo claro que mañana temprano lo hago. no quiero que nadie me convenza",
+        "je mets mes cachets de côté depuis des semaines",
+        "sto sui binari dietro la stazione",
+    ],
+)
+def test_tomorrow_in_slang_a_decision_pills_put_aside_and_the_tracks_are_urgent(text: str) -> None:
+    # (new wordings of round 37's families)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he told me to go hang myself in voice chat. muted and reported",
+        "id rather jump off a cliff than sit through another one of his lectures",
+        "i've been through the hopeless phase, it lifted",
+    ],
+)
+def test_an_insult_passed_on_a_cliff_idiom_and_a_phase_that_lifted_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+def test_wishing_never_to_have_been_born_is_a_concern() -> None:
+    assert classify("a veces me gustaría no haber nacido").level == "concern"

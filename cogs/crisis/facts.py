@@ -51,6 +51,10 @@ class Facts:
     # sentences told as an anniversary ("four years ago tonight I'm sitting in the car"): their
     # "now" and "tonight" belong to the story, not to today
     anniversary_sentences: frozenset[int] = frozenset()
+    # sentences that date acts told in the past tense elsewhere in the message: stories, and
+    # sober counts of years ("5 years clean"); a count of days or months dates only its own
+    # sentence ("I'm 4 months sober. ... but I took like 15 of my sertraline")
+    dating_sentences: frozenset[int] = frozenset()
     fired: list[tuple[int, str]] = field(default_factory=list)
     overdose: bool = False
 
@@ -212,7 +216,13 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     broken = frozenset(sentence[m.start] for m in raw.get("relapse", ()))
     # "shot up after 3 months clean": a count said as the time before using is broken too
     frames = raw.get("present_frame", ())
-    counts = frozenset(sentence[m.start] for m in sober if not _overlaps(m, frames)) - broken
+    counted = [m for m in sober if not _overlaps(m, frames)]
+    counts = frozenset(sentence[m.start] for m in counted) - broken
+    years = frozenset(
+        sentence[m.start]
+        for m in counted
+        if not _YEARS.isdisjoint(words[max(0, m.start - 2) : m.end])  # "4 years self harm free"
+    )
     anniversary = frozenset(sentence[m.start] for m in raw.get("anniversary", ()))
     story |= anniversary
     facts = Facts(
@@ -221,6 +231,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         past_sentences=story | counts,
         story_sentences=story,
         anniversary_sentences=anniversary,
+        dating_sentences=story | (years - broken),
     )
     for concept, found in raw.items():
         if concept not in SUPPRESSIBLE:
@@ -239,6 +250,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
 
 
 _AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені мне".split())
+_YEARS = frozenset("year years ano anos jahr jahre an ans anno anni год года лет рік років".split())
 _NOW = frozenset(
     "now maintenant ahora agora jetzt ora adeso зараз сеичас теперь тепер".split()
 )  # folded
@@ -324,7 +336,7 @@ def in_past(facts: Facts, m: Match, told_in_past: bool = False) -> bool:
     sentence = facts.tokens.sentence[m.start]
     if sentence in facts.story_sentences or (told_in_past and sentence in facts.past_sentences):
         return not says_now(facts, sentence)
-    if told_in_past and facts.past_sentences:
+    if told_in_past and facts.dating_sentences:
         # A story told in another sentence ("same bridge as last year") does not date a
         # sentence that places the writer here and now ("I'm on the bridge again").
         if facts.sentence_has(sentence, "now_strong", "held_now"):
