@@ -79,8 +79,9 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # (4.8-8.8 %, measured before any tuning); 0.022 since round 27 (1.9-8.0 %) joined, 0.023
     # since round 28 (3.9-7.5 %), 0.024 since round 29 (3.3-10.6 %); round 30 (1.9-6.8 %) joined
     # and was tuned on: 0.022; round 36 (3.2-7.1 %) joined untuned: 0.0225, then was tuned on:
-    # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210, then was tuned on: 0.0200
-    assert alarms <= 0.0205
+    # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210, then was tuned on: 0.0200;
+    # tiredness beside the writer's own reassurance read as venting: 0.0186
+    assert alarms <= 0.019
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -935,3 +936,21 @@ def test_an_insult_passed_on_a_cliff_idiom_and_a_phase_that_lifted_stay_quiet(te
 
 def test_wishing_never_to_have_been_born_is_a_concern() -> None:
     assert classify("a veces me gustaría no haber nacido").level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not suicidal, just tired of everything lately",
+        "no quiero morirme, solo estoy cansada de todo",
+        "я не хочу умирать, просто устала от всего на работе",
+        "to be clear i'm safe, not going to hurt myself, just struggling with my sister moving out",
+    ],
+)
+def test_tiredness_or_a_struggle_beside_the_writers_own_reassurance_stays_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+def test_no_future_beside_a_reassurance_is_still_a_concern() -> None:
+    text = "I'm not going to do anything, I just don't see any future worth being in"
+    assert classify(text).level == "concern"

@@ -514,7 +514,12 @@ def _others(facts: Facts) -> None:
             facts.fire(CONCERN, "others.worry")
         else:
             facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
-    if facts.has("worry") and not facts.fired:
+    reassured = not about_other(facts) and all(
+        _own_reassurance(facts, facts.tokens.sentence[m.start]) for m in facts.get("worry")
+    )
+    if facts.has("worry") and not facts.fired and not reassured:
+        # "I'm safe, not going to hurt myself, just need to rant about my sister": the
+        # writer's own reassurance, not a worry about someone else
         facts.fire(CONCERN, "others.worry")
 
 
@@ -539,6 +544,35 @@ def _looks_like_overdose(facts: Facts) -> bool:
     return not _OVERDOSE_SIGNS.isdisjoint(facts.tokens.words)
 
 
+_THEY = frozenset("he hes she shes they theyre".split())  # folded
+# tiredness, not despair: "just tired of everything", "solo estoy harta", "просто устала"
+_TIRED = frozenset(
+    "tired exhausted done cansado cansada cansadisima cansadisimo harta harto müde mude "
+    "genervt creve crevee vide fatigue stanco stanca cansado cansada устал устала "
+    "втомилась втомився втомилася".split()
+)
+
+
+def _own_reassurance(facts: Facts, sentence: int) -> bool:
+    """The sentence says the writer is safe ("I'm safe", "not suicidal or anything"), not that
+    someone else is ("he's not in danger or anything but ...")."""
+    words = facts.tokens.words
+    return any(
+        facts.tokens.sentence[m.start] == sentence
+        and (m.start == 0 or words[m.start - 1] not in _THEY)
+        for c in ("denial", "safe_now")
+        for m in facts.raw.get(c, ())
+    )
+
+
+def _reassured_tired(facts: Facts, m: Match) -> bool:
+    """ "Not suicidal or anything, just tired of everything": tiredness said beside the
+    writer's own reassurance is venting, not despair ("I'm not going to do anything, I just
+    don't see any future" stays a concern)."""
+    tired = not _TIRED.isdisjoint(facts.tokens.words[m.start : m.end])
+    return tired and _own_reassurance(facts, facts.tokens.sentence[m.start])
+
+
 def _concern(facts: Facts, joking: int) -> None:
     for concept, rule in (
         ("hopeless", "concern.hopeless"),
@@ -549,6 +583,8 @@ def _concern(facts: Facts, joking: int) -> None:
             if in_story(facts, m):
                 continue  # "years ago I asked a forum how many pills it would take"
             if joking >= 2 or (joking and concept == "hopeless"):
+                continue
+            if concept == "hopeless" and _reassured_tired(facts, m):
                 continue
             if concept != "method_question" and about_other(facts):
                 continue
