@@ -81,8 +81,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # and was tuned on: 0.022; round 36 (3.2-7.1 %) joined untuned: 0.0225, then was tuned on:
     # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210, then was tuned on: 0.0200;
     # tiredness beside the writer's own reassurance read as venting: 0.0186; round 38
-    # (5.6-7.8 %) joined untuned: 0.0198
-    assert alarms <= 0.020
+    # (5.6-7.8 %) joined untuned: 0.0198, then was tuned on: 0.0192
+    assert alarms <= 0.0195
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -956,3 +956,30 @@ def test_tiredness_or_a_struggle_beside_the_writers_own_reassurance_stays_quiet(
 def test_no_future_beside_a_reassurance_is_still_a_concern() -> None:
     text = "I'm not going to do anything, I just don't see any future worth being in"
     assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "exagerei no G e to com falta de ar",
+        "ковтнула пів пачки снодійного",
+        "j'ai mis le charbon de bois dans le coffre. demain tout le monde est au boulot",
+        "on the ledge outside my flat and i don't want to go back in",
+    ],
+)
+def test_too_much_g_half_a_pack_charcoal_in_the_boot_and_a_ledge_are_urgent(text: str) -> None:
+    # (new wordings of round 38's families: GHB as "G", Ukrainian swallowing, a work word in
+    # another sentence is no joke about the means, "go back in" is no story)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last day of sixth form!! goodbye forever 🎓",
+        "adieu les couches!! 🥳",
+        "3 months crypto-free, goodbye forever binance",
+    ],
+)
+def test_goodbyes_said_to_what_is_over_with_a_celebration_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text

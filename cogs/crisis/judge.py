@@ -306,7 +306,9 @@ def _means_and_places(facts: Facts) -> None:
             or facts.raw_has("danger_cue", "weekday", "now_strong", "dont_stop_me")
         )
         calm = _calm_near(facts, m)
-        if ready and more and not calm and not joke_signs(facts):
+        if ready and more and not calm and not _joke_about(facts, m):
+            # "... in the boot. tomorrow everyone's at work": a mundane word in another
+            # sentence is no joke about the means
             facts.fire(URGENT, "means.ready")
         elif (
             facts.raw_has("possess")
@@ -394,7 +396,19 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
     benign = any(
         not (b.start < m.end and m.start < b.end) or holds(b, m) for b in _benign_goodbyes(facts)
     )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
-    return habit or benign
+    return habit or benign or _celebrating(facts)
+
+
+_PARTY = frozenset(("🎉",) + ("🥳",) + ("🎓",) + ("💐",) + ("🎊",) + ("🥂",))
+
+
+def _celebrating(facts: Facts) -> bool:
+    """The message celebrates with a party emoji ("last day of school, goodbye forever 🎓",
+    "addio pannolini!! 🎉"): a goodbye in it is said to what is over."""
+    return any(
+        facts.tokens.words[m.start : m.end] in {(e,) for e in _PARTY}
+        for m in facts.raw.get("positive", ())
+    )
 
 
 def _benign_goodbyes(facts: Facts) -> list[Match]:
