@@ -82,8 +82,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210, then was tuned on: 0.0200;
     # tiredness beside the writer's own reassurance read as venting: 0.0186; round 38
     # (5.6-7.8 %) joined untuned: 0.0198, then was tuned on: 0.0192; round 39 (4.2-7.0 %)
-    # joined untuned: 0.0200
-    assert alarms <= 0.0205
+    # joined untuned: 0.0200, then was tuned on: 0.0192
+    assert alarms <= 0.0195
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -173,9 +173,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # (school years and first times as stories, a count of years dates other sentences, a
     # count of days or months only its own): 43; round 38 (AM sets, measured on 60cc04b, not
     # tuned on yet) 7 more: 50 of 4,625; tuned on round 38: 50; round 39 (AN sets, measured on
-    # the shipped detector of bbf9287, not tuned on) 5 more: 55 of 4,757.
+    # the shipped detector of bbf9287, not tuned on) 5 more: 55 of 4,757; tuned on round 39
+    # ("at 17 my ...", "antes de" is no story marker): 51.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 55, urgent
+    assert len(urgent) <= 51, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -984,4 +985,24 @@ def test_too_much_g_half_a_pack_charcoal_in_the_boot_and_a_ledge_are_urgent(text
     ],
 )
 def test_goodbyes_said_to_what_is_over_with_a_celebration_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this is my goodbye 🖤", "tonight's the night. been putting it off since christmas"],
+)
+def test_a_bare_goodbye_and_a_night_put_off_since_christmas_are_urgent(text: str) -> None:
+    # (new wordings of round 39's families: "since christmas" says when, it is no outing)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at 16 my cousin overdosed at a party. he's a paramedic now",
+        "this guy should just kill himself, worst support main ever",
+    ],
+)
+def test_a_cousins_story_at_sixteen_and_an_insult_about_a_player_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

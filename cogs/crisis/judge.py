@@ -104,7 +104,7 @@ def _intent(facts: Facts, joking: int) -> None:
             # "I have a plan for the weekend: hiking"; a sober count in another sentence
             # ("tonight's the night. 41 days sober and it doesn't matter") cancels nothing
             continue
-        if m.concept == "suicidal_self" and _alone_in_sentence(facts, m) and facts.has("leisure"):
+        if m.concept == "suicidal_self" and _alone_in_sentence(facts, m) and _outing(facts):
             continue  # "tonight's the night!!! opening night, break a leg": said of the outing
         slang = facts.tokens.words[m.start : m.end] in _SLANG
         if joking >= 2 or (joking and (slang or conditional)):
@@ -145,6 +145,14 @@ def _intent(facts: Facts, joking: int) -> None:
     for m in facts.get("suicidal_thoughts"):
         if not in_past(facts, m, told_in_past=True) and joking < 2 and not facts.raw_has("denial"):
             facts.fire(CONCERN, "passive.suicidal-thoughts")
+
+
+def _outing(facts: Facts) -> bool:
+    """Something to go out to, not a time ("since christmas" only says when)."""
+    times = facts.raw.get("weekday", ())
+    return any(
+        not any(t.start < o.end and o.start < t.end for t in times) for o in facts.get("leisure")
+    )
 
 
 def _alone_in_sentence(facts: Facts, m: Match) -> bool:
