@@ -407,16 +407,13 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
     return habit or benign or _celebrating(facts)
 
 
-_PARTY = frozenset(("🎉",) + ("🥳",) + ("🎓",) + ("💐",) + ("🎊",) + ("🥂",))
+_PARTY = frozenset((e,) for e in "🎉 🥳 🎓 💐 🎊 🥂".split())  # one-word matches
 
 
 def _celebrating(facts: Facts) -> bool:
     """The message celebrates with a party emoji ("last day of school, goodbye forever 🎓",
     "addio pannolini!! 🎉"): a goodbye in it is said to what is over."""
-    return any(
-        facts.tokens.words[m.start : m.end] in {(e,) for e in _PARTY}
-        for m in facts.raw.get("positive", ())
-    )
+    return any(facts.tokens.words[m.start : m.end] in _PARTY for m in facts.raw.get("positive", ()))
 
 
 def _benign_goodbyes(facts: Facts) -> list[Match]:
@@ -569,8 +566,8 @@ def _looks_like_overdose(facts: Facts) -> bool:
 _THEY = frozenset("he hes she shes they theyre".split())  # folded
 # tiredness, not despair: "just tired of everything", "solo estoy harta", "просто устала"
 _TIRED = frozenset(
-    "tired exhausted done cansado cansada cansadisima cansadisimo harta harto müde mude "
-    "genervt creve crevee vide fatigue stanco stanca cansado cansada устал устала "
+    "tired exhausted done cansado cansada cansadisima cansadisimo harta harto mude "
+    "genervt creve crevee vide fatigue stanco stanca устал устала "
     "втомилась втомився втомилася".split()
 )
 
