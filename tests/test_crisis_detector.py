@@ -1008,3 +1008,65 @@ def test_a_bare_goodbye_and_a_night_put_off_since_christmas_are_urgent(text: str
 )
 def test_a_cousins_story_at_sixteen_and_an_insult_about_a_player_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kms the bus driver just closed the doors in my face",
+        "kms if this render fails again 😤",
+        "we're meeting at the bridge spot after practice?",
+        "nah i'm not on the roof lol, ROOF as in the bar called The Roof",
+        "new pedals came! the old ones were on the floor for months. i'm building a board for them this weekend",
+        "chemist is shut on monday so i'm collecting three months of my meds today, someone remind me",
+        "last shift before retirement. addio per sempre timbratrice!!!",
+        "вперше за рік без милиць! прощавайте, милиці 😁",
+        "watching a film about saying goodbye to the dead with my mum, very gentle",
+        "i have zero desire to hurt myself, i just miss my kids",
+    ],
+)
+def test_slang_about_a_thing_meetings_pedals_errands_and_goodbyes_to_things_stay_quiet(
+    text: str,
+) -> None:
+    # (new wordings of round 40's false alarms: "kms" followed by what annoys, a place with
+    # "on the" three sentences away or denied, a prescription errand, a goodbye said to a
+    # thing after another sentence's benign "retirement", a film about goodbyes)
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "я порезала себя бритвой в ванной, всё в крови, не могу остановить",
+        "ключ от сейфа я взял, ружьё тут. сижу с ним в машине",
+        "мне очень плохо, я в кризисе, посидите со мной",
+        "я всё решил. это не крик о помощи, просто хочу чтобы кто-то знал",
+        "I swallowed the rest of my nan's morphine and my own zopiclone about 30 mins ago, I can't keep my eyes open",
+        "my last day at the school is friday and that's my last day full stop. I've thought it all through",
+        "a boy in my form just told me he's got pills and he's doing it after school. he isn't in the building",
+        "rehomed my cat with my brother this morning. she'll be happier there. goodbye all",
+    ],
+)
+def test_round_40_families_in_new_words_are_urgent(text: str) -> None:
+    # (Russian self-harm with blood everywhere, a gun out of the safe, "я в кризисе", a decision
+    # that is "not a cry for help"; an overdose "30 mins ago"; a last day "full stop"; a pupil's
+    # pills and plan; pets rehomed with a goodbye)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "зачем я вообще родилась",
+        "сыну лучше без такой матери",
+        "снова хочется себя ударить, пока держусь",
+        "three years clean and it's the same grey nothing. this is it forever i guess",
+        "nothing is ever going to change for me, 6 years of trying",
+        "really wanting to cut tonight, holding on",
+        "burnt my arm with a lighter last night, first time in a year",
+        "@sol you ok? you've been quiet since the funeral",
+        "is it true that stuff can kill you if you take a lot? how much is a lot",
+    ],
+)
+def test_round_40_concern_families_in_new_words_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern", text

@@ -425,3 +425,19 @@ def risk(facts: Facts) -> bool:
 
 def strongest_time(facts: Facts) -> bool:
     return facts.raw_has("now_strong")
+
+
+THEY = frozenset("he hes she shes they theyre".split())  # folded
+# tiredness, not despair: "just tired of everything", "solo estoy harta", "просто устала"
+
+
+def own_reassurance(facts: Facts, sentence: int) -> bool:
+    """The sentence says the writer is safe ("I'm safe", "not suicidal or anything"), not that
+    someone else is ("he's not in danger or anything but ...")."""
+    words = facts.tokens.words
+    return any(
+        facts.tokens.sentence[m.start] == sentence
+        and (m.start == 0 or words[m.start - 1] not in THEY)
+        for c in ("denial", "safe_now")
+        for m in facts.raw.get(c, ())
+    )

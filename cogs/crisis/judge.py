@@ -17,8 +17,10 @@ Every match first passes three checks, each about the words around it:
 
 from __future__ import annotations
 
+from cogs.crisis.bystanders import others
 from cogs.crisis.facts import (
     CONCERN,
+    THEY,
     URGENT,
     Facts,
     about_other,
@@ -28,9 +30,11 @@ from cogs.crisis.facts import (
     in_past,
     in_story,
     joke_signs,
+    own_reassurance,
     risk,
     says_now,
 )
+from cogs.crisis.farewells import farewell
 from cogs.crisis.lexicon import Match
 
 __all__ = ["CONCERN", "URGENT", "Facts", "judge"]
@@ -49,9 +53,9 @@ def judge(facts: Facts) -> Facts:
     _overdose(facts)
     _self_harm(facts, joking)
     _means_and_places(facts)
-    _farewell(facts)
+    farewell(facts)
     _unsafe(facts)
-    _others(facts)
+    others(facts)
     _concern(facts, joking)
     if facts.has("safe_now"):
         _cap_said_intent(facts)
@@ -109,6 +113,8 @@ def _intent(facts: Facts, joking: int) -> None:
         slang = facts.tokens.words[m.start : m.end] in _SLANG
         if joking >= 2 or (joking and (slang or conditional)):
             continue
+        if slang and _said_of_a_thing(facts, m):
+            continue  # "kms the vending machine ate my last dollar", "kms if fl crashes again"
         laughing = joking and facts.raw_has("laugh")  # an everyday topic alone is no joke
         if laughing or conditional:
             facts.fire(CONCERN, "intent.hedged")
@@ -145,6 +151,27 @@ def _intent(facts: Facts, joking: int) -> None:
     for m in facts.get("suicidal_thoughts"):
         if not in_past(facts, m, told_in_past=True) and joking < 2 and not facts.raw_has("denial"):
             facts.fire(CONCERN, "passive.suicidal-thoughts")
+
+
+_OF_A_THING = frozenset("if this the these those that".split())
+
+
+def _said_of_a_thing(facts: Facts, m: Match) -> bool:
+    """Slang ("kms") followed by the thing that annoys ("kms this lag", "kms if it crashes"),
+    with nothing that makes it sincere: no "fr"/"not joking", no time, no other risk."""
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    if m.end >= len(words) or sentence[m.end] != sentence[m.start]:
+        return False
+    sincere = facts.raw_has("intent", "now_strong", "weekday") or any(
+        o is not m for c in _RISKS for o in facts.get(c)
+    )
+    return words[m.end] in _OF_A_THING and not sincere
+
+
+_RISKS = (
+    "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
+    "farewell_strong", "die_word", "suicide_word", "self_harm", "overdose_word",
+)  # fmt: skip
 
 
 def _outing(facts: Facts) -> bool:
@@ -197,7 +224,12 @@ def _overdose(facts: Facts) -> None:
             continue  # a bystander report is judged in _others
         if first_person(facts) or facts.raw_has("now_strong", "just_now") or facts.has("take"):
             facts.fire(URGENT, "overdose.said", overdose=True)
+    errand = facts.raw_has("routine_meds") and not (  # "collecting 2 months of meds tomorrow"
+        risk(facts) or facts.raw_has("ready_state", "intent", "now_strong", "danger_cue")
+    )
     for m in facts.get("hoard"):
+        if errand:
+            break
         if facts.near(m, ("drug", "means"), 6, 6) and not in_past(facts, m, told_in_past=True):
             facts.fire(URGENT, "means.saved-up", overdose=facts.has("drug"))
     for m in facts.get("od_symptom"):
@@ -336,7 +368,7 @@ def _means_and_places(facts: Facts) -> None:
     for m in facts.get("place"):
         if in_past(facts, m, told_in_past=True):
             continue
-        there = facts.raw_has("presence")
+        there = _there(facts, m)
         jump = facts.has("jump")
         calm = facts.has("leisure", "positive") or facts.raw_has("laugh", "media")
         if there and not calm:
@@ -348,6 +380,35 @@ def _means_and_places(facts: Facts) -> None:
             and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill"))
         ):
             facts.fire(URGENT, "place.jump-intent")
+
+
+def _there(facts: Facts, place: Match) -> bool:
+    """Being at the place: "on the", "standing at" in its sentence or the one beside it, and not
+    denied ("nah im not on the roof"); "on the screen" three sentences before a "building" a
+    box is no presence."""
+    sentence, words = facts.tokens.sentence, facts.tokens.words
+    denials = [n for n in facts.raw.get("negation", ()) if n.end - n.start <= 2]
+    return any(
+        abs(sentence[p.start] - sentence[place.start]) <= 1
+        and not any(
+            0 <= p.start - n.end <= 1 and sentence[n.start] == sentence[p.start] for n in denials
+        )
+        and not (p.start > 0 and words[p.start - 1] in ("not", "never"))
+        for p in facts.raw.get("presence", ())
+    )
+
+
+_SAYING = frozenset("saying said says kept told tells wrote writes texted messaged".split())
+
+
+def _said_of_someone_else(facts: Facts, m: Match) -> bool:
+    """Someone else's state or words: "he's about to do something", "he kept saying i don't
+    know how much longer i can do this" (a quote), not the writer's own."""
+    words = facts.tokens.words
+    before = words[max(0, m.start - 5) : m.start]
+    if not before or THEY.isdisjoint(before):
+        return False
+    return before[-1] in THEY or not _SAYING.isdisjoint(before)
 
 
 def _joke_about(facts: Facts, m: Match) -> int:
@@ -389,88 +450,11 @@ def _counted_and_enough(facts: Facts) -> None:
             return
 
 
-def _habit_goodbye(facts: Facts, m: Match) -> bool:
-    """A goodbye said to a habit ("goodbye nicotine", "cigarettes, goodbye forever")."""
-    sentence = facts.tokens.sentence
-    # Across a full stop only in a message that celebrates: "2 years clean off heroin. Last
-    # message from me today" is a milestone; "my last message. tell my sponsor" is not.
-    anywhere = facts.has("positive") or facts.raw_has("sober_count")
-    habit = any(
-        (m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 4)
-        and (anywhere or sentence[h.start] == sentence[m.start])
-        for c in ("habit", "drug")
-        for h in facts.raw.get(c, ())
-    )
-    benign = any(
-        not (b.start < m.end and m.start < b.end) or holds(b, m) for b in _benign_goodbyes(facts)
-    )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
-    return habit or benign or _celebrating(facts)
-
-
-_PARTY = frozenset((e,) for e in "🎉 🥳 🎓 💐 🎊 🥂".split())  # one-word matches
-
-
-def _celebrating(facts: Facts) -> bool:
-    """The message celebrates with a party emoji ("last day of school, goodbye forever 🎓",
-    "addio pannolini!! 🎉"): a goodbye in it is said to what is over."""
-    return any(facts.tokens.words[m.start : m.end] in _PARTY for m in facts.raw.get("positive", ()))
-
-
-def _benign_goodbyes(facts: Facts) -> list[Match]:
-    """Everyday sign-offs ("logging off", "night all"), unless made final right after or
-    right before them.
-
-    "logging off for the last time" and "my final log off" are goodbyes, not sign-offs.
-    """
-    finals = facts.raw.get("finality", ())
-    return [
-        b
-        for b in facts.raw.get("benign_goodbye", ())
-        if not any(b.end <= f.start <= b.end + 3 or f.end == b.start for f in finals)
-    ]
-
-
-def _farewell(facts: Facts) -> None:
-    if facts.has("positive") and not risk(facts):
-        return  # "giving away my wine glasses, 1 year sober 🥂"
-    plans = {
-        facts.tokens.words[m.start : m.end]
-        for m in facts.get("arrangements")
-        if not in_past(facts, m) and not _habit_goodbye(facts, m)
-    }
-    if (
-        plans
-        and not _benign_goodbyes(facts)
-        and (
-            len(plans) >= 2
-            or facts.has("farewell_weak", "farewell_strong")
-            or facts.raw_has("dont_stop_me")
-        )
-    ):
-        facts.fire(URGENT, "others.goodbye" if about_other(facts) else "goodbye.arrangements")
-    for m in facts.get("farewell_strong"):
-        if in_past(facts, m) or _habit_goodbye(facts, m):
-            continue
-        if about_other(facts):
-            facts.fire(URGENT, "others.goodbye")
-        else:
-            facts.fire(URGENT, "goodbye.final")
-    weak = [
-        m
-        for m in facts.get("farewell_weak")
-        if not in_past(facts, m) and not _habit_goodbye(facts, m)
-    ]
-    if not weak:
-        return
-    starts = {facts.tokens.words[m.start : m.end] for m in weak}
-    if len(starts) >= 2 or facts.raw_has("finality") or risk(facts) or facts.has("burden"):
-        if not _benign_goodbyes(facts):
-            facts.fire(URGENT, "goodbye.with-finality")
-
-
 def _unsafe(facts: Facts) -> None:
     for m in facts.get("unsafe"):
-        if in_past(facts, m) or about_other(facts) or joke_signs(facts) or facts.raw_has("denial"):
+        if in_past(facts, m) or about_other(facts) or _joke_about(facts, m):
+            continue  # "school called again" in another sentence is no joke about being unsafe
+        if facts.raw_has("denial") or _said_of_someone_else(facts, m):
             continue
         if m.end - m.start == 1 and facts.raw_has("panic"):
             continue  # "a panic attack, heart racing": a crisis of another kind
@@ -489,82 +473,6 @@ def _unsafe(facts: Facts) -> None:
         facts.fire(URGENT, "unsafe.call-for-help")
 
 
-def _others(facts: Facts) -> None:
-    if not facts.raw_has("third"):
-        return
-    # a sign said of nobody ("this is it. this is what the rest looks like", after "meet
-    # someone" in another sentence) is the writer's own, not a report about someone else
-    weak = {
-        facts.tokens.words[m.start : m.end]
-        for m in facts.get("other_weak")
-        if not in_past(facts, m, told_in_past=True)
-        and facts.sentence_has(facts.tokens.sentence[m.start], "third")
-    }
-    weak_spans = [m for m in facts.get("other_weak")]
-    backed = facts.has(
-        "drug", "means", "farewell_strong", "place", "hopeless", "arrangements"
-    ) or any(
-        not any(w.start < f.end and f.start < w.end for w in weak_spans)
-        for f in facts.get("farewell_weak")
-    )  # a goodbye of their own ("sorry for everything"), not the "said goodbye" already counted
-    if about_other(facts) or facts.raw_has("third") and not facts.has("take", "self_harm"):
-        for m in facts.get("od_symptom"):
-            if not in_past(facts, m, told_in_past=True) and not facts.raw_has("condition"):
-                facts.fire(URGENT, "others.overdose-signs", overdose=True)
-                break
-    if about_other(facts) and any(
-        not in_past(facts, m, told_in_past=True) for m in facts.get("wound_bad")
-    ):
-        facts.fire(URGENT, "others.injured-now")
-    calm = facts.has("positive") or facts.raw_has("laugh")
-    if calm and not facts.get("other_danger"):
-        pass  # "she said goodbye to her therapist and went quiet, she's doing great"
-    elif (len(weak) >= 2 or (weak and backed)) and not facts.get("other_danger"):
-        facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
-    elif weak and _took_a_number(facts):  # "she said she took 40 of something and went quiet"
-        facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
-    for m in facts.get("other_danger"):
-        if in_past(facts, m, told_in_past=True):
-            continue
-        worried_only = facts.has("worry") and not (
-            facts.raw_has("now_strong", "recent") or facts.has("farewell_strong", "means")
-        )
-        if worried_only:
-            facts.fire(CONCERN, "others.worry")
-        else:
-            facts.fire(URGENT, "others.in-danger-now", overdose=_looks_like_overdose(facts))
-    reassured = not about_other(facts) and all(
-        _own_reassurance(facts, facts.tokens.sentence[m.start]) for m in facts.get("worry")
-    )
-    if facts.has("worry") and not facts.fired and not reassured:
-        # "I'm safe, not going to hurt myself, just need to rant about my sister": the
-        # writer's own reassurance, not a worry about someone else
-        facts.fire(CONCERN, "others.worry")
-
-
-_OVERDOSE_SIGNS = frozenset(
-    "blue purple breathing breathe wake unresponsive nodded narcan naloxone overdose overdosing "
-    "overdosed od pills seizure convulse respira respire atmet despierta acorda sveglia".split()
-)
-
-
-def _took_a_number(facts: Facts) -> bool:
-    """Someone took a large number of something, said now, not in a story."""
-    return any(
-        big_number(facts, m, 3) and not in_past(facts, m, told_in_past=True)
-        for m in facts.get("take")
-    )
-
-
-def _looks_like_overdose(facts: Facts) -> bool:
-    """A bystander report that sounds like an overdose: the poison/overdose line helps."""
-    if facts.has("overdose_word", "drug", "od_symptom") or facts.raw_has("use_context"):
-        return True
-    return not _OVERDOSE_SIGNS.isdisjoint(facts.tokens.words)
-
-
-_THEY = frozenset("he hes she shes they theyre".split())  # folded
-# tiredness, not despair: "just tired of everything", "solo estoy harta", "просто устала"
 _TIRED = frozenset(
     "tired exhausted done cansado cansada cansadisima cansadisimo harta harto mude "
     "genervt creve crevee vide fatigue stanco stanca устал устала "
@@ -572,24 +480,12 @@ _TIRED = frozenset(
 )
 
 
-def _own_reassurance(facts: Facts, sentence: int) -> bool:
-    """The sentence says the writer is safe ("I'm safe", "not suicidal or anything"), not that
-    someone else is ("he's not in danger or anything but ...")."""
-    words = facts.tokens.words
-    return any(
-        facts.tokens.sentence[m.start] == sentence
-        and (m.start == 0 or words[m.start - 1] not in _THEY)
-        for c in ("denial", "safe_now")
-        for m in facts.raw.get(c, ())
-    )
-
-
 def _reassured_tired(facts: Facts, m: Match) -> bool:
     """ "Not suicidal or anything, just tired of everything": tiredness said beside the
     writer's own reassurance is venting, not despair ("I'm not going to do anything, I just
     don't see any future" stays a concern)."""
     tired = not _TIRED.isdisjoint(facts.tokens.words[m.start : m.end])
-    return tired and _own_reassurance(facts, facts.tokens.sentence[m.start])
+    return tired and own_reassurance(facts, facts.tokens.sentence[m.start])
 
 
 def _concern(facts: Facts, joking: int) -> None:
