@@ -176,9 +176,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # tuned on yet) 7 more: 50 of 4,625; tuned on round 38: 50; round 39 (AN sets, measured on
     # the shipped detector of bbf9287, not tuned on) 5 more: 55 of 4,757; tuned on round 39
     # ("at 17 my ...", "antes de" is no story marker): 51; round 40 (AO sets, measured on the
-    # shipped detector of f5c9c8c, not tuned on) 5 more: 56 of 4,887.
+    # shipped detector of f5c9c8c, not tuned on) 5 more: 56 of 4,887; tuned on round 40: 55;
+    # round 41 (AP sets, measured on 16a9fae, not tuned on yet) 6 more: 61 of 5,018.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 56, urgent
+    assert len(urgent) <= 61, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
