@@ -177,9 +177,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # the shipped detector of bbf9287, not tuned on) 5 more: 55 of 4,757; tuned on round 39
     # ("at 17 my ...", "antes de" is no story marker): 51; round 40 (AO sets, measured on the
     # shipped detector of f5c9c8c, not tuned on) 5 more: 56 of 4,887; tuned on round 40: 55;
-    # round 41 (AP sets, measured on 16a9fae, not tuned on yet) 6 more: 61 of 5,018.
+    # round 41 (AP sets, measured on 16a9fae, not tuned on yet) 6 more: 61 of 5,018; tuned on
+    # round 41 (decades and "the week before we came in" as stories): 56.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 61, urgent
+    assert len(urgent) <= 56, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1070,4 +1071,58 @@ def test_round_40_families_in_new_words_are_urgent(text: str) -> None:
     ],
 )
 def test_round_40_concern_families_in_new_words_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got the 'what if i jump' thought on the bridge this morning. i don't want to, it's the ocd talking",
+        "pensamiento intrusivo de tirarme a las vías otra vez. no quiero, es el toc",
+        "опять навязчивая мысль выпрыгнуть из окна. я этого не хочу, это окр",
+        "our team lead decided fridays are now 'camera on' days. great",
+        "my sister got her 1 year chip tonight, we cried in the car park",
+        "heart racing again. not an attack, the last three tests were all fine",
+        "day 3 off kratom, restless legs won't stop",
+        "the episode where she stands on the roof wrecked me",
+    ],
+)
+def test_disowned_intrusive_thoughts_others_decisions_and_everyday_symptoms_stay_quiet(
+    text: str,
+) -> None:
+    # (new wordings of round 41's false alarms: an intrusive thought named and not wanted, in
+    # three languages; someone else's decision; a car park; symptoms with "they" in another
+    # sentence; restless legs in withdrawal; an episode of a drama)
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the intrusive thoughts used to scare me. not this one. i'm going to do it tonight",
+        "it's not the ocd this time. i keep looking at the pills and i'm scared of myself",
+        "been banging my head against the wall for ten minutes, can't stop",
+        "i'm scared i'm going to do something tonight, my parents are asleep",
+        "day 5 off oxy, everything hurts. i've decided, all of what's left tonight so i don't wake up. anyway how's everyone lol",
+        "mi hermano se encerró en el baño y antes me mandó un audio despidiéndose, no abre",
+    ],
+)
+def test_round_41_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (an intrusive thought accepted or said not to be OCD stays urgent; head banging that
+    # cannot stop; "scared I'm going to do something tonight"; a decision with a "lol" three
+    # sentences later; "antes me mandó" is no story)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's no way out of this debt, every door is a dead end",
+        "broke my sobriety at the work party. what kind of person am i",
+        "the urge hasn't gone away since friday",
+        "which meds are the most dangerous if you take a lot of them",
+        "how do i help a friend who self harms",
+    ],
+)
+def test_round_41_concern_families_in_new_words_are_a_concern(text: str) -> None:
     assert classify(text).level == "concern", text

@@ -42,6 +42,10 @@ def others(facts: Facts) -> None:
     )  # a goodbye of their own ("sorry for everything"), not the "said goodbye" already counted
     if about_other(facts) or facts.raw_has("third") and not facts.has("take", "self_harm"):
         for m in facts.get("od_symptom"):
+            if not about_other(facts) and not facts.sentence_has(
+                facts.tokens.sentence[m.start], "third"
+            ):
+                continue  # "chest pain again. ... they (the ECGs) were all fine": the writer's own
             if not in_past(facts, m, told_in_past=True) and not facts.raw_has("condition"):
                 facts.fire(URGENT, "others.overdose-signs", overdose=True)
                 break

@@ -449,8 +449,8 @@ class Detector:
     def _second_opinion(self, facts: Facts, feats: Read) -> None:
         """The learned model may raise what the rules found, never lower it."""
         assert self.model is not None
-        if facts.past_sentences:
-            return  # a story of the past is never raised on the model's word alone
+        if facts.past_sentences or facts.disowned:
+            return  # a story of the past or a disowned thought: never raised on the model's word
         current = max((level for level, _ in facts.fired), default=0)
         # Each head only where its threshold was chosen: "risk" lifts none -> concern, "urgent"
         # lifts concern -> urgent, and none -> urgent (after "risk") at a threshold chosen for

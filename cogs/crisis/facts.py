@@ -47,6 +47,8 @@ class Facts:
     live: dict[str, list[Match]] = field(default_factory=dict)
     raw: dict[str, list[Match]] = field(default_factory=dict)
     past_sentences: frozenset[int] = frozenset()
+    # the writer disowns the thought (an intrusive thought, named so, "I don't want to")
+    disowned: bool = False
     story_sentences: frozenset[int] = frozenset()
     # sentences told as an anniversary ("four years ago tonight I'm sitting in the car"): their
     # "now" and "tonight" belong to the story, not to today

@@ -59,7 +59,33 @@ def judge(facts: Facts) -> Facts:
     _concern(facts, joking)
     if facts.has("safe_now"):
         _cap_said_intent(facts)
+    _disown_intrusive(facts)
     return facts
+
+
+_NOT = frozenset("not isnt arent nicht kein pas no non не".split())
+# What an intrusive thought says; acts done (an overdose, a wound) stay what they are.
+_THOUGHT_OF = ("intent.", "place.", "passive.", "means.", "unsafe.", "self-harm.urge")
+
+
+def _disown_intrusive(facts: Facts) -> None:
+    """ "a 'what if I jump' thought on the balcony again. I don't want to, it's the OCD": a
+    thought named as intrusive and not wanted is the illness talking, not a plan; "the
+    intrusive thoughts used to be ones I didn't want. this one I want" is not disowned."""
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    named = [
+        m for m in facts.raw.get("intrusive", ()) if not (m.start and words[m.start - 1] in _NOT)
+    ]  # "it's not the ocd kind of looking" names it to say it is not
+    unwanted = [
+        m
+        for m in facts.raw.get("unwanted", ())
+        if words[m.start : m.end] != ("i", "dont")
+        or m.end == len(words)
+        or sentence[m.end] != sentence[m.start]
+    ]  # a bare "i don't." ends its sentence; "i don't know who else to tell" is no refusal
+    if named and unwanted:
+        facts.disowned = True
+        facts.fired = [(lvl, rule) for lvl, rule in facts.fired if not rule.startswith(_THOUGHT_OF)]
 
 
 _SAID = ("intent.", "unsafe.", "goodbye.")
@@ -75,9 +101,20 @@ def _cap_said_intent(facts: Facts) -> None:
 
 def _decision(facts: Facts, joking: int) -> None:
     """A decision with a time, or "don't try to stop me", said about oneself."""
-    if facts.raw_has("laugh") or about_other(facts) or facts.raw_has("denial"):
+    if about_other(facts) or facts.raw_has("denial"):
         return
-    decided = [m for m in facts.get("decision") if not in_past(facts, m)]
+    sentence = facts.tokens.sentence
+    laughs = {sentence[m.start] for m in facts.raw.get("laugh", ())}
+    decided = [
+        m
+        for m in facts.get("decision")
+        if not in_past(facts, m)
+        and _the_writers(facts, m)
+        and not laughs & {sentence[m.start] - 1, sentence[m.start], sentence[m.start] + 1}
+    ]  # "my manager has decided cameras on is mandatory" is someone else's decision; a "lol"
+    # three sentences on ("anyway how's everyone's week going lol") makes no joke of it
+    if facts.raw_has("laugh") and not decided:
+        return
     firm = facts.has("dont_stop_me")
     timed = facts.raw_has("weekday", "now_strong")
     risky = risk(facts) or facts.has("means", "farewell_weak", "arrangements")
@@ -85,6 +122,15 @@ def _decision(facts: Facts, joking: int) -> None:
         facts.fire(URGENT, "intent.decided")
     elif firm and (timed or risky):
         facts.fire(URGENT, "intent.do-not-stop-me")
+
+
+def _the_writers(facts: Facts, decision: Match) -> bool:
+    """A decision the writer made: "I've decided", "decidí" (one word holding its own subject is
+    the writer's), not "our new area manager decided" or "he has decided"."""
+    if decision.end - decision.start > 1:
+        return True
+    own = facts.raw.get("first_person", ())
+    return decision.start == 0 or any(0 <= decision.start - p.end <= 2 for p in own)
 
 
 def _intent(facts: Facts, joking: int) -> None:
@@ -307,6 +353,7 @@ def _self_harm(facts: Facts, joking: int) -> None:
         and first_person(facts)
         and not about_other(facts)
         and not facts.has("self_harm")
+        and not facts.raw_has("benign_injury")  # "day 4 of withdrawal and my legs won't stop"
         and not any(in_past(facts, m, told_in_past=True) for m in facts.get("injury_now"))
     ):
         facts.fire(URGENT, "self-harm.injury")
