@@ -178,9 +178,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # ("at 17 my ...", "antes de" is no story marker): 51; round 40 (AO sets, measured on the
     # shipped detector of f5c9c8c, not tuned on) 5 more: 56 of 4,887; tuned on round 40: 55;
     # round 41 (AP sets, measured on 16a9fae, not tuned on yet) 6 more: 61 of 5,018; tuned on
-    # round 41 (decades and "the week before we came in" as stories): 56.
+    # round 41 (decades and "the week before we came in" as stories): 56; round 42 (AQ sets,
+    # measured on c07ea41, not tuned on) 8 more: 64 of 5,151.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 56, urgent
+    assert len(urgent) <= 64, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
