@@ -179,9 +179,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # shipped detector of f5c9c8c, not tuned on) 5 more: 56 of 4,887; tuned on round 40: 55;
     # round 41 (AP sets, measured on 16a9fae, not tuned on yet) 6 more: 61 of 5,018; tuned on
     # round 41 (decades and "the week before we came in" as stories): 56; round 42 (AQ sets,
-    # measured on c07ea41, not tuned on) 8 more: 64 of 5,151.
+    # measured on c07ea41, not tuned on) 8 more: 64 of 5,151; tuned on round 42 ("I once",
+    # "as a rookie", "years out of that headspace", "he came round"): 59.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 64, urgent
+    assert len(urgent) <= 59, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1126,4 +1127,53 @@ def test_round_41_urgent_families_in_new_words_are_urgent(text: str) -> None:
     ],
 )
 def test_round_41_concern_families_in_new_words_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "табельный пистолет лежит на столе. смотрю на него уже час",
+        "купив мотузку. сховав у гаражі. в суботу, коли всі поїдуть",
+        "me las he tomado todas, las del cajón",
+        "wrote a letter for my brother for after. it's on a timer. bye everyone",
+        "hab mein board und meine ganze ausrüstung verschenkt. ich brauch die nicht mehr",
+        "at the harbor wall again. nobody here knows my name",
+        "roof. 12th floor. one leg over",
+        "thinking about ending it all week and now it feels like an actual decision",
+    ],
+)
+def test_round_42_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (a gun lying on the table in Russian, a rope hidden in Ukrainian with no pronoun, "me las
+    # he tomado todas", something recorded "for after", gear given away "I won't need it", a
+    # harbour wall, a terse scene in three fragments, a thought that became a decision)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm gonna kms if this upload fails again, 3 hours of work",
+        "as a rookie nurse i kept a stash of pills for all the wrong reasons. 9 years out of that headspace",
+        "i once took 15 paracetamol after a row with my ex. that was the wake-up call",
+        "last night of my residency. goodbye studio hello real job",
+        "sorry, i know my last post was a lot, i'm not in danger",
+        "just ate a whole pizza after my shift, no regrets",
+    ],
+)
+def test_round_42_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "не хочу существовать больше",
+        "nada mais vale a pena",
+        "used again after work. 3 months clean gone. i'm a waste of space",
+        "is hanging painful or quick",
+        "alguém sabe do Rafa? ele sumiu do grupo faz uma semana",
+    ],
+)
+def test_round_42_concern_families_in_new_words_are_a_concern(text: str) -> None:
     assert classify(text).level == "concern", text

@@ -365,6 +365,12 @@ def says_now(facts: Facts, sentence: int) -> bool:
     )
 
 
+# Words that say a message means it ("fr", "not joking"), folded.
+SINCERE = frozenset(
+    {("fr",), ("frfr",), ("not", "joking"), ("no", "joke"), ("im", "serious"), ("deadas",)}
+)
+
+
 def joke_signs(facts: Facts) -> int:
     """How many signs of a joke: laughter, an everyday annoyance (0, 1 or 2); 0 if serious.
 
@@ -372,11 +378,7 @@ def joke_signs(facts: Facts) -> int:
     """
     if facts.has("burden", "farewell_strong", "arrangements"):
         return 0
-    if facts.raw_has("intent") and any(
-        facts.tokens.words[m.start : m.end]
-        in {("fr",), ("frfr",), ("not", "joking"), ("no", "joke"), ("im", "serious"), ("deadas",)}
-        for m in facts.raw.get("intent", ())
-    ):
+    if any(facts.tokens.words[m.start : m.end] in SINCERE for m in facts.raw.get("intent", ())):
         return 0
     # a mundane word that only says when ("after my shift", "nach dem Spiel morgen") is a time
     times = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 from cogs.crisis.bystanders import others
 from cogs.crisis.facts import (
     CONCERN,
+    SINCERE,
     THEY,
     URGENT,
     Facts,
@@ -208,9 +209,11 @@ def _said_of_a_thing(facts: Facts, m: Match) -> bool:
     words, sentence = facts.tokens.words, facts.tokens.sentence
     if m.end >= len(words) or sentence[m.end] != sentence[m.start]:
         return False
-    sincere = facts.raw_has("intent", "now_strong", "weekday") or any(
-        o is not m for c in _RISKS for o in facts.get(c)
-    )
+    sincere = (
+        any(words[i.start : i.end] in SINCERE for i in facts.raw.get("intent", ()))
+        or facts.raw_has("now_strong", "weekday")
+        or any(o is not m for c in _RISKS for o in facts.get(c))
+    )  # "i'm gonna kms if this render crashes": "gonna" alone is no sincerity
     return words[m.end] in _OF_A_THING and not sincere
 
 
@@ -386,7 +389,10 @@ def _means_and_places(facts: Facts) -> None:
         if in_past(facts, m, told_in_past=True) or routine:
             continue
         near = facts.near(m, ("ready_state",), 8, 12)
-        ready = near or (facts.raw_has("ready_state") and first_person(facts))
+        # "купила мотузку. сховала в шафі": a verb of buying or hiding holds its own "I"
+        ready = near or (
+            facts.raw_has("ready_state") and (first_person(facts) or facts.raw_has("possess"))
+        )
         more = near or (
             len(facts.get("means")) + len(facts.raw.get("ready_state", ())) >= 3
             or risk(facts)
@@ -429,14 +435,18 @@ def _means_and_places(facts: Facts) -> None:
             facts.fire(URGENT, "place.jump-intent")
 
 
+_TERSE = 16  # words: a message this short is one scene, told in fragments
+
+
 def _there(facts: Facts, place: Match) -> bool:
-    """Being at the place: "on the", "standing at" in its sentence or the one beside it, and not
+    """Being at the place: "on the", "standing at" in its sentence or the next (two away in a
+    terse message: "balcony. 9th floor. one leg over"), and not
     denied ("nah im not on the roof"); "on the screen" three sentences before a "building" a
     box is no presence."""
     sentence, words = facts.tokens.sentence, facts.tokens.words
     denials = [n for n in facts.raw.get("negation", ()) if n.end - n.start <= 2]
     return any(
-        abs(sentence[p.start] - sentence[place.start]) <= 1
+        abs(sentence[p.start] - sentence[place.start]) <= (2 if len(words) <= _TERSE else 1)
         and not any(
             0 <= p.start - n.end <= 1 and sentence[n.start] == sentence[p.start] for n in denials
         )
