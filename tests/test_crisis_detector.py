@@ -181,9 +181,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 41 (decades and "the week before we came in" as stories): 56; round 42 (AQ sets,
     # measured on c07ea41, not tuned on) 8 more: 64 of 5,151; tuned on round 42 ("I once",
     # "as a rookie", "years out of that headspace", "he came round"): 59; round 43 (AR sets,
-    # measured on 0cf6b3b, not tuned on) 2 more: 61 of 5,283.
+    # measured on 0cf6b3b, not tuned on) 2 more: 61 of 5,283; tuned on round 43: 58.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 61, urgent
+    assert len(urgent) <= 58, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1177,4 +1177,58 @@ def test_round_42_false_alarm_families_in_new_words_stay_quiet(text: str) -> Non
     ],
 )
 def test_round_42_concern_families_in_new_words_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "swallowed the whole bottle",
+        "jamie overdosed please help",
+        "my cousin just called me crying from the bridge, how do i keep him there",
+        "мені небезпечно зараз",
+        "j'ai fumé tout le caillou, j'ai des spasmes et mon coeur va lâcher",
+        "sealed the door and lit the charcoal bbq in the bathroom",
+        "mon ex a pris plein de cachets et ne se réveille pas, il respire bizarrement",
+        "у мене вдома батькова рушниця, набої знайшла",
+        "bought rope and tape today. you all know what for",
+        "been out here on the roof an hour thinking about jumping",
+    ],
+)
+def test_round_43_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (a bottle swallowed, a name and a call for help, a friend crying from a bridge, Ukrainian
+    # "unsafe now", crack smoked with a failing heart, a charcoal barbecue and a sealed door,
+    # an ex who will not wake, cartridges found for a gun, means bought "you know what for",
+    # out on a roof for an hour)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this cold is suicide for my reeds, can't keep the sax in tune",
+        "les mecs de l'autre équipe peuvent kms idc",
+        "those refs can kms idc",
+        "fin de la probation ! adieu le contrôle judiciaire 👋",
+        "the creepypasta where the narrator's last message is from the ghost. chills",
+        "bought a new rope for top roping this weekend, physio said ok",
+        "my dog's rope toy lasted two days lol",
+        "oggi in ferramenta ho tagliato corde per due ore",
+    ],
+)
+def test_round_43_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes i wish they had shot me that night",
+        "what's the quickest way to go",
+        "qualcuno ha sentito marco? non scrive da una settimana",
+        "sono un fallito, ho bevuto dopo il concerto",
+        "you'd all have more fun without me around",
+    ],
+)
+def test_round_43_concern_families_in_new_words_are_a_concern(text: str) -> None:
     assert classify(text).level == "concern", text

@@ -184,7 +184,8 @@ def _intent(facts: Facts, joking: int) -> None:
         else:
             facts.fire(CONCERN, "intent.suicide-thoughts")
     for m in facts.get("want_die"):
-        if in_past(facts, m, told_in_past=facts.raw_has("past_verb")) or joking >= 1:
+        dated = in_past(facts, m, told_in_past=facts.raw_has("past_verb"))
+        if (dated and not _wished_now(facts, m)) or joking >= 1:
             continue  # "leg day and I want to die 😭", "my team lost, I want to die 🤣"
         if facts.has("method_question"):
             continue  # a question, judged in _concern
@@ -221,6 +222,17 @@ _RISKS = (
     "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
     "farewell_strong", "die_word", "suicide_word", "self_harm", "overdose_word",
 )  # fmt: skip
+
+
+_WISHING_NOW = frozenset("i kinda sometimes still honestly just really".split())
+
+
+def _wished_now(facts: Facts, m: Match) -> bool:
+    """A wish said now about a night in the past: "sometimes I wish they had shot me that
+    night" (not "I used to wish I was dead")."""
+    words = facts.tokens.words
+    at = m.start if words[m.start] == "wish" else m.start - 1
+    return at >= 0 and words[at] == "wish" and (at == 0 or words[at - 1] in _WISHING_NOW)
 
 
 def _outing(facts: Facts) -> bool:
@@ -271,7 +283,11 @@ def _overdose(facts: Facts) -> None:
             or _too_much_of_a_thing(facts, m)
         ):
             continue  # a bystander report is judged in _others
-        if first_person(facts) or facts.raw_has("now_strong", "just_now") or facts.has("take"):
+        if (
+            first_person(facts)
+            or facts.raw_has("now_strong", "just_now", "help_request")
+            or facts.has("take", "distress_call")
+        ):  # "kaz overdosed pls help": a name and a call for help
             facts.fire(URGENT, "overdose.said", overdose=True)
     errand = facts.raw_has("routine_meds") and not (  # "collecting 2 months of meds tomorrow"
         risk(facts) or facts.raw_has("ready_state", "intent", "now_strong", "danger_cue")
