@@ -170,9 +170,9 @@ async def test_a_batch_failing_at_commit_reports_every_write_in_it_and_stores_no
 async def test_a_batch_that_fails_unexpectedly_leaves_the_connection_usable(community, monkeypatch):
     """Something nobody planned for breaks a batch while its transaction is open: that batch is
     reported as not saved, and the next command is saved as usual."""
-    import storage.backends.sqlite
+    import storage.backends.sqlite_batch
 
-    real_commit = storage.backends.sqlite._commit
+    real_commit = storage.backends.sqlite_batch._commit
     failures = iter([RuntimeError("unexpected")])
 
     def commit_once_broken(conn):
@@ -181,7 +181,7 @@ async def test_a_batch_that_fails_unexpectedly_leaves_the_connection_usable(comm
         return real_commit(conn)
 
     await community.say("/milestone show")  # the member is on record: the next write is theirs
-    monkeypatch.setattr(storage.backends.sqlite, "_commit", commit_once_broken)
+    monkeypatch.setattr(storage.backends.sqlite_batch, "_commit", commit_once_broken)
     out = await community.text("/milestone set 2026-01-01 name:alcohol")
     assert NOT_SAVED in out
     assert await counters(community) == []
