@@ -182,9 +182,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # measured on c07ea41, not tuned on) 8 more: 64 of 5,151; tuned on round 42 ("I once",
     # "as a rookie", "years out of that headspace", "he came round"): 59; round 43 (AR sets,
     # measured on 0cf6b3b, not tuned on) 2 more: 61 of 5,283; tuned on round 43: 58; round 44
-    # (AS sets, measured on the detector of 8a0a5ca, not tuned on) 2 more: 60 of 5,414.
+    # (AS sets, measured on the detector of 8a0a5ca, not tuned on) 2 more: 60 of 5,414; tuned
+    # on round 44 (months "back in March", "when I first got clean", "during the pandemic"): 59.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 60, urgent
+    assert len(urgent) <= 59, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1233,3 +1234,37 @@ def test_round_43_false_alarm_families_in_new_words_stay_quiet(text: str) -> Non
 )
 def test_round_43_concern_families_in_new_words_are_a_concern(text: str) -> None:
     assert classify(text).level == "concern", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seduta sul davanzale al quinto piano. volevo solo dirlo a qualcuno",
+        "this is my last goodbye to everyone here. sorry i couldn't stay",
+        "at the bridge where we used to fish last summer. not fishing today",
+        "left a letter for my dad under his pillow. he'll find it in the morning. love you guys",
+        "mila just went live called 'last stream ever' and there's a rope behind her. is anyone near her??",
+        "closed the garage from the inside and started dad's car. sitting in it",
+        "завела батину машину в гаражі і зачинила ворота зсередини. нікому не дзвоніть",
+    ],
+)
+def test_round_44_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (a ledge in Italian told to "someone", a goodbye to everyone, the past of a place's own
+    # story, a letter left to be found, a live stream with a rope, a car in a closed garage)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last shift at the warehouse. goodbye forklift, hello university",
+        "60 giorni! addio aperitivo del sabato, ciao analcolico",
+        "the news said a guy from the next town overdosed last weekend. so sad",
+        "need a utility knife for cutting straps at work, any recs?",
+        "the new boss is cutting 40 jobs, grim",
+        "sono andata al poligono con mia zia, prima volta con una pistola",
+        "final message of the year here: see u all in january 🎆",
+    ],
+)
+def test_round_44_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text

@@ -405,6 +405,23 @@ def about_other(facts: Facts) -> bool:
     return any(not _overlaps(m, asks) for m in facts.raw.get("third", ()))
 
 
+def only_someone_unnamed(facts: Facts) -> bool:
+    """Every other person in the message is "someone" unnamed ("volevo solo dirlo a
+    qualcuno"): in a language that drops "I", the writer is still the one at the place."""
+    words = facts.tokens.words
+    return all(words[m.start : m.end] in _ANYONE for m in facts.raw.get("third", ()))
+
+
+# Someone unnamed is no subject of a report ("volevo dirlo a qualcuno", "just tell someone").
+_ANYONE = frozenset(
+    tuple(w.split())
+    for w in (
+        "someone", "somebody", "anyone", "anybody", "qualcuno", "alguien", "alguem", "jemand",
+        "quelquun", "кто то", "кто нибудь", "хтось", "хто небудь",
+    )
+)  # fmt: skip
+
+
 def big_number(facts: Facts, m: Match, after: int, anchor: int | None = None) -> bool:
     """A number of six or more in the window, in the clause of ``anchor`` (a word index) when
     given: "mood today: 6/10, slept ok, meds taken" counts nothing taken."""
@@ -445,3 +462,18 @@ def own_reassurance(facts: Facts, sentence: int) -> bool:
         for c in ("denial", "safe_now")
         for m in facts.raw.get(c, ())
     )
+
+
+# Words that deny what follows them ("not the OCD kind", "not fishing today"), folded.
+NOT = frozenset("not isnt arent nicht kein pas no non не".split())
+
+
+def joke_about(facts: Facts, m: Match) -> int:
+    """Signs of a joke that touch this match: laughter anywhere, an everyday word in its sentence.
+
+    "the meeting on sunday is at 11" in another sentence makes no joke of "my lips look blue".
+    """
+    if facts.raw_has("laugh"):
+        return joke_signs(facts)
+    sentence = facts.tokens.sentence[m.start]
+    return joke_signs(facts) if facts.sentence_has(sentence, "mundane", "hyperbole") else 0

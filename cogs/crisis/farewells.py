@@ -28,7 +28,18 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
     benign = any(
         not (b.start < m.end and m.start < b.end) or holds(b, m) for b in _benign_goodbyes(facts)
     )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
-    return habit or benign or _celebrating(facts)
+    return habit or benign or _celebrating(facts) or _greets_what_comes(facts, m)
+
+
+_HELLO = frozenset("hello helo hi ciao hola bonjour salut halo ola oi привет привіт".split())
+
+
+def _greets_what_comes(facts: Facts, m: Match) -> bool:
+    """ "goodbye corporate world, hello allotment", "addio spritz, ciao mocktail": a goodbye
+    followed by a greeting to what comes next is a change, not a farewell."""
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    after = range(m.end, min(len(words), m.end + 8))
+    return any(words[i] in _HELLO and sentence[i] == sentence[m.start] for i in after)
 
 
 _PARTY = frozenset((e,) for e in "🎉 🥳 🎓 💐 🎊 🥂 😄 😁".split())  # one-word matches
@@ -40,6 +51,19 @@ def _celebrating(facts: Facts) -> bool:
     return any(facts.tokens.words[m.start : m.end] in _PARTY for m in facts.raw.get("positive", ()))
 
 
+_TO_ALL = frozenset("al you everyone everybody yal u ya".split())  # folded: "all" -> "al"
+
+
+def _to_everyone(words: tuple[str, ...], b: Match) -> bool:
+    """A goodbye said to everyone ("my last goodbye to all of you"), not a sign-off ("see u
+    all in january") or a goodbye to someone named ("last goodbye to grandma")."""
+    said = not _GOODBYE.isdisjoint(words[b.start : b.end])
+    return said and b.end < len(words) and words[b.end] in _TO_ALL
+
+
+_GOODBYE = frozenset("godbye bye farewel".split())  # folded
+
+
 def _benign_goodbyes(facts: Facts) -> list[Match]:
     """Everyday sign-offs ("logging off", "night all"), unless made final right after or
     right before them.
@@ -47,11 +71,12 @@ def _benign_goodbyes(facts: Facts) -> list[Match]:
     "logging off for the last time" and "my final log off" are goodbyes, not sign-offs.
     """
     finals = facts.raw.get("finality", ())
-    sentence = facts.tokens.sentence
+    sentence, words = facts.tokens.sentence, facts.tokens.words
     return [
         b
         for b in facts.raw.get("benign_goodbye", ())
-        if not any(
+        if not _to_everyone(words, b)
+        and not any(
             (b.end <= f.start <= b.end + 3 or f.end == b.start)
             and sentence[f.start] == sentence[b.start]
             for f in finals

@@ -20,6 +20,7 @@ from __future__ import annotations
 from cogs.crisis.bystanders import others
 from cogs.crisis.facts import (
     CONCERN,
+    NOT,
     SINCERE,
     THEY,
     URGENT,
@@ -30,6 +31,7 @@ from cogs.crisis.facts import (
     holds,
     in_past,
     in_story,
+    joke_about,
     joke_signs,
     own_reassurance,
     risk,
@@ -37,6 +39,7 @@ from cogs.crisis.facts import (
 )
 from cogs.crisis.farewells import farewell
 from cogs.crisis.lexicon import Match
+from cogs.crisis.means import means_and_places
 
 __all__ = ["CONCERN", "URGENT", "Facts", "judge"]
 
@@ -53,7 +56,7 @@ def judge(facts: Facts) -> Facts:
     _decision(facts, joking)
     _overdose(facts)
     _self_harm(facts, joking)
-    _means_and_places(facts)
+    means_and_places(facts)
     farewell(facts)
     _unsafe(facts)
     others(facts)
@@ -64,7 +67,6 @@ def judge(facts: Facts) -> Facts:
     return facts
 
 
-_NOT = frozenset("not isnt arent nicht kein pas no non не".split())
 # What an intrusive thought says; acts done (an overdose, a wound) stay what they are.
 _THOUGHT_OF = ("intent.", "place.", "passive.", "means.", "unsafe.", "self-harm.urge")
 
@@ -75,7 +77,7 @@ def _disown_intrusive(facts: Facts) -> None:
     intrusive thoughts used to be ones I didn't want. this one I want" is not disowned."""
     words, sentence = facts.tokens.words, facts.tokens.sentence
     named = [
-        m for m in facts.raw.get("intrusive", ()) if not (m.start and words[m.start - 1] in _NOT)
+        m for m in facts.raw.get("intrusive", ()) if not (m.start and words[m.start - 1] in NOT)
     ]  # "it's not the ocd kind of looking" names it to say it is not
     unwanted = [
         m
@@ -298,7 +300,7 @@ def _overdose(facts: Facts) -> None:
         if facts.near(m, ("drug", "means"), 6, 6) and not in_past(facts, m, told_in_past=True):
             facts.fire(URGENT, "means.saved-up", overdose=facts.has("drug"))
     for m in facts.get("od_symptom"):
-        if in_past(facts, m, told_in_past=True) or _joke_about(facts, m) or facts.raw_has("panic"):
+        if in_past(facts, m, told_in_past=True) or joke_about(facts, m) or facts.raw_has("panic"):
             continue
         if facts.raw_has("use_context") or facts.has("drug", "take", "overdose_word"):
             facts.fire(URGENT, "overdose.symptoms-after-use", overdose=True)
@@ -393,84 +395,6 @@ def _self_harm(facts: Facts, joking: int) -> None:
             facts.fire(URGENT, "self-harm.relapse-injured")
 
 
-def _means_and_places(facts: Facts) -> None:
-    if about_other(facts):
-        return
-    routine = facts.has("routine_meds")  # "counted out my pills for the week"
-    for m in facts.get("means_strong"):
-        # "I'm a butcher, knife in hand all day": the writer's work in the same sentence
-        if not in_past(facts, m, told_in_past=True) and not routine and not _calm_near(facts, m):
-            facts.fire(URGENT, "means.prepared")
-    for m in facts.get("means"):
-        if in_past(facts, m, told_in_past=True) or routine:
-            continue
-        near = facts.near(m, ("ready_state",), 8, 12)
-        # "купила мотузку. сховала в шафі": a verb of buying or hiding holds its own "I"
-        ready = near or (
-            facts.raw_has("ready_state") and (first_person(facts) or facts.raw_has("possess"))
-        )
-        more = near or (
-            len(facts.get("means")) + len(facts.raw.get("ready_state", ())) >= 3
-            or risk(facts)
-            or facts.raw_has("danger_cue", "weekday", "now_strong", "dont_stop_me")
-        )
-        calm = _calm_near(facts, m)
-        if ready and more and not calm and not _joke_about(facts, m):
-            # "... in the boot. tomorrow everyone's at work": a mundane word in another
-            # sentence is no joke about the means
-            facts.fire(URGENT, "means.ready")
-        elif (
-            facts.raw_has("possess")
-            and (risk(facts) or facts.raw_has("now_strong"))
-            and not facts.has("leisure", "positive")
-            and not facts.raw_has("safe_now", "denial")  # "I'm safe, no plans to hurt myself"
-        ):
-            facts.fire(URGENT, "means.at-hand-with-intent")
-    _counted_and_enough(facts)
-    for m in facts.get("no_return"):
-        if in_past(facts, m, told_in_past=True) or facts.raw_has("media", "benign_goodbye"):
-            continue
-        if facts.has("place") or facts.raw_has("presence"):
-            if joke_signs(facts) < 2:
-                facts.fire(URGENT, "place.no-return")
-            break
-    for m in facts.get("place"):
-        if in_past(facts, m, told_in_past=True):
-            continue
-        there = _there(facts, m)
-        jump = facts.has("jump")
-        calm = facts.has("leisure", "positive") or facts.raw_has("laugh", "media")
-        if there and not calm:
-            facts.fire(URGENT, "place.there-now")
-        elif (
-            jump
-            and not calm
-            and not joke_signs(facts)
-            and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill"))
-        ):
-            facts.fire(URGENT, "place.jump-intent")
-
-
-_TERSE = 16  # words: a message this short is one scene, told in fragments
-
-
-def _there(facts: Facts, place: Match) -> bool:
-    """Being at the place: "on the", "standing at" in its sentence or the next (two away in a
-    terse message: "balcony. 9th floor. one leg over"), and not
-    denied ("nah im not on the roof"); "on the screen" three sentences before a "building" a
-    box is no presence."""
-    sentence, words = facts.tokens.sentence, facts.tokens.words
-    denials = [n for n in facts.raw.get("negation", ()) if n.end - n.start <= 2]
-    return any(
-        abs(sentence[p.start] - sentence[place.start]) <= (2 if len(words) <= _TERSE else 1)
-        and not any(
-            0 <= p.start - n.end <= 1 and sentence[n.start] == sentence[p.start] for n in denials
-        )
-        and not (p.start > 0 and words[p.start - 1] in ("not", "never"))
-        for p in facts.raw.get("presence", ())
-    )
-
-
 _SAYING = frozenset("saying said says kept told tells wrote writes texted messaged".split())
 
 
@@ -484,48 +408,9 @@ def _said_of_someone_else(facts: Facts, m: Match) -> bool:
     return before[-1] in THEY or not _SAYING.isdisjoint(before)
 
 
-def _joke_about(facts: Facts, m: Match) -> int:
-    """Signs of a joke that touch this match: laughter anywhere, an everyday word in its sentence.
-
-    "the meeting on sunday is at 11" in another sentence makes no joke of "my lips look blue".
-    """
-    if facts.raw_has("laugh"):
-        return joke_signs(facts)
-    sentence = facts.tokens.sentence[m.start]
-    return joke_signs(facts) if facts.sentence_has(sentence, "mundane", "hyperbole") else 0
-
-
-def _calm_near(facts: Facts, m: Match) -> bool:
-    """Something ordinary (leisure, good news) in the same sentence as the means."""
-    sentence = facts.tokens.sentence[m.start]
-    return any(
-        sentence == facts.tokens.sentence[o.start] and not (o.start < m.end and m.start < o.end)
-        for c in ("leisure", "positive")
-        for o in facts.get(c)
-    )  # a word of the means itself ("a charcoal bbq inside") is not the calm around it
-
-
-def _counted_and_enough(facts: Facts) -> None:
-    """Pills counted out or lined up, or "there are enough now", with a drug or a means."""
-    if facts.has("routine_meds", "positive", "leisure") or joke_signs(facts):
-        return
-    goods = facts.has("drug", "means", "poison", "hoard")
-    for m in facts.get("counted_out") + facts.get("enough_now"):
-        if in_past(facts, m, told_in_past=True):
-            continue
-        counted = m.concept == "counted_out"
-        if goods or (counted and (big_number(facts, Match("n", max(0, m.start - 6), m.start), 0))):
-            facts.fire(
-                URGENT,
-                "means.counted-out" if counted else "means.enough-now",
-                overdose=facts.has("drug", "poison"),
-            )
-            return
-
-
 def _unsafe(facts: Facts) -> None:
     for m in facts.get("unsafe"):
-        if in_past(facts, m) or about_other(facts) or _joke_about(facts, m):
+        if in_past(facts, m) or about_other(facts) or joke_about(facts, m):
             continue  # "school called again" in another sentence is no joke about being unsafe
         if facts.raw_has("denial") or _said_of_someone_else(facts, m):
             continue
