@@ -184,9 +184,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # measured on 0cf6b3b, not tuned on) 2 more: 61 of 5,283; tuned on round 43: 58; round 44
     # (AS sets, measured on the detector of 8a0a5ca, not tuned on) 2 more: 60 of 5,414; tuned
     # on round 44 (months "back in March", "when I first got clean", "during the pandemic"): 59;
-    # round 45 (AT sets, measured on 65c332c, not tuned on) 3 more: 62 of 5,546.
+    # round 45 (AT sets, measured on 65c332c, not tuned on) 3 more: 62 of 5,546; tuned on round
+    # 45 ("quando ero", "l'hiver dernier", "at 16 in"): 59.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 62, urgent
+    assert len(urgent) <= 59, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1268,4 +1269,36 @@ def test_round_44_urgent_families_in_new_words_are_urgent(text: str) -> None:
     ],
 )
 def test_round_44_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
+    assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nach der line kribbeln meine lippen und mein herz stolpert",
+        "had about 40 of my sleeping tablets with the vodka. lips feel weird and tingly",
+        "left the cat with my sister and told her i'm going away for a bit. i'm not going away. love you all",
+        "doing it right now, it's all going into my arm",
+        "i need help. please. now",
+        "lo hice otra vez, hay sangre en el lavabo y me siento mareado",
+        "tem sangue no chão todo, fui longe demais",
+        "hoje eu vou embora dessa vida",
+    ],
+)
+def test_round_45_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (tingling lips and a stumbling heart after a line, a number of tablets "had" with drink,
+    # a pet left with "I'm not going away", self-harm "going into my arm", a bare call for
+    # help, blood and dizziness in Spanish and Portuguese, leaving "this life")
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "все нормально, никакого суицида, просто устал",
+        "goodbye overdraft!! finally in the black after 4 years",
+        "l'été dernier je voulais plus vivre. cette année je fais du yoga",
+    ],
+)
+def test_round_45_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text

@@ -70,6 +70,8 @@ def _benign_goodbyes(facts: Facts) -> list[Match]:
 
     "logging off for the last time" and "my final log off" are goodbyes, not sign-offs.
     """
+    if facts.raw_has("retraction"):
+        return []  # "told her I'm going away for a bit. I'm not going away"
     finals = facts.raw.get("finality", ())
     sentence, words = facts.tokens.sentence, facts.tokens.words
     return [
