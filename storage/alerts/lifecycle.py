@@ -209,14 +209,9 @@ class Alerts:
         """Give an open, unclaimed alert to `claimer` and plan the reminder."""
 
         def write(conn: sqlite3.Connection) -> ClaimResult:
-            row = conn.execute(
-                "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND id=?",
-                (community[0], community[1], alert_id),
-            ).fetchone()
-            if row is None:
-                return ClaimResult(None, False)
-            if _about(conn, row, claimer[0]):
-                return ClaimResult(alert_from_row(row), False, own=True)
+            row, answer = _find_for(conn, community, alert_id, claimer[0])
+            if answer is not None:
+                return answer
             if row["claimed_by"] is not None or row["closed_at"] is not None:
                 return ClaimResult(alert_from_row(row), False)
             conn.execute(
@@ -241,14 +236,9 @@ class Alerts:
         count the outcome for the month."""
 
         def write(conn: sqlite3.Connection) -> ClaimResult:
-            row = conn.execute(
-                "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND id=?",
-                (community[0], community[1], alert_id),
-            ).fetchone()
-            if row is None:
-                return ClaimResult(None, False)
-            if _about(conn, row, closer[0]):
-                return ClaimResult(alert_from_row(row), False, own=True)
+            row, answer = _find_for(conn, community, alert_id, closer[0])
+            if answer is not None:
+                return answer
             if row["closed_at"] is not None:
                 return ClaimResult(alert_from_row(row), False)
             conn.execute(
@@ -290,6 +280,22 @@ class Alerts:
             (platform, community_id, since_month),
         )
         return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _find_for(
+    conn: sqlite3.Connection, community: tuple[str, str], alert_id: int, who: str
+) -> tuple[sqlite3.Row, ClaimResult | None]:
+    """The alert in this community, and the answer to give at once when there is one: no such
+    alert, or an alert about `who` (nobody handles an alert about themselves)."""
+    row = conn.execute(
+        "SELECT * FROM crisis_alerts WHERE platform=? AND community_id=? AND id=?",
+        (community[0], community[1], alert_id),
+    ).fetchone()
+    if row is None:
+        return row, ClaimResult(None, False)
+    if _about(conn, row, who):
+        return row, ClaimResult(alert_from_row(row), False, own=True)
+    return row, None
 
 
 def _about(conn: sqlite3.Connection, row: sqlite3.Row, user_id: str) -> bool:
