@@ -97,7 +97,8 @@ def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detecto
         for t in (
             "i want to dieeee", "suicidaaaal tonight", "took 30mg of my meds at 7pm",
             "i wanna k1ll myself at 3am", "good morning everyone ☀️", "i'm on the bridge 🌉",
-            "have the 🔪 in my hand", "kill\u200bmyself",
+            "have the 🔪 in my hand", "kill\u200bmyself", "i took 40 of those",
+            "i loved the game, anyone else?", "is anyone else awake, i dont want to be a burden",
         )
     ]  # fmt: skip
     full = Detector()
@@ -110,6 +111,16 @@ def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detecto
     assert differ == []
     assert detector._plainly_nothing("good morning everyone, day 30 today!")  # it does skip
     assert detector._plainly_nothing("anyone up for the 7pm meeting? ☀️")
+    # two words of a long phrase are not that phrase: "anyone else" is asked all day
+    assert detector._plainly_nothing("my sponsor went to the morning shift, anyone else?")
+
+
+def test_an_overdose_counted_in_digits_is_read_by_the_rules(detector: Detector) -> None:
+    # the fast path reads letters only: a phrase whose rarest word is a number ("took 40
+    # of") must still be looked at closely, not left to the model's guess
+    found = detector.classify("i took 40 of those")
+    assert found.level == "urgent" and found.overdose
+    assert "overdose.taken-amount" in found.matched
 
 
 def test_distress_in_words_no_rule_lists_is_read_by_the_model(detector: Detector) -> None:

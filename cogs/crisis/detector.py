@@ -167,6 +167,7 @@ class Detector:
         core_words: set[str] = set()
         partners: dict[str, set[str | None]] = {}
         stems: list[str] = []
+        keyed_phrases: list[tuple[str, list[str]]] = []
         rank: dict[str, int] = {}
         for i, word in enumerate(_COMMON):
             rank.setdefault(fold(word), i)
@@ -176,17 +177,25 @@ class Detector:
             # Every word of a phrase is in every message it matches, so one is enough to find
             # it: the least common one (not in _COMMON, else the latest there), then the longest.
             words = [w for w in pattern if w != "_"]
+            # A word of letters above all: the fast path reads only letters ("took 40 of").
             key = max(
                 words,
-                key=lambda w: (w not in rank, not w.endswith("*"), rank.get(w, 0), len(w)),
+                key=lambda w: (
+                    w.rstrip("*").isalpha(),
+                    w not in rank,
+                    not w.endswith("*"),
+                    rank.get(w, 0),
+                    len(w),
+                ),
             )
             if key.endswith("*"):
                 stems.append(key[:-1])
                 continue
             core_words.add(key)
+            keyed_phrases.append((key, words))
             # A second word of the phrase, when it has one: a message must hold both to be
             # looked at closely ("walk" alone is chat; "walk into the river" is not).
-            others = [w for w in words if w != key and not w.endswith("*")]
+            others = [w for w in words if w != key and w.isalpha()]
             partner = max(
                 others, key=lambda w: (w not in rank, rank.get(w, 0), len(w)), default=None
             )
@@ -204,6 +213,15 @@ class Detector:
             key: frozenset(v for p in ps for v in (_doublings(p) if p else (None,)))
             for key, ps in self._partners.items()
         }
+        # Every plain word of each phrase a key starts, for a closer look once key and partner
+        # are both there ("anyone else?" holds the two words of a phrase about being a burden
+        # "on anyone else", and nothing more of it): compared with the typed words squeezed.
+        needs: dict[str, set[frozenset[str]]] = {}
+        for key, words in keyed_phrases:
+            needs.setdefault(key, set()).add(
+                frozenset(w for w in words if w != key and w.isascii() and w.isalpha())
+            )
+        self._fast_needs = {key: tuple(sets) for key, sets in needs.items()}
         self._glued_levels: dict[str, Level] = {}
         for pattern, concept in self.lexicon.patterns():
             level = _GLUED_CONCEPTS.get(concept)
@@ -427,10 +445,15 @@ class Detector:
             return words
         if max(map(len, words)) >= _RUN_LENGTH:
             return None  # words run together ("iwanttodie")
+        squeezed: set[str] | None = None
         for word in self._fast_key_set.intersection(words):
-            partners = self._fast_partners[self._fast_keys[word]]
+            key = self._fast_keys[word]
+            partners = self._fast_partners[key]
             if None in partners or not partners.isdisjoint(words):
-                return None
+                if squeezed is None:
+                    squeezed = {_SQUEEZE_LETTERS.sub(r"\1", w) for w in words}
+                if any(need <= squeezed for need in self._fast_needs[key]):
+                    return None
         heads = self._stem_heads
         if not heads.isdisjoint([word[:4] for word in words]):
             for word in words:
