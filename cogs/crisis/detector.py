@@ -21,6 +21,7 @@ shown to moderators without quoting a member.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,7 @@ _DOTTED_SEEN = re.compile(r"[.\-][a-z][.\-][a-z]")
 _DOTTED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][.\-]){2,}[^\W\d_](?![^\W\d_])")
 _SPELT = re.compile(r"\b[a-z] [a-z] [a-z] [a-z] ")
 _RUN_LENGTH = 14
+_HEAD = operator.itemgetter(slice(0, 4))  # a word's first four letters, without a Python loop
 
 
 def _doublings(word: str) -> set[str]:
@@ -451,11 +453,11 @@ class Detector:
             partners = self._fast_partners[key]
             if None in partners or not partners.isdisjoint(words):
                 if squeezed is None:
-                    squeezed = {_SQUEEZE_LETTERS.sub(r"\1", w) for w in words}
+                    squeezed = set(_ASCII_WORD.findall(_SQUEEZE_LETTERS.sub(r"\1", low)))
                 if any(need <= squeezed for need in self._fast_needs[key]):
                     return None
         heads = self._stem_heads
-        if not heads.isdisjoint([word[:4] for word in words]):
+        if not heads.isdisjoint(map(_HEAD, words)):
             for word in words:
                 if word[:4] in heads and any(word.startswith(s) for s in self._stems):
                     return None
