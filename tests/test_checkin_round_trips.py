@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from storage.checkins import CheckinStore
 from storage.db import Database, MemberKey
 from tests.harness import ConsoleCommunity
@@ -49,6 +51,11 @@ async def _statements_of(db: Database, store: CheckinStore, day: date, **kwargs:
 
 async def test_a_checkin_costs_two_statements_once_the_members_zone_is_known(tmp_path):
     db = await Database.open(tmp_path / "bot.db")
+    if db.dialect != "postgresql":
+        await db.close()
+        # statements cost no round trip there; five plain ones are quicker than the folded two
+        # (make bench: checkin-core), and the answers are checked below on both databases
+        pytest.skip("round trips are PostgreSQL's; SQLite runs plain statements")
     try:
         store = CheckinStore(db)
         first = date(2026, 11, 2)
