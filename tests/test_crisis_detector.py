@@ -1315,3 +1315,45 @@ def test_round_45_urgent_families_in_new_words_are_urgent(text: str) -> None:
 )
 def test_round_45_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
     assert classify(text).level == "none", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just took all my hydroxyzine",
+        "mi hermana dice que se va a tirar del balcón, alguien??",
+        "друг написал что сейчас прыгнет с крыши",
+        "honestly can't promise i'll stay safe tonight",
+        "we watched the derby at the pub. i'm going to end it this weekend, it's all planned",
+        "necked the lot an hour ago",
+    ],
+)
+def test_rounds_46_47_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (a medicine the lexicon did not name, a relative about to jump told in Spanish and
+    # Russian, no promise of safety, a plan in the sentence after talk of a match, "the lot")
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "some account keeps telling newbies to kms, mods pls ban",
+        "if my sister borrows my charger one more time im gonna kms",
+        "sliced my finger on a tin can, all good now",
+    ],
+)
+def test_rounds_46_47_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
+    # (an instruction someone gave others, a hyperbole's punchline, an everyday cut)
+    assert classify(text).level == "none", text
+
+
+def test_a_question_of_how_many_it_would_take_is_a_concern_not_an_overdose() -> None:
+    found = classify("how many tramadol would it take to not wake up")
+    assert found.level == "concern" and not found.overdose
+
+
+def test_a_framed_act_reaches_no_further_than_its_own_clause() -> None:
+    assert (
+        classify("i keep telling people to leave me alone, im going to kill myself tonight").level
+        == "urgent"
+    )

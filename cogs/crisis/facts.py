@@ -124,6 +124,9 @@ def _pretended(words: tuple[str, ...], m: Match) -> bool:
     return any(w in _PRETEND for w in words[max(0, m.start - 3) : m.start])
 
 
+_FRAMED_WORDS = 4  # "telling everyone to go od and die"
+
+
 def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     """Sort matches by concept and take back the ones negation, the past or idioms cancel."""
     raw: dict[str, list[Match]] = {}
@@ -151,6 +154,12 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
                 continue  # "if I died tomorrow" holds the idiom "I died": the longer phrase tells
             for i in range(m.start, m.end):
                 covered[i] = True
+    # an act someone told others to do, or a hyperbole's punchline: the next few words
+    for m in raw.get("framed_act", ()):
+        clause = tokens.clause
+        for i in range(m.end, min(m.end + _FRAMED_WORDS, len(words))):
+            if clause[i] == clause[m.start]:
+                covered[i] = True
     # A denial that holds the act it denies, the negation after the verb: "ich ritz mich nicht
     # mehr" (German puts "nicht" after "ritz mich", where a negation before it cannot reach)
     for d in raw.get("denial", ()):
@@ -169,12 +178,16 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
         for m in raw.get("just_now", ())
         if words[m.start : m.end] not in _NOW_ALONE  # "adesso" alone is any "now"
     }
+    # ... nor one where the writer says what they will do and when ("watched the match. I'm
+    # going to end it this weekend")
+    timed = {sentence[m.start] for c in ("now_strong", "weekday") for m in raw.get(c, ())}
+    planned = {sentence[m.start] for m in raw.get("intent", ())} & timed
     media = {
         sentence[m.start] + k
         for m in raw.get("media", ())
         if not _overlaps(m, times)
         for k in (0, 1)
-        if k == 0 or sentence[m.start] + 1 not in now
+        if k == 0 or not {sentence[m.start] + 1} & (now | planned)
     }
     if _looks_german(words):
         for concept in ("die_word", "want_die"):
