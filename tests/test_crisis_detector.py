@@ -83,8 +83,9 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # tiredness beside the writer's own reassurance read as venting: 0.0186; round 38
     # (5.6-7.8 %) joined untuned: 0.0198, then was tuned on: 0.0192; round 39 (4.2-7.0 %)
     # joined untuned: 0.0200, then was tuned on: 0.0192; round 40 (4.3-6.3 %) joined untuned:
-    # 0.0200
-    assert alarms <= 0.0205
+    # 0.0200; rounds 46 and 47 tuned on: 0.0197; rounds 48 and 49 (2.9-10.0 % on ordinary
+    # chat) joined untuned: 0.0205
+    assert alarms <= 0.021
 
 
 def test_the_fast_path_for_plain_chat_never_changes_a_decision(detector: Detector) -> None:
@@ -198,9 +199,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 45 (AT sets, measured on 65c332c, not tuned on) 3 more: 62 of 5,546; tuned on round
     # 45 ("quando ero", "l'hiver dernier", "at 16 in"): 59; round 46 (AU sets, measured on the
     # shipped detector of 08010bd, not tuned on) 2 more: 61 of 5,676; round 47 (AV sets, the same
-    # detector, not tuned on) 6 more: 67 of 5,808.
+    # detector, not tuned on) 6 more: 67 of 5,808; tuned on rounds 46 and 47: 67; rounds 48
+    # and 49 (AW and AX sets, measured on 2c0d79d, not tuned on) 6 more: 73 of 6,093.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 67, urgent
+    assert len(urgent) <= 73, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
