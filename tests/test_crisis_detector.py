@@ -1359,3 +1359,29 @@ def test_a_framed_act_reaches_no_further_than_its_own_clause() -> None:
         classify("i keep telling people to leave me alone, im going to kill myself tonight").level
         == "urgent"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "way too much k again, cant breathe properly",
+        "troppa keta stasera, non sento le gambe",
+        "ich werd es am sonntag beenden",
+    ],
+)
+def test_rounds_48_49_urgent_families_in_new_words_are_urgent(text: str) -> None:
+    # (too much ketamine with breathing or legs gone, German "werd es … beenden" with a day)
+    assert classify(text).level == "urgent", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 19 year old self kept a rope in the garage. now i coach under-12s",
+        "my teenage self had a rope in the wardrobe. now i have two kids and a mortgage",
+        "switching phones tmrw so last message from this number, new number in dms",
+    ],
+)
+def test_rounds_48_49_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
+    # (a past self, a number changed)
+    assert classify(text).level == "none", text
