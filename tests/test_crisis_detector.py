@@ -200,9 +200,11 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # 45 ("quando ero", "l'hiver dernier", "at 16 in"): 59; round 46 (AU sets, measured on the
     # shipped detector of 08010bd, not tuned on) 2 more: 61 of 5,676; round 47 (AV sets, the same
     # detector, not tuned on) 6 more: 67 of 5,808; tuned on rounds 46 and 47: 67; rounds 48
-    # and 49 (AW and AX sets, measured on 2c0d79d, not tuned on) 6 more: 73 of 6,093.
+    # and 49 (AW and AX sets, measured on 2c0d79d, not tuned on) 6 more: 73 of 6,093; tuned
+    # on rounds 48 and 49 ("my 19 year old self"): 72; round 50 (AY sets, measured on the
+    # shipped detector of ee73848, not tuned on) 3 more: 75 of 6,236.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 73, urgent
+    assert len(urgent) <= 75, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
