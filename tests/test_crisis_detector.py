@@ -1387,3 +1387,18 @@ def test_rounds_48_49_urgent_families_in_new_words_are_urgent(text: str) -> None
 def test_rounds_48_49_false_alarm_families_in_new_words_stay_quiet(text: str) -> None:
     # (a past self, a number changed)
     assert classify(text).level == "none", text
+
+
+def test_round_50_a_blade_kept_not_for_its_use_is_urgent() -> None:
+    # a means carried with the writer's own word that it is not for what it is for
+    found = classify("there's a blade from the kitchen in my coat pocket and it's not for cooking")
+    assert found.level == "urgent"
+
+
+def test_round_50_a_cord_round_the_neck_is_urgent_by_the_rules() -> None:
+    found = classify("got the cable round my neck already, sitting on the stairs")
+    assert found.level == "urgent" and not found.matched[0].startswith("model.")
+
+
+def test_round_50_once_in_italian_tells_a_story() -> None:
+    assert classify("una volta ho pensato di farla finita, oggi festeggio due anni").level == "none"
