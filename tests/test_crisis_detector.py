@@ -202,7 +202,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # detector, not tuned on) 6 more: 67 of 5,808; tuned on rounds 46 and 47: 67; rounds 48
     # and 49 (AW and AX sets, measured on 2c0d79d, not tuned on) 6 more: 73 of 6,093; tuned
     # on rounds 48 and 49 ("my 19 year old self"): 72; round 50 (AY sets, measured on the
-    # shipped detector of ee73848, not tuned on) 3 more: 75 of 6,236.
+    # detector of ee73848, not tuned on) 3 more: 75 of 6,236; tuned on round 50: 74; round
+    # 51 (AZ sets, measured on the shipped detector of b1340ee, not tuned on) 1 more: 75 of
+    # 6,377.
     # The floor stops a change from making it worse; the aim is none.
     assert len(urgent) <= 75, urgent
 
