@@ -145,26 +145,11 @@ class CheckinStore:
                 raise StorageError("the member's zone kept changing while checking in")
             others_recent, today_shared, streak = counts
             day = local.isoformat()
-            first_today = (
-                conn.execute(
-                    "INSERT INTO checkin_days "
-                    "(platform, community_id, user_id, local_date, shared) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT DO NOTHING",
-                    (*where, day, int(shared)),
-                ).rowcount
-                == 1
-            )
+            first_today = _add_day(conn, where, day, shared)
             shared_before = False
             if shared and not first_today:
                 # shared days are never unshared: an earlier share seen above still holds
-                shared_before = today_shared == 1 or (
-                    conn.execute(
-                        "UPDATE checkin_days SET shared = 1 WHERE platform=? AND community_id=? "
-                        "AND user_id=? AND local_date=? AND shared = 0",
-                        (*where, day),
-                    ).rowcount
-                    == 0  # no row changed: an earlier check-in today was shared already
-                )
+                shared_before = today_shared == 1 or _was_shared(conn, where, day)
             if not first_today:
                 streak = None
             elif streak is None:  # the day was there when counted, gone (deleted) since
@@ -428,25 +413,8 @@ def _record_locally(
         "cravings, note, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*where, day, now.isoformat(), mood, cravings, note, int(shared)),
     )
-    first_today = (
-        conn.execute(
-            "INSERT INTO checkin_days (platform, community_id, user_id, local_date, shared) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (*where, day, int(shared)),
-        ).rowcount
-        == 1
-    )
-    shared_before = (
-        shared
-        and not first_today
-        # no row changed: an earlier check-in today was shared already
-        and conn.execute(
-            "UPDATE checkin_days SET shared = 1 WHERE platform=? AND community_id=? "
-            "AND user_id=? AND local_date=? AND shared = 0",
-            (*where, day),
-        ).rowcount
-        == 0
-    )
+    first_today = _add_day(conn, where, day, shared)
+    shared_before = shared and not first_today and _was_shared(conn, where, day)
     # the days in the window, today's among them; no upper bound (see _insert_checkin)
     recent = conn.execute(
         "SELECT COUNT(*) FROM checkin_days WHERE platform=? AND community_id=? AND user_id=? "
@@ -455,6 +423,32 @@ def _record_locally(
     ).fetchone()[0]
     streak = _streak_ending(conn, where, day) if first_today else None
     return Recorded(local, first_today, shared_before, int(recent), streak), zone
+
+
+def _add_day(
+    conn: sqlite3.Connection, where: tuple[str | None, ...], day: str, shared: bool
+) -> bool:
+    """Record that the member checked in on `day`; True when it is the day's first check-in."""
+    return (
+        conn.execute(
+            "INSERT INTO checkin_days (platform, community_id, user_id, local_date, shared) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (*where, day, int(shared)),
+        ).rowcount
+        == 1
+    )
+
+
+def _was_shared(conn: sqlite3.Connection, where: tuple[str | None, ...], day: str) -> bool:
+    """Mark `day` shared; True when an earlier check-in that day was shared already."""
+    return (
+        conn.execute(
+            "UPDATE checkin_days SET shared = 1 WHERE platform=? AND community_id=? "
+            "AND user_id=? AND local_date=? AND shared = 0",
+            (*where, day),
+        ).rowcount
+        == 0  # no row changed
+    )
 
 
 def _stored_zone(conn: sqlite3.Connection, where: tuple[str | None, ...]) -> str | None:
