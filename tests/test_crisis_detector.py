@@ -1404,3 +1404,39 @@ def test_round_50_a_cord_round_the_neck_is_urgent_by_the_rules() -> None:
 
 def test_round_50_once_in_italian_tells_a_story() -> None:
     assert classify("una volta ho pensato di farla finita, oggi festeggio due anni").level == "none"
+
+
+# Round 51 (AZ1-AZ3) joined the development data; these are new words for the families its
+# misses belong to. Each failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "knot is done. tested it on the beam in the shed",
+        "took a blade from the workshop to my room. no one will find me before morning",
+        "в шкафу ампулы с работы. я знаю сколько нужно",
+        "standing at the rail on the aft deck, the water's so dark. want it over",
+        "sur le toit de l'immeuble. j'ai pas envie de redescendre",
+        "This is the last you'll hear from me. Left the keys and a note for my sister.",
+        "mi hermano dijo que se iba a tirar del puente y no lo encontramos",
+        "meine schwester hat gesagt sie springt vom dach und ist weggerannt",
+    ],
+)
+def test_round_51_means_ready_places_goodbyes_and_reports_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6 meses sin beber, me despido del vino para siempre 🍷",
+        "два месяца без сигарет, прощай никотин навсегда",
+        "on the bridge till midnight tonight if anyone wants to chat, quiet watch",
+    ],
+)
+def test_round_51_goodbyes_to_a_habit_and_a_ships_watch_are_not_alarms(text: str) -> None:
+    assert classify(text).level == "none"
+
+
+def test_round_51_loud_self_harm_urges_are_a_concern() -> None:
+    found = classify("six weeks clean from cutting but the urges have been really loud tonight")
+    assert found.level == "concern"
