@@ -1442,3 +1442,39 @@ def test_round_51_goodbyes_to_a_habit_and_a_ships_watch_are_not_alarms(text: str
 def test_round_51_loud_self_harm_urges_are_a_concern() -> None:
     found = classify("six weeks clean from cutting but the urges have been really loud tonight")
     assert found.level == "concern"
+
+
+# Round 52 (BA1-BA3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm in crisis, the therapist is on leave until monday",
+        "sitz im bad und schneid mich",
+        "нашла мамино ружьё. сижу с ним на кухне, никого нет дома",
+        "whoever wants my gear can have it, the amp to Sam. goodbye x",
+        # a laugh four sentences before the edge belongs to another part of the day
+        "ok today was good at first lol, bowling with the lads. then they went off without me. "
+        "i walked up the car park. sitting on the wall at the edge now. long way down. anyway "
+        "whats everyone watching",
+    ],
+)
+def test_round_52_crisis_said_in_passing_and_long_posts_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+def test_round_52_not_safe_with_a_call_to_anyone_is_urgent_by_the_rules() -> None:
+    found = classify("not safe. somebody talk")
+    assert found.level == "urgent" and not found.matched[0].startswith("model.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last exam done. goodbye forever physics",
+        "new track is called 'goodbye forever', drops monday",
+        "on top of that the van broke down, so we sat on the hard shoulder for two hours",
+    ],
+)
+def test_round_52_goodbyes_to_a_subject_song_titles_and_idioms_are_not_alarms(text: str) -> None:
+    assert classify(text).level == "none"

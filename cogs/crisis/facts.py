@@ -76,6 +76,20 @@ class Facts:
         s = self.tokens.sentence
         return any(s[m.start] == sentence for c in concepts for m in self.raw.get(c, ()))
 
+    def around(self, match: Match, *concepts: str) -> list[Match]:
+        """The concepts' matches (``raw``) that bear on ``match``: anywhere in a message of a
+        few sentences, but only in the match's own sentence in a long post, where a laugh, a
+        coffee or a "said no" four sentences earlier belongs to another part of the day."""
+        s = self.tokens.sentence
+        # a story told to others ("I remember the night ...") is one piece, however long
+        long_post = bool(s) and s[-1] + 1 >= LONG_POST_SENTENCES and "story_frame" not in self.raw
+        return [
+            o
+            for c in concepts
+            for o in self.raw.get(c, ())
+            if not long_post or s[o.start] == s[match.start]
+        ]
+
     def near(self, match: Match, concepts: Iterable[str], before: int, after: int) -> bool:
         """True if a live concept starts within the window around ``match`` (same sentence)."""
         s = self.tokens.sentence
@@ -95,6 +109,9 @@ class Facts:
         self.fired.append((level, rule))
         self.overdose = self.overdose or overdose
 
+
+# From this many sentences on a message is a long post: context words count in their sentence.
+LONG_POST_SENTENCES = 5
 
 _AMOUNTS = frozenset({"much", "many", "far", "hard", "fast"})
 

@@ -14,7 +14,8 @@ __all__ = ["farewell"]
 
 
 def _habit_goodbye(facts: Facts, m: Match) -> bool:
-    """A goodbye said to a habit ("goodbye nicotine", "cigarettes, goodbye forever")."""
+    """A goodbye said to a habit or to something left behind ("goodbye nicotine", "cigarettes,
+    goodbye forever", "goodbye forever organic chemistry")."""
     sentence = facts.tokens.sentence
     # Across a full stop only in a message that celebrates: "2 years clean off heroin. Last
     # message from me today" is a milestone; "my last message. tell my sponsor" is not.
@@ -22,7 +23,7 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
     habit = any(
         (m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 4)
         and (anywhere or sentence[h.start] == sentence[m.start])
-        for c in ("habit", "drug")
+        for c in ("habit", "drug", "goodbye_object")
         for h in facts.raw.get(c, ())
     )
     benign = any(

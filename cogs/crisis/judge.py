@@ -412,7 +412,7 @@ def _unsafe(facts: Facts) -> None:
     for m in facts.get("unsafe"):
         if in_past(facts, m) or about_other(facts) or joke_about(facts, m):
             continue  # "school called again" in another sentence is no joke about being unsafe
-        if facts.raw_has("denial") or _said_of_someone_else(facts, m):
+        if facts.around(m, "denial") or _said_of_someone_else(facts, m):
             continue
         if m.end - m.start == 1 and facts.raw_has("panic"):
             continue  # "a panic attack, heart racing": a crisis of another kind

@@ -72,7 +72,7 @@ def means_and_places(facts: Facts) -> None:
             continue
         there = _there(facts, m)
         jump = facts.has("jump")
-        calm = _calm(facts) or facts.raw_has("laugh", "media")
+        calm = _calm(facts, m) or facts.raw_has("media") or bool(facts.around(m, "laugh"))
         if there and not calm:
             facts.fire(URGENT, "place.there-now")
         elif (
@@ -102,13 +102,14 @@ def _place_described(facts: Facts, place: Match) -> bool:
 _TERSE = 16  # words: a message this short is one scene, told in fragments
 
 
-def _calm(facts: Facts) -> bool:
-    """Leisure or good news that is not denied ("not fishing today" is no outing)."""
+def _calm(facts: Facts, place: Match) -> bool:
+    """Leisure or good news that is not denied ("not fishing today" is no outing), bearing on
+    the place (:meth:`Facts.around`)."""
     words = facts.tokens.words
+    live = {id(m) for c in ("leisure", "positive") for m in facts.get(c)}
     return any(
-        not (m.start and words[m.start - 1] in NOT)
-        for c in ("leisure", "positive")
-        for m in facts.get(c)
+        id(m) in live and not (m.start and words[m.start - 1] in NOT)
+        for m in facts.around(place, "leisure", "positive")
     )
 
 
