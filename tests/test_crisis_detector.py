@@ -1481,3 +1481,35 @@ def test_round_52_not_safe_with_a_call_to_anyone_is_urgent_by_the_rules() -> Non
 )
 def test_round_52_goodbyes_to_a_subject_song_titles_and_idioms_are_not_alarms(text: str) -> None:
     assert classify(text).level == "none"
+
+
+# Round 53 (BB1-BB3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass (the model alone, before, for the first two).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "court gave her the house and the kids. i won't be alive by the hearing in may",
+        "i'm not safe to be on my own after the shift tonight",
+    ],
+)
+def test_round_53_not_alive_by_a_date_and_not_safe_alone_are_urgent_by_the_rules(
+    text: str,
+) -> None:
+    found = classify(text)
+    assert found.level == "urgent" and not found.matched[0].startswith("model.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she'd be free without me and the debts",
+        "3 weeks clean but my brain keeps yelling at me to do it",
+        "my eldest said she hates herself after school today, how do i talk to her about that",
+    ],
+)
+def test_round_53_burden_urges_and_worry_about_a_child_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+def test_round_53_heat_on_a_roof_at_work_is_no_alarm() -> None:
+    assert classify("heat on the roof today is murder, 36 degrees").level == "none"
