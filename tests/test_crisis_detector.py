@@ -1515,3 +1515,23 @@ def test_round_53_burden_urges_and_worry_about_a_child_are_a_concern(text: str) 
 
 def test_round_53_heat_on_a_roof_at_work_is_no_alarm() -> None:
     assert classify("heat on the roof today is murder, 36 degrees").level == "none"
+
+
+# Round 54 (BC1-BC3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reopened my old scars tonight, it's deep and won't stop",
+        "bought blades and a bottle of whisky, checked into a hotel, phone off after this",
+        "if anyone reads this tomorrow, i loved you all",
+        "вколов більше ніж зазвичай, важко дихати",
+    ],
+)
+def test_round_54_old_scars_opened_a_hotel_room_and_last_words_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+def test_round_54_a_drug_ten_words_after_the_drink_it_was_taken_with_is_an_overdose() -> None:
+    found = classify("necked half a bottle of rum with all my zopiclone")
+    assert found.level == "urgent" and found.overdose

@@ -263,7 +263,7 @@ def _overdose(facts: Facts) -> None:
             continue
         if any(d.start <= m.start and m.end <= d.end for d in facts.get("drug")):
             continue  # the word is part of the drug's own name ("take-homes")
-        drug = facts.near(m, ("drug",), 8, 8)
+        drug = facts.near(m, ("drug",), 8, 10)  # "necked half a bottle of vodka with all my pills"
         said = facts.near(m, ("overdose_word",), 0, 4)
         amount = _amount(facts, m)
         reason = facts.has(
@@ -426,6 +426,7 @@ def _unsafe(facts: Facts) -> None:
         for m in facts.get(c)
         if not any(u.start <= m.start and 0 <= m.start - u.end <= 5 for u in urges)
         and not any(holds(u, m) for u in urges)
+        and not in_past(facts, m)  # a story: "my first year I thought of it. I asked for help"
     ]  # "strong urge to cut tonight, I didn't, talk to me please": an urge asks for company
     if facts.has("distress_call", "distress_strong") and acts:
         facts.fire(URGENT, "unsafe.call-for-help")
