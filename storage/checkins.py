@@ -402,8 +402,9 @@ def _record_locally(
     """:meth:`CheckinStore.record` on SQLite, in plain statements.
 
     The batch holds the file's write lock from BEGIN IMMEDIATE, so the zone read first cannot
-    change before the INSERT; and a statement costs no round trip here, while the one statement
-    that spares PostgreSQL its round trips costs SQLite more than twice these five.
+    change before the INSERT, nor the day's check-ins between counting them and adding the
+    day; and a statement costs no round trip here, while the one statement that spares
+    PostgreSQL its round trips costs SQLite more than twice these four.
     """
     zone = _stored_zone(conn, where)
     local = day_for(zone)
@@ -413,16 +414,18 @@ def _record_locally(
         "cravings, note, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*where, day, now.isoformat(), mood, cravings, note, int(shared)),
     )
-    first_today = _add_day(conn, where, day, shared)
+    # the days in the window, and whether today is one of them already (its INSERT is then
+    # spared: most check-ins are not a day's first); no upper bound (see _insert_checkin)
+    counted = conn.execute(
+        "SELECT COUNT(*), COALESCE(MAX(local_date = ?), 0) FROM checkin_days WHERE platform=? "
+        "AND community_id=? AND user_id=? AND local_date >= ?",
+        (day, *where, (local - timedelta(days=window - 1)).isoformat()),
+    ).fetchone()
+    first_today = not counted[1] and _add_day(conn, where, day, shared)
+    recent = int(counted[0]) + first_today
     shared_before = shared and not first_today and _was_shared(conn, where, day)
-    # the days in the window, today's among them; no upper bound (see _insert_checkin)
-    recent = conn.execute(
-        "SELECT COUNT(*) FROM checkin_days WHERE platform=? AND community_id=? AND user_id=? "
-        "AND local_date >= ?",
-        (*where, (local - timedelta(days=window - 1)).isoformat()),
-    ).fetchone()[0]
     streak = _streak_ending(conn, where, day) if first_today else None
-    return Recorded(local, first_today, shared_before, int(recent), streak), zone
+    return Recorded(local, first_today, shared_before, recent, streak), zone
 
 
 def _add_day(
