@@ -1538,3 +1538,29 @@ def test_round_54_old_scars_opened_a_hotel_room_and_last_words_are_urgent(text: 
 def test_round_54_a_drug_ten_words_after_the_drink_it_was_taken_with_is_an_overdose() -> None:
     found = classify("necked half a bottle of rum with all my zopiclone")
     assert found.level == "urgent" and found.overdose
+
+
+# Round 55 (BD1-BD3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "walking along the railway line, next train's due in 5 mins and i'm not moving",
+        "I will finish my life before the landlord comes on monday",
+        "my brother says he's on a bridge and won't tell me which one",
+    ],
+)
+def test_round_55_not_moving_off_the_line_and_finishing_a_life_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my first winter here I slept in the van and once took too many pills. that's over, "
+        "I have a flat now",
+        "my nan's last words were 'be kind'. 2 years ago today",
+    ],
+)
+def test_round_55_a_first_winter_and_someones_last_words_are_past(text: str) -> None:
+    assert classify(text).level == "none"
