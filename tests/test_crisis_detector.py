@@ -88,7 +88,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # ordinary chat) joined untuned: 0.0204; round 52 tuned on: 0.0199; round 53 (0.0 % on
     # ordinary chat, 1.9-4.3 % on all none) joined untuned: 0.0201; round 53 tuned on: 0.0199;
     # round 54 (0.0-7.4 % on ordinary chat) joined untuned: 0.0202; round 54 tuned on: 0.0200;
-    # round 55 (0.0 % on ordinary chat, 3.2-5.1 % on all none) joined untuned: 0.0204
+    # round 55 (0.0 % on ordinary chat, 3.2-5.1 % on all none) joined untuned: 0.0204; round
+    # 55 tuned on: 0.0200; round 56 (3.1-5.0 % on ordinary chat) joined untuned: 0.0207
     assert alarms <= 0.021
 
 
@@ -214,9 +215,11 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # tuned on) 7 more: 82 of 6,660; tuned on round 53 ("the first year after", "в 9 класі"):
     # 77; round 54 (BC sets, measured on 7af61a1, not tuned on) 3 more: 80 of 6,802; tuned on
     # round 54 (a call for help told inside a story): 76; round 55 (BD sets, measured on
-    # 85bb13f, not tuned on) 11 more: 87 of 6,945.
+    # 85bb13f, not tuned on) 11 more: 87 of 6,945; tuned on round 55 (a first winter, "when
+    # i worked at", someone's last words): 76; round 56 (BE sets, measured on c8979e6, not
+    # tuned on) 9 more: 85 of 7,087.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 87, urgent
+    assert len(urgent) <= 85, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
