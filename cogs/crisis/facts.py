@@ -76,17 +76,19 @@ class Facts:
         s = self.tokens.sentence
         return any(s[m.start] == sentence for c in concepts for m in self.raw.get(c, ()))
 
-    def around(self, match: Match, *concepts: str) -> list[Match]:
-        """The concepts' matches (``raw``) that bear on ``match``: anywhere in a message of a
-        few sentences, but only in the match's own sentence in a long post, where a laugh, a
-        coffee or a "said no" four sentences earlier belongs to another part of the day."""
+    def around(self, match: Match, *concepts: str, live: bool = False) -> list[Match]:
+        """The concepts' matches that bear on ``match``: anywhere in a message of a few
+        sentences, but only in the match's own sentence in a long post, where a laugh, a
+        coffee or a "said no" four sentences earlier belongs to another part of the day.
+        ``live`` leaves out matches taken back (negated, past); otherwise all occurrences."""
         s = self.tokens.sentence
+        found = self.live if live else self.raw
         # a story told to others ("I remember the night ...") is one piece, however long
         long_post = bool(s) and s[-1] + 1 >= LONG_POST_SENTENCES and "story_frame" not in self.raw
         return [
             o
             for c in concepts
-            for o in self.raw.get(c, ())
+            for o in found.get(c, ())
             if not long_post or s[o.start] == s[match.start]
         ]
 

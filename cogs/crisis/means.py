@@ -106,10 +106,9 @@ def _calm(facts: Facts, place: Match) -> bool:
     """Leisure or good news that is not denied ("not fishing today" is no outing), bearing on
     the place (:meth:`Facts.around`)."""
     words = facts.tokens.words
-    live = {id(m) for c in ("leisure", "positive") for m in facts.get(c)}
     return any(
-        id(m) in live and not (m.start and words[m.start - 1] in NOT)
-        for m in facts.around(place, "leisure", "positive")
+        not (m.start and words[m.start - 1] in NOT)
+        for m in facts.around(place, "leisure", "positive", live=True)
     )
 
 
