@@ -89,7 +89,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # ordinary chat, 1.9-4.3 % on all none) joined untuned: 0.0201; round 53 tuned on: 0.0199;
     # round 54 (0.0-7.4 % on ordinary chat) joined untuned: 0.0202; round 54 tuned on: 0.0200;
     # round 55 (0.0 % on ordinary chat, 3.2-5.1 % on all none) joined untuned: 0.0204; round
-    # 55 tuned on: 0.0200; round 56 (3.1-5.0 % on ordinary chat) joined untuned: 0.0207
+    # 55 tuned on: 0.0200; round 56 (3.1-5.0 % on ordinary chat) joined untuned: 0.0207;
+    # round 56 tuned on: 0.0203
     assert alarms <= 0.021
 
 
@@ -217,9 +218,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # round 54 (a call for help told inside a story): 76; round 55 (BD sets, measured on
     # 85bb13f, not tuned on) 11 more: 87 of 6,945; tuned on round 55 (a first winter, "when
     # i worked at", someone's last words): 76; round 56 (BE sets, measured on c8979e6, not
-    # tuned on) 9 more: 85 of 7,087.
+    # tuned on) 9 more: 85 of 7,087; tuned on round 56 ("cuando recién", "зараз вже 2 роки
+    # чиста", "now im in year"): 79.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 85, urgent
+    assert len(urgent) <= 79, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1566,4 +1568,56 @@ def test_round_55_not_moving_off_the_line_and_finishing_a_life_are_urgent(text: 
     ],
 )
 def test_round_55_a_first_winter_and_someones_last_words_are_past(text: str) -> None:
+    assert classify(text).level == "none"
+
+
+# Round 56 (BE1-BE3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai trop peur de ce que je vais me faire",
+        "веревку купила, лежит в багажнике",
+        "been sat in the lay-by for an hour thinking about walking to the edge of the quarry",
+        "the code to my phone is 0000 and the letters are in the glove box",
+        "not gonna be here tomorrow night, sorry everyone",
+        "mein beifahrer atmet kaum noch",
+        "mi hermano lleva 3 días sin dormir y se encerró en su cuarto, no abre",
+        "got a vial of pentobarbital signed out under an old case, it's in my car",
+    ],
+)
+def test_round_56_fear_of_tonight_a_way_to_the_edge_and_a_sleepless_brother_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "keep praying that god just takes me in my sleep",
+        "i cost everyone money and stress",
+        "18 months sober gone. i'm so pathetic",
+        "zwölf jahre und ich sehe kein licht mehr",
+        "es verdad que el litio te puede matar si tomas mucho",
+    ],
+)
+def test_round_56_a_prayer_to_be_taken_a_count_gone_and_no_light_left_are_concerns(
+    text: str,
+) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cuando recién salí de rehab tenía una carta de despedida escrita. eso fue hace 6 años",
+        "in year 8 i got caught with a razor at school. now im in year 11 and doing fine",
+        "last day driving for uber, goodbye forever drunk passengers",
+        "some guy in my dms told me to overdose when i wouldn't buy from him, mods?",
+    ],
+)
+def test_round_56_a_school_year_then_a_job_goodbye_and_a_dealers_insult_are_not_urgent(
+    text: str,
+) -> None:
     assert classify(text).level == "none"

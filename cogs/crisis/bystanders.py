@@ -46,7 +46,9 @@ def others(facts: Facts) -> None:
                 facts.tokens.sentence[m.start], "third"
             ):
                 continue  # "chest pain again. ... they (the ECGs) were all fine": the writer's own
-            if not in_past(facts, m, told_in_past=True) and not facts.raw_has("condition"):
+            if not in_past(facts, m, told_in_past=True) and not facts.raw_has(
+                "condition", "laugh"
+            ):  # "the passenger who threw up in my car, hope he dies lol" mocks, not reports
                 facts.fire(URGENT, "others.overdose-signs", overdose=True)
                 break
     if about_other(facts) and any(

@@ -158,6 +158,10 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
             raw[concept] = found[:_KEEP] + found[-_KEEP:]
     words = tokens.words
     sentence = tokens.sentence
+    if "sober_count" in raw:  # "5 días sin dormir" counts sleepless days, not sober ones
+        raw["sober_count"] = [
+            m for m in raw["sober_count"] if m.end >= len(words) or words[m.end] not in _UNSLEPT
+        ]
     for concept in ("past", "past_verb"):
         if concept in raw:
             raw[concept] = [m for m in raw[concept] if not _too_much(words, m)]
@@ -276,13 +280,16 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
             for m in found
             if not any(covered[m.start : m.end])
             and sentence[m.start] not in media
-            and not _negated(m, negation, release, tokens.clause)
+            and not _negated(m, negation, release, tokens.clause, words)
         ]
         if kept:
             facts.live[concept] = kept
     return facts
 
 
+_UNSLEPT = frozenset(
+    "dormir comer sleep sleeping eating dormire mangiare schlaf schlafen essen manger dormi".split()
+)
 _AGE_NOW_LEAD = frozenset("im am ai bin tengo tenho ho мені мне".split())
 _YEARS = frozenset("year years ano anos jahr jahre an ans anno anni год года лет рік років".split())
 _NOW = frozenset(
@@ -340,7 +347,13 @@ def _years(tokens: Tokens) -> frozenset[int]:
     return frozenset(dated)
 
 
-def _negated(m: Match, negation: list[bool], release: list[bool], clause: tuple[int, ...]) -> bool:
+def _negated(
+    m: Match,
+    negation: list[bool],
+    release: list[bool],
+    clause: tuple[int, ...],
+    words: tuple[str, ...],
+) -> bool:
     """A negation word up to five words before the match in its clause, no release between.
 
     A phrase that holds a negation itself ("not safe") is not undone by an earlier one: "not
@@ -348,14 +361,20 @@ def _negated(m: Match, negation: list[bool], release: list[bool], clause: tuple[
     """
     if any(negation[m.start : m.end]):
         return False
+    subject = False  # "I have no self control I hate myself": a new "I" starts a new thought
     for i in range(m.start - 1, max(-1, m.start - 6), -1):
         if clause[i] != clause[m.start]:
             return False
         if release[i]:
             return False
         if negation[i]:
-            return True
+            return not (subject and words[i] in _NO)
+        subject = subject or words[i] in _SUBJECT_I
     return False
+
+
+_NO = frozenset(("no",))  # "no" before a noun: it negates the noun, not the next "I ..."
+_SUBJECT_I = frozenset("i im ive id".split())
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -391,10 +410,17 @@ def says_now(facts: Facts, sentence: int) -> bool:
         return False
     # "now 7 months clean", "сейчас уже год чистый": a "now" that dates the story back
     dating = (*facts.raw.get("dated_back", ()), *facts.raw.get("sober_count", ()))
+    words = facts.tokens.words
     return any(
-        facts.tokens.sentence[m.start] == sentence and not _overlaps(m, dating)
+        facts.tokens.sentence[m.start] == sentence
+        and not _overlaps(m, dating)
+        and not any(0 <= d.start - m.end <= 3 for d in dating)  # "зараз вже 2 роки чиста"
+        and not (m.start and words[m.start - 1] in _WHEN)  # "cuando recién me recibí"
         for m in facts.raw.get("just_now", ())
     )
+
+
+_WHEN = frozenset("when cuando quand quando als когда коли".split())
 
 
 # Words that say a message means it ("fr", "not joking"), folded.

@@ -106,10 +106,21 @@ def _calm(facts: Facts, place: Match) -> bool:
     """Leisure or good news that is not denied ("not fishing today" is no outing), bearing on
     the place (:meth:`Facts.around`)."""
     words = facts.tokens.words
+    goes = _going_to(facts, place)
     return any(
         not (m.start and words[m.start - 1] in NOT)
+        and not any(p.start < m.end and m.start < p.end for p in goes)
         for m in facts.around(place, "leisure", "positive", live=True)
     )
+
+
+def _going_to(facts: Facts, place: Match) -> list[Match]:
+    """ "walking to", "walking towards" just before the place: a way there, no outing."""
+    return [
+        p
+        for p in facts.raw.get("presence", ())
+        if 0 <= place.start - p.end <= 2 and facts.tokens.words[p.end - 1] in ("to", "towards")
+    ]
 
 
 def _there(facts: Facts, place: Match) -> bool:
