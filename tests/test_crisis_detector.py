@@ -90,7 +90,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 54 (0.0-7.4 % on ordinary chat) joined untuned: 0.0202; round 54 tuned on: 0.0200;
     # round 55 (0.0 % on ordinary chat, 3.2-5.1 % on all none) joined untuned: 0.0204; round
     # 55 tuned on: 0.0200; round 56 (3.1-5.0 % on ordinary chat) joined untuned: 0.0207;
-    # round 56 tuned on: 0.0203; round 57 (4.0-9.5 % on ordinary chat) joined untuned: 0.0208
+    # round 56 tuned on: 0.0203; round 57 (4.0-9.5 % on ordinary chat) joined untuned: 0.0208;
+    # round 57 tuned on: 0.0202
     assert alarms <= 0.021
 
 
@@ -220,9 +221,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # i worked at", someone's last words): 76; round 56 (BE sets, measured on c8979e6, not
     # tuned on) 9 more: 85 of 7,087; tuned on round 56 ("cuando recién", "зараз вже 2 роки
     # чиста", "now im in year"): 79; round 57 (BF sets, measured on afcc4ee, not tuned on) 4
-    # more: 83 of 7,229.
+    # more: 83 of 7,229; tuned on round 57 ("vent'anni fa", "years on and"): 80.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 83, urgent
+    assert len(urgent) <= 80, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1619,6 +1620,47 @@ def test_round_56_a_prayer_to_be_taken_a_count_gone_and_no_light_left_are_concer
     ],
 )
 def test_round_56_a_school_year_then_a_job_goodbye_and_a_dealers_insult_are_not_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "none"
+
+
+# Round 57 (BF1-BF3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la corde est prête, elle pend dans la grange",
+        "hoje é o dia. não adianta me convencer",
+        "dropped the dog off at mum's and left her the spare keys. its for good this time",
+        "sitting by the reservoir, going to walk into the water when it's dark",
+    ],
+)
+def test_round_57_a_rope_called_she_a_mind_made_up_and_a_walk_into_the_water_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["which pills are the most dangerous together", "полгода без алкоголя, а легче не становится"],
+)
+def test_round_57_dangerous_pairs_and_no_easier_are_concerns(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fr if i hear one more tiktok sound im jumping off the roof",
+        "knife slip at work, blood everywhere, 4 stitches",
+        "goodbye overdraft!! paid off the last of it today",
+        "some troll told me my daughter deserves to od",
+        "Trent'anni fa scrissi una lettera d'addio. Oggi sono nonno",
+    ],
+)
+def test_round_57_hyperbole_a_knife_slip_a_debt_goodbye_and_an_old_letter_are_not_urgent(
     text: str,
 ) -> None:
     assert classify(text).level == "none"

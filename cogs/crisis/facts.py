@@ -436,8 +436,11 @@ def joke_signs(facts: Facts) -> int:
     """
     if facts.has("burden", "farewell_strong", "arrangements"):
         return 0
-    if any(facts.tokens.words[m.start : m.end] in SINCERE for m in facts.raw.get("intent", ())):
-        return 0
+    sincere = any(
+        facts.tokens.words[m.start : m.end] in SINCERE for m in facts.raw.get("intent", ())
+    )
+    if sincere and not facts.raw_has("hyperbole"):
+        return 0  # "fr if i hear one more song im jumping" stays the hyperbole it is
     # a mundane word that only says when ("after my shift", "nach dem Spiel morgen") is a time
     times = [
         m
@@ -460,14 +463,37 @@ def about_other(facts: Facts) -> bool:
     if facts.raw_has("first_person"):
         return False
     asks = facts.raw.get("help_request", ())
-    return any(not _overlaps(m, asks) for m in facts.raw.get("third", ()))
+    return any(not _overlaps(m, asks) for m in _people(facts))
 
 
 def only_someone_unnamed(facts: Facts) -> bool:
     """Every other person in the message is "someone" unnamed ("volevo solo dirlo a
     qualcuno"): in a language that drops "I", the writer is still the one at the place."""
     words = facts.tokens.words
-    return all(words[m.start : m.end] in _ANYONE for m in facts.raw.get("third", ()))
+    return all(words[m.start : m.end] in _ANYONE for m in _people(facts))
+
+
+def _people(facts: Facts) -> list[Match]:
+    """The third persons of the message, without a pronoun standing for a thing just named:
+    "la corde est prête, elle est accrochée" (French "elle" is the rope)."""
+    things = [m for c in ("means", "means_strong", "drug") for m in facts.raw.get(c, ())]
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    return [
+        m
+        for m in facts.raw.get("third", ())
+        if not (
+            words[m.start : m.end] in _THING_PRONOUNS
+            and any(
+                0 <= m.start - t.end <= 3 and sentence[t.start] == sentence[m.start] for t in things
+            )
+        )
+    ]
+
+
+# Pronouns that may stand for a thing (the rope, the gun) in languages with grammatical gender.
+_THING_PRONOUNS = frozenset(
+    (w,) for w in "il elle ils elles er sie es ella el ela ele lei lui она он вона він".split()
+)
 
 
 # Someone unnamed is no subject of a report ("volevo dirlo a qualcuno", "just tell someone").

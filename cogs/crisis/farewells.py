@@ -23,9 +23,14 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
     habit = any(
         (m.end <= h.start <= m.end + 4 or 0 <= m.start - h.end <= 4)
         and (anywhere or sentence[h.start] == sentence[m.start])
-        for c in ("habit", "drug", "goodbye_object")
+        for c in ("habit", "drug")
         for h in facts.raw.get(c, ())
-    )
+    ) or any(
+        m.end <= h.start <= m.end + 4 and sentence[h.start] == sentence[m.start]
+        for h in facts.raw.get("goodbye_object", ())
+        if m.concept != "arrangements"  # "an envelope for my landlord" is an arrangement
+    )  # a thing left behind is named after the goodbye, not before ("... my landlord, I won't
+    # need them after tonight")
     benign = any(
         not (b.start < m.end and m.start < b.end) or holds(b, m) for b in _benign_goodbyes(facts)
     )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
@@ -100,7 +105,11 @@ def farewell(facts: Facts) -> None:
         and not _benign_goodbyes(facts)
         and (
             len(plans) >= 2
-            or facts.has("farewell_weak", "farewell_strong")
+            or any(
+                not _habit_goodbye(facts, m)
+                for c in ("farewell_weak", "farewell_strong")
+                for m in facts.get(c)
+            )  # "goodbye overdraft!!! paid off the last £312": the goodbye is the debt's
             or facts.raw_has("dont_stop_me")
         )
     ):

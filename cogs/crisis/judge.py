@@ -390,7 +390,14 @@ def _self_harm(facts: Facts, joking: int) -> None:
     wounds = [m for m in facts.get("wound_bad") if not in_past(facts, m, told_in_past=True)]
     if wounds and not about_other(facts) and not joking and not facts.has("benign_injury"):
         facts.fire(URGENT, "self-harm.wound")
-    if facts.has("relapse") and facts.has("injury_now") and not facts.has("self_harm"):
+    accidents = facts.raw.get("benign_injury", ())
+    slips = [
+        r
+        for r in facts.get("relapse")
+        if not any(a.start < r.end and r.start < a.end for a in accidents)
+    ]
+    if slips and facts.has("injury_now") and not facts.has("self_harm"):
+        # "a knife slip at work": the slip of the knife, not a relapse
         if not any(in_past(facts, m) for m in facts.get("injury_now")):
             facts.fire(URGENT, "self-harm.relapse-injured")
 

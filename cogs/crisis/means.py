@@ -115,12 +115,13 @@ def _calm(facts: Facts, place: Match) -> bool:
 
 
 def _going_to(facts: Facts, place: Match) -> list[Match]:
-    """ "walking to", "walking towards" just before the place: a way there, no outing."""
+    """ "walking to", "walking towards" just before the place, or a walk into the water: a
+    way there, no outing."""
     return [
         p
         for p in facts.raw.get("presence", ())
         if 0 <= place.start - p.end <= 2 and facts.tokens.words[p.end - 1] in ("to", "towards")
-    ]
+    ] + list(facts.raw.get("jump", ()))
 
 
 def _there(facts: Facts, place: Match) -> bool:
