@@ -91,7 +91,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 55 (0.0 % on ordinary chat, 3.2-5.1 % on all none) joined untuned: 0.0204; round
     # 55 tuned on: 0.0200; round 56 (3.1-5.0 % on ordinary chat) joined untuned: 0.0207;
     # round 56 tuned on: 0.0203; round 57 (4.0-9.5 % on ordinary chat) joined untuned: 0.0208;
-    # round 57 tuned on: 0.0202; round 58 (0.0-6.2 % on ordinary chat) joined untuned: 0.0206
+    # round 57 tuned on: 0.0202; round 58 (0.0-6.2 % on ordinary chat) joined untuned: 0.0206;
+    # round 58 tuned on: 0.0202
     assert alarms <= 0.021
 
 
@@ -222,9 +223,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # tuned on) 9 more: 85 of 7,087; tuned on round 56 ("cuando recién", "зараз вже 2 роки
     # чиста", "now im in year"): 79; round 57 (BF sets, measured on afcc4ee, not tuned on) 4
     # more: 83 of 7,229; tuned on round 57 ("vent'anni fa", "years on and"): 80; round 58 (BG
-    # sets, measured on ad3ef9b, not tuned on) 3 more: 83 of 7,367.
+    # sets, measured on ad3ef9b, not tuned on) 3 more: 83 of 7,367; tuned on round 58 ("jetzt ist
+    # sie 19", "à 16 ans je", "those last months"): 80.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 83, urgent
+    assert len(urgent) <= 80, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1662,6 +1664,47 @@ def test_round_57_dangerous_pairs_and_no_easier_are_concerns(text: str) -> None:
     ],
 )
 def test_round_57_hyperbole_a_knife_slip_a_debt_goodbye_and_an_old_letter_are_not_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "none"
+
+
+# Round 58 (BG1-BG3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rope's in the cab. found a good tree off the A1",
+        "stopped the car and walked up onto the viaduct",
+        "at the canal by the pub, thinking of just going in",
+        "sorted my will and took the dog round to my sister's. i'll not need anything after tonight",
+        "в неділю мене не буде, досить",
+        "pillole pronte. domani",
+        "bought paracetamol from different shops all week",
+        "mi amigo se tiró al agua y no lo vemos",
+        "they're partying like it's 1999 downstairs and i'm sitting on the edge of the roof with "
+        "my legs over",
+    ],
+)
+def test_round_58_a_rope_in_the_cab_a_viaduct_and_a_year_said_in_jest_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter's bully told her to go cut herself, school is involved now",
+        "meine tochter hat sich geritzt. jetzt ist sie 19 und studiert",
+        "à 15 ans je me scarifiais. là j'ai 22 ans",
+        "cutting phase is killing my mood",
+        "final goodbye to the diuretics",
+        "last message as group admin, handing over to jo",
+        "my kid plays some game where you jump off roofs all night",
+    ],
+)
+def test_round_58_a_bullys_words_an_age_now_a_cutting_phase_and_a_handover_are_not_urgent(
     text: str,
 ) -> None:
     assert classify(text).level == "none"

@@ -339,9 +339,14 @@ def _years(tokens: Tokens) -> frozenset[int]:
     dated = set()
     for i in range(len(words)):
         if _YEAR.fullmatch(words[i]):
-            dated.add(tokens.sentence[i])
+            if words[max(0, i - 2) : i] != ("like", "its"):  # "like it's 2008": a comparison
+                dated.add(tokens.sentence[i])
         elif (
-            i and words[i - 1] in _AGE_LEAD and words[i].isdigit() and 5 <= int(words[i][:3]) <= 99
+            i
+            and words[i - 1] in _AGE_LEAD
+            and words[i].isdigit()
+            and 5 <= int(words[i][:3]) <= 99
+            and not (i + 1 < len(words) and words[i + 1].isdigit())  # "weigh in was 88.4"
         ):
             dated.add(tokens.sentence[i])  # "when I was 17", "the last time I was 24"
     return frozenset(dated)

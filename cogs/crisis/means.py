@@ -108,10 +108,14 @@ def _calm(facts: Facts, place: Match) -> bool:
     words = facts.tokens.words
     goes = _going_to(facts, place)
     return any(
-        not (m.start and words[m.start - 1] in NOT)
+        not (m.start and (words[m.start - 1] in NOT or words[m.start - 1] in _BESIDE))
         and not any(p.start < m.end and m.start < p.end for p in goes)
         for m in facts.around(place, "leisure", "positive", live=True)
     )
+
+
+# "at the canal lock by the pub": a landmark that says where, not an outing
+_BESIDE = frozenset("by near behind beside outside opposite".split())
 
 
 def _going_to(facts: Facts, place: Match) -> list[Match]:
