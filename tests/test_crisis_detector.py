@@ -92,7 +92,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # 55 tuned on: 0.0200; round 56 (3.1-5.0 % on ordinary chat) joined untuned: 0.0207;
     # round 56 tuned on: 0.0203; round 57 (4.0-9.5 % on ordinary chat) joined untuned: 0.0208;
     # round 57 tuned on: 0.0202; round 58 (0.0-6.2 % on ordinary chat) joined untuned: 0.0206;
-    # round 58 tuned on: 0.0202; round 59 (0.0-7.1 % on ordinary chat) joined untuned: 0.0205
+    # round 58 tuned on: 0.0202; round 59 (0.0-7.1 % on ordinary chat) joined untuned: 0.0205;
+    # round 59 tuned on: 0.0201
     assert alarms <= 0.021
 
 
@@ -225,9 +226,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # more: 83 of 7,229; tuned on round 57 ("vent'anni fa", "years on and"): 80; round 58 (BG
     # sets, measured on ad3ef9b, not tuned on) 3 more: 83 of 7,367; tuned on round 58 ("jetzt ist
     # sie 19", "à 16 ans je", "those last months"): 80; round 59 (BH sets, measured on bcfe435, not
-    # tuned on) 4 more: 84 of 7,509.
+    # tuned on) 4 more: 84 of 7,509; tuned on round 59 ("il primo anno da", "na adolescência",
+    # "en première année"): 81.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 84, urgent
+    assert len(urgent) <= 81, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1709,3 +1711,38 @@ def test_round_58_a_bullys_words_an_age_now_a_cutting_phase_and_a_handover_are_n
     text: str,
 ) -> None:
     assert classify(text).level == "none"
+
+
+# Round 59 (BH1-BH3) joined the development data; new words for its misses' families. Each
+# failed before the change that made it pass.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "накопичила таблетки, вони переді мною",
+        "ive taken too many. scared",
+        "i'm on the bridge where we used to walk the dog",
+    ],
+)
+def test_round_59_pills_saved_in_front_of_me_too_many_and_an_old_walk_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no urges today, didn't even think about cutting",
+        "1 year off self harm today 🎉",
+        "we're playing suicide is painless at the gig tonight",
+        "the guy who cut me up on the motorway, hope he falls off a cliff",
+        "il primo anno da nonno pensavo di farla finita. ora sono 3 anni che sto bene",
+    ],
+)
+def test_round_59_no_urges_a_year_off_a_song_and_a_curse_are_not_urgent(text: str) -> None:
+    assert classify(text).level == "none"
+
+
+def test_round_59_too_many_shifts_is_no_overdose() -> None:
+    assert classify("i took too many shifts this month").level == "none"
+    assert classify("took too many. help").level == "urgent"

@@ -264,7 +264,13 @@ def _overdose(facts: Facts) -> None:
         if any(d.start <= m.start and m.end <= d.end for d in facts.get("drug")):
             continue  # the word is part of the drug's own name ("take-homes")
         drug = facts.near(m, ("drug",), 8, 10)  # "necked half a bottle of vodka with all my pills"
-        said = facts.near(m, ("overdose_word",), 0, 4)
+        said = any(  # "took too many shifts" is too many of a thing
+            m.start <= o.start < m.end + 4
+            and facts.tokens.sentence[o.start] == facts.tokens.sentence[m.start]
+            and not _too_much_of_a_thing(facts, o)
+            for o in facts.get("overdose_word")
+            if o is not m
+        )
         amount = _amount(facts, m)
         reason = facts.has(
             "want_die", "self_kill", "suicidal_self", "od_symptom", "farewell_strong", "deliberate"

@@ -107,9 +107,11 @@ def _calm(facts: Facts, place: Match) -> bool:
     the place (:meth:`Facts.around`)."""
     words = facts.tokens.words
     goes = _going_to(facts, place)
+    habits = facts.raw.get("habitual_place", ())
     return any(
         not (m.start and (words[m.start - 1] in NOT or words[m.start - 1] in _BESIDE))
         and not any(p.start < m.end and m.start < p.end for p in goes)
+        and not any(0 <= m.start - h.end <= 3 for h in habits)  # "where i used to walk the pram"
         for m in facts.around(place, "leisure", "positive", live=True)
     )
 
