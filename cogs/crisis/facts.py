@@ -208,7 +208,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     media = {
         sentence[m.start] + k
         for m in raw.get("media", ())
-        if not _overlaps(m, times)
+        if not overlaps(m, times)
         for k in (0, 1)
         if k == 0 or not {sentence[m.start] + 1} & (now | planned)
     }
@@ -235,7 +235,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     story = frozenset(
         sentence[m.start]
         for m in raw.get("past", ())
-        if not _overlaps(m, sober) and not _overlaps(m, habitual)
+        if not overlaps(m, sober) and not overlaps(m, habitual)
     ) | _years(tokens)
     # "... That was 3 years ago": a later sentence dates everything told before it; a writer
     # who gives their age now ("I'm 34 now") is telling a story of a younger self.
@@ -254,7 +254,7 @@ def gather(tokens: Tokens, matches: list[Match]) -> Facts:
     broken = frozenset(sentence[m.start] for m in raw.get("relapse", ()))
     # "shot up after 3 months clean": a count said as the time before using is broken too
     frames = raw.get("present_frame", ())
-    counted = [m for m in sober if not _overlaps(m, frames)]
+    counted = [m for m in sober if not overlaps(m, frames)]
     counts = frozenset(sentence[m.start] for m in counted) - broken
     years = frozenset(
         sentence[m.start]
@@ -319,7 +319,8 @@ def _age_now(tokens: Tokens) -> int | None:
     return None
 
 
-def _overlaps(m: Match, others: Iterable[Match]) -> bool:
+def overlaps(m: Match, others: Iterable[Match]) -> bool:
+    """True if ``m`` shares a word with any of ``others``."""
     return any(o.start < m.end and m.start < o.end for o in others)
 
 
@@ -373,12 +374,11 @@ def _negated(
         if release[i]:
             return False
         if negation[i]:
-            return not (subject and words[i] in _NO)
+            return not (subject and words[i] == "no")  # "no" before a noun negates the noun
         subject = subject or words[i] in _SUBJECT_I
     return False
 
 
-_NO = frozenset(("no",))  # "no" before a noun: it negates the noun, not the next "I ..."
 _SUBJECT_I = frozenset("i im ive id".split())
 
 
@@ -418,7 +418,7 @@ def says_now(facts: Facts, sentence: int) -> bool:
     words = facts.tokens.words
     return any(
         facts.tokens.sentence[m.start] == sentence
-        and not _overlaps(m, dating)
+        and not overlaps(m, dating)
         and not any(0 <= d.start - m.end <= 3 for d in dating)  # "зараз вже 2 роки чиста"
         and not (m.start and words[m.start - 1] in _WHEN)  # "cuando recién me recibí"
         for m in facts.raw.get("just_now", ())
@@ -452,7 +452,7 @@ def joke_signs(facts: Facts) -> int:
         for m in (*facts.raw.get("weekday", ()), *facts.raw.get("now_strong", ()))
         if m.end - m.start > 1  # "monday" alone is still the mundane word it is
     ]
-    mundane = any(not _overlaps(m, times) for m in facts.raw.get("mundane", ()))
+    mundane = any(not overlaps(m, times) for m in facts.raw.get("mundane", ()))
     return int(facts.raw_has("laugh")) + int(mundane or facts.raw_has("hyperbole"))
 
 
@@ -468,7 +468,7 @@ def about_other(facts: Facts) -> bool:
     if facts.raw_has("first_person"):
         return False
     asks = facts.raw.get("help_request", ())
-    return any(not _overlaps(m, asks) for m in _people(facts))
+    return any(not overlaps(m, asks) for m in _people(facts))
 
 
 def only_someone_unnamed(facts: Facts) -> bool:

@@ -33,6 +33,7 @@ from cogs.crisis.facts import (
     in_story,
     joke_about,
     joke_signs,
+    overlaps,
     own_reassurance,
     risk,
     says_now,
@@ -397,11 +398,7 @@ def _self_harm(facts: Facts, joking: int) -> None:
     if wounds and not about_other(facts) and not joking and not facts.has("benign_injury"):
         facts.fire(URGENT, "self-harm.wound")
     accidents = facts.raw.get("benign_injury", ())
-    slips = [
-        r
-        for r in facts.get("relapse")
-        if not any(a.start < r.end and r.start < a.end for a in accidents)
-    ]
+    slips = [r for r in facts.get("relapse") if not overlaps(r, accidents)]
     if slips and facts.has("injury_now") and not facts.has("self_harm"):
         # "a knife slip at work": the slip of the knife, not a relapse
         if not any(in_past(facts, m) for m in facts.get("injury_now")):

@@ -19,6 +19,7 @@ from cogs.crisis.facts import (
     joke_about,
     joke_signs,
     only_someone_unnamed,
+    overlaps,
     risk,
 )
 from cogs.crisis.lexicon import Match
@@ -110,7 +111,7 @@ def _calm(facts: Facts, place: Match) -> bool:
     habits = facts.raw.get("habitual_place", ())
     return any(
         not (m.start and (words[m.start - 1] in NOT or words[m.start - 1] in _BESIDE))
-        and not any(p.start < m.end and m.start < p.end for p in goes)
+        and not overlaps(m, goes)
         and not any(0 <= m.start - h.end <= 3 for h in habits)  # "where i used to walk the pram"
         for m in facts.around(place, "leisure", "positive", live=True)
     )
