@@ -1747,3 +1747,59 @@ def test_round_59_no_urges_a_year_off_a_song_and_a_curse_are_not_urgent(text: st
 def test_round_59_too_many_shifts_is_no_overdose() -> None:
     assert classify("i took too many shifts this month").level == "none"
     assert classify("took too many. help").level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bye everyone x",
+        "goodbye all 🖤",
+        "tonights the night 🙏🙏",
+        "walked to the reservoir. going in now, it's so cold",
+        "on the bridge over the ring road after the pub. not going home",
+        "at the quarry we used to swim at. not going back to the van",
+        "swallowed whats left of her oxy. nobody's home",
+        "ho lasciato il gatto ai vicini e una lettera per mio fratello. adesso sono calmo",
+        "вкололася, мабуть там фентаніл був, очі злипаються",
+        "i'm going to do it on our anniversary. i want to be with her",
+        "stone cold sober and i've picked how",
+    ],
+)
+def test_round_60_bare_goodbyes_walks_into_water_and_the_anniversary_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "non voglio più esistere, davvero",
+        "не хочу більше існувати",
+        "wish i'd died in that hospital instead",
+        "31 and my life already feels over, no flat no job no kids",
+        "back on the booze every night since the anniversary. i hate myself",
+    ],
+)
+def test_round_60_wishes_to_stop_existing_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "goodbye forever to tequila shots. 3 years today",
+        "tschüss waschzwang: 60 tage ohne die hände dreimal zu waschen",
+        "прощайте, проверки! два месяца без перепроверки плиты",
+        "bye all, off to bed",
+        "the first winter after mum died i sat in the car with the engine running once. now i run the support group",
+        "anyone else watch that show? the bit where she's on the bridge hit hard",
+    ],
+)
+def test_round_60_goodbyes_to_a_counted_habit_and_stories_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+def test_round_60_a_friend_who_has_been_self_harming_is_a_worry_not_an_emergency() -> None:
+    level = classify("how do i support a friend who's been self harming? she's ok right now").level
+    assert level != "urgent"

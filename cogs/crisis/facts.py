@@ -325,7 +325,8 @@ def overlaps(m: Match, others: Iterable[Match]) -> bool:
 
 
 _GERMAN = frozenset(
-    "der das und ich ist nicht ein eine mit auf fur zu den dem mich mir sich auch".split()
+    "der das und ich ist nicht ein eine mit auf fur zu den dem mich mir sich auch ohne nochmal "
+    "noch wie wir heute nach bei von habe hab wenn aber oder".split()
 )
 
 

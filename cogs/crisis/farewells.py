@@ -34,7 +34,60 @@ def _habit_goodbye(facts: Facts, m: Match) -> bool:
     benign = any(
         not (b.start < m.end and m.start < b.end) or holds(b, m) for b in _benign_goodbyes(facts)
     )  # elsewhere, or a longer everyday phrase holding it ("after my last post")
-    return habit or benign or _celebrating(facts) or _greets_what_comes(facts, m)
+    return (
+        habit
+        or benign
+        or _celebrating(facts)
+        or _greets_what_comes(facts, m)
+        or _said_to_a_counted_habit(facts, m)
+    )
+
+
+_UNITS = frozenset(
+    "day days week weeks month months year years yrs tag tage woche wochen monat monate jahr "
+    "jahre jour jours semaine semaines mois an ans dia dias semana semanas mes meses ano anos "
+    "giorno giorni settimana settimane mese mesi anno anni день дня дней неделя недели месяц "
+    "месяца месяцев год года лет день дні днів тиждень тижні місяць місяці місяців рік роки "
+    "років".split()
+)  # folded
+_PEOPLE = frozenset(
+    "al you everyone everybody yal u ya guys gc friends fam family mom mum dad tutti todos "
+    "tous alle todo vsem всем всім друзья друзі".split()
+)
+
+
+_BYE = frozenset(
+    "godbye bye farewel tschus tschau adieu addio adios adeus tchau прощаите прощаи прощавайте "
+    "прощавай".split()
+)  # folded
+_SKIP = frozenset("forever to for good a the my mi mis meine mes mio".split())
+
+
+def _said_to_a_counted_habit(facts: Facts, m: Match) -> bool:
+    """ "tschüss kontrollzwang: 30 tage ohne", "goodbye forever to jägerbombs. 2 years today": a
+    goodbye said to something (not to everyone) in a message that counts clean days or years,
+    with no other sign of danger, is a milestone."""
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    if m.concept not in ("farewell_weak", "farewell_strong") or _BYE.isdisjoint(
+        words[m.start : m.end]
+    ):
+        return False
+    after = [
+        i for i in range(m.end, min(len(words), m.end + 4))
+        if sentence[i] == sentence[m.start] and words[i] not in _SKIP and words[i].isalpha()
+    ]  # fmt: skip
+    if not after or words[after[0]] in _PEOPLE or not _PEOPLE.isdisjoint(words[m.start : m.end]):
+        return False  # "... you were my family. goodbye", "goodbye forever guys"
+    counted = facts.raw_has("sober_count") or any(
+        words[i] in _UNITS
+        and (words[i - 1].isdigit() or (i + 1 < len(words) and words[i + 1] == "1"))
+        for i in range(1, len(words))
+    )
+    others = (
+        "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
+        "suicide_word", "self_harm", "overdose_word", "arrangements",
+    )  # fmt: skip
+    return counted and not facts.has(*others)
 
 
 _HELLO = frozenset("hello helo hi ciao hola bonjour salut halo ola oi привет привіт".split())
@@ -93,7 +146,12 @@ def _benign_goodbyes(facts: Facts) -> list[Match]:
 
 
 def farewell(facts: Facts) -> None:
+    hearts_only = all(
+        facts.tokens.words[p.start : p.end] in _HEARTS for p in facts.get("positive")
+    )  # "goodbye everyone ❤️": a heart is love said with the goodbye, not a celebration
     if facts.has("positive") and not risk(facts):
+        if hearts_only and _bare_goodbye_to_all(facts, facts.get("farewell_weak")):
+            facts.fire(URGENT, "goodbye.to-everyone")
         return  # "giving away my wine glasses, 1 year sober 🥂"
     plans = {
         facts.tokens.words[m.start : m.end]
@@ -132,3 +190,22 @@ def farewell(facts: Facts) -> None:
     if len(starts) >= 2 or facts.raw_has("finality") or risk(facts) or facts.has("burden"):
         if not _benign_goodbyes(facts):
             facts.fire(URGENT, "goodbye.with-finality")
+    elif _bare_goodbye_to_all(facts, weak) and not _benign_goodbyes(facts):
+        facts.fire(URGENT, "goodbye.to-everyone")
+
+
+_FILLER = frozenset("x xx xxx ❤ 🖤 💙 💜 🤍 💔 ✌".split())
+_HEARTS = frozenset((w,) for w in _FILLER if not w.isascii())
+
+
+def _bare_goodbye_to_all(facts: Facts, weak: list[Match]) -> bool:
+    """ "goodbye everyone x", "bye all": a goodbye to everyone and nothing else. In a support
+    community nobody signs off for the night like that; a sign-off says where to ("bye all, off
+    to bed") and is another message."""
+    words = facts.tokens.words
+    if len(words) > 5 or about_other(facts):
+        return False
+    said = {i for m in weak for i in range(m.start, m.end)}
+    rest = [w for i, w in enumerate(words) if i not in said and w not in _FILLER]
+    to_all = not _PEOPLE.isdisjoint(words)
+    return to_all and all(w in _PEOPLE for w in rest)

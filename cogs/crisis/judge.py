@@ -355,7 +355,7 @@ def _self_harm(facts: Facts, joking: int) -> None:
         if in_past(facts, m, told_in_past=True) or (joking >= 2 and not facts.has("injury_now")):
             continue  # "currently cutting in the school bathroom lol whatever" is no joke
         sentence = facts.tokens.sentence[m.start]
-        if about_other(facts):
+        if about_other(facts) or _whose_harm(facts, m):
             continue
         if facts.sentence_has(sentence, "benign_injury") and not facts.has("injury_now"):
             continue  # "cut myself chopping onions": an accident told with how it happened
@@ -403,6 +403,15 @@ def _self_harm(facts: Facts, joking: int) -> None:
         # "a knife slip at work": the slip of the knife, not a relapse
         if not any(in_past(facts, m) for m in facts.get("injury_now")):
             facts.fire(URGENT, "self-harm.relapse-injured")
+
+
+_WHO = frozenset("who whos whove".split())  # folded
+
+
+def _whose_harm(facts: Facts, m: Match) -> bool:
+    """ "a friend who's been self harming", "he's been cutting again": someone else's."""
+    before = facts.tokens.words[max(0, m.start - 3) : m.start]
+    return not _WHO.isdisjoint(before) or (bool(before) and before[0] in THEY)
 
 
 _SAYING = frozenset("saying said says kept told tells wrote writes texted messaged".split())

@@ -62,7 +62,7 @@ def means_and_places(facts: Facts) -> None:
             facts.fire(URGENT, "means.at-hand-with-intent")
     _counted_and_enough(facts)
     for m in facts.get("no_return"):
-        if in_past(facts, m, told_in_past=True) or facts.raw_has("media", "benign_goodbye"):
+        if in_past(facts, m, told_in_past=True) or facts.raw_has("media") or _signed_off(facts):
             continue
         if facts.has("place") or facts.raw_has("presence"):
             if joke_signs(facts) < 2:
@@ -88,6 +88,19 @@ def means_and_places(facts: Facts) -> None:
 _WHERE = frozenset("where donde dove ou wo где де onde".split())
 
 
+def _signed_off(facts: Facts) -> bool:
+    """An everyday sign-off said as one ("off to the pub, not coming back till late"), not as
+    the time before ("on the bridge after the pub, not going home")."""
+    words = facts.tokens.words
+    return any(
+        not (b.start and words[b.start - 1] in _WHEN_DONE)
+        for b in facts.raw.get("benign_goodbye", ())
+    )
+
+
+_WHEN_DONE = frozenset("after since".split())
+
+
 def _place_described(facts: Facts, place: Match) -> bool:
     """The past belongs to a clause describing the place, not to being there: "at the quarry
     edge where the kid drowned last summer", "al puente donde ..."."""
@@ -108,17 +121,21 @@ def _calm(facts: Facts, place: Match) -> bool:
     the place (:meth:`Facts.around`)."""
     words = facts.tokens.words
     goes = _going_to(facts, place)
+    into = [p for p in facts.raw.get("presence", ()) if facts.tokens.words[p.end - 1] in _INTO]
     habits = facts.raw.get("habitual_place", ())
     return any(
         not (m.start and (words[m.start - 1] in NOT or words[m.start - 1] in _BESIDE))
         and not overlaps(m, goes)
+        and not overlaps(m, into)  # "walking in now, the water's freezing": no stroll
         and not any(0 <= m.start - h.end <= 3 for h in habits)  # "where i used to walk the pram"
         for m in facts.around(place, "leisure", "positive", live=True)
     )
 
 
-# "at the canal lock by the pub": a landmark that says where, not an outing
-_BESIDE = frozenset("by near behind beside outside opposite".split())
+# "at the canal lock by the pub": a landmark that says where, not an outing; "after the pub"
+# says when
+_BESIDE = frozenset("by near behind beside outside opposite after".split())
+_INTO = frozenset(("in", "into", "further"))
 
 
 def _going_to(facts: Facts, place: Match) -> list[Match]:
