@@ -93,7 +93,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 56 tuned on: 0.0203; round 57 (4.0-9.5 % on ordinary chat) joined untuned: 0.0208;
     # round 57 tuned on: 0.0202; round 58 (0.0-6.2 % on ordinary chat) joined untuned: 0.0206;
     # round 58 tuned on: 0.0202; round 59 (0.0-7.1 % on ordinary chat) joined untuned: 0.0205;
-    # round 59 tuned on: 0.0201; round 60 (0.0-4.8 % on ordinary chat) joined untuned: 0.0203
+    # round 59 tuned on: 0.0201; round 60 (0.0-4.8 % on ordinary chat) joined untuned: 0.0203;
+    # round 60 tuned on: 0.0197; round 61 (0.0-4.3 % on ordinary chat) joined untuned: 0.0199
     assert alarms <= 0.021
 
 
@@ -228,9 +229,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # sie 19", "à 16 ans je", "those last months"): 80; round 59 (BH sets, measured on bcfe435, not
     # tuned on) 4 more: 84 of 7,509; tuned on round 59 ("il primo anno da", "na adolescência",
     # "en première année"): 81; round 60 (BI sets, measured on 5fd737c, not tuned on) 5 more: 86
-    # of 7,652.
+    # of 7,652; tuned on round 60 ("the first winter after", "the week he got out"): 79; round
+    # 61 (BJ sets, measured on 81070b0, not tuned on) 8 more: 87 of 7,798.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 86, urgent
+    assert len(urgent) <= 87, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
