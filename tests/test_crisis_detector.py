@@ -94,7 +94,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 57 tuned on: 0.0202; round 58 (0.0-6.2 % on ordinary chat) joined untuned: 0.0206;
     # round 58 tuned on: 0.0202; round 59 (0.0-7.1 % on ordinary chat) joined untuned: 0.0205;
     # round 59 tuned on: 0.0201; round 60 (0.0-4.8 % on ordinary chat) joined untuned: 0.0203;
-    # round 60 tuned on: 0.0197; round 61 (0.0-4.3 % on ordinary chat) joined untuned: 0.0199
+    # round 60 tuned on: 0.0197; round 61 (0.0-4.3 % on ordinary chat) joined untuned: 0.0199;
+    # round 61 tuned on: 0.0196
     assert alarms <= 0.021
 
 
@@ -230,9 +231,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # tuned on) 4 more: 84 of 7,509; tuned on round 59 ("il primo anno da", "na adolescência",
     # "en première année"): 81; round 60 (BI sets, measured on 5fd737c, not tuned on) 5 more: 86
     # of 7,652; tuned on round 60 ("the first winter after", "the week he got out"): 79; round
-    # 61 (BJ sets, measured on 81070b0, not tuned on) 8 more: 87 of 7,798.
+    # 61 (BJ sets, measured on 81070b0, not tuned on) 8 more: 87 of 7,798; tuned on round 61
+    # ("en la carrera", "al primo anno", "на первом году", "now i do my"): 80.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 87, urgent
+    assert len(urgent) <= 80, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1805,3 +1807,50 @@ def test_round_60_goodbyes_to_a_counted_habit_and_stories_are_not_urgent(text: s
 def test_round_60_a_friend_who_has_been_self_harming_is_a_worry_not_an_emergency() -> None:
     level = classify("how do i support a friend who's been self harming? she's ok right now").level
     assert level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shotgun's loaded. so tired of all of it",
+        "my uncle has his gun out and hes crying",
+        "ho aperto il gas e chiuso la porta della cucina",
+        "burning my wrist with the lighter again right now",
+        "its happening tonight. no more of this",
+        "after the last line my lips went numb... губы онемели, сердце колотится, не могу дышать после последней дороги",
+        "gracias por todo, esto es una despedida. cuiden a mi gato",
+        "mi compa me mandó un audio despidiéndose, dice que está en el puente y no contesta",
+    ],
+)
+def test_round_61_a_loaded_gun_gas_left_on_and_a_goodbye_with_a_pet_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nada tem sentido mais",
+        "he'd be freer without me honestly",
+        "another comedown, another morning wishing i hadnt woken up",
+        "back on the bottle again, dumb fuck that i am",
+        "starker ritzdruck seit gestern abend",
+        "переживаю за брата, он третью неделю не выходит из комнаты",
+    ],
+)
+def test_round_61_despair_a_burden_and_a_relapse_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "biking home in that storm was suicide lol, never again",
+        "en la carrera pensé en quitarme la vida. ahora soy enfermera y estoy bien",
+        "al primo anno di università ho pensato di farla finita. ora sto bene",
+        "used to cut after every bad match. 3 yrs clean of sh now",
+    ],
+)
+def test_round_61_an_idiom_and_stories_of_first_years_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
