@@ -50,16 +50,18 @@ _UNITS = frozenset(
     "месяца месяцев год года лет день дні днів тиждень тижні місяць місяці місяців рік роки "
     "років".split()
 )  # folded
-_PEOPLE = frozenset(
-    "al you everyone everybody yal u ya guys gc friends fam family mom mum dad tutti todos "
-    "tous alle todo vsem всем всім друзья друзі".split()
+_TO_ALL = frozenset("al you everyone everybody yal u ya".split())  # folded: "all" -> "al"
+# who a goodbye may be said to: everyone, or the people of one's life
+_PEOPLE = _TO_ALL | frozenset(
+    "guys gc friends fam family mom mum dad tutti todos tous alle todo vsem всем всім друзья "
+    "друзі".split()
 )
 
 
-_BYE = frozenset(
-    "godbye bye farewel tschus tschau adieu addio adios adeus tchau прощаите прощаи прощавайте "
-    "прощавай".split()
-)  # folded
+_GOODBYE = frozenset("godbye bye farewel".split())  # folded
+_BYE = _GOODBYE | frozenset(
+    "tschus tschau adieu addio adios adeus tchau прощаите прощаи прощавайте прощавай".split()
+)  # the goodbye words of every language
 _SKIP = frozenset("forever to for good a the my mi mis meine mes mio".split())
 
 
@@ -110,17 +112,11 @@ def _celebrating(facts: Facts) -> bool:
     return any(facts.tokens.words[m.start : m.end] in _PARTY for m in facts.raw.get("positive", ()))
 
 
-_TO_ALL = frozenset("al you everyone everybody yal u ya".split())  # folded: "all" -> "al"
-
-
 def _to_everyone(words: tuple[str, ...], b: Match) -> bool:
     """A goodbye said to everyone ("my last goodbye to all of you"), not a sign-off ("see u
     all in january") or a goodbye to someone named ("last goodbye to grandma")."""
     said = not _GOODBYE.isdisjoint(words[b.start : b.end])
     return said and b.end < len(words) and words[b.end] in _TO_ALL
-
-
-_GOODBYE = frozenset("godbye bye farewel".split())  # folded
 
 
 def _benign_goodbyes(facts: Facts) -> list[Match]:
