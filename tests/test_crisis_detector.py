@@ -95,7 +95,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 58 tuned on: 0.0202; round 59 (0.0-7.1 % on ordinary chat) joined untuned: 0.0205;
     # round 59 tuned on: 0.0201; round 60 (0.0-4.8 % on ordinary chat) joined untuned: 0.0203;
     # round 60 tuned on: 0.0197; round 61 (0.0-4.3 % on ordinary chat) joined untuned: 0.0199;
-    # round 61 tuned on: 0.0196; round 62 (0.0-14.3 % on ordinary chat) joined untuned: 0.0200
+    # round 61 tuned on: 0.0196; round 62 (0.0-14.3 % on ordinary chat) joined untuned: 0.0200;
+    # round 62 tuned on: 0.0197
     assert alarms <= 0.021
 
 
@@ -233,9 +234,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # of 7,652; tuned on round 60 ("the first winter after", "the week he got out"): 79; round
     # 61 (BJ sets, measured on 81070b0, not tuned on) 8 more: 87 of 7,798; tuned on round 61
     # ("en la carrera", "al primo anno", "на первом году", "now i do my"): 80; round 62 (BK
-    # sets, measured on 4b245f6, not tuned on) 3 more: 83 of 7,937.
+    # sets, measured on 4b245f6, not tuned on) 3 more: 83 of 7,937; tuned on round 62 ("back in
+    # sixth form", "freshers week"): 81.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 83, urgent
+    assert len(urgent) <= 81, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1854,4 +1856,59 @@ def test_round_61_despair_a_burden_and_a_relapse_are_a_concern(text: str) -> Non
     ],
 )
 def test_round_61_an_idiom_and_stories_of_first_years_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "esta noche es la noche, ya está",
+        "bin grad nicht sicher, echt nicht",
+        "no me fío de mí ahora mismo",
+        "отдам собаку срочно, меня скоро не будет",
+        "в пятницу всё закончу. долги закрыты",
+        "шланг на выхлопной, мотор работает",
+        "parked up at the services. ending it here tonight",
+        "ordered it online, comes tomorrow and then it's over",
+        "left a letter for the kids on the table. tell my kids i loved them",
+        "kollege im lkw reagiert nicht, leere tablettenschachteln überall",
+        "got every tablet in the flat lined up next to the vodka, counting them",
+        "on the footbridge over the motorway, not scared now",
+        "top of the scaffold without a harness, looking down",
+        "sono sul ponteggio senza imbracatura, guardo giù",
+    ],
+)
+def test_round_62_tonight_in_spanish_an_exhaust_hose_and_a_scaffold_unharnessed_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "some days id rather just not be here. no plan",
+        "lost the flat, lost the van, theres nothing left to try",
+        "reprise de la coke pour tenir le week-end. je me dégoûte",
+        "ab welcher höhe überlebt man einen sturz nicht",
+        "hat jemand was von timo gehört? ist total still seit dem unfall",
+    ],
+)
+def test_round_62_despair_a_relapse_and_a_question_of_height_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the typ der mich heute geschnitten hat soll sich vor nen zug werfen",
+        "sound of silence came on the radio at 3am and i sang the whole thing",
+        "la fin du film où elle laisse une lettre d'adieu, j'ai pleuré",
+        "that new adhesive is lethal stuff, sets in 5 mins",
+        "back in sixth form i took an overdose. uni's been way better",
+        "toolbox talk today: never go on the scaffold without a harness",
+        "cero ganas de hacerme daño hoy, solo sueño",
+    ],
+)
+def test_round_62_curses_songs_films_and_work_talk_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"

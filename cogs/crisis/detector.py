@@ -63,6 +63,7 @@ _CORE = (
     "arrangements", "other_weak", "distress_strong",
     "farewell_weak", "unsafe", "other_danger", "hopeless", "burden", "method_question",
     "aimed_at_others", "worry", "wound_bad", "counted_out", "enough_now", "no_return", "keep_going",
+    "unharnessed",
 )  # fmt: skip
 _CORE_SET = frozenset(_CORE)
 _ASCII_WORD = re.compile(r"[a-z]+")

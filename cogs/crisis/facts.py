@@ -27,6 +27,7 @@ SUPPRESSIBLE = frozenset(
         "other_danger", "hopeless", "burden", "relapse", "self_hate", "method_question",
         "die_word", "decision", "dont_stop_me", "arrangements", "other_weak", "distress_strong",
         "poison", "hoard", "safe_now", "wound_bad", "counted_out", "enough_now", "no_return", "keep_going", "blade",
+        "unharnessed",
     }
 )  # fmt: skip
 _KEEP = 12  # occurrences per concept kept from each end of a message

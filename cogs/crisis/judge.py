@@ -357,6 +357,8 @@ def _self_harm(facts: Facts, joking: int) -> None:
         sentence = facts.tokens.sentence[m.start]
         if about_other(facts) or _whose_harm(facts, m):
             continue
+        if facts.sentence_has(sentence, "aimed_at_others") and not facts.has("injury_now"):
+            continue  # "the guy who cut me up on the A1 should throw himself under a train"
         if facts.sentence_has(sentence, "benign_injury") and not facts.has("injury_now"):
             continue  # "cut myself chopping onions": an accident told with how it happened
         if facts.near(m, ("condition",), 6, 0) and not facts.has("injury_now"):

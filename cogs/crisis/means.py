@@ -68,6 +68,7 @@ def means_and_places(facts: Facts) -> None:
             if joke_signs(facts) < 2:
                 facts.fire(URGENT, "place.no-return")
             break
+    _unharnessed_at_height(facts)
     for m in facts.get("place"):
         if in_past(facts, m, told_in_past=True) and not _place_described(facts, m):
             continue
@@ -83,6 +84,19 @@ def means_and_places(facts: Facts) -> None:
             and (facts.raw_has("intent", "now_strong") or facts.has("want_die", "self_kill"))
         ):
             facts.fire(URGENT, "place.jump-intent")
+
+
+def _unharnessed_at_height(facts: Facts) -> None:
+    """Up on a height the writer works at ("lo alto del andamio", "aufm Gerüst") with the harness
+    off: builders talk about scaffolds all day, never about standing on one unclipped."""
+    if not facts.raw_has("work_height") or joke_signs(facts):
+        return
+    for m in facts.get("unharnessed"):
+        if not in_past(facts, m, told_in_past=True) and (
+            first_person(facts) or facts.raw_has("presence")
+        ):
+            facts.fire(URGENT, "place.unharnessed-at-height")
+            return
 
 
 _WHERE = frozenset("where donde dove ou wo где де onde".split())
