@@ -96,7 +96,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 59 tuned on: 0.0201; round 60 (0.0-4.8 % on ordinary chat) joined untuned: 0.0203;
     # round 60 tuned on: 0.0197; round 61 (0.0-4.3 % on ordinary chat) joined untuned: 0.0199;
     # round 61 tuned on: 0.0196; round 62 (0.0-14.3 % on ordinary chat) joined untuned: 0.0200;
-    # round 62 tuned on: 0.0197; round 63 (0.0-4.5 % on ordinary chat) joined untuned: 0.0200
+    # round 62 tuned on: 0.0197; round 63 (0.0-4.5 % on ordinary chat) joined untuned: 0.0200;
+    # round 63 tuned on: 0.0199
     assert alarms <= 0.021
 
 
@@ -236,9 +237,9 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # ("en la carrera", "al primo anno", "на первом году", "now i do my"): 80; round 62 (BK
     # sets, measured on 4b245f6, not tuned on) 3 more: 83 of 7,937; tuned on round 62 ("back in
     # sixth form", "freshers week"): 81; round 63 (BL sets, measured on 66570f8, not tuned on) 4
-    # more: 85 of 8,078.
+    # more: 85 of 8,078; tuned on round 63 ("в 9 классе", "сейчас всё хорошо"): 84.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 85, urgent
+    assert len(urgent) <= 84, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1912,4 +1913,51 @@ def test_round_62_despair_a_relapse_and_a_question_of_height_are_a_concern(text:
     ],
 )
 def test_round_62_curses_songs_films_and_work_talk_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "disposable bbq lit in the van, windows shut",
+        "our cook said hes going over the side tonight and we cant find him",
+        "on the pier end, tide's in, one step and it's done",
+        "bought rope today. you know what for",
+        "мотузка вже в гаражі",
+        "on the car park roof. not for photos this time",
+        "sur le pont. pas pour faire des photos cette fois",
+        "last shift tomorrow then i'm taking myself out for good",
+        "once the rent's paid i'm gone, and i dont mean moving house",
+        "cut my arm with the bread knife, the floor is red and i feel faint",
+    ],
+)
+def test_round_63_a_bbq_in_a_van_one_step_and_not_for_photos_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the most oxy you can take before it actually kills you",
+        "quanta morfina serve per morire?",
+        "my dad drives me everywhere, im ruining his life",
+        "je suis une charge pour tous",
+        "had half a bottle of gin before lunch. im a disgrace",
+        "me preocupa mi hermano, no sale de su cuarto",
+    ],
+)
+def test_round_63_questions_burdens_and_a_relapse_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@sam ur a waste of space, do everyone a favour and jump",
+        "в 8 классе я резалась, сейчас всё хорошо",
+        "my fave song rn is about overdosing on sunshine lol",
+        "me mato a trabajar y nada jaja",
+    ],
+)
+def test_round_63_insults_old_scars_songs_and_idioms_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"
