@@ -1961,3 +1961,29 @@ def test_round_63_questions_burdens_and_a_relapse_are_a_concern(text: str) -> No
 )
 def test_round_63_insults_old_scars_songs_and_idioms_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "goodbye to this life. 60 days clean and it meant nothing",
+        "goodbye cruel world. day 1 of nothing",
+        "farewell life, 2 years of trying is enough",
+        "adiós mundo cruel",
+    ],
+)
+def test_a_goodbye_to_life_is_urgent_even_beside_a_count_of_clean_days(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saying goodbye to that life forever. 100 days",
+        "adeus vida antiga 🥂 1 ano hoje",
+        "'goodbye cruel world', pink floyd on vinyl, perfect sunday",
+        "goodbye cruel corporate world, hello allotment",
+    ],
+)
+def test_a_goodbye_to_the_old_life_a_song_or_a_job_is_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"

@@ -16,6 +16,10 @@ __all__ = ["farewell"]
 def _habit_goodbye(facts: Facts, m: Match) -> bool:
     """A goodbye said to a habit or to something left behind ("goodbye nicotine", "cigarettes,
     goodbye forever", "goodbye forever organic chemistry")."""
+    if _celebrating(facts) or _greets_what_comes(facts, m):
+        return True
+    if _said_to_life(facts, m):
+        return False  # "goodbye cruel world. day 1 of nothing"
     sentence = facts.tokens.sentence
     # Across a full stop only in a message that celebrates: "2 years clean off heroin. Last
     # message from me today" is a milestone; "my last message. tell my sponsor" is not.
@@ -62,7 +66,32 @@ _GOODBYE = frozenset("godbye bye farewel".split())  # folded
 _BYE = _GOODBYE | frozenset(
     "tschus tschau adieu addio adios adeus tchau прощаите прощаи прощавайте прощавай".split()
 )  # the goodbye words of every language
+# a goodbye said to these is said to living, never to a habit
+_LIFE = frozenset(
+    "life world cruel everything vida mundo vie monde leben welt vita mondo жизнь мир життя "
+    "світ".split()
+)
+_OLD = frozenset(
+    "that old former antiga antigua ancienne alte alten vecchia старая старе".split()
+)  # "goodbye to that life": the one left behind
 _SKIP = frozenset("forever to for good a the my mi mis meine mes mio".split())
+
+
+def _said_to_life(facts: Facts, m: Match) -> bool:
+    """ "goodbye cruel world", "goodbye to this life", "adiós mundo": said to living itself (not
+    "goodbye to that life", the one left behind)."""
+    words, sentence = facts.tokens.words, facts.tokens.sentence
+    said_to = [
+        i
+        for i in range(m.start + 1, min(len(words), m.end + 3))
+        if sentence[i] == sentence[m.start]
+    ]
+    return any(
+        words[i] in _LIFE
+        and words[i - 1] not in _OLD
+        and (i + 1 == len(words) or words[i + 1] not in _OLD)  # "adeus vida antiga"
+        for i in said_to
+    )
 
 
 def _said_to_a_counted_habit(facts: Facts, m: Match) -> bool:
@@ -171,6 +200,8 @@ def farewell(facts: Facts) -> None:
     for m in facts.get("farewell_strong"):
         if in_past(facts, m) or _habit_goodbye(facts, m):
             continue
+        if facts.sentence_has(facts.tokens.sentence[m.start], "media"):
+            continue  # "'goodbye cruel world', pink floyd on vinyl": a song's words
         if about_other(facts):
             facts.fire(URGENT, "others.goodbye")
         else:
