@@ -97,7 +97,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 60 tuned on: 0.0197; round 61 (0.0-4.3 % on ordinary chat) joined untuned: 0.0199;
     # round 61 tuned on: 0.0196; round 62 (0.0-14.3 % on ordinary chat) joined untuned: 0.0200;
     # round 62 tuned on: 0.0197; round 63 (0.0-4.5 % on ordinary chat) joined untuned: 0.0200;
-    # round 63 tuned on: 0.0199; round 64 (0.0-8.7 % on ordinary chat) joined untuned: 0.0203
+    # round 63 tuned on: 0.0199; round 64 (0.0-8.7 % on ordinary chat) joined untuned: 0.0203;
+    # round 64 tuned on: 0.0201
     assert alarms <= 0.021
 
 
@@ -238,9 +239,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # sets, measured on 4b245f6, not tuned on) 3 more: 83 of 7,937; tuned on round 62 ("back in
     # sixth form", "freshers week"): 81; round 63 (BL sets, measured on 66570f8, not tuned on) 4
     # more: 85 of 8,078; tuned on round 63 ("в 9 классе", "сейчас всё хорошо"): 84; round 64
-    # (BM sets, measured on 37509c1, not tuned on) 3 more: 87 of 8,221.
+    # (BM sets, measured on 37509c1, not tuned on) 3 more: 87 of 8,221; tuned on round 64 (a
+    # readying told in a past sentence): 85.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 87, urgent
+    assert len(urgent) <= 85, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -1987,4 +1989,52 @@ def test_a_goodbye_to_life_is_urgent_even_beside_a_count_of_clean_days(text: str
     ],
 )
 def test_a_goodbye_to_the_old_life_a_song_or_a_job_is_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had like 25 ibuprofen at lunch and my stomach hurts so bad and im shaking",
+        "took everything in the drawer. the diazepam, the codeine, all of it",
+        "наліпила два пластирі замість одного, очі самі закриваються",
+        "2 pflaster draufgeklebt statt einem, krieg kaum luft",
+        "ho preso 15 tramadolo mezz'ora fa",
+        "das seil liegt im auto. ich fahr jetzt los",
+        "bye all. give my plushies to sam. it was fun while it lasted",
+        "tell my brother he can have my bike and my xbox, im not gonna need them",
+    ],
+)
+def test_round_64_pills_listed_after_everything_patches_and_things_given_away_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "relapsed on the self harm last night, its healing",
+        "how much codeine actually kills you",
+        "quanti cerotti servono per non svegliarsi?",
+        "never getting out of this hole",
+        "a minha mãe vivia melhor sem mim",
+    ],
+)
+def test_round_64_a_relapse_questions_and_despair_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that mod in #memes needs to unalive himself fr",
+        "watched the doc about amy winehouse, the overdose part wrecked me",
+        "time to say goodbye to the payday loans, last one paid off today!!",
+        "handed my notice in. goodbye ofsted forever",
+        "cutting eva foam for my armour build, which blade do you use",
+        "fifteen years ago i sat in the garage with the engine running. now i teach there",
+    ],
+)
+def test_round_64_curses_documentaries_and_goodbyes_to_debts_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"

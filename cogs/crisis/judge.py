@@ -273,6 +273,8 @@ def _overdose(facts: Facts) -> None:
             if o is not m
         )
         amount = _amount(facts, m)
+        # "took everything in my cabin. the sleeping pills, the painkillers": the list follows
+        drug = drug or (amount and _drug_listed_next(facts, m))
         reason = facts.has(
             "want_die", "self_kill", "suicidal_self", "od_symptom", "farewell_strong", "deliberate"
         )
@@ -311,6 +313,16 @@ def _overdose(facts: Facts) -> None:
             continue
         if facts.raw_has("use_context") or facts.has("drug", "take", "overdose_word"):
             facts.fire(URGENT, "overdose.symptoms-after-use", overdose=True)
+
+
+def _drug_listed_next(facts: Facts, take: Match) -> bool:
+    """A drug named at the start of the sentence right after the taking (at most six words in)."""
+    sentence = facts.tokens.sentence
+    following = sentence[take.start] + 1
+    starts = [i for i, s in enumerate(sentence) if s == following]
+    return bool(starts) and any(
+        sentence[d.start] == following and d.start - starts[0] < 6 for d in facts.get("drug")
+    )
 
 
 _AFTER_TOO_MUCH = frozenset(

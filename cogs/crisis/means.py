@@ -40,9 +40,10 @@ def means_and_places(facts: Facts) -> None:
             continue
         near = facts.near(m, ("ready_state",), 8, 12)
         # "купила мотузку. сховала в шафі": a verb of buying or hiding holds its own "I"
+        readied = [r for r in facts.raw.get("ready_state", ()) if not in_past(facts, r, True)]
         ready = near or (
-            facts.raw_has("ready_state") and (first_person(facts) or facts.raw_has("possess"))
-        )
+            bool(readied) and (first_person(facts) or facts.raw_has("possess"))
+        )  # "ten years ago i sat in the garage ...": readied then, not now
         more = near or (
             len(facts.get("means")) + len(facts.raw.get("ready_state", ())) >= 3
             or risk(facts)
