@@ -24,6 +24,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -88,11 +89,12 @@ _RUN_LENGTH = 14
 _HEAD = operator.itemgetter(slice(0, 4))  # a word's first four letters, without a Python loop
 
 
-def _doublings(word: str) -> set[str]:
+@cache
+def _doublings(word: str) -> frozenset[str]:
     """The word with up to two of its letters doubled: "godbye" -> "goodbye", ..."""
     once = {word} | {word[:i] + word[i] + word[i:] for i in range(len(word)) if word[i].isalpha()}
     twice = {w[:i] + w[i] + w[i:] for w in once for i in range(len(w)) if w[i].isalpha()}
-    return once | twice
+    return frozenset(once | twice)
 
 
 _RANK = {"none": 0, "concern": 1, "urgent": 2}
@@ -209,12 +211,15 @@ class Detector:
         # key and partner is also spelt with up to two of its letters doubled ("goodbye").
         self._fast_keys: dict[str, str] = {}
         for key in core_words:
+            if not key.isascii():
+                continue  # the fast path reads plain ASCII chat only
             for variant in _doublings(key):
                 self._fast_keys.setdefault(variant, key)
         self._fast_key_set = frozenset(self._fast_keys)
         self._fast_partners = {
             key: frozenset(v for p in ps for v in (_doublings(p) if p else (None,)))
             for key, ps in self._partners.items()
+            if key.isascii()
         }
         # Every plain word of each phrase a key starts, for a closer look once key and partner
         # are both there ("anyone else?" holds the two words of a phrase about being a burden

@@ -11,6 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
 from pathlib import Path
 
@@ -342,6 +343,13 @@ def _filler_set() -> frozenset[str]:
     )
 
 
+@cache
+def _folded_option(option: str) -> str:
+    """The words of one option of a phrase, folded as messages are ("I'm" -> "im"); the same
+    words recur across thousands of phrases, so each is folded once."""
+    return " ".join(_clean_token(w) for w in _TOKEN.findall(fold(option)))
+
+
 def _expand(phrase: str, concept: str) -> list[_Pattern]:
     """``"kill/end my life"`` -> [("kil", "my", "life"), ("end", "my", "life")]."""
     slots: list[list[str]] = []
@@ -354,10 +362,10 @@ def _expand(phrase: str, concept: str) -> list[_Pattern]:
                     raise ValueError(f"concept {concept!r}: stem too short in {phrase!r}")
                 options.append(stem)
                 continue
-            words = [_clean_token(w) for w in _TOKEN.findall(fold(option))]
-            if not words:
+            folded = _folded_option(option)
+            if not folded:
                 raise ValueError(f"concept {concept!r}: no word in {phrase!r}")
-            options.append(" ".join(words))
+            options.append(folded)
         slots.append(options)
     if not slots:
         raise ValueError(f"concept {concept!r}: empty phrase")
