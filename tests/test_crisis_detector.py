@@ -98,7 +98,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 61 tuned on: 0.0196; round 62 (0.0-14.3 % on ordinary chat) joined untuned: 0.0200;
     # round 62 tuned on: 0.0197; round 63 (0.0-4.5 % on ordinary chat) joined untuned: 0.0200;
     # round 63 tuned on: 0.0199; round 64 (0.0-8.7 % on ordinary chat) joined untuned: 0.0203;
-    # round 64 tuned on: 0.0201; round 65 (0.0-5.0 % on ordinary chat) joined untuned: 0.0204
+    # round 64 tuned on: 0.0201; round 65 (0.0-5.0 % on ordinary chat) joined untuned: 0.0204;
+    # round 65 tuned on: 0.0200
     assert alarms <= 0.021
 
 
@@ -241,9 +242,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # more: 85 of 8,078; tuned on round 63 ("в 9 классе", "сейчас всё хорошо"): 84; round 64
     # (BM sets, measured on 37509c1, not tuned on) 3 more: 87 of 8,221; tuned on round 64 (a
     # readying told in a past sentence): 85; round 65 (BN sets, measured on cfa9fee, not tuned
-    # on) 5 more: 90 of 8,362.
+    # on) 5 more: 90 of 8,362; tuned on round 65 ("quando ela foi embora", "à 16 ans j'avais"):
+    # 86.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 90, urgent
+    assert len(urgent) <= 86, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -2038,4 +2040,52 @@ def test_round_64_a_relapse_questions_and_despair_are_a_concern(text: str) -> No
     ],
 )
 def test_round_64_curses_documentaries_and_goodbyes_to_debts_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мій тіммейт каже що стоїть на мосту і зараз стрибне",
+        "my duo posted a story from the roof of his building saying bye",
+        "el support de mi equipo dijo que ya tenía la cuerda y se desconectó",
+        "купил верёвку. уже знаю какая балка",
+        "проковтнула пів пачки снодійного хвилин 10 тому",
+        "i took like 3 packets of paracetamol and my side hurts",
+        "i can't keep myself safe anymore",
+        "insulin pens from work in my bag. enough. nobody counts them",
+        "sono in cima alla cava. non scendo più",
+    ],
+)
+def test_round_65_a_teammate_on_a_bridge_a_rope_bought_and_pills_swallowed_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'll never be free of meth, i've accepted that",
+        "how many paracetamol would kill you",
+        "сколько единиц инсулина будет смертельно?",
+        "non guarirò mai",
+        "the new lad has cuts on his arms, he's 15. who do i tell?",
+    ],
+)
+def test_round_65_despair_questions_and_worry_for_a_child_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el top me mató 4 veces, estoy muerto jaja",
+        "my bank account is on life support after the vet bill",
+        "hope you get hit by a bus, jungle diff",
+        "vcs viram aquela série? aquela cena da overdose me pegou",
+        "quando ela foi embora pensei em me jogar da ponte. foi em 2019. hoje estou bem",
+    ],
+)
+def test_round_65_game_talk_insults_and_old_stories_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"
