@@ -99,7 +99,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 62 tuned on: 0.0197; round 63 (0.0-4.5 % on ordinary chat) joined untuned: 0.0200;
     # round 63 tuned on: 0.0199; round 64 (0.0-8.7 % on ordinary chat) joined untuned: 0.0203;
     # round 64 tuned on: 0.0201; round 65 (0.0-5.0 % on ordinary chat) joined untuned: 0.0204;
-    # round 65 tuned on: 0.0200; round 66 (0.0-10.0 % on ordinary chat) joined untuned: 0.0202
+    # round 65 tuned on: 0.0200; round 66 (0.0-10.0 % on ordinary chat) joined untuned: 0.0202;
+    # round 66 tuned on: 0.0200
     assert alarms <= 0.021
 
 
@@ -243,9 +244,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # (BM sets, measured on 37509c1, not tuned on) 3 more: 87 of 8,221; tuned on round 64 (a
     # readying told in a past sentence): 85; round 65 (BN sets, measured on cfa9fee, not tuned
     # on) 5 more: 90 of 8,362; tuned on round 65 ("quando ela foi embora", "à 16 ans j'avais"):
-    # 86; round 66 (BO sets, measured on ce105b3, not tuned on) 2 more: 88 of 8,506.
+    # 86; round 66 (BO sets, measured on ce105b3, not tuned on) 2 more: 88 of 8,506; tuned on
+    # round 66 ("підлітком я", "in vet school", "6 years on"): 85.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 88, urgent
+    assert len(urgent) <= 85, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -2088,4 +2090,38 @@ def test_round_65_despair_questions_and_worry_for_a_child_are_a_concern(text: st
     ],
 )
 def test_round_65_game_talk_insults_and_old_stories_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "колега написав що ковтнув пігулки і лежить в машині",
+        "my friend just sent me a photo of pills on her bed and said dont come",
+        "been necking my dad's diazepam all night, lost count, cant stand up now",
+        "j'ai tout pris",
+        "genuinely planning to die when the funeral is over",
+        "heut nacht zieh ichs durch",
+        "brought pentobarbital home from the clinic. je sais exactement combien il m'en faut",
+        "ho preparato la cintura, aspetto che escano tutti",
+        "у отца в сейфе ружьё, ключ я нашёл",
+    ],
+)
+def test_round_66_pills_on_a_bed_drugs_from_the_clinic_and_a_gun_safe_opened_are_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "some guy at the rank told a new driver to go kill himself over a fare, reported him",
+        "o professor de química quer me matar, prova amanhã",
+        "la nueva de la banda es un temazo, 'me quiero morir en tu pogo'",
+        "підлітком я різала себе, зараз мені 35, шрами вже білі",
+        "had a dark patch in vet school, kept a rope in my wardrobe. 6 years on, qualified, therapy works",
+    ],
+)
+def test_round_66_reports_idioms_songs_and_old_scars_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"
