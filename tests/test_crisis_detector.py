@@ -100,7 +100,8 @@ def test_development_figures_stay_above_their_floor(development, capsys) -> None
     # round 63 tuned on: 0.0199; round 64 (0.0-8.7 % on ordinary chat) joined untuned: 0.0203;
     # round 64 tuned on: 0.0201; round 65 (0.0-5.0 % on ordinary chat) joined untuned: 0.0204;
     # round 65 tuned on: 0.0200; round 66 (0.0-10.0 % on ordinary chat) joined untuned: 0.0202;
-    # round 66 tuned on: 0.0200; round 67 (0.0 % on ordinary chat) joined untuned: 0.0203
+    # round 66 tuned on: 0.0200; round 67 (0.0 % on ordinary chat) joined untuned: 0.0203;
+    # round 67 tuned on: 0.0199
     assert alarms <= 0.021
 
 
@@ -246,9 +247,10 @@ def test_no_past_story_is_rated_urgent(development) -> None:
     # on) 5 more: 90 of 8,362; tuned on round 65 ("quando ela foi embora", "à 16 ans j'avais"):
     # 86; round 66 (BO sets, measured on ce105b3, not tuned on) 2 more: 88 of 8,506; tuned on
     # round 66 ("підлітком я", "in vet school", "6 years on"): 85; round 67 (BP sets, measured on
-    # 98b54db, not tuned on) 4 more: 89 of 8,647.
+    # 98b54db, not tuned on) 4 more: 89 of 8,647; tuned on round 67 ("als teenie", "c'est loin
+    # maintenant", "nine months on"): 86.
     # The floor stops a change from making it worse; the aim is none.
-    assert len(urgent) <= 89, urgent
+    assert len(urgent) <= 86, urgent
 
 
 def test_overdoses_are_flagged_so_the_emergency_number_comes_first(development) -> None:
@@ -2125,4 +2127,48 @@ def test_round_66_pills_on_a_bed_drugs_from_the_clinic_and_a_gun_safe_opened_are
     ],
 )
 def test_round_66_reports_idioms_songs_and_old_scars_are_not_urgent(text: str) -> None:
+    assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bridge. now. sorry",
+        "bleeding loads. help",
+        "pills are kicking in. bye",
+        "the weedkiller is right there in the shed",
+        "j'ai la carabine de mon père sur les genoux",
+    ],
+)
+def test_round_67_terse_messages_and_means_at_hand_are_urgent(text: str) -> None:
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my family would be better off if i stopped dragging them down",
+        "3 weeks sober and the urge is back hard",
+        "опять напилась, я ничтожество",
+        "was a year sober. now im back to a box of wine a night and i loathe myself",
+        "сколько надо таблеток чтобы точно?",
+    ],
+)
+def test_round_67_a_burden_an_urge_and_a_relapse_are_a_concern(text: str) -> None:
+    assert classify(text).level == "concern"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "иди выпей отбеливателя, тупица",
+        "my oc is a sniper so she has a gun on her at all times, this is lore",
+        "новая глава! мой персонаж прыгает с крыши в конце",
+        "als teenie hab ich mich geritzt, die narben sind alt",
+        "el año que perdimos la cosecha pensé en tirarme del puente. ahora estudio medicina",
+        "l'année où on a failli perdre la ferme, j'ai pensé à me foutre en l'air. c'est loin maintenant",
+        "el examen de química me mató",
+    ],
+)
+def test_round_67_insults_fiction_and_old_stories_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"
