@@ -2173,3 +2173,39 @@ def test_round_67_a_burden_an_urge_and_a_relapse_are_a_concern(text: str) -> Non
 )
 def test_round_67_insults_fiction_and_old_stories_are_not_urgent(text: str) -> None:
     assert classify(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bye all, 60 days clean and it meant nothing",
+        "day 30 sober. doesnt matter. leaving my dog to my brother tonight, he knows where the key is",
+        "2 years sober tomorrow but i wont be here for it",
+        "6 months clean today. finally doing what i should have done years ago",
+        "100 days sober and im done. done with all of it. tonight",
+        "in the bath with the razor, the water is going red",
+        "leaving this world tonight",
+        "i wnt to die tonite",
+        "finaly decided. tomorow night",
+    ],
+)
+def test_red_team_a_crisis_beside_a_sober_count_a_scene_and_typos_are_urgent(
+    text: str,
+) -> None:
+    """Found by a helper that attacked the detector as a black box (2026-12-02)."""
+    assert classify(text).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "made my will today, the lawyer says everyone should at 40",
+        "gave my cat to my mum since i'm moving abroad for work",
+        "final exam tomorrow, last message before i go study",
+        "this is my final post about football, promise",
+    ],
+)
+def test_red_team_a_will_a_pet_rehomed_for_a_move_and_a_last_post_are_not_urgent(
+    text: str,
+) -> None:
+    assert classify(text).level != "urgent"
