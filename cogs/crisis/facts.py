@@ -527,12 +527,16 @@ def big_number(facts: Facts, m: Match, after: int, anchor: int | None = None) ->
     return False
 
 
+# The concepts that are a sign of danger or despair wherever they stand in a message.
+RISK_CONCEPTS = (
+    "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
+    "farewell_strong", "die_word", "suicide_word", "self_harm", "overdose_word",
+)  # fmt: skip
+
+
 def risk(facts: Facts) -> bool:
     """Any other sign of danger or despair in the message."""
-    return facts.has(
-        "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
-        "farewell_strong", "die_word", "suicide_word", "self_harm", "overdose_word",
-    )  # fmt: skip
+    return facts.has(*RISK_CONCEPTS)
 
 
 def strongest_time(facts: Facts) -> bool:

@@ -7,7 +7,7 @@ what is over; a goodbye with finality, burden or other danger is a farewell.
 
 from __future__ import annotations
 
-from cogs.crisis.facts import URGENT, Facts, about_other, holds, in_past, risk
+from cogs.crisis.facts import RISK_CONCEPTS, URGENT, Facts, about_other, holds, in_past, risk
 from cogs.crisis.lexicon import Match
 
 __all__ = ["farewell"]
@@ -114,11 +114,9 @@ def _said_to_a_counted_habit(facts: Facts, m: Match) -> bool:
         and (words[i - 1].isdigit() or (i + 1 < len(words) and words[i + 1] == "1"))
         for i in range(1, len(words))
     )
-    others = (
-        "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
-        "suicide_word", "self_harm", "overdose_word", "arrangements",
-    )  # fmt: skip
-    return counted and not facts.has(*others)
+    # the goodbye's own "forever" and a German "die" are no other sign
+    others = [c for c in RISK_CONCEPTS if c not in ("farewell_strong", "die_word")]
+    return counted and not facts.has(*others, "arrangements")
 
 
 _HELLO = frozenset("hello helo hi ciao hola bonjour salut halo ola oi привет привіт".split())

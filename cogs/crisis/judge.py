@@ -21,6 +21,7 @@ from cogs.crisis.bystanders import others
 from cogs.crisis.facts import (
     CONCERN,
     NOT,
+    RISK_CONCEPTS,
     SINCERE,
     THEY,
     URGENT,
@@ -216,15 +217,9 @@ def _said_of_a_thing(facts: Facts, m: Match) -> bool:
     sincere = (
         any(words[i.start : i.end] in SINCERE for i in facts.raw.get("intent", ()))
         or facts.raw_has("now_strong", "weekday")
-        or any(o is not m for c in _RISKS for o in facts.get(c))
+        or any(o is not m for c in RISK_CONCEPTS for o in facts.get(c))
     )  # "i'm gonna kms if this render crashes": "gonna" alone is no sincerity
     return words[m.end] in _OF_A_THING and not sincere
-
-
-_RISKS = (
-    "self_kill", "suicidal_self", "want_die", "hopeless", "burden", "means_strong", "unsafe",
-    "farewell_strong", "die_word", "suicide_word", "self_harm", "overdose_word",
-)  # fmt: skip
 
 
 _WISHING_NOW = frozenset("i kinda sometimes still honestly just really".split())
